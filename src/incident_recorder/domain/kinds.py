@@ -1,0 +1,46 @@
+"""The kinds of timeline entry, in the order of their Ctrl+1 … Ctrl+8 keys."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EntryKind(StrEnum):
+    """What an entry records. The order is the order of the kind keys (Ctrl+1 … Ctrl+8)."""
+
+    OBSERVATION = "observation"
+    DETECTION = "detection"
+    IMPACT = "impact"
+    ACTION = "action"
+    DECISION = "decision"
+    COMMUNICATION = "communication"
+    CAUSE = "cause"
+    RESOLUTION = "resolution"
+
+    @property
+    def label(self) -> str:
+        """The name shown to people ("Observation")."""
+        return self.value.capitalize()
+
+    @property
+    def key_number(self) -> int:
+        """1-based position: the N of Ctrl+N."""
+        return list(EntryKind).index(self) + 1
+
+    @classmethod
+    def parse(cls, text: str) -> EntryKind:
+        """The kind named by `text` (case-insensitive, unique prefixes allowed), or ValueError."""
+        wanted = text.strip().lower()
+        if not wanted:
+            raise ValueError("empty kind")
+        for kind in cls:
+            if kind.value == wanted:
+                return kind
+        matches = [kind for kind in cls if kind.value.startswith(wanted)]
+        if len(matches) == 1:
+            return matches[0]
+        names = ", ".join(kind.value for kind in cls)
+        raise ValueError(f"unknown kind {text!r} (one of: {names})")
+
+
+DEFAULT_KIND = EntryKind.OBSERVATION

@@ -1,0 +1,31 @@
+"""Rules for note text: what is kept, what is made visible, what is refused."""
+
+from __future__ import annotations
+
+import re
+
+MAX_NOTE_CHARS = 10_000_000
+"""Ten million characters: far beyond any real note, small enough to keep the file sane."""
+
+_CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
+_CONTROL_PICTURES[0x7F] = "\u2421"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def clean_note_text(text: str) -> str:
+    """The text as it will be stored; ValueError (a clear message) if it cannot be a note.
+
+    Line ends become '\\n'; other control characters (an escape sequence pasted from a
+    terminal, a NUL) become their visible Unicode control pictures (␛, ␀) so nothing is silently
+    dropped; unpaired surrogates become U+FFFD; surrounding blank lines are trimmed.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _LONE_SURROGATE.sub("\ufffd", text)
+    text = text.translate(_CONTROL_PICTURES).strip("\n").rstrip()
+    if not text.strip():
+        raise ValueError("the note is empty")
+    if len(text) > MAX_NOTE_CHARS:
+        raise ValueError(
+            f"the note is too long ({len(text):,} characters; at most {MAX_NOTE_CHARS:,})"
+        )
+    return text

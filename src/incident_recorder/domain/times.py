@@ -1,0 +1,103 @@
+"""Times as the incident file keeps them (UTC, milliseconds, ISO 8601) and as people type them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+
+Clock = Callable[[], datetime]
+"""Returns the current moment as an aware datetime. Injected so tests can fix time."""
+
+_RELATIVE = re.compile(r"^-\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr)?$", re.IGNORECASE)
+_CLOCK_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$")
+
+
+def system_clock() -> datetime:
+    """Now, in UTC, truncated to whole milliseconds (the precision the file keeps)."""
+    return truncate_ms(datetime.now(UTC))
+
+
+def truncate_ms(moment: datetime) -> datetime:
+    """`moment` without its sub-millisecond part."""
+    return moment.replace(microsecond=moment.microsecond - moment.microsecond % 1000)
+
+
+def to_iso(moment: datetime) -> str:
+    """The stored form: '2026-11-27T14:02:07.123Z' (UTC, fixed width, sorts as text)."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: a time zone is required")
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def from_iso(text: str) -> datetime:
+    """Parse the stored form (or any ISO 8601 time with a zone) into an aware UTC datetime."""
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        raise ValueError(f"time without a zone: {text!r}")
+    return moment.astimezone(UTC)
+
+
+def parse_when(text: str, now: datetime, local: tzinfo | None = None) -> datetime:
+    """Read a time typed by a person, relative to `now`; ValueError with a hint if unreadable.
+
+    Accepted: ISO 8601 ('2026-11-27T14:02:07Z', '2026-11-27 15:02+01:00'; no zone means local
+    time), a clock time today in local time ('14:02', '14:02:07'), or an offset back from now
+    ('-90s', '-5m', '-2h', '-5': minutes).
+    """
+    raw = text.strip()
+    zone = local if local is not None else now.astimezone().tzinfo
+    relative = _RELATIVE.match(raw)
+    if relative:
+        amount = float(relative.group(1))
+        unit = (relative.group(2) or "m").lower()[0]
+        seconds = amount * {"s": 1, "m": 60, "h": 3600}[unit]
+        return truncate_ms(now - timedelta(seconds=seconds))
+    clock = _CLOCK_TIME.match(raw)
+    if clock:
+        hour, minute = int(clock.group(1)), int(clock.group(2))
+        second = int(clock.group(3) or 0)
+        millis = int((clock.group(4) or "0").ljust(3, "0"))
+        if hour > 23 or minute > 59 or second > 59:
+            raise ValueError(f"not a time of day: {text!r}")
+        today: date = now.astimezone(zone).date()
+        moment = datetime.combine(today, time(hour, minute, second, millis * 1000), tzinfo=zone)
+        return moment.astimezone(UTC)
+    try:
+        moment = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(
+            f"cannot read time {text!r}: use ISO 8601 (2026-11-27T14:02:07Z), "
+            "a local clock time (14:02 or 14:02:07) or an offset (-5m, -90s, -2h)"
+        ) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return truncate_ms(moment.astimezone(UTC))
+
+
+def format_offset(delta: timedelta) -> str:
+    """T+ notation: 'T+00:04:22', 'T+1d 02:00:00', or 'T−00:01:00' for a time before the start."""
+    total = int(delta.total_seconds())
+    sign = "+" if total >= 0 else "\u2212"
+    total = abs(total)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = f"{hours:02d}:{minutes:02d}:{seconds:02d}"
+    return f"T{sign}{days}d {clock}" if days else f"T{sign}{clock}"
+
+
+def format_duration(delta: timedelta) -> str:
+    """A duration for people: '42 min', '1 h 05 min', '3 d 2 h', '12 s'."""
+    total = int(delta.total_seconds())
+    if total < 60:
+        return f"{total} s"
+    minutes = total // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes:02d} min"
+    days, hours = divmod(hours, 24)
+    return f"{days} d {hours} h"

@@ -1,0 +1,1 @@
+"""Reports: an incident and its entries → Markdown / JSON files. Pure functions, no Qt."""

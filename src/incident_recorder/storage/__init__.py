@@ -1,0 +1,6 @@
+"""The incident file: one SQLite database per incident, written through sqlite-utils. No Qt."""
+
+from incident_recorder.storage.errors import IncidentFileError
+from incident_recorder.storage.incident_file import IncidentFile
+
+__all__ = ["IncidentFile", "IncidentFileError"]

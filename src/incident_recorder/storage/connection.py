@@ -1,0 +1,146 @@
+"""Opening and creating incident files safely: nothing is written until the file is known to be ours.
+
+A path that is missing, not SQLite, another program's database or from a newer version is refused
+with a clear message, and the file is left byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import quote
+
+from sqlite_utils import Database
+
+from incident_recorder.storage import schema
+from incident_recorder.storage.errors import (
+    FileExistsError_,
+    FileMissingError,
+    IncidentFileError,
+    NewerSchemaError,
+    NotAnIncidentFileError,
+    ReadOnlyFileError,
+    translate,
+)
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 5000
+
+
+def _uri(path: Path, mode: str, immutable: bool = False) -> str:
+    suffix = "&immutable=1" if immutable else ""
+    return f"file:{quote(str(path.resolve()))}?mode={mode}{suffix}"
+
+
+def _connect(uri: str) -> sqlite3.Connection:
+    return sqlite3.connect(
+        uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True
+    )
+
+
+def _configure(conn: sqlite3.Connection, writable: bool) -> None:
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if writable:
+        # FULL: every commit is fsynced to the WAL, so power loss cannot take a saved entry.
+        conn.execute("PRAGMA synchronous = FULL")
+
+
+def check_header(path: Path) -> None:
+    """Refuse a path that is missing, a folder, empty or not an SQLite database."""
+    if not path.exists():
+        raise FileMissingError(f"no such incident file: {path}")
+    if path.is_dir():
+        raise NotAnIncidentFileError(f"{path} is a folder, not an incident file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except PermissionError:
+        raise ReadOnlyFileError(f"{path} cannot be read (permission denied)") from None
+    except OSError as error:
+        raise IncidentFileError(f"cannot read {path}: {error.strerror or error}") from None
+    if not header:
+        raise NotAnIncidentFileError(f"{path} is empty, not an incident file")
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        raise NotAnIncidentFileError(f"{path} is not an incident file (not an SQLite database)")
+
+
+def open_database(path: Path, readonly: bool) -> Database:
+    """Open an existing incident file, checked and migrated; IncidentFileError if it cannot be."""
+    check_header(path)
+    writable = not readonly
+    if writable and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        raise ReadOnlyFileError(
+            f"{path} is read-only: it can be exported, but not recorded into "
+            "(copy it somewhere writable, or fix its permissions)"
+        )
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = _connect(_uri(path, "rw" if writable else "ro"))
+        version = _validate(conn, path)
+        if readonly:
+            try:
+                conn.execute("SELECT count(*) FROM incident").fetchone()
+            except sqlite3.OperationalError:
+                # A WAL file in a folder we may not write: read the main file as it stands.
+                conn.close()
+                conn = _connect(_uri(path, "ro", immutable=True))
+                version = _validate(conn, path)
+        _configure(conn, writable)
+        db = Database(conn)
+        if writable and version < schema.SCHEMA_VERSION:
+            schema.migrate(db, version)
+        conn.execute("SELECT count(*) FROM incident").fetchone()
+        return db
+    except sqlite3.Error as error:
+        if conn is not None:
+            conn.close()
+        raise translate(error, path, "opening the incident") from None
+    except IncidentFileError:
+        if conn is not None:
+            conn.close()
+        raise
+
+
+def _validate(conn: sqlite3.Connection, path: Path) -> int:
+    """The file's schema version, after making sure it is an incident file we can read."""
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    if app_id != schema.APPLICATION_ID:
+        raise NotAnIncidentFileError(
+            f"{path} is an SQLite database of another program, not an incident file"
+        )
+    if version > schema.SCHEMA_VERSION:
+        raise NewerSchemaError(
+            f"{path} was written by a newer Incident Recorder (file format {version}, this "
+            f"version reads up to {schema.SCHEMA_VERSION}): update the app; the file is untouched"
+        )
+    return int(version)
+
+
+def create_database(path: Path) -> Database:
+    """Create a new, empty incident file at `path` (which must not exist yet)."""
+    if path.exists():
+        raise FileExistsError_(f"{path} already exists: open it, or choose another name")
+    if not path.parent.is_dir():
+        raise FileMissingError(f"cannot create {path}: folder {path.parent} does not exist")
+    if not os.access(path.parent, os.W_OK):
+        raise ReadOnlyFileError(f"cannot create {path}: folder {path.parent} is read-only")
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = _connect(_uri(path, "rwc"))
+        conn.execute("PRAGMA journal_mode = WAL")
+        _configure(conn, writable=True)
+        db = Database(conn)
+        schema.migrate(db, 0)
+        return db
+    except (sqlite3.Error, OSError) as error:
+        if conn is not None:
+            conn.close()
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            leftover.unlink(missing_ok=True)
+        if isinstance(error, sqlite3.Error):
+            raise translate(error, path, "creating the incident") from None
+        raise IncidentFileError(f"cannot create {path}: {error}") from None

@@ -1,0 +1,326 @@
+"""One incident file: append notes and captures, add revisions, read the timeline.
+
+Every write is one transaction committed with synchronous=FULL before the method returns, so an
+entry a caller has been handed back is on disk. Nothing is ever updated in place: an edit adds a
+revision, a delete hides. One IncidentFile belongs to the thread that opened it (as its SQLite
+connection does); other threads open their own.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from incident_recorder import __version__
+from incident_recorder.domain import CaptureInfo, Entry, EntryKind, Incident, NewCapture
+from incident_recorder.domain.text import clean_note_text
+from incident_recorder.domain.times import Clock, from_iso, system_clock, to_iso
+from incident_recorder.storage.connection import create_database, open_database
+from incident_recorder.storage.errors import IncidentFileError, translate
+
+_SELECT_ENTRIES = """
+SELECT t.id, t.kind, t.text, t.occurred_at, t.recorded_at, t.revision, t.hidden, t.source,
+       t.capture_id, c.width, c.height, c.sha256, c.monitor, c.window_title
+FROM timeline AS t LEFT JOIN captures AS c ON c.id = t.capture_id
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What other connections added since the last look (see IncidentFile.changes_since)."""
+
+    entries: list[Entry]
+    entry_mark: int
+    revision_mark: int
+
+
+def _entry(row: Sequence[Any]) -> Entry:
+    capture = None
+    if row[8] is not None:
+        capture = CaptureInfo(row[8], row[9], row[10], row[11], row[12], row[13])
+    return Entry(
+        id=row[0],
+        kind=EntryKind(row[1]),
+        text=row[2],
+        occurred_at=from_iso(row[3]),
+        recorded_at=from_iso(row[4]),
+        revision=row[5],
+        hidden=bool(row[6]),
+        source=row[7],
+        capture=capture,
+    )
+
+
+class IncidentFile:
+    """An open incident file. Use `create` or `open`; close it (or use `with`) when done."""
+
+    def __init__(self, path: Path, db: Database, clock: Clock) -> None:
+        self.path = path
+        self._db = db
+        self._clock = clock
+
+    @classmethod
+    def create(cls, path: Path | str, title: str, *, clock: Clock = system_clock) -> IncidentFile:
+        """Create a new incident file titled `title`; IncidentFileError if it cannot be."""
+        title = " ".join(title.split())
+        if not title:
+            raise IncidentFileError("an incident needs a title")
+        path = Path(path)
+        db = create_database(path)
+        incident = cls(path, db, clock)
+        with incident._write("creating the incident") as conn:
+            conn.execute(
+                "INSERT INTO incident (id, uuid, title, created_at, app_version) "
+                "VALUES (1, ?, ?, ?, ?)",
+                (str(uuid.uuid4()), title, to_iso(clock()), __version__),
+            )
+        return incident
+
+    @classmethod
+    def open(
+        cls, path: Path | str, *, readonly: bool = False, clock: Clock = system_clock
+    ) -> IncidentFile:
+        """Open an existing incident file; IncidentFileError (clear message) if it cannot be."""
+        path = Path(path)
+        return cls(path, open_database(path, readonly), clock)
+
+    def close(self) -> None:
+        self._db.conn.close()
+
+    def __enter__(self) -> IncidentFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _write(self, action: str) -> Iterator[sqlite3.Connection]:
+        conn = self._db.conn
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise translate(error, self.path, action) from None
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return list(self._db.execute(sql, params).fetchall())
+        except sqlite3.Error as error:
+            raise translate(error, self.path, "reading the incident") from None
+
+    # -- the incident ------------------------------------------------------------------------
+
+    def incident(self) -> Incident:
+        rows = self._read("SELECT uuid, title, created_at, app_version FROM incident WHERE id = 1")
+        if not rows:
+            raise IncidentFileError(f"{self.path.name} holds no incident (damaged file?)")
+        uid, title, created_at, app_version = rows[0]
+        return Incident(uid, title, from_iso(created_at), app_version)
+
+    # -- writing -----------------------------------------------------------------------------
+
+    def add_note(
+        self,
+        text: str,
+        kind: EntryKind = EntryKind.OBSERVATION,
+        occurred_at: Any = None,
+        *,
+        source: str = "gui",
+    ) -> Entry:
+        """Append a note; it is on disk when this returns. ValueError for unusable text."""
+        text = clean_note_text(text)
+        return self._append(text, kind, occurred_at, source, capture=None)
+
+    def add_capture(
+        self,
+        capture: NewCapture,
+        occurred_at: Any = None,
+        *,
+        text: str = "",
+        kind: EntryKind = EntryKind.OBSERVATION,
+        source: str = "gui",
+    ) -> Entry:
+        """Append a capture entry (image and entry in one transaction), durable on return."""
+        text = clean_note_text(text) if text.strip() else ""
+        return self._append(text, kind, occurred_at, source, capture=capture)
+
+    def _append(
+        self,
+        text: str,
+        kind: EntryKind,
+        occurred_at: Any,
+        source: str,
+        capture: NewCapture | None,
+    ) -> Entry:
+        recorded = self._clock()
+        occurred = recorded if occurred_at is None else occurred_at
+        capture_id = None
+        with self._write("saving the entry") as conn:
+            if capture is not None:
+                capture_id = conn.execute(
+                    "INSERT INTO captures (png, thumbnail, width, height, monitor, sha256, "
+                    "window_title, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        capture.png,
+                        capture.thumbnail_png,
+                        capture.width,
+                        capture.height,
+                        capture.monitor,
+                        capture.sha256,
+                        capture.window_title,
+                        to_iso(occurred),
+                    ),
+                ).lastrowid
+            entry_id = conn.execute(
+                "INSERT INTO entries (kind, text, occurred_at, recorded_at, source, capture_id) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (str(kind), text, to_iso(occurred), to_iso(recorded), source, capture_id),
+            ).lastrowid
+        info = None
+        if capture is not None and capture_id is not None:
+            info = CaptureInfo(
+                capture_id,
+                capture.width,
+                capture.height,
+                capture.sha256,
+                capture.monitor,
+                capture.window_title,
+            )
+        assert entry_id is not None
+        return Entry(
+            id=entry_id,
+            kind=EntryKind(kind),
+            text=text,
+            occurred_at=from_iso(to_iso(occurred)),
+            recorded_at=from_iso(to_iso(recorded)),
+            source=source,
+            capture=info,
+        )
+
+    def revise(
+        self,
+        entry_id: int,
+        *,
+        kind: EntryKind | None = None,
+        text: str | None = None,
+        occurred_at: Any = None,
+        hidden: bool | None = None,
+    ) -> Entry:
+        """Record a new revision of an entry; the earlier ones stay in the file."""
+        current = self.entry(entry_id)
+        new_text = current.text if text is None else clean_note_text(text)
+        with self._write("saving the revision") as conn:
+            conn.execute(
+                "INSERT INTO revisions (entry_id, revision, kind, text, occurred_at, hidden, "
+                "revised_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry_id,
+                    current.revision + 1,
+                    str(kind or current.kind),
+                    new_text,
+                    to_iso(occurred_at or current.occurred_at),
+                    int(current.hidden if hidden is None else hidden),
+                    to_iso(self._clock()),
+                ),
+            )
+        return self.entry(entry_id)
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def entries(self, *, include_hidden: bool = True) -> list[Entry]:
+        """Every entry as it now reads, in occurred-at order."""
+        where = "" if include_hidden else "WHERE t.hidden = 0 "
+        rows = self._read(_SELECT_ENTRIES + where + "ORDER BY t.occurred_at, t.id")
+        return [_entry(row) for row in rows]
+
+    def entry(self, entry_id: int) -> Entry:
+        rows = self._read(_SELECT_ENTRIES + "WHERE t.id = ?", (entry_id,))
+        if not rows:
+            raise IncidentFileError(f"no entry {entry_id} in {self.path.name}")
+        return _entry(rows[0])
+
+    def history(self, entry_id: int) -> list[Entry]:
+        """Every revision of an entry, the original first."""
+        original = self._read(
+            "SELECT e.id, e.kind, e.text, e.occurred_at, e.recorded_at, 1, 0, e.source, "
+            "e.capture_id, c.width, c.height, c.sha256, c.monitor, c.window_title "
+            "FROM entries AS e LEFT JOIN captures AS c ON c.id = e.capture_id WHERE e.id = ?",
+            (entry_id,),
+        )
+        if not original:
+            raise IncidentFileError(f"no entry {entry_id} in {self.path.name}")
+        first = _entry(original[0])
+        later = self._read(
+            "SELECT revision, kind, text, occurred_at, hidden FROM revisions "
+            "WHERE entry_id = ? ORDER BY revision",
+            (entry_id,),
+        )
+        revisions = [first]
+        for revision, kind, text, occurred_at, hidden in later:
+            revisions.append(
+                Entry(
+                    id=first.id,
+                    kind=EntryKind(kind),
+                    text=text,
+                    occurred_at=from_iso(occurred_at),
+                    recorded_at=first.recorded_at,
+                    revision=revision,
+                    hidden=bool(hidden),
+                    source=first.source,
+                    capture=first.capture,
+                )
+            )
+        return revisions
+
+    def marks(self) -> tuple[int, int]:
+        """The highest entry id and revision id now in the file."""
+        rows = self._read(
+            "SELECT (SELECT coalesce(max(id), 0) FROM entries), "
+            "(SELECT coalesce(max(id), 0) FROM revisions)"
+        )
+        return int(rows[0][0]), int(rows[0][1])
+
+    def changes_since(self, entry_mark: int, revision_mark: int) -> Changes:
+        """Entries added, or revised, after the given marks (from `marks` or an earlier call)."""
+        new_entry_mark, new_revision_mark = self.marks()
+        rows = self._read(
+            _SELECT_ENTRIES
+            + "WHERE t.id > ? OR t.id IN (SELECT entry_id FROM revisions WHERE id > ?) "
+            "ORDER BY t.occurred_at, t.id",
+            (entry_mark, revision_mark),
+        )
+        return Changes([_entry(row) for row in rows], new_entry_mark, new_revision_mark)
+
+    def data_version(self) -> int:
+        """Changes whenever another connection commits: cheap to poll."""
+        return int(self._read("PRAGMA data_version")[0][0])
+
+    def entry_count(self) -> int:
+        return int(self._read("SELECT count(*) FROM entries")[0][0])
+
+    def capture_png(self, capture_id: int) -> bytes:
+        rows = self._read("SELECT png FROM captures WHERE id = ?", (capture_id,))
+        if not rows:
+            raise IncidentFileError(f"no capture {capture_id} in {self.path.name}")
+        return bytes(rows[0][0])
+
+    def capture_thumbnail(self, capture_id: int) -> bytes:
+        rows = self._read("SELECT thumbnail FROM captures WHERE id = ?", (capture_id,))
+        if not rows:
+            raise IncidentFileError(f"no capture {capture_id} in {self.path.name}")
+        return bytes(rows[0][0])

@@ -1,0 +1,101 @@
+"""The incident file's schema and its migrations, numbered by `PRAGMA user_version`.
+
+Version 1 is described in docs/incident-file.md. Entries, captures and revisions are append-only:
+triggers refuse UPDATE and DELETE, so an edit can only ever add a revision.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+APPLICATION_ID = 0x49524543  # "IREC": marks a SQLite file as an incident file.
+
+_APPEND_ONLY = """
+CREATE TRIGGER {table}_append_only_update BEFORE UPDATE ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} are append-only: record a revision instead'); END;
+CREATE TRIGGER {table}_append_only_delete BEFORE DELETE ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} are append-only: hide the entry instead'); END;
+"""
+
+_V1 = """
+CREATE TABLE incident (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    uuid TEXT NOT NULL,
+    title TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    app_version TEXT NOT NULL
+);
+CREATE TABLE captures (
+    id INTEGER PRIMARY KEY,
+    png BLOB NOT NULL,
+    thumbnail BLOB NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    monitor INTEGER,
+    sha256 TEXT NOT NULL,
+    window_title TEXT,
+    captured_at TEXT NOT NULL
+);
+CREATE INDEX captures_sha256 ON captures (sha256);
+CREATE TABLE entries (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    source TEXT NOT NULL DEFAULT 'gui',
+    capture_id INTEGER REFERENCES captures (id)
+);
+CREATE INDEX entries_occurred_at ON entries (occurred_at, id);
+CREATE TABLE revisions (
+    id INTEGER PRIMARY KEY,
+    entry_id INTEGER NOT NULL REFERENCES entries (id),
+    revision INTEGER NOT NULL CHECK (revision >= 2),
+    kind TEXT NOT NULL,
+    text TEXT NOT NULL,
+    occurred_at TEXT NOT NULL,
+    hidden INTEGER NOT NULL DEFAULT 0,
+    revised_at TEXT NOT NULL,
+    UNIQUE (entry_id, revision)
+);
+CREATE VIEW timeline AS
+SELECT e.id AS id,
+       coalesce(r.kind, e.kind) AS kind,
+       coalesce(r.text, e.text) AS text,
+       coalesce(r.occurred_at, e.occurred_at) AS occurred_at,
+       e.recorded_at AS recorded_at,
+       coalesce(r.revision, 1) AS revision,
+       coalesce(r.hidden, 0) AS hidden,
+       e.source AS source,
+       e.capture_id AS capture_id
+FROM entries AS e
+LEFT JOIN revisions AS r
+  ON r.entry_id = e.id
+ AND r.revision = (SELECT max(revision) FROM revisions WHERE entry_id = e.id);
+""" + "".join(_APPEND_ONLY.format(table=t) for t in ("entries", "captures", "revisions"))
+
+
+MIGRATIONS: list[str] = [_V1]
+"""SQL scripts; script N (0-based) takes a file from version N to N + 1."""
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: Database, from_version: int) -> None:
+    """Bring `db` from `from_version` to SCHEMA_VERSION, each step in one transaction.
+
+    The step's script runs inside its own BEGIN … COMMIT (executescript would otherwise commit
+    half-way), so a failed step leaves the file at the previous version.
+    """
+    for number in range(from_version, SCHEMA_VERSION):
+        script = (
+            "BEGIN IMMEDIATE;\n"
+            + MIGRATIONS[number]
+            + f"\nPRAGMA application_id = {APPLICATION_ID};"
+            + f"\nPRAGMA user_version = {number + 1};\nCOMMIT;"
+        )
+        try:
+            db.conn.executescript(script)
+        except BaseException:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            raise

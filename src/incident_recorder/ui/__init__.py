@@ -1,0 +1,1 @@
+"""The PySide6 user interface: windows, the timeline model and view, the note bar."""

@@ -1,0 +1,81 @@
+"""Shared fixtures: every test gets its own folders and never touches the real home directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if os.environ.get("DISPLAY") and os.environ.get("QT_QPA_PLATFORM", "xcb") == "xcb":
+        return
+    skip = pytest.mark.skip(reason="needs a real X server: run the suite under xvfb-run")
+    for item in items:
+        if "xvfb" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point the app's config and data folders at fresh temporary ones for every test."""
+    base = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("INCIDENT_RECORDER_CONFIG_DIR", str(base / "config"))
+    monkeypatch.setenv("INCIDENT_RECORDER_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(base / "xdg-data"))
+
+
+class FakeClock:
+    """A clock tests move by hand: starts at 2026-11-27 14:00:00 UTC."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 27, 14, 0, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> datetime:
+        self.now = self.now + timedelta(seconds=seconds)
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def incident_path(tmp_path: Path) -> Path:
+    return tmp_path / "checkout.incident"
+
+
+@pytest.fixture
+def incident_file(incident_path: Path, clock: FakeClock) -> Iterator[object]:
+    from incident_recorder.storage import IncidentFile
+
+    handle = IncidentFile.create(incident_path, "Checkout outage", clock=clock)
+    yield handle
+    handle.close()
+
+
+@pytest.fixture
+def xterm_window() -> Iterator[subprocess.Popen[bytes]]:
+    """An xterm on the test display (for tests where another application has focus)."""
+    if not shutil.which("xterm"):
+        pytest.skip("xterm is not installed")
+    proc = subprocess.Popen(["xterm", "-T", "Other application", "-e", "sleep 60"])
+    yield proc
+    proc.terminate()
+    proc.wait(timeout=5)
