@@ -9,7 +9,10 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 Clock = Callable[[], datetime]
 """Returns the current moment as an aware datetime. Injected so tests can fix time."""
 
-_RELATIVE = re.compile(r"^-\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr)?$", re.IGNORECASE)
+_RELATIVE = re.compile(
+    r"^(?:-\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr)?|(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr)\s+ago)$",
+    re.IGNORECASE,
+)
 _CLOCK_TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$")
 
 
@@ -28,7 +31,12 @@ def to_iso(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("naive datetime: a time zone is required")
     utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    # Not strftime: '%Y' is not zero-padded before year 1000 on glibc, which broke the fixed width
+    # and made the stored text unreadable by from_iso.
+    return (
+        f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d}T"
+        f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}.{utc.microsecond // 1000:03d}Z"
+    )
 
 
 def from_iso(text: str) -> datetime:
@@ -36,6 +44,8 @@ def from_iso(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise ValueError(f"time without a zone: {text!r}")
+    if moment.tzinfo is UTC:  # the stored form ('…Z'): already UTC, skip the conversion
+        return moment
     return moment.astimezone(UTC)
 
 
@@ -44,14 +54,14 @@ def parse_when(text: str, now: datetime, local: tzinfo | None = None) -> datetim
 
     Accepted: ISO 8601 ('2026-11-27T14:02:07Z', '2026-11-27 15:02+01:00'; no zone means local
     time), a clock time today in local time ('14:02', '14:02:07'), or an offset back from now
-    ('-90s', '-5m', '-2h', '-5': minutes).
+    ('-90s', '-5m', '-2h', '-5': minutes; or '5m ago', '90 s ago').
     """
     raw = text.strip()
     zone = local if local is not None else now.astimezone().tzinfo
     relative = _RELATIVE.match(raw)
     if relative:
-        amount = float(relative.group(1))
-        unit = (relative.group(2) or "m").lower()[0]
+        amount = float(relative.group(1) or relative.group(3))
+        unit = (relative.group(2) or relative.group(4) or "m").lower()[0]
         seconds = amount * {"s": 1, "m": 60, "h": 3600}[unit]
         return truncate_ms(now - timedelta(seconds=seconds))
     clock = _CLOCK_TIME.match(raw)
@@ -69,11 +79,14 @@ def parse_when(text: str, now: datetime, local: tzinfo | None = None) -> datetim
     except ValueError:
         raise ValueError(
             f"cannot read time {text!r}: use ISO 8601 (2026-11-27T14:02:07Z), "
-            "a local clock time (14:02 or 14:02:07) or an offset (-5m, -90s, -2h)"
+            "a local clock time (14:02 or 14:02:07) or an offset (-5m, 90s ago, 2h ago)"
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
-    return truncate_ms(moment.astimezone(UTC))
+    try:
+        return truncate_ms(moment.astimezone(UTC))
+    except OverflowError:
+        raise ValueError(f"time {text!r} is out of range") from None
 
 
 def format_offset(delta: timedelta) -> str:

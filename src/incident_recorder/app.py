@@ -1,0 +1,149 @@
+"""Wiring of the desktop app: the QApplication, the start window and recorder windows.
+
+Nothing happens at import time; `run_gui` builds the parts and hands each what it needs.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+
+from incident_recorder import __version__, paths
+from incident_recorder.domain.times import Clock, system_clock, to_iso
+from incident_recorder.recent import RecentList
+
+
+def display_problem(
+    environ: Mapping[str, str] = os.environ, platform: str = sys.platform
+) -> str | None:
+    """Why no window can be shown here, or None. Checked before Qt, which would abort."""
+    if not platform.startswith("linux"):
+        return None
+    if environ.get("QT_QPA_PLATFORM") or environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "no display: the recorder window needs a graphical session (DISPLAY is not set). "
+        "Without one, record with `incident-recorder note FILE TEXT` and export with "
+        "`incident-recorder export`"
+    )
+
+
+class Application:
+    """Owns the windows of one running app."""
+
+    def __init__(self, qapp: object, clock: Clock, recent: RecentList) -> None:
+        from incident_recorder.ui.start_window import StartWindow
+
+        self.qapp = qapp
+        self.clock = clock
+        self.recent = recent
+        self.windows: list[object] = []
+        self.start = StartWindow(recent.load())
+        self.start.new_requested.connect(lambda: self.ask_new(self.start))
+        self.start.browse_requested.connect(lambda: self.ask_open(self.start))
+        self.start.open_requested.connect(self.open_path)
+
+    def show_start(self, error: str | None = None) -> None:
+        self.start.set_recent(self.recent.load())
+        if error:
+            self.start.show_error(error)
+        self.start.show()
+        self.start.raise_()
+        self.start.activateWindow()
+
+    def open_path(self, path: Path) -> object | None:
+        from incident_recorder.storage import IncidentFile, IncidentFileError
+
+        try:
+            handle = IncidentFile.open(path, clock=self.clock)
+        except IncidentFileError as error:
+            message = f"Could not open {path}: {error}"
+            print(f"incident-recorder: error: {error}", file=sys.stderr)
+            self.show_start(message)
+            return None
+        return self._show_recorder(handle)
+
+    def create(self, path: Path, title: str) -> object | None:
+        from incident_recorder.storage import IncidentFile, IncidentFileError
+
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = IncidentFile.create(path, title, clock=self.clock)
+        except (IncidentFileError, OSError) as error:
+            self.show_start(f"Could not create {path}: {error}")
+            return None
+        return self._show_recorder(handle)
+
+    def _show_recorder(self, handle: object) -> object:
+        from incident_recorder.ui.recorder_window import RecorderWindow
+
+        window = RecorderWindow(handle, clock=self.clock)  # type: ignore[arg-type]
+        window.new_incident_requested.connect(lambda: self.ask_new(window))
+        window.open_incident_requested.connect(lambda: self.ask_open(window))
+        window.closed.connect(self._closed)
+        self.windows.append(window)
+        self.recent.add(handle.path, window.incident.title, to_iso(self.clock()))  # type: ignore[attr-defined]
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        self.start.hide()
+        return window
+
+    def _closed(self, window: object) -> None:
+        if window in self.windows:
+            self.windows.remove(window)
+
+    def ask_new(self, parent: object) -> object | None:
+        from incident_recorder.ui.new_incident_dialog import NewIncidentDialog
+
+        dialog = NewIncidentDialog(paths.data_dir(), datetime.now().astimezone(), parent)  # type: ignore[arg-type]
+        if dialog.exec() != NewIncidentDialog.DialogCode.Accepted:
+            return None
+        return self.create(dialog.path(), dialog.title())
+
+    def ask_open(self, parent: object) -> object | None:
+        from PySide6.QtWidgets import QFileDialog
+
+        chosen, _ = QFileDialog.getOpenFileName(
+            parent,  # type: ignore[arg-type]
+            "Open incident",
+            str(paths.data_dir()),
+            "Incident files (*.incident);;All files (*)",
+        )
+        return self.open_path(Path(chosen)) if chosen else None
+
+
+def make_qapp(argv: list[str] | None = None) -> object:
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from incident_recorder.ui.theme import apply_theme
+
+    existing = QApplication.instance()
+    qapp = existing or QApplication(argv or [sys.argv[0]])
+    QGuiApplication.setApplicationName("Incident Recorder")
+    QGuiApplication.setApplicationDisplayName("Incident Recorder")
+    QGuiApplication.setApplicationVersion(__version__)
+    QGuiApplication.setDesktopFileName("incident-recorder")
+    apply_theme(qapp)  # type: ignore[arg-type]
+    return qapp
+
+
+def build(path: Path | None, clock: Clock = system_clock) -> Application:
+    """The running app with its first window shown (the recorder for `path`, else the start)."""
+    qapp = make_qapp()
+    app = Application(qapp, clock, RecentList(paths.config_dir() / "recent.json"))
+    if path is None:
+        app.show_start()
+    else:
+        app.open_path(path)
+    return app
+
+
+def run_gui(path: Path | None) -> int:
+    """Start the GUI; returns the exit status."""
+    app = build(path)
+    return int(app.qapp.exec())  # type: ignore[attr-defined]

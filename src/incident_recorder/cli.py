@@ -1,0 +1,229 @@
+"""The command line: create, record into, capture into and export incident files; open the GUI.
+
+Exit status: 0 on success, 2 on a usage error (argparse), 1 on any other error, reported as one
+clear line on stderr, never a traceback. Qt is imported only when a window is asked for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from incident_recorder import __version__
+
+PROG = "incident-recorder"
+COMMANDS = ("new", "open", "note", "capture", "export")
+
+
+class CliError(Exception):
+    """An error to print as one line, exit status 1."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Record an outage live — one-key notes and screen captures — into one "
+        "incident file, and export the incident report.",
+        epilog="Run without a command to open the recorder window (FILE) or the start window. "
+        f"`{PROG} COMMAND --help` explains each command.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    new = sub.add_parser(
+        "new", help="create an incident file", description="Create a new incident file."
+    )
+    new.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE",
+        help="the incident file to create (e.g. checkout.incident)",
+    )
+    new.add_argument("--title", required=True, help='the incident title, e.g. "Checkout outage"')
+    new.add_argument(
+        "--open", action="store_true", help="open it in the recorder window afterwards"
+    )
+
+    open_ = sub.add_parser(
+        "open",
+        help="open the recorder window (the default command)",
+        description="Open FILE in the recorder window, or the start window without FILE.",
+    )
+    open_.add_argument("file", type=Path, nargs="?", metavar="FILE", help="the incident file")
+
+    note = sub.add_parser(
+        "note",
+        help="add a note",
+        description="Add a note to an incident file "
+        "(a running recorder window shows it within a second).",
+    )
+    note.add_argument("file", type=Path, metavar="FILE")
+    note.add_argument("text", metavar="TEXT", help="the note; '-' reads it from standard input")
+    note.add_argument(
+        "--kind",
+        default="observation",
+        help="observation (default), detection, impact, "
+        "action, decision, communication, cause or resolution",
+    )
+    note.add_argument(
+        "--at",
+        metavar="WHEN",
+        help="when it happened: ISO 8601 (2026-11-27T14:02:07Z), "
+        "a local time today (14:02), or an offset back from now (--at=-5m, "
+        '--at "5m ago"); default now',
+    )
+
+    capture = sub.add_parser(
+        "capture",
+        help="capture the screen into an incident file",
+        description="Capture the monitor under the mouse pointer now.",
+    )
+    capture.add_argument("file", type=Path, metavar="FILE")
+    capture.add_argument(
+        "--monitor", type=int, metavar="N", help="capture monitor N (1 = first) instead"
+    )
+    capture.add_argument("--text", default="", help="a caption for the capture entry")
+    capture.add_argument(
+        "--kind", default="observation", help="the entry's kind (default observation)"
+    )
+
+    export = sub.add_parser(
+        "export",
+        help="export the report or the record",
+        description="Export DIR/report.md (markdown) or DIR/incident.json (json), "
+        "with every capture in DIR/images/.",
+    )
+    export.add_argument("file", type=Path, metavar="FILE")
+    export.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    export.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="the folder to write into"
+    )
+    return parser
+
+
+def _normalise(argv: list[str]) -> list[str]:
+    """`incident-recorder FILE` means `incident-recorder open FILE`."""
+    if not argv:
+        return ["open"]
+    first = argv[0]
+    if first not in COMMANDS and not first.startswith("-"):
+        return ["open", *argv]
+    return argv
+
+
+def _kind(text: str) -> object:
+    from incident_recorder.domain import EntryKind
+
+    try:
+        return EntryKind.parse(text)
+    except ValueError as error:
+        raise CliError(str(error)) from None
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from incident_recorder.storage import IncidentFile
+
+    with IncidentFile.create(args.file, args.title) as handle:
+        title = handle.incident().title
+    print(f"Created {args.file} — {title}")
+    if args.open:
+        return cmd_open(args)
+    return 0
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from incident_recorder.app import display_problem, run_gui
+
+    problem = display_problem()
+    if problem:
+        raise CliError(problem)
+    if args.file is not None:
+        from incident_recorder.storage import IncidentFile
+
+        IncidentFile.open(args.file).close()  # a clear error now, before any window
+    return run_gui(args.file)
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    from incident_recorder.domain.times import parse_when, system_clock
+    from incident_recorder.storage import IncidentFile
+
+    kind = _kind(args.kind)
+    text = sys.stdin.read() if args.text == "-" else args.text
+    occurred = None
+    if args.at:
+        try:
+            occurred = parse_when(args.at, system_clock())
+        except ValueError as error:
+            raise CliError(str(error)) from None
+    with IncidentFile.open(args.file) as handle:
+        try:
+            entry = handle.add_note(text, kind, occurred, source="cli")  # type: ignore[arg-type]
+        except ValueError as error:
+            raise CliError(f"{error}: nothing was saved") from None
+    local = entry.occurred_at.astimezone()
+    print(f"Saved entry {entry.id} ({entry.kind.value}) at {local:%H:%M:%S %Z}")
+    return 0
+
+
+def cmd_capture(args: argparse.Namespace) -> int:
+    from incident_recorder.capture import CaptureError, Grabber, capture_now
+    from incident_recorder.domain.times import system_clock
+    from incident_recorder.storage import IncidentFile
+
+    kind = _kind(args.kind)
+    pressed_at = system_clock()
+    with IncidentFile.open(args.file) as handle:
+        grabber = Grabber()
+        try:
+            image = capture_now(grabber, monitor=args.monitor)
+        except CaptureError as error:
+            raise CliError(str(error)) from None
+        finally:
+            grabber.close()
+        entry = handle.add_capture(image, pressed_at, text=args.text, kind=kind, source="cli")  # type: ignore[arg-type]
+    print(f"Saved capture entry {entry.id}: {image.width}×{image.height}, monitor {image.monitor}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from incident_recorder.report import ReportError, write_report
+    from incident_recorder.storage import IncidentFile
+
+    with IncidentFile.open(args.file, readonly=True) as handle:
+        try:
+            written = write_report(
+                args.out, args.format, handle.incident(), handle.entries(), handle.capture_png
+            )
+        except ReportError as error:
+            raise CliError(str(error)) from None
+    print(f"Wrote {written}")
+    return 0
+
+
+HANDLERS = {
+    "new": cmd_new,
+    "open": cmd_open,
+    "note": cmd_note,
+    "capture": cmd_capture,
+    "export": cmd_export,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(_normalise(list(sys.argv[1:] if argv is None else argv)))
+    from incident_recorder.storage import IncidentFileError
+
+    try:
+        return HANDLERS[args.command](args)
+    except (CliError, IncidentFileError) as error:
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 1
+    except Exception as error:  # last resort: one line, never a traceback
+        print(f"{PROG}: error: unexpected {type(error).__name__}: {error}", file=sys.stderr)
+        return 1

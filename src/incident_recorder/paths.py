@@ -1,0 +1,45 @@
+"""Where the app keeps its own files (settings, recent incidents) and where new incidents go.
+
+Every location can be overridden by an environment variable, which the test suite sets for each
+test, so tests never touch the real home directory. Nothing is created at import time.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "incident-recorder"
+
+
+def config_dir() -> Path:
+    """Settings and the recent-incidents list (INCIDENT_RECORDER_CONFIG_DIR overrides)."""
+    override = os.environ.get("INCIDENT_RECORDER_CONFIG_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME)
+
+
+def data_dir() -> Path:
+    """The default folder for new incident files (INCIDENT_RECORDER_DATA_DIR overrides)."""
+    override = os.environ.get("INCIDENT_RECORDER_DATA_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return platformdirs.user_documents_path() / "Incidents"
+
+
+def resources_dir() -> Path:
+    """The shipped resources: inside the installed package, or resources/ of a source checkout."""
+    packaged = Path(__file__).resolve().parent / "resources"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def ensure_dir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path

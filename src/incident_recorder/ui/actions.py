@@ -1,0 +1,65 @@
+"""Every user action of the recorder window and its key, in one table.
+
+Menus, the keyboard cheat sheet and the collision test all read this table; no key is bound
+anywhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from incident_recorder.domain import EntryKind
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    text: str
+    shortcut: str
+    menu: str
+    tip: str = ""
+    checkable: bool = False
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("new_incident", "&New Incident…", "Ctrl+N", "file"),
+    ActionSpec("open_incident", "&Open Incident…", "Ctrl+O", "file"),
+    ActionSpec("export_markdown", "Export Report (&Markdown)…", "Ctrl+E", "file"),
+    ActionSpec("export_json", "Export Record (&JSON)…", "Ctrl+Shift+E", "file"),
+    ActionSpec("close_window", "&Close", "Ctrl+W", "file"),
+    ActionSpec(
+        "capture_screen",
+        "&Capture Screen Under Pointer",
+        "Ctrl+Alt+S",
+        "entry",
+        "Capture the monitor under the mouse pointer now; the note being typed stays as it is",
+    ),
+    *(
+        ActionSpec(
+            f"kind_{kind.value}",
+            f"Kind: {kind.label}",
+            f"Ctrl+{kind.key_number}",
+            "entry",
+            f"The note being typed is a {kind.value} entry",
+        )
+        for kind in EntryKind
+    ),
+    ActionSpec("toggle_utc", "Show Times in &UTC", "Ctrl+Shift+U", "view", checkable=True),
+    ActionSpec("jump_latest", "&Jump to Latest Entry", "Ctrl+End", "view"),
+    ActionSpec("shortcuts", "&Keyboard Shortcuts", "F1", "help"),
+)
+
+NOTE_KEYS: tuple[tuple[str, str], ...] = (
+    ("Enter", "Save the note (its time is the first keystroke)"),
+    ("Shift+Enter", "New line in the note"),
+    ("Esc", "Discard the draft"),
+    ("Ctrl+Z", "Bring a discarded draft back"),
+)
+"""Keys handled by the note field itself (listed in the cheat sheet, not bound as actions)."""
+
+
+def action(action_id: str) -> ActionSpec:
+    for spec in ACTIONS:
+        if spec.id == action_id:
+            return spec
+    raise KeyError(action_id)

@@ -1,0 +1,130 @@
+"""Screen capture off the UI thread: grab, encode and save in a worker thread of its own.
+
+The worker owns its mss grabber and its own connection to the incident file (SQLite connections
+and mss instances belong to one thread). The UI asks with `request(pressed_at)` and hears back
+`captured(entry, timings)` once the capture is durable, or `failed(message)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from time import perf_counter
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from incident_recorder.capture import CaptureError, Grabber, check_capture_possible, encode
+from incident_recorder.domain.times import Clock
+from incident_recorder.storage import IncidentFile, IncidentFileError
+
+
+@dataclass(frozen=True)
+class CaptureTimings:
+    """perf_counter() readings: key press, pixels grabbed, entry durable."""
+
+    pressed: float
+    grabbed: float
+    durable: float
+
+    @property
+    def to_pixels_ms(self) -> float:
+        return (self.grabbed - self.pressed) * 1000
+
+    @property
+    def to_durable_ms(self) -> float:
+        return (self.durable - self.pressed) * 1000
+
+
+class _CaptureWorker(QObject):
+    captured = Signal(object, object)
+    failed = Signal(str)
+
+    def __init__(self, path: Path, clock: Clock) -> None:
+        super().__init__()
+        self._path = path
+        self._clock = clock
+        self._grabber: Grabber | None = None
+        self._file: IncidentFile | None = None
+
+    @Slot(object, float)
+    def capture(self, pressed_at: datetime, pressed: float) -> None:
+        try:
+            check_capture_possible()
+            if self._grabber is None:
+                self._grabber = Grabber()
+            shot = self._grabber.grab()
+            grabbed = perf_counter()
+            image = encode(shot)
+            if self._file is None:
+                self._file = IncidentFile.open(self._path, clock=self._clock)
+            entry = self._file.add_capture(image, pressed_at, source="gui")
+            self.captured.emit(entry, CaptureTimings(pressed, grabbed, perf_counter()))
+        except (CaptureError, IncidentFileError) as error:
+            self.failed.emit(str(error))
+        except Exception as error:  # the worker must survive anything one capture meets
+            self.failed.emit(f"screen capture failed: {type(error).__name__}: {error}")
+
+    @Slot()
+    def shutdown(self) -> None:
+        if self._grabber is not None:
+            self._grabber.close()
+            self._grabber = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        thread = QThread.currentThread()
+        if thread is not None:
+            thread.quit()
+
+
+class CaptureService(QObject):
+    """Runs captures for one incident file on a dedicated thread, started on first use."""
+
+    captured = Signal(object, object)
+    failed = Signal(str)
+    _requested = Signal(object, float)
+    _stop = Signal()
+
+    def __init__(self, path: Path, clock: Clock, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._path = path
+        self._clock = clock
+        self._thread: QThread | None = None
+        self._worker: _CaptureWorker | None = None
+        self.pending = 0
+
+    def request(self, pressed_at: datetime, pressed: float | None = None) -> None:
+        """Capture the monitor under the pointer; the entry is stamped `pressed_at`."""
+        if self._thread is None:
+            self._start()
+        self.pending += 1
+        self._requested.emit(pressed_at, perf_counter() if pressed is None else pressed)
+
+    def _start(self) -> None:
+        self._thread = QThread()
+        self._thread.setObjectName("capture")
+        self._worker = _CaptureWorker(self._path, self._clock)
+        self._worker.moveToThread(self._thread)
+        self._requested.connect(self._worker.capture)
+        self._stop.connect(self._worker.shutdown)
+        self._worker.captured.connect(self._done_ok)
+        self._worker.failed.connect(self._done_failed)
+        self._thread.start()
+
+    def _done_ok(self, entry: object, timings: object) -> None:
+        self.pending = max(0, self.pending - 1)
+        self.captured.emit(entry, timings)
+
+    def _done_failed(self, message: str) -> None:
+        self.pending = max(0, self.pending - 1)
+        self.failed.emit(message)
+
+    def stop(self) -> None:
+        """Finish the capture under way, close the worker's file and stop the thread."""
+        if self._thread is None:
+            return
+        self._stop.emit()
+        self._thread.wait(10_000)
+        self._thread = None
+        self._worker = None

@@ -1,0 +1,57 @@
+"""Shows entries that other programs (the CLI, a second window) add to the open file.
+
+Polls SQLite's `PRAGMA data_version` — a cheap read that changes only when another connection
+commits — and, when it moves, reads what is new since the last look into the timeline model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QTimer
+
+from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.ui.timeline_model import TimelineModel
+
+POLL_INTERVAL_MS = 250
+
+
+class LiveUpdates(QObject):
+    def __init__(
+        self,
+        incident_file: IncidentFile,
+        model: TimelineModel,
+        on_error: Callable[[str], None],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._file = incident_file
+        self._model = model
+        self._on_error = on_error
+        self._version = incident_file.data_version()
+        self._entry_mark, self._revision_mark = incident_file.marks()
+        self._failing = False
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_INTERVAL_MS)
+        self._timer.timeout.connect(self.poll)
+        self._timer.start()
+
+    def poll(self) -> None:
+        try:
+            version = self._file.data_version()
+            if version == self._version:
+                return
+            self._version = version
+            changes = self._file.changes_since(self._entry_mark, self._revision_mark)
+        except IncidentFileError as error:
+            if not self._failing:
+                self._failing = True
+                self._on_error(str(error))
+            return
+        self._failing = False
+        self._entry_mark, self._revision_mark = changes.entry_mark, changes.revision_mark
+        if changes.entries:
+            self._model.add(changes.entries)
+
+    def stop(self) -> None:
+        self._timer.stop()

@@ -1,0 +1,227 @@
+"""The note bar: type a note, its time fixed at the first keystroke; Enter saves it.
+
+Shift+Enter adds a line, Esc discards the draft (Ctrl+Z in the empty field brings it back),
+Ctrl+1 … Ctrl+8 (window actions) set the kind shown on the badge. The bar only emits
+`submitted`; whoever saves the note calls `committed()` once it is durable, or leaves the
+draft in place if saving failed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontMetrics, QKeyEvent, QKeySequence, QTextCursor
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
+
+from incident_recorder.domain import EntryKind
+from incident_recorder.domain.kinds import DEFAULT_KIND
+from incident_recorder.domain.times import Clock
+from incident_recorder.ui.style import badge_stylesheet, fixed_font
+
+MAX_VISIBLE_LINES = 5
+
+
+@dataclass(frozen=True)
+class Draft:
+    text: str
+    kind: EntryKind
+    occurred_at: datetime | None
+
+
+class NoteEdit(QPlainTextEdit):
+    """The text field. Emits `submit` on Enter, `discard` on Esc, `restore` on Ctrl+Z when empty."""
+
+    submit = Signal()
+    discard = Signal()
+    restore = Signal()
+    page = Signal(int)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        mods = event.modifiers()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if mods & Qt.KeyboardModifier.ShiftModifier:
+                self.insertPlainText("\n")
+            elif not mods & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
+                self.submit.emit()
+            return
+        if key == Qt.Key.Key_Escape and not mods:
+            self.discard.emit()
+            return
+        if event.matches(QKeySequence.StandardKey.Undo) and not self.toPlainText():
+            self.restore.emit()
+            return
+        if key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
+            self.page.emit(-1 if key == Qt.Key.Key_PageUp else 1)
+            return
+        super().keyPressEvent(event)
+
+
+class NoteBar(QWidget):
+    """Time stamp, kind badge and note field. `submitted(text, kind, occurred_at)` on Enter."""
+
+    submitted = Signal(str, object, object)
+    draft_changed = Signal()
+
+    def __init__(
+        self, clock: Clock, local_zone: tzinfo | None = None, parent: QWidget | None = None
+    ):
+        super().__init__(parent)
+        self._clock = clock
+        self._local_zone = local_zone
+        self._utc = False
+        self._occurred_at: datetime | None = None
+        self._kind = DEFAULT_KIND
+        self._discarded: Draft | None = None
+        self._restoring = False
+
+        self.stamp = QLabel()
+        self.stamp.setFont(fixed_font(1))
+        self.stamp.setAccessibleName("Time of the note being typed")
+        self.stamp.setToolTip("The note's time: taken at its first keystroke")
+        self.kind_badge = QToolButton()
+        self.kind_badge.setAccessibleName("Kind of the note")
+        self.kind_badge.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.kind_badge.clicked.connect(self._next_kind)
+        self.edit = NoteEdit()
+        self.edit.setAccessibleName("Note")
+        self.edit.setPlaceholderText(
+            "Type what you see — the time is taken at your first keystroke. Enter saves."
+        )
+        self.edit.setTabChangesFocus(True)
+        self.edit.submit.connect(self._submit)
+        self.edit.discard.connect(self.discard)
+        self.edit.restore.connect(self.restore)
+        self.edit.textChanged.connect(self._text_changed)
+        self.hint = QLabel(
+            "Enter save · Shift+Enter new line · Esc discard · Ctrl+1–8 kind · Ctrl+Alt+S capture"
+        )
+        self.hint.setObjectName("hint")
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.stamp)
+        top.addWidget(self.kind_badge)
+        top.addStretch(1)
+        top.addWidget(self.hint)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 10)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.edit)
+        self._fit_height()
+        self._show_stamp()
+        self._show_kind()
+
+    # -- state -------------------------------------------------------------------------------
+
+    @property
+    def kind(self) -> EntryKind:
+        return self._kind
+
+    @property
+    def occurred_at(self) -> datetime | None:
+        return self._occurred_at
+
+    def text(self) -> str:
+        return self.edit.toPlainText()
+
+    def set_kind(self, kind: EntryKind) -> None:
+        self._kind = kind
+        self._show_kind()
+        self.draft_changed.emit()
+
+    def set_utc(self, utc: bool) -> None:
+        self._utc = utc
+        self._show_stamp()
+
+    def draft(self) -> Draft:
+        return Draft(self.text(), self._kind, self._occurred_at)
+
+    def load_draft(self, draft: Draft) -> None:
+        """Put a draft (discarded, or kept across a restart) back in the field."""
+        self._restoring = True
+        try:
+            self.edit.setPlainText(draft.text)
+        finally:
+            self._restoring = False
+        self._occurred_at = draft.occurred_at if draft.text else None
+        self._kind = draft.kind
+        self.edit.moveCursor(QTextCursor.MoveOperation.End)
+        self._show_stamp()
+        self._show_kind()
+        self.draft_changed.emit()
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def committed(self) -> None:
+        """The submitted note is durable: clear the field for the next one."""
+        self._restoring = True
+        try:
+            self.edit.clear()
+        finally:
+            self._restoring = False
+        self._occurred_at = None
+        self._kind = DEFAULT_KIND
+        self._show_stamp()
+        self._show_kind()
+        self.draft_changed.emit()
+
+    def discard(self) -> None:
+        if not self.text():
+            return
+        self._discarded = self.draft()
+        self.committed()
+
+    def restore(self) -> None:
+        if self._discarded is not None and not self.text():
+            draft, self._discarded = self._discarded, None
+            self.load_draft(draft)
+
+    def _submit(self) -> None:
+        if not self.text().strip():
+            return
+        occurred = self._occurred_at or self._clock()
+        self.submitted.emit(self.text(), self._kind, occurred)
+
+    def _text_changed(self) -> None:
+        if not self._restoring:
+            if self.text() and self._occurred_at is None:
+                self._occurred_at = self._clock()  # the first keystroke of this note
+            elif not self.text():
+                self._occurred_at = None
+        self._show_stamp()
+        self._fit_height()
+        self.draft_changed.emit()
+
+    def _next_kind(self) -> None:
+        kinds = list(EntryKind)
+        self.set_kind(kinds[(kinds.index(self._kind) + 1) % len(kinds)])
+        self.edit.setFocus()
+
+    # -- display -----------------------------------------------------------------------------
+
+    def _show_stamp(self) -> None:
+        if self._occurred_at is None:
+            self.stamp.setText("○ --:--:--")
+            self.stamp.setStyleSheet("color: palette(mid);")
+            return
+        zone = UTC if self._utc else self._local_zone
+        shown = self._occurred_at.astimezone(zone)
+        suffix = " UTC" if self._utc else ""
+        self.stamp.setText(f"● {shown:%H:%M:%S}{suffix}")
+        self.stamp.setStyleSheet("color: #dc2626; font-weight: 600;")
+
+    def _show_kind(self) -> None:
+        self.kind_badge.setText(self._kind.label)
+        self.kind_badge.setStyleSheet(badge_stylesheet(self._kind))
+        self.kind_badge.setToolTip("Kind of this note: Ctrl+1 … Ctrl+8, or click to change")
+
+    def _fit_height(self) -> None:
+        metrics = QFontMetrics(self.edit.font())
+        lines = min(MAX_VISIBLE_LINES, max(2, self.edit.document().blockCount()))
+        margins = self.edit.contentsMargins()
+        frame = 2 * self.edit.frameWidth() + margins.top() + margins.bottom()
+        self.edit.setFixedHeight(lines * metrics.lineSpacing() + frame + 10)

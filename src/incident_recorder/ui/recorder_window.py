@@ -1,0 +1,237 @@
+"""The recorder window: header, live timeline, note bar; every key from the actions table.
+
+The window saves a note synchronously (a durable commit takes well under a millisecond or two)
+and only then shows it; captures and exports run off the UI thread and come back by signal.
+"""
+
+from __future__ import annotations
+
+from datetime import tzinfo
+from pathlib import Path
+from time import perf_counter
+
+from PySide6.QtCore import QEvent, Qt, QThreadPool, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+
+from incident_recorder.domain import Entry, EntryKind
+from incident_recorder.domain.times import Clock
+from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.ui.actions import ACTIONS
+from incident_recorder.ui.capture_service import CaptureService, CaptureTimings
+from incident_recorder.ui.capture_viewer import CaptureViewer
+from incident_recorder.ui.export_job import ExportJob
+from incident_recorder.ui.header import IncidentHeader
+from incident_recorder.ui.live_updates import LiveUpdates
+from incident_recorder.ui.note_bar import NoteBar
+from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
+from incident_recorder.ui.timeline_model import TimelineModel
+from incident_recorder.ui.timeline_view import TimelineView
+
+
+class RecorderWindow(QMainWindow):
+    """Records into one open incident file. Owns the file handle and closes it on close."""
+
+    new_incident_requested = Signal()
+    open_incident_requested = Signal()
+    closed = Signal(object)
+
+    def __init__(
+        self,
+        incident_file: IncidentFile,
+        *,
+        clock: Clock,
+        local_zone: tzinfo | None = None,
+        thread_pool: QThreadPool | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.file = incident_file
+        self.incident = incident_file.incident()
+        self._clock = clock
+        self._pool = thread_pool or QThreadPool.globalInstance()
+        self._jobs: list[ExportJob] = []
+        self.last_error: str | None = None
+        self.last_capture_timings: CaptureTimings | None = None
+        self.setWindowTitle(f"{self.incident.title} — Incident Recorder")
+        self.setObjectName("recorderWindow")
+
+        self.model = TimelineModel(incident_file.capture_thumbnail, local_zone, self)
+        self.model.reset(incident_file.entries())
+        self.view = TimelineView()
+        self.view.setModel(self.model)
+        self.view.capture_activated.connect(self.open_capture)
+        self.note_bar = NoteBar(clock, local_zone)
+        self.note_bar.submitted.connect(self.save_note)
+        self.note_bar.edit.page.connect(self.view.page)
+        self.header = IncidentHeader(
+            self.incident, incident_file.path.name, self.model, clock, local_zone
+        )
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.note_bar)
+        self.setCentralWidget(central)
+        self.setFocusProxy(self.note_bar.edit)
+
+        self.captures = CaptureService(incident_file.path, clock, self)
+        self.captures.captured.connect(self._capture_saved)
+        self.captures.failed.connect(self._capture_failed)
+        self.live = LiveUpdates(incident_file, self.model, self._live_error, self)
+        self.actions_by_id: dict[str, QAction] = {}
+        self._build_actions()
+        self.statusBar().showMessage(f"Recording into {incident_file.path}")
+        self.resize(1100, 760)
+
+    # -- actions -----------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        menus = {
+            "file": self.menuBar().addMenu("&File"),
+            "entry": self.menuBar().addMenu("&Entry"),
+            "view": self.menuBar().addMenu("&View"),
+            "help": self.menuBar().addMenu("&Help"),
+        }
+        handlers = {
+            "new_incident": self.new_incident_requested.emit,
+            "open_incident": self.open_incident_requested.emit,
+            "export_markdown": lambda: self.export("markdown"),
+            "export_json": lambda: self.export("json"),
+            "close_window": self.close,
+            "capture_screen": self.capture_screen,
+            "toggle_utc": self.set_utc,
+            "jump_latest": self.view.follow_latest,
+            "shortcuts": lambda: ShortcutsDialog(self).exec(),
+        }
+        for kind in EntryKind:
+            handlers[f"kind_{kind.value}"] = lambda _=False, k=kind: self.note_bar.set_kind(k)
+        for spec in ACTIONS:
+            act = QAction(spec.text, self)
+            act.setShortcut(QKeySequence(spec.shortcut))
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            act.setToolTip(spec.tip or spec.text.replace("&", ""))
+            act.setStatusTip(spec.tip)
+            act.setCheckable(spec.checkable)
+            handler = handlers[spec.id]
+            (act.toggled if spec.checkable else act.triggered).connect(handler)
+            menus[spec.menu].addAction(act)
+            self.actions_by_id[spec.id] = act
+
+    # -- notes -------------------------------------------------------------------------------
+
+    def save_note(self, text: str, kind: EntryKind, occurred_at: object) -> None:
+        """Make the note durable, then show it; on failure the note stays in the field."""
+        try:
+            entry = self.file.add_note(text, kind, occurred_at)
+        except (ValueError, IncidentFileError) as error:
+            self.show_error("The note was not saved", f"{error}\n\nThe note is still in the field.")
+            return
+        self.model.add([entry])
+        self.note_bar.committed()
+        self.statusBar().showMessage(
+            f"Saved {entry.kind.value} at {self.model.format_time(entry.occurred_at)}", 4000
+        )
+
+    # -- captures ----------------------------------------------------------------------------
+
+    def capture_screen(self) -> None:
+        """Capture the monitor under the pointer now; the typed note stays untouched."""
+        pressed = perf_counter()
+        self.captures.request(self._clock(), pressed)
+        self.statusBar().showMessage("Capturing the screen…")
+
+    def _capture_saved(self, entry: Entry, timings: CaptureTimings) -> None:
+        self.last_capture_timings = timings
+        self.model.add([entry])
+        capture = entry.capture
+        size = f"{capture.width}×{capture.height}" if capture else ""
+        self.statusBar().showMessage(
+            f"Capture saved ({size}) — grabbed in {timings.to_pixels_ms:.0f} ms, "
+            f"on disk in {timings.to_durable_ms:.0f} ms",
+            6000,
+        )
+
+    def _capture_failed(self, message: str) -> None:
+        self.show_error("The screen was not captured", message)
+
+    def open_capture(self, entry: Entry) -> None:
+        if entry.capture is None:
+            return
+        try:
+            png = self.file.capture_png(entry.capture.id)
+        except IncidentFileError as error:
+            self.show_error("The capture cannot be shown", str(error))
+            return
+        caption = (
+            f"Capture at {self.model.format_time(entry.occurred_at)} — "
+            f"{entry.capture.width}×{entry.capture.height}"
+        )
+        viewer = CaptureViewer(entry, png, caption, self)
+        viewer.show()
+
+    # -- view --------------------------------------------------------------------------------
+
+    def set_utc(self, utc: bool) -> None:
+        self.model.set_utc(utc)
+        self.note_bar.set_utc(utc)
+
+    # -- export ------------------------------------------------------------------------------
+
+    def export(self, fmt: str, out_dir: Path | None = None) -> ExportJob | None:
+        """Export in the background into `out_dir` (asked for when not given)."""
+        if out_dir is None:
+            chosen = QFileDialog.getExistingDirectory(
+                self, "Export into folder", str(self.file.path.parent)
+            )
+            if not chosen:
+                return None
+            out_dir = Path(chosen)
+        job = ExportJob(self.file.path, out_dir, fmt)
+        job.setAutoDelete(False)
+        job.signals.progress.connect(
+            lambda done, total: self.statusBar().showMessage(f"Exporting… {done}/{total} images")
+        )
+        job.signals.finished.connect(self._export_finished)
+        job.signals.failed.connect(lambda message: self.show_error("Export failed", message))
+        self._jobs.append(job)
+        self.statusBar().showMessage(f"Exporting {fmt} to {out_dir}…")
+        self._pool.start(job)
+        return job
+
+    def _export_finished(self, path: str) -> None:
+        self.statusBar().showMessage(f"Exported: {path}", 10000)
+
+    # -- errors, focus, closing --------------------------------------------------------------
+
+    def show_error(self, title: str, message: str) -> None:
+        """A clear, non-blocking message box (and the status bar)."""
+        self.last_error = message
+        self.statusBar().showMessage(f"{title}: {message.splitlines()[0]}", 10000)
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _live_error(self, message: str) -> None:
+        self.show_error("The incident file cannot be read", message)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.note_bar.edit.setFocus()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
+            self.note_bar.edit.setFocus()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.live.stop()
+        self.captures.stop()
+        self._pool.waitForDone(30_000)
+        self.file.close()
+        self.closed.emit(self)
+        super().closeEvent(event)

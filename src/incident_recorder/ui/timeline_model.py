@@ -1,0 +1,235 @@
+"""The timeline as a Qt table model: every visible entry in occurred-at order.
+
+Rows are kept sorted by (occurred_at, id). Appends at the end — the common case — are one
+`beginInsertRows`; a backdated entry or a revision goes to its sorted place. Hidden entries are
+not shown. Thumbnails are loaded on demand through a callable and kept in a small LRU cache.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, tzinfo
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QPixmap
+
+from incident_recorder.domain import Entry
+from incident_recorder.domain.times import format_offset
+
+COL_TIME, COL_OFFSET, COL_KIND, COL_ENTRY = range(4)
+HEADERS = ("Time", "T+", "Kind", "Entry")
+
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+KIND_ROLE = Qt.ItemDataRole.UserRole + 2
+THUMBNAIL_ROLE = Qt.ItemDataRole.UserRole + 3
+OCCURRED_AT_ROLE = Qt.ItemDataRole.UserRole + 4
+
+THUMBNAIL_CACHE_SIZE = 256
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _key(entry: Entry) -> tuple[datetime, int]:
+    return (entry.occurred_at, entry.id)
+
+
+class TimelineModel(QAbstractTableModel):
+    """Entries of one incident, sorted by when they happened."""
+
+    def __init__(
+        self,
+        load_thumbnail: Callable[[int], bytes] | None = None,
+        local_zone: tzinfo | None = None,
+        parent: Any = None,
+    ) -> None:
+        super().__init__(parent)
+        self._rows: list[Entry] = []
+        self._keys: list[tuple[datetime, int]] = []
+        self._by_id: dict[int, Entry] = {}
+        self._load_thumbnail = load_thumbnail
+        self._thumbnails: OrderedDict[int, QPixmap] = OrderedDict()
+        self._local_zone = local_zone
+        self._utc = False
+        self._captures = 0
+
+    # -- Qt model interface ------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            if section == COL_TIME:
+                return "Time (UTC)" if self._utc else "Time (local)"
+            return HEADERS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        entry = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == COL_TIME:
+                return self.format_time(entry.occurred_at)
+            if column == COL_OFFSET:
+                return format_offset(entry.occurred_at - self._rows[0].occurred_at)
+            if column == COL_KIND:
+                return entry.kind.label
+            if column == COL_ENTRY:
+                return (
+                    entry.text if entry.text or not entry.capture else self.capture_caption(entry)
+                )
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(entry)
+        if role == ENTRY_ROLE:
+            return entry
+        if role == KIND_ROLE:
+            return entry.kind
+        if role == OCCURRED_AT_ROLE:
+            return entry.occurred_at
+        if role == THUMBNAIL_ROLE and column == COL_ENTRY and entry.capture is not None:
+            return self.thumbnail(entry.capture.id)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (COL_TIME, COL_OFFSET):
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    # -- presentation ------------------------------------------------------------------------
+
+    @property
+    def utc(self) -> bool:
+        return self._utc
+
+    def set_utc(self, utc: bool) -> None:
+        """Show times in UTC (True) or local time (False)."""
+        if utc == self._utc:
+            return
+        self._utc = utc
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, COL_TIME, COL_TIME)
+        self._column_changed(COL_TIME)
+
+    def format_time(self, moment: datetime) -> str:
+        shown = moment.astimezone(UTC if self._utc else self._local_zone)
+        return shown.strftime("%H:%M:%S")
+
+    @staticmethod
+    def capture_caption(entry: Entry) -> str:
+        capture = entry.capture
+        if capture is None:
+            return ""
+        where = f" · monitor {capture.monitor}" if capture.monitor else ""
+        title = f" · {capture.window_title}" if capture.window_title else ""
+        return f"Screen capture {capture.width}×{capture.height}{where}{title}"
+
+    def _tooltip(self, entry: Entry) -> str:
+        local = entry.occurred_at.astimezone(self._local_zone)
+        lines = [
+            f"{entry.kind.label} · occurred {local:%Y-%m-%d %H:%M:%S.%f}"[:-3]
+            + f" {local:%Z} ({entry.occurred_at:%H:%M:%S} UTC)",
+            f"recorded {entry.recorded_at.astimezone(self._local_zone):%H:%M:%S} "
+            f"· from {entry.source}"
+            + (f" · revision {entry.revision}" if entry.revision > 1 else ""),
+        ]
+        if entry.capture is not None:
+            lines.append(self.capture_caption(entry) + " — double-click to open")
+        text = entry.text if len(entry.text) <= 2000 else entry.text[:2000] + " …"
+        if text:
+            lines.extend(["", text])
+        return "\n".join(lines)
+
+    def thumbnail(self, capture_id: int) -> QPixmap | None:
+        cached = self._thumbnails.get(capture_id)
+        if cached is not None:
+            self._thumbnails.move_to_end(capture_id)
+            return cached
+        if self._load_thumbnail is None:
+            return None
+        try:
+            data = self._load_thumbnail(capture_id)
+        except Exception:  # a damaged thumbnail must not break painting the timeline
+            return None
+        pixmap = QPixmap()
+        pixmap.loadFromData(data, "PNG")
+        self._thumbnails[capture_id] = pixmap
+        if len(self._thumbnails) > THUMBNAIL_CACHE_SIZE:
+            self._thumbnails.popitem(last=False)
+        return pixmap
+
+    # -- contents ----------------------------------------------------------------------------
+
+    @property
+    def capture_count(self) -> int:
+        return self._captures
+
+    def entry_at(self, row: int) -> Entry:
+        return self._rows[row]
+
+    def row_of(self, entry_id: int) -> int:
+        """The row showing entry `entry_id`, or -1."""
+        entry = self._by_id.get(entry_id)
+        if entry is None:
+            return -1
+        return bisect_left(self._keys, _key(entry))
+
+    def reset(self, entries: Iterable[Entry]) -> None:
+        """Replace everything (when a file is opened)."""
+        visible = sorted((e for e in entries if not e.hidden), key=_key)
+        self.beginResetModel()
+        self._rows = visible
+        self._keys = [_key(e) for e in visible]
+        self._by_id = {e.id: e for e in visible}
+        self._captures = sum(1 for e in visible if e.capture is not None)
+        self._thumbnails.clear()
+        self.endResetModel()
+
+    def add(self, entries: Iterable[Entry]) -> None:
+        """Insert new entries and apply revisions of known ones, keeping the order."""
+        for entry in sorted(entries, key=_key):
+            known = self._by_id.get(entry.id)
+            if known is not None:
+                if known.revision >= entry.revision:
+                    continue
+                self._remove_row(self.row_of(entry.id))
+            if entry.hidden:
+                continue
+            self._insert(entry)
+
+    def _insert(self, entry: Entry) -> None:
+        key = _key(entry)
+        row = bisect_left(self._keys, key)
+        first_changes = row == 0 and bool(self._rows)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self._rows.insert(row, entry)
+        self._keys.insert(row, key)
+        self._by_id[entry.id] = entry
+        self._captures += entry.capture is not None
+        self.endInsertRows()
+        if first_changes:
+            self._column_changed(COL_OFFSET)
+
+    def _remove_row(self, row: int) -> None:
+        self.beginRemoveRows(QModelIndex(), row, row)
+        entry = self._rows.pop(row)
+        self._keys.pop(row)
+        del self._by_id[entry.id]
+        self._captures -= entry.capture is not None
+        self.endRemoveRows()
+        if row == 0 and self._rows:
+            self._column_changed(COL_OFFSET)
+
+    def _column_changed(self, column: int) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
