@@ -28,7 +28,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Point the app's config and data folders at fresh temporary ones for every test."""
     base = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("INCIDENT_RECORDER_CONFIG_DIR", str(base / "config"))

@@ -17,7 +17,9 @@ def test_core_layer_imports_without_qt(layer: str) -> None:
     """Importing every module of a core layer in a fresh interpreter loads no PySide6."""
     package = ROOT / "src" / "incident_recorder" / layer
     modules = [
-        f"incident_recorder.{layer}." + p.stem if p.stem != "__init__" else f"incident_recorder.{layer}"
+        f"incident_recorder.{layer}." + p.stem
+        if p.stem != "__init__"
+        else f"incident_recorder.{layer}"
         for p in sorted(package.glob("*.py"))
     ]
     code = (
@@ -26,7 +28,9 @@ def test_core_layer_imports_without_qt(layer: str) -> None:
         "bad = sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6')))\n"
         "print(','.join(bad))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "", f"{layer} imports Qt: {result.stdout.strip()}"
 
 

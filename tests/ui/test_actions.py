@@ -1,0 +1,32 @@
+"""One table of actions: no two share a key, and every action is in the window's menus."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtGui import QKeySequence
+
+from incident_recorder.domain import EntryKind
+from incident_recorder.ui.actions import ACTIONS, NOTE_KEYS
+from incident_recorder.ui.shortcuts_dialog import cheat_sheet_html
+
+
+def test_no_two_actions_share_a_shortcut() -> None:
+    keys = [QKeySequence(spec.shortcut).toString() for spec in ACTIONS]
+    keys += [QKeySequence(key).toString() for key, _ in NOTE_KEYS]
+    duplicates = [key for key, count in Counter(keys).items() if count > 1]
+    assert duplicates == []
+    assert all(keys), "every shortcut parses"
+
+
+def test_every_kind_has_its_ctrl_number() -> None:
+    by_id = {spec.id: spec.shortcut for spec in ACTIONS}
+    for number, kind in enumerate(EntryKind, start=1):
+        assert by_id[f"kind_{kind.value}"] == f"Ctrl+{number}"
+    assert by_id["capture_screen"] == "Ctrl+Alt+S"
+
+
+def test_cheat_sheet_lists_every_key() -> None:
+    html = cheat_sheet_html()
+    for spec in ACTIONS:
+        assert QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText) in html

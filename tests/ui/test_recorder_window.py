@@ -1,0 +1,87 @@
+"""The recorder window: title, entries from other programs, UTC toggle, following the tail."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+
+from incident_recorder.domain import EntryKind
+from incident_recorder.storage import IncidentFile
+
+
+def test_window_title_contains_the_incident_title(make_window) -> None:
+    window = make_window(title="Checkout outage")
+    assert "Checkout outage" in window.windowTitle()
+    assert window.header.title.text() == "Checkout outage"
+
+
+def test_entries_added_by_another_program_appear_within_a_second(make_window, qtbot, clock) -> None:
+    window = make_window()
+    with IncidentFile.open(window.file.path, clock=clock) as other:
+        other.add_note("From the shell", EntryKind.ACTION, source="cli")
+        other.add_note("Backdated", EntryKind.CAUSE, clock.now - timedelta(minutes=5), source="cli")
+    qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=1000)
+    assert [window.model.entry_at(r).text for r in range(2)] == ["Backdated", "From the shell"]
+
+
+def test_revisions_from_another_program_update_the_row(make_window, qtbot, clock) -> None:
+    window = make_window()
+    entry = window.file.add_note("typo hre")
+    window.model.add([entry])
+    with IncidentFile.open(window.file.path, clock=clock) as other:
+        other.revise(entry.id, text="typo here")
+    qtbot.waitUntil(lambda: window.model.entry_at(0).text == "typo here", timeout=1000)
+    assert window.model.rowCount() == 1
+
+
+def test_utc_toggle_changes_timeline_and_stamp(make_window, qtbot) -> None:
+    window = make_window()
+    qtbot.keyClicks(window.note_bar.edit, "x")
+    window.actions_by_id["toggle_utc"].trigger()
+    assert window.model.utc
+    assert window.note_bar.stamp.text().endswith("UTC")
+
+
+def test_timeline_follows_the_newest_entry_unless_scrolled_up(make_window, qtbot, clock) -> None:
+    window = make_window()
+    for number in range(200):
+        clock.advance(1)
+        window.model.add([window.file.add_note(f"note {number}")])
+    bar = window.view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    bar.setValue(0)
+    assert not window.view.following
+    clock.advance(1)
+    window.model.add([window.file.add_note("while scrolled up")])
+    qtbot.wait(50)
+    assert bar.value() == 0
+    window.actions_by_id["jump_latest"].trigger()
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum())
+    assert window.view.following
+    clock.advance(1)
+    window.model.add([window.file.add_note("followed")])
+    qtbot.waitUntil(lambda: bar.value() == bar.maximum())
+
+
+def test_page_keys_in_the_note_field_scroll_the_timeline(make_window, qtbot, clock) -> None:
+    window = make_window()
+    for number in range(100):
+        clock.advance(1)
+        window.model.add([window.file.add_note(f"note {number}")])
+    bar = window.view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0 and bar.value() == bar.maximum())
+    qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_PageUp)
+    assert bar.value() < bar.maximum()
+    assert window.note_bar.edit.hasFocus()
+
+
+def test_export_from_the_window_runs_in_the_background(make_window, qtbot, tmp_path) -> None:
+    window = make_window()
+    window.model.add([window.file.add_note("something happened", EntryKind.DETECTION)])
+    out = tmp_path / "report"
+    job = window.export("markdown", out)
+    with qtbot.waitSignal(job.signals.finished, timeout=10_000) as finished:
+        pass
+    assert finished.args[0].endswith("report.md")
+    assert "something happened" in (out / "report.md").read_text(encoding="utf-8")
