@@ -1,0 +1,158 @@
+"""What a report states about an incident, computed from its entries: times, key moments, names.
+
+Shared by the Markdown and JSON renderers: how a moment is written in local time and in UTC,
+the zone used, T+ offsets, the key moments (first detection, impact start and end, first
+resolution) and the file name each capture gets in the images/ folder. Nothing is guessed: a
+moment that was not recorded is None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+
+from incident_recorder.domain import Entry, EntryKind
+
+IMAGES_DIR = "images"
+"""The folder (relative to the report) that holds the exported captures."""
+
+_HEX = re.compile(r"[0-9a-f]{12}")
+
+
+def local_zone() -> tzinfo:
+    """The machine's local time zone (used when the caller names none)."""
+    zone = datetime.now().astimezone().tzinfo
+    return zone if zone is not None else UTC
+
+
+def utc_offset(moment: datetime) -> str:
+    """The offset of an aware moment as 'UTC+01:00' / 'UTC−05:30' / 'UTC+00:00'."""
+    offset = moment.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "\u2212"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def zone_label(moment: datetime) -> str:
+    """A short zone name for a local moment: its abbreviation ('CET'), else its UTC offset."""
+    name = moment.tzname()
+    if not name or name.startswith(("+", "-")) or (name.startswith("UTC") and len(name) > 3):
+        return utc_offset(moment)
+    return name
+
+
+def describe_zone(tz: tzinfo, at: datetime) -> str:
+    """How the report names the zone it uses: 'Europe/Paris (CET, UTC+01:00)'."""
+    local = at.astimezone(tz)
+    key = getattr(tz, "key", None)
+    label, offset = zone_label(local), utc_offset(local)
+    parts = [label] if label == offset else [label, offset]
+    if isinstance(key, str) and key not in parts:
+        return f"{key} ({', '.join(parts)})"
+    return ", ".join(parts)
+
+
+def local_time(moment: datetime, tz: tzinfo, *, with_date: bool = True) -> str:
+    """'2026-11-27 15:02:07 CET' (or without the date) in the report's local zone."""
+    local = moment.astimezone(tz)
+    pattern = "%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S"
+    return f"{local.strftime(pattern)} {zone_label(local)}"
+
+
+def utc_time(moment: datetime, *, with_date: bool = True) -> str:
+    """'2026-11-27 14:02:07 UTC' (or without the date)."""
+    pattern = "%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S"
+    return f"{moment.astimezone(UTC).strftime(pattern)} UTC"
+
+
+def iso_ms(moment: datetime) -> str:
+    """ISO 8601 in UTC with milliseconds and an explicit zone: '2026-11-27T14:02:07.123+00:00'."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: a time zone is required")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+def image_name(entry: Entry) -> str | None:
+    """The path, relative to the report, of an entry's exported capture (None: no capture).
+
+    'images/entry-0007-1a2b3c4d5e6f.png': the entry id and the first 12 hex digits of the
+    capture's SHA-256 (the capture id if the stored hash is not hex, so a damaged or foreign
+    file can never steer the path).
+    """
+    if entry.capture is None:
+        return None
+    digest = entry.capture.sha256.lower()[:12]
+    if not _HEX.fullmatch(digest):
+        digest = f"capture{entry.capture.id}"
+    return f"{IMAGES_DIR}/entry-{entry.id:04d}-{digest}.png"
+
+
+@dataclass(frozen=True, slots=True)
+class KeyMoments:
+    """The moments a report leads with; None where nothing was recorded."""
+
+    first_entry: Entry | None
+    last_entry: Entry | None
+    first_detection: Entry | None
+    impact_start: Entry | None
+    impact_end: Entry | None
+    first_resolution: Entry | None
+
+    @property
+    def duration(self) -> timedelta | None:
+        """From the first to the last entry."""
+        if self.first_entry is None or self.last_entry is None:
+            return None
+        return self.last_entry.occurred_at - self.first_entry.occurred_at
+
+    @property
+    def time_to_detect(self) -> timedelta | None:
+        """From impact start to the first detection entry (None if detection came first)."""
+        if self.impact_start is None or self.first_detection is None:
+            return None
+        delta = self.first_detection.occurred_at - self.impact_start.occurred_at
+        return delta if delta >= timedelta(0) else None
+
+    @property
+    def time_to_resolve(self) -> timedelta | None:
+        """From impact start to impact end (the first resolution entry after it)."""
+        if self.impact_start is None or self.impact_end is None:
+            return None
+        return self.impact_end.occurred_at - self.impact_start.occurred_at
+
+
+def in_order(entries: Sequence[Entry]) -> list[Entry]:
+    """Entries by occurred-at time (then id), whatever order they came in."""
+    return sorted(entries, key=lambda entry: (entry.occurred_at, entry.id))
+
+
+def _first(entries: Sequence[Entry], kind: EntryKind) -> Entry | None:
+    return next((entry for entry in entries if entry.kind is kind), None)
+
+
+def key_moments(entries: Sequence[Entry]) -> KeyMoments:
+    """Key moments of `entries` (hidden ones should already be left out)."""
+    ordered = in_order(entries)
+    impact_start = _first(ordered, EntryKind.IMPACT)
+    impact_end = None
+    if impact_start is not None:
+        impact_end = next(
+            (
+                entry
+                for entry in ordered
+                if entry.kind is EntryKind.RESOLUTION
+                and entry.occurred_at >= impact_start.occurred_at
+            ),
+            None,
+        )
+    return KeyMoments(
+        first_entry=ordered[0] if ordered else None,
+        last_entry=ordered[-1] if ordered else None,
+        first_detection=_first(ordered, EntryKind.DETECTION),
+        impact_start=impact_start,
+        impact_end=impact_end,
+        first_resolution=_first(ordered, EntryKind.RESOLUTION),
+    )

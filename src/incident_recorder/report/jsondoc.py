@@ -1,0 +1,88 @@
+"""The JSON export (incident.json): the complete record, hidden entries included, as data.
+
+`render_json` is a pure function returning a JSON-ready dict; the layout is versioned by its
+"format" field ("incident-recorder/1") and documented field by field in docs/export.md. Times
+are ISO 8601 in UTC with milliseconds and an explicit zone ('2026-11-27T14:02:07.123+00:00').
+Text is exported exactly as recorded: escaping is the job of whoever displays it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from incident_recorder.domain import Entry, Incident
+from incident_recorder.report import facts
+
+FORMAT = "incident-recorder/1"
+"""The value of the "format" field; a change that breaks readers bumps the number."""
+
+
+def _capture(entry: Entry, image_files: Mapping[int, str]) -> dict[str, Any] | None:
+    capture = entry.capture
+    if capture is None:
+        return None
+    return {
+        "id": capture.id,
+        "width": capture.width,
+        "height": capture.height,
+        "sha256": capture.sha256,
+        "monitor": capture.monitor,
+        "window_title": capture.window_title,
+        "file": image_files.get(entry.id),
+    }
+
+
+def entry_record(entry: Entry, image_files: Mapping[int, str]) -> dict[str, Any]:
+    """One entry as a JSON-ready dict."""
+    return {
+        "id": entry.id,
+        "kind": str(entry.kind),
+        "text": entry.text,
+        "occurred_at": facts.iso_ms(entry.occurred_at),
+        "recorded_at": facts.iso_ms(entry.recorded_at),
+        "revision": entry.revision,
+        "hidden": entry.hidden,
+        "source": entry.source,
+        "capture": _capture(entry, image_files),
+    }
+
+
+def render_json(
+    incident: Incident,
+    entries: Sequence[Entry],
+    image_files: Mapping[int, str],
+    exported_at: datetime,
+) -> dict[str, Any]:
+    """The whole record as a JSON-ready dict: every entry (hidden ones flagged), time order.
+
+    image_files maps an entry id to its capture's path relative to the JSON file; a capture
+    without one gets "file": null.
+    """
+    return {
+        "format": FORMAT,
+        "incident": {
+            "uuid": incident.uuid,
+            "title": incident.title,
+            "created_at": facts.iso_ms(incident.created_at),
+            "app_version": incident.app_version,
+        },
+        "exported_at": facts.iso_ms(exported_at),
+        "entries": [entry_record(entry, image_files) for entry in facts.in_order(entries)],
+    }
+
+
+def dumps(document: Mapping[str, Any]) -> str:
+    """The document as the text written to incident.json (UTF-8, indented, newline at end).
+
+    Text that cannot be UTF-8 (an unpaired surrogate) makes the whole file ASCII with
+    \\u escapes instead, which every JSON reader turns back into the same string.
+    """
+    text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = json.dumps(document, ensure_ascii=True, indent=2) + "\n"
+    return text

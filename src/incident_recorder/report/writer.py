@@ -1,0 +1,138 @@
+"""Writing a report to disk: the images/ folder, then report.md or incident.json, atomically.
+
+Every file is written to a temporary file in its folder and moved into place with os.replace,
+so a crash or a full disk never leaves a half-written report or image behind under the final
+name. Each failure (no space, no permission, a path under a regular file, a capture that cannot
+be read or does not match its recorded SHA-256) becomes one ReportError with a one-line message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+
+from incident_recorder.domain import Entry, Incident
+from incident_recorder.domain.times import truncate_ms
+from incident_recorder.report import facts, jsondoc
+from incident_recorder.report.markdown import render_markdown
+
+FORMATS = ("markdown", "json")
+"""The formats write_report knows."""
+
+REPORT_NAMES = {"markdown": "report.md", "json": "incident.json"}
+"""The file each format writes into the output folder."""
+
+
+class ReportError(Exception):
+    """A report could not be written; str() is a one-line message for people."""
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error) or type(error).__name__
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and os.replace; ReportError on failure."""
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as error:
+        raise ReportError(f"cannot write {path}: {_reason(error)}") from error
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _load(entry: Entry, load_png: Callable[[int], bytes]) -> bytes:
+    assert entry.capture is not None
+    try:
+        png = load_png(entry.capture.id)
+    except Exception as error:  # the loader belongs to another layer: any failure is reported
+        message = " ".join(str(error).split()) or type(error).__name__
+        raise ReportError(f"cannot read the capture of entry {entry.id}: {message}") from error
+    if hashlib.sha256(png).hexdigest() != entry.capture.sha256.lower():
+        raise ReportError(
+            f"the capture of entry {entry.id} does not match its recorded SHA-256 "
+            "(damaged incident file?)"
+        )
+    return png
+
+
+def write_images(
+    out_dir: Path,
+    entries: Sequence[Entry],
+    load_png: Callable[[int], bytes],
+    progress: Callable[[int, int], None] | None = None,
+) -> dict[int, str]:
+    """Write the capture of every entry that has one; returns entry id → relative path."""
+    with_capture = [entry for entry in entries if entry.capture is not None]
+    total = len(with_capture)
+    if progress is not None:
+        progress(0, total)
+    files: dict[int, str] = {}
+    if with_capture:
+        _make_dir(out_dir / facts.IMAGES_DIR)
+    for done, entry in enumerate(with_capture, start=1):
+        name = facts.image_name(entry)
+        assert name is not None
+        write_atomically(out_dir / name, _load(entry, load_png))
+        files[entry.id] = name
+        if progress is not None:
+            progress(done, total)
+    return files
+
+
+def _make_dir(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ReportError(f"cannot create folder {path}: {_reason(error)}") from error
+    if not path.is_dir():
+        raise ReportError(f"cannot create folder {path}: a file of that name exists")
+
+
+def write_report(
+    out_dir: Path,
+    fmt: str,
+    incident: Incident,
+    entries: list[Entry],
+    load_png: Callable[[int], bytes],
+    *,
+    tz: tzinfo | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Path:
+    """Write the report in format `fmt` ("markdown" or "json") into `out_dir`; its path.
+
+    Creates out_dir if needed, writes every capture of the exported entries to out_dir/images/
+    (load_png(capture_id) gives the PNG bytes; Markdown leaves hidden entries out, JSON keeps
+    them), then writes out_dir/report.md or out_dir/incident.json. tz is the zone used for
+    local times (default: the machine's). progress(done, total) is called before the first
+    image and after each one. ReportError (one line) on an unknown format or any failure.
+    """
+    if fmt not in FORMATS:
+        raise ReportError(f"unknown report format {fmt!r} (one of: {', '.join(FORMATS)})")
+    out_dir = Path(out_dir)
+    zone = tz if tz is not None else facts.local_zone()
+    exported = entries if fmt == "json" else [entry for entry in entries if not entry.hidden]
+    _make_dir(out_dir)
+    image_files = write_images(out_dir, exported, load_png, progress)
+    now = truncate_ms(datetime.now(UTC))
+    if fmt == "json":
+        text = jsondoc.dumps(jsondoc.render_json(incident, exported, image_files, now))
+    else:
+        text = render_markdown(incident, exported, image_files, zone, exported_at=now)
+    target = out_dir / REPORT_NAMES[fmt]
+    write_atomically(target, text.encode("utf-8", errors="replace"))
+    return target

@@ -1,0 +1,113 @@
+"""incident.json from a real incident file: every field, hidden entries flagged, images checked."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from report_helpers import START, Recorded
+
+from incident_recorder.report import JSON_FORMAT, render_json, write_report
+
+
+def export(recorded: Recorded, out: Path) -> dict[str, object]:
+    path = write_report(out, "json", recorded.incident, recorded.entries, recorded.load_png)
+    assert path == out / "incident.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert isinstance(document, dict)
+    return document
+
+
+def aware(text: object) -> datetime:
+    assert isinstance(text, str)
+    moment = datetime.fromisoformat(text)
+    assert moment.tzinfo is not None
+    assert len(text.split(".")[1]) == len("123+00:00")  # milliseconds, explicit zone
+    return moment
+
+
+def test_top_level_fields(recorded: Recorded, tmp_path: Path) -> None:
+    document = export(recorded, tmp_path / "out")
+    assert set(document) == {"format", "incident", "exported_at", "entries"}
+    assert document["format"] == JSON_FORMAT == "incident-recorder/1"
+    incident = recorded.incident
+    assert document["incident"] == {
+        "uuid": incident.uuid,
+        "title": "Checkout outage",
+        "created_at": "2026-11-27T14:00:00.000+00:00",
+        "app_version": incident.app_version,
+    }
+    assert aware(document["exported_at"]) <= datetime.now(UTC)
+
+
+def test_every_entry_with_every_field(recorded: Recorded, tmp_path: Path) -> None:
+    document = export(recorded, tmp_path / "out")
+    entries = document["entries"]
+    assert isinstance(entries, list)
+    stored = recorded.entries
+    assert [e["id"] for e in entries] == [e.id for e in stored]
+    for record, entry in zip(entries, stored, strict=True):
+        assert set(record) == {
+            "id", "kind", "text", "occurred_at", "recorded_at",
+            "revision", "hidden", "source", "capture",
+        }  # fmt: skip
+        assert record["kind"] == entry.kind.value
+        assert record["text"] == entry.text
+        assert aware(record["occurred_at"]) == entry.occurred_at
+        assert aware(record["recorded_at"]) == entry.recorded_at
+        assert record["revision"] == entry.revision
+        assert record["hidden"] is entry.hidden
+        assert record["source"] == "gui"
+    occurred = [aware(e["occurred_at"]) for e in entries]
+    assert occurred == sorted(occurred)
+    assert any(e["occurred_at"].endswith(".123+00:00") for e in entries)
+
+
+def test_hidden_entries_are_included_and_flagged(recorded: Recorded, tmp_path: Path) -> None:
+    entries = export(recorded, tmp_path / "out")["entries"]
+    assert isinstance(entries, list)
+    hidden = [e for e in entries if e["hidden"]]
+    assert [e["text"] for e in hidden] == [recorded.hidden_text]
+    assert hidden[0]["revision"] == 2
+
+
+def test_captures_written_and_matching(recorded: Recorded, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    entries = export(recorded, out)["entries"]
+    assert isinstance(entries, list)
+    captures = [e for e in entries if e["capture"] is not None]
+    assert len(captures) == 2
+    for record in captures:
+        capture = record["capture"]
+        assert set(capture) == {
+            "id",
+            "width",
+            "height",
+            "sha256",
+            "monitor",
+            "window_title",
+            "file",
+        }
+        assert capture["file"].startswith("images/entry-")
+        assert capture["file"] == f"images/entry-{record['id']:04d}-{capture['sha256'][:12]}.png"
+        data = (out / capture["file"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == capture["sha256"]
+        assert capture["window_title"] == "Grafana — checkout-api"
+        assert capture["monitor"] == 1
+    assert {(c["capture"]["width"], c["capture"]["height"]) for c in captures} == {
+        (96, 54),
+        (40, 30),
+    }
+    assert sorted(p.name for p in (out / "images").iterdir()) == sorted(
+        Path(c["capture"]["file"]).name for c in captures
+    )
+
+
+def test_text_is_kept_exactly(recorded: Recorded) -> None:
+    note = "<script>alert(1)</script> | ## x \U0001f525 \u202e"
+    entry = recorded.file.add_note(note)
+    document = render_json(recorded.incident, [entry], {}, START)
+    assert document["entries"][0]["text"] == note
+    assert document["exported_at"] == "2026-11-27T14:00:00.000+00:00"

@@ -1,0 +1,183 @@
+"""report.md from a real incident file: sections, pre-fill by kind, timeline, captures, zones."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from report_helpers import START, Recorded, headings, parse, scenario_rows, sections, table_rows
+
+from incident_recorder.domain import EntryKind
+from incident_recorder.domain.times import format_offset
+from incident_recorder.report import SECTIONS, render_markdown, write_report
+from incident_recorder.report.markdown import PROMPTS, SUBSECTIONS
+from incident_recorder.storage import IncidentFile
+
+PARIS = ZoneInfo("Europe/Paris")
+EIGHT = [
+    "Summary",
+    "Detection",
+    "Impact",
+    "Timeline",
+    "Root cause analysis",
+    "Resolution",
+    "Prevention",
+    "Action items",
+]
+
+
+def export(recorded: Recorded, out: Path, **kwargs: object) -> str:
+    path = write_report(
+        out, "markdown", recorded.incident, recorded.entries, recorded.load_png, **kwargs
+    )  # type: ignore[arg-type]
+    assert path == out / "report.md"
+    return path.read_text(encoding="utf-8")
+
+
+def test_eight_sections_in_order_with_title(recorded: Recorded, tmp_path: Path) -> None:
+    text = export(recorded, tmp_path / "out", tz=PARIS)
+    tokens = parse(text)
+    assert tuple(EIGHT) == SECTIONS
+    assert headings(tokens, 2) == EIGHT
+    assert headings(tokens, 1) == ["Checkout outage"]
+    assert headings(tokens, 3) == list(SUBSECTIONS)
+    assert text.index("### Immediate cause") > text.index("## Root cause analysis")
+    assert text.index("### Underlying issues") < text.index("## Resolution")
+
+
+def test_metadata_block(recorded: Recorded, tmp_path: Path) -> None:
+    text = export(recorded, tmp_path / "out", tz=PARIS)
+    head = text.split("## Summary")[0]
+    assert recorded.incident.uuid.split("-")[0] in head
+    assert "**Created:** 2026-11-27 15:00:00 CET (14:00:00 UTC" in head
+    assert "**First entry:** 2026-11-27 15:00:00 CET" in head
+    assert "**Last entry:** 2026-11-27 15:30:50 CET (14:30:50 UTC, T+00:30:50)" in head
+    assert "**Duration:** 30 min" in head
+    visible = [e for e in recorded.entries if not e.hidden]
+    assert f"**Entries:** {len(visible)}, of which 2 with a capture" in head
+    assert "**Exported:**" in head
+    assert "Europe/Paris" in head and "CET" in head and "UTC" in head
+
+
+def test_sections_prefilled_by_kind(recorded: Recorded, tmp_path: Path) -> None:
+    text = export(recorded, tmp_path / "out", tz=PARIS)
+    parts = sections(text)
+    by_kind: dict[EntryKind, list[str]] = {}
+    for _, kind, note in scenario_rows():
+        by_kind.setdefault(kind, []).append(note[:20].replace("-", "\\-"))
+    for note in by_kind[EntryKind.DETECTION]:
+        assert note in parts["Detection"]
+    for note in by_kind[EntryKind.IMPACT]:
+        assert note in parts["Impact"]
+    for note in by_kind[EntryKind.CAUSE]:
+        assert note in parts["Root cause analysis"]
+    for kind in (EntryKind.ACTION, EntryKind.DECISION, EntryKind.RESOLUTION):
+        for note in by_kind[kind]:
+            assert note in parts["Resolution"]
+    for note in by_kind[EntryKind.COMMUNICATION] + by_kind[EntryKind.OBSERVATION]:
+        assert note not in parts["Resolution"] and note not in parts["Detection"]
+    assert "How could we have cut the time to detection in half?" in parts["Detection"]
+    assert "\u201coperator error\u201d is never a root cause" in parts["Root cause analysis"]
+    assert parts["Prevention"].strip() == f"_{PROMPTS['Prevention']}_"
+    summary = parts["Summary"]
+    assert "**First detection:** 2026-11-27 15:04:22 CET (14:04:22 UTC, T+00:04:22)" in summary
+    assert "**First impact:** 2026-11-27 15:00:00 CET" in summary
+    assert "**First resolution entry:** 2026-11-27 15:30:02 CET" in summary
+    assert "**Time to detect:** 4 min" in summary
+    impact = parts["Impact"]
+    assert "**Impact start:** 2026-11-27 15:00:00 CET" in impact
+    assert "**Impact end:** 2026-11-27 15:30:02 CET" in impact
+
+
+def test_action_items_is_an_empty_table(recorded: Recorded, tmp_path: Path) -> None:
+    text = export(recorded, tmp_path / "out", tz=PARIS)
+    assert "| Item | Owner | Due | Status | Type |" in sections(text)["Action items"]
+    assert "mitigate" in sections(text)["Action items"]
+    assert table_rows(parse(text), which=1) == []
+
+
+def test_timeline_every_visible_entry_in_order(recorded: Recorded, tmp_path: Path) -> None:
+    text = export(recorded, tmp_path / "out", tz=PARIS)
+    visible = sorted((e for e in recorded.entries if not e.hidden), key=lambda e: e.occurred_at)
+    rows = table_rows(parse(text), which=0)
+    assert len(rows) == len(visible)
+    first = visible[0].occurred_at
+    for row, entry in zip(rows, visible, strict=True):
+        assert len(row) == 5
+        local, utc, offset, kind, _ = (cell.content for cell in row)
+        assert local == entry.occurred_at.astimezone(PARIS).strftime("%H:%M:%S CET")
+        assert utc == entry.occurred_at.strftime("%H:%M:%S UTC")
+        assert offset == format_offset(entry.occurred_at - first)
+        assert kind == entry.kind.label
+    assert "T+00:04:22" in text
+    assert "| Local time | UTC | T+ | Kind | Entry |" in text
+
+
+def test_hidden_entries_are_never_exported(recorded: Recorded, tmp_path: Path) -> None:
+    assert any(e.hidden for e in recorded.entries)
+    text = export(recorded, tmp_path / "out", tz=PARIS)
+    assert recorded.hidden_text.split(",")[0] not in text
+
+
+def test_captures_embedded_with_relative_links(recorded: Recorded, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    calls: list[tuple[int, int]] = []
+    text = export(recorded, out, tz=PARIS, progress=lambda done, total: calls.append((done, total)))
+    images = [
+        child for token in parse(text) for child in token.children or [] if child.type == "image"
+    ]
+    assert len(images) == 2
+    for image, entry in zip(images, [e for e in recorded.entries if e.capture], strict=True):
+        src = str(image.attrs["src"])
+        assert src.startswith("images/entry-") and src.endswith(".png")
+        assert src == f"images/entry-{entry.id:04d}-{entry.capture.sha256[:12]}.png"  # type: ignore[union-attr]
+        assert (out / src).read_bytes() == recorded.load_png(entry.capture.id)  # type: ignore[union-attr]
+    assert images[0].content == "Capture at 14:05:42 UTC \u2014 96\u00d754"
+    assert calls == [(0, 2), (1, 2), (2, 2)]
+
+
+def test_default_zone_is_the_machines_and_utc_zone_works(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    text = export(recorded, tmp_path / "a")
+    assert "## Timeline" in text
+    text = export(recorded, tmp_path / "b", tz=UTC)
+    assert "| 14:00:00 UTC | 14:00:00 UTC | T+00:00:00 | Impact |" in text
+    text = export(recorded, tmp_path / "c", tz=timezone(timedelta(hours=-5, minutes=-30)))
+    assert "08:30:00 UTC\u221205:30" in text
+
+
+def test_nothing_recorded_means_nothing_guessed(incident_file: IncidentFile) -> None:
+    incident_file.add_note("Something looks odd", EntryKind.OBSERVATION, START)
+    text = render_markdown(incident_file.incident(), incident_file.entries(), {}, PARIS)
+    parts = sections(text)
+    assert "**Impact start:** not recorded" in parts["Impact"]
+    assert "**Impact end:** not recorded" in parts["Impact"]
+    assert "**First detection:** not recorded" in parts["Summary"]
+    assert "Time to detect" not in text
+    assert "No detection entry was recorded." in parts["Detection"]
+
+
+def test_impact_end_is_the_first_resolution_after_the_start(incident_file: IncidentFile) -> None:
+    incident_file.add_note("early fix", EntryKind.RESOLUTION, START)
+    incident_file.add_note("errors", EntryKind.IMPACT, START + timedelta(minutes=1))
+    incident_file.add_note("fixed", EntryKind.RESOLUTION, START + timedelta(minutes=9))
+    text = render_markdown(incident_file.incident(), incident_file.entries(), {}, UTC)
+    assert "**Impact end:** 2026-11-27 14:09:00 UTC" in sections(text)["Impact"]
+
+
+def test_empty_incident_still_has_every_section(incident_file: IncidentFile) -> None:
+    text = render_markdown(incident_file.incident(), [], {}, PARIS)
+    assert headings(parse(text), 2) == EIGHT
+    assert table_rows(parse(text)) == []
+    assert "No entries were recorded." in text
+
+
+def test_multi_day_incident_shows_dates_in_the_timeline(incident_file: IncidentFile) -> None:
+    incident_file.add_note("start", EntryKind.IMPACT, START)
+    incident_file.add_note("next day", EntryKind.RESOLUTION, START + timedelta(days=1, hours=2))
+    text = render_markdown(incident_file.incident(), incident_file.entries(), {}, UTC)
+    rows = table_rows(parse(text))
+    assert rows[1][0].content == "2026-11-28 16:00:00 UTC"
+    assert rows[1][2].content == "T+1d 02:00:00"

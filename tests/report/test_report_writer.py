@@ -1,0 +1,96 @@
+"""write_report's contract: formats, folders, atomic files and one-line ReportErrors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from report_helpers import Recorded
+
+from incident_recorder.report import FORMATS, ReportError, write_report
+
+
+def test_formats() -> None:
+    assert FORMATS == ("markdown", "json")
+
+
+def test_unknown_format_is_refused_before_anything_is_written(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    with pytest.raises(ReportError, match="unknown report format 'html'"):
+        write_report(out, "html", recorded.incident, recorded.entries, recorded.load_png)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_out_dir_is_a_file(recorded: Recorded, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / "taken"
+    out.write_text("not a folder")
+    with pytest.raises(ReportError) as caught:
+        write_report(out, fmt, recorded.incident, recorded.entries, recorded.load_png)
+    assert "\n" not in str(caught.value) and str(out) in str(caught.value)
+    assert out.read_text() == "not a folder"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_out_dir_under_a_regular_file(recorded: Recorded, tmp_path: Path, fmt: str) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(ReportError, match="cannot create folder"):
+        write_report(blocker / "out", fmt, recorded.incident, recorded.entries, recorded.load_png)
+
+
+def test_images_folder_blocked_by_a_file(recorded: Recorded, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "images").write_text("x")
+    with pytest.raises(ReportError, match="images"):
+        write_report(out, "markdown", recorded.incident, recorded.entries, recorded.load_png)
+    assert not (out / "report.md").exists()
+
+
+def test_report_path_blocked_by_a_folder(recorded: Recorded, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    (out / "report.md").mkdir(parents=True)
+    with pytest.raises(ReportError, match="cannot write"):
+        write_report(out, "markdown", recorded.incident, recorded.entries, recorded.load_png)
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_unreadable_capture(recorded: Recorded, tmp_path: Path) -> None:
+    def broken(capture_id: int) -> bytes:
+        raise OSError(f"disk I/O error\nreading capture {capture_id}")
+
+    with pytest.raises(ReportError, match="cannot read the capture of entry") as caught:
+        write_report(tmp_path / "out", "json", recorded.incident, recorded.entries, broken)
+    assert "\n" not in str(caught.value)
+
+
+def test_damaged_capture_is_not_exported(recorded: Recorded, tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match="SHA-256"):
+        write_report(
+            tmp_path / "out", "json", recorded.incident, recorded.entries, lambda _: b"not it"
+        )
+
+
+def test_exporting_twice_replaces_and_leaves_no_temp_files(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    for fmt in FORMATS * 2:
+        write_report(out, fmt, recorded.incident, recorded.entries, recorded.load_png)
+    names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
+    assert [n for n in names if not n.startswith("images/")] == [
+        "images",
+        "incident.json",
+        "report.md",
+    ]
+    assert len([n for n in names if n.startswith("images/")]) == 2
+    assert not [n for n in names if ".tmp" in n]
+
+
+def test_out_dir_created_with_parents(recorded: Recorded, tmp_path: Path) -> None:
+    out = tmp_path / "a" / "b" / "c"
+    path = write_report(out, "markdown", recorded.incident, recorded.entries, recorded.load_png)
+    assert path.is_file() and path.parent == out
