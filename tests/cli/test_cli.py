@@ -1,0 +1,189 @@
+"""The command line, run as a user runs it (a real process): exit codes, messages, files."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from incident_recorder import __version__
+from incident_recorder.domain import EntryKind
+from incident_recorder.storage import IncidentFile
+
+COMMANDS = ["new", "open", "note", "capture", "export"]
+
+
+def run(*args: str, stdin: str | None = None, env: dict[str, str] | None = None):
+    environ = dict(os.environ if env is None else env)
+    return subprocess.run(
+        [sys.executable, "-m", "incident_recorder", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env=environ,
+        timeout=60,
+    )
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def assert_one_clear_line(result, *fragments: str) -> None:
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert lines[0].startswith("incident-recorder: error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"incident-recorder {__version__}"
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_on_every_command(command: str | None) -> None:
+    result = run(*([command] if command else []), "--help")
+    assert result.returncode == 0
+    assert "usage: incident-recorder" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["new", "x.incident"],  # --title missing
+        ["note"],
+        ["export", "x.incident"],  # --out missing
+        ["export", "x.incident", "--out", "d", "--format", "pdf"],
+        ["frobnicate-option-that-does-not-exist", "--bogus"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "incident_recorder", *args],
+        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+    )
+    assert result.returncode == 2
+    assert "usage:" in result.stderr
+
+
+def test_new_note_export_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "checkout.incident"
+    created = run("new", str(path), "--title", "Checkout outage")
+    assert created.returncode == 0, created.stderr
+    assert "Checkout outage" in created.stdout
+
+    assert run("note", str(path), "Error rate climbing", "--kind", "impact").returncode == 0
+    assert run("note", str(path), "PagerDuty alert", "--kind", "det", "--at", "5m ago").returncode == 0
+    assert run("note", str(path), "-", "--kind", "cause", stdin="config push\nlowered timeout\n").returncode == 0
+    at = run("note", str(path), "Deploy started", "--at", "2020-01-01T13:58:00Z")
+    assert at.returncode == 0, at.stderr
+
+    with IncidentFile.open(path, readonly=True) as handle:
+        entries = handle.entries()
+    assert [e.text for e in entries][0] == "Deploy started"
+    assert {e.kind for e in entries} == {
+        EntryKind.IMPACT, EntryKind.DETECTION, EntryKind.CAUSE, EntryKind.OBSERVATION
+    }
+    assert all(e.source == "cli" for e in entries)
+    assert "config push\nlowered timeout" in [e.text for e in entries]
+
+    out = tmp_path / "out"
+    md = run("export", str(path), "--format", "markdown", "--out", str(out))
+    assert md.returncode == 0, md.stderr
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "## Summary" in report and "Error rate climbing" in report
+    js = run("export", str(path), "--format", "json", "--out", str(out))
+    assert js.returncode == 0, js.stderr
+    document = json.loads((out / "incident.json").read_text(encoding="utf-8"))
+    assert len(document["entries"]) == 4
+    for item in document["entries"]:
+        assert datetime.fromisoformat(item["occurred_at"]).tzinfo is not None
+
+
+def test_unknown_kind_and_bad_time_are_one_line_errors(tmp_path: Path) -> None:
+    path = tmp_path / "a.incident"
+    run("new", str(path), "--title", "A")
+    before = sha(path)
+    assert_one_clear_line(run("note", str(path), "x", "--kind", "nonsense"), "unknown kind")
+    assert_one_clear_line(run("note", str(path), "x", "--at", "yesterday-ish"), "cannot read time")
+    assert_one_clear_line(run("note", str(path), "   "), "empty")
+    assert sha(path) == before
+
+
+def test_new_refuses_an_existing_file(tmp_path: Path) -> None:
+    path = tmp_path / "a.incident"
+    path.write_text("my notes, not an incident")
+    before = sha(path)
+    assert_one_clear_line(run("new", str(path), "--title", "A"), "already exists")
+    assert sha(path) == before
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (b"just some text, definitely not SQLite" * 10, "not an incident file"),
+        (b"", "empty"),
+        (b"SQLite format 3\x00" + b"\xff" * 4000, "incident"),
+    ],
+)
+@pytest.mark.parametrize("command", ["note", "export", "capture", "open"])
+def test_bad_files_get_one_line_and_stay_untouched(
+    tmp_path: Path, content: bytes, fragment: str, command: str
+) -> None:
+    path = tmp_path / "bad.incident"
+    path.write_bytes(content)
+    before = sha(path)
+    args = {
+        "note": ["note", str(path), "text"],
+        "export": ["export", str(path), "--out", str(tmp_path / "out")],
+        "capture": ["capture", str(path)],
+        "open": [str(path)],
+    }[command]
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    result = run(*args, env=env)
+    assert_one_clear_line(result, fragment)
+    assert sha(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.incident"]
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    assert_one_clear_line(run("note", str(tmp_path / "nope.incident"), "x"), "no such incident file")
+
+
+def test_gui_without_a_display_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "a.incident"
+    run("new", str(path), "--title", "A")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    assert_one_clear_line(run(str(path), env=env), "no display")
+    assert_one_clear_line(run(env=env), "no display")
+
+
+def test_capture_without_a_display_says_so_and_saves_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "a.incident"
+    run("new", str(path), "--title", "A")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    result = run("capture", str(path), env=env)
+    assert_one_clear_line(result, "display")
+    with IncidentFile.open(path, readonly=True) as handle:
+        assert handle.entry_count() == 0
+
+
+def test_a_one_megabyte_note_with_odd_text(tmp_path: Path) -> None:
+    path = tmp_path / "a.incident"
+    run("new", str(path), "--title", "A")
+    text = ("مرحبا 🔥 <b>bold</b> | ## Prevention\t" * 40_000)[:1_000_000]
+    result = run("note", str(path), "-", stdin=text)
+    assert result.returncode == 0, result.stderr
+    with IncidentFile.open(path, readonly=True) as handle:
+        assert handle.entries()[0].text == text.rstrip()
