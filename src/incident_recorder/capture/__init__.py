@@ -1,1 +1,38 @@
-"""Screen capture: mss grab → PNG bytes and thumbnail. No Qt; runs off the UI thread."""
+"""Screen capture: mss grab → PNG bytes and thumbnail. No Qt; runs off the UI thread.
+
+The GUI's capture worker keeps one ``Grabber`` for its thread and calls ``grab`` then
+``encode``; the command line calls ``capture_now``. Every failure is a ``CaptureError`` whose
+message can be shown to the user as it is.
+"""
+
+from __future__ import annotations
+
+from incident_recorder.capture.encode import encode
+from incident_recorder.capture.errors import CaptureError, check_capture_possible
+from incident_recorder.capture.grabber import Grabber, RawShot
+from incident_recorder.capture.pointer import PointerReader, pointer_position
+from incident_recorder.domain.entry import NewCapture
+
+__all__ = [
+    "CaptureError",
+    "Grabber",
+    "PointerReader",
+    "RawShot",
+    "capture_now",
+    "check_capture_possible",
+    "encode",
+    "pointer_position",
+]
+
+
+def capture_now(
+    grabber: Grabber,
+    *,
+    monitor: int | None = None,
+    pointer: tuple[int, int] | None = None,
+    window_title: str | None = None,
+) -> NewCapture:
+    """Check the session, grab a monitor (default: the one under the pointer) and encode it."""
+    check_capture_possible()
+    shot = grabber.grab(monitor, pointer=pointer)
+    return encode(shot, window_title=window_title)
