@@ -1,4 +1,4 @@
-"""Opening and creating incident files safely: nothing is written until the file is known to be ours.
+"""Opening and creating incident files safely: nothing is written until the file is ours.
 
 A path that is missing, not SQLite, another program's database or from a newer version is refused
 with a clear message, and the file is left byte-for-byte as it was.
@@ -77,16 +77,8 @@ def open_database(path: Path, readonly: bool) -> Database:
         )
     conn: sqlite3.Connection | None = None
     try:
-        conn = _connect(_uri(path, "rw" if writable else "ro"))
+        conn = _connect(_uri(path, "rw")) if writable else _connect_readonly(path)
         version = _validate(conn, path)
-        if readonly:
-            try:
-                conn.execute("SELECT count(*) FROM incident").fetchone()
-            except sqlite3.OperationalError:
-                # A WAL file in a folder we may not write: read the main file as it stands.
-                conn.close()
-                conn = _connect(_uri(path, "ro", immutable=True))
-                version = _validate(conn, path)
         _configure(conn, writable)
         db = Database(conn)
         if writable and version < schema.SCHEMA_VERSION:
@@ -101,6 +93,30 @@ def open_database(path: Path, readonly: bool) -> Database:
         if conn is not None:
             conn.close()
         raise
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that never writes the incident, and leaves no -wal/-shm files behind.
+
+    Where the file and its folder are writable, a read-write connection with `query_only` (a
+    mode=ro connection cannot remove the -wal/-shm files it creates when it closes). Elsewhere
+    (a read-only mount, a file we may not write) mode=ro, and if SQLite cannot set up WAL
+    reading there, the main file read as it stands (immutable).
+    """
+    if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+        conn = _connect(_uri(path, "rw"))
+        conn.execute("PRAGMA query_only = ON")
+        return conn
+    conn = _connect(_uri(path, "ro"))
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as error:
+        if "unable to open" not in str(error) and "readonly" not in str(error):
+            conn.close()
+            raise
+        conn.close()
+        conn = _connect(_uri(path, "ro", immutable=True))
+    return conn
 
 
 def _validate(conn: sqlite3.Connection, path: Path) -> int:

@@ -1,0 +1,102 @@
+"""Schema versions and migrations: idempotent, all-or-nothing, newer files untouched."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from storage_support import fingerprint
+
+from incident_recorder.storage import IncidentFile, IncidentFileError, schema
+
+V2 = "CREATE TABLE action_items (id INTEGER PRIMARY KEY, item TEXT NOT NULL);"
+BAD = "CREATE TABLE action_items (id INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;"
+
+
+def _version(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("PRAGMA user_version").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def _tables(path: Path) -> list[tuple[str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT type, name FROM sqlite_master ORDER BY name").fetchall()
+    finally:
+        conn.close()
+
+
+def _v1_file(path: Path) -> Path:
+    with IncidentFile.create(path, "v1") as handle:
+        handle.add_note("written at version 1")
+    assert _version(path) == 1
+    return path
+
+
+def test_schema_v1_objects(incident_path: Path) -> None:
+    names = {name for _, name in _tables(_v1_file(incident_path))}
+    assert {"incident", "captures", "entries", "revisions", "timeline"} <= names
+    for table in ("entries", "captures", "revisions"):
+        assert {f"{table}_append_only_update", f"{table}_append_only_delete"} <= names
+
+
+def test_a_version_1_file_opens_unchanged(incident_path: Path) -> None:
+    _v1_file(incident_path)
+    before = fingerprint(incident_path)
+    for _ in range(2):
+        with IncidentFile.open(incident_path) as handle:
+            assert [e.text for e in handle.entries()] == ["written at version 1"]
+    assert fingerprint(incident_path) == before
+
+
+def test_migration_runs_once(incident_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _v1_file(incident_path)
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, V2])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    with IncidentFile.open(incident_path) as handle:
+        assert handle.entry_count() == 1
+    assert _version(incident_path) == 2
+    tables = _tables(incident_path)
+    assert ("table", "action_items") in tables
+    # opening again is a no-op (running V2 twice would fail: the table exists)
+    with IncidentFile.open(incident_path) as handle:
+        assert handle.entry_count() == 1
+    assert _version(incident_path) == 2
+    assert _tables(incident_path) == tables
+    # and at the version reached, migrate() itself does nothing
+    with IncidentFile.open(incident_path) as handle:
+        schema.migrate(handle._db, 2)
+    assert _tables(incident_path) == tables
+
+
+def test_a_failing_migration_changes_nothing(
+    incident_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _v1_file(incident_path)
+    tables = _tables(incident_path)
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, BAD])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    with pytest.raises(IncidentFileError, match="opening the incident failed") as caught:
+        IncidentFile.open(incident_path)
+    assert "\n" not in str(caught.value)
+    assert _version(incident_path) == 1
+    assert _tables(incident_path) == tables  # action_items rolled back with the rest
+    monkeypatch.undo()
+    with IncidentFile.open(incident_path) as handle:
+        assert [e.text for e in handle.entries()] == ["written at version 1"]
+
+
+def test_readonly_open_does_not_migrate(
+    incident_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _v1_file(incident_path)
+    before = fingerprint(incident_path)
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, V2])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    with IncidentFile.open(incident_path, readonly=True) as handle:
+        assert handle.entry_count() == 1
+    assert fingerprint(incident_path) == before
