@@ -24,7 +24,6 @@ from incident_recorder.storage.errors import (
     translate,
 )
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 
@@ -48,21 +47,25 @@ def _configure(conn: sqlite3.Connection, writable: bool) -> None:
 
 
 def check_header(path: Path) -> None:
-    """Refuse a path that is missing, a folder, empty or not an SQLite database."""
+    """Refuse a path that is missing, a folder, empty or too short to be an SQLite database.
+
+    The file's bytes are never read here: closing any descriptor of a database file drops every
+    POSIX lock this process holds on it (SQLite's "broken POSIX locks" caveat), so reading the
+    header with open() while another connection of this process has the file open lets a third
+    program checkpoint and delete the WAL under that connection, losing what it writes next.
+    Whether it is SQLite at all is left to SQLite ("file is not a database").
+    """
     if not path.exists():
         raise FileMissingError(f"no such incident file: {path}")
     if path.is_dir():
         raise NotAnIncidentFileError(f"{path} is a folder, not an incident file")
     try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except PermissionError:
-        raise ReadOnlyFileError(f"{path} cannot be read (permission denied)") from None
+        size = path.stat().st_size
     except OSError as error:
         raise IncidentFileError(f"cannot read {path}: {error.strerror or error}") from None
-    if not header:
+    if size == 0:
         raise NotAnIncidentFileError(f"{path} is empty, not an incident file")
-    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+    if size < 512:
         raise NotAnIncidentFileError(f"{path} is not an incident file (not an SQLite database)")
 
 
@@ -88,6 +91,10 @@ def open_database(path: Path, readonly: bool) -> Database:
     except sqlite3.Error as error:
         if conn is not None:
             conn.close()
+        if "not a database" in str(error):
+            raise NotAnIncidentFileError(
+                f"{path} is not an incident file (not an SQLite database)"
+            ) from None
         raise translate(error, path, "opening the incident") from None
     except IncidentFileError:
         if conn is not None:
