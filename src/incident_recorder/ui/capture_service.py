@@ -66,6 +66,19 @@ class _CaptureWorker(QObject):
             self.failed.emit(f"screen capture failed: {type(error).__name__}: {error}")
 
     @Slot()
+    def warm_up(self) -> None:
+        """Connect to the screen and the file before the first key press (errors wait for it)."""
+        try:
+            check_capture_possible()
+            if self._grabber is None:
+                self._grabber = Grabber()
+            self._grabber.grab()
+            if self._file is None:
+                self._file = IncidentFile.open(self._path, clock=self._clock)
+        except Exception:  # reported when the user actually asks for a capture
+            return
+
+    @Slot()
     def shutdown(self) -> None:
         if self._grabber is not None:
             self._grabber.close()
@@ -84,6 +97,7 @@ class CaptureService(QObject):
     captured = Signal(object, object)
     failed = Signal(str)
     _requested = Signal(object, float)
+    _warm = Signal()
     _stop = Signal()
 
     def __init__(self, path: Path, clock: Clock, parent: QObject | None = None) -> None:
@@ -93,6 +107,12 @@ class CaptureService(QObject):
         self._thread: QThread | None = None
         self._worker: _CaptureWorker | None = None
         self.pending = 0
+
+    def start(self) -> None:
+        """Start the worker and let it connect to the screen, so the first capture is quick."""
+        if self._thread is None:
+            self._start()
+            self._warm.emit()
 
     def request(self, pressed_at: datetime, pressed: float | None = None) -> None:
         """Capture the monitor under the pointer; the entry is stamped `pressed_at`."""
@@ -108,6 +128,7 @@ class CaptureService(QObject):
         self._worker.moveToThread(self._thread)
         self._requested.connect(self._worker.capture)
         self._stop.connect(self._worker.shutdown)
+        self._warm.connect(self._worker.warm_up)
         self._worker.captured.connect(self._done_ok)
         self._worker.failed.connect(self._done_failed)
         self._thread.start()

@@ -151,8 +151,7 @@ class RecorderWindow(QMainWindow):
         capture = entry.capture
         size = f"{capture.width}×{capture.height}" if capture else ""
         self.statusBar().showMessage(
-            f"Capture saved ({size}) — grabbed in {timings.to_pixels_ms:.0f} ms, "
-            f"on disk in {timings.to_durable_ms:.0f} ms",
+            f"Capture saved ({size}, on disk {timings.to_durable_ms:.0f} ms after the key press)",
             6000,
         )
 
@@ -222,6 +221,7 @@ class RecorderWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.note_bar.edit.setFocus()
+        self.captures.start()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

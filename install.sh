@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Install Incident Recorder from this checkout: the Debian packages Qt and screen capture need,
+# a virtual environment in .venv, and the app itself. Safe to run again (it skips what is there).
+#   ./install.sh          the app
+#   ./install.sh --test   the app and what the test suite needs (Xvfb, xdotool, xterm, pytest…)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+want_tests=0
+[ "${1:-}" = "--test" ] && want_tests=1
+
+packages=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfreetype6 libfontconfig1
+  libdbus-1-3 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
+  libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
+  libxcb-util1 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core python3-venv)
+if [ "$want_tests" = 1 ]; then
+  packages+=(xvfb xauth xdotool xterm scrot)
+fi
+
+if command -v dpkg-query >/dev/null 2>&1; then
+  missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "Installing Debian packages: ${missing[*]}"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      "${missing[@]}" >/dev/null
+  fi
+fi
+
+python=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$python" -m venv .venv
+fi
+extra=""
+[ "$want_tests" = 1 ] && extra="[test]"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}"
+echo "Installed: $(.venv/bin/incident-recorder --version) in $(pwd)/.venv"
