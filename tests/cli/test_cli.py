@@ -71,7 +71,10 @@ def test_help_on_every_command(command: str | None) -> None:
 def test_usage_errors_exit_2(args: list[str], tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "incident_recorder", *args],
-        capture_output=True, text=True, cwd=tmp_path, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "usage:" in result.stderr
@@ -84,8 +87,15 @@ def test_new_note_export_round_trip(tmp_path: Path) -> None:
     assert "Checkout outage" in created.stdout
 
     assert run("note", str(path), "Error rate climbing", "--kind", "impact").returncode == 0
-    assert run("note", str(path), "PagerDuty alert", "--kind", "det", "--at", "5m ago").returncode == 0
-    assert run("note", str(path), "-", "--kind", "cause", stdin="config push\nlowered timeout\n").returncode == 0
+    assert (
+        run("note", str(path), "PagerDuty alert", "--kind", "det", "--at", "5m ago").returncode == 0
+    )
+    assert (
+        run(
+            "note", str(path), "-", "--kind", "cause", stdin="config push\nlowered timeout\n"
+        ).returncode
+        == 0
+    )
     at = run("note", str(path), "Deploy started", "--at", "2020-01-01T13:58:00Z")
     assert at.returncode == 0, at.stderr
 
@@ -93,7 +103,10 @@ def test_new_note_export_round_trip(tmp_path: Path) -> None:
         entries = handle.entries()
     assert [e.text for e in entries][0] == "Deploy started"
     assert {e.kind for e in entries} == {
-        EntryKind.IMPACT, EntryKind.DETECTION, EntryKind.CAUSE, EntryKind.OBSERVATION
+        EntryKind.IMPACT,
+        EntryKind.DETECTION,
+        EntryKind.CAUSE,
+        EntryKind.OBSERVATION,
     }
     assert all(e.source == "cli" for e in entries)
     assert "config push\nlowered timeout" in [e.text for e in entries]
@@ -158,13 +171,19 @@ def test_bad_files_get_one_line_and_stay_untouched(
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    assert_one_clear_line(run("note", str(tmp_path / "nope.incident"), "x"), "no such incident file")
+    assert_one_clear_line(
+        run("note", str(tmp_path / "nope.incident"), "x"), "no such incident file"
+    )
 
 
 def test_gui_without_a_display_says_so(tmp_path: Path) -> None:
     path = tmp_path / "a.incident"
     run("new", str(path), "--title", "A")
-    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
     assert_one_clear_line(run(str(path), env=env), "no display")
     assert_one_clear_line(run(env=env), "no display")
 

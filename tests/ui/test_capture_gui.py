@@ -12,7 +12,9 @@ from incident_recorder.ui.capture_viewer import CaptureViewer
 
 
 @pytest.mark.xvfb
-def test_ctrl_alt_s_captures_the_screen_and_leaves_the_note_alone(make_window, qtbot, clock) -> None:
+def test_ctrl_alt_s_captures_the_screen_and_leaves_the_note_alone(
+    make_window, qtbot, clock
+) -> None:
     window = make_window()
     qtbot.keyClicks(window.note_bar.edit, "half-typed note")
     stamped = window.note_bar.occurred_at

@@ -1,4 +1,4 @@
-"""Typing notes with real key events: first-keystroke time, Enter, Shift+Enter, Esc, Ctrl+Z, kinds."""
+"""Typing notes with real key events: first-keystroke time, Enter, Shift+Enter, Esc, Ctrl+Z."""
 
 from __future__ import annotations
 
@@ -77,7 +77,11 @@ def test_escape_discards_and_ctrl_z_brings_the_draft_back_with_its_time(
     assert window.note_bar.kind == EntryKind.IMPACT
     qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_Return)
     saved = window.file.entries()[0]
-    assert (saved.text, saved.occurred_at, saved.kind) == ("draft about DB", stamped, EntryKind.IMPACT)
+    assert (saved.text, saved.occurred_at, saved.kind) == (
+        "draft about DB",
+        stamped,
+        EntryKind.IMPACT,
+    )
 
 
 def test_ctrl_1_to_8_set_the_kind_and_it_resets_after_saving(make_window, qtbot) -> None:

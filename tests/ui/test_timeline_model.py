@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from PySide6.QtCore import Qt
 
 from incident_recorder.domain import CaptureInfo, Entry, EntryKind
+from incident_recorder.storage import record_from_entry
 from incident_recorder.ui.timeline_model import (
     COL_ENTRY,
     COL_KIND,
@@ -31,13 +32,18 @@ def entry(entry_id: int, seconds: float, text: str = "", **changes: object) -> E
     return Entry(**values)  # type: ignore[arg-type]
 
 
+def reset(model: TimelineModel, entries: list[Entry]) -> None:
+    """Load entries as the storage layer hands them over: raw records in time order."""
+    model.reset(record_from_entry(e) for e in sorted(entries, key=lambda e: (e.occurred_at, e.id)))
+
+
 def texts(model: TimelineModel) -> list[str]:
     return [model.entry_at(row).text for row in range(model.rowCount())]
 
 
 def test_model_passes_the_model_tester(qtmodeltester) -> None:
     model = TimelineModel(local_zone=UTC)
-    model.reset([entry(1, 0), entry(2, 10), entry(3, 5)])
+    reset(model, [entry(1, 0), entry(2, 10), entry(3, 5)])
     qtmodeltester.check(model, force_py=True)
     model.add([entry(4, 3), entry(5, 100)])
     qtmodeltester.check(model, force_py=True)
@@ -45,7 +51,7 @@ def test_model_passes_the_model_tester(qtmodeltester) -> None:
 
 def test_rows_are_in_occurred_at_order_whatever_the_arrival_order() -> None:
     model = TimelineModel(local_zone=UTC)
-    model.reset([entry(1, 0, "first"), entry(2, 60, "third")])
+    reset(model, [entry(1, 0, "first"), entry(2, 60, "third")])
     model.add([entry(3, 30, "second (backdated)")])
     model.add([entry(4, 90, "fourth")])
     assert texts(model) == ["first", "second (backdated)", "third", "fourth"]
@@ -54,7 +60,7 @@ def test_rows_are_in_occurred_at_order_whatever_the_arrival_order() -> None:
 
 def test_offsets_count_from_the_first_entry_and_move_when_an_earlier_one_arrives() -> None:
     model = TimelineModel(local_zone=UTC)
-    model.reset([entry(1, 0), entry(2, 262)])
+    reset(model, [entry(1, 0), entry(2, 262)])
     assert model.index(1, COL_OFFSET).data() == "T+00:04:22"
     changed: list[int] = []
     model.dataChanged.connect(lambda top, bottom, roles: changed.append(top.column()))
@@ -66,7 +72,7 @@ def test_offsets_count_from_the_first_entry_and_move_when_an_earlier_one_arrives
 
 def test_a_revision_replaces_the_row_and_an_older_revision_is_ignored() -> None:
     model = TimelineModel(local_zone=UTC)
-    model.reset([entry(1, 0, "a"), entry(2, 10, "b")])
+    reset(model, [entry(1, 0, "a"), entry(2, 10, "b")])
     model.add([entry(1, 20, "a, moved later", revision=2)])
     assert texts(model) == ["b", "a, moved later"]
     model.add([entry(1, 0, "stale", revision=1)])
@@ -75,7 +81,7 @@ def test_a_revision_replaces_the_row_and_an_older_revision_is_ignored() -> None:
 
 def test_hidden_entries_are_not_shown() -> None:
     model = TimelineModel(local_zone=UTC)
-    model.reset([entry(1, 0), entry(2, 10, hidden=True)])
+    reset(model, [entry(1, 0), entry(2, 10, hidden=True)])
     assert model.rowCount() == 1
     model.add([entry(1, 0, revision=2, hidden=True)])
     assert model.rowCount() == 0
@@ -84,22 +90,35 @@ def test_hidden_entries_are_not_shown() -> None:
 def test_time_column_switches_between_local_and_utc() -> None:
     zone = timezone(timedelta(hours=1), "CET")
     model = TimelineModel(local_zone=zone)
-    model.reset([entry(1, 127)])
+    reset(model, [entry(1, 127)])
     assert model.index(0, COL_TIME).data() == "15:02:07"
     assert model.headerData(COL_TIME, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) == (
         "Time (local)"
     )
     model.set_utc(True)
     assert model.index(0, COL_TIME).data() == "14:02:07"
-    assert "UTC" in model.headerData(COL_TIME, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+    assert "UTC" in model.headerData(
+        COL_TIME, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole
+    )
 
 
 def test_kind_text_tooltip_and_capture_caption() -> None:
     capture = CaptureInfo(7, 1920, 1080, "ab" * 32, 1, None)
     model = TimelineModel(local_zone=UTC)
-    model.reset([entry(1, 0, kind=EntryKind.DETECTION), Entry(
-        id=2, kind=EntryKind.OBSERVATION, text="", occurred_at=START, recorded_at=START,
-        capture=capture)])
+    reset(
+        model,
+        [
+            entry(1, 0, kind=EntryKind.DETECTION),
+            Entry(
+                id=2,
+                kind=EntryKind.OBSERVATION,
+                text="",
+                occurred_at=START,
+                recorded_at=START,
+                capture=capture,
+            ),
+        ],
+    )
     rows = {model.entry_at(r).id: r for r in range(2)}
     assert model.index(rows[1], COL_KIND).data() == "Detection"
     assert model.index(rows[2], COL_ENTRY).data() == "Screen capture 1920×1080 · monitor 1"

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from time import perf_counter
+from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from incident_recorder.capture import CaptureError, Grabber, check_capture_possible, encode
 from incident_recorder.domain.times import Clock
 from incident_recorder.storage import IncidentFile, IncidentFileError
 
@@ -44,11 +44,14 @@ class _CaptureWorker(QObject):
         super().__init__()
         self._path = path
         self._clock = clock
-        self._grabber: Grabber | None = None
+        self._grabber: Any = None
         self._file: IncidentFile | None = None
 
     @Slot(object, float)
     def capture(self, pressed_at: datetime, pressed: float) -> None:
+        # imported here, in the worker: mss, Pillow and Xlib stay out of the window's start-up
+        from incident_recorder.capture import CaptureError, Grabber, check_capture_possible, encode
+
         try:
             check_capture_possible()
             if self._grabber is None:
@@ -68,6 +71,8 @@ class _CaptureWorker(QObject):
     @Slot()
     def warm_up(self) -> None:
         """Connect to the screen and the file before the first key press (errors wait for it)."""
+        from incident_recorder.capture import Grabber, check_capture_possible
+
         try:
             check_capture_possible()
             if self._grabber is None:

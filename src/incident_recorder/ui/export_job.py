@@ -6,7 +6,6 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from incident_recorder.report import ReportError, write_report
 from incident_recorder.storage import IncidentFile, IncidentFileError
 
 
@@ -27,6 +26,8 @@ class ExportJob(QRunnable):
         self.signals = ExportSignals()
 
     def run(self) -> None:
+        from incident_recorder.report import ReportError, write_report  # in the worker, lazily
+
         try:
             with IncidentFile.open(self.path, readonly=True) as source:
                 written = write_report(

@@ -6,11 +6,12 @@ and only then shows it; captures and exports run off the UI thread and come back
 
 from __future__ import annotations
 
+import gc
 from datetime import tzinfo
 from pathlib import Path
 from time import perf_counter
 
-from PySide6.QtCore import QEvent, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
@@ -23,10 +24,15 @@ from incident_recorder.ui.capture_viewer import CaptureViewer
 from incident_recorder.ui.export_job import ExportJob
 from incident_recorder.ui.header import IncidentHeader
 from incident_recorder.ui.live_updates import LiveUpdates
+from incident_recorder.ui.loader import LoadAllJob
 from incident_recorder.ui.note_bar import NoteBar
 from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
-from incident_recorder.ui.timeline_model import TimelineModel
+from incident_recorder.ui.timeline_model import Prepared, TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
+
+FIRST_ROWS = 2000
+"""Entries read before the window shows; a larger incident's earlier ones follow in the
+background."""
 
 
 class RecorderWindow(QMainWindow):
@@ -51,14 +57,14 @@ class RecorderWindow(QMainWindow):
         self.incident = incident_file.incident()
         self._clock = clock
         self._pool = thread_pool or QThreadPool.globalInstance()
-        self._jobs: list[ExportJob] = []
+        self._jobs: list[QRunnable] = []
         self.last_error: str | None = None
         self.last_capture_timings: CaptureTimings | None = None
         self.setWindowTitle(f"{self.incident.title} — Incident Recorder")
         self.setObjectName("recorderWindow")
 
         self.model = TimelineModel(incident_file.capture_thumbnail, local_zone, self)
-        self.model.reset(incident_file.entries())
+        self.model.reset(incident_file.records(include_hidden=False, newest=FIRST_ROWS))
         self.view = TimelineView()
         self.view.setModel(self.model)
         self.view.capture_activated.connect(self.open_capture)
@@ -87,6 +93,26 @@ class RecorderWindow(QMainWindow):
         self._build_actions()
         self.statusBar().showMessage(f"Recording into {incident_file.path}")
         self.resize(1100, 760)
+        if incident_file.entry_count() > FIRST_ROWS:
+            self._load_all()
+
+    def _load_all(self) -> None:
+        """Read every entry in the background; until then the newest FIRST_ROWS are shown."""
+        job = LoadAllJob(self.file.path)
+        job.setAutoDelete(False)
+        job.signals.loaded.connect(self._all_loaded)
+        job.signals.failed.connect(lambda message: self.show_error("Loading failed", message))
+        self._jobs.append(job)
+        self.statusBar().showMessage("Loading earlier entries…")
+        self._pool.start(job)
+
+    def _all_loaded(self, records: Prepared, marks: tuple[int, int]) -> None:
+        self.model.reset(records)
+        self.model.add(self.file.changes_since(*marks).entries)
+        # The loaded records live as long as the window: keep the cyclic garbage collector from
+        # walking them on every full collection (tens of milliseconds each with 100,000 rows).
+        gc.freeze()
+        self.statusBar().showMessage(f"All {self.model.rowCount():,} entries loaded", 4000)
 
     # -- actions -----------------------------------------------------------------------------
 

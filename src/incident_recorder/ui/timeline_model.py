@@ -1,8 +1,10 @@
 """The timeline as a Qt table model: every visible entry in occurred-at order.
 
-Rows are kept sorted by (occurred_at, id). Appends at the end — the common case — are one
-`beginInsertRows`; a backdated entry or a revision goes to its sorted place. Hidden entries are
-not shown. Thumbnails are loaded on demand through a callable and kept in a small LRU cache.
+Rows are the storage layer's raw records, kept sorted by (occurred_at, id); an Entry is built
+only for the rows a view asks about, and cached, so a 100,000-entry incident loads in a fraction
+of a second. Appends at the end — the common case — are one `beginInsertRows`; a backdated entry
+or a revision goes to its sorted place. Hidden entries are not shown. Thumbnails are loaded on
+demand through a callable and kept in a small LRU cache.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
@@ -18,6 +21,8 @@ from PySide6.QtGui import QPixmap
 
 from incident_recorder.domain import Entry
 from incident_recorder.domain.times import format_offset
+from incident_recorder.storage import entry_from_record, record_from_entry, record_key
+from incident_recorder.storage.incident_file import RECORD_CAPTURE_ID, RECORD_HIDDEN, RECORD_TEXT
 
 COL_TIME, COL_OFFSET, COL_KIND, COL_ENTRY = range(4)
 HEADERS = ("Time", "T+", "Kind", "Entry")
@@ -28,11 +33,31 @@ THUMBNAIL_ROLE = Qt.ItemDataRole.UserRole + 3
 OCCURRED_AT_ROLE = Qt.ItemDataRole.UserRole + 4
 
 THUMBNAIL_CACHE_SIZE = 256
+ENTRY_CACHE_SIZE = 4096
 _Index = QModelIndex | QPersistentModelIndex
+Record = tuple[Any, ...]
 
 
-def _key(entry: Entry) -> tuple[datetime, int]:
-    return (entry.occurred_at, entry.id)
+@dataclass(frozen=True)
+class Prepared:
+    """Records ready for TimelineModel.reset: the indexes built, where a worker can build them."""
+
+    rows: list[Record]
+    by_id: dict[int, Record]
+    captures: int
+    tall: list[int]
+
+
+def prepare(records: Iterable[Record]) -> Prepared:
+    """Index raw records for the model. Pure Python: safe to run on a worker thread."""
+    rows = [r for r in records if not r[RECORD_HIDDEN]]
+    tall = [
+        row
+        for row, r in enumerate(rows)
+        if r[RECORD_CAPTURE_ID] is not None or "\n" in r[RECORD_TEXT]
+    ]
+    captures = sum(1 for r in rows if r[RECORD_CAPTURE_ID] is not None)
+    return Prepared(rows, {r[0]: r for r in rows}, captures, tall)
 
 
 class TimelineModel(QAbstractTableModel):
@@ -45,14 +70,15 @@ class TimelineModel(QAbstractTableModel):
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
-        self._rows: list[Entry] = []
-        self._keys: list[tuple[datetime, int]] = []
-        self._by_id: dict[int, Entry] = {}
+        self._rows: list[Record] = []
+        self._by_id: dict[int, Record] = {}
+        self._entries: OrderedDict[int, Entry] = OrderedDict()
         self._load_thumbnail = load_thumbnail
         self._thumbnails: OrderedDict[int, QPixmap] = OrderedDict()
         self._local_zone = local_zone
         self._utc = False
         self._captures = 0
+        self._tall: list[int] = []
 
     # -- Qt model interface ------------------------------------------------------------------
 
@@ -74,13 +100,13 @@ class TimelineModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        entry = self._rows[index.row()]
+        entry = self.entry_at(index.row())
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == COL_TIME:
                 return self.format_time(entry.occurred_at)
             if column == COL_OFFSET:
-                return format_offset(entry.occurred_at - self._rows[0].occurred_at)
+                return format_offset(entry.occurred_at - self.entry_at(0).occurred_at)
             if column == COL_KIND:
                 return entry.kind.label
             if column == COL_ENTRY:
@@ -108,6 +134,19 @@ class TimelineModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     # -- presentation ------------------------------------------------------------------------
+
+    def cell_text(self, row: int, column: int) -> str:
+        """What a cell says (the delegate paints it; accessibility and copy read it)."""
+        entry = self.entry_at(row)
+        if column == COL_TIME:
+            return self.format_time(entry.occurred_at)
+        if column == COL_OFFSET:
+            return format_offset(entry.occurred_at - self.entry_at(0).occurred_at)
+        if column == COL_KIND:
+            return entry.kind.label
+        if column == COL_ENTRY:
+            return entry.text if entry.text or not entry.capture else self.capture_caption(entry)
+        return ""
 
     @property
     def utc(self) -> bool:
@@ -175,32 +214,49 @@ class TimelineModel(QAbstractTableModel):
         return self._captures
 
     def entry_at(self, row: int) -> Entry:
-        return self._rows[row]
+        record = self._rows[row]
+        entry = self._entries.get(record[0])
+        if entry is None:
+            entry = entry_from_record(record)
+            self._remember(entry)
+        return entry
+
+    def _remember(self, entry: Entry) -> None:
+        self._entries[entry.id] = entry
+        if len(self._entries) > ENTRY_CACHE_SIZE:
+            self._entries.popitem(last=False)
 
     def row_of(self, entry_id: int) -> int:
         """The row showing entry `entry_id`, or -1."""
-        entry = self._by_id.get(entry_id)
-        if entry is None:
+        record = self._by_id.get(entry_id)
+        if record is None:
             return -1
-        return bisect_left(self._keys, _key(entry))
+        return bisect_left(self._rows, record_key(record), key=record_key)
 
-    def reset(self, entries: Iterable[Entry]) -> None:
-        """Replace everything (when a file is opened)."""
-        visible = sorted((e for e in entries if not e.hidden), key=_key)
+    def tall_rows(self) -> list[int]:
+        """Rows (as of the last reset) that need more than one line: captures, multi-line notes."""
+        return self._tall
+
+    def reset(self, records: Iterable[Record] | Prepared) -> None:
+        """Replace everything with raw records in occurred-at order, as IncidentFile.records
+        gives them (when a file is opened), or with what `prepare` made of them off the UI
+        thread."""
+        prepared = records if isinstance(records, Prepared) else prepare(records)
         self.beginResetModel()
-        self._rows = visible
-        self._keys = [_key(e) for e in visible]
-        self._by_id = {e.id: e for e in visible}
-        self._captures = sum(1 for e in visible if e.capture is not None)
+        self._rows = prepared.rows
+        self._by_id = prepared.by_id
+        self._entries.clear()
+        self._captures = prepared.captures
+        self._tall = prepared.tall
         self._thumbnails.clear()
         self.endResetModel()
 
     def add(self, entries: Iterable[Entry]) -> None:
         """Insert new entries and apply revisions of known ones, keeping the order."""
-        for entry in sorted(entries, key=_key):
+        for entry in sorted(entries, key=lambda e: (e.occurred_at, e.id)):
             known = self._by_id.get(entry.id)
             if known is not None:
-                if known.revision >= entry.revision:
+                if known[5] >= entry.revision:
                     continue
                 self._remove_row(self.row_of(entry.id))
             if entry.hidden:
@@ -208,13 +264,13 @@ class TimelineModel(QAbstractTableModel):
             self._insert(entry)
 
     def _insert(self, entry: Entry) -> None:
-        key = _key(entry)
-        row = bisect_left(self._keys, key)
+        record = record_from_entry(entry)
+        row = bisect_left(self._rows, record_key(record), key=record_key)
         first_changes = row == 0 and bool(self._rows)
         self.beginInsertRows(QModelIndex(), row, row)
-        self._rows.insert(row, entry)
-        self._keys.insert(row, key)
-        self._by_id[entry.id] = entry
+        self._rows.insert(row, record)
+        self._by_id[entry.id] = record
+        self._remember(entry)
         self._captures += entry.capture is not None
         self.endInsertRows()
         if first_changes:
@@ -222,10 +278,10 @@ class TimelineModel(QAbstractTableModel):
 
     def _remove_row(self, row: int) -> None:
         self.beginRemoveRows(QModelIndex(), row, row)
-        entry = self._rows.pop(row)
-        self._keys.pop(row)
-        del self._by_id[entry.id]
-        self._captures -= entry.capture is not None
+        record = self._rows.pop(row)
+        del self._by_id[record[0]]
+        self._entries.pop(record[0], None)
+        self._captures -= record[RECORD_CAPTURE_ID] is not None
         self.endRemoveRows()
         if row == 0 and self._rows:
             self._column_changed(COL_OFFSET)

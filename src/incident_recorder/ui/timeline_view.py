@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -30,7 +30,6 @@ from incident_recorder.ui.timeline_model import (
     COL_OFFSET,
     COL_TIME,
     ENTRY_ROLE,
-    THUMBNAIL_ROLE,
     TimelineModel,
 )
 
@@ -41,89 +40,108 @@ _Index = QModelIndex | QPersistentModelIndex
 
 
 class TimelineDelegate(QStyledItemDelegate):
-    """Paints the kind badge and the entry (thumbnail, then text lines elided to the width)."""
+    """Paints every cell: times in the monospace font, the kind badge, the entry (thumbnail, then
+    text lines elided to the width).
+
+    Kept lean on purpose — it reads the model directly instead of going through QModelIndex
+    roles, and draws badges from cached pixmaps — because a new entry at the bottom repaints the
+    whole visible timeline, and that must stay well inside one frame.
+    """
+
+    def __init__(self, model: TimelineModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._model = model
+        self._fixed = fixed_font()
+        self._badges: dict[tuple[EntryKind, float], QPixmap] = {}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        rect = option.rect
+        palette = option.palette
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.fillRect(rect, palette.highlight())
+        elif option.features & QStyleOptionViewItem.ViewItemFeature.Alternate:
+            painter.fillRect(rect, palette.alternateBase())
+        entry = self._model.entry_at(index.row())
         column = index.column()
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        painter.save()
-        try:
-            if column == COL_KIND:
-                self._paint_badge(painter, opt, index.data(ENTRY_ROLE).kind)
-            elif column == COL_ENTRY:
-                self._paint_entry(painter, opt, index)
-            else:
-                self._paint_time(painter, opt, str(index.data() or ""))
-        finally:
-            painter.restore()
+        colour = palette.highlightedText() if selected else palette.text()
+        if column == COL_KIND:
+            self._paint_badge(painter, option, entry.kind)
+        elif column == COL_ENTRY:
+            painter.setPen(colour.color())
+            self._paint_entry(painter, option, entry)
+        else:
+            painter.setPen(colour.color())
+            painter.setFont(self._fixed)
+            text = self._model.cell_text(index.row(), column)
+            line = QFontMetrics(option.font).lineSpacing()
+            painter.drawText(
+                QRect(rect.left() + PADDING + 2, rect.top() + PADDING, rect.width(), line),
+                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                text,
+            )
 
-    def _paint_badge(self, painter: QPainter, opt: QStyleOptionViewItem, kind: EntryKind) -> None:
-        font = opt.font
+    def _badge(self, kind: EntryKind, option: QStyleOptionViewItem) -> QPixmap:
+        ratio = option.widget.devicePixelRatioF() if option.widget else 1.0
+        cached = self._badges.get((kind, ratio))
+        if cached is not None:
+            return cached
+        font = QFont(option.font)
         font.setBold(True)
         font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
         metrics = QFontMetrics(font)
         width = metrics.horizontalAdvance(kind.label) + 16
         height = metrics.height() + 4
-        rect = QRect(opt.rect.left() + PADDING, opt.rect.top() + PADDING - 1, width, height)
+        pixmap = QPixmap(int(width * ratio), int(height * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(kind_colour(kind))
-        painter.drawRoundedRect(rect, height / 2, height / 2)
+        painter.drawRoundedRect(QRect(0, 0, width, height), height / 2, height / 2)
         painter.setFont(font)
         painter.setPen(QColor("white"))
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, kind.label)
+        painter.drawText(QRect(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, kind.label)
+        painter.end()
+        self._badges[(kind, ratio)] = pixmap
+        return pixmap
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._fixed = fixed_font()
-
-    def _text_colour(self, opt: QStyleOptionViewItem) -> QColor:
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        return opt.palette.color(role)
-
-    def _paint_time(self, painter: QPainter, opt: QStyleOptionViewItem, text: str) -> None:
-        rect = opt.rect.adjusted(PADDING + 2, PADDING, -PADDING, -PADDING)
-        painter.setFont(self._fixed)
-        painter.setPen(self._text_colour(opt))
-        height = QFontMetrics(opt.font).lineSpacing()
-        painter.drawText(
-            QRect(rect.left(), rect.top(), rect.width(), height),
-            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            text,
+    def _paint_badge(
+        self, painter: QPainter, option: QStyleOptionViewItem, kind: EntryKind
+    ) -> None:
+        painter.drawPixmap(
+            option.rect.left() + PADDING, option.rect.top() + PADDING - 1, self._badge(kind, option)
         )
 
-    def _paint_entry(self, painter: QPainter, opt: QStyleOptionViewItem, index: _Index) -> None:
-        rect = opt.rect.adjusted(PADDING, PADDING, -PADDING, -PADDING)
-        pixmap: QPixmap | None = index.data(THUMBNAIL_ROLE)
-        if pixmap is not None and not pixmap.isNull():
-            scaled = pixmap.size().scaled(THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio)
-            target = QRect(rect.left(), rect.top(), scaled.width(), scaled.height())
-            painter.drawPixmap(target, pixmap)
-            painter.setPen(opt.palette.color(QPalette.ColorRole.Mid))
-            painter.drawRect(target.adjusted(0, 0, -1, -1))
+    def _paint_entry(self, painter: QPainter, option: QStyleOptionViewItem, entry: Entry) -> None:
+        rect = option.rect.adjusted(PADDING, PADDING, -PADDING, -PADDING)
+        if entry.capture is not None:
+            pixmap = self._model.thumbnail(entry.capture.id)
+            if pixmap is not None and not pixmap.isNull():
+                scaled = pixmap.size().scaled(THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio)
+                target = QRect(rect.left(), rect.top(), scaled.width(), scaled.height())
+                painter.drawPixmap(target, pixmap)
+                pen = painter.pen()
+                painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
+                painter.drawRect(target.adjusted(0, 0, -1, -1))
+                painter.setPen(pen)
             rect.setLeft(rect.left() + THUMB_SIZE.width() + 10)
-        painter.setPen(self._text_colour(opt))
-        painter.setFont(opt.font)
-        metrics = QFontMetrics(opt.font)
-        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
-        lines = text.split("\n")
+        painter.setFont(option.font)
+        metrics = QFontMetrics(option.font)
+        text = entry.text or self._model.capture_caption(entry)
+        lines = text.split("\n", MAX_TEXT_LINES)
         room = max(1, rect.height() // metrics.lineSpacing())
         if len(lines) > room:
             lines = lines[: room - 1] + [lines[room - 1] + " …"]
         y = rect.top()
+        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter) | int(
+            Qt.TextFlag.TextSingleLine
+        )
         for line in lines:
-            elided = metrics.elidedText(line, Qt.TextElideMode.ElideRight, rect.width())
+            elided = metrics.elidedText(line[:2000], Qt.TextElideMode.ElideRight, rect.width())
             painter.drawText(
-                QRect(rect.left(), y, rect.width(), metrics.lineSpacing()),
-                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-                | int(Qt.TextFlag.TextSingleLine),
-                elided,
+                QRect(rect.left(), y, rect.width(), metrics.lineSpacing()), flags, elided
             )
             y += metrics.lineSpacing()
 
@@ -136,7 +154,6 @@ class TimelineView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._follow = True
-        self.setItemDelegate(TimelineDelegate(self))
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -165,6 +182,7 @@ class TimelineView(QTableView):
 
     def setModel(self, model: Any) -> None:
         super().setModel(model)
+        self.setItemDelegate(TimelineDelegate(model, self))
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -210,10 +228,9 @@ class TimelineView(QTableView):
 
     def _model_reset(self) -> None:
         model = self.model()
-        for row in range(model.rowCount()):
-            entry: Entry = model.entry_at(row) if isinstance(model, TimelineModel) else None
-            if entry is not None and (entry.capture is not None or "\n" in entry.text):
-                self.verticalHeader().resizeSection(row, self._row_height(entry))
+        if isinstance(model, TimelineModel):
+            for row in model.tall_rows():
+                self.verticalHeader().resizeSection(row, self._row_height(model.entry_at(row)))
         self.follow_latest()
 
     # -- following the newest entry ----------------------------------------------------------
