@@ -70,7 +70,7 @@ class IncidentHeader(QWidget):
         captures = self._model.capture_count
         created = self._created.astimezone(self._zone)
         parts = [
-            f"Opened {created:%a %d %b %Y, %H:%M}",
+            f"Created {created:%a %d %b %Y, %H:%M}",
             f"{count:,} entr{'y' if count == 1 else 'ies'}",
         ]
         if captures:

@@ -1,0 +1,37 @@
+"""Run every benchmark and print its figures beside the baseline measured in the same run.
+
+    python benchmarks/run_all.py [--quick]
+
+storage: note append and open on 100,000 entries (bare sqlite3 baseline); capture: grab and
+encode at 1920x1080 (scrot / ImageMagick baseline); gui: the same paths through the real window
+(keystroke to visible entry, capture key to pixels and to disk, UI stalls, opening).
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions")
+    args = parser.parse_args()
+    runs = [
+        ["bench_storage.py"] + (["--notes", "500"] if args.quick else []),
+        ["bench_capture.py"] + (["-n", "15"] if args.quick else []),
+        ["bench_gui.py"] + (["--notes", "100", "--captures", "10"] if args.quick else []),
+    ]
+    status = 0
+    for script, *extra in runs:
+        print(f"\n== {script} ==", flush=True)
+        status |= subprocess.run([sys.executable, str(HERE / script), *extra]).returncode
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

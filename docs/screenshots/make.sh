@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Screenshot of the recorder window mid-incident, for the README: the checkout-outage scenario
+# (../shared/scenarios/checkout-outage.csv) recorded through the CLI, a capture of a dashboard
+# taken with Ctrl+Alt+S, a note being typed. Runs on its own Xvfb; writes docs/screenshots/*.png.
+#   docs/screenshots/make.sh            (from the repository root, after ./install.sh --test)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$(pwd)
+bin="$root/.venv/bin"
+[ -x "$bin/incident-recorder" ] || bin="$(dirname "$(command -v incident-recorder)")"
+scenario="$root/../shared/scenarios/checkout-outage.csv"
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+export DISPLAY=:97
+Xvfb "$DISPLAY" -screen 0 1920x1080x24 >/dev/null 2>&1 &
+sleep 1
+
+file="$work/checkout-outage.incident"
+"$bin/incident-recorder" new "$file" --title "Checkout API errors after config push" >/dev/null
+start=$(date -u -d "-40 minutes" +%s)
+# offset_s,kind,milestone,visibility,text
+"$bin/python" - "$scenario" "$file" "$start" <<'PY'
+import csv, subprocess, sys
+from datetime import datetime, timezone
+scenario, path, start = sys.argv[1], sys.argv[2], int(sys.argv[3])
+kinds = {"mitigation": "action"}  # milestones and the mitigation kind arrive in a later release
+for row in csv.DictReader(open(scenario, encoding="utf-8")):
+    when = datetime.fromtimestamp(start + int(row["offset_s"]), timezone.utc).isoformat()
+    kind = kinds.get(row["kind"], row["kind"])
+    subprocess.run([sys.executable, "-m", "incident_recorder", "note", path, row["text"],
+                    "--kind", kind, "--at", when], check=True, stdout=subprocess.DEVNULL)
+PY
+
+# a "dashboard" on screen to capture: a dark terminal showing error rates
+xterm -geometry 110x30+1100+80 -bg '#111827' -fg '#f87171' -T "Grafana — checkout-api" \
+  -e "bash -c 'for i in \$(seq 1 40); do echo \"checkout-api 5xx rate: \$((RANDOM % 20 + 5))%   p99 9.8 s   db conns 500/500\"; done; sleep 60'" &
+sleep 1
+
+"$bin/incident-recorder" "$file" >/dev/null 2>&1 &
+win=$(xdotool search --sync --onlyvisible --name "Checkout API errors")
+xdotool mousemove 1500 300   # the capture takes the monitor under the pointer
+xdotool windowfocus --sync "$win"
+sleep 1
+xdotool key ctrl+alt+s
+sleep 1.5
+xdotool key ctrl+3
+xdotool type --delay 20 "p99 back under 300 ms on all regions; error budget burn stopped"
+sleep 0.5
+import -window "$win" "$root/docs/screenshots/recorder.png"
+echo "wrote docs/screenshots/recorder.png"
