@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 root=$(pwd)
 bin="$root/.venv/bin"
 [ -x "$bin/incident-recorder" ] || bin="$(dirname "$(command -v incident-recorder)")"
-scenario="$root/../shared/scenarios/checkout-outage.csv"
+scenario="$root/tests/data/checkout-outage.csv"
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 

@@ -17,7 +17,8 @@ from PIL import Image
 from incident_recorder.domain import Entry, EntryKind, Incident, NewCapture
 from incident_recorder.storage import IncidentFile
 
-SCENARIO = Path("/work/shared/scenarios/checkout-outage.csv")
+# A copy of ../shared/scenarios/checkout-outage.csv, so the suite needs nothing outside the repo.
+SCENARIO = Path(__file__).resolve().parents[1] / "data" / "checkout-outage.csv"
 START = datetime(2026, 11, 27, 14, 0, 0, tzinfo=UTC)
 
 
