@@ -5,7 +5,7 @@ exactly the app's), then the entries and captures are bulk-inserted in ONE trans
 the raw sqlite3 connection with `executemany`. This deliberately bypasses `add_note` (which
 commits and fsyncs each entry: 100,000 of those would take minutes); the rows written are the
 ones `add_note`/`add_capture` would write. Texts come from the checkout-outage scenario in
-../shared/scenarios (relative to the repository root), or are generated if it is not there.
+tests/data (a copy of the shared scenario), or are generated if it is not there.
 
     python benchmarks/make_incident.py OUT --entries 100000 --captures 0
 """
@@ -26,7 +26,7 @@ from incident_recorder.domain.times import to_iso
 from incident_recorder.storage import IncidentFile
 
 REPO = Path(__file__).resolve().parents[1]
-SCENARIO = REPO.parent / "shared" / "scenarios" / "checkout-outage.csv"
+SCENARIO = REPO / "tests" / "data" / "checkout-outage.csv"
 START = datetime(2026, 11, 27, 14, 0, 0, tzinfo=UTC)
 
 _WORDS = [
