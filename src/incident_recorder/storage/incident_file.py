@@ -35,12 +35,16 @@ FROM timeline AS t LEFT JOIN captures AS c ON c.id = t.capture_id
 # entries() reads the originals in index order and the few latest revisions separately, then
 # merges them in Python: twice as fast on 100,000 entries as sorting the `timeline` view, whose
 # ORDER BY on a coalesce() cannot use the index.
-_SELECT_ORIGINALS = """
+_ORIGINALS = """
 SELECT e.id, e.kind, e.text, e.occurred_at, e.recorded_at, 1, 0, e.source,
        e.capture_id, c.width, c.height, c.sha256, c.monitor, c.window_title
 FROM entries AS e LEFT JOIN captures AS c ON c.id = e.capture_id
-ORDER BY e.occurred_at, e.id
 """
+_SELECT_ORIGINALS = _ORIGINALS + "ORDER BY e.occurred_at, e.id"
+# The newest N, read backwards along the index, then put back in time order (columns 4, 1).
+_SELECT_NEWEST_ORIGINALS = (
+    f"SELECT * FROM ({_ORIGINALS} ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?) ORDER BY 4, 1"
+)
 _SELECT_LATEST_REVISIONS = """
 SELECT r.entry_id, r.kind, r.text, r.occurred_at, r.revision, r.hidden FROM revisions AS r
 WHERE r.revision = (SELECT max(revision) FROM revisions WHERE entry_id = r.entry_id)
@@ -362,13 +366,10 @@ class IncidentFile:
         view can convert only the rows it shows. `newest=N` reads only the N latest originals
         (a window shows those at once and reads the rest in the background).
         """
-        sql, params = _SELECT_ORIGINALS, ()
+        sql: str = _SELECT_ORIGINALS
+        params: tuple[int, ...] = ()
         if newest is not None:
-            sql = (
-                f"SELECT * FROM ({_SELECT_ORIGINALS.replace('ORDER BY e.occurred_at, e.id', '')}"
-                " ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?) ORDER BY 4, 1"
-            )
-            params = (newest,)
+            sql, params = _SELECT_NEWEST_ORIGINALS, (newest,)
         with self._snapshot():
             latest = {row[0]: row for row in self._read(_SELECT_LATEST_REVISIONS)}
             if not latest and include_hidden:

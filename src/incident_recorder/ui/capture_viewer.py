@@ -17,7 +17,7 @@ class CaptureViewer(QDialog):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(caption)
         self.entry = entry
-        image = QImage.fromData(png, "PNG")
+        image = QImage.fromData(png)
         self.pixmap = QPixmap.fromImage(image)
         self._fit = True
 
@@ -26,10 +26,10 @@ class CaptureViewer(QDialog):
         self.label.setAccessibleName("Captured screen")
         if self.pixmap.isNull():
             self.label.setText("This capture could not be decoded (damaged image data).")
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(self.label)
-        self.scroll.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.scroll.setWidgetResizable(True)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidget(self.label)
+        self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.scroll_area.setWidgetResizable(True)
 
         toolbar = QToolBar()
         self.fit_action = QAction("Fit to Window", self, checkable=True, checked=True)
@@ -42,7 +42,7 @@ class CaptureViewer(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(toolbar)
-        layout.addWidget(self.scroll)
+        layout.addWidget(self.scroll_area)
         screen = self.screen().availableGeometry() if self.screen() else None
         if screen is not None:
             self.resize(int(screen.width() * 0.8), int(screen.height() * 0.8))
@@ -50,14 +50,14 @@ class CaptureViewer(QDialog):
 
     def set_fit(self, fit: bool) -> None:
         self._fit = fit
-        self.scroll.setWidgetResizable(fit)
+        self.scroll_area.setWidgetResizable(fit)
         self._show()
 
     def _show(self) -> None:
         if self.pixmap.isNull():
             return
         if self._fit:
-            area = self.scroll.viewport().size()
+            area = self.scroll_area.viewport().size()
             scaled = self.pixmap.scaled(
                 area, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
             )
