@@ -103,17 +103,7 @@ class TimelineModel(QAbstractTableModel):
         entry = self.entry_at(index.row())
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
-            if column == COL_TIME:
-                return self.format_time(entry.occurred_at)
-            if column == COL_OFFSET:
-                return format_offset(entry.occurred_at - self.entry_at(0).occurred_at)
-            if column == COL_KIND:
-                return entry.kind.label
-            if column == COL_ENTRY:
-                return (
-                    entry.text if entry.text or not entry.capture else self.capture_caption(entry)
-                )
-            return None
+            return self.cell_text(index.row(), column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(entry)
         if role == ENTRY_ROLE:
