@@ -78,9 +78,11 @@ class Application:
         return self._show_recorder(handle)
 
     def _show_recorder(self, handle: object) -> object:
+        from incident_recorder.drafts import DraftStore
         from incident_recorder.ui.recorder_window import RecorderWindow
 
-        window = RecorderWindow(handle, clock=self.clock)  # type: ignore[arg-type]
+        drafts = DraftStore(paths.config_dir() / "drafts", handle.path)  # type: ignore[attr-defined]
+        window = RecorderWindow(handle, clock=self.clock, drafts=drafts)  # type: ignore[arg-type]
         window.new_incident_requested.connect(lambda: self.ask_new(window))
         window.open_incident_requested.connect(lambda: self.ask_open(window))
         window.closed.connect(self._closed)

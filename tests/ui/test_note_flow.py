@@ -129,3 +129,43 @@ def test_hostile_text_is_saved_verbatim(make_window, qtbot) -> None:
     window.note_bar.edit.insertPlainText(hostile)
     qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_Return)
     assert window.file.entries()[0].text == hostile
+
+
+def test_a_draft_survives_closing_the_window(qtbot, clock, tmp_path) -> None:
+    from datetime import UTC
+
+    from incident_recorder.drafts import DraftStore
+    from incident_recorder.storage import IncidentFile
+    from incident_recorder.ui.recorder_window import RecorderWindow
+
+    path = tmp_path / "draft.incident"
+    IncidentFile.create(path, "Draft", clock=clock).close()
+    store = DraftStore(tmp_path / "drafts", path)
+
+    def open_window() -> RecorderWindow:
+        window = RecorderWindow(
+            IncidentFile.open(path, clock=clock), clock=clock, local_zone=UTC, drafts=store
+        )
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        qtbot.addWidget(window)
+        window.show()
+        window.activateWindow()
+        qtbot.waitUntil(window.isActiveWindow)
+        return window
+
+    first = open_window()
+    stamped = clock.advance(2)
+    qtbot.keyClicks(first.note_bar.edit, "half a thought about the DB")
+    qtbot.keyClick(first.note_bar.edit, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
+    first.close()  # e.g. an accidental Ctrl+W
+
+    second = open_window()
+    assert second.note_bar.text() == "half a thought about the DB"
+    assert second.note_bar.occurred_at == stamped
+    assert second.note_bar.kind == EntryKind.ACTION
+    qtbot.keyClick(second.note_bar.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not store.file.exists(), timeout=2000)
+    second.close()
+    assert [e.text for e in IncidentFile.open(path, readonly=True).entries()] == [
+        "half a thought about the DB"
+    ]

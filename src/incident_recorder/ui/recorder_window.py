@@ -11,12 +11,13 @@ from datetime import tzinfo
 from pathlib import Path
 from time import perf_counter
 
-from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.times import Clock
+from incident_recorder.drafts import DraftStore
 from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.ui.actions import ACTIONS
 from incident_recorder.ui.capture_service import CaptureService, CaptureTimings
@@ -25,7 +26,7 @@ from incident_recorder.ui.export_job import ExportJob
 from incident_recorder.ui.header import IncidentHeader
 from incident_recorder.ui.live_updates import LiveUpdates
 from incident_recorder.ui.loader import LoadAllJob
-from incident_recorder.ui.note_bar import NoteBar
+from incident_recorder.ui.note_bar import Draft, NoteBar
 from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
 from incident_recorder.ui.timeline_model import Prepared, TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
@@ -49,6 +50,7 @@ class RecorderWindow(QMainWindow):
         clock: Clock,
         local_zone: tzinfo | None = None,
         thread_pool: QThreadPool | None = None,
+        drafts: DraftStore | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -71,6 +73,16 @@ class RecorderWindow(QMainWindow):
         self.note_bar = NoteBar(clock, local_zone)
         self.note_bar.submitted.connect(self.save_note)
         self.note_bar.edit.page.connect(self.view.page)
+        self._drafts = drafts
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(300)
+        self._draft_timer.timeout.connect(self._keep_draft)
+        if drafts is not None:
+            kept = drafts.load()
+            if kept is not None:
+                self.note_bar.load_draft(Draft(kept.text, kept.kind, kept.occurred_at))  # type: ignore[arg-type]
+            self.note_bar.draft_changed.connect(self._draft_timer.start)
         self.header = IncidentHeader(
             self.incident, incident_file.path.name, self.model, clock, local_zone
         )
@@ -113,6 +125,11 @@ class RecorderWindow(QMainWindow):
         # walking them on every full collection (tens of milliseconds each with 100,000 rows).
         gc.freeze()
         self.statusBar().showMessage(f"All {self.model.rowCount():,} entries loaded", 4000)
+
+    def _keep_draft(self) -> None:
+        if self._drafts is not None:
+            draft = self.note_bar.draft()
+            self._drafts.save(draft.text, draft.kind, draft.occurred_at)
 
     # -- actions -----------------------------------------------------------------------------
 
@@ -255,6 +272,8 @@ class RecorderWindow(QMainWindow):
             self.note_bar.edit.setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._draft_timer.stop()
+        self._keep_draft()  # a note being typed is there again when the incident is reopened
         self.live.stop()
         self.captures.stop()
         self._pool.waitForDone(30_000)
