@@ -57,6 +57,12 @@ class Application:
     def open_path(self, path: Path) -> object | None:
         from incident_recorder.storage import IncidentFile, IncidentFileError
 
+        for window in self.windows:  # one window per incident: two would fight over the draft
+            if window.file.path.resolve() == Path(path).resolve():  # type: ignore[attr-defined]
+                window.show()  # type: ignore[attr-defined]
+                window.raise_()  # type: ignore[attr-defined]
+                window.activateWindow()  # type: ignore[attr-defined]
+                return window
         try:
             handle = IncidentFile.open(path, clock=self.clock)
         except IncidentFileError as error:
@@ -77,12 +83,18 @@ class Application:
             return None
         return self._show_recorder(handle)
 
-    def _show_recorder(self, handle: object) -> object:
+    def _show_recorder(self, handle: object) -> object | None:
         from incident_recorder.drafts import DraftStore
+        from incident_recorder.storage import IncidentFileError
         from incident_recorder.ui.recorder_window import RecorderWindow
 
         drafts = DraftStore(paths.config_dir() / "drafts", handle.path)  # type: ignore[attr-defined]
-        window = RecorderWindow(handle, clock=self.clock, drafts=drafts)  # type: ignore[arg-type]
+        try:
+            window = RecorderWindow(handle, clock=self.clock, drafts=drafts)  # type: ignore[arg-type]
+        except IncidentFileError as error:
+            handle.close()  # type: ignore[attr-defined]
+            self.show_start(f"Could not open {handle.path}: {error}")  # type: ignore[attr-defined]
+            return None
         window.new_incident_requested.connect(lambda: self.ask_new(window))
         window.open_incident_requested.connect(lambda: self.ask_open(window))
         window.closed.connect(self._closed)

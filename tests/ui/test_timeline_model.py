@@ -147,3 +147,18 @@ def test_thumbnails_load_once_and_a_broken_one_does_not_raise(qapp) -> None:
     assert model.thumbnail(1).width() == 32
     assert model.thumbnail(2) is None
     assert calls == [1, 2]
+
+
+def test_a_stale_revision_cannot_bring_back_a_hidden_entry() -> None:
+    model = TimelineModel(local_zone=UTC)
+    reset(
+        model,
+        [entry(1, 0, "visible"), entry(2, 10, "secret pasted by mistake", revision=2, hidden=True)],
+    )
+    model.add([entry(2, 10, "secret pasted by mistake", revision=1)])
+    assert texts(model) == ["visible"]
+    model.add([entry(1, 0, revision=2, hidden=True)])
+    model.add([entry(1, 0, "visible", revision=1)])
+    assert texts(model) == []
+    model.add([entry(1, 0, "shown again on purpose", revision=3)])
+    assert texts(model) == ["shown again on purpose"]

@@ -108,7 +108,8 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
     Where the file and its folder are writable, a read-write connection with `query_only` (a
     mode=ro connection cannot remove the -wal/-shm files it creates when it closes). Elsewhere
     (a read-only mount, a file we may not write) mode=ro, and if SQLite cannot set up WAL
-    reading there, the main file read as it stands (immutable).
+    reading there, the main file read as it stands (immutable) — but only when no WAL holds
+    commits that reading the main file alone would silently miss.
     """
     if os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
         conn = _connect(_uri(path, "rw"))
@@ -122,6 +123,12 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
             conn.close()
             raise
         conn.close()
+        wal = Path(f"{path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise ReadOnlyFileError(
+                f"{path} has recent entries in {wal.name} that cannot be read from this "
+                f"read-only place: copy {path.name} and {wal.name} together somewhere writable"
+            ) from None
         conn = _connect(_uri(path, "ro", immutable=True))
     return conn
 

@@ -9,6 +9,7 @@ connection does); other threads open their own.
 from __future__ import annotations
 
 import dataclasses
+import os
 import sqlite3
 import uuid
 from collections.abc import Iterator, Sequence
@@ -24,7 +25,7 @@ from incident_recorder.domain import CaptureInfo, Entry, EntryKind, Incident, Ne
 from incident_recorder.domain.text import clean_note_text
 from incident_recorder.domain.times import Clock, from_iso, system_clock, to_iso
 from incident_recorder.storage.connection import create_database, open_database
-from incident_recorder.storage.errors import IncidentFileError, translate
+from incident_recorder.storage.errors import FileMissingError, IncidentFileError, translate
 
 _SELECT_ENTRIES = """
 SELECT t.id, t.kind, t.text, t.occurred_at, t.recorded_at, t.revision, t.hidden, t.source,
@@ -93,8 +94,14 @@ def record_from_entry(entry: Entry) -> tuple[Any, ...]:
         int(entry.hidden),
         entry.source,
         *(
-            (capture.id, capture.width, capture.height, capture.sha256, capture.monitor,
-             capture.window_title)
+            (
+                capture.id,
+                capture.width,
+                capture.height,
+                capture.sha256,
+                capture.monitor,
+                capture.window_title,
+            )
             if capture is not None
             else (None,) * 6
         ),
@@ -130,6 +137,14 @@ def _entry(row: Sequence[Any]) -> Entry:
     )
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)
+
+
 class IncidentFile:
     """An open incident file. Use `create` or `open`; close it (or use `with`) when done."""
 
@@ -137,6 +152,19 @@ class IncidentFile:
         self.path = path
         self._db = db
         self._clock = clock
+        self._identity = _identity(path)
+
+    def check_still_there(self) -> None:
+        """FileMissingError if the file was deleted, moved or replaced since it was opened.
+
+        SQLite would go on writing into the unlinked file, and everything written after that
+        would vanish when the connection closes; so every write checks first.
+        """
+        if _identity(self.path) != self._identity:
+            raise FileMissingError(
+                f"{self.path} was deleted, moved or replaced while it was open: nothing more is "
+                "saved into it. Export what is shown, or reopen the file"
+            )
 
     @classmethod
     def create(cls, path: Path | str, title: str, *, clock: Clock = system_clock) -> IncidentFile:
@@ -147,12 +175,18 @@ class IncidentFile:
         path = Path(path)
         db = create_database(path)
         incident = cls(path, db, clock)
-        with incident._write("creating the incident") as conn:
-            conn.execute(
-                "INSERT INTO incident (id, uuid, title, created_at, app_version) "
-                "VALUES (1, ?, ?, ?, ?)",
-                (str(uuid.uuid4()), title, to_iso(clock()), __version__),
-            )
+        try:
+            with incident._write("creating the incident") as conn:
+                conn.execute(
+                    "INSERT INTO incident (id, uuid, title, created_at, app_version) "
+                    "VALUES (1, ?, ?, ?, ?)",
+                    (str(uuid.uuid4()), title, to_iso(clock()), __version__),
+                )
+        except IncidentFileError:
+            incident.close()  # a file without its incident row is no incident file: remove it
+            for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+                leftover.unlink(missing_ok=True)
+            raise
         return incident
 
     @classmethod
@@ -175,6 +209,7 @@ class IncidentFile:
     @contextmanager
     def _write(self, action: str) -> Iterator[sqlite3.Connection]:
         conn = self._db.conn
+        self.check_still_there()
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:

@@ -96,6 +96,10 @@ class _CaptureWorker(QObject):
             thread.quit()
 
 
+_STUCK: list[tuple[QThread, QObject | None]] = []
+"""Capture threads that did not stop in time: kept alive (see CaptureService.stop)."""
+
+
 class CaptureService(QObject):
     """Runs captures for one incident file on a dedicated thread, started on first use."""
 
@@ -111,7 +115,6 @@ class CaptureService(QObject):
         self._clock = clock
         self._thread: QThread | None = None
         self._worker: _CaptureWorker | None = None
-        self.pending = 0
 
     def start(self) -> None:
         """Start the worker and let it connect to the screen, so the first capture is quick."""
@@ -123,7 +126,6 @@ class CaptureService(QObject):
         """Capture the monitor under the pointer; the entry is stamped `pressed_at`."""
         if self._thread is None:
             self._start()
-        self.pending += 1
         self._requested.emit(pressed_at, perf_counter() if pressed is None else pressed)
 
     def _start(self) -> None:
@@ -139,11 +141,9 @@ class CaptureService(QObject):
         self._thread.start()
 
     def _done_ok(self, entry: object, timings: object) -> None:
-        self.pending = max(0, self.pending - 1)
         self.captured.emit(entry, timings)
 
     def _done_failed(self, message: str) -> None:
-        self.pending = max(0, self.pending - 1)
         self.failed.emit(message)
 
     def stop(self) -> None:
@@ -151,6 +151,12 @@ class CaptureService(QObject):
         if self._thread is None:
             return
         self._stop.emit()
-        self._thread.wait(10_000)
+        if not self._thread.wait(10_000):
+            # A grab or a write is stuck (a hung X server, a slow share). Destroying a running
+            # QThread aborts the whole process, every other window with it: keep it referenced
+            # and let it finish on its own.
+            _STUCK.append((self._thread, self._worker))
+            self._worker.captured.disconnect(self._done_ok)  # type: ignore[union-attr]
+            self._worker.failed.disconnect(self._done_failed)  # type: ignore[union-attr]
         self._thread = None
         self._worker = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Signal
 
 from incident_recorder.storage import IncidentFile, IncidentFileError
 
@@ -43,7 +43,3 @@ class ExportJob(QRunnable):
             self.signals.failed.emit(str(error))
         except Exception as error:  # a failed export must be reported, never lost silently
             self.signals.failed.emit(f"export failed: {type(error).__name__}: {error}")
-
-
-def start_export(job: ExportJob, pool: QThreadPool | None = None) -> None:
-    (pool or QThreadPool.globalInstance()).start(job)

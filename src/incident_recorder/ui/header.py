@@ -30,10 +30,12 @@ class IncidentHeader(QWidget):
         self._zone = local_zone
         self._file_name = file_name
         self.title = QLabel(incident.title)
+        self.title.setTextFormat(Qt.TextFormat.PlainText)  # a title is text, never markup
         self.title.setObjectName("incidentTitle")
         self.title.setAccessibleName("Incident title")
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details = QLabel()
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
         self.details.setObjectName("incidentDetails")
         self.now = QLabel()
         self.now.setFont(fixed_font(2))

@@ -22,14 +22,16 @@ class LiveUpdates(QObject):
         incident_file: IncidentFile,
         model: TimelineModel,
         on_error: Callable[[str], None],
+        start: tuple[int, tuple[int, int]],
         parent: QObject | None = None,
     ) -> None:
+        """`start` is (data_version, marks) read *before* the model was filled, so nothing
+        committed in between is missed (re-reading an entry the model has is harmless)."""
         super().__init__(parent)
         self._file = incident_file
         self._model = model
         self._on_error = on_error
-        self._version = incident_file.data_version()
-        self._entry_mark, self._revision_mark = incident_file.marks()
+        self._version, (self._entry_mark, self._revision_mark) = start
         self._failing = False
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_INTERVAL_MS)
@@ -38,6 +40,7 @@ class LiveUpdates(QObject):
 
     def poll(self) -> None:
         try:
+            self._file.check_still_there()
             version = self._file.data_version()
             if version == self._version:
                 return

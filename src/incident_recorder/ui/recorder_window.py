@@ -58,7 +58,8 @@ class RecorderWindow(QMainWindow):
         self.file = incident_file
         self.incident = incident_file.incident()
         self._clock = clock
-        self._pool = thread_pool or QThreadPool.globalInstance()
+        self._pool = thread_pool or QThreadPool(self)  # its own: closing waits for its jobs only
+        self._closing = False
         self._jobs: list[QRunnable] = []
         self.last_error: str | None = None
         self.last_capture_timings: CaptureTimings | None = None
@@ -66,6 +67,7 @@ class RecorderWindow(QMainWindow):
         self.setObjectName("recorderWindow")
 
         self.model = TimelineModel(incident_file.capture_thumbnail, local_zone, self)
+        live_start = (incident_file.data_version(), incident_file.marks())  # before the read
         self.model.reset(incident_file.records(include_hidden=False, newest=FIRST_ROWS))
         self.view = TimelineView()
         self.view.setModel(self.model)
@@ -100,7 +102,7 @@ class RecorderWindow(QMainWindow):
         self.captures = CaptureService(incident_file.path, clock, self)
         self.captures.captured.connect(self._capture_saved)
         self.captures.failed.connect(self._capture_failed)
-        self.live = LiveUpdates(incident_file, self.model, self._live_error, self)
+        self.live = LiveUpdates(incident_file, self.model, self._live_error, live_start, self)
         self.actions_by_id: dict[str, QAction] = {}
         self._build_actions()
         self.statusBar().showMessage(f"Recording into {incident_file.path}")
@@ -113,12 +115,18 @@ class RecorderWindow(QMainWindow):
         job = LoadAllJob(self.file.path)
         job.setAutoDelete(False)
         job.signals.loaded.connect(self._all_loaded)
-        job.signals.failed.connect(lambda message: self.show_error("Loading failed", message))
+        job.signals.failed.connect(self._load_failed)
         self._jobs.append(job)
         self.statusBar().showMessage("Loading earlier entries…")
         self._pool.start(job)
 
+    def _load_failed(self, message: str) -> None:
+        if not self._closing:
+            self.show_error("Earlier entries could not be read", message)
+
     def _all_loaded(self, records: Prepared, marks: tuple[int, int]) -> None:
+        if self._closing:
+            return
         self.model.reset(records)
         self.model.add(self.file.changes_since(*marks).entries)
         # The loaded records live as long as the window: keep the cyclic garbage collector from
@@ -176,6 +184,8 @@ class RecorderWindow(QMainWindow):
             return
         self.model.add([entry])
         self.note_bar.committed()
+        self._draft_timer.stop()
+        self._keep_draft()  # now, not after the debounce: a crash must not bring it back
         self.statusBar().showMessage(
             f"Saved {entry.kind.value} at {self.model.format_time(entry.occurred_at)}", 4000
         )
@@ -189,6 +199,8 @@ class RecorderWindow(QMainWindow):
         self.statusBar().showMessage("Capturing the screen…")
 
     def _capture_saved(self, entry: Entry, timings: CaptureTimings) -> None:
+        if self._closing:
+            return
         self.last_capture_timings = timings
         self.model.add([entry])
         capture = entry.capture
@@ -199,6 +211,8 @@ class RecorderWindow(QMainWindow):
         )
 
     def _capture_failed(self, message: str) -> None:
+        if self._closing:
+            return
         self.show_error("The screen was not captured", message)
 
     def open_capture(self, entry: Entry) -> None:
@@ -235,18 +249,25 @@ class RecorderWindow(QMainWindow):
             out_dir = Path(chosen)
         job = ExportJob(self.file.path, out_dir, fmt)
         job.setAutoDelete(False)
-        job.signals.progress.connect(
-            lambda done, total: self.statusBar().showMessage(f"Exporting… {done}/{total} images")
-        )
+        job.signals.progress.connect(self._export_progress)
         job.signals.finished.connect(self._export_finished)
-        job.signals.failed.connect(lambda message: self.show_error("Export failed", message))
+        job.signals.failed.connect(self._export_failed)
         self._jobs.append(job)
         self.statusBar().showMessage(f"Exporting {fmt} to {out_dir}…")
         self._pool.start(job)
         return job
 
+    def _export_progress(self, done: int, total: int) -> None:
+        if not self._closing:
+            self.statusBar().showMessage(f"Exporting… {done}/{total} images")
+
     def _export_finished(self, path: str) -> None:
-        self.statusBar().showMessage(f"Exported: {path}", 10000)
+        if not self._closing:
+            self.statusBar().showMessage(f"Exported: {path}", 10000)
+
+    def _export_failed(self, message: str) -> None:
+        if not self._closing:
+            self.show_error("Export failed", message)
 
     # -- errors, focus, closing --------------------------------------------------------------
 
@@ -272,6 +293,7 @@ class RecorderWindow(QMainWindow):
             self.note_bar.edit.setFocus()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self._closing = True
         self._draft_timer.stop()
         self._keep_draft()  # a note being typed is there again when the incident is reopened
         self.live.stop()

@@ -38,6 +38,7 @@ class StartWindow(QWidget):
         subtitle.setWordWrap(True)
         subtitle.setObjectName("incidentDetails")
         self.banner = QLabel()
+        self.banner.setTextFormat(Qt.TextFormat.PlainText)  # paths and messages, never markup
         self.banner.setObjectName("errorBanner")
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName("Error")

@@ -46,10 +46,13 @@ class Prepared:
     by_id: dict[int, Record]
     captures: int
     tall: list[int]
+    hidden: dict[int, int]
 
 
 def prepare(records: Iterable[Record]) -> Prepared:
     """Index raw records for the model. Pure Python: safe to run on a worker thread."""
+    records = list(records)
+    hidden = {r[0]: r[5] for r in records if r[RECORD_HIDDEN]}
     rows = [r for r in records if not r[RECORD_HIDDEN]]
     tall = [
         row
@@ -57,7 +60,7 @@ def prepare(records: Iterable[Record]) -> Prepared:
         if r[RECORD_CAPTURE_ID] is not None or "\n" in r[RECORD_TEXT]
     ]
     captures = sum(1 for r in rows if r[RECORD_CAPTURE_ID] is not None)
-    return Prepared(rows, {r[0]: r for r in rows}, captures, tall)
+    return Prepared(rows, {r[0]: r for r in rows}, captures, tall, hidden)
 
 
 class TimelineModel(QAbstractTableModel):
@@ -79,6 +82,8 @@ class TimelineModel(QAbstractTableModel):
         self._utc = False
         self._captures = 0
         self._tall: list[int] = []
+        self._hidden: dict[int, int] = {}  # hidden entry id → its revision, so a stale one
+        # arriving later (an earlier, visible revision) cannot bring it back
 
     # -- Qt model interface ------------------------------------------------------------------
 
@@ -238,19 +243,24 @@ class TimelineModel(QAbstractTableModel):
         self._entries.clear()
         self._captures = prepared.captures
         self._tall = prepared.tall
+        self._hidden = dict(prepared.hidden)
         self._thumbnails.clear()
         self.endResetModel()
 
     def add(self, entries: Iterable[Entry]) -> None:
         """Insert new entries and apply revisions of known ones, keeping the order."""
         for entry in sorted(entries, key=lambda e: (e.occurred_at, e.id)):
+            if self._hidden.get(entry.id, 0) >= entry.revision:
+                continue
             known = self._by_id.get(entry.id)
             if known is not None:
                 if known[5] >= entry.revision:
                     continue
                 self._remove_row(self.row_of(entry.id))
             if entry.hidden:
+                self._hidden[entry.id] = entry.revision
                 continue
+            self._hidden.pop(entry.id, None)
             self._insert(entry)
 
     def _insert(self, entry: Entry) -> None:

@@ -231,7 +231,8 @@ class TimelineView(QTableView):
         if isinstance(model, TimelineModel):
             for row in model.tall_rows():
                 self.verticalHeader().resizeSection(row, self._row_height(model.entry_at(row)))
-        self.follow_latest()
+        if self._follow:
+            self.follow_latest()
 
     # -- following the newest entry ----------------------------------------------------------
 

@@ -1,0 +1,68 @@
+"""Races around opening and closing: nothing committed meanwhile is missed, nothing raises."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from PySide6.QtCore import Qt
+
+from incident_recorder.storage import IncidentFile
+from incident_recorder.ui import recorder_window
+from incident_recorder.ui.recorder_window import RecorderWindow
+
+
+def test_an_entry_committed_while_the_window_reads_the_file_is_shown(qtbot, clock, tmp_path):
+    path = tmp_path / "race.incident"
+    IncidentFile.create(path, "Race", clock=clock).close()
+    handle = IncidentFile.open(path, clock=clock)
+    real_records = handle.records
+
+    def records_then_someone_writes(**kwargs):
+        rows = real_records(**kwargs)
+        with IncidentFile.open(path, clock=clock) as other:  # e.g. the CLI, right then
+            other.add_note("committed during the read", source="cli")
+        return rows
+
+    handle.records = records_then_someone_writes  # type: ignore[method-assign]
+    window = RecorderWindow(handle, clock=clock, local_zone=UTC)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=2000)
+    window.close()
+
+
+def test_closing_while_earlier_entries_load_raises_nothing(qtbot, clock, tmp_path, monkeypatch):
+    monkeypatch.setattr(recorder_window, "FIRST_ROWS", 5)
+    path = tmp_path / "big.incident"
+    with IncidentFile.create(path, "Big", clock=clock) as handle:
+        for number in range(50):
+            clock.advance(1)
+            handle.add_note(f"note {number}")
+    for _ in range(5):
+        window = RecorderWindow(IncidentFile.open(path, clock=clock), clock=clock, local_zone=UTC)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        qtbot.addWidget(window)
+        window.show()
+        window.close()  # the load job may finish after the file is closed
+        qtbot.wait(50)
+
+
+def test_the_full_load_replaces_the_first_rows_and_keeps_notes_typed_meanwhile(
+    qtbot, clock, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(recorder_window, "FIRST_ROWS", 5)
+    path = tmp_path / "big.incident"
+    with IncidentFile.create(path, "Big", clock=clock) as handle:
+        for number in range(40):
+            clock.advance(1)
+            handle.add_note(f"note {number}")
+    window = RecorderWindow(IncidentFile.open(path, clock=clock), clock=clock, local_zone=UTC)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    qtbot.addWidget(window)
+    assert window.model.rowCount() == 5
+    clock.advance(1)
+    window.save_note("typed before the load finished", window.note_bar.kind, clock.now)
+    qtbot.waitUntil(lambda: window.model.rowCount() == 41, timeout=5000)
+    assert window.model.entry_at(40).text == "typed before the load finished"
+    assert [window.model.entry_at(r).text for r in range(3)] == ["note 0", "note 1", "note 2"]
+    window.close()
