@@ -16,6 +16,9 @@ from incident_recorder.domain.times import Clock, system_clock, to_iso
 from incident_recorder.recent import RecentList
 
 
+APP_ICON = "incident-recorder.svg"
+
+
 def display_problem(
     environ: Mapping[str, str] = os.environ, platform: str = sys.platform
 ) -> str | None:
@@ -131,7 +134,7 @@ class Application:
 
 
 def make_qapp(argv: list[str] | None = None) -> object:
-    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
     from incident_recorder.ui.theme import apply_theme
@@ -145,6 +148,7 @@ def make_qapp(argv: list[str] | None = None) -> object:
     QGuiApplication.setApplicationDisplayName("Incident Recorder")
     QGuiApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName("incident-recorder")
+    QGuiApplication.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / APP_ICON)))
     apply_theme(qapp)  # type: ignore[arg-type]
     return qapp
 
