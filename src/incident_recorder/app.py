@@ -25,13 +25,43 @@ def display_problem(
     """Why no window can be shown here, or None. Checked before Qt, which would abort."""
     if not platform.startswith("linux"):
         return None
-    if environ.get("QT_QPA_PLATFORM") or environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+    qpa = environ.get("QT_QPA_PLATFORM", "")
+    if qpa and not qpa.startswith("xcb"):
         return None
-    return (
-        "no display: the recorder window needs a graphical session (DISPLAY is not set). "
-        "Without one, record with `incident-recorder note FILE TEXT` and export with "
-        "`incident-recorder export`"
-    )
+    display = environ.get("DISPLAY")
+    if not qpa and environ.get("WAYLAND_DISPLAY"):
+        return None
+    if not display:
+        return (
+            "no display: the recorder window needs a graphical session (DISPLAY is not set). "
+            "Without one, record with `incident-recorder note FILE TEXT` and export with "
+            "`incident-recorder export`"
+        )
+    if _x_display_unreachable(display):
+        return (
+            f"cannot connect to the X display {display!r}: is that session still running? "
+            "(check DISPLAY; `incident-recorder note` and `export` work without a display)"
+        )
+    return None
+
+
+def _x_display_unreachable(name: str) -> bool:
+    """True if no X server answers at `name` (Qt would abort with a misleading message)."""
+    import ctypes
+
+    try:
+        xcb = ctypes.CDLL("libxcb.so.1")
+    except OSError:
+        return False  # no libxcb at all: Qt's own message names the missing library
+    xcb.xcb_connect.restype = ctypes.c_void_p
+    xcb.xcb_connect.argtypes = [ctypes.c_char_p, ctypes.c_void_p]
+    xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
+    xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
+    connection = xcb.xcb_connect(name.encode(), None)
+    try:
+        return bool(xcb.xcb_connection_has_error(connection))
+    finally:
+        xcb.xcb_disconnect(connection)
 
 
 class Application:

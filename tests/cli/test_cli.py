@@ -188,6 +188,14 @@ def test_gui_without_a_display_says_so(tmp_path: Path) -> None:
     assert_one_clear_line(run(env=env), "no display")
 
 
+def test_gui_with_a_dead_display_says_so(tmp_path: Path) -> None:
+    path = tmp_path / "a.incident"
+    run("new", str(path), "--title", "A")
+    env = {k: v for k, v in os.environ.items() if k not in ("WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env["DISPLAY"] = ":987"
+    assert_one_clear_line(run(str(path), env=env), "cannot connect to the X display")
+
+
 def test_capture_without_a_display_says_so_and_saves_nothing(tmp_path: Path) -> None:
     path = tmp_path / "a.incident"
     run("new", str(path), "--title", "A")

@@ -53,6 +53,9 @@ def test_double_click_opens_the_capture_full_size(make_window, qtbot) -> None:
     viewer = window.findChild(CaptureViewer)
     assert viewer is not None and viewer.isVisible()
     assert (viewer.pixmap.width(), viewer.pixmap.height()) == (1920, 1080)
+    shown = viewer.label.pixmap()
+    area = viewer.scroll_area.viewport().size()
+    assert shown.width() >= area.width() - 2 or shown.height() >= area.height() - 2, "fits"
     viewer.close()
 
 

@@ -85,3 +85,30 @@ def test_export_from_the_window_runs_in_the_background(make_window, qtbot, tmp_p
         pass
     assert finished.args[0].endswith("report.md")
     assert "something happened" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_reopened_incident_sizes_capture_and_multiline_rows(make_window, qtbot, clock) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    from incident_recorder.domain import NewCapture
+
+    buffer = BytesIO()
+    Image.new("RGB", (64, 36), "navy").save(buffer, "PNG")
+    png = buffer.getvalue()
+    capture = NewCapture(png, png, 64, 36, "0" * 64, 1)
+    window = make_window()
+    path = window.file.path
+    window.file.add_note("one line")
+    clock.advance(1)
+    window.file.add_note("first line\nsecond line\nthird line")
+    clock.advance(1)
+    window.file.add_capture(capture, clock.now)
+    window.close()
+
+    reopened = make_window(path)
+    header = reopened.view.verticalHeader()
+    single = header.sectionSize(0)
+    assert header.sectionSize(1) >= single + 2 * reopened.view.line_height()
+    assert header.sectionSize(2) >= 90

@@ -72,6 +72,7 @@ def test_create_makes_the_file_and_opens_the_recorder(application, tmp_path) -> 
 def test_display_problem_is_reported_before_qt_would_abort() -> None:
     assert display_problem({}, "linux") is not None
     assert "no display" in (display_problem({}, "linux") or "")
-    assert display_problem({"DISPLAY": ":0"}, "linux") is None
+    assert "cannot connect" in (display_problem({"DISPLAY": ":987"}, "linux") or "")
+    assert display_problem({"DISPLAY": ":987", "WAYLAND_DISPLAY": "wayland-0"}, "linux") is None
     assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
     assert display_problem({}, "win32") is None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QImage, QKeySequence, QPixmap, QResizeEvent
+from PySide6.QtGui import QAction, QImage, QKeySequence, QPixmap, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QToolBar, QVBoxLayout, QWidget
 
 from incident_recorder.domain import Entry
@@ -65,6 +65,10 @@ class CaptureViewer(QDialog):
         else:
             self.label.setPixmap(self.pixmap)
             self.label.adjustSize()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._show()  # the viewport has its real size only now
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

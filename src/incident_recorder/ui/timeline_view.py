@@ -204,6 +204,7 @@ class TimelineView(QTableView):
         )
         model.rowsInserted.connect(self._rows_inserted)
         model.modelReset.connect(self._model_reset)
+        self._model_reset()  # size the rows the model already holds
 
     # -- row heights -------------------------------------------------------------------------
 
