@@ -15,7 +15,6 @@ from incident_recorder import __version__, paths
 from incident_recorder.domain.times import Clock, system_clock, to_iso
 from incident_recorder.recent import RecentList
 
-
 APP_ICON = "incident-recorder.svg"
 
 
