@@ -7,6 +7,7 @@ clear line on stderr, never a traceback. Qt is imported only when a window is as
 from __future__ import annotations
 
 import argparse
+import difflib
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -64,14 +65,17 @@ def _parser() -> argparse.ArgumentParser:
     note.add_argument(
         "--kind",
         default="observation",
+        type=_kind,
         help="observation (default), detection, impact, "
         "action, decision, communication, cause or resolution",
     )
     note.add_argument(
         "--at",
         metavar="WHEN",
+        type=_when,
         help="when it happened: ISO 8601 (2026-11-27T14:02:07Z), "
-        "a local time today (14:02), or an offset back from now (--at=-5m, "
+        "a local time (14:02: the latest one, today or yesterday), or an offset back from "
+        "now (--at -5m, "
         '--at "5m ago"); default now',
     )
 
@@ -86,7 +90,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     capture.add_argument("--text", default="", help="a caption for the capture entry")
     capture.add_argument(
-        "--kind", default="observation", help="the entry's kind (default observation)"
+        "--kind", default="observation", type=_kind, help="the entry's kind (default observation)"
     )
 
     export = sub.add_parser(
@@ -96,30 +100,65 @@ def _parser() -> argparse.ArgumentParser:
         "with every capture in DIR/images/.",
     )
     export.add_argument("file", type=Path, metavar="FILE")
-    export.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    export.add_argument(
+        "--format",
+        choices=("markdown", "json"),
+        default="markdown",
+        help="markdown: DIR/report.md, the report skeleton (default); json: DIR/incident.json",
+    )
     export.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="the folder to write into"
     )
     return parser
 
 
-def _normalise(argv: list[str]) -> list[str]:
-    """`incident-recorder FILE` means `incident-recorder open FILE`."""
+def _normalise(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """`incident-recorder FILE` means `incident-recorder open FILE`; `--at -5m` is a value."""
+    argv = [
+        f"--at={argv[i + 1]}" if arg == "--at" and i + 1 < len(argv) else arg
+        for i, arg in enumerate(argv)
+        if not (i > 0 and argv[i - 1] == "--at")
+    ]
     if not argv:
         return ["open"]
     first = argv[0]
     if first not in COMMANDS and not first.startswith("-"):
+        looks_like_command = not Path(first).exists() and not {".", "/", "\\"} & set(first)
+        close = difflib.get_close_matches(first, COMMANDS, n=1)
+        if looks_like_command and close:
+            parser.error(f"unknown command {first!r} (did you mean {close[0]!r}?)")
         return ["open", *argv]
     return argv
 
 
 def _kind(text: str) -> object:
+    """argparse type for --kind: a kind name or a unique prefix of one."""
     from incident_recorder.domain import EntryKind
 
     try:
         return EntryKind.parse(text)
     except ValueError as error:
-        raise CliError(str(error)) from None
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _when(text: str) -> object:
+    """argparse type for --at: a moment that is not in the future."""
+    from datetime import timedelta
+
+    from incident_recorder.domain.times import parse_when, system_clock
+
+    now = system_clock()
+    try:
+        moment = parse_when(text, now)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+    if moment > now + timedelta(minutes=1):
+        local = moment.astimezone()
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is in the future ({local:%Y-%m-%d %H:%M:%S %Z}): a note records what "
+            "has happened"
+        )
+    return moment
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -147,24 +186,16 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_note(args: argparse.Namespace) -> int:
-    from incident_recorder.domain.times import parse_when, system_clock
     from incident_recorder.storage import IncidentFile
 
-    kind = _kind(args.kind)
     text = sys.stdin.read() if args.text == "-" else args.text
-    occurred = None
-    if args.at:
-        try:
-            occurred = parse_when(args.at, system_clock())
-        except ValueError as error:
-            raise CliError(str(error)) from None
     with IncidentFile.open(args.file) as handle:
         try:
-            entry = handle.add_note(text, kind, occurred, source="cli")  # type: ignore[arg-type]
+            entry = handle.add_note(text, args.kind, args.at, source="cli")
         except ValueError as error:
             raise CliError(f"{error}: nothing was saved") from None
     local = entry.occurred_at.astimezone()
-    print(f"Saved entry {entry.id} ({entry.kind.value}) at {local:%H:%M:%S %Z}")
+    print(f"Saved entry {entry.id} ({entry.kind.value}) at {local:%Y-%m-%d %H:%M:%S %Z}")
     return 0
 
 
@@ -173,7 +204,6 @@ def cmd_capture(args: argparse.Namespace) -> int:
     from incident_recorder.domain.times import system_clock
     from incident_recorder.storage import IncidentFile
 
-    kind = _kind(args.kind)
     pressed_at = system_clock()
     with IncidentFile.open(args.file) as handle:
         grabber = Grabber()
@@ -183,7 +213,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
             raise CliError(str(error)) from None
         finally:
             grabber.close()
-        entry = handle.add_capture(image, pressed_at, text=args.text, kind=kind, source="cli")  # type: ignore[arg-type]
+        entry = handle.add_capture(image, pressed_at, text=args.text, kind=args.kind, source="cli")
     print(f"Saved capture entry {entry.id}: {image.width}×{image.height}, monitor {image.monitor}")
     return 0
 
@@ -213,7 +243,8 @@ HANDLERS = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(_normalise(list(sys.argv[1:] if argv is None else argv)))
+    parser = _parser()
+    args = parser.parse_args(_normalise(list(sys.argv[1:] if argv is None else argv), parser))
     from incident_recorder.storage import IncidentFileError
 
     try:

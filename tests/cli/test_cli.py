@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -124,14 +124,40 @@ def test_new_note_export_round_trip(tmp_path: Path) -> None:
         assert datetime.fromisoformat(item["occurred_at"]).tzinfo is not None
 
 
-def test_unknown_kind_and_bad_time_are_one_line_errors(tmp_path: Path) -> None:
+def assert_usage_error(result, *fragments: str) -> None:
+    assert result.returncode == 2, result.stderr
+    assert "usage:" in result.stderr and "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in result.stderr
+
+
+def test_bad_option_values_are_usage_errors_and_save_nothing(tmp_path: Path) -> None:
     path = tmp_path / "a.incident"
     run("new", str(path), "--title", "A")
     before = sha(path)
-    assert_one_clear_line(run("note", str(path), "x", "--kind", "nonsense"), "unknown kind")
-    assert_one_clear_line(run("note", str(path), "x", "--at", "yesterday-ish"), "cannot read time")
+    assert_usage_error(run("note", str(path), "x", "--kind", "nonsense"), "unknown kind")
+    assert_usage_error(run("note", str(path), "x", "--kind", "c"), "ambiguous kind", "cause")
+    assert_usage_error(run("note", str(path), "x", "--at", "yesterday-ish"), "cannot read time")
+    assert_usage_error(run("note", str(path), "x", "--at", "2999-01-01T00:00:00Z"), "future")
+    assert_usage_error(run("notes", str(path), "x"), "unknown command 'notes'", "'note'")
     assert_one_clear_line(run("note", str(path), "   "), "empty")
     assert sha(path) == before
+
+
+def test_at_accepts_a_dash_offset_as_a_value_and_clock_times_are_never_ahead(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "a.incident"
+    run("new", str(path), "--title", "A")
+    assert run("note", str(path), "five minutes ago", "--at", "-5m").returncode == 0
+    ahead = (datetime.now().astimezone() + timedelta(minutes=30)).strftime("%H:%M")
+    saved = run("note", str(path), "clock time", "--at", ahead)
+    assert saved.returncode == 0, saved.stderr
+    with IncidentFile.open(path, readonly=True) as handle:
+        entries = {e.text: e.occurred_at for e in handle.entries()}
+    now = datetime.now(UTC)
+    assert timedelta(minutes=4) < now - entries["five minutes ago"] < timedelta(minutes=6)
+    assert timedelta(hours=23) < now - entries["clock time"] < timedelta(hours=24)
 
 
 def test_new_refuses_an_existing_file(tmp_path: Path) -> None:

@@ -45,9 +45,18 @@ def test_parse_names_and_unique_prefixes(typed: str, kind: EntryKind) -> None:
     assert EntryKind.parse(typed) is kind
 
 
-@pytest.mark.parametrize("typed", ["d", "c", "x", "observations", "de-tection"])
-def test_parse_refuses_unknown_or_ambiguous_with_the_choices(typed: str) -> None:
+@pytest.mark.parametrize("typed", ["x", "observations", "de-tection"])
+def test_parse_refuses_unknown_with_the_choices(typed: str) -> None:
     with pytest.raises(ValueError, match="one of: observation, detection"):
+        EntryKind.parse(typed)
+
+
+@pytest.mark.parametrize(
+    ("typed", "options"),
+    [("d", "detection or decision"), ("c", "communication or cause")],
+)
+def test_parse_names_the_kinds_an_ambiguous_prefix_could_mean(typed: str, options: str) -> None:
+    with pytest.raises(ValueError, match=f"ambiguous kind '{typed}': {options}"):
         EntryKind.parse(typed)
 
 

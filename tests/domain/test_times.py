@@ -112,9 +112,16 @@ def test_parse_when_clock_time_is_local_today(typed: str, expected: datetime) ->
 
 
 def test_parse_when_clock_time_uses_the_local_date() -> None:
-    # 02:00 UTC on the 28th is still the 27th in New York: '21:30' means the 27th there.
+    # 02:00 UTC on the 28th is still the 27th in New York: '20:30' means the 27th there.
     now = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
-    assert parse_when("21:30", now, NEW_YORK) == datetime(2026, 11, 28, 2, 30, tzinfo=UTC)
+    assert parse_when("20:30", now, NEW_YORK) == datetime(2026, 11, 28, 1, 30, tzinfo=UTC)
+
+
+def test_parse_when_clock_time_is_never_in_the_future() -> None:
+    # Typed at 00:05 local: '23:58' is last night, not tonight; '00:05:30' is within a minute.
+    now = datetime(2026, 11, 28, 0, 5, tzinfo=UTC)
+    assert parse_when("23:58", now, UTC) == datetime(2026, 11, 27, 23, 58, tzinfo=UTC)
+    assert parse_when("00:05:30", now, UTC) == datetime(2026, 11, 28, 0, 5, 30, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

@@ -162,3 +162,16 @@ def test_a_stale_revision_cannot_bring_back_a_hidden_entry() -> None:
     assert texts(model) == []
     model.add([entry(1, 0, "shown again on purpose", revision=3)])
     assert texts(model) == ["shown again on purpose"]
+
+
+def test_times_carry_their_date_once_the_incident_spans_days() -> None:
+    model = TimelineModel(local_zone=UTC)
+    formats: list[bool] = []
+    model.time_format_changed.connect(lambda: formats.append(model.spans_days))
+    reset(model, [entry(1, 0), entry(2, 600)])
+    assert model.index(1, COL_TIME).data() == "14:10:00"
+    model.add([entry(3, 11 * 3600)])  # 01:00 the next day
+    assert model.spans_days and formats == [True]
+    assert model.index(0, COL_TIME).data() == "27 Nov 14:00:00"
+    assert model.index(2, COL_TIME).data() == "28 Nov 01:00:00"
+    assert model.index(2, COL_OFFSET).data() == "T+11:00:00"

@@ -39,6 +39,9 @@ class EntryKind(StrEnum):
         matches = [kind for kind in cls if kind.value.startswith(wanted)]
         if len(matches) == 1:
             return matches[0]
+        if matches:
+            options = " or ".join(kind.value for kind in matches)
+            raise ValueError(f"ambiguous kind {text!r}: {options}?")
         names = ", ".join(kind.value for kind in cls)
         raise ValueError(f"unknown kind {text!r} (one of: {names})")
 

@@ -53,7 +53,8 @@ def parse_when(text: str, now: datetime, local: tzinfo | None = None) -> datetim
     """Read a time typed by a person, relative to `now`; ValueError with a hint if unreadable.
 
     Accepted: ISO 8601 ('2026-11-27T14:02:07Z', '2026-11-27 15:02+01:00'; no zone means local
-    time), a clock time today in local time ('14:02', '14:02:07'), or an offset back from now
+    time), a clock time in local time ('14:02', '14:02:07': the latest such moment, today or
+    yesterday, so never in the future), or an offset back from now
     ('-90s', '-5m', '-2h', '-5': minutes; or '5m ago', '90 s ago').
     """
     raw = text.strip()
@@ -73,6 +74,8 @@ def parse_when(text: str, now: datetime, local: tzinfo | None = None) -> datetim
             raise ValueError(f"not a time of day: {text!r}")
         today: date = now.astimezone(zone).date()
         moment = datetime.combine(today, time(hour, minute, second, millis * 1000), tzinfo=zone)
+        if moment > now + timedelta(minutes=1):
+            moment -= timedelta(days=1)  # "23:58" typed just after midnight means last night
         return moment.astimezone(UTC)
     try:
         moment = datetime.fromisoformat(raw)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QPixmap
 
 from incident_recorder.domain import Entry
@@ -66,6 +66,8 @@ def prepare(records: Iterable[Record]) -> Prepared:
 class TimelineModel(QAbstractTableModel):
     """Entries of one incident, sorted by when they happened."""
 
+    time_format_changed = Signal()
+
     def __init__(
         self,
         load_thumbnail: Callable[[int], bytes] | None = None,
@@ -82,6 +84,7 @@ class TimelineModel(QAbstractTableModel):
         self._utc = False
         self._captures = 0
         self._tall: list[int] = []
+        self._spans_days = False
         self._hidden: dict[int, int] = {}  # hidden entry id → its revision, so a stale one
         # arriving later (an earlier, visible revision) cannot bring it back
 
@@ -154,10 +157,29 @@ class TimelineModel(QAbstractTableModel):
         self._utc = utc
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, COL_TIME, COL_TIME)
         self._column_changed(COL_TIME)
+        self._check_days()
+
+    @property
+    def spans_days(self) -> bool:
+        """True when the entries fall on more than one day (times then carry their date)."""
+        return self._spans_days
 
     def format_time(self, moment: datetime) -> str:
         shown = moment.astimezone(UTC if self._utc else self._local_zone)
-        return shown.strftime("%H:%M:%S")
+        return shown.strftime("%d %b %H:%M:%S" if self._spans_days else "%H:%M:%S")
+
+    def _check_days(self) -> None:
+        """Keep `spans_days` right after rows come and go (first and last row decide)."""
+        spans = False
+        if len(self._rows) > 1:
+            zone = UTC if self._utc else self._local_zone
+            first = self.entry_at(0).occurred_at.astimezone(zone).date()
+            last = self.entry_at(len(self._rows) - 1).occurred_at.astimezone(zone).date()
+            spans = first != last
+        if spans != self._spans_days:
+            self._spans_days = spans
+            self.time_format_changed.emit()
+            self._column_changed(COL_TIME)
 
     @staticmethod
     def capture_caption(entry: Entry) -> str:
@@ -246,6 +268,7 @@ class TimelineModel(QAbstractTableModel):
         self._hidden = dict(prepared.hidden)
         self._thumbnails.clear()
         self.endResetModel()
+        self._check_days()
 
     def add(self, entries: Iterable[Entry]) -> None:
         """Insert new entries and apply revisions of known ones, keeping the order."""
@@ -275,6 +298,8 @@ class TimelineModel(QAbstractTableModel):
         self.endInsertRows()
         if first_changes:
             self._column_changed(COL_OFFSET)
+        if row in (0, len(self._rows) - 1):
+            self._check_days()
 
     def _remove_row(self, row: int) -> None:
         self.beginRemoveRows(QModelIndex(), row, row)
@@ -285,6 +310,7 @@ class TimelineModel(QAbstractTableModel):
         self.endRemoveRows()
         if row == 0 and self._rows:
             self._column_changed(COL_OFFSET)
+        self._check_days()
 
     def _column_changed(self, column: int) -> None:
         if self._rows:

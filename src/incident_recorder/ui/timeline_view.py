@@ -188,23 +188,27 @@ class TimelineView(QTableView):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        font_metrics = QFontMetrics(fixed_font())
-        header_metrics = QFontMetrics(header.font())
-        self.setColumnWidth(
-            COL_TIME,
-            max(
-                font_metrics.horizontalAdvance("00:00:00"),
-                header_metrics.horizontalAdvance("Time (local)") + 6,
-            )
-            + 28,
-        )
-        self.setColumnWidth(COL_OFFSET, font_metrics.horizontalAdvance("T+00:00:00") + 28)
+        self._fit_time_columns()
         self.setColumnWidth(
             COL_KIND, QFontMetrics(self.font()).horizontalAdvance("Communication") + 40
         )
+        model.time_format_changed.connect(self._fit_time_columns)
         model.rowsInserted.connect(self._rows_inserted)
         model.modelReset.connect(self._model_reset)
         self._model_reset()  # size the rows the model already holds
+
+    def _fit_time_columns(self) -> None:
+        """Wide enough for times (with their date when the incident spans days) and offsets."""
+        days = isinstance(self.model(), TimelineModel) and self.model().spans_days
+        fixed = QFontMetrics(fixed_font())
+        header = QFontMetrics(self.horizontalHeader().font())
+        time_text = "28 Nov 00:00:00" if days else "00:00:00"
+        offset_text = "T+10d 00:00:00" if days else "T+00:00:00"
+        width = max(
+            fixed.horizontalAdvance(time_text), header.horizontalAdvance("Time (local)") + 6
+        )
+        self.setColumnWidth(COL_TIME, width + 28)
+        self.setColumnWidth(COL_OFFSET, fixed.horizontalAdvance(offset_text) + 28)
 
     # -- row heights -------------------------------------------------------------------------
 
