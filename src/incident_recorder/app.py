@@ -195,5 +195,21 @@ def build(path: Path | None, clock: Clock = system_clock) -> Application:
 
 def run_gui(path: Path | None) -> int:
     """Start the GUI; returns the exit status."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
     app = build(path)
+    # SIGTERM (a logout, `kill`) and Ctrl+C close the windows properly: drafts kept, files
+    # closed and their WAL folded in. Python handles signals only between bytecodes, so a
+    # short timer lets it look while Qt waits for events.
+    def close_and_quit(*_: object) -> None:
+        app.qapp.closeAllWindows()  # type: ignore[attr-defined]
+        app.qapp.quit()  # type: ignore[attr-defined]
+
+    for number in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(number, close_and_quit)
+    wake = QTimer()
+    wake.start(250)
+    wake.timeout.connect(lambda: None)
     return int(app.qapp.exec())  # type: ignore[attr-defined]

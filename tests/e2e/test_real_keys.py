@@ -117,3 +117,19 @@ def test_escape_discards_and_ctrl_z_restores_with_real_keys(running_app) -> None
     xdotool("key", "Return")
     wait_for(lambda: len(entries(path)) == 1)
     assert entries(path)[0].text == "not yet"
+
+
+def test_sigterm_closes_cleanly_keeping_entries_and_folding_the_wal(running_app) -> None:
+    proc, path, _window = running_app
+    xdotool("type", "--delay", "15", "typed in the window")
+    xdotool("key", "Return")
+    wait_for(lambda: len(entries(path)) == 1)
+    subprocess.run(
+        [sys.executable, "-m", "incident_recorder", "note", str(path), "from a script"],
+        check=True,
+        capture_output=True,
+    )
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=15) == 0
+    assert not Path(f"{path}-wal").exists(), "the last connection folded the WAL in"
+    assert sorted(e.text for e in entries(path)) == ["from a script", "typed in the window"]

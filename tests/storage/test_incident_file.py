@@ -297,3 +297,19 @@ def test_readonly_open_reads_and_refuses_writes(incident_path: Path, clock: Any)
             reader.add_note("no")
     # bug fixed: a read-only open used to leave -wal and -shm files behind
     assert fingerprint(incident_path) == before
+
+
+def test_after_a_checkpoint_a_copy_of_the_main_file_alone_holds_everything(tmp_path) -> None:
+    import shutil
+
+    from incident_recorder.storage import IncidentFile
+
+    path = tmp_path / "live.incident"
+    with IncidentFile.create(path, "Live") as handle:
+        for number in range(20):
+            handle.add_note(f"note {number}")
+        handle.checkpoint()
+        copy = tmp_path / "mailed.incident"
+        shutil.copyfile(path, copy)  # without its -wal, as a user copying "the file" would
+        with IncidentFile.open(copy, readonly=True) as mailed:
+            assert mailed.entry_count() == 20

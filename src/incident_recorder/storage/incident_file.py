@@ -482,6 +482,11 @@ class IncidentFile:
             )
         return Changes([_entry(row) for row in rows], new_entry_mark, new_revision_mark)
 
+    def checkpoint(self) -> None:
+        """Copy what the WAL holds into the main file (SQLite's PASSIVE checkpoint: it never
+        blocks a writer), so a copy of the main file alone is nearly up to date."""
+        self._read("PRAGMA wal_checkpoint(PASSIVE)")
+
     def data_version(self) -> int:
         """Changes whenever another connection commits: cheap to poll."""
         return int(self._read("PRAGMA data_version")[0][0])

@@ -1,5 +1,8 @@
 """Screen capture off the UI thread: grab, encode and save in a worker thread of its own.
 
+The same worker folds the WAL into the main file now and then (a checkpoint fsyncs, so it
+stays off the UI thread too).
+
 The worker owns its mss grabber and its own connection to the incident file (SQLite connections
 and mss instances belong to one thread). The UI asks with `request(pressed_at)` and hears back
 `captured(entry, timings)` once the capture is durable, or `failed(message)`.
@@ -70,18 +73,28 @@ class _CaptureWorker(QObject):
 
     @Slot()
     def warm_up(self) -> None:
-        """Connect to the screen and the file before the first key press (errors wait for it)."""
+        """Connect to the file and the screen before the first key press (errors wait for it)."""
         from incident_recorder.capture import Grabber, check_capture_possible
 
         try:
+            if self._file is None:
+                self._file = IncidentFile.open(self._path, clock=self._clock)
             check_capture_possible()
             if self._grabber is None:
                 self._grabber = Grabber()
             self._grabber.grab()
-            if self._file is None:
-                self._file = IncidentFile.open(self._path, clock=self._clock)
         except Exception:  # reported when the user actually asks for a capture
             return
+
+    @Slot()
+    def checkpoint(self) -> None:
+        """Fold the WAL into the main file, here rather than on the UI thread (it fsyncs)."""
+        try:
+            if self._file is None:
+                self._file = IncidentFile.open(self._path, clock=self._clock)
+            self._file.checkpoint()
+        except IncidentFileError:
+            return  # the window's own checks report a vanished or broken file
 
     @Slot()
     def shutdown(self) -> None:
@@ -107,6 +120,7 @@ class CaptureService(QObject):
     failed = Signal(str)
     _requested = Signal(object, float)
     _warm = Signal()
+    _checkpoint = Signal()
     _stop = Signal()
 
     def __init__(self, path: Path, clock: Clock, parent: QObject | None = None) -> None:
@@ -122,6 +136,11 @@ class CaptureService(QObject):
             self._start()
             self._warm.emit()
 
+    def checkpoint(self) -> None:
+        """Ask the worker to fold the WAL into the main file."""
+        if self._thread is not None:
+            self._checkpoint.emit()
+
     def request(self, pressed_at: datetime, pressed: float | None = None) -> None:
         """Capture the monitor under the pointer; the entry is stamped `pressed_at`."""
         if self._thread is None:
@@ -136,6 +155,7 @@ class CaptureService(QObject):
         self._requested.connect(self._worker.capture)
         self._stop.connect(self._worker.shutdown)
         self._warm.connect(self._worker.warm_up)
+        self._checkpoint.connect(self._worker.checkpoint)
         self._worker.captured.connect(self._done_ok)
         self._worker.failed.connect(self._done_failed)
         self._thread.start()

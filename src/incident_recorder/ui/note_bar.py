@@ -64,6 +64,7 @@ class NoteBar(QWidget):
 
     submitted = Signal(str, object, object)
     draft_changed = Signal()
+    discarded = Signal()
 
     def __init__(
         self, clock: Clock, local_zone: tzinfo | None = None, parent: QWidget | None = None
@@ -174,6 +175,7 @@ class NoteBar(QWidget):
             return
         self._discarded = self.draft()
         self.committed()
+        self.discarded.emit()
 
     def restore(self) -> None:
         if self._discarded is not None and not self.text():

@@ -31,6 +31,8 @@ from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
 from incident_recorder.ui.timeline_model import Prepared, TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
 
+CHECKPOINT_INTERVAL_MS = 15_000
+"""How often the WAL is folded into the main file, so a copy of the file alone is current."""
 FIRST_ROWS = 2000
 """Entries read before the window shows; a larger incident's earlier ones follow in the
 background."""
@@ -74,6 +76,9 @@ class RecorderWindow(QMainWindow):
         self.view.capture_activated.connect(self.open_capture)
         self.note_bar = NoteBar(clock, local_zone)
         self.note_bar.submitted.connect(self.save_note)
+        self.note_bar.discarded.connect(
+            lambda: self.statusBar().showMessage("Draft discarded — Ctrl+Z brings it back", 6000)
+        )
         self.note_bar.edit.page.connect(self.view.page)
         self._drafts = drafts
         self._draft_timer = QTimer(self)
@@ -102,6 +107,10 @@ class RecorderWindow(QMainWindow):
         self.captures = CaptureService(incident_file.path, clock, self)
         self.captures.captured.connect(self._capture_saved)
         self.captures.failed.connect(self._capture_failed)
+        self._checkpoints = QTimer(self)
+        self._checkpoints.setInterval(CHECKPOINT_INTERVAL_MS)
+        self._checkpoints.timeout.connect(self.captures.checkpoint)
+        self._checkpoints.start()
         self.live = LiveUpdates(incident_file, self.model, self._live_error, live_start, self)
         self.actions_by_id: dict[str, QAction] = {}
         self._build_actions()
@@ -294,6 +303,7 @@ class RecorderWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closing = True
+        self._checkpoints.stop()
         self._draft_timer.stop()
         self._keep_draft()  # a note being typed is there again when the incident is reopened
         self.live.stop()
