@@ -16,11 +16,20 @@ export DISPLAY=:97
 Xvfb "$DISPLAY" -screen 0 1920x1080x24 >/dev/null 2>&1 &
 sleep 1
 
+# The scenario's own clock: impact at 14:00 UTC, the window looked at 31 minutes later. With
+# faketime (Debian package faketime) the app's clock matches the story; without it, now.
+day=$(date -u +%Y-%m-%d)
+if command -v faketime >/dev/null 2>&1; then
+  clock=(env TZ=UTC faketime "$day 14:31:10")
+  start=$(date -u -d "$day 14:00:00" +%s)
+else
+  clock=(env)
+  start=$(date -u -d "-31 minutes" +%s)
+fi
 file="$work/checkout-outage.incident"
-"$bin/incident-recorder" new "$file" --title "Checkout API errors after config push" >/dev/null
-start=$(date -u -d "-40 minutes" +%s)
+"${clock[@]}" "$bin/incident-recorder" new "$file" --title "Checkout API errors after config push" >/dev/null
 # offset_s,kind,milestone,visibility,text
-"$bin/python" - "$scenario" "$file" "$start" <<'PY'
+"${clock[@]}" "$bin/python" - "$scenario" "$file" "$start" <<'PY'
 import csv, subprocess, sys
 from datetime import datetime, timezone
 scenario, path, start = sys.argv[1], sys.argv[2], int(sys.argv[3])
@@ -37,7 +46,7 @@ xterm -geometry 110x30+1100+80 -bg '#111827' -fg '#f87171' -T "Grafana — check
   -e "bash -c 'for i in \$(seq 1 40); do echo \"checkout-api 5xx rate: \$((RANDOM % 20 + 5))%   p99 9.8 s   db conns 500/500\"; done; sleep 60'" &
 sleep 1
 
-"$bin/incident-recorder" "$file" >/dev/null 2>&1 &
+"${clock[@]}" "$bin/incident-recorder" "$file" >/dev/null 2>&1 &
 win=$(xdotool search --sync --onlyvisible --name "Checkout API errors")
 xdotool mousemove 1500 300   # the capture takes the monitor under the pointer
 xdotool windowfocus --sync "$win"
@@ -45,7 +54,7 @@ sleep 1
 xdotool key ctrl+alt+s
 sleep 1.5
 xdotool key ctrl+3
-xdotool type --delay 20 "p99 back under 300 ms on all regions; error budget burn stopped"
+xdotool type --delay 20 "About 2,300 checkouts failed with 5xx between 14:00 and 14:12 UTC"
 sleep 0.5
 import -window "$win" "$root/docs/screenshots/recorder.png"
 echo "wrote docs/screenshots/recorder.png"
