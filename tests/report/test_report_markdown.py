@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta, timezone
+import re
+from datetime import UTC, timedelta, timezone, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pytest
 from report_helpers import START, Recorded, headings, parse, scenario_rows, sections, table_rows
 
 from incident_recorder.domain import EntryKind
@@ -57,7 +59,11 @@ def test_metadata_block(recorded: Recorded, tmp_path: Path) -> None:
     visible = [e for e in recorded.entries if not e.hidden]
     assert f"**Entries:** {len(visible)}, of which 2 with a capture" in head
     assert "**Exported:**" in head
-    assert "Europe/Paris" in head and "CET" in head and "UTC" in head
+    assert (
+        "- **Time zone:** local times are Europe/Paris (CET, UTC+01:00); each is followed by"
+        " UTC and T+ (time since the first entry)\n"
+    ) in head
+    assert f"- **Incident:** `{recorded.incident.uuid}`\n" in head
 
 
 def test_sections_prefilled_by_kind(recorded: Recorded, tmp_path: Path) -> None:
@@ -65,7 +71,7 @@ def test_sections_prefilled_by_kind(recorded: Recorded, tmp_path: Path) -> None:
     parts = sections(text)
     by_kind: dict[EntryKind, list[str]] = {}
     for _, kind, note in scenario_rows():
-        by_kind.setdefault(kind, []).append(note[:20].replace("-", "\\-"))
+        by_kind.setdefault(kind, []).append(note[:20])
     for note in by_kind[EntryKind.DETECTION]:
         assert note in parts["Detection"]
     for note in by_kind[EntryKind.IMPACT]:
@@ -84,7 +90,8 @@ def test_sections_prefilled_by_kind(recorded: Recorded, tmp_path: Path) -> None:
     assert "**First detection:** 2026-11-27 15:04:22 CET (14:04:22 UTC, T+00:04:22)" in summary
     assert "**First impact:** 2026-11-27 15:00:00 CET" in summary
     assert "**First resolution entry:** 2026-11-27 15:30:02 CET" in summary
-    assert "**Time to detect:** 4 min" in summary
+    assert "**Time to detect:** 4 min (impact start to first detection entry)" in summary
+    assert "**Time to resolve:** 30 min" in summary
     impact = parts["Impact"]
     assert "**Impact start:** 2026-11-27 15:00:00 CET" in impact
     assert "**Impact end:** 2026-11-27 15:30:02 CET" in impact
@@ -143,7 +150,7 @@ def test_default_zone_is_the_machines_and_utc_zone_works(
     text = export(recorded, tmp_path / "a")
     assert "## Timeline" in text
     text = export(recorded, tmp_path / "b", tz=UTC)
-    assert "| 14:00:00 UTC | 14:00:00 UTC | T+00:00:00 | Impact |" in text
+    assert "| 14:00:00 UTC | T+00:00:00 | Impact |" in text
     text = export(recorded, tmp_path / "c", tz=timezone(timedelta(hours=-5, minutes=-30)))
     assert "08:30:00 UTC\u221205:30" in text
 
@@ -155,7 +162,14 @@ def test_nothing_recorded_means_nothing_guessed(incident_file: IncidentFile) -> 
     assert "**Impact start:** not recorded" in parts["Impact"]
     assert "**Impact end:** not recorded" in parts["Impact"]
     assert "**First detection:** not recorded" in parts["Summary"]
-    assert "Time to detect" not in text
+    assert (
+        "- **Time to detect:** not measurable"
+        " (no impact entry and no detection entry were recorded)\n"
+    ) in parts["Summary"]
+    assert (
+        "- **Time to resolve:** not measurable"
+        " (no impact entry and no resolution entry were recorded)\n"
+    ) in parts["Summary"]
     assert "No detection entry was recorded." in parts["Detection"]
 
 
@@ -180,4 +194,72 @@ def test_multi_day_incident_shows_dates_in_the_timeline(incident_file: IncidentF
     text = render_markdown(incident_file.incident(), incident_file.entries(), {}, UTC)
     rows = table_rows(parse(text))
     assert rows[1][0].content == "2026-11-28 16:00:00 UTC"
-    assert rows[1][2].content == "T+1d 02:00:00"
+    assert rows[1][1].content == "T+1d 02:00:00"
+    rows = table_rows(
+        parse(render_markdown(incident_file.incident(), incident_file.entries(), {}, PARIS))
+    )
+    assert [cell.content for cell in rows[1][:3]] == [
+        "2026-11-28 17:00:00 CET",
+        "2026-11-28 16:00:00 UTC",
+        "T+1d 02:00:00",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("notes", "detect", "resolve"),
+    [
+        (
+            [(0, EntryKind.DETECTION), (60, EntryKind.IMPACT), (600, EntryKind.RESOLUTION)],
+            "not measurable (the first detection entry precedes the first impact entry)",
+            "9 min (impact start to the first resolution entry after it)",
+        ),
+        (
+            [(0, EntryKind.IMPACT), (60, EntryKind.DETECTION)],
+            "1 min (impact start to first detection entry)",
+            "not measurable (no resolution entry was recorded)",
+        ),
+        (
+            [(0, EntryKind.RESOLUTION), (60, EntryKind.IMPACT)],
+            "not measurable (no detection entry was recorded)",
+            "not measurable (no resolution entry at or after the first impact entry)",
+        ),
+        (
+            [(0, EntryKind.DETECTION), (60, EntryKind.RESOLUTION)],
+            "not measurable (no impact entry was recorded)",
+            "not measurable (no impact entry was recorded)",
+        ),
+    ],
+)
+def test_time_to_detect_and_resolve_say_why_when_not_measurable(
+    incident_file: IncidentFile, notes: list[tuple[int, EntryKind]], detect: str, resolve: str
+) -> None:
+    for seconds, kind in notes:
+        incident_file.add_note(str(kind), kind, START + timedelta(seconds=seconds))
+    summary = sections(render_markdown(incident_file.incident(), incident_file.entries(), {}, UTC))
+    assert f"- **Time to detect:** {detect}\n" in summary["Summary"]
+    assert f"- **Time to resolve:** {resolve}\n" in summary["Summary"]
+
+
+@pytest.mark.parametrize(
+    "zone", [UTC, timezone(timedelta(0)), ZoneInfo("UTC"), ZoneInfo("Etc/UTC")]
+)
+def test_in_utc_each_time_is_written_once(recorded: Recorded, zone: tzinfo) -> None:
+    text = render_markdown(
+        recorded.incident, recorded.entries, {}, zone, exported_at=START + timedelta(hours=1)
+    )
+    head = text.split("## Summary")[0]
+    assert "- **Created:** 2026-11-27 14:00:00 UTC (T+00:00:00)\n" in head
+    assert "- **Last entry:** 2026-11-27 14:30:50 UTC (T+00:30:50)\n" in head
+    assert "- **Exported:** 2026-11-27 15:00:00 UTC\n" in head
+    assert "- **Time zone:** times are in " in head and "UTC+00:00" not in head
+    assert "**First detection:** 2026-11-27 14:04:22 UTC (T+00:04:22)\n" in text
+    assert "- 2026-11-27 14:04:22 UTC (T+00:04:22) \u2014 PagerDuty alert" in text
+    assert "| UTC | T+ | Kind | Entry |" in text and "Local time" not in text
+    assert not re.search(r"(\d\d:\d\d:\d\d) UTC \(\1 UTC", text)
+
+
+def test_a_zone_at_utc_offset_but_not_utc_keeps_both(recorded: Recorded) -> None:
+    text = render_markdown(recorded.incident, recorded.entries, {}, ZoneInfo("Europe/London"))
+    assert "**First detection:** 2026-11-27 14:04:22 GMT (14:04:22 UTC, T+00:04:22)" in text
+    assert "Europe/London (GMT, UTC+00:00)" in text
+    assert "| Local time | UTC | T+ | Kind | Entry |" in text

@@ -1,13 +1,16 @@
-"""write_report's contract: formats, folders, atomic files and one-line ReportErrors."""
+"""write_report's contract: formats, folders, atomic files, file modes, one-line ReportErrors."""
 
 from __future__ import annotations
 
+import os
+import stat
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from report_helpers import Recorded
 
-from incident_recorder.report import FORMATS, ReportError, write_report
+from incident_recorder.report import FORMATS, ReportError, write_report, writer
 
 
 def test_formats() -> None:
@@ -94,3 +97,42 @@ def test_out_dir_created_with_parents(recorded: Recorded, tmp_path: Path) -> Non
     out = tmp_path / "a" / "b" / "c"
     path = write_report(out, "markdown", recorded.incident, recorded.entries, recorded.load_png)
     assert path.is_file() and path.parent == out
+
+
+@pytest.fixture
+def umask() -> Iterator[Callable[[int], None]]:
+    """Set the process umask for one test; the old one is put back afterwards."""
+    old = os.umask(0o022)
+    try:
+        yield os.umask
+    finally:
+        os.umask(old)
+
+
+@pytest.mark.parametrize(("mask", "expected"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_files_get_the_mode_open_would_give_them(
+    recorded: Recorded,
+    tmp_path: Path,
+    umask: Callable[[int], None],
+    fmt: str,
+    mask: int,
+    expected: int,
+) -> None:
+    umask(mask)
+    out = tmp_path / "out"
+    report = write_report(out, fmt, recorded.incident, recorded.entries, recorded.load_png)
+    images = sorted((out / "images").iterdir())
+    assert len(images) == 2
+    for path in [report, *images]:
+        assert stat.S_IMODE(path.stat().st_mode) == expected, path
+    plain = tmp_path / "plain"
+    plain.write_bytes(b"x")  # what open() gives, for comparison
+    assert stat.S_IMODE(plain.stat().st_mode) == expected
+
+
+def test_the_umask_is_read_without_changing_it(umask: Callable[[int], None]) -> None:
+    umask(0o027)
+    assert writer.current_umask() == 0o027
+    assert writer.file_mode() == 0o640
+    assert writer._umask_by_swapping.__wrapped__() == os.umask(0o027) == 0o027

@@ -3,46 +3,64 @@
 Note text is typed or pasted by people during an outage and may hold anything: Markdown
 (`## Prevention`, `* list`, `[x](javascript:...)`), HTML (`<script>`), table pipes, newlines,
 control characters or megabytes of text. Everything here turns such text into Markdown that
-renders as exactly those characters, as plain inline text, and nothing more:
+renders as exactly those characters, as plain inline text, and nothing more, while escaping as
+little as possible so the raw report.md stays easy to read and edit by hand.
 
-- ASCII punctuation that Markdown gives a meaning to is backslash-escaped (CommonMark allows a
-  backslash before any ASCII punctuation character);
-- `&`, `<` and `>` become the HTML entities `&amp;`, `&lt;`, `&gt;`, so no tag, entity or
-  autolink can come from the text;
-- line breaks become `<br>` (our own tag, added after escaping) or a space, so a note never
-  starts a line of its own and so can never open a heading, list, quote, fence or table row;
+Where our text goes, it never starts a line: it follows a list or time prefix, sits in a table
+cell or after `# ` in a heading, and line breaks inside it become `<br>` (our own tag, added
+after escaping) or a space. So the line-start markers (`-`, `+`, `#`, `1.`, `1)`, `>`, `=`)
+need no escape, and neither do `( ) !` (harmless once `[` and `]` are escaped) or `. : -`
+mid-line. What is escaped, because it means something anywhere inline:
+
+- `\\`, backtick, `*`, `[`, `]`, `|` (table cells), `~` (GFM strikethrough), `$` (GitHub
+  math), `{` and `}` (Python-Markdown's attr_list: `{ onclick=... }`) get a backslash;
+- `_` gets a backslash unless it sits between two ASCII letters or digits (`idle_timeout`),
+  where CommonMark, GFM and Python-Markdown never read it as emphasis;
+- `&`, `<`, `>` become `&amp;`, `&lt;`, `&gt;`, so no tag, entity or autolink can come from it;
+- against GFM / linkify autolinks: the `:` of `://` (`https\\://`), the `.` of `www.`
+  (`www\\.`) and the first `/` of a `//` that does not follow a `:` (`\\//host`);
 - control characters become their visible Unicode control pictures (␛, ␀), as the incident
-  file does.
+  file does; tabs become spaces; unpaired surrogates become U+FFFD.
+
+A heading also gets its trailing `#` escaped (`# Title #` would lose it as a closing sequence).
+Identifiers (the incident uuid) go in a code span instead: `code_span`.
 """
 
 from __future__ import annotations
 
 import re
 
-# Punctuation that means nothing in CommonMark or GitHub's Markdown when it is not at the start
-# of a line (and a note never is) is left alone so the raw file stays readable ("14:02", "a=b");
-# every other ASCII punctuation character is escaped.
-_LEFT_ALONE = frozenset(",;:?%'\"/=")
-_ASCII_PUNCTUATION = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+_ESCAPED = "\\`*[]|~${}"
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
-_TABLE: dict[int, str] = {}
-for _char in _ASCII_PUNCTUATION:
-    if _char not in _LEFT_ALONE:
-        _TABLE[ord(_char)] = "\\" + _char
-_TABLE[ord("&")] = "&amp;"
-_TABLE[ord("<")] = "&lt;"
-_TABLE[ord(">")] = "&gt;"
+_REPLACEMENTS: dict[str, str] = {char: "\\" + char for char in _ESCAPED + "_:./"}
+_REPLACEMENTS.update(_HTML)
 for _code in range(0x20):
-    if _code not in (0x09, 0x0A):
-        _TABLE[_code] = chr(0x2400 + _code)
-_TABLE[0x7F] = "\u2421"
-_TABLE[0x09] = " "
+    _REPLACEMENTS[chr(_code)] = chr(0x2400 + _code)
+_REPLACEMENTS["\x7f"] = "\u2421"
+_REPLACEMENTS["\t"] = " "
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# Everything that needs a change; the contextual cases look only at characters that are never
+# escaped themselves (letters, digits, '/'), so the context reads the same before and after.
+_SPECIAL = re.compile(
+    r"[\\`*\[\]|~${}&<>\x00-\x1f\x7f\ud800-\udfff]"
+    r"|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])"  # '_' except between two ASCII letters or digits
+    r"|:(?=//)"  # 'https://' → 'https\://': no GFM or linkify URL autolink
+    r"|(?<=[Ww]{3})\."  # 'www.' → 'www\.': no GFM or linkify www autolink
+    r"|(?<!:)/(?=/)"  # '//host' → '\//host': no linkify protocol-relative link
+)
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_TRAILING_HASHES = re.compile(r"#+$")
+_BACKTICKS = re.compile("`+")
+_SURROGATE_OR_CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 BR = "<br>"
 """The one HTML tag our Markdown carries inside table cells and list items: a line break."""
+
+
+def _replace(match: re.Match[str]) -> str:
+    # Anything matched that is not in the table is an unpaired surrogate.
+    return _REPLACEMENTS.get(match.group(), "\ufffd")
 
 
 def normalize_lines(text: str) -> list[str]:
@@ -51,8 +69,11 @@ def normalize_lines(text: str) -> list[str]:
 
 
 def escape_inline(text: str) -> str:
-    """One line of untrusted text as inert inline Markdown (the text must hold no line break)."""
-    return _SURROGATE.sub("\ufffd", text).translate(_TABLE)
+    """One line of untrusted text as inert inline Markdown, placed anywhere but a line start.
+
+    A line break left in `text` shows as a control picture (␊); use `escape_text` for notes.
+    """
+    return _SPECIAL.sub(_replace, text)
 
 
 def escape_text(text: str, *, line_break: str = BR) -> str:
@@ -65,5 +86,29 @@ def escape_text(text: str, *, line_break: str = BR) -> str:
 
 
 def escape_heading(text: str) -> str:
-    """Untrusted text for a heading: one line, escaped, runs of whitespace collapsed."""
-    return escape_inline(" ".join(" ".join(normalize_lines(text)).split()))
+    """Untrusted text for a heading: one line, escaped, runs of whitespace collapsed.
+
+    The last `#` of a trailing run is escaped, so the text cannot end in what an ATX heading
+    reads as its optional closing sequence (`# Title ##` would show as 'Title').
+    """
+    escaped = escape_inline(" ".join(" ".join(normalize_lines(text)).split()))
+    return _TRAILING_HASHES.sub(lambda hashes: hashes.group()[:-1] + "\\#", escaped)
+
+
+def code_span(text: str) -> str:
+    """Untrusted text as an inline code span, shown exactly (for identifiers such as a uuid).
+
+    The fence is one backtick longer than the longest run inside, and padded with a space
+    when the text starts or ends with a backtick or a space, as CommonMark requires. Line
+    breaks become spaces and control characters their pictures. Not for table cells (a `|`
+    would still split the cell there). Empty text gives ''.
+    """
+    line = " ".join(normalize_lines(text))
+    line = _SURROGATE_OR_CONTROL.sub(_replace, line)
+    if not line:
+        return ""
+    runs = [len(run) for run in _BACKTICKS.findall(line)]
+    fence = "`" * (max(runs, default=0) + 1)
+    if line[0] in "` " or line[-1] in "` ":
+        line = f" {line} "
+    return f"{fence}{line}{fence}"

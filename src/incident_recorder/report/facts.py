@@ -44,12 +44,18 @@ def zone_label(moment: datetime) -> str:
     return name
 
 
+def is_utc(tz: tzinfo, at: datetime) -> bool:
+    """Whether local time in `tz` is plain UTC at `at` (then a report shows each time once)."""
+    local = at.astimezone(tz)
+    return local.utcoffset() == timedelta(0) and zone_label(local) == "UTC"
+
+
 def describe_zone(tz: tzinfo, at: datetime) -> str:
-    """How the report names the zone it uses: 'Europe/Paris (CET, UTC+01:00)'."""
+    """How the report names the zone it uses: 'Europe/Paris (CET, UTC+01:00)', or 'UTC'."""
     local = at.astimezone(tz)
     key = getattr(tz, "key", None)
     label, offset = zone_label(local), utc_offset(local)
-    parts = [label] if label == offset else [label, offset]
+    parts = [label] if label == offset or is_utc(tz, at) else [label, offset]
     if isinstance(key, str) and key not in parts:
         return f"{key} ({', '.join(parts)})"
     return ", ".join(parts)
@@ -117,11 +123,37 @@ class KeyMoments:
         return delta if delta >= timedelta(0) else None
 
     @property
+    def why_no_time_to_detect(self) -> str | None:
+        """Why time to detect cannot be measured, in words; None when it can."""
+        if self.impact_start is None and self.first_detection is None:
+            return "no impact entry and no detection entry were recorded"
+        if self.impact_start is None:
+            return "no impact entry was recorded"
+        if self.first_detection is None:
+            return "no detection entry was recorded"
+        if self.time_to_detect is None:
+            return "the first detection entry precedes the first impact entry"
+        return None
+
+    @property
     def time_to_resolve(self) -> timedelta | None:
         """From impact start to impact end (the first resolution entry after it)."""
         if self.impact_start is None or self.impact_end is None:
             return None
         return self.impact_end.occurred_at - self.impact_start.occurred_at
+
+    @property
+    def why_no_time_to_resolve(self) -> str | None:
+        """Why time to resolve cannot be measured, in words; None when it can."""
+        if self.impact_start is None and self.first_resolution is None:
+            return "no impact entry and no resolution entry were recorded"
+        if self.impact_start is None:
+            return "no impact entry was recorded"
+        if self.first_resolution is None:
+            return "no resolution entry was recorded"
+        if self.impact_end is None:
+            return "no resolution entry at or after the first impact entry"
+        return None
 
 
 def in_order(entries: Sequence[Entry]) -> list[Entry]:

@@ -4,18 +4,18 @@
 report guide, in order, each pre-filled from the entries of the matching kinds, with a guiding
 prompt in italics where people have to write. Hidden entries never appear. Every piece of
 recorded text goes through `escape`, so a note can never add a heading, a table row, HTML or a
-link (see docs/export.md).
+link (see docs/export.md). When the report's zone is UTC, each time is written once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 
 from incident_recorder.domain import Entry, EntryKind, Incident
 from incident_recorder.domain.times import format_duration, format_offset
 from incident_recorder.report import facts
-from incident_recorder.report.escape import BR, escape_heading, escape_text
+from incident_recorder.report.escape import BR, code_span, escape_heading, escape_text
 
 SECTIONS = (
     "Summary",
@@ -33,6 +33,8 @@ SUBSECTIONS = ("Immediate cause", "Underlying issues")
 """The level-3 headings (both under Root cause analysis)."""
 
 TIMELINE_COLUMNS = ("Local time", "UTC", "T+", "Kind", "Entry")
+"""The timeline table's columns; without "Local time" when the report's zone is UTC."""
+
 ACTION_COLUMNS = ("Item", "Owner", "Due", "Status", "Type")
 
 PROMPTS = {
@@ -68,18 +70,28 @@ def _row(cells: Iterable[str]) -> str:
 class _Context:
     """Times written the same way everywhere in one report."""
 
-    def __init__(self, entries: Sequence[Entry], tz: tzinfo) -> None:
+    def __init__(self, entries: Sequence[Entry], tz: tzinfo, reference: datetime) -> None:
         self.tz = tz
         self.start = entries[0].occurred_at if entries else None
         dates = {entry.occurred_at.astimezone(tz).date() for entry in entries}
         self.with_date = len(dates) > 1
+        self.utc_only = facts.is_utc(tz, reference)
+        """Local time is UTC: each time is written once, and the timeline has no local column."""
 
     def both(self, moment: datetime) -> str:
-        """'2026-11-27 15:02:07 CET (14:02:07 UTC, T+00:02:07)'."""
+        """'2026-11-27 15:02:07 CET (14:02:07 UTC, T+00:02:07)'; in UTC, '… 14:02:07 UTC (T+…)'."""
         local = facts.local_time(moment, self.tz)
-        utc = facts.utc_time(moment, with_date=False)
-        offset = f", {format_offset(moment - self.start)}" if self.start else ""
-        return f"{local} ({utc}{offset})"
+        after = [] if self.utc_only else [facts.utc_time(moment, with_date=False)]
+        if self.start is not None:
+            after.append(format_offset(moment - self.start))
+        return f"{local} ({', '.join(after)})" if after else local
+
+    def local_and_utc(self, moment: datetime) -> str:
+        """'2026-11-27 15:02:07 CET (14:02:07 UTC)'; in UTC, '2026-11-27 14:02:07 UTC'."""
+        local = facts.local_time(moment, self.tz)
+        if self.utc_only:
+            return local
+        return f"{local} ({facts.utc_time(moment, with_date=False)})"
 
     def entry_line(self, entry: Entry, *, kind: bool = False) -> str:
         label = f"**{entry.kind.label}** " if kind else ""
@@ -109,20 +121,22 @@ def _header(
     duration = moments.duration
     first, last = moments.first_entry, moments.last_entry
     zone = facts.describe_zone(ctx.tz, first.occurred_at if first else exported_at)
+    if ctx.utc_only:
+        zone_line = f"times are in {escape_heading(zone)}, each followed by T+"
+    else:
+        zone_line = f"local times are {escape_heading(zone)}; each is followed by UTC and T+"
     return [
         f"# {escape_heading(incident.title)}",
         "",
-        f"- **Incident:** {escape_heading(incident.uuid)}",
+        f"- **Incident:** {code_span(incident.uuid)}",
         f"- **Created:** {ctx.both(incident.created_at)}",
         f"- **First entry:** {ctx.both(first.occurred_at) if first else 'none'}",
         f"- **Last entry:** {ctx.both(last.occurred_at) if last else 'none'}",
         f"- **Duration:** {format_duration(duration) if duration is not None else 'unknown'}"
         " (first to last entry)",
         f"- **Entries:** {len(entries)}, of which {captures} with a capture",
-        f"- **Exported:** {facts.local_time(exported_at, ctx.tz)}"
-        f" ({facts.utc_time(exported_at, with_date=False)})",
-        f"- **Time zone:** local times are {escape_heading(zone)}"
-        "; each is followed by UTC and T+ (time since the first entry)",
+        f"- **Exported:** {ctx.local_and_utc(exported_at)}",
+        f"- **Time zone:** {zone_line} (time since the first entry)",
     ]
 
 
@@ -140,17 +154,30 @@ def _summary(incident: Incident, entries: Sequence[Entry], ctx: _Context) -> lis
         ctx.moment_line("First impact", moments.impact_start),
         ctx.moment_line("First resolution entry", moments.first_resolution),
     ]
-    if moments.time_to_detect is not None:
-        lines.append(
-            f"- **Time to detect:** {format_duration(moments.time_to_detect)}"
-            " (impact start to first detection entry)"
+    lines.append(
+        _measured(
+            "Time to detect",
+            moments.time_to_detect,
+            moments.why_no_time_to_detect,
+            "impact start to first detection entry",
         )
-    if moments.time_to_resolve is not None:
-        lines.append(
-            f"- **Time to resolve:** {format_duration(moments.time_to_resolve)}"
-            " (impact start to the first resolution entry after it)"
+    )
+    lines.append(
+        _measured(
+            "Time to resolve",
+            moments.time_to_resolve,
+            moments.why_no_time_to_resolve,
+            "impact start to the first resolution entry after it",
         )
+    )
     return [*lines, "", _prompt("Summary")]
+
+
+def _measured(label: str, value: timedelta | None, why_not: str | None, definition: str) -> str:
+    """A measured span with its definition, or why it is not measurable: never a guess."""
+    if value is None:
+        return f"- **{label}:** not measurable ({why_not or 'not recorded'})"
+    return f"- **{label}:** {format_duration(value)} ({definition})"
 
 
 def _impact(entries: Sequence[Entry], ctx: _Context) -> list[str]:
@@ -169,7 +196,8 @@ def _impact(entries: Sequence[Entry], ctx: _Context) -> list[str]:
 
 
 def _timeline(entries: Sequence[Entry], ctx: _Context, image_files: Mapping[int, str]) -> list[str]:
-    lines = [_row(TIMELINE_COLUMNS), _row("---" for _ in TIMELINE_COLUMNS)]
+    columns = TIMELINE_COLUMNS[1:] if ctx.utc_only else TIMELINE_COLUMNS
+    lines = [_row(columns), _row("---" for _ in columns)]
     for entry in entries:
         moment = entry.occurred_at
         cell = escape_text(entry.text)
@@ -182,17 +210,14 @@ def _timeline(entries: Sequence[Entry], ctx: _Context, image_files: Mapping[int,
             name = image_files.get(entry.id)
             image = f"![{alt}]({name})" if name else f"_({alt}: image not exported)_"
             cell = f"{cell}{BR}{image}" if cell else image
-        lines.append(
-            _row(
-                (
-                    facts.local_time(moment, ctx.tz, with_date=ctx.with_date),
-                    facts.utc_time(moment, with_date=ctx.with_date),
-                    format_offset(moment - ctx.start) if ctx.start else "",
-                    entry.kind.label,
-                    cell,
-                )
-            )
-        )
+        cells = [
+            facts.local_time(moment, ctx.tz, with_date=ctx.with_date),
+            facts.utc_time(moment, with_date=ctx.with_date),
+            format_offset(moment - ctx.start) if ctx.start else "",
+            entry.kind.label,
+            cell,
+        ]
+        lines.append(_row(cells[1:] if ctx.utc_only else cells))
     if not entries:
         lines += ["", "_No entries were recorded._"]
     return lines
@@ -214,9 +239,9 @@ def render_markdown(
     depends only on the arguments) is stated in the header.
     """
     shown = facts.in_order([entry for entry in entries if not entry.hidden])
-    ctx = _Context(shown, tz)
     if exported_at is None:
         exported_at = shown[-1].occurred_at if shown else incident.created_at
+    ctx = _Context(shown, tz, shown[0].occurred_at if shown else exported_at)
 
     def of(*kinds: EntryKind) -> list[Entry]:
         return [entry for entry in shown if entry.kind in kinds]

@@ -2,13 +2,16 @@
 
 Every file is written to a temporary file in its folder and moved into place with os.replace,
 so a crash or a full disk never leaves a half-written report or image behind under the final
-name. Each failure (no space, no permission, a path under a regular file, a capture that cannot
-be read or does not match its recorded SHA-256) becomes one ReportError with a one-line message.
+name. It gets the mode a plain open() would give it (0o666 less the umask, e.g. 0o644), not
+mkstemp's 0o600, so colleagues on a shared host can read the postmortem. Each failure (no
+space, no permission, a path under a regular file, a capture that cannot be read or does not
+match its recorded SHA-256) becomes one ReportError with a one-line message.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import tempfile
@@ -36,14 +39,48 @@ def _reason(error: OSError) -> str:
     return error.strerror or str(error) or type(error).__name__
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and os.replace; ReportError on failure."""
+@functools.cache
+def _umask_by_swapping() -> int:
+    # Where the umask cannot be read, set it and put it back, once per process. While it is
+    # swapped, files other threads create get 0o077 masked off: too private, never too open.
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows (Linux ≥ 4.7)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8) & 0o777
+    except (OSError, ValueError, IndexError):
+        pass
+    return _umask_by_swapping()
+
+
+def file_mode() -> int:
+    """The mode a file created by open() gets now: 0o666 less the umask (0o644 for 022)."""
+    return 0o666 & ~current_umask()
+
+
+def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write `data` to `path` through a temporary file and os.replace; ReportError on failure.
+
+    The file gets `mode` (default: `file_mode()`) before it appears under its name.
+    """
     tmp: str | None = None
+    mode = file_mode() if mode is None else mode
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
+            else:  # pragma: no cover - Windows before Python 3.13
+                os.chmod(tmp, mode)
             os.fsync(handle.fileno())
         os.replace(tmp, path)
         tmp = None
@@ -75,8 +112,13 @@ def write_images(
     entries: Sequence[Entry],
     load_png: Callable[[int], bytes],
     progress: Callable[[int, int], None] | None = None,
+    mode: int | None = None,
 ) -> dict[int, str]:
-    """Write the capture of every entry that has one; returns entry id → relative path."""
+    """Write the capture of every entry that has one; returns entry id → relative path.
+
+    Each file gets `mode` (default: `file_mode()`, read once for all of them).
+    """
+    mode = file_mode() if mode is None else mode
     with_capture = [entry for entry in entries if entry.capture is not None]
     total = len(with_capture)
     if progress is not None:
@@ -87,7 +129,7 @@ def write_images(
     for done, entry in enumerate(with_capture, start=1):
         name = facts.image_name(entry)
         assert name is not None
-        write_atomically(out_dir / name, _load(entry, load_png))
+        write_atomically(out_dir / name, _load(entry, load_png), mode)
         files[entry.id] = name
         if progress is not None:
             progress(done, total)
@@ -117,8 +159,9 @@ def write_report(
 
     Creates out_dir if needed, writes every capture of the exported entries to out_dir/images/
     (load_png(capture_id) gives the PNG bytes; Markdown leaves hidden entries out, JSON keeps
-    them), then writes out_dir/report.md or out_dir/incident.json. tz is the zone used for
-    local times (default: the machine's). progress(done, total) is called before the first
+    them), then writes out_dir/report.md or out_dir/incident.json; every file gets the mode
+    open() would give it (0o666 less the umask). tz is the zone used for local times
+    (default: the machine's). progress(done, total) is called before the first
     image and after each one. ReportError (one line) on an unknown format or any failure.
     """
     if fmt not in FORMATS:
@@ -127,12 +170,13 @@ def write_report(
     zone = tz if tz is not None else facts.local_zone()
     exported = entries if fmt == "json" else [entry for entry in entries if not entry.hidden]
     _make_dir(out_dir)
-    image_files = write_images(out_dir, exported, load_png, progress)
+    mode = file_mode()  # read once per export, for the images and the report alike
+    image_files = write_images(out_dir, exported, load_png, progress, mode)
     now = truncate_ms(datetime.now(UTC))
     if fmt == "json":
         text = jsondoc.dumps(jsondoc.render_json(incident, exported, image_files, now))
     else:
         text = render_markdown(incident, exported, image_files, zone, exported_at=now)
     target = out_dir / REPORT_NAMES[fmt]
-    write_atomically(target, text.encode("utf-8", errors="replace"))
+    write_atomically(target, text.encode("utf-8", errors="replace"), mode)
     return target
