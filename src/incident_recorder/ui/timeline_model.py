@@ -35,6 +35,7 @@ OCCURRED_AT_ROLE = Qt.ItemDataRole.UserRole + 4
 THUMBNAIL_CACHE_SIZE = 256
 ENTRY_CACHE_SIZE = 4096
 _Index = QModelIndex | QPersistentModelIndex
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # built once: flags() is hot
 Record = tuple[Any, ...]
 
 
@@ -127,9 +128,7 @@ class TimelineModel(QAbstractTableModel):
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     # -- presentation ------------------------------------------------------------------------
 

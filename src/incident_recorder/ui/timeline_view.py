@@ -34,6 +34,11 @@ from incident_recorder.ui.timeline_model import (
 )
 
 PADDING = 6
+# Flag values built once: paint() runs for every visible cell on every repaint.
+_SELECTED = QStyle.StateFlag.State_Selected
+_ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate
+_LEFT_CENTRE = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_ONE_LINE = _LEFT_CENTRE | int(Qt.TextFlag.TextSingleLine)
 THUMB_SIZE = QSize(160, 90)
 MAX_TEXT_LINES = 6
 _Index = QModelIndex | QPersistentModelIndex
@@ -57,10 +62,10 @@ class TimelineDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         rect = option.rect
         palette = option.palette
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        selected = bool(option.state & _SELECTED)
         if selected:
             painter.fillRect(rect, palette.highlight())
-        elif option.features & QStyleOptionViewItem.ViewItemFeature.Alternate:
+        elif option.features & _ALTERNATE:
             painter.fillRect(rect, palette.alternateBase())
         entry = self._model.entry_at(index.row())
         column = index.column()
@@ -77,7 +82,7 @@ class TimelineDelegate(QStyledItemDelegate):
             line = QFontMetrics(option.font).lineSpacing()
             painter.drawText(
                 QRect(rect.left() + PADDING + 2, rect.top() + PADDING, rect.width(), line),
-                int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                _LEFT_CENTRE,
                 text,
             )
 
@@ -135,9 +140,7 @@ class TimelineDelegate(QStyledItemDelegate):
         if len(lines) > room:
             lines = lines[: room - 1] + [lines[room - 1] + " …"]
         y = rect.top()
-        flags = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter) | int(
-            Qt.TextFlag.TextSingleLine
-        )
+        flags = _ONE_LINE
         for line in lines:
             elided = metrics.elidedText(line[:2000], Qt.TextElideMode.ElideRight, rect.width())
             painter.drawText(
