@@ -28,6 +28,7 @@ class IncidentHeader(QWidget):
         self._model = model
         self._clock = clock
         self._zone = local_zone
+        self._utc = False
         self._file_name = file_name
         self.title = QLabel(incident.title)
         self.title.setTextFormat(Qt.TextFormat.PlainText)  # a title is text, never markup
@@ -67,12 +68,16 @@ class IncidentHeader(QWidget):
         self._timer.start()
         self.refresh()
 
+    def set_utc(self, utc: bool) -> None:
+        self._utc = utc
+        self.refresh()
+
     def refresh(self) -> None:
         count = self._model.rowCount()
         captures = self._model.capture_count
-        created = self._created.astimezone(self._zone)
+        created = self._created.astimezone(UTC if self._utc else self._zone)
         parts = [
-            f"Created {created:%a %d %b %Y, %H:%M}",
+            f"Created {created:%a %d %b %Y, %H:%M}" + (" UTC" if self._utc else ""),
             f"{count:,} entr{'y' if count == 1 else 'ies'}",
         ]
         if captures:

@@ -244,6 +244,7 @@ class RecorderWindow(QMainWindow):
     def set_utc(self, utc: bool) -> None:
         self.model.set_utc(utc)
         self.note_bar.set_utc(utc)
+        self.header.set_utc(utc)
 
     # -- export ------------------------------------------------------------------------------
 
