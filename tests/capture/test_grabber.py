@@ -139,3 +139,21 @@ def test_capture_now_encodes(monkeypatch: pytest.MonkeyPatch) -> None:
     assert (capture.width, capture.height, capture.monitor) == (64, 48, 1)
     assert capture.window_title == "Terminal"
     assert capture.png.startswith(b"\x89PNG")
+
+
+def test_grab_all_gives_one_shot_per_monitor() -> None:
+    grabber, _ = make(TWO)
+    shots = grabber.grab_all()
+    assert [(s.monitor, s.width, s.height, s.left) for s in shots] == [
+        (1, 1920, 1080, 0),
+        (2, 1280, 1024, 1920),
+    ]
+
+
+def test_grab_rect_is_clipped_to_the_screen() -> None:
+    grabber, screens = make(TWO)
+    shot = grabber.grab_rect(2500, -40, 1000, 300)  # sticks out above and to the right
+    assert (shot.monitor, shot.left, shot.top, shot.width, shot.height) == (2, 2500, 0, 700, 260)
+    assert screens.made[-1].grabbed[-1] == mon(2500, 0, 700, 260)
+    with pytest.raises(CaptureError, match="not on any screen"):
+        grabber.grab_rect(-900, 0, 800, 600)

@@ -11,11 +11,15 @@ from incident_recorder.capture.encode import encode
 from incident_recorder.capture.errors import CaptureError, check_capture_possible
 from incident_recorder.capture.grabber import Grabber, RawShot
 from incident_recorder.capture.pointer import PointerReader, pointer_position
+from incident_recorder.capture.window import ActiveWindow, ActiveWindowReader, active_window_title
 from incident_recorder.domain.entry import NewCapture
 
 __all__ = [
+    "ActiveWindow",
+    "ActiveWindowReader",
     "CaptureError",
     "Grabber",
+    "active_window_title",
     "PointerReader",
     "RawShot",
     "capture_now",

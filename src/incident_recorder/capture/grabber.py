@@ -216,9 +216,39 @@ class Grabber:
                     monitor = self._under_pointer(pointer)
                 return self._grab_once(self._current(), monitor)
 
+    def grab_all(self) -> list[RawShot]:
+        """Grab every monitor, one ``RawShot`` each, in mss order (the list is re-read first)."""
+        with self._lock:
+            session = self._current()
+            monitors = self._read_monitors(session, refresh=session.monitors is not None)
+            return [
+                self._grab_once(self._current(), index) for index in range(1, len(monitors) + 1)
+            ]
+
+    def grab_rect(self, left: int, top: int, width: int, height: int) -> RawShot:
+        """Grab a rectangle of the desktop (root coordinates), clipped to the monitors' extent.
+
+        ``CaptureError`` if nothing of it is on screen. ``monitor`` is the one under its centre.
+        """
+        with self._lock:
+            session = self._current()
+            monitors = self._read_monitors(session, refresh=False)
+            x0 = max(left, min(int(m["left"]) for m in monitors))
+            y0 = max(top, min(int(m["top"]) for m in monitors))
+            x1 = min(left + width, max(int(m["left"]) + int(m["width"]) for m in monitors))
+            y1 = min(top + height, max(int(m["top"]) + int(m["height"]) for m in monitors))
+            if x1 <= x0 or y1 <= y0:
+                raise CaptureError("screen capture failed: the window is not on any screen")
+            geometry = {"left": x0, "top": y0, "width": x1 - x0, "height": y1 - y0}
+            monitor = monitor_index_at(monitors, (x0 + x1) // 2, (y0 + y1) // 2)
+            return self._grab_geometry(session, geometry, monitor)
+
     def _grab_once(self, session: _Session, monitor: int) -> RawShot:
         monitors = self._read_monitors(session, refresh=False)
         geometry = monitors[min(max(monitor, 1), len(monitors)) - 1]
+        return self._grab_geometry(session, geometry, monitor)
+
+    def _grab_geometry(self, session: _Session, geometry: dict[str, Any], monitor: int) -> RawShot:
         try:
             shot = session.source.grab(geometry)
             width, height = int(shot.size[0]), int(shot.size[1])
