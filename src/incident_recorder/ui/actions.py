@@ -1,7 +1,8 @@
 """Every user action of the recorder window and its key, in one table.
 
 Menus, the keyboard cheat sheet and the collision test all read this table; no key is bound
-anywhere else.
+anywhere else. Actions with ``global_key`` set are also grabbed system-wide on X11 (see
+``ui.global_hotkeys``): they work while another application has focus.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ class ActionSpec:
     menu: str
     tip: str = ""
     checkable: bool = False
+    global_key: bool = False
+    """Also grabbed system-wide (X11), so it works while another application has focus."""
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -33,6 +36,31 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Ctrl+Alt+S",
         "entry",
         "Capture the monitor under the mouse pointer now; the note being typed stays as it is",
+        global_key=True,
+    ),
+    ActionSpec(
+        "capture_all",
+        "Capture &All Monitors",
+        "Ctrl+Alt+A",
+        "entry",
+        "Capture every monitor now, one entry per monitor",
+        global_key=True,
+    ),
+    ActionSpec(
+        "capture_window",
+        "Capture Active &Window",
+        "Ctrl+Alt+W",
+        "entry",
+        "Capture the active window only, recording its title",
+        global_key=True,
+    ),
+    ActionSpec(
+        "focus_note",
+        "&Note Now",
+        "Ctrl+Alt+N",
+        "entry",
+        "Bring the recorder forward with the note field focused, its time stamped now",
+        global_key=True,
     ),
     *(
         ActionSpec(

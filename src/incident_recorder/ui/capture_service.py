@@ -3,9 +3,14 @@
 The same worker folds the WAL into the main file now and then (a checkpoint fsyncs, so it
 stays off the UI thread too).
 
-The worker owns its mss grabber and its own connection to the incident file (SQLite connections
-and mss instances belong to one thread). The UI asks with `request(pressed_at)` and hears back
-`captured(entry, timings)` once the capture is durable, or `failed(message)`.
+The worker owns its mss grabber, its Xlib reader of the active window and its own connection to
+the incident file (SQLite connections, mss instances and Xlib connections belong to one thread).
+The UI asks with `request(pressed_at, pressed, mode)` and hears back `captured(entry, timings)`
+once each capture is durable (once per monitor for `ALL`), or `failed(message)`.
+
+Modes: `POINTER` the monitor under the pointer, `ALL` every monitor (one entry each), `WINDOW`
+the active window only, cropped to its rectangle on screen. Every capture records the title of
+the window that was active when the request reached the worker, where X11 gives it.
 """
 
 from __future__ import annotations
@@ -20,6 +25,10 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from incident_recorder.domain.times import Clock
 from incident_recorder.storage import IncidentFile, IncidentFileError
+
+POINTER = "pointer"
+ALL = "all"
+WINDOW = "window"
 
 
 @dataclass(frozen=True)
@@ -48,24 +57,45 @@ class _CaptureWorker(QObject):
         self._path = path
         self._clock = clock
         self._grabber: Any = None
+        self._windows: Any = None
         self._file: IncidentFile | None = None
 
-    @Slot(object, float)
-    def capture(self, pressed_at: datetime, pressed: float) -> None:
+    @Slot(object, float, str)
+    def capture(self, pressed_at: datetime, pressed: float, mode: str = POINTER) -> None:
         # imported here, in the worker: mss, Pillow and Xlib stay out of the window's start-up
-        from incident_recorder.capture import CaptureError, Grabber, check_capture_possible, encode
+        from incident_recorder.capture import (
+            ActiveWindowReader,
+            CaptureError,
+            Grabber,
+            check_capture_possible,
+            encode,
+        )
 
         try:
             check_capture_possible()
             if self._grabber is None:
                 self._grabber = Grabber()
-            shot = self._grabber.grab()
+            if self._windows is None:
+                self._windows = ActiveWindowReader()
+            active = self._windows.active()
+            title = active.title if active is not None else None
+            if mode == ALL:
+                shots = self._grabber.grab_all()
+            elif mode == WINDOW:
+                if active is None:
+                    raise CaptureError("no active window to capture (the platform does not say)")
+                shots = [
+                    self._grabber.grab_rect(active.left, active.top, active.width, active.height)
+                ]
+            else:
+                shots = [self._grabber.grab()]
             grabbed = perf_counter()
-            image = encode(shot)
             if self._file is None:
                 self._file = IncidentFile.open(self._path, clock=self._clock)
-            entry = self._file.add_capture(image, pressed_at, source="gui")
-            self.captured.emit(entry, CaptureTimings(pressed, grabbed, perf_counter()))
+            for shot in shots:
+                image = encode(shot, window_title=title)
+                entry = self._file.add_capture(image, pressed_at, source="gui")
+                self.captured.emit(entry, CaptureTimings(pressed, grabbed, perf_counter()))
         except (CaptureError, IncidentFileError) as error:
             self.failed.emit(str(error))
         except Exception as error:  # the worker must survive anything one capture meets
@@ -101,6 +131,9 @@ class _CaptureWorker(QObject):
         if self._grabber is not None:
             self._grabber.close()
             self._grabber = None
+        if self._windows is not None:
+            self._windows.close()
+            self._windows = None
         if self._file is not None:
             self._file.close()
             self._file = None
@@ -118,7 +151,7 @@ class CaptureService(QObject):
 
     captured = Signal(object, object)
     failed = Signal(str)
-    _requested = Signal(object, float)
+    _requested = Signal(object, float, str)
     _warm = Signal()
     _checkpoint = Signal()
     _stop = Signal()
@@ -141,11 +174,13 @@ class CaptureService(QObject):
         if self._thread is not None:
             self._checkpoint.emit()
 
-    def request(self, pressed_at: datetime, pressed: float | None = None) -> None:
-        """Capture the monitor under the pointer; the entry is stamped `pressed_at`."""
+    def request(
+        self, pressed_at: datetime, pressed: float | None = None, mode: str = POINTER
+    ) -> None:
+        """Capture (`mode`: POINTER, ALL or WINDOW); each entry is stamped `pressed_at`."""
         if self._thread is None:
             self._start()
-        self._requested.emit(pressed_at, perf_counter() if pressed is None else pressed)
+        self._requested.emit(pressed_at, perf_counter() if pressed is None else pressed, mode)
 
     def _start(self) -> None:
         self._thread = QThread()

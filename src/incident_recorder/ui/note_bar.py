@@ -155,6 +155,13 @@ class NoteBar(QWidget):
         self._show_kind()
         self.draft_changed.emit()
 
+    def stamp_if_empty(self, occurred_at: datetime) -> None:
+        """Stamp the next note with ``occurred_at`` (a key press) unless a draft is under way."""
+        if self.text():
+            return
+        self._occurred_at = occurred_at
+        self._show_stamp()
+
     # -- actions -----------------------------------------------------------------------------
 
     def committed(self) -> None:

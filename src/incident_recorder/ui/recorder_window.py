@@ -19,8 +19,15 @@ from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.times import Clock
 from incident_recorder.drafts import DraftStore
 from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.ui import global_hotkeys
 from incident_recorder.ui.actions import ACTIONS
-from incident_recorder.ui.capture_service import CaptureService, CaptureTimings
+from incident_recorder.ui.capture_service import (
+    ALL,
+    POINTER,
+    WINDOW,
+    CaptureService,
+    CaptureTimings,
+)
 from incident_recorder.ui.capture_viewer import CaptureViewer
 from incident_recorder.ui.export_job import ExportJob
 from incident_recorder.ui.header import IncidentHeader
@@ -115,6 +122,9 @@ class RecorderWindow(QMainWindow):
         self.actions_by_id: dict[str, QAction] = {}
         self._build_actions()
         self.statusBar().showMessage(f"Recording into {incident_file.path}")
+        self.hotkey_messages = global_hotkeys.subscribe(self, self._global_key)
+        if self.hotkey_messages:
+            self.statusBar().showMessage(" · ".join(self.hotkey_messages), 20_000)
         self.resize(1100, 760)
         if incident_file.entry_count() > FIRST_ROWS:
             self._load_all()
@@ -164,6 +174,9 @@ class RecorderWindow(QMainWindow):
             "export_json": lambda: self.export("json"),
             "close_window": self.close,
             "capture_screen": self.capture_screen,
+            "capture_all": self.capture_all,
+            "capture_window": self.capture_window,
+            "focus_note": self.focus_note,
             "toggle_utc": self.set_utc,
             "jump_latest": self.view.follow_latest,
             "shortcuts": lambda: ShortcutsDialog(self).exec(),
@@ -204,8 +217,38 @@ class RecorderWindow(QMainWindow):
     def capture_screen(self) -> None:
         """Capture the monitor under the pointer now; the typed note stays untouched."""
         pressed = perf_counter()
-        self.captures.request(self._clock(), pressed)
+        self.captures.request(self._clock(), pressed, POINTER)
         self.statusBar().showMessage("Capturing the screen…")
+
+    def capture_all(self) -> None:
+        """Capture every monitor now, one entry per monitor."""
+        pressed = perf_counter()
+        self.captures.request(self._clock(), pressed, ALL)
+        self.statusBar().showMessage("Capturing all monitors…")
+
+    def capture_window(self) -> None:
+        """Capture the active window only (cropped to it), recording its title."""
+        pressed = perf_counter()
+        self.captures.request(self._clock(), pressed, WINDOW)
+        self.statusBar().showMessage("Capturing the active window…")
+
+    def focus_note(self) -> None:
+        """Come forward with the note field focused; an empty note is stamped now."""
+        self.note_bar.stamp_if_empty(self._clock())
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        self.note_bar.edit.setFocus()
+
+    def _global_key(self, action_id: str) -> None:
+        """A key grabbed system-wide (see global_hotkeys): the same action as in the window."""
+        if self._closing:
+            return
+        self.actions_by_id[action_id].trigger()
+        if action_id == "focus_note":
+            global_hotkeys.activate(int(self.winId()))
 
     def _capture_saved(self, entry: Entry, timings: CaptureTimings) -> None:
         if self._closing:
@@ -301,9 +344,11 @@ class RecorderWindow(QMainWindow):
         super().changeEvent(event)
         if event.type() == QEvent.Type.ActivationChange and self.isActiveWindow():
             self.note_bar.edit.setFocus()
+            global_hotkeys.bring_forward(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closing = True
+        global_hotkeys.unsubscribe(self)
         self._checkpoints.stop()
         self._draft_timer.stop()
         self._keep_draft()  # a note being typed is there again when the incident is reopened

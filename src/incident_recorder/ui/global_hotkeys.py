@@ -1,0 +1,262 @@
+"""System-wide hotkeys on X11: python-xlib ``XGrabKey`` on the root window, read by Qt.
+
+The actions marked ``global_key`` in the actions table are grabbed on the root window over a
+connection of our own, with the CapsLock and NumLock (Mod2) variants so those locks don't break
+them. X then delivers those keys to us whichever application has focus (and no longer to the
+focused window, ours included: each action happens once, through the grab). Events are read
+through a ``QSocketNotifier`` on the connection's socket, in the UI thread.
+
+One set of grabs serves the whole process (X allows one grab per combination): every recorder
+window subscribes, and a key goes to the window most recently active. The grabs are released and
+the connection closed when the last window unsubscribes.
+
+A combination another program already holds fails with ``BadAccess``: it is left to that
+program and reported once (the in-window shortcut still works). Anywhere else than the ``xcb``
+platform with a reachable X display (offscreen, Wayland, Windows, macOS) there are no global
+hotkeys, and nothing fails: the in-window shortcuts remain.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QSocketNotifier
+from PySide6.QtGui import QGuiApplication
+from shiboken6 import isValid
+
+from incident_recorder.ui.actions import ACTIONS
+
+log = logging.getLogger(__name__)
+
+DISABLE_ENV = "INCIDENT_RECORDER_NO_GLOBAL_KEYS"
+"""Set to 1 to never grab keys system-wide."""
+
+Handler = Callable[[str], None]
+
+
+def taken_message(shortcut: str) -> str:
+    return f"{shortcut} is already taken by another program; the in-window shortcut still works"
+
+
+def _parse(shortcut: str) -> tuple[int, str]:
+    """``"Ctrl+Alt+S"`` → (X modifier mask, key name ``"s"``)."""
+    from Xlib import X
+
+    masks = {
+        "ctrl": X.ControlMask,
+        "alt": X.Mod1Mask,
+        "shift": X.ShiftMask,
+        "meta": X.Mod4Mask,
+        "super": X.Mod4Mask,
+    }
+    *mods, key = shortcut.split("+")
+    mask = 0
+    for mod in mods:
+        mask |= masks[mod.strip().lower()]
+    return mask, key.strip().lower() if len(key.strip()) == 1 else key.strip()
+
+
+class _Hub(QObject):
+    """The grabs, the connection and the subscribers (most recently active last)."""
+
+    def __init__(self, connection: Any) -> None:
+        super().__init__()
+        from Xlib import X
+
+        self._conn = connection
+        self._root = connection.screen().root
+        self._ignored = X.LockMask | X.Mod2Mask
+        self._variants = (0, X.LockMask, X.Mod2Mask, X.LockMask | X.Mod2Mask)
+        self._keys: dict[tuple[int, int], str] = {}
+        self._grabbed: list[tuple[int, int]] = []
+        self.taken: list[str] = []
+        self.last_time = 0
+        """Server time of the last grabbed key press (X refuses focus changes older than it)."""
+        self.subscribers: list[tuple[QObject, Handler]] = []
+        connection.set_error_handler(lambda error, request=None: log.debug("X error: %s", error))
+        self._notifier: QSocketNotifier | None = None
+
+    def grab(self) -> None:
+        from Xlib import XK, X, error
+
+        for spec in ACTIONS:
+            if not spec.global_key:
+                continue
+            mask, name = _parse(spec.shortcut)
+            keycode = self._conn.keysym_to_keycode(XK.string_to_keysym(name))
+            if not keycode:
+                log.info("no key for %s on this keyboard", spec.shortcut)
+                continue
+            catch = error.CatchError(error.BadAccess)
+            for extra in self._variants:
+                self._root.grab_key(
+                    keycode, mask | extra, False, X.GrabModeAsync, X.GrabModeAsync, onerror=catch
+                )
+            self._conn.sync()
+            if catch.get_error() is not None:
+                for extra in self._variants:  # only our own grabs are released by this
+                    self._root.ungrab_key(keycode, mask | extra)
+                self.taken.append(spec.shortcut)
+                continue
+            self._grabbed += [(keycode, mask | extra) for extra in self._variants]
+            self._keys[(keycode, mask)] = spec.id
+        self._conn.sync()
+        self._notifier = QSocketNotifier(self._conn.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._read)
+
+    def _read(self) -> None:
+        from Xlib import X
+
+        fired: list[str] = []
+        try:
+            while self._conn.pending_events():
+                event = self._conn.next_event()
+                if event.type == X.KeyPress:
+                    action_id = self._keys.get((event.detail, event.state & ~self._ignored))
+                    if action_id is not None:
+                        fired.append(action_id)
+                        self.last_time = int(event.time)
+        except Exception:  # the X server went away: no more global keys, nothing else breaks
+            log.info("global hotkeys: connection lost", exc_info=True)
+            self.close(ungrab=False)
+            return
+        for action_id in fired:
+            self.prune()
+            if self.subscribers:
+                self.subscribers[-1][1](action_id)
+
+    def prune(self) -> None:
+        """Forget subscribers whose window was deleted without unsubscribing."""
+        self.subscribers = [(o, h) for o, h in self.subscribers if isValid(o)]
+
+    def activate(self, window_id: int) -> None:
+        """Give ``window_id`` the focus on behalf of the last key press.
+
+        Qt's own request carries the time of the last event Qt saw, older than the other
+        application's focus change, so X (or the window manager) ignores it.
+        """
+        from Xlib import X
+        from Xlib.protocol import event
+
+        conn, root = self._conn, self._root
+        net_active = conn.get_atom("_NET_ACTIVE_WINDOW")
+        supported = root.get_full_property(conn.get_atom("_NET_SUPPORTED"), X.AnyPropertyType)
+        if supported is not None and net_active in supported.value:
+            window = conn.create_resource_object("window", window_id)
+            message = event.ClientMessage(
+                window=window, client_type=net_active, data=(32, [2, self.last_time, 0, 0, 0])
+            )
+            mask = X.SubstructureRedirectMask | X.SubstructureNotifyMask
+            root.send_event(message, event_mask=mask)
+        else:
+            conn.set_input_focus(window_id, X.RevertToParent, self.last_time or X.CurrentTime)
+        conn.flush()
+
+    def close(self, *, ungrab: bool = True) -> None:
+        if self._notifier is not None:
+            self._notifier.setEnabled(False)
+            self._notifier.deleteLater()
+            self._notifier = None
+        if ungrab:
+            with contextlib.suppress(Exception):
+                for keycode, mods in self._grabbed:
+                    self._root.ungrab_key(keycode, mods)
+                self._conn.sync()
+        self._grabbed = []
+        with contextlib.suppress(Exception):
+            self._conn.close()
+        global _hub
+        if _hub is self:
+            _hub = None
+
+
+_hub: _Hub | None = None
+
+
+def available() -> bool:
+    """True where global hotkeys can be grabbed: the xcb platform with an X display."""
+    if os.environ.get(DISABLE_ENV, "") not in ("", "0"):
+        return False
+    if QGuiApplication.platformName() != "xcb" or not os.environ.get("DISPLAY"):
+        return False
+    try:
+        import Xlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _open_hub() -> _Hub | None:
+    from incident_recorder.capture.pointer import _open_display
+
+    connection = _open_display(None)
+    if connection is None:
+        return None
+    hub = _Hub(connection)
+    try:
+        hub.grab()
+    except Exception:
+        log.info("global hotkeys could not be grabbed", exc_info=True)
+        hub.close()
+        return None
+    return hub
+
+
+def subscribe(owner: QObject, handler: Handler) -> list[str]:
+    """Send global keys to ``handler`` (while ``owner`` is the most recent subscriber).
+
+    Returns the messages to show, once per process: combinations another program holds.
+    """
+    global _hub
+    if _hub is None:
+        if not available():
+            return []
+        _hub = _open_hub()
+        if _hub is None:
+            return []
+        messages = [taken_message(key) for key in _hub.taken]
+    else:
+        messages = []
+    unsubscribe(owner, close=False)
+    _hub.subscribers.append((owner, handler))
+    return messages
+
+
+def bring_forward(owner: QObject) -> None:
+    """``owner`` became active: global keys go to it from now on."""
+    if _hub is None:
+        return
+    for index, (subscriber, handler) in enumerate(_hub.subscribers):
+        if subscriber is owner:
+            del _hub.subscribers[index]
+            _hub.subscribers.append((subscriber, handler))
+            return
+
+
+def unsubscribe(owner: QObject, *, close: bool = True) -> None:
+    """Stop sending keys to ``owner``; the last one out releases the grabs and the connection."""
+    if _hub is None:
+        return
+    _hub.subscribers = [(o, h) for o, h in _hub.subscribers if o is not owner]
+    _hub.prune()
+    if close and not _hub.subscribers:
+        _hub.close()
+
+
+def activate(window_id: int) -> None:
+    """Bring ``window_id`` forward after a global key (nothing without global hotkeys)."""
+    if _hub is None:
+        return
+    try:
+        _hub.activate(window_id)
+    except Exception:  # best effort: Qt's own activateWindow() was asked as well
+        log.debug("activation through Xlib failed", exc_info=True)
+
+
+def grabbed_actions() -> list[str]:
+    """The action ids grabbed system-wide now (empty without global hotkeys)."""
+    return sorted(set(_hub._keys.values())) if _hub is not None else []

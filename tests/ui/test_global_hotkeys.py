@@ -1,0 +1,173 @@
+"""Global hotkeys on a real X server: keys sent with xdotool while an xterm has the focus."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from incident_recorder.capture import Grabber, active_window_title
+from incident_recorder.ui import global_hotkeys
+from incident_recorder.ui.actions import ACTIONS
+
+pytestmark = pytest.mark.xvfb
+
+
+def xdotool(*args: str) -> str:
+    return subprocess.run(
+        ["xdotool", *args], capture_output=True, text=True, timeout=20, check=True
+    ).stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def x_connection() -> Iterator[Any]:
+    """One Xlib connection for the module: Xvfb resets when its last client disconnects."""
+    if not shutil.which("xdotool") or not shutil.which("xterm"):
+        pytest.skip("xdotool and xterm are needed")
+    from Xlib import display
+
+    connection = display.Display()
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def other_app(x_connection: Any) -> Iterator[str]:
+    """An xterm titled "Other app" holding the input focus; yields its window id."""
+    proc = subprocess.Popen(["xterm", "-T", "Other app", "-geometry", "80x24+40+50"])
+    try:
+        window = xdotool("search", "--sync", "--onlyvisible", "--name", "^Other app$")
+        window = window.splitlines()[0]
+        xdotool("mousemove", "300", "300")
+        xdotool("windowfocus", "--sync", window)
+        yield window
+    finally:
+        proc.terminate()
+        proc.wait(timeout=5)
+
+
+def focused_window() -> str:
+    return xdotool("getwindowfocus")
+
+
+def captures(window: Any) -> list[Any]:
+    rows = range(window.model.rowCount())
+    entries = [window.model.entry_at(row) for row in rows]
+    return [e for e in entries if e.capture is not None]
+
+
+def test_ctrl_alt_s_captures_while_another_app_has_focus(make_window, qtbot, other_app) -> None:
+    window = make_window()
+    assert "capture_screen" in global_hotkeys.grabbed_actions()
+    xdotool("windowfocus", "--sync", other_app)
+    xdotool("key", "ctrl+alt+s")
+    qtbot.waitUntil(lambda: len(captures(window)) == 1, timeout=10_000)
+    capture = captures(window)[0].capture
+    assert (capture.width, capture.height) == (1920, 1080)
+    assert capture.window_title == "Other app"
+    assert focused_window() == other_app, "the other application keeps the focus"
+    qtbot.wait(300)
+    assert len(captures(window)) == 1, "the in-window action did not fire as well"
+
+
+def test_ctrl_alt_w_captures_the_active_window_with_its_title(
+    make_window, qtbot, other_app
+) -> None:
+    window = make_window()
+    xdotool("windowfocus", "--sync", other_app)
+    geometry = dict(
+        line.split("=") for line in xdotool("getwindowgeometry", "--shell", other_app).split()
+    )
+    xdotool("key", "ctrl+alt+w")
+    qtbot.waitUntil(lambda: len(captures(window)) == 1, timeout=10_000)
+    capture = captures(window)[0].capture
+    assert (capture.width, capture.height) == (int(geometry["WIDTH"]), int(geometry["HEIGHT"]))
+    assert capture.window_title == "Other app"
+    assert focused_window() == other_app
+
+
+def test_ctrl_alt_a_captures_every_monitor(make_window, qtbot, other_app) -> None:
+    window = make_window()
+    with Grabber() as grabber:
+        monitors = grabber.monitors()
+    xdotool("windowfocus", "--sync", other_app)
+    xdotool("key", "ctrl+alt+a")
+    qtbot.waitUntil(lambda: len(captures(window)) == len(monitors), timeout=10_000)
+    shots = [e.capture for e in captures(window)]
+    assert [(c.width, c.height) for c in shots] == [(m["width"], m["height"]) for m in monitors]
+    assert {c.window_title for c in shots} == {"Other app"}
+
+
+def test_ctrl_alt_n_brings_the_recorder_forward_with_the_note_stamped(
+    make_window, qtbot, other_app, clock
+) -> None:
+    window = make_window()
+    xdotool("windowfocus", "--sync", other_app)
+    qtbot.waitUntil(lambda: not window.isActiveWindow())
+    pressed = clock.advance(42)
+    xdotool("key", "ctrl+alt+n")
+    qtbot.waitUntil(window.isActiveWindow, timeout=5_000)
+    qtbot.waitUntil(window.note_bar.edit.hasFocus)
+    assert window.note_bar.occurred_at == pressed
+    clock.advance(5)
+    xdotool("type", "db failover")
+    qtbot.waitUntil(lambda: window.note_bar.text() == "db failover")
+    assert window.note_bar.occurred_at == pressed, "the key press, not the first keystroke"
+
+
+def test_a_taken_combination_is_reported_and_the_window_key_still_works(
+    make_window, qtbot, x_connection
+) -> None:
+    from Xlib import XK, X
+
+    root = x_connection.screen().root
+    keycode = x_connection.keysym_to_keycode(XK.string_to_keysym("s"))
+    mods = X.ControlMask | X.Mod1Mask
+    root.grab_key(keycode, mods, False, X.GrabModeAsync, X.GrabModeAsync)
+    x_connection.sync()
+    try:
+        window = make_window()
+        expected = (
+            "Ctrl+Alt+S is already taken by another program; the in-window shortcut still works"
+        )
+        assert window.hotkey_messages == [expected]
+        assert expected in window.statusBar().currentMessage()
+        grabbed = global_hotkeys.grabbed_actions()
+        assert "capture_screen" not in grabbed and "capture_window" in grabbed
+        window.actions_by_id["capture_screen"].trigger()  # what the in-window key does
+        qtbot.waitUntil(lambda: len(captures(window)) == 1, timeout=10_000)
+    finally:
+        root.ungrab_key(keycode, mods)
+        x_connection.sync()
+
+
+def test_grabs_are_released_when_the_last_window_closes(make_window, qtbot) -> None:
+    first = make_window()
+    second = make_window()
+    assert global_hotkeys.grabbed_actions() == sorted(s.id for s in ACTIONS if s.global_key)
+    first.close()
+    assert global_hotkeys.grabbed_actions() != []
+    second.close()
+    assert global_hotkeys.grabbed_actions() == []
+    third = make_window()  # grabs again: nothing was left held by the closed windows
+    assert third.hotkey_messages == []
+    assert global_hotkeys.grabbed_actions() != []
+
+
+def test_active_window_title_follows_the_focus(other_app) -> None:
+    assert active_window_title() == "Other app"
+
+
+def test_many_windows_open_and_close_without_leaking(make_window, qtbot) -> None:
+    import os
+
+    before = len(os.listdir("/proc/self/fd"))
+    started = time.perf_counter()
+    for _ in range(5):
+        make_window().close()
+    assert (time.perf_counter() - started) < 20
+    assert len(os.listdir("/proc/self/fd")) <= before + 2
