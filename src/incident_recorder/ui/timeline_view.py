@@ -202,7 +202,8 @@ class TimelineView(QTableView):
 
     def _fit_time_columns(self) -> None:
         """Wide enough for times (with their date when the incident spans days) and offsets."""
-        days = isinstance(self.model(), TimelineModel) and self.model().spans_days
+        model = self.model()
+        days = isinstance(model, TimelineModel) and model.spans_days
         fixed = QFontMetrics(fixed_font())
         header = QFontMetrics(self.horizontalHeader().font())
         time_text = "28 Nov 00:00:00" if days else "00:00:00"
