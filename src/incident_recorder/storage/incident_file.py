@@ -313,7 +313,17 @@ class IncidentFile:
         occurred = recorded if occurred_at is None else occurred_at
         capture_id = None
         with self._write("saving the entry") as conn:
-            if capture is not None:
+            same = self._unchanged_capture(conn, capture) if capture is not None else None
+            if same is not None:
+                # The monitor shows exactly what its last capture holds: record the moment,
+                # point at that image, and say so, instead of storing the pixels again.
+                capture_id, captured_at, capture = same
+                unchanged = (
+                    "The screen had not changed since the capture at "
+                    f"{from_iso(captured_at):%H:%M:%S} UTC"
+                )
+                text = f"{text}\n{unchanged}" if text else unchanged
+            elif capture is not None:
                 capture_id = conn.execute(
                     "INSERT INTO captures (png, thumbnail, width, height, monitor, sha256, "
                     "window_title, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -353,6 +363,22 @@ class IncidentFile:
             source=source,
             capture=info,
         )
+
+    @staticmethod
+    def _unchanged_capture(
+        conn: sqlite3.Connection, capture: NewCapture
+    ) -> tuple[int, str, NewCapture] | None:
+        """The previous capture of the same monitor if its pixels are identical, else None."""
+        if capture.monitor is None:
+            return None
+        row = conn.execute(
+            "SELECT id, sha256, captured_at, window_title FROM captures WHERE monitor = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (capture.monitor,),
+        ).fetchone()
+        if row is None or row[1] != capture.sha256:
+            return None
+        return int(row[0]), str(row[2]), dataclasses.replace(capture, window_title=row[3])
 
     def revise(
         self,
