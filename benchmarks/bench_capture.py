@@ -49,13 +49,13 @@ def _summary(times: Sequence[float]) -> dict[str, float]:
     }
 
 
-def _dashboard(width: int, height: int) -> Any:
+def _dashboard(width: int, height: int, seed: int = 7) -> Any:
     """A synthetic dashboard image: dark panels with a line graph and rows of figures each."""
     import random
 
     from PIL import Image, ImageDraw
 
-    rng = random.Random(7)
+    rng = random.Random(seed)
     image = Image.new("RGB", (width, height), (24, 27, 31))
     draw = ImageDraw.Draw(image)
     panel_w, panel_h = width // 4, height // 3
@@ -75,7 +75,7 @@ def _dashboard(width: int, height: int) -> Any:
     return image
 
 
-def paint_dashboard(width: int, height: int) -> Any:
+def paint_dashboard(width: int, height: int, seed: int = 7) -> Any:
     """Make a synthetic dashboard the root window's background; return the Xlib connection.
 
     A blank Xvfb screen compresses to almost nothing and would flatter the encode figures. Only
@@ -84,7 +84,7 @@ def paint_dashboard(width: int, height: int) -> Any:
     """
     from Xlib import X, display
 
-    bgrx = _dashboard(width, height).tobytes("raw", "BGRX")
+    bgrx = _dashboard(width, height, seed).tobytes("raw", "BGRX")
     connection = display.Display()
     screen = connection.screen()
     root = screen.root
