@@ -82,8 +82,18 @@ NOTE_KEYS: tuple[tuple[str, str], ...] = (
     ("Shift+Enter", "New line in the note"),
     ("Esc", "Discard the draft"),
     ("Ctrl+Z", "Bring a discarded draft back"),
+    ("Ctrl+V", "Paste: an image on the clipboard becomes a capture entry, text goes into the note"),
 )
 """Keys handled by the note field itself (listed in the cheat sheet, not bound as actions)."""
+
+VIEWER_KEYS: tuple[tuple[str, tuple[str, ...], str], ...] = (
+    ("fit", ("F",), "Fit to window / zoom"),
+    ("zoom_in", ("Ctrl+=", "Ctrl++"), "Zoom in (also Ctrl+wheel)"),
+    ("zoom_out", ("Ctrl+-",), "Zoom out"),
+    ("actual_size", ("Ctrl+0",), "Actual size"),
+    ("copy", ("Ctrl+C",), "Copy the image"),
+)
+"""Keys of the capture viewer (its own window: they may repeat a key of the recorder window)."""
 
 
 def action(action_id: str) -> ActionSpec:

@@ -1,43 +1,124 @@
-"""A window showing one capture at full size: fit to the window or actual pixels, scrollable."""
+"""A non-modal window showing one capture: zoom, pan, copy, and a caption saved as a revision.
+
+F toggles fit-to-window; Ctrl+= / Ctrl+- zoom (also Ctrl+wheel), Ctrl+0 shows actual pixels;
+a zoomed image is panned by dragging it or with the scrollbars; Ctrl+C copies the image; Enter
+in the caption field (or Save) emits `caption_submitted` — whoever owns the incident file
+records it as a revision and calls `caption_saved`. Large PNGs are decoded on the pool
+(`DecodeJob`, a QImage back by signal) while "Loading…" shows. Esc closes.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QImage, QKeySequence, QPixmap, QResizeEvent, QShowEvent
-from PySide6.QtWidgets import QDialog, QLabel, QScrollArea, QToolBar, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, QRunnable, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QGuiApplication,
+    QImage,
+    QKeySequence,
+    QMouseEvent,
+    QPixmap,
+    QResizeEvent,
+    QShowEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from incident_recorder.domain import Entry
+from incident_recorder.ui.actions import VIEWER_KEYS
+
+DECODE_IN_BACKGROUND = 2 * 1024 * 1024
+"""PNGs larger than this (bytes) are decoded on the pool, not the UI thread."""
+ZOOM_STEP = 1.25
+DAMAGED = "This capture could not be decoded (damaged image data)."
+
+
+class DecodeSignals(QObject):
+    decoded = Signal(QImage)
+
+
+class DecodeJob(QRunnable):
+    """Decode PNG bytes into a QImage (safe across threads; a QPixmap is not)."""
+
+    def __init__(self, png: bytes) -> None:
+        super().__init__()
+        self.png = png
+        self.signals = DecodeSignals()
+
+    def run(self) -> None:
+        self.signals.decoded.emit(QImage.fromData(self.png))
 
 
 class CaptureViewer(QDialog):
-    """Shows the PNG of a capture entry. F toggles fit-to-window / actual size; Esc closes."""
+    """Shows the PNG of a capture entry; see the module docstring for the keys."""
 
-    def __init__(self, entry: Entry, png: bytes, caption: str, parent: QWidget | None = None):
+    caption_submitted = Signal(int, str)
+
+    def __init__(
+        self,
+        entry: Entry,
+        png: bytes,
+        caption: str,
+        parent: QWidget | None = None,
+    ):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setModal(False)
         self.setWindowTitle(caption)
         self.entry = entry
-        image = QImage.fromData(png)
-        self.pixmap = QPixmap.fromImage(image)
+        self.image = QImage()
+        self.pixmap = QPixmap()
         self._fit = True
+        self._zoom = 1.0
+        self._drag_from: QPoint | None = None
 
-        self.label = QLabel()
+        self.label = QLabel("Loading…")
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setAccessibleName("Captured screen")
-        if self.pixmap.isNull():
-            self.label.setText("This capture could not be decoded (damaged image data).")
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidget(self.label)
         self.scroll_area.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.viewport().installEventFilter(self)
+
+        self.caption_edit = QLineEdit(entry.text)
+        self.caption_edit.setPlaceholderText("Caption (becomes the entry's text)")
+        self.caption_edit.setAccessibleName("Caption")
+        self.caption_edit.returnPressed.connect(self.submit_caption)
+        save = QPushButton("Save Caption")
+        save.setAutoDefault(False)
+        save.clicked.connect(self.submit_caption)
 
         toolbar = QToolBar()
         self.fit_action = QAction("Fit to Window", self, checkable=True, checked=True)
-        self.fit_action.setShortcut(QKeySequence("F"))
         self.fit_action.toggled.connect(self.set_fit)
-        toolbar.addAction(self.fit_action)
-        info = QLabel(f"  {caption}")
-        toolbar.addWidget(info)
+        handlers = {
+            "fit": self.fit_action.toggle,
+            "zoom_in": lambda: self.zoom_by(ZOOM_STEP),
+            "zoom_out": lambda: self.zoom_by(1 / ZOOM_STEP),
+            "actual_size": self.actual_size,
+            "copy": self.copy_image,
+        }
+        self.key_actions: dict[str, QAction] = {"fit": self.fit_action}
+        for key_id, keys, text in VIEWER_KEYS:
+            act = self.fit_action if key_id == "fit" else QAction(text, self)
+            act.setShortcuts([QKeySequence(k) for k in keys])
+            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            if key_id != "fit":
+                act.triggered.connect(handlers[key_id])
+                self.key_actions[key_id] = act
+            toolbar.addAction(act)
+        toolbar.addWidget(QLabel(f"  {caption}  "))
+        toolbar.addWidget(self.caption_edit)
+        toolbar.addWidget(save)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -46,12 +127,53 @@ class CaptureViewer(QDialog):
         screen = self.screen().availableGeometry() if self.screen() else None
         if screen is not None:
             self.resize(int(screen.width() * 0.8), int(screen.height() * 0.8))
+        self.decode_job: DecodeJob | None = None
+        """Set for a large PNG: the owner starts it on its pool (and keeps it until done)."""
+        if len(png) > DECODE_IN_BACKGROUND:
+            self.decode_job = DecodeJob(png)
+            self.decode_job.setAutoDelete(False)
+            self.decode_job.signals.decoded.connect(self.set_image)
+        else:
+            self.set_image(QImage.fromData(png))
+
+    # -- image -------------------------------------------------------------------------------
+
+    def set_image(self, image: QImage) -> None:
+        self.image = image
+        self.pixmap = QPixmap.fromImage(image)
+        if self.pixmap.isNull():
+            self.label.setText(DAMAGED)
         self._show()
+
+    @property
+    def loaded(self) -> bool:
+        return not self.pixmap.isNull()
 
     def set_fit(self, fit: bool) -> None:
         self._fit = fit
         self.scroll_area.setWidgetResizable(fit)
         self._show()
+
+    def zoom_by(self, factor: float) -> None:
+        if self._fit and self.loaded:  # start from the size shown
+            shown = self.label.pixmap()
+            self._zoom = shown.width() / self.pixmap.width() if not shown.isNull() else 1.0
+        self._zoom = min(max(self._zoom * factor, 0.05), 16.0)
+        self._leave_fit()
+
+    def actual_size(self) -> None:
+        self._zoom = 1.0
+        self._leave_fit()
+
+    def _leave_fit(self) -> None:
+        if self._fit:
+            self.fit_action.setChecked(False)  # set_fit(False) shows it
+        else:
+            self._show()
+
+    def copy_image(self) -> None:
+        if not self.image.isNull():
+            QGuiApplication.clipboard().setImage(self.image)
 
     def _show(self) -> None:
         if self.pixmap.isNull():
@@ -62,9 +184,58 @@ class CaptureViewer(QDialog):
                 area, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
             )
             self.label.setPixmap(scaled)
-        else:
+            return
+        if self._zoom == 1.0:
             self.label.setPixmap(self.pixmap)
-            self.label.adjustSize()
+        else:
+            size = self.pixmap.size() * self._zoom
+            self.label.setPixmap(
+                self.pixmap.scaled(
+                    size,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+        self.label.adjustSize()
+
+    # -- caption -----------------------------------------------------------------------------
+
+    def submit_caption(self) -> None:
+        text = self.caption_edit.text().strip()
+        if text and text != self.entry.text:
+            self.caption_submitted.emit(self.entry.id, text)
+
+    def caption_saved(self, entry: Entry) -> None:
+        self.entry = entry
+        self.caption_edit.setText(entry.text)
+
+    # -- events ------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.Wheel and isinstance(event, QWheelEvent):
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.zoom_by(ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP)
+                return True
+        elif isinstance(event, QMouseEvent) and not self._fit:
+            if kind == QEvent.Type.MouseButtonPress:
+                self._drag_from = event.position().toPoint()
+                return True
+            if kind == QEvent.Type.MouseMove and self._drag_from is not None:
+                now = event.position().toPoint()
+                delta = now - self._drag_from
+                self._drag_from = now
+                bars = (
+                    self.scroll_area.horizontalScrollBar(),
+                    self.scroll_area.verticalScrollBar(),
+                )
+                bars[0].setValue(bars[0].value() - delta.x())
+                bars[1].setValue(bars[1].value() - delta.y())
+                return True
+            if kind == QEvent.Type.MouseButtonRelease:
+                self._drag_from = None
+                return True
+        return super().eventFilter(watched, event)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

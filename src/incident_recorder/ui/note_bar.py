@@ -8,6 +8,7 @@ draft in place if saving failed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
@@ -37,6 +38,8 @@ class NoteEdit(QPlainTextEdit):
     discard = Signal()
     restore = Signal()
     page = Signal(int)
+    paste_image: Callable[[], bool] | None = None
+    """Called on Ctrl+V: True when it recorded the clipboard's image (text is pasted if not)."""
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -52,6 +55,9 @@ class NoteEdit(QPlainTextEdit):
             return
         if event.matches(QKeySequence.StandardKey.Undo) and not self.toPlainText():
             self.restore.emit()
+            return
+        pastes = event.matches(QKeySequence.StandardKey.Paste)
+        if pastes and self.paste_image is not None and self.paste_image():
             return
         if key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
             self.page.emit(-1 if key == Qt.Key.Key_PageUp else 1)

@@ -12,7 +12,7 @@ from pathlib import Path
 from time import perf_counter
 
 from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from incident_recorder.domain import Entry, EntryKind
@@ -31,6 +31,7 @@ from incident_recorder.ui.capture_service import (
 from incident_recorder.ui.capture_viewer import CaptureViewer
 from incident_recorder.ui.export_job import ExportJob
 from incident_recorder.ui.header import IncidentHeader
+from incident_recorder.ui.image_import import ImageImporter
 from incident_recorder.ui.live_updates import LiveUpdates
 from incident_recorder.ui.loader import LoadAllJob
 from incident_recorder.ui.note_bar import Draft, NoteBar
@@ -114,6 +115,11 @@ class RecorderWindow(QMainWindow):
         self.captures = CaptureService(incident_file.path, clock, self)
         self.captures.captured.connect(self._capture_saved)
         self.captures.failed.connect(self._capture_failed)
+        self.importer = ImageImporter(incident_file.path, clock, self._pool, self)
+        self.importer.saved.connect(self._capture_imported)
+        self.importer.refused.connect(self._import_refused)
+        self.importer.watch(self.view.viewport())
+        self.note_bar.edit.paste_image = self.paste_image
         self._checkpoints = QTimer(self)
         self._checkpoints.setInterval(CHECKPOINT_INTERVAL_MS)
         self._checkpoints.timeout.connect(self.captures.checkpoint)
@@ -267,20 +273,62 @@ class RecorderWindow(QMainWindow):
             return
         self.show_error("The screen was not captured", message)
 
-    def open_capture(self, entry: Entry) -> None:
-        if entry.capture is None:
+    def paste_image(self) -> bool:
+        """Ctrl+V: the clipboard's image becomes a capture entry stamped now (False: no image)."""
+        if self._closing or not self.importer.paste():
+            return False
+        self.statusBar().showMessage("Recording the pasted image…")
+        return True
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Paste) and self.paste_image():
+            return  # Ctrl+V with the focus outside the note field (the timeline)
+        super().keyPressEvent(event)
+
+    def _capture_imported(self, entry: Entry) -> None:
+        if self._closing:
             return
+        self.model.add([entry])
+        capture = entry.capture
+        size = f"{capture.width}×{capture.height}" if capture else ""
+        self.statusBar().showMessage(f"Image recorded ({entry.source}, {size})", 6000)
+
+    def _import_refused(self, message: str) -> None:
+        if not self._closing:
+            self.show_error("Not recorded", message)
+
+    def open_capture(self, entry: Entry) -> CaptureViewer | None:
+        if entry.capture is None:
+            return None
         try:
             png = self.file.capture_png(entry.capture.id)
         except IncidentFileError as error:
             self.show_error("The capture cannot be shown", str(error))
-            return
+            return None
         caption = (
             f"Capture at {self.model.format_time(entry.occurred_at)} — "
             f"{entry.capture.width}×{entry.capture.height}"
         )
         viewer = CaptureViewer(entry, png, caption, self)
+        viewer.caption_submitted.connect(self._save_caption)
+        if viewer.decode_job is not None:  # a large image: decoded on the pool
+            self._jobs.append(viewer.decode_job)
+            self._pool.start(viewer.decode_job)
         viewer.show()
+        return viewer
+
+    def _save_caption(self, entry_id: int, text: str) -> None:
+        """A caption from the viewer: a new revision of the entry (the original stays)."""
+        try:
+            entry = self.file.revise(entry_id, text=text)
+        except (ValueError, IncidentFileError) as error:
+            self.show_error("The caption was not saved", str(error))
+            return
+        self.model.add([entry])
+        viewer = self.sender()
+        if isinstance(viewer, CaptureViewer):
+            viewer.caption_saved(entry)
+        self.statusBar().showMessage("Caption saved (a new revision; the original is kept)", 4000)
 
     # -- view --------------------------------------------------------------------------------
 
