@@ -313,3 +313,20 @@ def test_after_a_checkpoint_a_copy_of_the_main_file_alone_holds_everything(tmp_p
         shutil.copyfile(path, copy)  # without its -wal, as a user copying "the file" would
         with IncidentFile.open(copy, readonly=True) as mailed:
             assert mailed.entry_count() == 20
+
+
+def test_a_closed_file_gives_a_clear_error_not_a_raw_sqlite_one(tmp_path) -> None:
+    import pytest
+
+    from incident_recorder.storage import IncidentFile, IncidentFileError
+
+    handle = IncidentFile.create(tmp_path / "closed.incident", "Closed")
+    handle.close()
+    for call in (
+        handle.entries,
+        handle.marks,
+        lambda: handle.changes_since(0, 0),
+        lambda: handle.add_note("late"),
+    ):
+        with pytest.raises(IncidentFileError, match="is closed"):
+            call()

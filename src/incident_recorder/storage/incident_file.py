@@ -153,6 +153,7 @@ class IncidentFile:
         self._db = db
         self._clock = clock
         self._identity = _identity(path)
+        self._closed = False
 
     def check_still_there(self) -> None:
         """FileMissingError if the file was deleted, moved or replaced since it was opened.
@@ -198,7 +199,15 @@ class IncidentFile:
         return cls(path, open_database(path, readonly), clock)
 
     def close(self) -> None:
+        self._closed = True
         self._db.conn.close()
+
+    def _connection(self) -> sqlite3.Connection:
+        """The open connection; a clear IncidentFileError once `close` was called (a late
+        timer or signal must get an error it can handle, not sqlite3.ProgrammingError)."""
+        if self._closed:
+            raise IncidentFileError(f"{self.path.name} is closed")
+        return self._db.conn
 
     def __enter__(self) -> IncidentFile:
         return self
@@ -208,7 +217,7 @@ class IncidentFile:
 
     @contextmanager
     def _write(self, action: str) -> Iterator[sqlite3.Connection]:
-        conn = self._db.conn
+        conn = self._connection()
         self.check_still_there()
         try:
             conn.execute("BEGIN IMMEDIATE")
@@ -227,7 +236,7 @@ class IncidentFile:
     @contextmanager
     def _snapshot(self) -> Iterator[None]:
         """A read transaction: every read inside sees the file as of its first read."""
-        conn = self._db.conn
+        conn = self._connection()
         if conn.in_transaction:
             yield
             return
@@ -251,7 +260,7 @@ class IncidentFile:
     def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
         cursor = None
         try:
-            cursor = self._db.conn.execute(sql, params)
+            cursor = self._connection().execute(sql, params)
             yield from cursor
         except sqlite3.Error as error:
             raise translate(error, self.path, "reading the incident") from None
@@ -260,8 +269,9 @@ class IncidentFile:
                 cursor.close()
 
     def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        conn = self._connection()
         try:
-            return list(self._db.execute(sql, params).fetchall())
+            return list(conn.execute(sql, params).fetchall())
         except sqlite3.Error as error:
             raise translate(error, self.path, "reading the incident") from None
 

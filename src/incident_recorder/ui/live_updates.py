@@ -39,6 +39,8 @@ class LiveUpdates(QObject):
         self._timer.start()
 
     def poll(self) -> None:
+        if not self._timer.isActive():
+            return  # stopped: the window is closing and its file may be closed already
         try:
             self._file.check_still_there()
             version = self._file.data_version()
