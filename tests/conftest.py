@@ -37,6 +37,8 @@ def _isolated_dirs(
     monkeypatch.setenv("INCIDENT_RECORDER_DATA_DIR", str(base / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(base / "xdg-data"))
+    # A GUI started by a test listens here, never on the developer's running app.
+    monkeypatch.setenv("INCIDENT_RECORDER_INSTANCE", str(base / "instance.sock"))
 
 
 class FakeClock:

@@ -10,12 +10,24 @@ import sys
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from incident_recorder import __version__, paths
 from incident_recorder.domain.times import Clock, system_clock, to_iso
 from incident_recorder.recent import RecentList
 
 APP_ICON = "incident-recorder.svg"
+WAYLAND_NOTICE = (
+    "Global keys are not available on Wayland: bind `incident-recorder --capture` and "
+    "`incident-recorder --note` in your desktop's keyboard settings"
+)
+
+
+def wayland_session(environ: Mapping[str, str] = os.environ) -> bool:
+    """True in a Wayland session (where no program may grab keys system-wide)."""
+    return bool(environ.get("WAYLAND_DISPLAY")) or (
+        environ.get("XDG_SESSION_TYPE", "").lower() == "wayland"
+    )
 
 
 def display_problem(
@@ -73,7 +85,10 @@ class Application:
         self.clock = clock
         self.recent = recent
         self.windows: list[object] = []
+        """Open recorder windows, the most recently active last."""
+        self.wayland_told = False
         self.start = StartWindow(recent.load())
+        qapp.focusWindowChanged.connect(self._focus_moved)  # type: ignore[attr-defined]
         self.start.new_requested.connect(lambda: self.ask_new(self.start))
         self.start.browse_requested.connect(lambda: self.ask_open(self.start))
         self.start.open_requested.connect(self.open_path)
@@ -91,6 +106,9 @@ class Application:
 
         for window in self.windows:  # one window per incident: two would fight over the draft
             if window.file.path.resolve() == Path(path).resolve():  # type: ignore[attr-defined]
+                self._to_front(window)
+                if window.isMinimized():  # type: ignore[attr-defined]
+                    window.showNormal()  # type: ignore[attr-defined]
                 window.show()  # type: ignore[attr-defined]
                 window.raise_()  # type: ignore[attr-defined]
                 window.activateWindow()  # type: ignore[attr-defined]
@@ -136,7 +154,35 @@ class Application:
         window.raise_()
         window.activateWindow()
         self.start.hide()
+        self._tell_wayland(window)
         return window
+
+    def _tell_wayland(self, window: object) -> None:
+        """Once per run: on Wayland, name the commands to bind instead of global keys.
+
+        Also under XWayland (Qt on xcb): the grabs there see only keys typed into X windows.
+        """
+        if self.wayland_told or not wayland_session():
+            return
+        self.wayland_told = True
+        window.statusBar().showMessage(WAYLAND_NOTICE, 60_000)  # type: ignore[attr-defined]
+
+    def _to_front(self, window: object) -> None:
+        if window in self.windows:
+            self.windows.remove(window)
+            self.windows.append(window)
+
+    def _focus_moved(self, qwindow: object) -> None:
+        for window in self.windows:
+            if qwindow is not None and window.windowHandle() is qwindow:  # type: ignore[attr-defined]
+                self._to_front(window)
+                return
+
+    def handle_request(self, request: dict[str, Any]) -> dict[str, Any]:
+        """A request forwarded by a later launch or a script (see ui/single_instance.py)."""
+        from incident_recorder.app_requests import answer
+
+        return answer(self, request)
 
     def _closed(self, window: object) -> None:
         if window in self.windows:
@@ -194,12 +240,31 @@ def build(path: Path | None, clock: Clock = system_clock) -> Application:
 
 
 def run_gui(path: Path | None) -> int:
-    """Start the GUI; returns the exit status."""
+    """Start the GUI; returns the exit status.
+
+    If another instance started first (a launch racing this one), the request goes to it.
+    """
     import signal
 
     from PySide6.QtCore import QTimer
 
+    from incident_recorder.app_requests import open_request
+    from incident_recorder.ui.single_instance import InstanceServer, forward
+
+    make_qapp()
+    server = InstanceServer()
+    if not server.listen():
+        reply = forward(open_request(path), server.name, timeout_ms=15_000) or {}
+        if reply.get("ok"):
+            print(reply.get("message", ""))
+            return 0
+        print(f"incident-recorder: error: {reply.get('error', 'no answer')}", file=sys.stderr)
+        return 1
+    if server.error:
+        print(f"incident-recorder: warning: {server.error} (no forwarding)", file=sys.stderr)
     app = build(path)
+    server.handler = app.handle_request
+
     # SIGTERM (a logout, `kill`) and Ctrl+C close the windows properly: drafts kept, files
     # closed and their WAL folded in. Python handles signals only between bytecodes, so a
     # short timer lets it look while Qt waits for events.
@@ -212,4 +277,7 @@ def run_gui(path: Path | None) -> int:
     wake = QTimer()
     wake.start(250)
     wake.timeout.connect(lambda: None)
-    return int(app.qapp.exec())  # type: ignore[attr-defined]
+    try:
+        return int(app.qapp.exec())  # type: ignore[attr-defined]
+    finally:
+        server.close()

@@ -1,7 +1,9 @@
 """The command line: create, record into, capture into and export incident files; open the GUI.
 
 Exit status: 0 on success, 2 on a usage error (argparse), 1 on any other error, reported as one
-clear line on stderr, never a traceback. Qt is imported only when a window is asked for.
+clear line on stderr, never a traceback. Qt is imported only when a window is asked for, or
+(QtNetwork only) to forward a request to the running app: a second `incident-recorder [FILE]`,
+`--capture` and `--note` (see ui/single_instance.py and app_requests.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,12 @@ from incident_recorder import __version__
 
 PROG = "incident-recorder"
 COMMANDS = ("new", "open", "note", "capture", "export")
+FOCUS_NOTE = "\0focus"
+"""`--note` given without TEXT."""
+NOT_RUNNING = (
+    f"no Incident Recorder window is running; start it with `{PROG} FILE`, or record from a "
+    f"shell with `{PROG} note FILE TEXT`"
+)
 
 
 class CliError(Exception):
@@ -31,6 +39,35 @@ def _parser() -> argparse.ArgumentParser:
         f"`{PROG} COMMAND --help` explains each command.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    running = parser.add_argument_group(
+        "forwarded to the running app",
+        "For desktop shortcuts (Wayland, where the global keys cannot work) and scripts: "
+        "the request goes to the most recently active recorder window of the running app. "
+        "Exit 1 when none is running.",
+    )
+    running.add_argument(
+        "--capture",
+        action="store_true",
+        help="capture the monitor under the pointer now (like Ctrl+Alt+S), stamped when the "
+        "command ran",
+    )
+    running.add_argument(
+        "--all", action="store_true", help="with --capture: every monitor (like Ctrl+Alt+A)"
+    )
+    running.add_argument(
+        "--window",
+        action="store_true",
+        help="with --capture: the active window only (like Ctrl+Alt+W)",
+    )
+    running.add_argument(
+        "--note",
+        nargs="?",
+        const=FOCUS_NOTE,
+        metavar="TEXT",
+        help="add the note TEXT ('-' reads standard input) and print what was saved; without "
+        "TEXT bring the recorder forward with the note field focused and stamped now "
+        "(like Ctrl+Alt+N)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     new = sub.add_parser(
@@ -173,16 +210,57 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
+    if args.file is not None:
+        from incident_recorder.storage import IncidentFile
+
+        IncidentFile.open(args.file).close()  # a clear error now, before any window
+    from incident_recorder.app_requests import open_request
+
+    reply = _forward(open_request(args.file), timeout_ms=15_000)
+    if reply is not None:  # an app is running: it opens the file, no second app
+        return _reply(reply)
     from incident_recorder.app import display_problem, run_gui
 
     problem = display_problem()
     if problem:
         raise CliError(problem)
-    if args.file is not None:
-        from incident_recorder.storage import IncidentFile
-
-        IncidentFile.open(args.file).close()  # a clear error now, before any window
     return run_gui(args.file)
+
+
+def _forward(request: dict[str, object], timeout_ms: int = 5000) -> dict[str, object] | None:
+    """The running app's reply to `request`, or None when no app is running."""
+    from incident_recorder.ui.single_instance import ForwardError, forward
+
+    try:
+        return forward(request, timeout_ms=timeout_ms)
+    except ForwardError as error:
+        raise CliError(str(error)) from None
+
+
+def _reply(reply: dict[str, object]) -> int:
+    if reply.get("ok"):
+        print(reply.get("message", ""))
+        return 0
+    raise CliError(str(reply.get("error") or "the running app refused the request"))
+
+
+def cmd_forward(args: argparse.Namespace) -> int:
+    """--capture / --note: a request for the running app, stamped now."""
+    from incident_recorder.domain.times import system_clock, to_iso
+
+    at = to_iso(system_clock())
+    if args.capture:
+        mode = "all" if args.all else "window" if args.window else "screen"
+        request: dict[str, object] = {"cmd": "capture", "mode": mode, "at": at}
+    elif args.note == FOCUS_NOTE:
+        request = {"cmd": "focus_note", "at": at}
+    else:
+        text = sys.stdin.read() if args.note == "-" else args.note
+        request = {"cmd": "note", "text": text, "at": at}
+    reply = _forward(request)
+    if reply is None:
+        raise CliError(NOT_RUNNING)
+    return _reply(reply)
 
 
 def cmd_note(args: argparse.Namespace) -> int:
@@ -239,12 +317,26 @@ HANDLERS = {
     "note": cmd_note,
     "capture": cmd_capture,
     "export": cmd_export,
+    "forward": cmd_forward,
 }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(_normalise(list(sys.argv[1:] if argv is None else argv), parser))
+    forwarded = args.capture or args.note is not None
+    if (args.all or args.window) and not args.capture:
+        parser.error("--all and --window go with --capture")
+    if args.all and args.window:
+        parser.error("--all and --window cannot be combined")
+    if args.capture and args.note is not None:
+        parser.error("--capture and --note cannot be combined")
+    if forwarded and args.command is not None:
+        parser.error(f"--capture and --note take no command (got {args.command!r})")
+    if args.command is None:
+        if not forwarded:
+            parser.error("nothing to do")
+        args.command = "forward"
     from incident_recorder.storage import IncidentFileError
 
     try:
