@@ -13,6 +13,7 @@ def test_the_global_keys_are_in_the_actions_table() -> None:
     assert {s.id: s.shortcut for s in ACTIONS if s.global_key} == {
         "capture_screen": "Ctrl+Alt+S",
         "capture_all": "Ctrl+Alt+A",
+        "capture_region": "Ctrl+Alt+R",
         "capture_window": "Ctrl+Alt+W",
         "focus_note": "Ctrl+Alt+N",
     }

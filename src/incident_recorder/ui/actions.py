@@ -47,6 +47,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         global_key=True,
     ),
     ActionSpec(
+        "capture_region",
+        "Capture &Region…",
+        "Ctrl+Alt+R",
+        "entry",
+        "Select a region on a frozen copy of the screen under the pointer (drag; Enter: the "
+        "last region again; Esc cancels) and capture it",
+        global_key=True,
+    ),
+    ActionSpec(
         "capture_window",
         "Capture Active &Window",
         "Ctrl+Alt+W",

@@ -11,6 +11,11 @@ once each capture is durable (once per monitor for `ALL`), or `failed(message)`.
 Modes: `POINTER` the monitor under the pointer, `ALL` every monitor (one entry each), `WINDOW`
 the active window only, cropped to its rectangle on screen. Every capture records the title of
 the window that was active when the request reached the worker, where X11 gives it.
+
+`REGION` is two steps: `freeze(pressed_at, pressed)` grabs the monitor under the pointer and the
+active window's title at once and answers `frozen(FrozenFrame)` (the raw pixels, for the region
+overlay to show); `request_region(frame, rect)` later cuts the chosen rectangle out of that same
+frame, then encodes and saves it here, so the pixels are those of the key press.
 """
 
 from __future__ import annotations
@@ -29,6 +34,18 @@ from incident_recorder.storage import IncidentFile, IncidentFileError
 POINTER = "pointer"
 ALL = "all"
 WINDOW = "window"
+REGION = "region"
+
+
+@dataclass(frozen=True)
+class FrozenFrame:
+    """The monitor under the pointer as grabbed at a region key press (a ``RawShot``)."""
+
+    shot: Any
+    window_title: str | None
+    pressed_at: datetime
+    pressed: float
+    grabbed: float
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,7 @@ class CaptureTimings:
 class _CaptureWorker(QObject):
     captured = Signal(object, object)
     failed = Signal(str)
+    frozen = Signal(object)
 
     def __init__(self, path: Path, clock: Clock) -> None:
         super().__init__()
@@ -96,6 +114,51 @@ class _CaptureWorker(QObject):
                 image = encode(shot, window_title=title)
                 entry = self._file.add_capture(image, pressed_at, source="gui")
                 self.captured.emit(entry, CaptureTimings(pressed, grabbed, perf_counter()))
+        except (CaptureError, IncidentFileError) as error:
+            self.failed.emit(str(error))
+        except Exception as error:  # the worker must survive anything one capture meets
+            self.failed.emit(f"screen capture failed: {type(error).__name__}: {error}")
+
+    @Slot(object, float)
+    def freeze(self, pressed_at: datetime, pressed: float) -> None:
+        """Grab the monitor under the pointer for the region overlay (nothing saved yet)."""
+        from incident_recorder.capture import (
+            ActiveWindowReader,
+            CaptureError,
+            Grabber,
+            check_capture_possible,
+        )
+
+        try:
+            check_capture_possible()
+            if self._grabber is None:
+                self._grabber = Grabber()
+            shot = self._grabber.grab()
+            grabbed = perf_counter()
+            if self._windows is None:
+                self._windows = ActiveWindowReader()
+            active = self._windows.active()
+            title = active.title if active is not None else None
+            self.frozen.emit(FrozenFrame(shot, title, pressed_at, pressed, grabbed))
+        except CaptureError as error:
+            self.failed.emit(str(error))
+        except Exception as error:  # the worker must survive anything one capture meets
+            self.failed.emit(f"screen capture failed: {type(error).__name__}: {error}")
+
+    @Slot(object, object)
+    def capture_region(self, frame: FrozenFrame, rect: tuple[int, int, int, int]) -> None:
+        """Cut ``rect`` (x, y, width, height in the frame's pixels) out, encode it, save it."""
+        from incident_recorder.capture import CaptureError, encode
+        from incident_recorder.capture.crop import crop
+
+        try:
+            shot = crop(frame.shot, *rect)
+            if self._file is None:
+                self._file = IncidentFile.open(self._path, clock=self._clock)
+            image = encode(shot, window_title=frame.window_title)
+            entry = self._file.add_capture(image, frame.pressed_at, source="gui")
+            timings = CaptureTimings(frame.pressed, frame.grabbed, perf_counter())
+            self.captured.emit(entry, timings)
         except (CaptureError, IncidentFileError) as error:
             self.failed.emit(str(error))
         except Exception as error:  # the worker must survive anything one capture meets
@@ -151,7 +214,10 @@ class CaptureService(QObject):
 
     captured = Signal(object, object)
     failed = Signal(str)
+    frozen = Signal(object)
     _requested = Signal(object, float, str)
+    _freeze = Signal(object, float)
+    _region = Signal(object, object)
     _warm = Signal()
     _checkpoint = Signal()
     _stop = Signal()
@@ -182,6 +248,18 @@ class CaptureService(QObject):
             self._start()
         self._requested.emit(pressed_at, perf_counter() if pressed is None else pressed, mode)
 
+    def freeze(self, pressed_at: datetime, pressed: float | None = None) -> None:
+        """Grab the monitor under the pointer now; `frozen(FrozenFrame)` brings it back."""
+        if self._thread is None:
+            self._start()
+        self._freeze.emit(pressed_at, perf_counter() if pressed is None else pressed)
+
+    def request_region(self, frame: FrozenFrame, rect: tuple[int, int, int, int]) -> None:
+        """Capture (REGION) `rect` of a frozen frame: cropped, encoded and saved in the worker."""
+        if self._thread is None:
+            self._start()
+        self._region.emit(frame, rect)
+
     def _start(self) -> None:
         self._thread = QThread()
         self._thread.setObjectName("capture")
@@ -191,8 +269,11 @@ class CaptureService(QObject):
         self._stop.connect(self._worker.shutdown)
         self._warm.connect(self._worker.warm_up)
         self._checkpoint.connect(self._worker.checkpoint)
+        self._freeze.connect(self._worker.freeze)
+        self._region.connect(self._worker.capture_region)
         self._worker.captured.connect(self._done_ok)
         self._worker.failed.connect(self._done_failed)
+        self._worker.frozen.connect(self._done_frozen)
         self._thread.start()
 
     def _done_ok(self, entry: object, timings: object) -> None:
@@ -200,6 +281,9 @@ class CaptureService(QObject):
 
     def _done_failed(self, message: str) -> None:
         self.failed.emit(message)
+
+    def _done_frozen(self, frame: object) -> None:
+        self.frozen.emit(frame)
 
     def stop(self) -> None:
         """Finish the capture under way, close the worker's file and stop the thread."""
@@ -213,5 +297,6 @@ class CaptureService(QObject):
             _STUCK.append((self._thread, self._worker))
             self._worker.captured.disconnect(self._done_ok)  # type: ignore[union-attr]
             self._worker.failed.disconnect(self._done_failed)  # type: ignore[union-attr]
+            self._worker.frozen.disconnect(self._done_frozen)  # type: ignore[union-attr]
         self._thread = None
         self._worker = None

@@ -35,6 +35,7 @@ from incident_recorder.ui.image_import import ImageImporter
 from incident_recorder.ui.live_updates import LiveUpdates
 from incident_recorder.ui.loader import LoadAllJob
 from incident_recorder.ui.note_bar import Draft, NoteBar
+from incident_recorder.ui.region_overlay import RegionCapture
 from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
 from incident_recorder.ui.timeline_model import Prepared, TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
@@ -115,6 +116,7 @@ class RecorderWindow(QMainWindow):
         self.captures = CaptureService(incident_file.path, clock, self)
         self.captures.captured.connect(self._capture_saved)
         self.captures.failed.connect(self._capture_failed)
+        self.region = RegionCapture(self.captures, self.statusBar().showMessage, self)
         self.importer = ImageImporter(incident_file.path, clock, self._pool, self)
         self.importer.saved.connect(self._capture_imported)
         self.importer.refused.connect(self._import_refused)
@@ -182,6 +184,7 @@ class RecorderWindow(QMainWindow):
             "capture_screen": self.capture_screen,
             "capture_all": self.capture_all,
             "capture_window": self.capture_window,
+            "capture_region": self.capture_region,
             "focus_note": self.focus_note,
             "toggle_utc": self.set_utc,
             "jump_latest": self.view.follow_latest,
@@ -237,6 +240,10 @@ class RecorderWindow(QMainWindow):
         pressed = perf_counter()
         self.captures.request(self._clock(), pressed, WINDOW)
         self.statusBar().showMessage("Capturing the active window…")
+
+    def capture_region(self) -> None:
+        """Freeze the screen under the pointer now, then capture the region dragged on it."""
+        self.region.start(self._clock(), perf_counter())
 
     def focus_note(self) -> None:
         """Come forward with the note field focused; an empty note is stamped now."""
