@@ -6,11 +6,12 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from storage_support import fingerprint
+from storage_support import fingerprint, new_capture
 
+from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.storage import IncidentFile, IncidentFileError, schema
 
-V2 = "CREATE TABLE action_items (id INTEGER PRIMARY KEY, item TEXT NOT NULL);"
+V3 = "CREATE TABLE action_items (id INTEGER PRIMARY KEY, item TEXT NOT NULL);"
 BAD = "CREATE TABLE action_items (id INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;"
 
 
@@ -31,9 +32,20 @@ def _tables(path: Path) -> list[tuple[str, str]]:
 
 
 def _v1_file(path: Path) -> Path:
-    with IncidentFile.create(path, "v1") as handle:
-        handle.add_note("written at version 1")
+    """A real version 1 file: created by this app with only the first migration."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+        patch.setattr(schema, "SCHEMA_VERSION", 1)
+        with IncidentFile.create(path, "v1") as handle:
+            handle.add_note("written at version 1")
     assert _version(path) == 1
+    return path
+
+
+def _current_file(path: Path) -> Path:
+    with IncidentFile.create(path, "current") as handle:
+        handle.add_note("written at the current version")
+    assert _version(path) == schema.SCHEMA_VERSION == 2
     return path
 
 
@@ -44,59 +56,83 @@ def test_schema_v1_objects(incident_path: Path) -> None:
         assert {f"{table}_append_only_update", f"{table}_append_only_delete"} <= names
 
 
-def test_a_version_1_file_opens_unchanged(incident_path: Path) -> None:
-    _v1_file(incident_path)
+def test_a_current_file_opens_unchanged(incident_path: Path) -> None:
+    _current_file(incident_path)
     before = fingerprint(incident_path)
     for _ in range(2):
         with IncidentFile.open(incident_path) as handle:
-            assert [e.text for e in handle.entries()] == ["written at version 1"]
+            assert [e.text for e in handle.entries()] == ["written at the current version"]
     assert fingerprint(incident_path) == before
 
 
 def test_migration_runs_once(incident_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    _v1_file(incident_path)
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, V2])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    _current_file(incident_path)
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, V3])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
     with IncidentFile.open(incident_path) as handle:
         assert handle.entry_count() == 1
-    assert _version(incident_path) == 2
+    assert _version(incident_path) == 3
     tables = _tables(incident_path)
     assert ("table", "action_items") in tables
-    # opening again is a no-op (running V2 twice would fail: the table exists)
+    # opening again is a no-op (running V3 twice would fail: the table exists)
     with IncidentFile.open(incident_path) as handle:
         assert handle.entry_count() == 1
-    assert _version(incident_path) == 2
+    assert _version(incident_path) == 3
     assert _tables(incident_path) == tables
     # and at the version reached, migrate() itself does nothing
     with IncidentFile.open(incident_path) as handle:
-        schema.migrate(handle._db, 2)
+        schema.migrate(handle._db, 3)
     assert _tables(incident_path) == tables
 
 
 def test_a_failing_migration_changes_nothing(
     incident_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _v1_file(incident_path)
+    _current_file(incident_path)
     tables = _tables(incident_path)
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, BAD])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
     with pytest.raises(IncidentFileError, match="opening the incident failed") as caught:
         IncidentFile.open(incident_path)
     assert "\n" not in str(caught.value)
-    assert _version(incident_path) == 1
+    assert _version(incident_path) == 2
     assert _tables(incident_path) == tables  # action_items rolled back with the rest
     monkeypatch.undo()
     with IncidentFile.open(incident_path) as handle:
-        assert [e.text for e in handle.entries()] == ["written at version 1"]
+        assert [e.text for e in handle.entries()] == ["written at the current version"]
 
 
-def test_readonly_open_does_not_migrate(
-    incident_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_readonly_open_does_not_migrate_a_version_1_file(incident_path: Path) -> None:
     _v1_file(incident_path)
     before = fingerprint(incident_path)
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, V2])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
     with IncidentFile.open(incident_path, readonly=True) as handle:
         assert handle.entry_count() == 1
+        assert handle.annotations(1) == []  # no annotations table yet: none
+        assert handle.sensitive_captures() == set()
+        with pytest.raises(IncidentFileError, match="read-only"):
+            handle.set_annotations(1, [])
     assert fingerprint(incident_path) == before
+    assert _version(incident_path) == 1
+
+
+def test_a_version_1_file_is_migrated_to_version_2(incident_path: Path) -> None:
+    """The real migration, on a file written at version 1 with a capture in it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:1])
+        patch.setattr(schema, "SCHEMA_VERSION", 1)
+        with IncidentFile.create(incident_path, "v1") as handle:
+            handle.add_note("before")
+            capture_id = handle.add_capture(new_capture()).capture.id  # type: ignore[union-attr]
+    assert _version(incident_path) == 1
+    names = {name for _, name in _tables(incident_path)}
+    assert "annotations" not in names
+    with IncidentFile.open(incident_path) as handle:
+        assert [e.text for e in handle.entries()] == ["before", ""]
+        assert handle.annotations(capture_id) == []
+        shapes = [Shape(ShapeKind.REDACTION, 1, 2, 10, 12)]
+        assert handle.set_annotations(capture_id, shapes) == 1
+        assert handle.annotations(capture_id) == shapes
+    assert _version(incident_path) == 2
+    names = {name for _, name in _tables(incident_path)}
+    assert {"annotations", "current_annotations"} <= names
+    assert {"annotations_append_only_update", "annotations_append_only_delete"} <= names

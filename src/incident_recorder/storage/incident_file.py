@@ -12,20 +12,28 @@ import dataclasses
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
 from incident_recorder import __version__
 from incident_recorder.domain import CaptureInfo, Entry, EntryKind, Incident, NewCapture
+from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.domain.text import clean_note_text
 from incident_recorder.domain.times import Clock, from_iso, system_clock, to_iso
+from incident_recorder.storage import annotations as annotation_store
+from incident_recorder.storage.annotations import AnnotationSummary
 from incident_recorder.storage.connection import create_database, open_database
-from incident_recorder.storage.errors import FileMissingError, IncidentFileError, translate
+from incident_recorder.storage.errors import (
+    CorruptFileError,
+    FileMissingError,
+    IncidentFileError,
+    translate,
+)
 
 _SELECT_ENTRIES = """
 SELECT t.id, t.kind, t.text, t.occurred_at, t.recorded_at, t.revision, t.hidden, t.source,
@@ -51,6 +59,7 @@ SELECT r.entry_id, r.kind, r.text, r.occurred_at, r.revision, r.hidden FROM revi
 WHERE r.revision = (SELECT max(revision) FROM revisions WHERE entry_id = r.entry_id)
 """
 _KINDS = {kind.value: kind for kind in EntryKind}
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -541,3 +550,59 @@ class IncidentFile:
         if not rows:
             raise IncidentFileError(f"no capture {capture_id} in {self.path.name}")
         return bytes(rows[0][0])
+
+    # -- annotations (schema version 2; see storage/annotations.py) ----------------------------
+
+    def _annotations_table(self) -> bool:
+        """Whether the file has the annotations table (a v1 file opened read-only has not)."""
+        try:
+            return annotation_store.has_table(self._connection())
+        except sqlite3.Error as error:
+            raise translate(error, self.path, "reading the incident") from None
+
+    def set_annotations(self, capture_id: int, shapes: Sequence[Shape]) -> int:
+        """Save `shapes` as the capture's annotations; the new revision's number (1, 2, …).
+
+        Earlier revisions stay in the file and the original PNG is never touched. An empty list
+        is a revision too: it clears the annotations. Durable when this returns.
+        """
+        if not self._annotations_table():
+            raise IncidentFileError(f"{self.path.name} is read-only: annotations cannot be saved")
+        with self._write("saving the annotations") as conn:
+            try:
+                return annotation_store.insert(
+                    conn, capture_id, list(shapes), to_iso(self._clock())
+                )
+            except LookupError:
+                raise IncidentFileError(f"no capture {capture_id} in {self.path.name}") from None
+
+    def _read_annotations(self, read: Callable[[sqlite3.Connection], _T], empty: _T) -> _T:
+        if not self._annotations_table():
+            return empty
+        try:
+            return read(self._connection())
+        except sqlite3.Error as error:
+            raise translate(error, self.path, "reading the annotations") from None
+        except ValueError as error:
+            raise CorruptFileError(
+                f"{self.path.name} holds annotations that cannot be read ({error})"
+            ) from None
+
+    def annotations(self, capture_id: int) -> list[Shape]:
+        """The capture's current shapes ([] if never annotated)."""
+        return self._read_annotations(lambda c: annotation_store.current(c, capture_id), [])
+
+    def annotation_history(self, capture_id: int) -> list[list[Shape]]:
+        """Every saved revision of the capture's shapes, the first first."""
+        return self._read_annotations(lambda c: annotation_store.history(c, capture_id), [])
+
+    def annotation_summaries(self) -> dict[int, AnnotationSummary]:
+        """capture id → its current annotations counted (shapes, redactions, revision)."""
+        return self._read_annotations(annotation_store.summaries, {})
+
+    def sensitive_captures(self) -> set[int]:
+        """Ids of the captures whose current annotations hold a redaction."""
+        return {cid for cid, summary in self.annotation_summaries().items() if summary.sensitive}
+
+    def is_sensitive(self, capture_id: int) -> bool:
+        return any(shape.kind is ShapeKind.REDACTION for shape in self.annotations(capture_id))

@@ -1,7 +1,8 @@
 """The incident file's schema and its migrations, numbered by `PRAGMA user_version`.
 
-Version 1 is described in docs/incident-file.md. Entries, captures and revisions are append-only:
-triggers refuse UPDATE and DELETE, so an edit can only ever add a revision.
+Versions 1 and 2 are described in docs/incident-file.md. Entries, captures, revisions and
+annotations are append-only: triggers refuse UPDATE and DELETE, so an edit can only ever add a
+revision. Version 2 adds `annotations` (shapes drawn on a capture, one row per save).
 """
 
 from __future__ import annotations
@@ -75,7 +76,24 @@ LEFT JOIN revisions AS r
 """ + "".join(_APPEND_ONLY.format(table=t) for t in ("entries", "captures", "revisions"))
 
 
-MIGRATIONS: list[str] = [_V1]
+_V2 = """
+CREATE TABLE annotations (
+    id INTEGER PRIMARY KEY,
+    capture_id INTEGER NOT NULL REFERENCES captures (id),
+    revision INTEGER NOT NULL CHECK (revision >= 1),
+    shapes TEXT NOT NULL CHECK (json_valid(shapes) AND json_type(shapes) = 'array'),
+    redactions INTEGER NOT NULL CHECK (redactions >= 0),
+    created_at TEXT NOT NULL,
+    UNIQUE (capture_id, revision)
+);
+CREATE VIEW current_annotations AS
+SELECT a.capture_id, a.revision, a.shapes, a.redactions, a.created_at
+FROM annotations AS a
+WHERE a.revision = (SELECT max(revision) FROM annotations WHERE capture_id = a.capture_id);
+""" + _APPEND_ONLY.format(table="annotations")
+
+
+MIGRATIONS: list[str] = [_V1, _V2]
 """SQL scripts; script N (0-based) takes a file from version N to N + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
