@@ -134,7 +134,9 @@ def _parser() -> argparse.ArgumentParser:
         "export",
         help="export the report or the record",
         description="Export DIR/report.md (markdown) or DIR/incident.json (json), "
-        "with every capture in DIR/images/.",
+        "with every capture in DIR/images/: annotated captures as their rendered copy, "
+        "redactions solid black. Originals stay in the incident file unless "
+        "--include-originals is given.",
     )
     export.add_argument("file", type=Path, metavar="FILE")
     export.add_argument(
@@ -145,6 +147,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="the folder to write into"
+    )
+    export.add_argument(
+        "--include-originals",
+        action="store_true",
+        help="also write the unannotated original of every annotated capture to "
+        "DIR/images/originals/ (UNREDACTED: they show what redactions hide; the report says so)",
     )
     return parser
 
@@ -303,11 +311,19 @@ def cmd_export(args: argparse.Namespace) -> int:
     with IncidentFile.open(args.file, readonly=True) as handle:
         try:
             written = write_report(
-                args.out, args.format, handle.incident(), handle.entries(), handle.capture_png
+                args.out,
+                args.format,
+                handle.incident(),
+                handle.entries(),
+                handle.capture_png,
+                load_shapes=handle.annotations,
+                include_originals=args.include_originals,
             )
         except ReportError as error:
             raise CliError(str(error)) from None
     print(f"Wrote {written}")
+    if args.include_originals:
+        print(f"Unredacted originals of annotated captures: {args.out / 'images' / 'originals'}")
     return 0
 
 

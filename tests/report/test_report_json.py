@@ -89,7 +89,17 @@ def test_captures_written_and_matching(recorded: Recorded, tmp_path: Path) -> No
             "monitor",
             "window_title",
             "file",
+            "annotations",
+            "redacted",
+            "original_file",
+            "original_sha256",
         }
+        assert (capture["annotations"], capture["redacted"], capture["original_file"]) == (
+            0,
+            False,
+            None,
+        )
+        assert capture["original_sha256"] == capture["sha256"]  # not annotated: the original
         assert capture["file"].startswith("images/entry-")
         assert capture["file"] == f"images/entry-{record['id']:04d}-{capture['sha256'][:12]}.png"
         data = (out / capture["file"]).read_bytes()

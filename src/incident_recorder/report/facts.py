@@ -81,16 +81,38 @@ def iso_ms(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
-def image_name(entry: Entry) -> str | None:
+ORIGINALS_DIR = f"{IMAGES_DIR}/originals"
+"""The folder that holds unannotated originals, written only when the user asks for them."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedCapture:
+    """What was written for one entry's capture.
+
+    file: the copy the report shows (annotations drawn, redactions destroyed); sha256: of that
+    file; original_sha256: of the original, None when the original is sensitive and was not
+    exported (a hash of it would let anyone confirm a guess of the redacted text).
+    """
+
+    file: str
+    sha256: str
+    annotations: int = 0
+    redacted: bool = False
+    original_file: str | None = None
+    original_sha256: str | None = None
+
+
+def image_name(entry: Entry, digest: str | None = None) -> str | None:
     """The path, relative to the report, of an entry's exported capture (None: no capture).
 
     'images/entry-0007-1a2b3c4d5e6f.png': the entry id and the first 12 hex digits of the
-    capture's SHA-256 (the capture id if the stored hash is not hex, so a damaged or foreign
-    file can never steer the path).
+    capture's SHA-256, or of `digest` (the SHA-256 of the exported annotated copy) when given
+    (the capture id if the hash is not hex, so a damaged or foreign file can never steer the
+    path).
     """
     if entry.capture is None:
         return None
-    digest = entry.capture.sha256.lower()[:12]
+    digest = (digest or entry.capture.sha256).lower()[:12]
     if not _HEX.fullmatch(digest):
         digest = f"capture{entry.capture.id}"
     return f"{IMAGES_DIR}/entry-{entry.id:04d}-{digest}.png"

@@ -20,22 +20,36 @@ FORMAT = "incident-recorder/1"
 """The value of the "format" field; a change that breaks readers bumps the number."""
 
 
-def _capture(entry: Entry, image_files: Mapping[int, str]) -> dict[str, Any] | None:
+def _capture(
+    entry: Entry,
+    image_files: Mapping[int, str],
+    captures: Mapping[int, facts.ExportedCapture],
+) -> dict[str, Any] | None:
     capture = entry.capture
     if capture is None:
         return None
+    written = captures.get(entry.id)
+    sha256 = capture.sha256 if written is None else written.sha256
     return {
         "id": capture.id,
         "width": capture.width,
         "height": capture.height,
-        "sha256": capture.sha256,
+        "sha256": sha256,
         "monitor": capture.monitor,
         "window_title": capture.window_title,
         "file": image_files.get(entry.id),
+        "annotations": 0 if written is None else written.annotations,
+        "redacted": False if written is None else written.redacted,
+        "original_file": None if written is None else written.original_file,
+        "original_sha256": capture.sha256 if written is None else written.original_sha256,
     }
 
 
-def entry_record(entry: Entry, image_files: Mapping[int, str]) -> dict[str, Any]:
+def entry_record(
+    entry: Entry,
+    image_files: Mapping[int, str],
+    captures: Mapping[int, facts.ExportedCapture] | None = None,
+) -> dict[str, Any]:
     """One entry as a JSON-ready dict."""
     return {
         "id": entry.id,
@@ -46,7 +60,7 @@ def entry_record(entry: Entry, image_files: Mapping[int, str]) -> dict[str, Any]
         "revision": entry.revision,
         "hidden": entry.hidden,
         "source": entry.source,
-        "capture": _capture(entry, image_files),
+        "capture": _capture(entry, image_files, captures or {}),
     }
 
 
@@ -55,11 +69,14 @@ def render_json(
     entries: Sequence[Entry],
     image_files: Mapping[int, str],
     exported_at: datetime,
+    *,
+    captures: Mapping[int, facts.ExportedCapture] | None = None,
 ) -> dict[str, Any]:
     """The whole record as a JSON-ready dict: every entry (hidden ones flagged), time order.
 
     image_files maps an entry id to its capture's path relative to the JSON file; a capture
-    without one gets "file": null.
+    without one gets "file": null. captures (from write_images) says which were annotated or
+    redacted and where originals went.
     """
     return {
         "format": FORMAT,
@@ -70,7 +87,9 @@ def render_json(
             "app_version": incident.app_version,
         },
         "exported_at": facts.iso_ms(exported_at),
-        "entries": [entry_record(entry, image_files) for entry in facts.in_order(entries)],
+        "entries": [
+            entry_record(entry, image_files, captures) for entry in facts.in_order(entries)
+        ],
     }
 
 

@@ -195,7 +195,31 @@ def _impact(entries: Sequence[Entry], ctx: _Context) -> list[str]:
     ]
 
 
-def _timeline(entries: Sequence[Entry], ctx: _Context, image_files: Mapping[int, str]) -> list[str]:
+def _capture_note(written: facts.ExportedCapture | None) -> str:
+    if written is None or not written.annotations:
+        return ""
+    return " (redacted)" if written.redacted else " (annotated)"
+
+
+def _originals(captures: Mapping[int, facts.ExportedCapture]) -> list[str]:
+    """The warning line the header carries when unredacted originals were exported."""
+    with_original = [c for c in captures.values() if c.original_file is not None]
+    if not with_original:
+        return []
+    sensitive = sum(1 for c in with_original if c.redacted)
+    return [
+        f"- **Originals included:** {facts.ORIGINALS_DIR}/ holds the unannotated original of "
+        f"{len(with_original)} capture(s), {sensitive} of them with redacted content "
+        "\u2014 do not share that folder"
+    ]
+
+
+def _timeline(
+    entries: Sequence[Entry],
+    ctx: _Context,
+    image_files: Mapping[int, str],
+    captures: Mapping[int, facts.ExportedCapture],
+) -> list[str]:
     columns = TIMELINE_COLUMNS[1:] if ctx.utc_only else TIMELINE_COLUMNS
     lines = [_row(columns), _row("---" for _ in columns)]
     for entry in entries:
@@ -206,6 +230,7 @@ def _timeline(entries: Sequence[Entry], ctx: _Context, image_files: Mapping[int,
             alt = (
                 f"Capture at {facts.utc_time(moment, with_date=False)} \u2014 "
                 f"{capture.width}\u00d7{capture.height}"
+                f"{_capture_note(captures.get(entry.id))}"
             )
             name = image_files.get(entry.id)
             image = f"![{alt}]({name})" if name else f"_({alt}: image not exported)_"
@@ -230,8 +255,12 @@ def render_markdown(
     tz: tzinfo,
     *,
     exported_at: datetime | None = None,
+    captures: Mapping[int, facts.ExportedCapture] | None = None,
 ) -> str:
     """The report as Markdown text. Hidden entries are left out.
+
+    captures (from write_images) marks annotated and redacted captures in the timeline and, when
+    originals were exported, adds a warning line to the header.
 
     image_files maps an entry id to its capture's path relative to the report
     ('images/entry-0007-….png'); a capture without one is named but not embedded.
@@ -254,7 +283,7 @@ def render_markdown(
             _prompt("Detection"),
         ],
         "Impact": _impact(shown, ctx),
-        "Timeline": _timeline(shown, ctx, image_files),
+        "Timeline": _timeline(shown, ctx, image_files, captures or {}),
         "Root cause analysis": [
             *_entry_list(ctx, of(EntryKind.CAUSE), "No cause entry was recorded."),
             "",
@@ -284,7 +313,7 @@ def render_markdown(
             _row("---" for _ in ACTION_COLUMNS),
         ],
     }
-    lines = _header(incident, shown, ctx, exported_at)
+    lines = _header(incident, shown, ctx, exported_at) + _originals(captures or {})
     for name in SECTIONS:
         lines += ["", f"## {name}", "", *body[name]]
     return "\n".join(lines) + "\n"

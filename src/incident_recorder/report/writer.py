@@ -1,5 +1,9 @@
 """Writing a report to disk: the images/ folder, then report.md or incident.json, atomically.
 
+Captures with annotations are written as their rendered copy (report/annotate.py): redaction
+boxes are solid black and the original never leaves the incident file unless the caller asks
+for originals, which then go to images/originals/.
+
 Every file is written to a temporary file in its folder and moved into place with os.replace,
 so a crash or a full disk never leaves a half-written report or image behind under the final
 name. It gets the mode a plain open() would give it (0o666 less the umask, e.g. 0o644), not
@@ -20,8 +24,11 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
 from incident_recorder.domain import Entry, Incident
+from incident_recorder.domain.annotation import Shape, has_redaction
 from incident_recorder.domain.times import truncate_ms
 from incident_recorder.report import facts, jsondoc
+from incident_recorder.report.annotate import RenderError
+from incident_recorder.report.annotate import render as render_annotations
 from incident_recorder.report.markdown import render_markdown
 
 FORMATS = ("markdown", "json")
@@ -107,15 +114,42 @@ def _load(entry: Entry, load_png: Callable[[int], bytes]) -> bytes:
     return png
 
 
+LoadShapes = Callable[[int], Sequence[Shape]]
+"""load_shapes(capture_id) → the capture's current annotations ([] if none)."""
+
+
+def _shapes(entry: Entry, load_shapes: LoadShapes | None) -> list[Shape]:
+    assert entry.capture is not None
+    if load_shapes is None:
+        return []
+    try:
+        return list(load_shapes(entry.capture.id))
+    except Exception as error:  # the loader belongs to another layer: any failure is reported
+        message = " ".join(str(error).split()) or type(error).__name__
+        raise ReportError(f"cannot read the annotations of entry {entry.id}: {message}") from error
+
+
+def _rendered(entry: Entry, png: bytes, shapes: Sequence[Shape]) -> bytes:
+    try:
+        return render_annotations(png, shapes)
+    except RenderError as error:
+        raise ReportError(f"cannot render the capture of entry {entry.id}: {error}") from error
+
+
 def write_images(
     out_dir: Path,
     entries: Sequence[Entry],
     load_png: Callable[[int], bytes],
     progress: Callable[[int, int], None] | None = None,
     mode: int | None = None,
-) -> dict[int, str]:
-    """Write the capture of every entry that has one; returns entry id → relative path.
+    *,
+    load_shapes: LoadShapes | None = None,
+    include_originals: bool = False,
+) -> dict[int, facts.ExportedCapture]:
+    """Write the capture of every entry that has one; returns entry id → what was written.
 
+    A capture with annotations is written as its rendered copy (shapes drawn, redaction boxes
+    solid black); its original is written under images/originals/ only if include_originals.
     Each file gets `mode` (default: `file_mode()`, read once for all of them).
     """
     mode = file_mode() if mode is None else mode
@@ -123,17 +157,38 @@ def write_images(
     total = len(with_capture)
     if progress is not None:
         progress(0, total)
-    files: dict[int, str] = {}
+    written: dict[int, facts.ExportedCapture] = {}
     if with_capture:
         _make_dir(out_dir / facts.IMAGES_DIR)
     for done, entry in enumerate(with_capture, start=1):
-        name = facts.image_name(entry)
+        assert entry.capture is not None
+        png = _load(entry, load_png)
+        shapes = _shapes(entry, load_shapes)
+        redacted = has_redaction(shapes)
+        original_sha = entry.capture.sha256.lower()
+        data = _rendered(entry, png, shapes) if shapes else png
+        digest = hashlib.sha256(data).hexdigest()
+        name = facts.image_name(entry, digest if shapes else None)
         assert name is not None
-        write_atomically(out_dir / name, _load(entry, load_png), mode)
-        files[entry.id] = name
+        write_atomically(out_dir / name, data, mode)
+        original_file = None
+        if shapes and include_originals:
+            original_name = facts.image_name(entry)
+            assert original_name is not None
+            original_file = f"{facts.ORIGINALS_DIR}/{original_name.rsplit('/', 1)[-1]}"
+            _make_dir(out_dir / facts.ORIGINALS_DIR)
+            write_atomically(out_dir / original_file, png, mode)
+        written[entry.id] = facts.ExportedCapture(
+            file=name,
+            sha256=digest,
+            annotations=len(shapes),
+            redacted=redacted,
+            original_file=original_file,
+            original_sha256=None if redacted and original_file is None else original_sha,
+        )
         if progress is not None:
             progress(done, total)
-    return files
+    return written
 
 
 def _make_dir(path: Path) -> None:
@@ -154,14 +209,18 @@ def write_report(
     *,
     tz: tzinfo | None = None,
     progress: Callable[[int, int], None] | None = None,
+    load_shapes: LoadShapes | None = None,
+    include_originals: bool = False,
 ) -> Path:
     """Write the report in format `fmt` ("markdown" or "json") into `out_dir`; its path.
 
     Creates out_dir if needed, writes every capture of the exported entries to out_dir/images/
     (load_png(capture_id) gives the PNG bytes; Markdown leaves hidden entries out, JSON keeps
     them), then writes out_dir/report.md or out_dir/incident.json; every file gets the mode
-    open() would give it (0o666 less the umask). tz is the zone used for local times
-    (default: the machine's). progress(done, total) is called before the first
+    open() would give it (0o666 less the umask). load_shapes(capture_id) gives a capture's
+    annotations: such a capture is exported as its rendered copy, redactions destroyed, and its
+    original only if include_originals (under images/originals/). tz is the zone used for
+    local times (default: the machine's). progress(done, total) is called before the first
     image and after each one. ReportError (one line) on an unknown format or any failure.
     """
     if fmt not in FORMATS:
@@ -171,12 +230,24 @@ def write_report(
     exported = entries if fmt == "json" else [entry for entry in entries if not entry.hidden]
     _make_dir(out_dir)
     mode = file_mode()  # read once per export, for the images and the report alike
-    image_files = write_images(out_dir, exported, load_png, progress, mode)
+    captures = write_images(
+        out_dir,
+        exported,
+        load_png,
+        progress,
+        mode,
+        load_shapes=load_shapes,
+        include_originals=include_originals,
+    )
+    image_files = {entry_id: capture.file for entry_id, capture in captures.items()}
     now = truncate_ms(datetime.now(UTC))
     if fmt == "json":
-        text = jsondoc.dumps(jsondoc.render_json(incident, exported, image_files, now))
+        document = jsondoc.render_json(incident, exported, image_files, now, captures=captures)
+        text = jsondoc.dumps(document)
     else:
-        text = render_markdown(incident, exported, image_files, zone, exported_at=now)
+        text = render_markdown(
+            incident, exported, image_files, zone, exported_at=now, captures=captures
+        )
     target = out_dir / REPORT_NAMES[fmt]
     write_atomically(target, text.encode("utf-8", errors="replace"), mode)
     return target

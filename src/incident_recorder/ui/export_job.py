@@ -37,6 +37,7 @@ class ExportJob(QRunnable):
                     source.entries(),
                     source.capture_png,
                     progress=self.signals.progress.emit,
+                    load_shapes=source.annotations,  # annotated copies; originals stay
                 )
             self.signals.finished.emit(str(written))
         except (IncidentFileError, ReportError) as error:
