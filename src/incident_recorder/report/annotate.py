@@ -10,6 +10,7 @@ pixels are exactly the original's. Pillow only, no Qt.
 from __future__ import annotations
 
 import io
+import math
 from collections.abc import Sequence
 
 from PIL import Image, ImageDraw, ImageFont
@@ -125,6 +126,30 @@ def render_image(png: bytes, shapes: Sequence[Shape]) -> Image.Image:
     _draw(image, [shape for shape in shapes if shape.kind is not ShapeKind.REDACTION])
     redact(image, shapes)  # last, so nothing drawn can end up on top of a redaction
     return image
+
+
+def _scaled(shape: Shape, factor: float) -> Shape:
+    if shape.kind in (ShapeKind.REDACTION, ShapeKind.RECTANGLE):  # grow: never uncover a pixel
+        left, top, right, bottom = shape.box()
+        return Shape(
+            shape.kind,
+            math.floor(left * factor),
+            math.floor(top * factor),
+            math.ceil(right * factor),
+            math.ceil(bottom * factor),
+        )
+    x1, y1, x2, y2 = (round(v * factor) for v in (shape.x1, shape.y1, shape.x2, shape.y2))
+    return Shape(shape.kind, x1, y1, x2, y2, shape.text)
+
+
+def render_thumbnail(thumbnail: bytes, shapes: Sequence[Shape], full_width: int) -> bytes:
+    """A thumbnail with the shapes (given in full-size pixels) scaled onto it and drawn."""
+    try:
+        with Image.open(io.BytesIO(thumbnail)) as image:
+            factor = image.width / max(1, full_width)
+    except (OSError, ValueError) as error:
+        raise RenderError(f"the thumbnail cannot be decoded: {error}") from error
+    return render(thumbnail, [_scaled(shape, factor) for shape in shapes])
 
 
 def render(png: bytes, shapes: Sequence[Shape]) -> bytes:

@@ -545,6 +545,12 @@ class IncidentFile:
             raise IncidentFileError(f"no capture {capture_id} in {self.path.name}")
         return bytes(rows[0][0])
 
+    def capture_size(self, capture_id: int) -> tuple[int, int]:
+        rows = self._read("SELECT width, height FROM captures WHERE id = ?", (capture_id,))
+        if not rows:
+            raise IncidentFileError(f"no capture {capture_id} in {self.path.name}")
+        return int(rows[0][0]), int(rows[0][1])
+
     def capture_thumbnail(self, capture_id: int) -> bytes:
         rows = self._read("SELECT thumbnail FROM captures WHERE id = ?", (capture_id,))
         if not rows:

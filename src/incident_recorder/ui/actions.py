@@ -101,6 +101,9 @@ VIEWER_KEYS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("zoom_out", ("Ctrl+-",), "Zoom out"),
     ("actual_size", ("Ctrl+0",), "Actual size"),
     ("copy", ("Ctrl+C",), "Copy the image"),
+    ("undo_shape", ("Ctrl+Z",), "Undo the last shape"),
+    ("delete_shape", ("Delete", "Backspace"), "Delete the selected shape"),
+    ("save_annotations", ("Ctrl+S",), "Save annotations"),
 )
 """Keys of the capture viewer (its own window: they may repeat a key of the recorder window)."""
 

@@ -5,13 +5,22 @@ a zoomed image is panned by dragging it or with the scrollbars; Ctrl+C copies th
 in the caption field (or Save) emits `caption_submitted` — whoever owns the incident file
 records it as a revision and calls `caption_saved`. Large PNGs are decoded on the pool
 (`DecodeJob`, a QImage back by signal) while "Loading…" shows. Esc closes.
+
+Annotations (ui/annotation_tools.py): the Rectangle, Arrow, Text and Redact tools draw by
+dragging on the image (positions mapped to image pixels, whatever the zoom); in Select, a click
+selects a shape and Delete removes it; Ctrl+Z undoes the last edit since the last save. Save
+Annotations (Ctrl+S) emits `annotations_submitted`; the owner stores a new revision and calls
+`annotations_saved`. The original image is never changed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QEvent, QObject, QPoint, QRunnable, Qt, Signal
 from PySide6.QtGui import (
     QAction,
+    QActionGroup,
     QGuiApplication,
     QImage,
     QKeySequence,
@@ -23,6 +32,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDialog,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -33,7 +43,9 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder.domain import Entry
+from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.ui.actions import VIEWER_KEYS
+from incident_recorder.ui.annotation_tools import TOOLS, AnnotationEditor
 
 DECODE_IN_BACKGROUND = 2 * 1024 * 1024
 """PNGs larger than this (bytes) are decoded on the pool, not the UI thread."""
@@ -61,6 +73,8 @@ class CaptureViewer(QDialog):
     """Shows the PNG of a capture entry; see the module docstring for the keys."""
 
     caption_submitted = Signal(int, str)
+    annotations_submitted = Signal(int, list)
+    """(capture id, list of Shape): the annotations to save as a new revision."""
 
     def __init__(
         self,
@@ -68,6 +82,7 @@ class CaptureViewer(QDialog):
         png: bytes,
         caption: str,
         parent: QWidget | None = None,
+        shapes: Sequence[Shape] = (),
     ):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -79,6 +94,9 @@ class CaptureViewer(QDialog):
         self._fit = True
         self._zoom = 1.0
         self._drag_from: QPoint | None = None
+        self._scale = 1.0  # shown pixels per image pixel
+        self.editor = AnnotationEditor(shapes, self)
+        self.editor.changed.connect(self._annotations_changed)
 
         self.label = QLabel("Loading…")
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -106,6 +124,9 @@ class CaptureViewer(QDialog):
             "zoom_out": lambda: self.zoom_by(1 / ZOOM_STEP),
             "actual_size": self.actual_size,
             "copy": self.copy_image,
+            "undo_shape": self.editor.undo,
+            "delete_shape": self.editor.delete_selected,
+            "save_annotations": self.submit_annotations,
         }
         self.key_actions: dict[str, QAction] = {"fit": self.fit_action}
         for key_id, keys, text in VIEWER_KEYS:
@@ -120,9 +141,24 @@ class CaptureViewer(QDialog):
         toolbar.addWidget(self.caption_edit)
         toolbar.addWidget(save)
 
+        tools = QToolBar()
+        tools.setAccessibleName("Annotation tools")
+        group = QActionGroup(self)
+        self.tool_actions: dict[str, QAction] = {}
+        for tool_id, text, tip in TOOLS:
+            act = QAction(text, self, checkable=True, checked=tool_id == "select")
+            act.setToolTip(tip)
+            act.triggered.connect(lambda _=False, t=tool_id: self.set_tool(t))
+            group.addAction(act)
+            tools.addAction(act)
+            self.tool_actions[tool_id] = act
+        self.annotation_status = QLabel()
+        tools.addWidget(self.annotation_status)
+
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(toolbar)
+        layout.addWidget(tools)
         layout.addWidget(self.scroll_area)
         screen = self.screen().availableGeometry() if self.screen() else None
         if screen is not None:
@@ -135,6 +171,7 @@ class CaptureViewer(QDialog):
             self.decode_job.signals.decoded.connect(self.set_image)
         else:
             self.set_image(QImage.fromData(png))
+        self._annotations_changed()
 
     # -- image -------------------------------------------------------------------------------
 
@@ -183,13 +220,13 @@ class CaptureViewer(QDialog):
             scaled = self.pixmap.scaled(
                 area, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
             )
-            self.label.setPixmap(scaled)
+            self._set_shown(scaled)
             return
         if self._zoom == 1.0:
-            self.label.setPixmap(self.pixmap)
+            self._set_shown(self.pixmap)
         else:
             size = self.pixmap.size() * self._zoom
-            self.label.setPixmap(
+            self._set_shown(
                 self.pixmap.scaled(
                     size,
                     Qt.AspectRatioMode.KeepAspectRatio,
@@ -197,6 +234,54 @@ class CaptureViewer(QDialog):
                 )
             )
         self.label.adjustSize()
+
+    def _set_shown(self, scaled: QPixmap) -> None:
+        """Show `scaled` (the image at some zoom) with the annotations drawn over it."""
+        self._scale = scaled.width() / max(1, self.pixmap.width())
+        self.label.setPixmap(self.editor.paint(scaled, self._scale))
+
+    # -- annotations -------------------------------------------------------------------------
+
+    def set_tool(self, tool: str) -> None:
+        self.editor.tool = tool
+        self.tool_actions[tool].setChecked(True)
+        cursor = Qt.CursorShape.ArrowCursor if tool == "select" else Qt.CursorShape.CrossCursor
+        self.scroll_area.viewport().setCursor(cursor)
+
+    def image_point(self, viewport_pos: QPoint) -> QPoint:
+        """A position on the viewport as image pixels (clamped to the image), at any zoom."""
+        shown = self.label.pixmap()
+        in_label = self.label.mapFrom(self.scroll_area.viewport(), viewport_pos)
+        left = (self.label.width() - shown.width()) // 2
+        top = (self.label.height() - shown.height()) // 2
+        scale = self._scale or 1.0
+        x = round((in_label.x() - left) / scale)
+        y = round((in_label.y() - top) / scale)
+        return QPoint(min(max(x, 0), self.image.width()), min(max(y, 0), self.image.height()))
+
+    def ask_text(self) -> str | None:
+        """The text of a new label (a small dialog); None if cancelled."""
+        text, ok = QInputDialog.getText(self, "Text label", "Label:")
+        return text if ok else None
+
+    def _annotations_changed(self) -> None:
+        shapes = self.editor.shapes
+        redactions = sum(1 for shape in shapes if shape.kind is ShapeKind.REDACTION)
+        state = "unsaved" if self.editor.dirty else "saved"
+        self.annotation_status.setText(
+            f"  {len(shapes)} shape(s), {redactions} redaction(s) — {state}  "
+            if shapes or self.editor.dirty
+            else "  Draw on the image to annotate it  "
+        )
+        self._show()
+
+    def submit_annotations(self) -> None:
+        if self.entry.capture is not None and self.editor.dirty:
+            self.annotations_submitted.emit(self.entry.capture.id, list(self.editor.shapes))
+
+    def annotations_saved(self, revision: int) -> None:
+        self.editor.mark_saved()
+        self.annotation_status.setText(self.annotation_status.text() + f"(revision {revision})  ")
 
     # -- caption -----------------------------------------------------------------------------
 
@@ -217,6 +302,16 @@ class CaptureViewer(QDialog):
             if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
                 self.zoom_by(ZOOM_STEP if event.angleDelta().y() > 0 else 1 / ZOOM_STEP)
                 return True
+        elif isinstance(event, QMouseEvent) and self.loaded and self._annotating(event):
+            at = self.image_point(event.position().toPoint())
+            if kind == QEvent.Type.MouseButtonPress:
+                self.editor.press(at)
+            elif kind == QEvent.Type.MouseMove:
+                self.editor.move(at)
+            elif kind == QEvent.Type.MouseButtonRelease:
+                text = self.ask_text() if self.editor.tool == "text" else None
+                self.editor.release(at, text)
+            return True
         elif isinstance(event, QMouseEvent) and not self._fit:
             if kind == QEvent.Type.MouseButtonPress:
                 self._drag_from = event.position().toPoint()
@@ -236,6 +331,18 @@ class CaptureViewer(QDialog):
                 self._drag_from = None
                 return True
         return super().eventFilter(watched, event)
+
+    def _annotating(self, event: QMouseEvent) -> bool:
+        """Whether a mouse event draws or selects (else it pans a zoomed image)."""
+        if self.editor.tool != "select":
+            return True
+        if event.type() != QEvent.Type.MouseButtonPress:
+            return False
+        found = self.editor.shape_at(self.image_point(event.position().toPoint()))
+        if found is None and self.editor.selected is not None:
+            self.editor.selected = None
+            self._show()
+        return found is not None
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

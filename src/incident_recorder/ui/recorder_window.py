@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEv
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from incident_recorder.domain import Entry, EntryKind
+from incident_recorder.domain.annotation import Shape, has_redaction
 from incident_recorder.domain.times import Clock
 from incident_recorder.drafts import DraftStore
 from incident_recorder.storage import IncidentFile, IncidentFileError
@@ -77,7 +78,8 @@ class RecorderWindow(QMainWindow):
         self.setWindowTitle(f"{self.incident.title} — Incident Recorder")
         self.setObjectName("recorderWindow")
 
-        self.model = TimelineModel(incident_file.capture_thumbnail, local_zone, self)
+        self.model = TimelineModel(self._thumbnail, local_zone, self)
+        self.model.redacted = incident_file.sensitive_captures()
         live_start = (incident_file.data_version(), incident_file.marks())  # before the read
         self.model.reset(incident_file.records(include_hidden=False, newest=FIRST_ROWS))
         self.view = TimelineView()
@@ -316,13 +318,42 @@ class RecorderWindow(QMainWindow):
             f"Capture at {self.model.format_time(entry.occurred_at)} — "
             f"{entry.capture.width}×{entry.capture.height}"
         )
-        viewer = CaptureViewer(entry, png, caption, self)
+        try:
+            shapes = self.file.annotations(entry.capture.id)
+        except IncidentFileError as error:
+            self.show_error("The annotations cannot be read", str(error))
+            shapes = []
+        viewer = CaptureViewer(entry, png, caption, self, shapes=shapes)
         viewer.caption_submitted.connect(self._save_caption)
+        viewer.annotations_submitted.connect(self._save_annotations)
         if viewer.decode_job is not None:  # a large image: decoded on the pool
             self._jobs.append(viewer.decode_job)
             self._pool.start(viewer.decode_job)
         viewer.show()
         return viewer
+
+    def _thumbnail(self, capture_id: int) -> bytes:
+        """The timeline thumbnail of a capture, with its annotations drawn (redactions solid)."""
+        thumbnail = self.file.capture_thumbnail(capture_id)
+        shapes = self.file.annotations(capture_id)
+        if not shapes:
+            return thumbnail
+        from incident_recorder.report.annotate import render_thumbnail  # Pillow: only if needed
+
+        return render_thumbnail(thumbnail, shapes, self.file.capture_size(capture_id)[0])
+
+    def _save_annotations(self, capture_id: int, shapes: list[Shape]) -> None:
+        """Annotations from the viewer: a new revision (the original image is never changed)."""
+        try:
+            revision = self.file.set_annotations(capture_id, shapes)
+        except IncidentFileError as error:
+            self.show_error("The annotations were not saved", str(error))
+            return
+        self.model.annotations_changed(capture_id, has_redaction(shapes))
+        viewer = self.sender()
+        if isinstance(viewer, CaptureViewer):
+            viewer.annotations_saved(revision)
+        self.statusBar().showMessage(f"Annotations saved (revision {revision})", 4000)
 
     def _save_caption(self, entry_id: int, text: str) -> None:
         """A caption from the viewer: a new revision of the entry (the original stays)."""

@@ -81,6 +81,8 @@ class TimelineModel(QAbstractTableModel):
         self._entries: OrderedDict[int, Entry] = OrderedDict()
         self._load_thumbnail = load_thumbnail
         self._thumbnails: OrderedDict[int, QPixmap] = OrderedDict()
+        self.redacted: set[int] = set()
+        """Ids of captures whose annotations hold a redaction (marked in the tooltip)."""
         self._local_zone = local_zone
         self._utc = False
         self._captures = 0
@@ -199,11 +201,23 @@ class TimelineModel(QAbstractTableModel):
             + (f" · revision {entry.revision}" if entry.revision > 1 else ""),
         ]
         if entry.capture is not None:
-            lines.append(self.capture_caption(entry) + " — double-click to open")
+            redacted = " · redacted" if entry.capture.id in self.redacted else ""
+            lines.append(self.capture_caption(entry) + redacted + " — double-click to open")
         text = entry.text if len(entry.text) <= 2000 else entry.text[:2000] + " …"
         if text:
             lines.extend(["", text])
         return "\n".join(lines)
+
+    def annotations_changed(self, capture_id: int, redacted: bool) -> None:
+        """A capture's annotations were saved: redraw its thumbnail, update the marker."""
+        if redacted:
+            self.redacted.add(capture_id)
+        else:
+            self.redacted.discard(capture_id)
+        self._thumbnails.pop(capture_id, None)
+        if self._rows:
+            last = self.index(len(self._rows) - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
 
     def thumbnail(self, capture_id: int) -> QPixmap | None:
         cached = self._thumbnails.get(capture_id)
