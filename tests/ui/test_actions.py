@@ -30,3 +30,19 @@ def test_cheat_sheet_lists_every_key() -> None:
     html = cheat_sheet_html()
     for spec in ACTIONS:
         assert QKeySequence(spec.shortcut).toString(QKeySequence.SequenceFormat.NativeText) in html
+
+
+def test_settings_driven_keys_never_collide() -> None:
+    """Keys chosen in the Settings dialog go through the same check before they are saved."""
+    from incident_recorder.settings import Settings
+    from incident_recorder.ui.settings_dialog import DEFAULTS, problems, shortcuts_of
+
+    moved = Settings().with_shortcuts({"capture_screen": "Ctrl+Alt+X"}, DEFAULTS)
+    keys = shortcuts_of(moved)
+    assert problems(keys) == {}
+    assert Counter(keys.values())["Ctrl+Alt+X"] == 1
+    clash = Settings().with_shortcuts({"toggle_utc": "Ctrl+Alt+S"}, DEFAULTS)
+    assert set(problems(shortcuts_of(clash))) == {"capture_screen", "toggle_utc"}
+    for key, _ in NOTE_KEYS:
+        onto_note = Settings().with_shortcuts({"jump_latest": key}, DEFAULTS)
+        assert "jump_latest" in problems(shortcuts_of(onto_note))

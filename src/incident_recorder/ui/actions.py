@@ -29,6 +29,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("open_incident", "&Open Incident…", "Ctrl+O", "file"),
     ActionSpec("export_markdown", "Export Report (&Markdown)…", "Ctrl+E", "file"),
     ActionSpec("export_json", "Export Record (&JSON)…", "Ctrl+Shift+E", "file"),
+    ActionSpec("settings", "&Settings…", "Ctrl+,", "file", "Keys of every action, global hotkeys"),
     ActionSpec("close_window", "&Close", "Ctrl+W", "file"),
     ActionSpec(
         "capture_screen",

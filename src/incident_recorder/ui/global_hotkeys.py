@@ -11,9 +11,11 @@ window subscribes, and a key goes to the window most recently active. The grabs 
 the connection closed when the last window unsubscribes.
 
 A combination another program already holds fails with ``BadAccess``: it is left to that
-program and reported once (the in-window shortcut still works). Anywhere else than the ``xcb``
-platform with a reachable X display (offscreen, Wayland, Windows, macOS) there are no global
-hotkeys, and nothing fails: the in-window shortcuts remain.
+program and reported once (the in-window shortcut still works). The combinations come from the
+settings (``configure``); changing them releases our grabs and grabs the new ones at once.
+
+Anywhere else than the ``xcb`` platform with a reachable X display (offscreen, Wayland, Windows,
+macOS) there are no global hotkeys, and nothing fails: the in-window shortcuts remain.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtCore import QObject, QSocketNotifier
@@ -42,6 +44,20 @@ def taken_message(shortcut: str) -> str:
     return f"{shortcut} is already taken by another program; the in-window shortcut still works"
 
 
+def default_combinations() -> dict[str, str]:
+    """Action id → key of every action marked global, as the actions table declares it."""
+    return {spec.id: spec.shortcut for spec in ACTIONS if spec.global_key}
+
+
+def _keysym(name: str) -> int:
+    from Xlib import XK
+
+    keysym = int(XK.string_to_keysym(name))
+    if not keysym and len(name) == 1:
+        keysym = ord(name)  # Latin-1 keysyms are the code points ("," is "comma")
+    return keysym
+
+
 def _parse(shortcut: str) -> tuple[int, str]:
     """``"Ctrl+Alt+S"`` → (X modifier mask, key name ``"s"``)."""
     from Xlib import X
@@ -53,7 +69,10 @@ def _parse(shortcut: str) -> tuple[int, str]:
         "meta": X.Mod4Mask,
         "super": X.Mod4Mask,
     }
-    *mods, key = shortcut.split("+")
+    if shortcut.endswith("++"):  # "Ctrl++": the key is "+"
+        mods, key = shortcut[:-2].split("+"), "+"
+    else:
+        *mods, key = shortcut.split("+")
     mask = 0
     for mod in mods:
         mask |= masks[mod.strip().lower()]
@@ -80,16 +99,22 @@ class _Hub(QObject):
         connection.set_error_handler(lambda error, request=None: log.debug("X error: %s", error))
         self._notifier: QSocketNotifier | None = None
 
-    def grab(self) -> None:
-        from Xlib import XK, X, error
+    def grab(self, combinations: Mapping[str, str]) -> None:
+        """Grab ``combinations`` (action id → key), releasing any grabs held before."""
+        from Xlib import X, error
 
-        for spec in ACTIONS:
-            if not spec.global_key:
+        self.ungrab()
+        for action_id, shortcut in combinations.items():
+            if not shortcut:
                 continue
-            mask, name = _parse(spec.shortcut)
-            keycode = self._conn.keysym_to_keycode(XK.string_to_keysym(name))
+            try:
+                mask, name = _parse(shortcut)
+            except KeyError:
+                log.info("cannot grab %s system-wide", shortcut)
+                continue
+            keycode = self._conn.keysym_to_keycode(_keysym(name))
             if not keycode:
-                log.info("no key for %s on this keyboard", spec.shortcut)
+                log.info("no key for %s on this keyboard", shortcut)
                 continue
             catch = error.CatchError(error.BadAccess)
             for extra in self._variants:
@@ -100,13 +125,22 @@ class _Hub(QObject):
             if catch.get_error() is not None:
                 for extra in self._variants:  # only our own grabs are released by this
                     self._root.ungrab_key(keycode, mask | extra)
-                self.taken.append(spec.shortcut)
+                self.taken.append(shortcut)
                 continue
             self._grabbed += [(keycode, mask | extra) for extra in self._variants]
-            self._keys[(keycode, mask)] = spec.id
+            self._keys[(keycode, mask)] = action_id
         self._conn.sync()
-        self._notifier = QSocketNotifier(self._conn.fileno(), QSocketNotifier.Type.Read, self)
-        self._notifier.activated.connect(self._read)
+        if self._notifier is None:
+            self._notifier = QSocketNotifier(self._conn.fileno(), QSocketNotifier.Type.Read, self)
+            self._notifier.activated.connect(self._read)
+
+    def ungrab(self) -> None:
+        for keycode, mods in self._grabbed:
+            self._root.ungrab_key(keycode, mods)
+        self._conn.sync()
+        self._grabbed = []
+        self._keys = {}
+        self.taken = []
 
     def _read(self) -> None:
         from Xlib import X
@@ -175,6 +209,34 @@ class _Hub(QObject):
 
 
 _hub: _Hub | None = None
+_combinations: dict[str, str] | None = None
+"""What to grab (action id → key); None: the actions table's keys."""
+
+
+def combinations() -> dict[str, str]:
+    """The combinations grabbed, or to be grabbed, system-wide (action id → key)."""
+    return dict(_combinations) if _combinations is not None else default_combinations()
+
+
+def configure(wanted: Mapping[str, str]) -> list[str]:
+    """Grab ``wanted`` (action id → key; empty: none) instead of what was grabbed before.
+
+    Takes effect at once where grabs are held, else at the first ``subscribe``. Returns the
+    messages to show for combinations another program holds (none when nothing changed).
+    """
+    global _combinations
+    new = {action_id: key for action_id, key in wanted.items() if key}
+    if new == combinations():
+        return []
+    _combinations = new
+    if _hub is None:
+        return []
+    try:
+        _hub.grab(new)
+    except Exception:
+        log.info("global hotkeys could not be grabbed again", exc_info=True)
+        return []
+    return [taken_message(key) for key in _hub.taken]
 
 
 def available() -> bool:
@@ -198,7 +260,7 @@ def _open_hub() -> _Hub | None:
         return None
     hub = _Hub(connection)
     try:
-        hub.grab()
+        hub.grab(combinations())
     except Exception:
         log.info("global hotkeys could not be grabbed", exc_info=True)
         hub.close()

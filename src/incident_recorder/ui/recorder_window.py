@@ -19,6 +19,7 @@ from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.annotation import Shape, has_redaction
 from incident_recorder.domain.times import Clock
 from incident_recorder.drafts import DraftStore
+from incident_recorder.settings import Settings, SettingsStore, default_store
 from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.ui import global_hotkeys
 from incident_recorder.ui.actions import ACTIONS
@@ -37,6 +38,11 @@ from incident_recorder.ui.live_updates import LiveUpdates
 from incident_recorder.ui.loader import LoadAllJob
 from incident_recorder.ui.note_bar import Draft, NoteBar
 from incident_recorder.ui.region_overlay import RegionCapture
+from incident_recorder.ui.settings_dialog import (
+    SettingsDialog,
+    global_combinations,
+    shortcuts_of,
+)
 from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
 from incident_recorder.ui.timeline_model import Prepared, TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
@@ -63,6 +69,7 @@ class RecorderWindow(QMainWindow):
         local_zone: tzinfo | None = None,
         thread_pool: QThreadPool | None = None,
         drafts: DraftStore | None = None,
+        settings_store: SettingsStore | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -130,9 +137,14 @@ class RecorderWindow(QMainWindow):
         self._checkpoints.start()
         self.live = LiveUpdates(incident_file, self.model, self._live_error, live_start, self)
         self.actions_by_id: dict[str, QAction] = {}
+        self.settings_store = settings_store or default_store()
+        self.settings_dialog: SettingsDialog | None = None
         self._build_actions()
+        settings = self.settings_store.load()
+        self.apply_settings(settings)
         self.statusBar().showMessage(f"Recording into {incident_file.path}")
-        self.hotkey_messages = global_hotkeys.subscribe(self, self._global_key)
+        self.hotkey_messages = global_hotkeys.configure(global_combinations(settings))
+        self.hotkey_messages += global_hotkeys.subscribe(self, self._global_key)
         if self.hotkey_messages:
             self.statusBar().showMessage(" · ".join(self.hotkey_messages), 20_000)
         self.resize(1100, 760)
@@ -191,6 +203,7 @@ class RecorderWindow(QMainWindow):
             "toggle_utc": self.set_utc,
             "jump_latest": self.view.follow_latest,
             "shortcuts": lambda: ShortcutsDialog(self).exec(),
+            "settings": self.open_settings,
         }
         for kind in EntryKind:
             handlers[f"kind_{kind.value}"] = lambda _=False, k=kind: self.note_bar.set_kind(k)
@@ -205,6 +218,20 @@ class RecorderWindow(QMainWindow):
             (act.toggled if spec.checkable else act.triggered).connect(handler)
             menus[spec.menu].addAction(act)
             self.actions_by_id[spec.id] = act
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Give every action its key under ``settings`` (the Settings dialog calls this)."""
+        for action_id, key in shortcuts_of(settings).items():
+            self.actions_by_id[action_id].setShortcut(QKeySequence(key))
+
+    def open_settings(self) -> SettingsDialog:
+        """The Settings dialog (window-modal, not blocking); saving applies to every window."""
+        if self.settings_dialog is None or not self.settings_dialog.isVisible():
+            self.settings_dialog = SettingsDialog(self.settings_store, self)
+            self.settings_dialog.open()
+        self.settings_dialog.raise_()
+        self.settings_dialog.activateWindow()
+        return self.settings_dialog
 
     # -- notes -------------------------------------------------------------------------------
 

@@ -1,0 +1,66 @@
+"""Settings: defaults, a round trip through the file, and a damaged file read as the defaults."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from incident_recorder import paths
+from incident_recorder.settings import Settings, SettingsStore, default_store
+
+
+def test_defaults_are_declared_once() -> None:
+    settings = Settings()
+    assert settings.global_hotkeys_enabled is True
+    assert dict(settings.shortcuts) == {}
+    assert settings.shortcut("capture_screen", "Ctrl+Alt+S") == "Ctrl+Alt+S"
+
+
+def test_a_missing_file_gives_the_defaults(tmp_path: Path) -> None:
+    assert SettingsStore(tmp_path / "none.json").load() == Settings()
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    store = SettingsStore(tmp_path / "sub" / "settings.json")
+    defaults = {"capture_screen": "Ctrl+Alt+S", "new_incident": "Ctrl+N"}
+    chosen = Settings(global_hotkeys_enabled=False).with_shortcuts(
+        {"capture_screen": "Ctrl+Alt+X", "new_incident": "Ctrl+N"}, defaults
+    )
+    assert dict(chosen.shortcuts) == {"capture_screen": "Ctrl+Alt+X"}, "defaults not stored"
+    store.save(chosen)
+    loaded = store.load()
+    assert loaded == chosen
+    assert loaded.shortcut("capture_screen", "Ctrl+Alt+S") == "Ctrl+Alt+X"
+    assert loaded.shortcut("new_incident", "Ctrl+N") == "Ctrl+N"
+    assert [p.name for p in store.file.parent.iterdir()] == ["settings.json"], "no temp file left"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"{not json",
+        b"\xff\xfe\x00garbage",
+        b"[1, 2, 3]",
+        b'{"shortcuts": 5, "global_hotkeys_enabled": "yes"}',
+        b"",
+    ],
+)
+def test_a_damaged_file_is_ignored(tmp_path: Path, content: bytes) -> None:
+    file = tmp_path / "settings.json"
+    file.write_bytes(content)
+    assert SettingsStore(file).load() == Settings()
+
+
+def test_wrong_entries_are_dropped_and_the_rest_kept(tmp_path: Path) -> None:
+    file = tmp_path / "settings.json"
+    raw = {"shortcuts": {"capture_screen": "Ctrl+Alt+X", "bad": 3}, "global_hotkeys_enabled": 0}
+    file.write_text(json.dumps(raw))
+    loaded = SettingsStore(file).load()
+    assert dict(loaded.shortcuts) == {"capture_screen": "Ctrl+Alt+X"}
+    assert loaded.global_hotkeys_enabled is True
+
+
+def test_the_default_store_is_in_the_config_folder() -> None:
+    assert default_store().file == paths.config_dir() / "settings.json"
