@@ -65,6 +65,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         global_key=True,
     ),
     ActionSpec(
+        "interval_capture",
+        "&Interval Capture…",
+        "Ctrl+Shift+I",
+        "entry",
+        "Capture one monitor every N seconds while this window is open (identical frames "
+        "skipped); off until started here",
+    ),
+    ActionSpec(
         "focus_note",
         "&Note Now",
         "Ctrl+Alt+N",

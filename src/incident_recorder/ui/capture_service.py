@@ -16,10 +16,16 @@ the window that was active when the request reached the worker, where X11 gives 
 active window's title at once and answers `frozen(FrozenFrame)` (the raw pixels, for the region
 overlay to show); `request_region(frame, rect)` later cuts the chosen rectangle out of that same
 frame, then encodes and saves it here, so the pixels are those of the key press.
+
+`INTERVAL` (`request_interval(pressed_at, monitor)`, see ui.interval_capture) grabs one monitor
+(0: the one under the pointer) for the timed capture; a frame whose pixels hash the same as the
+last interval frame saved for that monitor is dropped (`interval_skipped(monitor)`, no entry).
+Its failures come back as `interval_failed(message)`, apart from those of the keys.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +41,7 @@ POINTER = "pointer"
 ALL = "all"
 WINDOW = "window"
 REGION = "region"
+INTERVAL = "interval"
 
 
 @dataclass(frozen=True)
@@ -69,6 +76,8 @@ class _CaptureWorker(QObject):
     captured = Signal(object, object)
     failed = Signal(str)
     frozen = Signal(object)
+    interval_skipped = Signal(int)
+    interval_failed = Signal(str)
 
     def __init__(self, path: Path, clock: Clock) -> None:
         super().__init__()
@@ -77,6 +86,8 @@ class _CaptureWorker(QObject):
         self._grabber: Any = None
         self._windows: Any = None
         self._file: IncidentFile | None = None
+        self._interval_sha: dict[int, str] = {}
+        """monitor → SHA-256 of the pixels of the last interval frame saved for it."""
 
     @Slot(object, float, str)
     def capture(self, pressed_at: datetime, pressed: float, mode: str = POINTER) -> None:
@@ -118,6 +129,41 @@ class _CaptureWorker(QObject):
             self.failed.emit(str(error))
         except Exception as error:  # the worker must survive anything one capture meets
             self.failed.emit(f"screen capture failed: {type(error).__name__}: {error}")
+
+    @Slot(object, float, int)
+    def capture_interval(self, pressed_at: datetime, pressed: float, monitor: int) -> None:
+        """One timed frame of `monitor` (0: under the pointer); unchanged pixels: no entry."""
+        from incident_recorder.capture import (
+            ActiveWindowReader,
+            CaptureError,
+            Grabber,
+            check_capture_possible,
+            encode,
+        )
+
+        try:
+            check_capture_possible()
+            if self._grabber is None:
+                self._grabber = Grabber()
+            shot = self._grabber.grab(monitor or None)
+            grabbed = perf_counter()
+            sha = hashlib.sha256(shot.bgra).hexdigest()
+            if self._interval_sha.get(shot.monitor) == sha:
+                self.interval_skipped.emit(shot.monitor)
+                return
+            if self._windows is None:
+                self._windows = ActiveWindowReader()
+            active = self._windows.active()
+            if self._file is None:
+                self._file = IncidentFile.open(self._path, clock=self._clock)
+            image = encode(shot, window_title=active.title if active is not None else None)
+            entry = self._file.add_capture(image, pressed_at, source="interval")
+            self._interval_sha[shot.monitor] = sha
+            self.captured.emit(entry, CaptureTimings(pressed, grabbed, perf_counter()))
+        except (CaptureError, IncidentFileError) as error:
+            self.interval_failed.emit(str(error))
+        except Exception as error:  # the worker must survive anything one capture meets
+            self.interval_failed.emit(f"screen capture failed: {type(error).__name__}: {error}")
 
     @Slot(object, float)
     def freeze(self, pressed_at: datetime, pressed: float) -> None:
@@ -215,7 +261,10 @@ class CaptureService(QObject):
     captured = Signal(object, object)
     failed = Signal(str)
     frozen = Signal(object)
+    interval_skipped = Signal(int)
+    interval_failed = Signal(str)
     _requested = Signal(object, float, str)
+    _interval = Signal(object, float, int)
     _freeze = Signal(object, float)
     _region = Signal(object, object)
     _warm = Signal()
@@ -248,6 +297,12 @@ class CaptureService(QObject):
             self._start()
         self._requested.emit(pressed_at, perf_counter() if pressed is None else pressed, mode)
 
+    def request_interval(self, pressed_at: datetime, monitor: int = 0) -> None:
+        """One interval frame of `monitor` (1-based; 0: under the pointer), unchanged: none."""
+        if self._thread is None:
+            self._start()
+        self._interval.emit(pressed_at, perf_counter(), monitor)
+
     def freeze(self, pressed_at: datetime, pressed: float | None = None) -> None:
         """Grab the monitor under the pointer now; `frozen(FrozenFrame)` brings it back."""
         if self._thread is None:
@@ -271,9 +326,12 @@ class CaptureService(QObject):
         self._checkpoint.connect(self._worker.checkpoint)
         self._freeze.connect(self._worker.freeze)
         self._region.connect(self._worker.capture_region)
+        self._interval.connect(self._worker.capture_interval)
         self._worker.captured.connect(self._done_ok)
         self._worker.failed.connect(self._done_failed)
         self._worker.frozen.connect(self._done_frozen)
+        self._worker.interval_skipped.connect(self.interval_skipped)
+        self._worker.interval_failed.connect(self.interval_failed)
         self._thread.start()
 
     def _done_ok(self, entry: object, timings: object) -> None:
@@ -298,5 +356,7 @@ class CaptureService(QObject):
             self._worker.captured.disconnect(self._done_ok)  # type: ignore[union-attr]
             self._worker.failed.disconnect(self._done_failed)  # type: ignore[union-attr]
             self._worker.frozen.disconnect(self._done_frozen)  # type: ignore[union-attr]
+            self._worker.interval_skipped.disconnect(self.interval_skipped)  # type: ignore[union-attr]
+            self._worker.interval_failed.disconnect(self.interval_failed)  # type: ignore[union-attr]
         self._thread = None
         self._worker = None

@@ -34,6 +34,7 @@ from incident_recorder.ui.capture_viewer import CaptureViewer
 from incident_recorder.ui.export_job import ExportJob
 from incident_recorder.ui.header import IncidentHeader
 from incident_recorder.ui.image_import import ImageImporter
+from incident_recorder.ui.interval_capture import IntervalCapture
 from incident_recorder.ui.live_updates import LiveUpdates
 from incident_recorder.ui.loader import LoadAllJob
 from incident_recorder.ui.note_bar import Draft, NoteBar
@@ -46,6 +47,7 @@ from incident_recorder.ui.settings_dialog import (
 from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
 from incident_recorder.ui.timeline_model import Prepared, TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
+from incident_recorder.ui.tray import RecorderTray, install_tray, notify
 
 CHECKPOINT_INTERVAL_MS = 15_000
 """How often the WAL is folded into the main file, so a copy of the file alone is current."""
@@ -136,12 +138,17 @@ class RecorderWindow(QMainWindow):
         self._checkpoints.timeout.connect(self.captures.checkpoint)
         self._checkpoints.start()
         self.live = LiveUpdates(incident_file, self.model, self._live_error, live_start, self)
+        self.interval = IntervalCapture(
+            self.captures, clock, self.statusBar(), lambda t, m: notify(self, t, m), self
+        )
+        self.tray: RecorderTray | None = None
         self.actions_by_id: dict[str, QAction] = {}
         self.settings_store = settings_store or default_store()
         self.settings_dialog: SettingsDialog | None = None
         self._build_actions()
         settings = self.settings_store.load()
         self.apply_settings(settings)
+        self.tray = install_tray(self)
         self.statusBar().showMessage(f"Recording into {incident_file.path}")
         self.hotkey_messages = global_hotkeys.configure(global_combinations(settings))
         self.hotkey_messages += global_hotkeys.subscribe(self, self._global_key)
@@ -200,6 +207,7 @@ class RecorderWindow(QMainWindow):
             "capture_window": self.capture_window,
             "capture_region": self.capture_region,
             "focus_note": self.focus_note,
+            "interval_capture": self.interval.open_dialog,
             "toggle_utc": self.set_utc,
             "jump_latest": self.view.follow_latest,
             "shortcuts": lambda: ShortcutsDialog(self).exec(),
@@ -463,6 +471,9 @@ class RecorderWindow(QMainWindow):
         self._closing = True
         global_hotkeys.unsubscribe(self)
         self._checkpoints.stop()
+        self.interval.stop()
+        if self.tray is not None:
+            self.tray.remove()
         self._draft_timer.stop()
         self._keep_draft()  # a note being typed is there again when the incident is reopened
         self.live.stop()
