@@ -25,7 +25,7 @@ Its failures come back as `interval_failed(message)`, apart from those of the ke
 
 from __future__ import annotations
 
-import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -130,9 +130,14 @@ class _CaptureWorker(QObject):
         except Exception as error:  # the worker must survive anything one capture meets
             self.failed.emit(f"screen capture failed: {type(error).__name__}: {error}")
 
-    @Slot(object, float, int)
-    def capture_interval(self, pressed_at: datetime, pressed: float, monitor: int) -> None:
-        """One timed frame of `monitor` (0: under the pointer); unchanged pixels: no entry."""
+    @Slot(object, float, int, object)
+    def capture_interval(
+        self, pressed_at: datetime, pressed: float, monitor: int, ignore: object = ()
+    ) -> None:
+        """One timed frame of `monitor` (0: under the pointer); unchanged pixels: no entry.
+
+        `ignore`: desktop rectangles (the recorder's own windows) left out of the comparison.
+        """
         from incident_recorder.capture import (
             ActiveWindowReader,
             CaptureError,
@@ -140,6 +145,7 @@ class _CaptureWorker(QObject):
             check_capture_possible,
             encode,
         )
+        from incident_recorder.capture.fingerprint import frame_fingerprint
 
         try:
             check_capture_possible()
@@ -147,7 +153,7 @@ class _CaptureWorker(QObject):
                 self._grabber = Grabber()
             shot = self._grabber.grab(monitor or None)
             grabbed = perf_counter()
-            sha = hashlib.sha256(shot.bgra).hexdigest()
+            sha = frame_fingerprint(shot, ignore)  # type: ignore[arg-type]
             if self._interval_sha.get(shot.monitor) == sha:
                 self.interval_skipped.emit(shot.monitor)
                 return
@@ -264,7 +270,7 @@ class CaptureService(QObject):
     interval_skipped = Signal(int)
     interval_failed = Signal(str)
     _requested = Signal(object, float, str)
-    _interval = Signal(object, float, int)
+    _interval = Signal(object, float, int, object)
     _freeze = Signal(object, float)
     _region = Signal(object, object)
     _warm = Signal()
@@ -297,11 +303,18 @@ class CaptureService(QObject):
             self._start()
         self._requested.emit(pressed_at, perf_counter() if pressed is None else pressed, mode)
 
-    def request_interval(self, pressed_at: datetime, monitor: int = 0) -> None:
-        """One interval frame of `monitor` (1-based; 0: under the pointer), unchanged: none."""
+    def request_interval(
+        self,
+        pressed_at: datetime,
+        monitor: int = 0,
+        ignore: Sequence[tuple[int, int, int, int]] = (),
+    ) -> None:
+        """One interval frame of `monitor` (1-based; 0: under the pointer), unchanged: none.
+
+        `ignore`: desktop rectangles left out when comparing frames (our own windows)."""
         if self._thread is None:
             self._start()
-        self._interval.emit(pressed_at, perf_counter(), monitor)
+        self._interval.emit(pressed_at, perf_counter(), monitor, list(ignore))
 
     def freeze(self, pressed_at: datetime, pressed: float | None = None) -> None:
         """Grab the monitor under the pointer now; `frozen(FrozenFrame)` brings it back."""

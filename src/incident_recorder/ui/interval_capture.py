@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -55,6 +56,24 @@ def monitor_sizes() -> list[tuple[int, int]]:
 
 def monitor_label(monitor: int) -> str:
     return "monitor under the pointer" if monitor == UNDER_POINTER else f"monitor {monitor}"
+
+
+def own_window_rects() -> list[tuple[int, int, int, int]]:
+    """Where our own visible windows are, in desktop pixels: left out when frames are compared
+    (the recorder changes itself after every frame; the rest of the screen is what counts)."""
+    rects = []
+    for widget in QApplication.topLevelWidgets():
+        if widget.isVisible() and not widget.isMinimized():
+            frame, ratio = widget.frameGeometry(), widget.devicePixelRatioF()
+            rects.append(
+                (
+                    round(frame.x() * ratio),
+                    round(frame.y() * ratio),
+                    round(frame.width() * ratio),
+                    round(frame.height() * ratio),
+                )
+            )
+    return rects
 
 
 class IntervalCapture(QObject):
@@ -138,7 +157,7 @@ class IntervalCapture(QObject):
             return  # the previous frame is still being grabbed or saved
         self._pending = True
         self.requests += 1
-        self._captures.request_interval(self._clock(), self.monitor)
+        self._captures.request_interval(self._clock(), self.monitor, own_window_rects())
 
     def _update(self) -> None:
         self.label.setText(self.status_text())
