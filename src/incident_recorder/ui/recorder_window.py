@@ -469,6 +469,7 @@ class RecorderWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self._closing = True
+        self.region.close()  # an open region overlay (and its keyboard grab) goes with us
         global_hotkeys.unsubscribe(self)
         self._checkpoints.stop()
         self.interval.stop()
