@@ -106,19 +106,22 @@ class _CaptureWorker(QObject):
                 self._grabber = Grabber()
             if self._windows is None:
                 self._windows = ActiveWindowReader()
-            active = self._windows.active()
-            title = active.title if active is not None else None
-            if mode == ALL:
-                shots = self._grabber.grab_all()
-            elif mode == WINDOW:
+            active = None
+            if mode == WINDOW:  # the window's rectangle is needed before the grab
+                active = self._windows.active()
                 if active is None:
                     raise CaptureError("no active window to capture (the platform does not say)")
                 shots = [
                     self._grabber.grab_rect(active.left, active.top, active.width, active.height)
                 ]
+            elif mode == ALL:
+                shots = self._grabber.grab_all()
             else:
                 shots = [self._grabber.grab()]
             grabbed = perf_counter()
+            if active is None:  # pixels first, then the title (a few X round trips later)
+                active = self._windows.active()
+            title = active.title if active is not None else None
             if self._file is None:
                 self._file = IncidentFile.open(self._path, clock=self._clock)
             for shot in shots:
