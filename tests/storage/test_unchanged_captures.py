@@ -26,7 +26,7 @@ def test_an_unchanged_screen_is_stored_once_and_the_moment_is_still_recorded(
 ) -> None:
     first = incident_file.add_capture(capture("red"), clock.now)
     clock.advance(30)
-    again = incident_file.add_capture(capture("red", title="Other title"), clock.now)
+    again = incident_file.add_capture(capture("red"), clock.now)
     assert stored_captures(incident_file) == 1
     assert again.capture == first.capture, "the entry points at the image already stored"
     assert again.text == "The screen had not changed since the capture at 14:00:00 UTC"
@@ -42,6 +42,14 @@ def test_a_change_another_monitor_or_a_paste_is_stored(incident_file, clock) -> 
     incident_file.add_capture(capture("green", monitor=None), clock.now)  # a paste
     incident_file.add_capture(capture("green", monitor=None), clock.now)  # pasted twice
     assert stored_captures(incident_file) == 5
+
+
+def test_the_same_pixels_under_another_window_title_are_stored_again(incident_file, clock) -> None:
+    incident_file.add_capture(capture("red", title="Grafana"), clock.now)
+    again = incident_file.add_capture(capture("red", title="Terminal"), clock.now)
+    assert stored_captures(incident_file) == 2
+    assert again.capture is not None and again.capture.window_title == "Terminal"
+    assert again.text == ""
 
 
 def test_a_caption_is_kept_with_the_unchanged_note(incident_file, clock) -> None:

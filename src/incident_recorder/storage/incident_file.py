@@ -387,7 +387,9 @@ class IncidentFile:
     def _unchanged_capture(
         conn: sqlite3.Connection, capture: NewCapture
     ) -> tuple[int, str, NewCapture] | None:
-        """The previous capture of the same monitor if its pixels are identical, else None."""
+        """The previous capture of the same monitor if its pixels — and the active window's
+        title recorded with them — are identical, else None (a new title is new information,
+        so that capture is stored in full)."""
         if capture.monitor is None:
             return None
         row = conn.execute(
@@ -395,9 +397,9 @@ class IncidentFile:
             "ORDER BY id DESC LIMIT 1",
             (capture.monitor,),
         ).fetchone()
-        if row is None or row[1] != capture.sha256:
+        if row is None or row[1] != capture.sha256 or row[3] != capture.window_title:
             return None
-        return int(row[0]), str(row[2]), dataclasses.replace(capture, window_title=row[3])
+        return int(row[0]), str(row[2]), capture
 
     def revise(
         self,
