@@ -237,3 +237,23 @@ def test_esc_records_nothing_and_enter_without_a_region_says_so(
     assert RegionOverlay.keyboardGrabber() is None
     qtbot.wait(200)
     assert captures(window) == []
+
+
+def test_a_frame_arriving_after_the_window_closed_shows_no_overlay(make_window, qtbot) -> None:
+    """Ctrl+Alt+R, then the window closes before the frame comes back: nothing is shown,
+    no keyboard grab is left, no capture thread restarts, nothing is written."""
+    from PySide6.QtWidgets import QWidget
+
+    from incident_recorder.capture import RawShot
+    from incident_recorder.ui.capture_service import FrozenFrame
+
+    window = make_window()
+    region = window.region
+    window.close()
+    shot = RawShot(bytes(64 * 64 * 4), 64, 64, 1, 0, 0)
+    frame = FrozenFrame(shot, None, window._clock(), 0.0, 0.0)
+    region._frozen(frame)
+    assert region.overlay is None
+    assert QWidget.keyboardGrabber() is None
+    window.captures.request(window._clock(), 0.0)
+    assert window.captures._thread is None

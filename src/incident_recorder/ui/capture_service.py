@@ -286,6 +286,7 @@ class CaptureService(QObject):
         self._clock = clock
         self._thread: QThread | None = None
         self._worker: _CaptureWorker | None = None
+        self._stopped = False
 
     def start(self) -> None:
         """Start the worker and let it connect to the screen, so the first capture is quick."""
@@ -332,6 +333,8 @@ class CaptureService(QObject):
         self._region.emit(frame, rect)
 
     def _start(self) -> None:
+        if self._stopped:
+            return  # the window closed: a late request (a region chosen after) goes nowhere
         self._thread = QThread()
         self._thread.setObjectName("capture")
         self._worker = _CaptureWorker(self._path, self._clock)
@@ -361,6 +364,7 @@ class CaptureService(QObject):
 
     def stop(self) -> None:
         """Finish the capture under way, close the worker's file and stop the thread."""
+        self._stopped = True
         if self._thread is None:
             return
         self._stop.emit()

@@ -241,13 +241,14 @@ class RegionCapture(QObject):
         self.shown_ms: float | None = None
         """Key press to the last overlay shown, in milliseconds."""
         self._waiting = False
+        self._closed = False
         captures.frozen.connect(self._frozen)
         captures.failed.connect(self._failed)
 
     def start(self, pressed_at: datetime, pressed: float) -> None:
         """The key press: grab now (in the worker); the overlay follows with the frame."""
-        if self.overlay is not None or self._waiting:
-            return  # already selecting
+        if self.overlay is not None or self._waiting or self._closed:
+            return  # already selecting, or the window is closing
         self._waiting = True
         self._captures.freeze(pressed_at, pressed)
         self._status("Select a region: drag · Enter takes the last region · Esc cancels", 0)
@@ -257,8 +258,8 @@ class RegionCapture(QObject):
 
     def _frozen(self, frame: FrozenFrame) -> None:
         self._waiting = False
-        if self.overlay is not None:
-            return
+        if self.overlay is not None or self._closed:
+            return  # a frame arriving after the window closed shows nothing, grabs nothing
         shot = frame.shot
         image = frame_image(shot.bgra, shot.width, shot.height)
         overlay = RegionOverlay(
@@ -275,6 +276,8 @@ class RegionCapture(QObject):
 
     def _selected(self, frame: FrozenFrame, rect: QRect) -> None:
         self.overlay = None
+        if self._closed:
+            return
         self.last = QRect(rect)
         self._captures.request_region(frame, (rect.x(), rect.y(), rect.width(), rect.height()))
         self._status(f"Capturing the region ({size_text(rect)})…", 0)
@@ -284,6 +287,7 @@ class RegionCapture(QObject):
         self._status("Region capture cancelled: nothing recorded", 4000)
 
     def close(self) -> None:
-        """Close an overlay still open (the window is closing)."""
+        """The window is closing: close an overlay still open, and ignore a frame still coming."""
+        self._closed = True
         if self.overlay is not None:
             self.overlay.close()
