@@ -6,6 +6,7 @@ end to end in tests/cli/test_forwarding.py.
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,31 @@ def test_instance_name_is_per_user_and_overridable(tmp_path: Path) -> None:
     assert instance_name({"XDG_RUNTIME_DIR": str(tmp_path)}) == str(
         tmp_path / "incident-recorder.sock"
     )
-    assert instance_name({}).startswith("incident-recorder-")
+    # Without a runtime dir: a private folder of this user, never a guessable name in /tmp.
+    private = Path(instance_name({}))
+    assert private.name == "instance.sock"
+    assert private.parent.stat().st_mode & 0o077 == 0
+    assert not str(private).startswith(tempfile.gettempdir() + "/incident-recorder")
+
+
+def test_a_name_held_by_an_unusable_socket_does_not_stop_the_app(tmp_path: Path) -> None:
+    """listen() must not raise when the ping itself fails (e.g. another user's socket)."""
+    from incident_recorder.ui import single_instance
+
+    server = single_instance.InstanceServer(str(tmp_path / "held.sock"))
+    original = single_instance.forward
+
+    def refuse(*_args, **_kwargs):
+        raise single_instance.ForwardError("the socket belongs to another user")
+
+    single_instance.forward = refuse
+    try:
+        server._server.listen = lambda _name: False  # type: ignore[method-assign]
+        assert server.listen() is True
+        assert "another user" in (server.error or "")
+    finally:
+        single_instance.forward = original
+        server.close()
 
 
 @pytest.mark.parametrize(

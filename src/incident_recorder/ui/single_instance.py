@@ -12,6 +12,7 @@ Only QtCore and QtNetwork are used, so the command line can forward without load
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -23,6 +24,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+from incident_recorder import paths
 
 ENV = "INCIDENT_RECORDER_INSTANCE"
 """Overrides the server name (tests give each run its own)."""
@@ -46,8 +49,15 @@ def instance_name(environ: Any = os.environ) -> str:
     runtime = environ.get("XDG_RUNTIME_DIR")
     if runtime and Path(runtime).is_dir():
         return str(Path(runtime) / "incident-recorder.sock")
-    user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
-    return f"incident-recorder-{user}"
+    if sys.platform.startswith("win"):
+        return f"incident-recorder-{os.environ.get('USERNAME', 'user')}"
+    # Not a guessable name in the shared /tmp (another user could take it first and keep the
+    # app from starting): a folder of our own, readable by this user only.
+    private = paths.config_dir() / "run"
+    with contextlib.suppress(OSError):
+        private.mkdir(parents=True, exist_ok=True)
+        private.chmod(0o700)
+    return str(private / "instance.sock")
 
 
 def _socket_path(name: str) -> Path | None:
@@ -128,8 +138,12 @@ class InstanceServer(QObject):
         """
         if self._server.listen(self.name):
             return True
-        if forward({"cmd": "ping"}, self.name, timeout_ms=2000) is not None:
-            return False
+        try:
+            if forward({"cmd": "ping"}, self.name, timeout_ms=2000) is not None:
+                return False
+        except ForwardError as error:  # e.g. the name is held by another user's socket
+            self.error = f"cannot listen on {self.name}: {error}"
+            return True
         QLocalServer.removeServer(self.name)
         if not self._server.listen(self.name):
             self.error = f"cannot listen on {self.name}: {self._server.errorString()}"
