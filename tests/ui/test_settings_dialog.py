@@ -119,3 +119,11 @@ def test_a_damaged_settings_file_opens_with_the_defaults(make_window) -> None:
     window = make_window()
     assert key_of(window, "capture_screen") == "Ctrl+Alt+S"
     SettingsDialog(store, window).close()
+
+
+def test_a_global_key_x11_cannot_grab_is_refused() -> None:
+    from incident_recorder.ui.settings_dialog import problems
+
+    keys = {"capture_screen": "Ctrl+K, Ctrl+S"}
+    assert "one combination" in problems(keys)["capture_screen"]
+    assert problems({"capture_screen": "Ctrl+Alt+PgDown"}) == {}

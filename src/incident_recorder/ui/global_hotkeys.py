@@ -49,10 +49,28 @@ def default_combinations() -> dict[str, str]:
     return {spec.id: spec.shortcut for spec in ACTIONS if spec.global_key}
 
 
+# Qt's names for keys whose X keysym is spelled differently.
+_QT_TO_X = {
+    "PgDown": "Next",
+    "PgUp": "Prior",
+    "Del": "Delete",
+    "Ins": "Insert",
+    "Esc": "Escape",
+    "Backspace": "BackSpace",
+    "Space": "space",
+    "Print": "Print",
+    "CapsLock": "Caps_Lock",
+    "NumLock": "Num_Lock",
+    "ScrollLock": "Scroll_Lock",
+    "Pause": "Pause",
+    "Menu": "Menu",
+}
+
+
 def _keysym(name: str) -> int:
     from Xlib import XK
 
-    keysym = int(XK.string_to_keysym(name))
+    keysym = int(XK.string_to_keysym(_QT_TO_X.get(name, name)))
     if not keysym and len(name) == 1:
         keysym = ord(name)  # Latin-1 keysyms are the code points ("," is "comma")
     return keysym
@@ -77,6 +95,21 @@ def _parse(shortcut: str) -> tuple[int, str]:
     for mod in mods:
         mask |= masks[mod.strip().lower()]
     return mask, key.strip().lower() if len(key.strip()) == 1 else key.strip()
+
+
+def grab_problem(shortcut: str) -> str | None:
+    """Why `shortcut` cannot be grabbed system-wide on X11, or None (also None off X11)."""
+    if "," in shortcut.replace("+,", "+comma"):
+        return f"{shortcut}: a global key must be one combination, not a sequence"
+    try:
+        _, key = _parse(shortcut)
+        if not _keysym(key):
+            return f"{shortcut}: X11 has no key named {key!r}"
+    except ImportError:
+        return None  # no Xlib: no global keys on this platform anyway
+    except (KeyError, ValueError):
+        return f"{shortcut}: not a key combination X11 can grab"
+    return None
 
 
 class _Hub(QObject):

@@ -73,6 +73,8 @@ def problems(keys: Mapping[str, str]) -> dict[str, str]:
             found[spec.id] = f"{key} is used by {reserved[key]}"
         elif spec.global_key and not key.startswith(GLOBAL_MODIFIERS):
             found[spec.id] = f"{key}: a global key needs Ctrl, Alt or Meta"
+        elif spec.global_key and (reason := global_hotkeys.grab_problem(key)):
+            found[spec.id] = reason
     return found
 
 
