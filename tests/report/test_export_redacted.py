@@ -42,7 +42,7 @@ def annotated(tmp_path: Path) -> tuple[Path, NewCapture]:
         handle.add_note("Grafana open")
         entry = handle.add_capture(capture, text="token on screen")
         assert entry.capture is not None
-        handle.set_annotations(entry.capture.id, SHAPES)
+        handle.set_annotations(entry.capture.id, SHAPES, base_revision=0)
         handle.add_capture(noisy_capture(seed=4), text="nothing secret")
     return path, capture
 

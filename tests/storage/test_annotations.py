@@ -28,9 +28,9 @@ def test_each_save_is_a_new_revision_and_the_latest_is_current(tmp_path: Path) -
         cid = _capture(handle)
         png = handle.capture_png(cid)
         assert handle.annotations(cid) == []
-        assert handle.set_annotations(cid, [BOX, ARROW]) == 1
-        assert handle.set_annotations(cid, [BOX, ARROW, LABEL, REDACT]) == 2
-        assert handle.set_annotations(cid, [LABEL]) == 3
+        assert handle.set_annotations(cid, [BOX, ARROW], base_revision=0) == 1
+        assert handle.set_annotations(cid, [BOX, ARROW, LABEL, REDACT], base_revision=1) == 2
+        assert handle.set_annotations(cid, [LABEL], base_revision=2) == 3
         assert handle.annotations(cid) == [LABEL]
         assert handle.annotation_history(cid) == [
             [BOX, ARROW],
@@ -40,17 +40,35 @@ def test_each_save_is_a_new_revision_and_the_latest_is_current(tmp_path: Path) -
         assert handle.capture_png(cid) == png  # the original is never changed
 
 
+def test_a_save_based_on_an_older_revision_is_refused(tmp_path: Path) -> None:
+    """Two editors opened at revision 0: the second save would drop the first one's redaction."""
+    with IncidentFile.create(tmp_path / "a.incident", "t") as handle:
+        cid = _capture(handle)
+        shapes, base = handle.annotations_at_revision(cid)
+        assert (shapes, base) == ([], 0)
+        assert handle.set_annotations(cid, [REDACT], base_revision=base) == 1  # viewer 1
+        with pytest.raises(IncidentFileError, match="changed elsewhere since this viewer opened"):
+            handle.set_annotations(cid, [ARROW], base_revision=base)  # viewer 2, opened before
+        assert handle.annotations(cid) == [REDACT]
+        assert handle.annotation_history(cid) == [[REDACT]]
+        assert handle.is_sensitive(cid)
+        assert handle.annotations_at_revision(cid) == ([REDACT], 1)
+        assert handle.set_annotations(cid, [REDACT, ARROW], base_revision=1) == 2  # reloaded
+        with pytest.raises(IncidentFileError, match="reopen to see them"):
+            handle.set_annotations(cid, [], base_revision=3)  # ahead is refused too
+
+
 def test_sensitive_means_the_current_revision_has_a_redaction(tmp_path: Path) -> None:
     with IncidentFile.create(tmp_path / "a.incident", "t") as handle:
         first, second = _capture(handle), _capture(handle, width=32)
-        handle.set_annotations(first, [BOX, REDACT])
-        handle.set_annotations(second, [ARROW])
+        handle.set_annotations(first, [BOX, REDACT], base_revision=0)
+        handle.set_annotations(second, [ARROW], base_revision=0)
         assert handle.sensitive_captures() == {first}
         assert handle.is_sensitive(first) and not handle.is_sensitive(second)
         summaries = handle.annotation_summaries()
         assert (summaries[first].shapes, summaries[first].redactions) == (2, 1)
         assert summaries[second].sensitive is False
-        handle.set_annotations(first, [])
+        handle.set_annotations(first, [], base_revision=1)
         assert handle.sensitive_captures() == set()
         assert len(handle.annotation_history(first)) == 2
 
@@ -59,7 +77,7 @@ def test_annotations_survive_reopening(tmp_path: Path) -> None:
     path = tmp_path / "a.incident"
     with IncidentFile.create(path, "t") as handle:
         cid = _capture(handle)
-        handle.set_annotations(cid, [LABEL, REDACT])
+        handle.set_annotations(cid, [LABEL, REDACT], base_revision=0)
     with IncidentFile.open(path, readonly=True) as handle:
         assert handle.annotations(cid) == [LABEL, REDACT]
         assert handle.sensitive_captures() == {cid}
@@ -68,7 +86,7 @@ def test_annotations_survive_reopening(tmp_path: Path) -> None:
 def test_the_table_is_append_only(tmp_path: Path) -> None:
     path = tmp_path / "a.incident"
     with IncidentFile.create(path, "t") as handle:
-        handle.set_annotations(_capture(handle), [REDACT])
+        handle.set_annotations(_capture(handle), [REDACT], base_revision=0)
     conn = sqlite3.connect(path)
     try:
         for sql in ("UPDATE annotations SET shapes = '[]'", "DELETE FROM annotations"):
@@ -86,10 +104,14 @@ def test_the_table_is_append_only(tmp_path: Path) -> None:
 def test_unknown_capture_and_bad_shapes_are_refused(tmp_path: Path) -> None:
     with IncidentFile.create(tmp_path / "a.incident", "t") as handle:
         with pytest.raises(IncidentFileError, match="no capture 7"):
-            handle.set_annotations(7, [BOX])
+            handle.set_annotations(7, [BOX], base_revision=0)
         cid = _capture(handle)
         with pytest.raises(TypeError):
-            handle.set_annotations(cid, [{"kind": "rectangle"}])  # type: ignore[list-item]
+            handle.set_annotations(
+                cid,
+                [{"kind": "rectangle"}],  # type: ignore[list-item]
+                base_revision=0,
+            )
         assert handle.annotation_history(cid) == []
 
 

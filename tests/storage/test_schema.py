@@ -110,7 +110,7 @@ def test_readonly_open_does_not_migrate_a_version_1_file(incident_path: Path) ->
         assert handle.annotations(1) == []  # no annotations table yet: none
         assert handle.sensitive_captures() == set()
         with pytest.raises(IncidentFileError, match="read-only"):
-            handle.set_annotations(1, [])
+            handle.set_annotations(1, [], base_revision=0)
     assert fingerprint(incident_path) == before
     assert _version(incident_path) == 1
 
@@ -130,7 +130,7 @@ def test_a_version_1_file_is_migrated_to_version_2(incident_path: Path) -> None:
         assert [e.text for e in handle.entries()] == ["before", ""]
         assert handle.annotations(capture_id) == []
         shapes = [Shape(ShapeKind.REDACTION, 1, 2, 10, 12)]
-        assert handle.set_annotations(capture_id, shapes) == 1
+        assert handle.set_annotations(capture_id, shapes, base_revision=0) == 1
         assert handle.annotations(capture_id) == shapes
     assert _version(incident_path) == 2
     names = {name for _, name in _tables(incident_path)}

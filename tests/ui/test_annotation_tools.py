@@ -154,7 +154,9 @@ def test_a_text_label_and_reopening_shows_saved_shapes(make_window, qtbot, monke
 def test_shapes_passed_in_are_painted(make_window, qtbot) -> None:
     window = make_window()
     viewer, entry, _ = _open(window, qtbot)
-    window.file.set_annotations(entry.capture.id, [Shape(ShapeKind.REDACTION, 0, 0, 200, 150)])
+    window.file.set_annotations(
+        entry.capture.id, [Shape(ShapeKind.REDACTION, 0, 0, 200, 150)], base_revision=0
+    )
     viewer.close()
     again = window.open_capture(entry)
     qtbot.waitUntil(again.isVisible)

@@ -37,31 +37,57 @@ def has_table(conn: sqlite3.Connection) -> bool:
     return conn.execute(TABLE_EXISTS).fetchone() is not None
 
 
+class StaleRevision(Exception):
+    """The annotations changed since the revision an editor started from."""
+
+    def __init__(self, current: int, base: int) -> None:
+        super().__init__(f"current revision {current}, based on {base}")
+        self.current = current
+        self.base = base
+
+
+def revision(conn: sqlite3.Connection, capture_id: int) -> int:
+    """The number of the capture's current annotations revision (0: never annotated)."""
+    row = conn.execute(
+        "SELECT coalesce(max(revision), 0) FROM annotations WHERE capture_id = ?", (capture_id,)
+    ).fetchone()
+    return int(row[0])
+
+
 def insert(
-    conn: sqlite3.Connection, capture_id: int, shapes: Sequence[Shape], created_at: str
+    conn: sqlite3.Connection,
+    capture_id: int,
+    shapes: Sequence[Shape],
+    created_at: str,
+    *,
+    base_revision: int,
 ) -> int:
-    """Add the next revision of a capture's annotations (inside the caller's write); its number."""
+    """Add the next revision of a capture's annotations (inside the caller's write); its number.
+
+    StaleRevision when the current revision is not `base_revision` (the one the caller's
+    shapes were edited from): saving would silently drop what was saved in between.
+    """
     if conn.execute("SELECT 1 FROM captures WHERE id = ?", (capture_id,)).fetchone() is None:
         raise LookupError(f"no capture {capture_id}")
     for shape in shapes:
         if not isinstance(shape, Shape):
             raise TypeError(f"not a Shape: {shape!r}")
-    row = conn.execute(
-        "SELECT coalesce(max(revision), 0) FROM annotations WHERE capture_id = ?", (capture_id,)
-    ).fetchone()
-    revision = int(row[0]) + 1
+    latest = revision(conn, capture_id)
+    if latest != base_revision:
+        raise StaleRevision(latest, base_revision)
+    new_revision = latest + 1
     conn.execute(
         "INSERT INTO annotations (capture_id, revision, shapes, redactions, created_at) "
         "VALUES (?, ?, ?, ?, ?)",
         (
             capture_id,
-            revision,
+            new_revision,
             json.dumps([shape.to_dict() for shape in shapes]),
             sum(1 for shape in shapes if has_redaction([shape])),
             created_at,
         ),
     )
-    return revision
+    return new_revision
 
 
 def _decode(text: str) -> list[Shape]:
@@ -99,4 +125,13 @@ def summaries(conn: sqlite3.Connection) -> dict[int, AnnotationSummary]:
     }
 
 
-__all__ = ["AnnotationSummary", "current", "has_table", "history", "insert", "summaries"]
+__all__ = [
+    "AnnotationSummary",
+    "StaleRevision",
+    "current",
+    "has_table",
+    "history",
+    "insert",
+    "revision",
+    "summaries",
+]

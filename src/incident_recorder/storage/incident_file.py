@@ -568,21 +568,46 @@ class IncidentFile:
         except sqlite3.Error as error:
             raise translate(error, self.path, "reading the incident") from None
 
-    def set_annotations(self, capture_id: int, shapes: Sequence[Shape]) -> int:
+    def set_annotations(
+        self, capture_id: int, shapes: Sequence[Shape], *, base_revision: int
+    ) -> int:
         """Save `shapes` as the capture's annotations; the new revision's number (1, 2, …).
 
-        Earlier revisions stay in the file and the original PNG is never touched. An empty list
-        is a revision too: it clears the annotations. Durable when this returns.
+        `base_revision` is the revision the shapes were edited from (`annotation_revision`
+        when they were loaded; 0 for a capture never annotated). If another save came in
+        between, nothing is saved and IncidentFileError says so: saving would silently drop
+        that save (a redaction, say). Earlier revisions stay in the file and the original PNG
+        is never touched. An empty list is a revision too: it clears the annotations. Durable
+        when this returns.
         """
         if not self._annotations_table():
             raise IncidentFileError(f"{self.path.name} is read-only: annotations cannot be saved")
         with self._write("saving the annotations") as conn:
             try:
                 return annotation_store.insert(
-                    conn, capture_id, list(shapes), to_iso(self._clock())
+                    conn,
+                    capture_id,
+                    list(shapes),
+                    to_iso(self._clock()),
+                    base_revision=base_revision,
                 )
             except LookupError:
                 raise IncidentFileError(f"no capture {capture_id} in {self.path.name}") from None
+            except annotation_store.StaleRevision as stale:
+                raise IncidentFileError(
+                    "the annotations were changed elsewhere since this viewer opened them; "
+                    f"reopen to see them (now revision {stale.current}, opened at revision "
+                    f"{stale.base})"
+                ) from None
+
+    def annotation_revision(self, capture_id: int) -> int:
+        """The capture's current annotations revision (0 if never annotated)."""
+        return self._read_annotations(lambda c: annotation_store.revision(c, capture_id), 0)
+
+    def annotations_at_revision(self, capture_id: int) -> tuple[list[Shape], int]:
+        """The capture's current shapes and their revision, read together (for an editor)."""
+        with self._snapshot():
+            return self.annotations(capture_id), self.annotation_revision(capture_id)
 
     def _read_annotations(self, read: Callable[[sqlite3.Connection], _T], empty: _T) -> _T:
         if not self._annotations_table():

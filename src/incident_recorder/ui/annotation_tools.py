@@ -31,7 +31,8 @@ _KINDS = {
     "redact": ShapeKind.REDACTION,
 }
 MIN_DRAG = 3
-"""A drag shorter than this (image pixels, both ways) draws nothing (a stray click)."""
+"""Image pixels: a rectangle or redaction narrower or lower than this draws nothing, nor does
+an arrow shorter than this both ways (a stray click)."""
 INK = QColor(230, 20, 20)
 
 
@@ -53,6 +54,15 @@ class AnnotationEditor(QObject):
     @property
     def dirty(self) -> bool:
         return self.shapes != self.saved
+
+    def reset(self, shapes: Sequence[Shape]) -> None:
+        """Show `shapes` as saved (reloaded from the file): no selection, nothing to undo."""
+        self.shapes = list(shapes)
+        self.saved = list(shapes)
+        self.selected = None
+        self.preview = None
+        self._undo.clear()
+        self.changed.emit()
 
     def mark_saved(self) -> None:
         self.saved = list(self.shapes)
@@ -111,7 +121,13 @@ class AnnotationEditor(QObject):
                 return None
             shape = Shape(kind, start.x(), start.y(), start.x(), start.y(), text.strip())
         else:
-            if abs(at.x() - start.x()) < MIN_DRAG and abs(at.y() - start.y()) < MIN_DRAG:
+            width, height = abs(at.x() - start.x()), abs(at.y() - start.y())
+            too_small = (
+                width < MIN_DRAG or height < MIN_DRAG  # a box needs both: a flat one hides nothing
+                if kind in (ShapeKind.RECTANGLE, ShapeKind.REDACTION)
+                else width < MIN_DRAG and height < MIN_DRAG
+            )
+            if too_small:
                 self.changed.emit()
                 return None
             shape = Shape(kind, start.x(), start.y(), at.x(), at.y())

@@ -9,8 +9,13 @@ records it as a revision and calls `caption_saved`. Large PNGs are decoded on th
 Annotations (ui/annotation_tools.py): the Rectangle, Arrow, Text and Redact tools draw by
 dragging on the image (positions mapped to image pixels, whatever the zoom); in Select, a click
 selects a shape and Delete removes it; Ctrl+Z undoes the last edit since the last save. Save
-Annotations (Ctrl+S) emits `annotations_submitted`; the owner stores a new revision and calls
-`annotations_saved`. The original image is never changed.
+Annotations (Ctrl+S) emits `annotations_submitted` with the revision the shapes were loaded at;
+the owner stores a new revision and calls `annotations_saved`, or, when the file refuses (the
+annotations were saved elsewhere meanwhile), `annotations_refused` with the current ones, which
+the viewer shows instead. Closing (the close button, Esc, or the owner closing) first saves
+unsaved annotations the same way; if that fails the viewer stays open. Ctrl+C copies what the
+viewer shows: the annotations drawn and every redaction solid (report/annotate.py), never the
+original pixels under a redaction. The original image is never changed.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QRunnable, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
+    QCloseEvent,
     QGuiApplication,
     QImage,
     QKeySequence,
@@ -44,6 +50,7 @@ from PySide6.QtWidgets import (
 
 from incident_recorder.domain import Entry
 from incident_recorder.domain.annotation import Shape, ShapeKind
+from incident_recorder.report.annotate import RenderError, render
 from incident_recorder.ui.actions import VIEWER_KEYS
 from incident_recorder.ui.annotation_tools import TOOLS, AnnotationEditor
 
@@ -73,8 +80,9 @@ class CaptureViewer(QDialog):
     """Shows the PNG of a capture entry; see the module docstring for the keys."""
 
     caption_submitted = Signal(int, str)
-    annotations_submitted = Signal(int, list)
-    """(capture id, list of Shape): the annotations to save as a new revision."""
+    annotations_submitted = Signal(int, list, int)
+    """(capture id, list of Shape, base revision): the annotations to save as a new revision;
+    base revision is the one they were edited from (see IncidentFile.set_annotations)."""
 
     def __init__(
         self,
@@ -83,12 +91,17 @@ class CaptureViewer(QDialog):
         caption: str,
         parent: QWidget | None = None,
         shapes: Sequence[Shape] = (),
+        revision: int = 0,
     ):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setModal(False)
         self.setWindowTitle(caption)
         self.entry = entry
+        self.png = png
+        self.revision = revision
+        """The annotations revision the editor's saved shapes are (0: never annotated)."""
+        self.save_error: str | None = None
         self.image = QImage()
         self.pixmap = QPixmap()
         self._fit = True
@@ -208,9 +221,26 @@ class CaptureViewer(QDialog):
         else:
             self._show()
 
+    def shown_image(self) -> QImage:
+        """The image as shown, at 1:1: the annotations drawn, redactions solid black (rendered
+        from the PNG by report/annotate.py, as the export does); a null image if that fails."""
+        shapes = list(self.editor.shapes)
+        if not shapes:
+            return self.image
+        try:
+            return QImage.fromData(render(self.png, shapes))
+        except RenderError:
+            return QImage()
+
     def copy_image(self) -> None:
-        if not self.image.isNull():
-            QGuiApplication.clipboard().setImage(self.image)
+        """Copy what the viewer shows; a redacted capture is never copied unredacted."""
+        if self.image.isNull():
+            return
+        image = self.shown_image()
+        if image.isNull():
+            self.annotation_status.setText("  Not copied: the annotations cannot be drawn  ")
+            return
+        QGuiApplication.clipboard().setImage(image)
 
     def _show(self) -> None:
         if self.pixmap.isNull():
@@ -275,13 +305,30 @@ class CaptureViewer(QDialog):
         )
         self._show()
 
-    def submit_annotations(self) -> None:
-        if self.entry.capture is not None and self.editor.dirty:
-            self.annotations_submitted.emit(self.entry.capture.id, list(self.editor.shapes))
+    def submit_annotations(self) -> bool:
+        """Ask the owner to save unsaved annotations; whether nothing is left unsaved."""
+        if self.entry.capture is None or not self.editor.dirty:
+            return True
+        self.save_error = None
+        self.annotations_submitted.emit(
+            self.entry.capture.id, list(self.editor.shapes), self.revision
+        )
+        return self.save_error is None and not self.editor.dirty
 
     def annotations_saved(self, revision: int) -> None:
+        self.revision = revision
         self.editor.mark_saved()
         self.annotation_status.setText(self.annotation_status.text() + f"(revision {revision})  ")
+
+    def annotations_refused(
+        self, message: str, shapes: Sequence[Shape] | None = None, revision: int | None = None
+    ) -> None:
+        """The save failed (`message`); with `shapes`, show those (revision `revision`) instead."""
+        self.save_error = message
+        if shapes is not None and revision is not None:
+            self.revision = revision
+            self.editor.reset(shapes)
+        self.annotation_status.setText(f"  Not saved: {message.splitlines()[0]}  ")
 
     # -- caption -----------------------------------------------------------------------------
 
@@ -347,6 +394,16 @@ class CaptureViewer(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._show()  # the viewport has its real size only now
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.submit_annotations():  # unsaved shapes are saved, never dropped
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+    def reject(self) -> None:  # Esc: closes like the close button, saving first
+        if self.submit_annotations():
+            super().reject()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

@@ -82,6 +82,8 @@ class RecorderWindow(QMainWindow):
         self._pool = thread_pool or QThreadPool(self)  # its own: closing waits for its jobs only
         self._closing = False
         self._jobs: list[QRunnable] = []
+        self.viewers: dict[int, CaptureViewer] = {}
+        """capture id → its open viewer: one per capture, so two never save over each other."""
         self.last_error: str | None = None
         self.last_capture_timings: CaptureTimings | None = None
         self.setWindowTitle(f"{self.incident.title} — Incident Recorder")
@@ -342,8 +344,14 @@ class RecorderWindow(QMainWindow):
             self.show_error("Not recorded", message)
 
     def open_capture(self, entry: Entry) -> CaptureViewer | None:
+        """Show a capture; its viewer if already open (raised), else a new one."""
         if entry.capture is None:
             return None
+        open_viewer = self.viewers.get(entry.capture.id)
+        if open_viewer is not None and open_viewer.isVisible():
+            open_viewer.raise_()
+            open_viewer.activateWindow()
+            return open_viewer
         try:
             png = self.file.capture_png(entry.capture.id)
         except IncidentFileError as error:
@@ -354,11 +362,15 @@ class RecorderWindow(QMainWindow):
             f"{entry.capture.width}×{entry.capture.height}"
         )
         try:
-            shapes = self.file.annotations(entry.capture.id)
+            shapes, revision = self.file.annotations_at_revision(entry.capture.id)
         except IncidentFileError as error:
             self.show_error("The annotations cannot be read", str(error))
-            shapes = []
-        viewer = CaptureViewer(entry, png, caption, self, shapes=shapes)
+            return None  # editing from nothing would be refused or drop a redaction
+        viewer = CaptureViewer(entry, png, caption, self, shapes=shapes, revision=revision)
+        capture_id = entry.capture.id
+        self.viewers[capture_id] = viewer
+        viewer.destroyed.connect(lambda _=None: self._viewer_gone(capture_id, viewer))
+        viewer.finished.connect(lambda _=0: self._viewer_gone(capture_id, viewer))
         viewer.caption_submitted.connect(self._save_caption)
         viewer.annotations_submitted.connect(self._save_annotations)
         if viewer.decode_job is not None:  # a large image: decoded on the pool
@@ -377,15 +389,30 @@ class RecorderWindow(QMainWindow):
 
         return render_thumbnail(thumbnail, shapes, self.file.capture_size(capture_id)[0])
 
-    def _save_annotations(self, capture_id: int, shapes: list[Shape]) -> None:
-        """Annotations from the viewer: a new revision (the original image is never changed)."""
+    def _viewer_gone(self, capture_id: int, viewer: CaptureViewer) -> None:
+        if self.viewers.get(capture_id) is viewer:
+            del self.viewers[capture_id]
+
+    def _save_annotations(self, capture_id: int, shapes: list[Shape], base_revision: int) -> None:
+        """Annotations from the viewer: a new revision (the original image is never changed).
+
+        Refused when they were saved elsewhere since the viewer loaded them (`base_revision`):
+        the viewer is told and shows the current ones instead.
+        """
+        viewer = self.sender()
         try:
-            revision = self.file.set_annotations(capture_id, shapes)
+            revision = self.file.set_annotations(capture_id, shapes, base_revision=base_revision)
         except IncidentFileError as error:
             self.show_error("The annotations were not saved", str(error))
+            if isinstance(viewer, CaptureViewer):
+                try:
+                    current, at = self.file.annotations_at_revision(capture_id)
+                except IncidentFileError:
+                    viewer.annotations_refused(str(error))
+                else:
+                    viewer.annotations_refused(str(error), current, at)
             return
         self.model.annotations_changed(capture_id, has_redaction(shapes))
-        viewer = self.sender()
         if isinstance(viewer, CaptureViewer):
             viewer.annotations_saved(revision)
         self.statusBar().showMessage(f"Annotations saved (revision {revision})", 4000)
@@ -468,6 +495,10 @@ class RecorderWindow(QMainWindow):
             global_hotkeys.bring_forward(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        for viewer in list(self.viewers.values()):  # unsaved annotations are saved first
+            if not viewer.submit_annotations():
+                event.ignore()  # the error is shown; the viewer and the window stay open
+                return
         self._closing = True
         self.region.close()  # an open region overlay (and its keyboard grab) goes with us
         global_hotkeys.unsubscribe(self)
