@@ -20,6 +20,11 @@ FORMAT = "incident-recorder/1"
 """The value of the "format" field; a change that breaks readers bumps the number."""
 
 
+def _hides_original(written: facts.ExportedCapture | None) -> bool:
+    """Whether the capture was exported redacted without its original."""
+    return written is not None and written.redacted and written.original_file is None
+
+
 def _capture(
     entry: Entry,
     image_files: Mapping[int, str],
@@ -36,7 +41,9 @@ def _capture(
         "height": capture.height,
         "sha256": sha256,
         "monitor": capture.monitor,
-        "window_title": capture.window_title,
+        # A redacted capture's window title may name what the box hides (a token in a
+        # browser tab's title): it goes only where its original goes.
+        "window_title": None if _hides_original(written) else capture.window_title,
         "file": image_files.get(entry.id),
         "annotations": 0 if written is None else written.annotations,
         "redacted": False if written is None else written.redacted,

@@ -18,8 +18,9 @@ import contextlib
 import functools
 import hashlib
 import os
+import re
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 
@@ -191,6 +192,53 @@ def write_images(
     return written
 
 
+OUR_IMAGE = re.compile(r"entry-[0-9]{4,}-(?:[0-9a-f]{12}|capture[0-9]+)\.png")
+"""The names write_images gives files (facts.image_name); cleanup touches nothing else."""
+
+
+def remove_stale_images(
+    out_dir: Path, captures: Mapping[int, facts.ExportedCapture], include_originals: bool
+) -> list[Path]:
+    """Remove our images an earlier export left in out_dir that this export did not write.
+
+    In images/ and images/originals/, only files named as we name them (entry-NNNN-<hex>.png)
+    and not written by this export go; images/originals/ goes as a whole (if nothing else is
+    in it) when this export did not include originals. Other files are never touched. The
+    paths removed; ReportError if one cannot be removed (a stale copy may be unredacted).
+    """
+    keep = {out_dir / capture.file for capture in captures.values()}
+    keep |= {
+        out_dir / capture.original_file
+        for capture in captures.values()
+        if include_originals and capture.original_file is not None
+    }
+    removed: list[Path] = []
+    for folder in (out_dir / facts.IMAGES_DIR, out_dir / facts.ORIGINALS_DIR):
+        try:
+            names = sorted(os.listdir(folder))
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            raise ReportError(f"cannot list folder {folder}: {_reason(error)}") from error
+        for name in names:
+            path = folder / name
+            if not OUR_IMAGE.fullmatch(name) or path in keep or not path.is_file():
+                continue
+            try:
+                path.unlink()
+            except FileNotFoundError:
+                continue
+            except OSError as error:
+                raise ReportError(
+                    f"cannot remove {path} left by an earlier export: {_reason(error)}"
+                ) from error
+            removed.append(path)
+    if not include_originals:
+        with contextlib.suppress(OSError):  # not empty: the user keeps other files there
+            (out_dir / facts.ORIGINALS_DIR).rmdir()
+    return removed
+
+
 def _make_dir(path: Path) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True)
@@ -222,6 +270,9 @@ def write_report(
     original only if include_originals (under images/originals/). tz is the zone used for
     local times (default: the machine's). progress(done, total) is called before the first
     image and after each one. ReportError (one line) on an unknown format or any failure.
+    Afterwards, our images (entry-*.png) in images/ and images/originals/ that this export did
+    not write are removed, and images/originals/ with them when originals were not asked for:
+    an earlier export's unredacted copy never stays beside the new report.
     """
     if fmt not in FORMATS:
         raise ReportError(f"unknown report format {fmt!r} (one of: {', '.join(FORMATS)})")
@@ -250,4 +301,5 @@ def write_report(
         )
     target = out_dir / REPORT_NAMES[fmt]
     write_atomically(target, text.encode("utf-8", errors="replace"), mode)
+    remove_stale_images(out_dir, captures, include_originals)
     return target
