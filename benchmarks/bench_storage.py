@@ -44,7 +44,9 @@ def peak_kb():
 """
 
 # What the window does: raw records, converted only for the rows on screen.
-_OPEN_CHILD = _PEAK + """
+_OPEN_CHILD = (
+    _PEAK
+    + """
 import sys, time
 start = time.perf_counter()
 from incident_recorder.storage import IncidentFile
@@ -54,11 +56,14 @@ wall = time.perf_counter() - start
 handle.close()
 print(wall, peak_kb(), count)
 """
+)
 
 # What an export does: every entry as an Entry object.
 _ENTRIES_CHILD = _OPEN_CHILD.replace("handle.records()", "handle.entries()")
 
-_BASELINE_CHILD = _PEAK + """
+_BASELINE_CHILD = (
+    _PEAK
+    + """
 import sys, time
 start = time.perf_counter()
 import sqlite3
@@ -68,6 +73,7 @@ wall = time.perf_counter() - start
 conn.close()
 print(wall, peak_kb(), count)
 """
+)
 
 
 def _percentile(values: list[float], fraction: float) -> float:

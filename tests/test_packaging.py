@@ -37,9 +37,19 @@ def test_wheel_from_a_clean_export_contains_the_package_and_resources(tmp_path: 
     subprocess.run(["tar", "-xf", str(archive), "-C", str(source)], check=True)
     # the working tree's uncommitted state is not what a clone gets: build from HEAD only
     build = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "w"),
-         str(source)],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "-q",
+            "-w",
+            str(tmp_path / "w"),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert build.returncode == 0, build.stderr[-2000:]
     wheel = next((tmp_path / "w").glob("*.whl"))
