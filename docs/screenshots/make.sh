@@ -42,17 +42,20 @@ for row in csv.DictReader(open(scenario, encoding="utf-8")):
 PY
 
 # a "dashboard" on screen to capture: a dark terminal showing error rates
-xterm -geometry 110x30+1100+80 -bg '#111827' -fg '#f87171' -T "Grafana — checkout-api" \
+xterm -geometry 110x30+1100+80 -bg '#111827' -fg '#f87171' -T "Grafana - checkout-api" \
   -e "bash -c 'for i in \$(seq 1 40); do echo \"checkout-api 5xx rate: \$((RANDOM % 20 + 5))%   p99 9.8 s   db conns 500/500\"; done; sleep 60'" &
 sleep 1
 
 "${clock[@]}" "$bin/incident-recorder" "$file" >/dev/null 2>&1 &
 win=$(xdotool search --sync --onlyvisible --name "Checkout API errors")
+dash=$(xdotool search --name "Grafana - checkout-api" | head -1)
 xdotool mousemove 1500 300   # the capture takes the monitor under the pointer
-xdotool windowfocus --sync "$win"
+xdotool windowfocus --sync "$dash"   # the dashboard has the focus, as it would mid-incident
 sleep 1
-xdotool key ctrl+alt+s
+xdotool key ctrl+alt+s               # global: captured without leaving the dashboard
 sleep 1.5
+xdotool key ctrl+alt+n               # the recorder comes forward, the note stamped now
+sleep 0.5
 xdotool key ctrl+3
 xdotool type --delay 20 "About 2,300 checkouts failed with 5xx between 14:00 and 14:12 UTC"
 sleep 0.5
