@@ -9,6 +9,7 @@ Everything answers ``None`` when it cannot be known (no X display, Wayland, Wind
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,10 +35,28 @@ def _title(connection: Any, window: Any) -> str | None:
     if prop is not None and prop.value:
         value = prop.value
         return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
-    name = window.get_wm_name()
-    if name:
-        return name.decode("latin-1") if isinstance(name, bytes) else str(name)
+    from Xlib import X, Xatom
+
+    prop = window.get_full_property(Xatom.WM_NAME, X.AnyPropertyType)
+    if prop is not None and prop.value:
+        value = prop.value
+        return decode_text(value) if isinstance(value, bytes) else str(value)
     return None
+
+
+_UTF8_SEGMENT = re.compile(rb"\x1b%G(.*?)(?:\x1b%@|$)", re.DOTALL)
+
+
+def decode_text(value: bytes) -> str:
+    """WM_NAME as STRING (Latin-1) or COMPOUND_TEXT (Latin-1 with UTF-8 segments between
+    ESC % G and ESC % @, as xterm writes a title that is not Latin-1)."""
+    parts, last = [], 0
+    for match in _UTF8_SEGMENT.finditer(value):
+        parts.append(value[last : match.start()].decode("latin-1"))
+        parts.append(match.group(1).decode("utf-8", "replace"))
+        last = match.end()
+    parts.append(value[last:].decode("latin-1"))
+    return "".join(parts)
 
 
 def _net_active(connection: Any, root: Any) -> Any | None:
