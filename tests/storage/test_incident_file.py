@@ -330,3 +330,21 @@ def test_a_closed_file_gives_a_clear_error_not_a_raw_sqlite_one(tmp_path) -> Non
     ):
         with pytest.raises(IncidentFileError, match="is closed"):
             call()
+
+
+def test_deferred_checkpoints_leave_the_wal_to_an_explicit_checkpoint(tmp_path) -> None:
+    from pathlib import Path
+
+    from incident_recorder.storage import IncidentFile
+
+    path = tmp_path / "deferred.incident"
+    with IncidentFile.create(path, "Deferred") as handle:
+        handle.defer_checkpoints()
+        for number in range(1500):  # beyond the 1,000-page automatic threshold
+            handle.add_note(f"note {number} " + "x" * 3000)
+        wal = Path(f"{path}-wal")
+        grown = wal.stat().st_size
+        assert grown > 1000 * 4096, "no automatic checkpoint ran in a commit"
+        handle.checkpoint()
+        with IncidentFile.open(path, readonly=True) as other:
+            assert other.entry_count() == 1500

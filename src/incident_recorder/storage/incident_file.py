@@ -529,6 +529,16 @@ class IncidentFile:
             )
         return Changes([_entry(row) for row in rows], new_entry_mark, new_revision_mark)
 
+    def defer_checkpoints(self) -> None:
+        """Never run SQLite's automatic WAL checkpoint on this connection's commits.
+
+        A checkpoint fsyncs the main file: on a slow disk, hundreds of milliseconds inside an
+        ordinary commit. A window defers them on its UI-thread connection and has another
+        thread call `checkpoint` now and then instead. Durability is unchanged: every commit is
+        still fsynced to the WAL.
+        """
+        self._read("PRAGMA wal_autocheckpoint = 0")
+
     def checkpoint(self) -> None:
         """Copy what the WAL holds into the main file (SQLite's PASSIVE checkpoint: it never
         blocks a writer), so a copy of the main file alone is nearly up to date."""

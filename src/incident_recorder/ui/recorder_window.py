@@ -89,6 +89,8 @@ class RecorderWindow(QMainWindow):
         self.setWindowTitle(f"{self.incident.title} — Incident Recorder")
         self.setObjectName("recorderWindow")
 
+        # Checkpoints fsync the main file: the capture worker runs them, never a note's commit.
+        incident_file.defer_checkpoints()
         self.model = TimelineModel(self._thumbnail, local_zone, self)
         self.model.redacted = incident_file.sensitive_captures()
         live_start = (incident_file.data_version(), incident_file.marks())  # before the read
