@@ -25,7 +25,8 @@ Its failures come back as `interval_failed(message)`, apart from those of the ke
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -89,49 +90,72 @@ class _CaptureWorker(QObject):
         self._interval_sha: dict[int, str] = {}
         """monitor → SHA-256 of the pixels of the last interval frame saved for it."""
 
-    @Slot(object, float, str)
-    def capture(self, pressed_at: datetime, pressed: float, mode: str = POINTER) -> None:
+    # -- shared by the slots below: each part made once, in this thread, on first use --------
+
+    def _screen(self) -> Any:
+        """The grabber, once capture is known to be possible here (CaptureError if not)."""
         # imported here, in the worker: mss, Pillow and Xlib stay out of the window's start-up
-        from incident_recorder.capture import (
-            ActiveWindowReader,
-            CaptureError,
-            Grabber,
-            check_capture_possible,
-            encode,
-        )
+        from incident_recorder.capture import Grabber, check_capture_possible
+
+        check_capture_possible()
+        if self._grabber is None:
+            self._grabber = Grabber()
+        return self._grabber
+
+    def _active_window(self) -> Any:
+        """The active window (title, rectangle) as the platform tells it, or None."""
+        from incident_recorder.capture import ActiveWindowReader
+
+        if self._windows is None:
+            self._windows = ActiveWindowReader()
+        return self._windows.active()
+
+    def _active_title(self) -> str | None:
+        active = self._active_window()
+        return active.title if active is not None else None
+
+    def _incident(self) -> IncidentFile:
+        if self._file is None:
+            self._file = IncidentFile.open(self._path, clock=self._clock)
+        return self._file
+
+    @contextmanager
+    def _reporting(self, failed: Any) -> Iterator[None]:
+        """Turn whatever one capture meets into a message on `failed`: the worker survives."""
+        from incident_recorder.capture import CaptureError
 
         try:
-            check_capture_possible()
-            if self._grabber is None:
-                self._grabber = Grabber()
-            if self._windows is None:
-                self._windows = ActiveWindowReader()
+            yield
+        except (CaptureError, IncidentFileError) as error:
+            failed.emit(str(error))
+        except Exception as error:
+            failed.emit(f"screen capture failed: {type(error).__name__}: {error}")
+
+    # -- the slots -------------------------------------------------------------------------
+
+    @Slot(object, float, str)
+    def capture(self, pressed_at: datetime, pressed: float, mode: str = POINTER) -> None:
+        from incident_recorder.capture import CaptureError, encode
+
+        with self._reporting(self.failed):
+            grabber = self._screen()
             active = None
             if mode == WINDOW:  # the window's rectangle is needed before the grab
-                active = self._windows.active()
+                active = self._active_window()
                 if active is None:
                     raise CaptureError("no active window to capture (the platform does not say)")
-                shots = [
-                    self._grabber.grab_rect(active.left, active.top, active.width, active.height)
-                ]
+                shots = [grabber.grab_rect(active.left, active.top, active.width, active.height)]
             elif mode == ALL:
-                shots = self._grabber.grab_all()
+                shots = grabber.grab_all()
             else:
-                shots = [self._grabber.grab()]
+                shots = [grabber.grab()]
             grabbed = perf_counter()
-            if active is None:  # pixels first, then the title (a few X round trips later)
-                active = self._windows.active()
-            title = active.title if active is not None else None
-            if self._file is None:
-                self._file = IncidentFile.open(self._path, clock=self._clock)
+            # pixels first, then the title (a few X round trips later)
+            title = active.title if active is not None else self._active_title()
             for shot in shots:
                 image = encode(shot, window_title=title)
-                entry = self._file.add_capture(image, pressed_at, source="gui")
+                entry = self._incident().add_capture(image, pressed_at, source="gui")
                 self.captured.emit(entry, CaptureTimings(pressed, grabbed, perf_counter()))
-        except (CaptureError, IncidentFileError) as error:
-            self.failed.emit(str(error))
-        except Exception as error:  # the worker must survive anything one capture meets
-            self.failed.emit(f"screen capture failed: {type(error).__name__}: {error}")
 
     @Slot(object, float, int, object)
     def capture_interval(
@@ -141,96 +165,48 @@ class _CaptureWorker(QObject):
 
         `ignore`: desktop rectangles (the recorder's own windows) left out of the comparison.
         """
-        from incident_recorder.capture import (
-            ActiveWindowReader,
-            CaptureError,
-            Grabber,
-            check_capture_possible,
-            encode,
-        )
+        from incident_recorder.capture import encode
         from incident_recorder.capture.fingerprint import frame_fingerprint
 
-        try:
-            check_capture_possible()
-            if self._grabber is None:
-                self._grabber = Grabber()
-            shot = self._grabber.grab(monitor or None)
+        with self._reporting(self.interval_failed):
+            shot = self._screen().grab(monitor or None)
             grabbed = perf_counter()
             sha = frame_fingerprint(shot, ignore)  # type: ignore[arg-type]
             if self._interval_sha.get(shot.monitor) == sha:
                 self.interval_skipped.emit(shot.monitor)
                 return
-            if self._windows is None:
-                self._windows = ActiveWindowReader()
-            active = self._windows.active()
-            if self._file is None:
-                self._file = IncidentFile.open(self._path, clock=self._clock)
-            image = encode(shot, window_title=active.title if active is not None else None)
-            entry = self._file.add_capture(image, pressed_at, source="interval")
+            image = encode(shot, window_title=self._active_title())
+            entry = self._incident().add_capture(image, pressed_at, source="interval")
             self._interval_sha[shot.monitor] = sha
             self.captured.emit(entry, CaptureTimings(pressed, grabbed, perf_counter()))
-        except (CaptureError, IncidentFileError) as error:
-            self.interval_failed.emit(str(error))
-        except Exception as error:  # the worker must survive anything one capture meets
-            self.interval_failed.emit(f"screen capture failed: {type(error).__name__}: {error}")
 
     @Slot(object, float)
     def freeze(self, pressed_at: datetime, pressed: float) -> None:
         """Grab the monitor under the pointer for the region overlay (nothing saved yet)."""
-        from incident_recorder.capture import (
-            ActiveWindowReader,
-            CaptureError,
-            Grabber,
-            check_capture_possible,
-        )
-
-        try:
-            check_capture_possible()
-            if self._grabber is None:
-                self._grabber = Grabber()
-            shot = self._grabber.grab()
+        with self._reporting(self.failed):
+            shot = self._screen().grab()
             grabbed = perf_counter()
-            if self._windows is None:
-                self._windows = ActiveWindowReader()
-            active = self._windows.active()
-            title = active.title if active is not None else None
+            title = self._active_title()
             self.frozen.emit(FrozenFrame(shot, title, pressed_at, pressed, grabbed))
-        except CaptureError as error:
-            self.failed.emit(str(error))
-        except Exception as error:  # the worker must survive anything one capture meets
-            self.failed.emit(f"screen capture failed: {type(error).__name__}: {error}")
 
     @Slot(object, object)
     def capture_region(self, frame: FrozenFrame, rect: tuple[int, int, int, int]) -> None:
         """Cut ``rect`` (x, y, width, height in the frame's pixels) out, encode it, save it."""
-        from incident_recorder.capture import CaptureError, encode
+        from incident_recorder.capture import encode
         from incident_recorder.capture.crop import crop
 
-        try:
+        with self._reporting(self.failed):
             shot = crop(frame.shot, *rect)
-            if self._file is None:
-                self._file = IncidentFile.open(self._path, clock=self._clock)
             image = encode(shot, window_title=frame.window_title)
-            entry = self._file.add_capture(image, frame.pressed_at, source="gui")
-            timings = CaptureTimings(frame.pressed, frame.grabbed, perf_counter())
-            self.captured.emit(entry, timings)
-        except (CaptureError, IncidentFileError) as error:
-            self.failed.emit(str(error))
-        except Exception as error:  # the worker must survive anything one capture meets
-            self.failed.emit(f"screen capture failed: {type(error).__name__}: {error}")
+            entry = self._incident().add_capture(image, frame.pressed_at, source="gui")
+            self.captured.emit(entry, CaptureTimings(frame.pressed, frame.grabbed, perf_counter()))
 
     @Slot()
     def warm_up(self) -> None:
         """Connect to the file and the screen before the first key press (errors wait for it)."""
-        from incident_recorder.capture import Grabber, check_capture_possible
-
         try:
-            if self._file is None:
-                self._file = IncidentFile.open(self._path, clock=self._clock)
-            check_capture_possible()
-            if self._grabber is None:
-                self._grabber = Grabber()
-            self._grabber.grab()
+            self._incident()
+            self._screen().grab()
         except Exception:  # reported when the user actually asks for a capture
             return
 
@@ -238,9 +214,7 @@ class _CaptureWorker(QObject):
     def checkpoint(self) -> None:
         """Fold the WAL into the main file, here rather than on the UI thread (it fsyncs)."""
         try:
-            if self._file is None:
-                self._file = IncidentFile.open(self._path, clock=self._clock)
-            self._file.checkpoint()
+            self._incident().checkpoint()
         except IncidentFileError:
             return  # the window's own checks report a vanished or broken file
 
