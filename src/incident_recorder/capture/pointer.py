@@ -10,10 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import socket
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, TypeVar
 
 from incident_recorder.capture.errors import is_x11_platform
+
+_T = TypeVar("_T")
+_R = TypeVar("_R", bound="XReader")
 
 
 def _close_sockets_left_by(exc: BaseException) -> None:
@@ -55,25 +59,22 @@ def _query(connection: Any) -> tuple[int, int]:
     return int(reply.root_x), int(reply.root_y)
 
 
-class PointerReader:
-    """Reads the pointer position over one Xlib connection, opened lazily, closed by ``close``.
-
-    Use it from one thread only (the capture worker's); ``Grabber`` keeps one per thread.
-    """
+class XReader:
+    """Asks the X server something over one connection, opened lazily and reopened after a
+    failure (display gone, server reset); ``close`` closes it. One thread only."""
 
     def __init__(self, display: str | None = None) -> None:
         self._display_name = display
         self._connection: Any | None = None
 
-    def position(self) -> tuple[int, int] | None:
-        """The pointer's root-window coordinates, or ``None`` if unavailable."""
+    def _ask(self, query: Callable[[Any], _T]) -> _T | None:
         if self._connection is None:
             self._connection = _open_display(self._display_name)
             if self._connection is None:
                 return None
         try:
-            return _query(self._connection)
-        except Exception:  # connection lost (display gone, server reset): reopen next time
+            return query(self._connection)
+        except Exception:  # connection lost, or what was asked about vanished: reopen next time
             self.close()
             return None
 
@@ -84,11 +85,19 @@ class PointerReader:
             with contextlib.suppress(Exception):
                 connection.close()
 
-    def __enter__(self) -> PointerReader:
+    def __enter__(self: _R) -> _R:
         return self
 
     def __exit__(self, *_: object) -> None:
         self.close()
+
+
+class PointerReader(XReader):
+    """Reads the pointer position (``Grabber`` keeps one per thread)."""
+
+    def position(self) -> tuple[int, int] | None:
+        """The pointer's root-window coordinates, or ``None`` if unavailable."""
+        return self._ask(_query)
 
 
 def pointer_position(display: str | None = None) -> tuple[int, int] | None:

@@ -8,12 +8,11 @@ Everything answers ``None`` when it cannot be known (no X display, Wayland, Wind
 
 from __future__ import annotations
 
-import contextlib
 import re
 from dataclasses import dataclass
 from typing import Any
 
-from incident_recorder.capture.pointer import _open_display
+from incident_recorder.capture.pointer import XReader
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,31 +98,12 @@ def read_active_window(connection: Any) -> ActiveWindow | None:
     )
 
 
-class ActiveWindowReader:
+class ActiveWindowReader(XReader):
     """Reads the active window over one Xlib connection, opened lazily (one thread only)."""
-
-    def __init__(self, display: str | None = None) -> None:
-        self._display_name = display
-        self._connection: Any | None = None
 
     def active(self) -> ActiveWindow | None:
         """The active window, or ``None`` if there is none or it cannot be known."""
-        if self._connection is None:
-            self._connection = _open_display(self._display_name)
-            if self._connection is None:
-                return None
-        try:
-            return read_active_window(self._connection)
-        except Exception:  # the window vanished meanwhile, or the connection was lost
-            self.close()
-            return None
-
-    def close(self) -> None:
-        """Close the connection, if open. Safe to call more than once."""
-        connection, self._connection = self._connection, None
-        if connection is not None:
-            with contextlib.suppress(Exception):
-                connection.close()
+        return self._ask(read_active_window)
 
 
 def active_window_title(display_name: str | None = None) -> str | None:
