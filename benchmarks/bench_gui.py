@@ -33,6 +33,8 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from bench_common import PEAK_SNIPPET, percentile  # noqa: E402
+
 REEXEC_FLAG = "INCIDENT_RECORDER_BENCH_XVFB"
 XVFB_SCREEN = "-screen 0 1920x1080x24"
 BUDGET = {
@@ -45,18 +47,9 @@ BUDGET = {
     "open_rss_mb": 300.0,
 }
 
-# Peak memory from /proc (VmHWM): ru_maxrss would carry over the parent's peak across fork+exec.
-_PEAK = """
-def peak_kb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-"""
 
 _OPEN_CHILD = (
-    _PEAK
+    PEAK_SNIPPET
     + """
 import sys, time
 start = time.perf_counter()
@@ -93,7 +86,7 @@ print(painted[0] - start, peak_kb(), total, loaded[0] - start)
 )
 
 _BARE_CHILD = (
-    _PEAK
+    PEAK_SNIPPET
     + """
 import time
 start = time.perf_counter()
@@ -116,13 +109,10 @@ print(painted[0] - start, peak_kb(), 0, 0)
 )
 
 
-def _pct(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
 
 def _summary(values: list[float]) -> dict[str, float]:
-    return {"median": statistics.median(values), "p99": _pct(values, 0.99), "max": max(values)}
+    median = statistics.median(values)
+    return {"median": median, "p99": percentile(values, 0.99), "max": max(values)}
 
 
 class Heartbeat:

@@ -29,14 +29,12 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from bench_common import percentile  # noqa: E402
+
 CHILD_FLAG = "INCIDENT_RECORDER_BENCH_HOTKEYS_CHILD"
 SIZES = ((1920, 1080), (3840, 2160))
 BUDGET = {"pixels_ms": 10.0, "durable_1080_ms": 60.0, "durable_4k_ms": 150.0, "stall_ms": 16.0}
 
-
-def _pct(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def measure(presses: int, width: int, height: int) -> dict[str, Any]:
@@ -115,8 +113,8 @@ def measure(presses: int, width: int, height: int) -> dict[str, Any]:
     del keep
     return {
         "size": f"{width}x{height}",
-        "pixels_ms": {"median": statistics.median(pixels), "p99": _pct(pixels, 0.99)},
-        "durable_ms": {"median": statistics.median(durable), "p99": _pct(durable, 0.99)},
+        "pixels_ms": {"median": statistics.median(pixels), "p99": percentile(pixels, 0.99)},
+        "durable_ms": {"median": statistics.median(durable), "p99": percentile(durable, 0.99)},
         "stall_ms": {"median": statistics.median(stalls), "max": max(stalls)},
         **baselines,
     }

@@ -26,6 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from bench_common import PEAK_SNIPPET, percentile  # noqa: E402
 from make_incident import make_incident  # noqa: E402
 
 from incident_recorder.domain import EntryKind  # noqa: E402
@@ -33,19 +34,10 @@ from incident_recorder.storage import IncidentFile  # noqa: E402
 
 BUDGET = {"note_median_ms": 2.0, "note_p99_ms": 8.0, "open_s": 1.0, "open_rss_mb": 300.0}
 
-# Peak memory from /proc (VmHWM, kB): ru_maxrss would carry the parent's peak over fork+exec.
-_PEAK = """
-def peak_kb():
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-"""
 
 # What the window does: raw records, converted only for the rows on screen.
 _OPEN_CHILD = (
-    _PEAK
+    PEAK_SNIPPET
     + """
 import sys, time
 start = time.perf_counter()
@@ -62,7 +54,7 @@ print(wall, peak_kb(), count)
 _ENTRIES_CHILD = _OPEN_CHILD.replace("handle.records()", "handle.entries()")
 
 _BASELINE_CHILD = (
-    _PEAK
+    PEAK_SNIPPET
     + """
 import sys, time
 start = time.perf_counter()
@@ -75,10 +67,6 @@ print(wall, peak_kb(), count)
 """
 )
 
-
-def _percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def _note_path(incident: Path, notes: int) -> list[float]:
@@ -140,10 +128,10 @@ def run(entries: int = 100_000, notes: int = 2_000, repeats: int = 3) -> dict[st
             "notes": notes,
             "build_s": built_s,
             "note_median_ms": statistics.median(note),
-            "note_p99_ms": _percentile(note, 0.99),
+            "note_p99_ms": percentile(note, 0.99),
             "note_max_ms": max(note),
             "baseline_note_median_ms": statistics.median(note_base),
-            "baseline_note_p99_ms": _percentile(note_base, 0.99),
+            "baseline_note_p99_ms": percentile(note_base, 0.99),
             "open_s": min(wall for wall, _, _ in opened),
             "open_rss_mb": min(rss for _, rss, _ in opened),
             "entries_s": min(wall for wall, _, _ in as_entries),
