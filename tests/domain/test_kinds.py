@@ -17,10 +17,12 @@ def test_order_is_the_order_of_the_kind_keys() -> None:
         "communication",
         "cause",
         "resolution",
+        "mitigation",
     ]
-    assert [kind.key_number for kind in EntryKind] == list(range(1, 9))
+    assert [kind.key_number for kind in EntryKind] == list(range(1, 10))
     assert EntryKind.OBSERVATION.key_number == 1
     assert EntryKind.RESOLUTION.key_number == 8
+    assert EntryKind.MITIGATION.key_number == 9  # added later: the first eight keys kept
 
 
 def test_default_kind_and_labels() -> None:

@@ -11,8 +11,8 @@ from storage_support import fingerprint, new_capture
 from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.storage import IncidentFile, IncidentFileError, schema
 
-V3 = "CREATE TABLE action_items (id INTEGER PRIMARY KEY, item TEXT NOT NULL);"
-BAD = "CREATE TABLE action_items (id INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;"
+NEXT = "CREATE TABLE future_things (id INTEGER PRIMARY KEY, item TEXT NOT NULL);"
+BAD = "CREATE TABLE future_things (id INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;"
 
 
 def _version(path: Path) -> int:
@@ -45,7 +45,7 @@ def _v1_file(path: Path) -> Path:
 def _current_file(path: Path) -> Path:
     with IncidentFile.create(path, "current") as handle:
         handle.add_note("written at the current version")
-    assert _version(path) == schema.SCHEMA_VERSION == 2
+    assert _version(path) == schema.SCHEMA_VERSION == 3
     return path
 
 
@@ -67,21 +67,21 @@ def test_a_current_file_opens_unchanged(incident_path: Path) -> None:
 
 def test_migration_runs_once(incident_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _current_file(incident_path)
-    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, V3])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, NEXT])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 4)
     with IncidentFile.open(incident_path) as handle:
         assert handle.entry_count() == 1
-    assert _version(incident_path) == 3
+    assert _version(incident_path) == 4
     tables = _tables(incident_path)
-    assert ("table", "action_items") in tables
-    # opening again is a no-op (running V3 twice would fail: the table exists)
+    assert ("table", "future_things") in tables
+    # opening again is a no-op (running NEXT twice would fail: the table exists)
     with IncidentFile.open(incident_path) as handle:
         assert handle.entry_count() == 1
-    assert _version(incident_path) == 3
+    assert _version(incident_path) == 4
     assert _tables(incident_path) == tables
     # and at the version reached, migrate() itself does nothing
     with IncidentFile.open(incident_path) as handle:
-        schema.migrate(handle._db, 3)
+        schema.migrate(handle._db, 4)
     assert _tables(incident_path) == tables
 
 
@@ -91,12 +91,12 @@ def test_a_failing_migration_changes_nothing(
     _current_file(incident_path)
     tables = _tables(incident_path)
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, BAD])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 4)
     with pytest.raises(IncidentFileError, match="opening the incident failed") as caught:
         IncidentFile.open(incident_path)
     assert "\n" not in str(caught.value)
-    assert _version(incident_path) == 2
-    assert _tables(incident_path) == tables  # action_items rolled back with the rest
+    assert _version(incident_path) == 3
+    assert _tables(incident_path) == tables  # future_things rolled back with the rest
     monkeypatch.undo()
     with IncidentFile.open(incident_path) as handle:
         assert [e.text for e in handle.entries()] == ["written at the current version"]
@@ -132,7 +132,7 @@ def test_a_version_1_file_is_migrated_to_version_2(incident_path: Path) -> None:
         shapes = [Shape(ShapeKind.REDACTION, 1, 2, 10, 12)]
         assert handle.set_annotations(capture_id, shapes, base_revision=0) == 1
         assert handle.annotations(capture_id) == shapes
-    assert _version(incident_path) == 2
+    assert _version(incident_path) == schema.SCHEMA_VERSION
     names = {name for _, name in _tables(incident_path)}
     assert {"annotations", "current_annotations"} <= names
     assert {"annotations_append_only_update", "annotations_append_only_delete"} <= names

@@ -84,13 +84,14 @@ def test_escape_discards_and_ctrl_z_brings_the_draft_back_with_its_time(
     )
 
 
-def test_ctrl_1_to_8_set_the_kind_and_it_resets_after_saving(make_window, qtbot) -> None:
+def test_ctrl_1_to_9_set_the_kind_and_it_resets_after_saving(make_window, qtbot) -> None:
     window = make_window()
-    keys = [Qt.Key.Key_1 + offset for offset in range(8)]
+    keys = [Qt.Key.Key_1 + offset for offset in range(9)]
     for key, kind in zip(keys, EntryKind, strict=True):
         qtbot.keyClick(window.note_bar.edit, Qt.Key(key), Qt.KeyboardModifier.ControlModifier)
         assert window.note_bar.kind == kind
         assert window.note_bar.kind_badge.text() == kind.label
+    qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_8, Qt.KeyboardModifier.ControlModifier)
     type_text(qtbot, window, "Resolved by reverting push 7731")
     qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_Return)
     assert window.file.entries()[0].kind == EntryKind.RESOLUTION

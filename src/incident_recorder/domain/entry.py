@@ -56,3 +56,8 @@ class Entry:
     hidden: bool = False
     source: str = "gui"
     capture: CaptureInfo | None = None
+    public: bool = False
+    starred: bool = False
+    author: str | None = None
+    occurred_offset: str | None = None
+    """The UTC offset the *occurred at* time was entered in ('+01:00'), when a person typed it."""

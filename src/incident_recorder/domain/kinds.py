@@ -1,4 +1,4 @@
-"""The kinds of timeline entry, in the order of their Ctrl+1 … Ctrl+8 keys."""
+"""The kinds of timeline entry, in the order of their Ctrl+1 … Ctrl+9 keys."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from enum import StrEnum
 
 
 class EntryKind(StrEnum):
-    """What an entry records. The order is the order of the kind keys (Ctrl+1 … Ctrl+8)."""
+    """What an entry records. The order is the order of the kind keys (Ctrl+1 … Ctrl+9)."""
 
     OBSERVATION = "observation"
     DETECTION = "detection"
@@ -16,6 +16,7 @@ class EntryKind(StrEnum):
     COMMUNICATION = "communication"
     CAUSE = "cause"
     RESOLUTION = "resolution"
+    MITIGATION = "mitigation"  # added after the first eight, so their keys did not move
 
     @property
     def label(self) -> str:

@@ -28,6 +28,7 @@ from incident_recorder.domain.times import Clock, from_iso, system_clock, to_iso
 from incident_recorder.storage import annotations as annotation_store
 from incident_recorder.storage.annotations import AnnotationSummary
 from incident_recorder.storage.connection import create_database, open_database
+from incident_recorder.storage.curated import CuratedFile
 from incident_recorder.storage.errors import (
     CorruptFileError,
     FileMissingError,
@@ -35,29 +36,63 @@ from incident_recorder.storage.errors import (
     translate,
 )
 
-_SELECT_ENTRIES = """
-SELECT t.id, t.kind, t.text, t.occurred_at, t.recorded_at, t.revision, t.hidden, t.source,
-       t.capture_id, c.width, c.height, c.sha256, c.monitor, c.window_title
-FROM timeline AS t LEFT JOIN captures AS c ON c.id = t.capture_id
-"""
+# Columns a version 3 file has and an older one (opened read-only, so not migrated) lacks; such a
+# file reads as if every entry were internal, not starred, without author or entered offset.
+_V3_ENTRY = "e.public, e.starred, e.author, e.occurred_offset"
+_V3_TIMELINE = "t.public, t.starred, t.author, t.occurred_offset"
+_V3_REVISION = "r.public, r.starred, r.occurred_offset"
+_OLD_ENTRY = _OLD_TIMELINE = "0, 0, NULL, NULL"
+_OLD_REVISION = "0, 0, NULL"
 
-# entries() reads the originals in index order and the few latest revisions separately, then
-# merges them in Python: twice as fast on 100,000 entries as sorting the `timeline` view, whose
-# ORDER BY on a coalesce() cannot use the index.
-_ORIGINALS = """
+
+@dataclass(frozen=True, slots=True)
+class _Queries:
+    """The SELECTs of one file, written for its schema version."""
+
+    entries: str
+    originals: str
+    newest_originals: str
+    latest_revisions: str
+    history: str
+
+    @classmethod
+    def for_version(cls, version: int) -> _Queries:
+        v3 = version >= 3
+        timeline = _V3_TIMELINE if v3 else _OLD_TIMELINE
+        entry = _V3_ENTRY if v3 else _OLD_ENTRY
+        revision = _V3_REVISION if v3 else _OLD_REVISION
+        originals = f"""
 SELECT e.id, e.kind, e.text, e.occurred_at, e.recorded_at, 1, 0, e.source,
-       e.capture_id, c.width, c.height, c.sha256, c.monitor, c.window_title
+       e.capture_id, c.width, c.height, c.sha256, c.monitor, c.window_title, {entry}
 FROM entries AS e LEFT JOIN captures AS c ON c.id = e.capture_id
 """
-_SELECT_ORIGINALS = _ORIGINALS + "ORDER BY e.occurred_at, e.id"
-# The newest N, read backwards along the index, then put back in time order (columns 4, 1).
-_SELECT_NEWEST_ORIGINALS = (
-    f"SELECT * FROM ({_ORIGINALS} ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?) ORDER BY 4, 1"
-)
-_SELECT_LATEST_REVISIONS = """
-SELECT r.entry_id, r.kind, r.text, r.occurred_at, r.revision, r.hidden FROM revisions AS r
+        return cls(
+            entries=f"""
+SELECT t.id, t.kind, t.text, t.occurred_at, t.recorded_at, t.revision, t.hidden, t.source,
+       t.capture_id, c.width, c.height, c.sha256, c.monitor, c.window_title, {timeline}
+FROM timeline AS t LEFT JOIN captures AS c ON c.id = t.capture_id
+""",
+            # entries() reads the originals in index order and the few latest revisions
+            # separately, then merges them in Python: twice as fast on 100,000 entries as
+            # sorting the `timeline` view, whose ORDER BY on a coalesce() cannot use the index.
+            originals=originals + "ORDER BY e.occurred_at, e.id",
+            # The newest N, read backwards along the index, then put back in time order.
+            newest_originals=(
+                f"SELECT * FROM ({originals} ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?) "
+                "ORDER BY 4, 1"
+            ),
+            latest_revisions=f"""
+SELECT r.entry_id, r.kind, r.text, r.occurred_at, r.revision, r.hidden, {revision}
+FROM revisions AS r
 WHERE r.revision = (SELECT max(revision) FROM revisions WHERE entry_id = r.entry_id)
-"""
+""",
+            history=f"""
+SELECT r.entry_id, r.kind, r.text, r.occurred_at, r.revision, r.hidden, {revision}
+FROM revisions AS r WHERE r.entry_id = ? ORDER BY r.revision
+""",
+        )
+
+
 _KINDS = {kind.value: kind for kind in EntryKind}
 _T = TypeVar("_T")
 
@@ -114,10 +149,14 @@ def record_from_entry(entry: Entry) -> tuple[Any, ...]:
             if capture is not None
             else (None,) * 6
         ),
+        int(entry.public),
+        int(entry.starred),
+        entry.author,
+        entry.occurred_offset,
     )
 
 
-RECORD_TEXT, RECORD_HIDDEN, RECORD_CAPTURE_ID = 2, 6, 8
+RECORD_TEXT, RECORD_HIDDEN, RECORD_CAPTURE_ID, RECORD_PUBLIC, RECORD_STARRED = 2, 6, 8, 14, 15
 """Positions in a raw row used by callers that avoid converting it."""
 
 
@@ -142,8 +181,21 @@ def _entry(row: Sequence[Any]) -> Entry:
             bool(row[6]),
             row[7],
             capture,
+            bool(row[14]),
+            bool(row[15]),
+            row[16],
+            row[17],
         )
     )
+
+
+def _revised(row: Sequence[Any], revision: Sequence[Any]) -> tuple[Any, ...]:
+    """An original's raw row as its latest revision reads (a row of _Queries.latest_revisions)."""
+    _, kind, text, occurred_at, number, hidden, public, starred, offset = revision
+    return (
+        row[0], kind, text, occurred_at, row[4], number, hidden, *row[7:14],
+        public, starred, row[16], offset,
+    )  # fmt: skip
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
@@ -154,7 +206,16 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return (stat.st_dev, stat.st_ino)
 
 
-class IncidentFile:
+@dataclass(frozen=True, slots=True)
+class _Extra:
+    """What a new entry may carry besides kind, text and time (schema version 3)."""
+
+    public: bool = False
+    author: str | None = None
+    occurred_offset: str | None = None
+
+
+class IncidentFile(CuratedFile):
     """An open incident file. Use `create` or `open`; close it (or use `with`) when done."""
 
     def __init__(self, path: Path, db: Database, clock: Clock) -> None:
@@ -163,6 +224,8 @@ class IncidentFile:
         self._clock = clock
         self._identity = _identity(path)
         self._closed = False
+        self.version = int(db.conn.execute("PRAGMA user_version").fetchone()[0])
+        self._sql = _Queries.for_version(self.version)
 
     def check_still_there(self) -> None:
         """FileMissingError if the file was deleted, moved or replaced since it was opened.
@@ -302,10 +365,18 @@ class IncidentFile:
         occurred_at: Any = None,
         *,
         source: str = "gui",
+        public: bool = False,
+        author: str | None = None,
+        occurred_offset: str | None = None,
     ) -> Entry:
-        """Append a note; it is on disk when this returns. ValueError for unusable text."""
+        """Append a note; it is on disk when this returns. ValueError for unusable text.
+
+        `occurred_offset` is the UTC offset a person typed the time in ('+01:00'), kept beside
+        the UTC time; `author` who recorded it, when known (imports, merges).
+        """
         text = clean_note_text(text)
-        return self._append(text, kind, occurred_at, source, capture=None)
+        extra = _Extra(public, author, occurred_offset)
+        return self._append(text, kind, occurred_at, source, capture=None, extra=extra)
 
     def add_capture(
         self,
@@ -318,7 +389,7 @@ class IncidentFile:
     ) -> Entry:
         """Append a capture entry (image and entry in one transaction), durable on return."""
         text = clean_note_text(text) if text.strip() else ""
-        return self._append(text, kind, occurred_at, source, capture=capture)
+        return self._append(text, kind, occurred_at, source, capture=capture, extra=_Extra())
 
     def _append(
         self,
@@ -327,6 +398,7 @@ class IncidentFile:
         occurred_at: Any,
         source: str,
         capture: NewCapture | None,
+        extra: _Extra,
     ) -> Entry:
         recorded = self._clock()
         occurred = recorded if occurred_at is None else occurred_at
@@ -357,11 +429,21 @@ class IncidentFile:
                         to_iso(occurred),
                     ),
                 ).lastrowid
-            entry_id = conn.execute(
-                "INSERT INTO entries (kind, text, occurred_at, recorded_at, source, capture_id) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (str(kind), text, to_iso(occurred), to_iso(recorded), source, capture_id),
-            ).lastrowid
+            values = (str(kind), text, to_iso(occurred), to_iso(recorded), source, capture_id)
+            if extra.public or extra.author or extra.occurred_offset:
+                self._require_version(3, "public entries, authors and entered offsets")
+                entry_id = conn.execute(
+                    "INSERT INTO entries (kind, text, occurred_at, recorded_at, source, "
+                    "capture_id, public, author, occurred_offset) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (*values, int(extra.public), extra.author, extra.occurred_offset),
+                ).lastrowid
+            else:
+                entry_id = conn.execute(
+                    "INSERT INTO entries (kind, text, occurred_at, recorded_at, source, "
+                    "capture_id) VALUES (?, ?, ?, ?, ?, ?)",
+                    values,
+                ).lastrowid
         info = None
         if capture is not None and capture_id is not None:
             info = CaptureInfo(
@@ -381,6 +463,9 @@ class IncidentFile:
             recorded_at=from_iso(to_iso(recorded)),
             source=source,
             capture=info,
+            public=extra.public,
+            author=extra.author,
+            occurred_offset=extra.occurred_offset,
         )
 
     @staticmethod
@@ -409,28 +494,52 @@ class IncidentFile:
         text: str | None = None,
         occurred_at: Any = None,
         hidden: bool | None = None,
+        public: bool | None = None,
+        starred: bool | None = None,
+        occurred_offset: str | None = None,
     ) -> Entry:
-        """Record a new revision of an entry; the earlier ones stay in the file."""
+        """Record a new revision of an entry; the earlier ones stay in the file.
+
+        Each argument left None keeps the current value. A new `occurred_at` without an
+        `occurred_offset` was not typed by a person in a zone: the offset is cleared.
+        """
         cleaned = None if text is None else clean_note_text(text)
         with self._write("saving the revision") as conn:
             # Read the current revision inside the write transaction: another connection revising
             # the same entry at the same moment would otherwise make this one fail on
             # UNIQUE (entry_id, revision).
             current = self.entry(entry_id)
-            new_text = current.text if cleaned is None else cleaned
-            conn.execute(
-                "INSERT INTO revisions (entry_id, revision, kind, text, occurred_at, hidden, "
-                "revised_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    entry_id,
-                    current.revision + 1,
-                    str(kind or current.kind),
-                    new_text,
-                    to_iso(occurred_at or current.occurred_at),
-                    int(current.hidden if hidden is None else hidden),
-                    to_iso(self._clock()),
-                ),
+            if occurred_at is not None:
+                offset = occurred_offset
+            else:
+                offset = occurred_offset or current.occurred_offset
+            values = (
+                entry_id,
+                current.revision + 1,
+                str(kind or current.kind),
+                current.text if cleaned is None else cleaned,
+                to_iso(occurred_at or current.occurred_at),
+                int(current.hidden if hidden is None else hidden),
+                to_iso(self._clock()),
             )
+            if self.version >= 3:
+                conn.execute(
+                    "INSERT INTO revisions (entry_id, revision, kind, text, occurred_at, hidden, "
+                    "revised_at, public, starred, occurred_offset) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        *values,
+                        int(current.public if public is None else public),
+                        int(current.starred if starred is None else starred),
+                        offset,
+                    ),
+                )
+            else:  # a file of an older format (tests write them to check the migrations)
+                conn.execute(
+                    "INSERT INTO revisions (entry_id, revision, kind, text, occurred_at, hidden, "
+                    "revised_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    values,
+                )
         return self.entry(entry_id)
 
     # -- reading -----------------------------------------------------------------------------
@@ -448,20 +557,19 @@ class IncidentFile:
         view can convert only the rows it shows. `newest=N` reads only the N latest originals
         (a window shows those at once and reads the rest in the background).
         """
-        sql: str = _SELECT_ORIGINALS
+        sql: str = self._sql.originals
         params: tuple[int, ...] = ()
         if newest is not None:
-            sql, params = _SELECT_NEWEST_ORIGINALS, (newest,)
+            sql, params = self._sql.newest_originals, (newest,)
         with self._snapshot():
-            latest = {row[0]: row for row in self._read(_SELECT_LATEST_REVISIONS)}
+            latest = {row[0]: row for row in self._read(self._sql.latest_revisions)}
             if not latest and include_hidden:
                 return self._read(sql, params)
             records = []
             for row in self._stream(sql, params):
                 revision = latest.get(row[0])
                 if revision is not None:
-                    _, kind, text, occurred_at, number, hidden = revision
-                    row = (row[0], kind, text, occurred_at, row[4], number, hidden, *row[7:])
+                    row = _revised(row, revision)
                 if include_hidden or not row[6]:
                     records.append(row)
         if latest:  # a revision may have moved an entry in time
@@ -469,43 +577,22 @@ class IncidentFile:
         return records
 
     def entry(self, entry_id: int) -> Entry:
-        rows = self._read(_SELECT_ENTRIES + "WHERE t.id = ?", (entry_id,))
+        rows = self._read(self._sql.entries + "WHERE t.id = ?", (entry_id,))
         if not rows:
             raise IncidentFileError(f"no entry {entry_id} in {self.path.name}")
         return _entry(rows[0])
 
     def history(self, entry_id: int) -> list[Entry]:
         """Every revision of an entry, the original first."""
-        original = self._read(
-            "SELECT e.id, e.kind, e.text, e.occurred_at, e.recorded_at, 1, 0, e.source, "
-            "e.capture_id, c.width, c.height, c.sha256, c.monitor, c.window_title "
-            "FROM entries AS e LEFT JOIN captures AS c ON c.id = e.capture_id WHERE e.id = ?",
-            (entry_id,),
-        )
-        if not original:
-            raise IncidentFileError(f"no entry {entry_id} in {self.path.name}")
-        first = _entry(original[0])
-        later = self._read(
-            "SELECT revision, kind, text, occurred_at, hidden FROM revisions "
-            "WHERE entry_id = ? ORDER BY revision",
-            (entry_id,),
-        )
-        revisions = [first]
-        for revision, kind, text, occurred_at, hidden in later:
-            revisions.append(
-                Entry(
-                    id=first.id,
-                    kind=EntryKind(kind),
-                    text=text,
-                    occurred_at=from_iso(occurred_at),
-                    recorded_at=first.recorded_at,
-                    revision=revision,
-                    hidden=bool(hidden),
-                    source=first.source,
-                    capture=first.capture,
-                )
+        with self._snapshot():
+            original = self._read(
+                self._sql.originals.replace("ORDER BY", "WHERE e.id = ? ORDER BY"), (entry_id,)
             )
-        return revisions
+            if not original:
+                raise IncidentFileError(f"no entry {entry_id} in {self.path.name}")
+            later = self._read(self._sql.history, (entry_id,))
+        row = original[0]
+        return [_entry(row)] + [_entry(_revised(row, revision)) for revision in later]
 
     def marks(self) -> tuple[int, int]:
         """The highest entry id and revision id now in the file."""
@@ -522,7 +609,7 @@ class IncidentFile:
         with self._snapshot():
             new_entry_mark, new_revision_mark = self.marks()
             rows = self._read(
-                _SELECT_ENTRIES
+                self._sql.entries
                 + "WHERE t.id > ? OR t.id IN (SELECT entry_id FROM revisions WHERE id > ?) "
                 "ORDER BY t.occurred_at, t.id",
                 (entry_mark, revision_mark),

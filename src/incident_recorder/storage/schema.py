@@ -1,8 +1,11 @@
 """The incident file's schema and its migrations, numbered by `PRAGMA user_version`.
 
-Versions 1 and 2 are described in docs/incident-file.md. Entries, captures, revisions and
-annotations are append-only: triggers refuse UPDATE and DELETE, so an edit can only ever add a
-revision. Version 2 adds `annotations` (shapes drawn on a capture, one row per save).
+Versions 1 to 3 are described in docs/incident-file.md. Every table is append-only: triggers
+refuse UPDATE and DELETE, so an edit can only ever add a revision. Version 2 adds `annotations`
+(shapes drawn on a capture, one row per save). Version 3 adds what curation and the report need:
+public / starred / author / entered offset on entries and revisions, `milestones`, `details`
+(severity, status, services, roles, detection source), `report_texts` (the report editor's
+sections) and `action_items`, each a history whose latest row is current.
 """
 
 from __future__ import annotations
@@ -93,7 +96,79 @@ WHERE a.revision = (SELECT max(revision) FROM annotations WHERE capture_id = a.c
 """ + _APPEND_ONLY.format(table="annotations")
 
 
-MIGRATIONS: list[str] = [_V1, _V2]
+_V3 = """
+ALTER TABLE entries ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entries ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE entries ADD COLUMN author TEXT;
+ALTER TABLE entries ADD COLUMN occurred_offset TEXT;
+ALTER TABLE revisions ADD COLUMN public INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE revisions ADD COLUMN starred INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE revisions ADD COLUMN occurred_offset TEXT;
+DROP VIEW timeline;
+CREATE VIEW timeline AS
+SELECT e.id AS id,
+       coalesce(r.kind, e.kind) AS kind,
+       coalesce(r.text, e.text) AS text,
+       coalesce(r.occurred_at, e.occurred_at) AS occurred_at,
+       e.recorded_at AS recorded_at,
+       coalesce(r.revision, 1) AS revision,
+       coalesce(r.hidden, 0) AS hidden,
+       e.source AS source,
+       e.capture_id AS capture_id,
+       coalesce(r.public, e.public) AS public,
+       coalesce(r.starred, e.starred) AS starred,
+       e.author AS author,
+       CASE WHEN r.id IS NULL THEN e.occurred_offset ELSE r.occurred_offset END
+           AS occurred_offset
+FROM entries AS e
+LEFT JOIN revisions AS r
+  ON r.entry_id = e.id
+ AND r.revision = (SELECT max(revision) FROM revisions WHERE entry_id = e.id);
+CREATE TABLE milestones (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL CHECK (name IN
+        ('impact_started', 'detected', 'acknowledged', 'mitigated', 'resolved')),
+    occurred_at TEXT,
+    occurred_offset TEXT,
+    entry_id INTEGER REFERENCES entries (id),
+    source TEXT NOT NULL DEFAULT 'gui',
+    set_at TEXT NOT NULL
+);
+CREATE INDEX milestones_name ON milestones (name, id);
+CREATE TABLE details (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL CHECK (json_valid(value)),
+    set_at TEXT NOT NULL
+);
+CREATE INDEX details_name ON details (name, id);
+CREATE TABLE report_texts (
+    id INTEGER PRIMARY KEY,
+    section TEXT NOT NULL,
+    text TEXT NOT NULL,
+    saved_at TEXT NOT NULL
+);
+CREATE INDEX report_texts_section ON report_texts (section, id);
+CREATE TABLE action_items (
+    id INTEGER PRIMARY KEY,
+    item INTEGER NOT NULL,
+    revision INTEGER NOT NULL CHECK (revision >= 1),
+    description TEXT NOT NULL,
+    owner TEXT NOT NULL DEFAULT '',
+    due TEXT,
+    status TEXT NOT NULL,
+    type TEXT NOT NULL,
+    ticket TEXT NOT NULL DEFAULT '',
+    hidden INTEGER NOT NULL DEFAULT 0,
+    saved_at TEXT NOT NULL,
+    UNIQUE (item, revision)
+);
+""" + "".join(
+    _APPEND_ONLY.format(table=t) for t in ("milestones", "details", "report_texts", "action_items")
+)
+
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 """SQL scripts; script N (0-based) takes a file from version N to N + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 

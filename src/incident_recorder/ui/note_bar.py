@@ -1,7 +1,7 @@
 """The note bar: type a note, its time fixed at the first keystroke; Enter saves it.
 
 Shift+Enter adds a line, Esc discards the draft (Ctrl+Z in the empty field brings it back),
-Ctrl+1 … Ctrl+8 (window actions) set the kind shown on the badge. The bar only emits
+Ctrl+1 … Ctrl+9 (window actions) set the kind shown on the badge. The bar only emits
 `submitted`; whoever saves the note calls `committed()` once it is durable, or leaves the
 draft in place if saving failed.
 """
@@ -232,7 +232,7 @@ class NoteBar(QWidget):
     def _show_kind(self) -> None:
         self.kind_badge.setText(self._kind.label)
         self.kind_badge.setStyleSheet(badge_stylesheet(self._kind))
-        self.kind_badge.setToolTip("Kind of this note: Ctrl+1 … Ctrl+8, or click to change")
+        self.kind_badge.setToolTip("Kind of this note: Ctrl+1 … Ctrl+9, or click to change")
 
     def _fit_height(self) -> None:
         metrics = QFontMetrics(self.edit.font())

@@ -15,6 +15,7 @@ KIND_COLOURS: dict[EntryKind, str] = {
     EntryKind.COMMUNICATION: "#0d9488",
     EntryKind.CAUSE: "#be185d",
     EntryKind.RESOLUTION: "#16a34a",
+    EntryKind.MITIGATION: "#0891b2",
 }
 
 

@@ -1,0 +1,180 @@
+"""The curation half of an incident file: milestones, details, report texts, action items.
+
+IncidentFile inherits these methods; they live here to keep that class to the timeline itself.
+The SQL is in storage/curation.py. Every write is one transaction, durable when it returns.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sqlite3
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from datetime import datetime
+from pathlib import Path
+from typing import TypeVar
+
+from incident_recorder.domain import Entry, EntryKind, Incident
+from incident_recorder.domain.actions import ActionItem
+from incident_recorder.domain.details import IncidentDetails
+from incident_recorder.domain.milestones import Milestone, Milestones
+from incident_recorder.domain.text import clean_note_text
+from incident_recorder.domain.times import Clock, to_iso
+from incident_recorder.storage import curation
+from incident_recorder.storage.errors import IncidentFileError, translate
+
+_T = TypeVar("_T")
+
+
+class CuratedFile:
+    """Milestones, details, report texts and action items of an open incident file."""
+
+    path: Path
+    version: int
+    _clock: Clock
+
+    def _connection(self) -> sqlite3.Connection:
+        raise NotImplementedError
+
+    def _write(self, action: str) -> AbstractContextManager[sqlite3.Connection]:
+        raise NotImplementedError
+
+    def incident(self) -> Incident:
+        raise NotImplementedError
+
+    def entry(self, entry_id: int) -> Entry:
+        raise NotImplementedError
+
+    def _require_version(self, version: int, what: str) -> None:
+        if self.version < version:
+            raise IncidentFileError(
+                f"{self.path.name} is opened read-only in an older format: {what} cannot be saved"
+            )
+
+    def _curated(self, read: Callable[[sqlite3.Connection], _T], empty: _T) -> _T:
+        """`read` on the connection, or `empty` for an older file opened read-only."""
+        if self.version < 3:
+            return empty
+        try:
+            return read(self._connection())
+        except sqlite3.Error as error:
+            raise translate(error, self.path, "reading the incident") from None
+
+    def milestones(self) -> Milestones:
+        return self._curated(curation.milestones, Milestones())
+
+    def milestone_entries(self) -> dict[int, Milestone]:
+        """entry id → the milestone that entry marks on the timeline."""
+        return self._curated(curation.milestone_entries, {})
+
+    def milestone_history(self, milestone: Milestone) -> list[datetime | None]:
+        return self._curated(lambda c: curation.milestone_history(c, milestone), [])
+
+    def set_milestone(
+        self,
+        milestone: Milestone,
+        when: datetime | None,
+        *,
+        offset: str | None = None,
+        entry_id: int | None = None,
+        source: str = "gui",
+    ) -> Milestones:
+        """Set (or, with None, clear) a milestone's time; the earlier values stay in the file."""
+        self._require_version(3, "milestones")
+        with self._write("saving the milestone") as conn:
+            curation.set_milestone(
+                conn,
+                milestone,
+                when,
+                set_at=self._clock(),
+                offset=offset,
+                entry_id=entry_id,
+                source=source,
+            )
+        return self.milestones()
+
+    def record_milestone(
+        self,
+        milestone: Milestone,
+        when: datetime | None = None,
+        *,
+        text: str = "",
+        kind: EntryKind | None = None,
+        source: str = "gui",
+        public: bool = False,
+    ) -> Entry:
+        """The milestone key: a timeline entry marking it and the milestone, in one transaction.
+
+        The entry reads `text` (the note being typed, say) or the milestone's name.
+        """
+        self._require_version(3, "milestones")
+        when = when or self._clock()
+        note = clean_note_text(text) if text.strip() else milestone.label
+        with self._write("saving the milestone") as conn:
+            entry_id = conn.execute(
+                "INSERT INTO entries (kind, text, occurred_at, recorded_at, source, public) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    str(kind or milestone.entry_kind),
+                    note,
+                    to_iso(when),
+                    to_iso(self._clock()),
+                    source,
+                    int(public),
+                ),
+            ).lastrowid
+            curation.set_milestone(
+                conn, milestone, when, set_at=self._clock(), entry_id=entry_id, source=source
+            )
+        assert entry_id is not None
+        return self.entry(entry_id)
+
+    def details(self) -> IncidentDetails:
+        """Title, severity, status, services, roles and detection source as they now read."""
+        title = self.incident().title
+        return self._curated(lambda c: curation.details(c, title), IncidentDetails(title))
+
+    def set_details(self, details: IncidentDetails) -> IncidentDetails:
+        """Save the fields of `details` that changed (each a new value in its history)."""
+        self._require_version(3, "incident details")
+        title = " ".join(details.title.split())
+        if not title:
+            raise IncidentFileError("an incident needs a title")
+        details = dataclasses.replace(details, title=title)
+        with self._write("saving the incident details") as conn:
+            current = curation.details(conn, self.incident().title)
+            curation.set_details(conn, details, current, self._clock())
+        return self.details()
+
+    def report_texts(self) -> dict[str, str]:
+        """The report editor's sections: key → text last saved."""
+        return self._curated(curation.report_texts, {})
+
+    def save_report_texts(self, texts: Mapping[str, str]) -> list[str]:
+        """Save the sections whose text changed (the keys saved)."""
+        self._require_version(3, "report texts")
+        with self._write("saving the report") as conn:
+            return curation.save_report_texts(conn, texts, self._clock())
+
+    def action_items(self, *, include_hidden: bool = False) -> list[ActionItem]:
+        return self._curated(lambda c: curation.action_items(c, include_hidden=include_hidden), [])
+
+    def action_item_history(self, item: int) -> list[ActionItem]:
+        return self._curated(lambda c: curation.action_item_history(c, item), [])
+
+    def save_action_item(self, item: ActionItem) -> ActionItem:
+        """Add an action item (id None) or save a new revision of one; the saved item.
+
+        ValueError for an item without description; IncidentFileError if it was changed
+        elsewhere since `item.revision` was read.
+        """
+        self._require_version(3, "action items")
+        with self._write("saving the action item") as conn:
+            try:
+                return curation.save_action_item(conn, item, self._clock())
+            except LookupError:
+                raise IncidentFileError(f"no action item {item.id} in {self.path.name}") from None
+            except curation.StaleItem as stale:
+                raise IncidentFileError(
+                    f"the action item was changed elsewhere since it was opened ({stale})"
+                ) from None

@@ -1,0 +1,252 @@
+"""Milestones, incident details, report texts and action items (schema version 3).
+
+Each is a history in its own append-only table; the latest row of a name (milestone, detail,
+section, item) is what it now reads, and every earlier value stays in the file. These helpers
+run on a connection of an IncidentFile, which wraps them in its transactions. A file of an older
+version opened read-only (so not migrated) reads as having none of them.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from incident_recorder.domain.actions import ActionItem, ActionStatus, ActionType
+from incident_recorder.domain.details import (
+    DETAIL_FIELDS,
+    IncidentDetails,
+    details_from_json,
+    details_to_json,
+)
+from incident_recorder.domain.milestones import Milestone, Milestones
+from incident_recorder.domain.times import from_iso, to_iso
+
+TABLE_EXISTS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'milestones'"
+
+
+def has_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute(TABLE_EXISTS).fetchone() is not None
+
+
+# -- milestones -------------------------------------------------------------------------------
+
+
+def set_milestone(
+    conn: sqlite3.Connection,
+    milestone: Milestone,
+    when: datetime | None,
+    *,
+    set_at: datetime,
+    offset: str | None = None,
+    entry_id: int | None = None,
+    source: str = "gui",
+) -> None:
+    """Record that `milestone` was reached at `when` (None: clear it, it was set by mistake)."""
+    conn.execute(
+        "INSERT INTO milestones (name, occurred_at, occurred_offset, entry_id, source, set_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            milestone.value,
+            None if when is None else to_iso(when),
+            offset,
+            entry_id,
+            source,
+            to_iso(set_at),
+        ),
+    )
+
+
+_LATEST = """
+SELECT name, occurred_at, entry_id FROM milestones AS m
+WHERE id = (SELECT max(id) FROM milestones WHERE name = m.name)
+"""
+
+
+def milestones(conn: sqlite3.Connection) -> Milestones:
+    """Each milestone's latest time (absent: never set, or cleared)."""
+    times = {
+        Milestone(name): from_iso(occurred_at)
+        for name, occurred_at, _ in conn.execute(_LATEST)
+        if occurred_at is not None
+    }
+    return Milestones(times)
+
+
+def milestone_entries(conn: sqlite3.Connection) -> dict[int, Milestone]:
+    """entry id → the milestone it marks (the entries recorded with, or linked to, a milestone
+    whose latest value is still set)."""
+    return {
+        int(entry_id): Milestone(name)
+        for name, occurred_at, entry_id in conn.execute(_LATEST)
+        if entry_id is not None and occurred_at is not None
+    }
+
+
+def milestone_history(conn: sqlite3.Connection, milestone: Milestone) -> list[datetime | None]:
+    """Every value the milestone was given, the first first (None where it was cleared)."""
+    rows = conn.execute(
+        "SELECT occurred_at FROM milestones WHERE name = ? ORDER BY id", (milestone.value,)
+    )
+    return [None if at is None else from_iso(at) for (at,) in rows]
+
+
+# -- details ----------------------------------------------------------------------------------
+
+
+def details(conn: sqlite3.Connection, title: str) -> IncidentDetails:
+    """The incident's details as they now read; `title` is the one it was created with."""
+    values: dict[str, object] = {}
+    for name, value in conn.execute(
+        "SELECT name, value FROM details AS d WHERE id = (SELECT max(id) FROM details "
+        "WHERE name = d.name)"
+    ):
+        try:
+            values[name] = json.loads(value)
+        except ValueError:
+            continue
+    return details_from_json(values, title=title)
+
+
+def set_details(
+    conn: sqlite3.Connection, new: IncidentDetails, current: IncidentDetails, set_at: datetime
+) -> list[str]:
+    """Record every field of `new` that differs from `current`; the names of those fields."""
+    old, wanted = details_to_json(current), details_to_json(new)
+    changed = [name for name in DETAIL_FIELDS if old[name] != wanted[name]]
+    for name in changed:
+        conn.execute(
+            "INSERT INTO details (name, value, set_at) VALUES (?, ?, ?)",
+            (name, json.dumps(wanted[name], ensure_ascii=False), to_iso(set_at)),
+        )
+    return changed
+
+
+# -- report texts ------------------------------------------------------------------------------
+
+
+def report_texts(conn: sqlite3.Connection) -> dict[str, str]:
+    """section key → the text last saved for it."""
+    return {
+        section: text
+        for section, text in conn.execute(
+            "SELECT section, text FROM report_texts AS r WHERE id = (SELECT max(id) FROM "
+            "report_texts WHERE section = r.section)"
+        )
+    }
+
+
+def save_report_texts(
+    conn: sqlite3.Connection, texts: Mapping[str, str], saved_at: datetime
+) -> list[str]:
+    """Save the sections whose text changed; their keys."""
+    current = report_texts(conn)
+    changed = [key for key, text in texts.items() if current.get(key, "") != text]
+    for key in changed:
+        conn.execute(
+            "INSERT INTO report_texts (section, text, saved_at) VALUES (?, ?, ?)",
+            (key, texts[key], to_iso(saved_at)),
+        )
+    return changed
+
+
+# -- action items -------------------------------------------------------------------------------
+
+_ITEM_COLUMNS = "item, revision, description, owner, due, status, type, ticket, hidden"
+
+
+def _item(row: tuple[Any, ...]) -> ActionItem:
+    item, revision, description, owner, due, status, kind, ticket, hidden = row
+    return ActionItem(
+        description=description,
+        owner=owner,
+        due=date.fromisoformat(due) if due else None,
+        status=ActionStatus(status)
+        if status in ActionStatus._value2member_map_
+        else ActionStatus.OPEN,
+        type=ActionType(kind) if kind in ActionType._value2member_map_ else ActionType.PREVENT,
+        ticket=ticket,
+        id=int(item),
+        revision=int(revision),
+        hidden=bool(hidden),
+    )
+
+
+def action_items(conn: sqlite3.Connection, *, include_hidden: bool = False) -> list[ActionItem]:
+    """The action items as they now read, in the order they were first added."""
+    rows = conn.execute(
+        f"SELECT {_ITEM_COLUMNS} FROM action_items AS a WHERE revision = "
+        "(SELECT max(revision) FROM action_items WHERE item = a.item) ORDER BY item"
+    )
+    items = [_item(row) for row in rows]
+    return [item for item in items if include_hidden or not item.hidden]
+
+
+def action_item_history(conn: sqlite3.Connection, item: int) -> list[ActionItem]:
+    rows = conn.execute(
+        f"SELECT {_ITEM_COLUMNS} FROM action_items WHERE item = ? ORDER BY revision", (item,)
+    )
+    return [_item(row) for row in rows]
+
+
+class StaleItem(Exception):
+    """The item was saved by someone else since the revision the caller edited."""
+
+
+def save_action_item(conn: sqlite3.Connection, item: ActionItem, saved_at: datetime) -> ActionItem:
+    """Save `item` as a new item (id None) or a new revision of it; the saved item.
+
+    `item.revision` must be the revision the caller edited (StaleItem otherwise), so a save never
+    silently drops another's.
+    """
+    description = " ".join(item.description.split())
+    if not description and not item.hidden:
+        raise ValueError("an action item needs a description")
+    if item.id is None:
+        number = int(
+            conn.execute("SELECT coalesce(max(item), 0) + 1 FROM action_items").fetchone()[0]
+        )
+        revision = 1
+    else:
+        number = item.id
+        current = int(
+            conn.execute(
+                "SELECT coalesce(max(revision), 0) FROM action_items WHERE item = ?", (number,)
+            ).fetchone()[0]
+        )
+        if current == 0:
+            raise LookupError(f"no action item {number}")
+        if current != item.revision:
+            raise StaleItem(f"action item {number} is at revision {current}, not {item.revision}")
+        revision = current + 1
+    conn.execute(
+        f"INSERT INTO action_items ({_ITEM_COLUMNS}, saved_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            number,
+            revision,
+            description,
+            item.owner.strip(),
+            item.due.isoformat() if item.due else None,
+            item.status.value,
+            item.type.value,
+            item.ticket.strip(),
+            int(item.hidden),
+            to_iso(saved_at),
+        ),
+    )
+    return _item(
+        (
+            number,
+            revision,
+            description,
+            item.owner.strip(),
+            item.due.isoformat() if item.due else None,
+            item.status.value,
+            item.type.value,
+            item.ticket.strip(),
+            int(item.hidden),
+        )
+    )
