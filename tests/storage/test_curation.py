@@ -199,3 +199,20 @@ def test_a_version_2_file_is_migrated_with_its_revisions(incident_path: Path) ->
         assert public.public and public.text == "revised at version 2"
         assert [e.revision for e in handle.history(entry.id)] == [1, 2, 3]
         assert handle.version == schema.SCHEMA_VERSION
+
+
+def test_record_reads_everything_in_one_snapshot(incident_file: IncidentFile) -> None:
+    entry = incident_file.record_milestone(Milestone.IMPACT_STARTED, T0, text="errors climb")
+    hidden = incident_file.add_note("typo")
+    incident_file.revise(hidden.id, hidden=True)
+    incident_file.save_report_texts({"summary": "Checkout failed for 12 minutes."})
+    incident_file.save_action_item(ActionItem("Validate config units"))
+    record = incident_file.record()
+    assert record.title == "Checkout outage"
+    assert [e.id for e in record.entries] == [entry.id, hidden.id]
+    assert [e.id for e in record.visible_entries()] == [entry.id]
+    assert record.milestones[Milestone.IMPACT_STARTED] == T0
+    assert record.milestone_entries == {entry.id: Milestone.IMPACT_STARTED}
+    assert record.report_texts == {"summary": "Checkout failed for 12 minutes."}
+    assert [i.description for i in record.action_items] == ["Validate config units"]
+    assert record.reviewed_captures == record.sensitive_captures == frozenset()

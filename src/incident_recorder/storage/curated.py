@@ -18,9 +18,11 @@ from incident_recorder.domain import Entry, EntryKind, Incident
 from incident_recorder.domain.actions import ActionItem
 from incident_recorder.domain.details import IncidentDetails
 from incident_recorder.domain.milestones import Milestone, Milestones
+from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.domain.text import clean_note_text
 from incident_recorder.domain.times import Clock, to_iso
 from incident_recorder.storage import curation
+from incident_recorder.storage.annotations import AnnotationSummary
 from incident_recorder.storage.errors import IncidentFileError, translate
 
 _T = TypeVar("_T")
@@ -44,6 +46,33 @@ class CuratedFile:
 
     def entry(self, entry_id: int) -> Entry:
         raise NotImplementedError
+
+    def entries(self, *, include_hidden: bool = True) -> list[Entry]:
+        raise NotImplementedError
+
+    def annotation_summaries(self) -> dict[int, AnnotationSummary]:
+        raise NotImplementedError
+
+    def _snapshot(self) -> AbstractContextManager[None]:
+        raise NotImplementedError
+
+    def record(self) -> IncidentRecord:
+        """The whole incident for a report, read in one snapshot (no write half-seen)."""
+        with self._snapshot():
+            summaries = self.annotation_summaries()
+            return IncidentRecord(
+                incident=self.incident(),
+                details=self.details(),
+                milestones=self.milestones(),
+                entries=tuple(self.entries()),
+                milestone_entries=self.milestone_entries(),
+                report_texts=self.report_texts(),
+                action_items=tuple(self.action_items()),
+                reviewed_captures=frozenset(summaries),
+                sensitive_captures=frozenset(
+                    cid for cid, summary in summaries.items() if summary.sensitive
+                ),
+            )
 
     def _require_version(self, version: int, what: str) -> None:
         if self.version < version:

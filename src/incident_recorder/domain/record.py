@@ -1,0 +1,40 @@
+"""Everything a report is made from, read from an incident file in one consistent snapshot."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from incident_recorder.domain.actions import ActionItem
+from incident_recorder.domain.details import IncidentDetails
+from incident_recorder.domain.entry import Entry, Incident
+from incident_recorder.domain.milestones import Milestone, Milestones
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRecord:
+    """An incident as the report layer sees it.
+
+    `entries` holds every entry, hidden ones included, in *occurred at* order (JSON keeps
+    hidden entries; reports leave them out). `reviewed_captures` are the captures whose
+    annotations were saved at least once (looked at for redaction); `sensitive_captures` those
+    whose current annotations hold a redaction.
+    """
+
+    incident: Incident
+    details: IncidentDetails
+    milestones: Milestones = field(default_factory=Milestones)
+    entries: tuple[Entry, ...] = ()
+    milestone_entries: Mapping[int, Milestone] = field(default_factory=dict)
+    report_texts: Mapping[str, str] = field(default_factory=dict)
+    action_items: tuple[ActionItem, ...] = ()
+    reviewed_captures: frozenset[int] = frozenset()
+    sensitive_captures: frozenset[int] = frozenset()
+
+    def visible_entries(self) -> list[Entry]:
+        """The entries a report shows: every entry not hidden."""
+        return [entry for entry in self.entries if not entry.hidden]
+
+    @property
+    def title(self) -> str:
+        return self.details.title
