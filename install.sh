@@ -14,7 +14,7 @@ packages=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfreety
   libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
   libxcb-util1 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core python3-venv)
 if [ "$want_tests" = 1 ]; then
-  packages+=(xvfb xauth xdotool xterm scrot)
+  packages+=(xvfb xauth xdotool xterm scrot chromium)
 fi
 
 if command -v dpkg-query >/dev/null 2>&1; then
