@@ -40,6 +40,7 @@ REPLY_TIMEOUT_S = 60.0
 DRAIN_LIMIT_BYTES = 16 * MAX_BODY_BYTES
 """A refused body is read and dropped up to this size, so the client gets the answer instead of
 a reset connection."""
+DRAIN_TIMEOUT_S = 2.0
 
 
 class ServerError(Exception):
@@ -100,7 +101,7 @@ class WebhookServer:
         httpd.app = self
         self._httpd = httpd
         self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.2}, name="webhook-http"
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="webhook-http"
         )
         self._thread.start()
         return self
@@ -272,6 +273,7 @@ class _Handler(BaseHTTPRequestHandler):
         length = self.headers.get("Content-Length", "").strip()
         remaining = min(int(length) if length.isdigit() else 0, DRAIN_LIMIT_BYTES)
         try:
+            self.connection.settimeout(DRAIN_TIMEOUT_S)  # a client not sending: let it go soon
             while remaining > 0:
                 chunk = self.rfile.read1(min(remaining, 65536))
                 if not chunk:
