@@ -32,7 +32,7 @@ def recorded_lines(
     lines = []
     for event, outcome in zip(events, outcomes, strict=True):
         text = event.text.split("\n", 1)[0]
-        text = text if len(text) <= 80 else text[:79] + "…"
+        text = text if len(text) <= 120 else text[:119] + "…"
         if outcome.duplicate:
             what = f"duplicate of entry {outcome.entry_id}, skipped"
         else:
