@@ -14,6 +14,7 @@ import hmac
 import ipaddress
 import json
 import socket
+import sys
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -59,6 +60,14 @@ def is_loopback(host: str) -> bool:
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     app: WebhookServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client gone mid-reply is its own business; anything else is one line, never a
+        traceback (the handler answers every error it knows as JSON)."""
+        error = sys.exc_info()[1]
+        if isinstance(error, OSError):
+            return
+        print(f"webhook server: unexpected {type(error).__name__}: {error}", file=sys.stderr)
 
 
 class _HTTPServer6(_HTTPServer):
