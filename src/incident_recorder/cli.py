@@ -367,15 +367,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import threading
 
     from incident_recorder.domain.times import system_clock
-    from incident_recorder.webhooks.console import recorded_lines, serving_lines
+    from incident_recorder.webhooks.console import LinePrinter, recorded_lines, serving_lines
     from incident_recorder.webhooks.server import ServerError, WebhookServer, is_loopback
 
     if not 0 <= args.port <= 65535:
         raise CliError(f"--port {args.port} is not a port (0 to 65535)")
+    printer = LinePrinter()
 
     def show(events: Sequence[Any], outcomes: Sequence[Any]) -> None:
-        lines = recorded_lines(events, outcomes, system_clock().astimezone())
-        print("\n".join(lines), flush=True)
+        printer.put(recorded_lines(events, outcomes, system_clock().astimezone()))
 
     server = WebhookServer(
         args.file, host=args.host, port=args.port, token=args.token, listener=show
@@ -383,6 +383,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         server.start()
     except (ServerError, ValueError) as error:
+        printer.close()
         raise CliError(str(error)) from None
     stop = threading.Event()
     previous = {
@@ -403,6 +404,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             pass
     finally:
         server.stop()
+        printer.close()
         for number, handler in previous.items():
             signal.signal(number, handler)
     entries = "entry" if server.recorded == 1 else "entries"

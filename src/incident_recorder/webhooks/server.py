@@ -10,10 +10,12 @@ only once they are committed. Every error is a JSON `{"error": "…"}` with a 4x
 
 from __future__ import annotations
 
+import errno
 import hmac
 import ipaddress
 import json
 import socket
+import socketserver
 import sys
 import threading
 from collections.abc import Callable
@@ -61,6 +63,12 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     app: WebhookServer
 
+    def server_bind(self) -> None:
+        """Bind without http.server's reverse DNS lookup of the address (slow where DNS is)."""
+        socketserver.TCPServer.server_bind(self)
+        host, port = self.server_address[:2]
+        self.server_name, self.server_port = str(host), int(port)
+
     def handle_error(self, request: Any, client_address: Any) -> None:
         """A client gone mid-reply is its own business; anything else is one line, never a
         traceback (the handler answers every error it knows as JSON)."""
@@ -106,6 +114,8 @@ class WebhookServer:
         except (OSError, OverflowError) as error:
             self._writer.stop()
             reason = getattr(error, "strerror", None) or str(error)
+            if getattr(error, "errno", None) == errno.EADDRINUSE:
+                reason += " (by another program, or another serve: choose another --port, or 0)"
             raise ServerError(f"cannot listen on {self.host} port {self._port}: {reason}") from None
         httpd.app = self
         self._httpd = httpd
@@ -218,6 +228,8 @@ class _Handler(BaseHTTPRequestHandler):
         if method != allowed:
             raise _Refused(405, f"{path} takes {allowed}, not {method}", {"Allow": allowed})
         if method == "GET":
+            if self.headers.get("Content-Length", "0").strip() not in ("", "0"):
+                self.close_connection = True  # a GET with a body: never read it as a request
             return path, 0
         header = self.headers.get("Authorization")
         if not self.server.app.authorized(header):

@@ -25,7 +25,8 @@ MAX_BATCH_JOBS = 256
 """At most this many requests share one transaction."""
 
 Listener = Callable[[Sequence[NewEvent], Sequence[EventOutcome]], None]
-"""Told (on the writer thread) what each committed job recorded."""
+"""Told what each committed job recorded, after its reply is released; it runs on the writer
+thread, so it must be quick (hand the news to another thread, as the CLI's printer does)."""
 
 
 class WriterClosed(Exception):
@@ -177,7 +178,8 @@ class EventWriter:
             start += len(job.events)
             self.recorded += sum(not outcome.duplicate for outcome in job.outcomes)
             self.duplicates += sum(outcome.duplicate for outcome in job.outcomes)
-            if self._listener is not None:
+            job.done.set()  # the replies need not wait for the listener
+        if self._listener is not None:
+            for job in batch:
                 with suppress(Exception):  # a listener's fault must not fail the recording
                     self._listener(job.events, job.outcomes)
-            job.done.set()
