@@ -377,3 +377,45 @@ def test_a_vanished_file_is_503_and_nothing_claims_success(
     assert reply.status == 503
     assert "moved or replaced" in reply.error and "nothing was recorded" in reply.error
     assert reply.headers["retry-after"] == "5"
+
+
+def test_stopping_under_load_loses_no_acknowledged_event(incident_path: Path) -> None:
+    """Every 200 names entries that are in the file; the rest were told (503) or refused."""
+    IncidentFile.create(incident_path, "Checkout outage").close()
+    busy = threading.Event()
+    server = WebhookServer(
+        incident_path, listener=lambda events, outcomes: busy.set() if len(outcomes) else None
+    )
+    server.start()
+    acknowledged: list[int] = []
+    refused: list[str] = []
+    lock = threading.Lock()
+
+    def client(number: int) -> None:
+        for item in range(200):
+            try:
+                reply = _post(server, "/events", {"text": f"{number}.{item}"})
+            except OSError as error:  # the listening socket is gone
+                with lock:
+                    refused.append(type(error).__name__)
+                return
+            with lock:
+                if reply.status == 200:
+                    acknowledged.extend(reply.body["recorded"])
+                else:
+                    assert reply.status == 503 and "shutting down" in reply.error
+                    refused.append("503")
+                    return
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    assert busy.wait(30)
+    server.stop()
+    for thread in threads:
+        thread.join()
+    assert acknowledged and len(refused) == 6
+    with IncidentFile.open(incident_path, readonly=True) as handle:
+        in_file = {entry.id for entry in handle.entries()}
+    assert set(acknowledged) <= in_file
+    assert len(in_file) >= len(acknowledged)
