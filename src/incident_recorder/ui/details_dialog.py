@@ -88,6 +88,7 @@ class ServicesEditor(QWidget):
         self._rows.addWidget(row)
         self._renumber()
         if focus:
+            row.show()  # a layout shows a new child later: the focus (and typing) must land now
             name.setFocus()
         self.changed.emit()
         return name
@@ -141,6 +142,7 @@ class DetailsDialog(QDialog):
         self._details = current
 
         self.title = QLineEdit(current.title)
+        self.title.setCursorPosition(0)  # a long title shows its beginning
         self.title.setAccessibleName("Title")
         self.severity = QComboBox()
         self.severity.setAccessibleName("Severity")
@@ -165,10 +167,11 @@ class DetailsDialog(QDialog):
         self.detection.setCurrentIndex(max(0, self.detection.findData(known and known.value)))
         self.roles = {role: QLineEdit(current.roles.get(role, "")) for role in Role}
         about = QFormLayout()
+        about.setHorizontalSpacing(12)
         about.addRow("&Title", self.title)
         about.addRow("&Severity", self.severity)
         about.addRow("Sta&tus", self.status)
-        about.addRow("D&etection", self.detection)
+        about.addRow("&Detected by", self.detection)
         roles_box = QGroupBox("Roles")
         roles_form = QFormLayout(roles_box)
         for role, edit in self.roles.items():

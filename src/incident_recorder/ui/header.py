@@ -125,7 +125,9 @@ class Chip(QWidget):
     def show_value(self, value: str | None, tip: str) -> None:
         missing = value is None
         self.value.setText(value or MISSING)
-        self.value.setStyleSheet("color: palette(mid);" if missing else "font-weight: 600;")
+        self.value.setStyleSheet(
+            "color: palette(placeholder-text);" if missing else "font-weight: 600;"
+        )
         self.setToolTip(tip)
         self.setAccessibleName(f"{self._name}: {value or 'not recorded'}")
         self.value.setAccessibleName(self.accessibleName())
@@ -173,7 +175,6 @@ class IncidentHeader(QWidget):
         self.details = ElidedLabel()
         self.details.setObjectName("incidentDetails")
         self.impact = QLabel()
-        self.impact.setFont(fixed_font(3))
         self.impact.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.impact.setAccessibleName("Impact duration")
         self.now = QLabel()
@@ -190,6 +191,7 @@ class IncidentHeader(QWidget):
         heading.addWidget(self.severity, 0, Qt.AlignmentFlag.AlignVCenter)
         heading.addWidget(self.status, 0, Qt.AlignmentFlag.AlignVCenter)
         heading.addStretch(1)
+        heading.addSpacing(16)
         heading.addWidget(self.impact)
         subline = QHBoxLayout()
         subline.addWidget(self.details, 1)
@@ -222,6 +224,7 @@ class IncidentHeader(QWidget):
         self._timer.timeout.connect(self.tick)
         self._timer.start()
         self.show_incident(self._details, self._milestones)
+        self.refresh()
 
     @staticmethod
     def _group(chips: object, *, separator: bool = False) -> QWidget:
@@ -339,6 +342,7 @@ class IncidentHeader(QWidget):
         if state != self._impact_state:  # restyled only when it changes, not every second
             self._impact_state = state
             style, tip = IMPACT_STATES[state]
+            self.impact.setFont(self.font() if state == "missing" else fixed_font(3))
             self.impact.setStyleSheet(style)
             self.impact.setToolTip(tip)
 

@@ -113,7 +113,7 @@ class MilestoneTimes(QWidget):
             label = QLabel(milestone.label)
             edit = QLineEdit()
             edit.setAccessibleName(f"{milestone.label} time")
-            edit.setPlaceholderText("not recorded — HH:MM:SS or YYYY-MM-DD HH:MM:SS")
+            edit.setPlaceholderText("not recorded")
             label.setBuddy(edit)
             clear = QPushButton("Clear")
             clear.setAutoDefault(False)  # Enter saves the dialog, never clears a time
@@ -135,7 +135,14 @@ class MilestoneTimes(QWidget):
         grid.setColumnStretch(1, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        hint = QLabel(
+            "Type HH:MM:SS (on the date the field shows) or YYYY-MM-DD HH:MM:SS; "
+            "Clear removes a milestone set by mistake. Earlier values stay in the file."
+        )
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: palette(placeholder-text);")
         layout.addWidget(self.utc_box)
+        layout.addWidget(hint)
         layout.addLayout(grid)
         self._fill()
 
