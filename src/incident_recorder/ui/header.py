@@ -12,24 +12,18 @@ moves the file's data_version. The 1 s tick rewrites two labels of the header on
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QSizePolicy,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from incident_recorder.domain import Incident
 from incident_recorder.domain.details import DEFAULT_SEVERITIES, IncidentDetails, Status
 from incident_recorder.domain.milestones import Metric, Milestone, Milestones
 from incident_recorder.domain.times import Clock, format_offset
+from incident_recorder.ui.header_parts import MISSING, Chip, ElidedLabel
 from incident_recorder.ui.style import fixed_font
 from incident_recorder.ui.timeline_model import TimelineModel
 
@@ -43,7 +37,6 @@ STATUS_COLOURS = {
     Status.RESOLVED: "#15803d",
 }
 ONGOING = "#b91c1c"
-MISSING = "—"
 IMPACT_STATES = {
     "missing": (
         "color: palette(placeholder-text); font-size: 10pt;",
@@ -62,79 +55,30 @@ def clock_text(delta: timedelta) -> str:
     return format_offset(delta).removeprefix("T").removeprefix("+")
 
 
+def recorded_message(
+    milestone: Milestone,
+    before: datetime | None,
+    milestones: Milestones,
+    format_time: Callable[[datetime], str],
+) -> str:
+    """The status line after a milestone key: its time and metric, or that it moved."""
+    now = milestones[milestone]
+    at = format_time(now) if now is not None else MISSING
+    if before is not None and before != now:
+        return (
+            f"{milestone.label} moved from {format_time(before)} to {at} "
+            "(the earlier time stays in its history; correct it in Incident Details, Ctrl+I)"
+        )
+    message = f"{milestone.label} at {at}"
+    for metric in Metric:
+        if metric.milestone is milestone and (value := milestones.metric(metric)) is not None:
+            message += f" · {metric.short_label} {clock_text(value)}"
+    return message
+
+
 def severity_colour(severity: str, scale: tuple[str, ...]) -> str:
     index = scale.index(severity) if severity in scale else len(SEVERITY_COLOURS)
     return SEVERITY_COLOURS[index] if index < len(SEVERITY_COLOURS) else SEVERITY_GREY
-
-
-class ElidedLabel(QLabel):
-    """A one-line label that shrinks with "…" instead of widening the window; `clicked`."""
-
-    clicked = Signal()
-
-    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
-        super().__init__(text, parent)
-        self.setTextFormat(Qt.TextFormat.PlainText)  # titles and file names are text, never markup
-        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(
-            self.fontMetrics().horizontalAdvance("…") * 6, super().minimumSizeHint().height()
-        )
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.setPen(self.palette().color(self.foregroundRole()))
-        rect = self.contentsRect()
-        shown = self.fontMetrics().elidedText(
-            self.text(), Qt.TextElideMode.ElideRight, rect.width()
-        )
-        painter.drawText(
-            rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), shown
-        )
-
-    def is_elided(self) -> bool:
-        return self.fontMetrics().horizontalAdvance(self.text()) > self.contentsRect().width()
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(
-            event.position().toPoint()
-        ):
-            self.clicked.emit()
-        super().mouseReleaseEvent(event)
-
-
-class Chip(QWidget):
-    """A small caption over a value: a milestone's time or a metric."""
-
-    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.caption = QLabel(caption.upper())
-        self.caption.setStyleSheet(
-            "color: palette(placeholder-text); font-size: 7.5pt; font-weight: 600;"
-        )
-        self.value = QLabel(MISSING)
-        self.value.setFont(fixed_font(0))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(1)
-        layout.addWidget(self.caption)
-        layout.addWidget(self.value)
-        self._name = caption
-
-    def show_value(self, value: str | None, tip: str) -> None:
-        missing = value is None
-        self.value.setText(value or MISSING)
-        self.value.setStyleSheet(
-            "color: palette(placeholder-text);" if missing else "font-weight: 600;"
-        )
-        self.setToolTip(tip)
-        self.setAccessibleName(f"{self._name}: {value or 'not recorded'}")
-        self.value.setAccessibleName(self.accessibleName())
-
-    @property
-    def missing(self) -> bool:
-        return self.value.text() == MISSING
 
 
 class IncidentHeader(QWidget):
@@ -270,6 +214,11 @@ class IncidentHeader(QWidget):
             else:
                 chip.show_value(clock_text(value), definition)
         self.tick()
+
+    @property
+    def milestones(self) -> Milestones:
+        """The milestones shown (as last read from the file)."""
+        return self._milestones
 
     def set_severities(self, scale: tuple[str, ...]) -> None:
         """The team's severity scale (its order gives the badge colours)."""

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout
 
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.annotation import Shape, has_redaction
-from incident_recorder.domain.milestones import Metric, Milestone
+from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.times import Clock
 from incident_recorder.drafts import DraftStore
 from incident_recorder.settings import Settings, SettingsStore, default_store
@@ -34,7 +34,7 @@ from incident_recorder.ui.capture_service import (
 from incident_recorder.ui.capture_viewer import CaptureViewer
 from incident_recorder.ui.details_dialog import DetailsDialog
 from incident_recorder.ui.export_job import ExportJob
-from incident_recorder.ui.header import IncidentHeader, clock_text
+from incident_recorder.ui.header import IncidentHeader, recorded_message
 from incident_recorder.ui.image_import import ImageImporter
 from incident_recorder.ui.interval_capture import IntervalCapture
 from incident_recorder.ui.live_updates import LiveUpdates
@@ -304,26 +304,11 @@ class RecorderWindow(QMainWindow):
             self._draft_timer.stop()
             self._keep_draft()  # now, not after the debounce: a crash must not bring it back
         self.reload_incident()
-        at = self.model.format_time(entry.occurred_at)
-        if before is not None and before != entry.occurred_at:
-            message = (
-                f"{milestone.label} moved from {self.model.format_time(before)} to {at} "
-                "(the earlier time stays in its history; correct it in Incident Details, Ctrl+I)"
-            )
-        else:
-            message = f"{milestone.label} at {at}"
-            metric = self._metric_of(milestone)
-            if metric:
-                message += f" · {metric}"
+        message = recorded_message(
+            milestone, before, self.header.milestones, self.model.format_time
+        )
         self.statusBar().showMessage(message, 10_000)
         return entry
-
-    def _metric_of(self, milestone: Milestone) -> str:
-        milestones = self.file.milestones()
-        for metric in Metric:
-            if metric.milestone is milestone and (value := milestones.metric(metric)) is not None:
-                return f"{metric.short_label} {clock_text(value)}"
-        return ""
 
     def reload_incident(self) -> None:
         """Re-read the milestones and details into the header (after a change here or, via the
