@@ -4,6 +4,7 @@ time or UTC with the entered offset kept, inline validation, accessible names.""
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit
 
 from incident_recorder.domain.details import DetectionSource, Role, Service, Status
 from incident_recorder.domain.milestones import Milestone
+from incident_recorder.storage import IncidentFile
 from incident_recorder.ui.details_dialog import DetailsDialog
 from incident_recorder.ui.milestone_times import offset_text, parse_entered
 
@@ -107,6 +109,20 @@ def test_a_second_save_adds_revisions_and_keeps_the_earlier_values(make_window, 
     assert window.header.chips[Milestone.DETECTED].missing
 
 
+def test_a_change_made_elsewhere_meanwhile_is_not_reverted(make_window, qtbot, clock) -> None:
+    window = make_window()
+    dialog = window.open_details()
+    with IncidentFile.open(window.file.path, clock=clock) as other:
+        other.set_details(replace(other.details(), status=Status.MONITORING))
+        other.set_milestone(Milestone.ACKNOWLEDGED, clock.now, source="cli")
+    dialog.severity.setCurrentIndex(1)  # SEV1: the only field edited here
+    assert dialog.save()
+    details = window.file.details()
+    assert (details.severity, details.status) == ("SEV1", Status.MONITORING)
+    assert window.file.milestones()[Milestone.ACKNOWLEDGED] == clock.now
+    assert "(severity)" in window.statusBar().currentMessage()
+
+
 def test_untouched_times_are_not_saved_again(make_window, qtbot, clock) -> None:
     window = make_window()
     window.file.set_milestone(Milestone.DETECTED, clock.now + timedelta(milliseconds=123))
@@ -120,8 +136,6 @@ def test_untouched_times_are_not_saved_again(make_window, qtbot, clock) -> None:
 def test_utc_toggle_and_the_entered_offset_is_kept(make_window, qtbot, clock) -> None:
     window = make_window()
     window.close()
-    from incident_recorder.storage import IncidentFile
-
     handle = IncidentFile.open(window.file.path, clock=clock)
     dialog = DetailsDialog(
         handle, severities=("P1", "P2"), clock=clock, local_zone=PLUS_ONE, utc=False

@@ -8,6 +8,7 @@ history (nothing is overwritten); Enter saves, Esc cancels, every control has an
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import tzinfo
 
 from PySide6.QtCore import Qt, Signal
@@ -28,11 +29,13 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder.domain.details import (
+    DETAIL_FIELDS,
     DetectionSource,
     IncidentDetails,
     Role,
     Service,
     Status,
+    details_to_json,
 )
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.times import Clock
@@ -270,21 +273,15 @@ class DetailsDialog(QDialog):
             return False
         try:
             changes = self.times.changes()
-            details = self.details()
-            before = self._details
-            self._details = self._file.set_details(details)
-            changed = [
-                name
-                for name, old, new in (
-                    ("title", before.title, self._details.title),
-                    ("severity", before.severity, self._details.severity),
-                    ("status", before.status, self._details.status),
-                    ("services", before.services, self._details.services),
-                    ("roles", dict(before.roles), dict(self._details.roles)),
-                    ("detection source", before.detection_source, self._details.detection_source),
-                )
-                if old != new
-            ]
+            wanted = self.details()
+            loaded, typed = details_to_json(self._details), details_to_json(wanted)
+            edited = [name for name in DETAIL_FIELDS if loaded[name] != typed[name]]
+            if edited:
+                # Only the fields edited here: one another program changed meanwhile stays.
+                current = self._file.details()
+                merged = replace(current, **{name: getattr(wanted, name) for name in edited})
+                self._details = self._file.set_details(merged)
+            changed = [name.replace("_", " ") for name in edited]
             for milestone, when, offset in changes:
                 self._file.set_milestone(milestone, when, offset=offset, source="gui")
                 self.times.saved(milestone, when)
