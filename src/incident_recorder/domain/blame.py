@@ -23,8 +23,10 @@ DEFAULT_HINT = (
 PRONOUNS = frozenset({"he", "she", "someone", "somebody", "whoever"})
 """Subjects that are a person without being a name."""
 _APOSTROPHE = "['’‘ʼ]"
+_NO_APOSTROPHES = str.maketrans("", "", "'’‘ʼ")
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|\n")
 _WORD = re.compile(r"[^\W\d_]+")
+_LOWER_INITIAL = re.compile(r"(?<!\w)[a-z\u00df-\u00ff][^\W\d_]*")
 _NOUN_ENDINGS = ("tion", "sion", "ment", "ing", "ness", "ity", "ance", "ence", "ure", "ism")
 _ADVERBS = "[^\\W\\d_]+ly|had|has|have|then|also|just|again|apparently|probably|never"
 
@@ -36,7 +38,17 @@ class BlamePhrase:
 
 
 def _key(text: str) -> str:
-    return " ".join(re.sub(_APOSTROPHE, "", text.lower()).split())
+    return " ".join(text.lower().translate(_NO_APOSTROPHES).split())
+
+
+def _first_words(terms: Iterable[str]) -> frozenset[str]:
+    """The first word of each term as `_words` reads it: a text without any of them is skipped
+    before the (slower) combined pattern runs."""
+    return frozenset(found[0] for term in terms if (found := _words(term)))
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.lower().translate(_NO_APOSTROPHES))
 
 
 def _alternation(terms: Iterable[str]) -> re.Pattern[str] | None:
@@ -63,8 +75,9 @@ class BlamePhrases:
     problems: tuple[str, ...] = ()
     _hints: dict[str, str] = field(init=False, repr=False, compare=False)
     _phrase_re: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
-    _verb_re: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
     _subject_re: re.Pattern[str] | None = field(init=False, repr=False, compare=False)
+    _phrase_starts: frozenset[str] = field(init=False, repr=False, compare=False)
+    _verb_starts: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         hints = {_key(p.phrase): p.hint for p in self.phrases}  # a later (team) hint wins
@@ -78,8 +91,9 @@ class BlamePhrases:
             )
         object.__setattr__(self, "_hints", hints)
         object.__setattr__(self, "_phrase_re", _alternation(p.phrase for p in self.phrases))
-        object.__setattr__(self, "_verb_re", verbs)
         object.__setattr__(self, "_subject_re", subject)
+        object.__setattr__(self, "_phrase_starts", _first_words(p.phrase for p in self.phrases))
+        object.__setattr__(self, "_verb_starts", _first_words(self.failure_verbs))
 
     def hint_for(self, phrase: str) -> str:
         return self._hints.get(_key(phrase), DEFAULT_HINT)
@@ -103,12 +117,12 @@ def load_phrases(paths: Sequence[Path]) -> BlamePhrases:
             continue
         name = path.name.lower()
         for number, raw in enumerate(lines, start=1):
-            line = raw.strip()
-            if not line or line.startswith("#"):
+            line = raw.rstrip()  # not strip(): a leading tab means no phrase before it
+            if not line.strip() or line.lstrip().startswith("#"):
                 continue
             where = f"{path.name} line {number}"
-            term, tab, hint = (part.strip() for part in line.partition("\t"))
-            term = " ".join(term.split())
+            term, tab, hint = line.partition("\t")
+            term, hint = " ".join(term.split()), hint.strip()
             if not _WORD.search(term):
                 problems.append(f"{where}: no word before the tab ({raw.strip()!r}); skipped")
             elif name.endswith("verbs.txt") or name.endswith("not-names.txt"):
@@ -161,14 +175,15 @@ class BlameScanner:
 
     def scan(self, text: str) -> list[BlameSentence]:
         found: dict[tuple[int, int], tuple[list[str], list[str], list[str]]] = {}
-        phrase_re = self._phrases._phrase_re
+        lists = self._phrases
+        words = set(_words(text))
+        phrase_re = lists._phrase_re if words & lists._phrase_starts else None
         for match in phrase_re.finditer(text) if phrase_re else ():
             terms, _, hints = found.setdefault(_sentence_span(text, match.start()), ([], [], []))
             terms.append(" ".join(match.group().split()))
             hints.append(self._phrases.hint_for(match.group()))
-        subject_re = self._phrases._subject_re
-        verb_re = self._phrases._verb_re
-        if subject_re is not None and verb_re is not None and verb_re.search(text):
+        subject_re = lists._subject_re if words & lists._verb_starts else None
+        if subject_re is not None:
             for match in subject_re.finditer(text):
                 subject = match.group("subject")
                 span = _sentence_span(text, match.start())
@@ -194,9 +209,8 @@ class BlameScanner:
         if lower in self._never or (initial and lower.endswith(_NOUN_ENDINGS)):
             return False
         if self._lower_words is None:
-            self._lower_words = {
-                w.lower() for t in self._corpus() for w in _WORD.findall(t) if w[0].islower()
-            }
+            corpus = "\n".join(self._corpus())
+            self._lower_words = set(map(str.lower, _LOWER_INITIAL.findall(corpus)))
         return lower not in self._lower_words
 
 
