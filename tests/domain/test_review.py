@@ -143,12 +143,14 @@ def test_a_person_as_the_subject_of_a_failure_is_found(text: str, person: str) -
 
 
 def test_role_and_author_names_are_people_even_lower_case_elsewhere() -> None:
-    details = IncidentDetails("Checkout outage", roles={Role.INCIDENT_COMMANDER: "Will Turner"})
+    roles = {Role.INCIDENT_COMMANDER: "Will Turner", Role.RECORDER: "J. Doe"}
+    details = IncidentDetails("Checkout outage", roles=roles)
     record = make_record(
         entry(1, 1, "turner skipped the canary"),
         entry(2, 2, "will this work? Ask turner"),
         entry(3, 3, "Ana overlooked the alert", author="Ana Lima"),
         entry(4, 4, "the ana dashboard is green"),
+        entry(5, 5, "a missed page, j deleted nothing"),  # an initial is not a name
         details=details,
     )
     found = checks(review(record, phrases=PHRASES, now=NOW), "blame")

@@ -168,7 +168,9 @@ class BlameScanner:
         corpus: Callable[[], Iterable[str]] = tuple,
     ) -> None:
         self._phrases = phrases
-        self._names = {word.lower() for name in names for word in _WORD.findall(name)}
+        self._names = {  # each word of a name ("Dana", "Smith"), but no initial ("A.")
+            word.lower() for name in names for word in _WORD.findall(name) if len(word) > 1
+        }
         self._never = {word.lower() for word in never_names} | phrases.not_names
         self._corpus = corpus
         self._lower_words: set[str] | None = None
