@@ -383,6 +383,17 @@ def test_ten_thousand_entries_take_under_a_second() -> None:
     assert min(timings) < 1.0, f"{min(timings):.2f} s"
 
 
+def test_a_megabyte_note_full_of_blame_stays_fast() -> None:
+    text = "Dana forgot the cert. It was human error! " * 25_000  # about 1 MB
+    record = make_record(entry(1, 1, text), entry(2, 2, "x" * 1_000_000))
+    started = time.process_time()
+    found = checks(review(record, phrases=PHRASES, now=NOW), "blame")
+    assert time.process_time() - started < 5.0
+    assert len(found) == 50_000
+    assert found[0].sentence == "Dana forgot the cert."
+    assert found[1].sentence == "It was human error!"
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     texts=st.lists(st.text(max_size=200), max_size=8),

@@ -12,6 +12,7 @@ one too: "didnt bother"). One combined pattern per list keeps 10,000 entries wel
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -177,18 +178,19 @@ class BlameScanner:
 
     def scan(self, text: str) -> list[BlameSentence]:
         found: dict[tuple[int, int], tuple[list[str], list[str], list[str]]] = {}
+        sentences = _Sentences(text)
         lists = self._phrases
         words = set(_words(text))
         phrase_re = lists._phrase_re if words & lists._phrase_starts else None
         for match in phrase_re.finditer(text) if phrase_re else ():
-            terms, _, hints = found.setdefault(_sentence_span(text, match.start()), ([], [], []))
+            terms, _, hints = found.setdefault(sentences.around(match.start()), ([], [], []))
             terms.append(" ".join(match.group().split()))
             hints.append(self._phrases.hint_for(match.group()))
         subject_re = lists._subject_re if words & lists._verb_starts else None
         if subject_re is not None:
             for match in subject_re.finditer(text):
                 subject = match.group("subject")
-                span = _sentence_span(text, match.start())
+                span = sentences.around(match.start())
                 if not self._is_person(subject, initial=not text[span[0] : match.start()].strip()):
                     continue
                 terms, people, _ = found.setdefault(span, ([], [], []))
@@ -216,15 +218,24 @@ class BlameScanner:
         return lower not in self._lower_words
 
 
-def _sentence_span(text: str, at: int) -> tuple[int, int]:
-    """The start and end of the sentence around position `at`, surrounding blanks left out."""
-    start = 0
-    for end in _SENTENCE_END.finditer(text, 0, at):
-        start = end.end()
-    after = _SENTENCE_END.search(text, at)
-    stop = after.end() if after else len(text)
-    while start < stop and text[start].isspace():
-        start += 1
-    while stop > start and text[stop - 1].isspace():
-        stop -= 1
-    return start, stop
+class _Sentences:
+    """Where the sentences of one text end, found once (a 1 MB note with thousands of matches
+    stays linear)."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._ends: list[int] | None = None
+
+    def around(self, at: int) -> tuple[int, int]:
+        """The start and end of the sentence holding position `at`, blanks around it left out."""
+        text = self._text
+        if self._ends is None:
+            self._ends = [match.end() for match in _SENTENCE_END.finditer(text)]
+        index = bisect.bisect_right(self._ends, at)
+        start = self._ends[index - 1] if index else 0
+        stop = self._ends[index] if index < len(self._ends) else len(text)
+        while start < stop and text[start].isspace():
+            start += 1
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        return start, stop
