@@ -171,6 +171,8 @@ class WebhookServer:
 
     def authorized(self, header: str | None) -> bool:
         """Whether an Authorization header carries this incident's token (constant time)."""
+        if not self.token:
+            return False
         scheme, _, credentials = (header or "").strip().partition(" ")
         given = credentials.strip().encode("latin-1", "replace")
         match = hmac.compare_digest(given, self.token.encode("ascii"))
