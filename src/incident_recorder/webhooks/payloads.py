@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +22,6 @@ GENERIC_FIELDS = ("text", "kind", "occurred_at", "source", "public", "key")
 """The fields of a generic event; any other is refused."""
 MAX_SOURCE_CHARS = 100
 MAX_KEY_CHARS = 200
-_PRINTABLE = re.compile(r"[^\x00-\x1f\x7f]+")
 
 
 class PayloadError(ValueError):
@@ -84,7 +82,8 @@ def string_map(value: Any, where: str) -> dict[str, str]:
     """An object whose every value is a string (labels, annotations)."""
     mapping = expect_object(value, where)
     for key, item in mapping.items():
-        expect_string(item, f"{where}.{key}" if _PRINTABLE.fullmatch(key) else where)
+        named = key.isprintable() and 0 < len(key) <= 40
+        expect_string(item, f"{where}.{key}" if named else f"{where}[{_name(key)}]")
     return mapping
 
 
