@@ -419,3 +419,40 @@ def test_stopping_under_load_loses_no_acknowledged_event(incident_path: Path) ->
         in_file = {entry.id for entry in handle.entries()}
     assert set(acknowledged) <= in_file
     assert len(in_file) >= len(acknowledged)
+
+
+def test_a_window_polling_the_file_sees_the_event(
+    served: WebhookServer, reader: IncidentFile
+) -> None:
+    """What the recorder window does (data_version, then changes_since its marks) finds it."""
+    version = reader.data_version()
+    entry_mark, revision_mark = reader.marks()
+    (entry_id,) = _post(served, "/grafana", payload("grafana-firing.json")).body["recorded"][:1]
+    assert reader.data_version() != version
+    changes = reader.changes_since(entry_mark, revision_mark)
+    assert [entry.id for entry in changes.entries][:1] == [entry_id]
+    assert changes.entries[0].kind is EntryKind.DETECTION
+
+
+def test_ipv6_loopback(incident_path: Path) -> None:
+    import http.client
+    import socket
+
+    if not socket.has_ipv6:
+        pytest.skip("no IPv6 here")
+    IncidentFile.create(incident_path, "Checkout outage").close()
+    try:
+        server = WebhookServer(incident_path, host="::1").start()
+    except ServerError as error:
+        pytest.skip(f"IPv6 loopback unavailable: {error}")
+    try:
+        assert server.url == f"http://[::1]:{server.port}"
+        connection = http.client.HTTPConnection("::1", server.port, timeout=30)
+        try:
+            connection.request("POST", "/events", b'{"text": "over IPv6"}',
+                               {"Authorization": f"Bearer {server.token}"})  # fmt: skip
+            assert connection.getresponse().status == 200
+        finally:
+            connection.close()
+    finally:
+        server.stop()
