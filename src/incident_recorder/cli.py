@@ -17,7 +17,8 @@ from pathlib import Path
 from incident_recorder import __version__
 
 PROG = "incident-recorder"
-COMMANDS = ("new", "open", "note", "capture", "export")
+COMMANDS: tuple[str, ...] = ("new", "open", "note", "capture", "export")
+COMMANDS += ("import", "merge")
 FOCUS_NOTE = "\0focus"
 """`--note` given without TEXT."""
 NOT_RUNNING = (
@@ -154,7 +155,61 @@ def _parser() -> argparse.ArgumentParser:
         help="also write the unannotated original of every annotated capture to "
         "DIR/images/originals/ (UNREDACTED: they show what redactions hide; the report says so)",
     )
+    _import_merge_parsers(sub)
     return parser
+
+
+def _import_merge_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`import` and `merge` (importers/)."""
+    import_ = sub.add_parser(
+        "import",
+        help="import entries from a CSV, a JSON export or a Slack channel export",
+        description="Import SOURCE into the incident file FILE, all of it in one transaction: "
+        "a bad row or message is reported with its line (or file and message number) and "
+        "then nothing is imported. Imported entries keep their source (import:csv, "
+        "import:json, import:slack:CHANNEL).",
+    )
+    import_.add_argument("file", type=Path, metavar="FILE", help="the incident file")
+    import_.add_argument(
+        "source",
+        type=Path,
+        metavar="SOURCE",
+        help="a .csv file, an incident.json (or the export folder holding it), or a Slack "
+        "channel folder of per-day JSON files",
+    )
+    import_.add_argument(
+        "--format",
+        choices=("csv", "json", "slack"),
+        help="what SOURCE is (default: guessed: .csv, .json, a folder)",
+    )
+    when = "ISO 8601 (2026-11-27T14:00:00Z; no zone: local time) or a local clock time"
+    import_.add_argument(
+        "--start",
+        metavar="WHEN",
+        type=_moment,
+        help=f"csv: the moment offset_s 0 stands for: {when}",
+    )
+    import_.add_argument(
+        "--since", metavar="WHEN", type=_moment, help=f"slack: only messages from WHEN: {when}"
+    )
+    import_.add_argument(
+        "--until", metavar="WHEN", type=_moment, help=f"slack: only messages up to WHEN: {when}"
+    )
+
+    merge = sub.add_parser(
+        "merge",
+        help="merge two incident files into a new one",
+        description="Merge the incident files A and B (two people recording the same "
+        "incident) into the new file C: one timeline by occurred-at time, entries recorded in "
+        "both kept once, each naming who recorded it, captures stored once per SHA-256, each "
+        "milestone at the earliest time either file gives, details from A with the services "
+        "of both. A and B are only read.",
+    )
+    merge.add_argument("a", type=Path, metavar="A")
+    merge.add_argument("b", type=Path, metavar="B")
+    merge.add_argument(
+        "--out", type=Path, required=True, metavar="C", help="the merged file (must not exist)"
+    )
 
 
 def _normalise(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
@@ -204,6 +259,16 @@ def _when(text: str) -> object:
             "has happened"
         )
     return moment
+
+
+def _moment(text: str) -> object:
+    """argparse type for --start/--since/--until: a moment (the future allowed)."""
+    from incident_recorder.domain.times import parse_when, system_clock
+
+    try:
+        return parse_when(text, system_clock())
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -327,6 +392,64 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_format(source: Path, given: str | None) -> str:
+    if given:
+        return given
+    if source.is_dir():
+        return "json" if (source / "incident.json").is_file() else "slack"
+    suffix = source.suffix.lower()
+    if suffix in (".csv", ".json"):
+        return suffix[1:]
+    raise CliError(f"cannot tell what {source} is: give --format csv, json or slack")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from incident_recorder.importers import ImportFailed, store
+    from incident_recorder.importers.csv_import import read_csv
+    from incident_recorder.importers.json_import import read_json
+    from incident_recorder.importers.slack_import import read_slack
+    from incident_recorder.storage import IncidentFile
+
+    form = _import_format(args.source, args.format)
+    if not args.source.exists():
+        raise CliError(f"no such file or folder: {args.source}")
+    with IncidentFile.open(args.file) as handle:
+        try:
+            if form == "csv":
+                try:
+                    data = args.source.read_bytes()
+                except OSError as error:
+                    raise CliError(f"cannot read {args.source}: {error.strerror}") from None
+                summary = store(handle, read_csv(data, start=args.start))
+            elif form == "json":
+                parsed = read_json(args.source)
+                summary = store(handle, parsed.entries, parsed.notes, milestones=parsed.milestones)
+            else:
+                messages = read_slack(args.source, since=args.since, until=args.until)
+                summary = store(handle, messages.entries, messages.notes())
+        except ImportFailed as failed:
+            for problem in failed.problems:
+                print(f"{PROG}: error: {args.source.name}: {problem}", file=sys.stderr)
+            count = len(failed.problems)
+            raise CliError(
+                f"nothing was imported ({count} problem{'s' if count != 1 else ''})"
+            ) from None
+    print(summary.line())
+    for note in summary.notes:
+        print(note)
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from incident_recorder.importers.merge import merge_files
+
+    summary = merge_files(args.a, args.b, args.out)
+    for line in summary.lines():
+        print(line)
+    print(f"Wrote {args.out}")
+    return 0
+
+
 HANDLERS = {
     "new": cmd_new,
     "open": cmd_open,
@@ -334,6 +457,8 @@ HANDLERS = {
     "capture": cmd_capture,
     "export": cmd_export,
     "forward": cmd_forward,
+    "import": cmd_import,
+    "merge": cmd_merge,
 }
 
 
