@@ -37,7 +37,8 @@ SKIPPED_SUBTYPES = frozenset(
 )  # fmt: skip
 """Housekeeping and bot messages: not what people observed."""
 DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
-_MARKUP = re.compile(r"<([^<>\n]*)>")
+_MARKUP = re.compile(r"<((?:[@#!]|[A-Za-z][\w+.-]*:)[^<>\s|]*(?:\|[^<>\n]*)?)>")
+"""Slack's markup: <@user>, <#channel|name>, <!special>, <scheme:target|label>."""
 MAX_TS = Decimal(253402300799)  # 9999-12-31T23:59:59Z
 
 
