@@ -411,6 +411,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     from incident_recorder.storage import IncidentFile
 
     form = _import_format(args.source, args.format)
+    misplaced = [
+        option
+        for option, value, wanted in (
+            ("--start", args.start, "csv"),
+            ("--since", args.since, "slack"),
+            ("--until", args.until, "slack"),
+        )
+        if value is not None and form != wanted
+    ]
+    if misplaced:
+        verb = "does" if len(misplaced) == 1 else "do"
+        raise CliError(f"{' and '.join(misplaced)} {verb} not apply to a {form} import")
     if not args.source.exists():
         raise CliError(f"no such file or folder: {args.source}")
     with IncidentFile.open(args.file) as handle:

@@ -99,6 +99,9 @@ def test_unknown_format_and_missing_source(tmp_path: Path) -> None:
     assert result.returncode == 1 and "no such file or folder" in result.stderr
     result = run("import", str(target), str(odd), "--format", "pdf")
     assert result.returncode == 2
+    result = run("import", str(target), str(SCENARIO), "--since", "2026-11-27T14:00:00Z")
+    assert result.returncode == 1
+    assert result.stderr.strip().endswith("--since does not apply to a csv import")
 
 
 def test_merge(tmp_path: Path) -> None:

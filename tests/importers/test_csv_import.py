@@ -114,3 +114,19 @@ def test_not_utf8_names_the_line() -> None:
     with pytest.raises(ImportFailed) as failed:
         read_csv(b"offset_s,text\n1,ok\n2,caf\xe9\n", start=START)
     assert failed.value.problems == ["line 3: not UTF-8 text (save the CSV as UTF-8)"]
+
+
+def test_a_milestone_already_set_is_moved_and_the_summary_says_so(
+    incident_file: IncidentFile,
+) -> None:
+    incident_file.set_milestone(Milestone.DETECTED, START + timedelta(seconds=300))
+    summary = store(incident_file, parse_csv("offset_s,milestone,text\n262,detected,Alert\n",
+                                             start=START))  # fmt: skip
+    assert summary.notes == [
+        "milestone detected moved from 2026-11-27 14:05:00 UTC to 2026-11-27 14:04:22 UTC "
+        "(the earlier time stays in its history)"
+    ]
+    assert incident_file.milestone_history(Milestone.DETECTED) == [
+        START + timedelta(seconds=300),
+        START + timedelta(seconds=262),
+    ]

@@ -136,3 +136,20 @@ def test_day_messages_of_parsed_json() -> None:
     assert not problems
     assert entries[0].occurred_at.microsecond == 500_000
     assert entries[0].author == "Alice Adams"
+
+
+def test_file_shares_usernames_and_tombstones() -> None:
+    problems, skipped = Problems(), Counter[str]()
+    entries = day_messages(
+        [
+            {"ts": "1795788000.1", "user": "U2", "text": "", "files": [{"name": "graph.png"}]},
+            {"ts": "1795788001.1", "username": "deploy-script", "text": "deployed v2"},
+            {"ts": "1795788002.1", "subtype": "tombstone", "text": "This message was deleted."},
+        ],
+        "d", "c", USERS, (None, None), problems, skipped,
+    )  # fmt: skip
+    assert [(e.text, e.author) for e in entries] == [
+        ("Shared file: graph.png", "Bob Brown"),
+        ("deployed v2", "deploy-script"),
+    ]
+    assert skipped == Counter({"tombstone": 1})

@@ -78,13 +78,25 @@ def store(
     *,
     milestones: Mapping[Milestone, datetime] | None = None,
 ) -> ImportSummary:
-    """Store a parsed batch in one transaction; ImportFailed if the file refuses a text."""
+    """Store a parsed batch in one transaction; ImportFailed if the file refuses a text.
+
+    A milestone the file already had at another time is moved to the imported time (the
+    earlier value stays in its history) and a note says so.
+    """
+    before = handle.milestones()
     try:
         entries = handle.import_entries(items, milestones=milestones)
     except ValueError as error:
         raise ImportFailed([str(error)]) from None
-    count = sum(1 for item in items if item.milestone is not None) + len(milestones or {})
-    return ImportSummary(entries, count, list(notes))
+    imported = {item.milestone: item.occurred_at for item in items if item.milestone is not None}
+    imported.update(milestones or {})
+    moved = [
+        f"milestone {milestone.cli_name} moved from {earlier:%Y-%m-%d %H:%M:%S} UTC to "
+        f"{when:%Y-%m-%d %H:%M:%S} UTC (the earlier time stays in its history)"
+        for milestone, when in imported.items()
+        if (earlier := before[milestone]) is not None and earlier != when
+    ]
+    return ImportSummary(entries, len(imported), list(notes) + moved)
 
 
 def offset_text(moment: datetime) -> str | None:

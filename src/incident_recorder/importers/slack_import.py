@@ -4,7 +4,8 @@ messages, and `users.json` (in the folder or the export's root above it).
 Each message a person wrote becomes an observation entry, its author the sender's real name and
 its time the message's `ts`, within the chosen window only. Skipped (and counted): joins,
 leaves and other channel housekeeping (SKIPPED_SUBTYPES), messages posted by bots or apps
-(`bot_message`, or any message with a `bot_id`), and messages with no text. Slack's markup is
+(`bot_message`, or any message with a `bot_id`), and messages with no text (a message that
+only shares files reads `Shared file: name`). Slack's markup is
 turned into plain text: `<@U123>` → `@Real Name`, `<#C1|name>` → `#name`,
 `<https://x|label>` → `label (https://x)`, `<!here>` → `@here`, `&amp;` `&lt;` `&gt;` → & < >.
 """
@@ -33,6 +34,7 @@ SKIPPED_SUBTYPES = frozenset(
         "group_topic", "group_purpose", "group_name", "group_archive", "group_unarchive",
         "bot_message", "bot_add", "bot_remove", "pinned_item", "unpinned_item",
         "reminder_add", "channel_convert_to_private", "channel_convert_to_public",
+        "tombstone", "huddle_thread", "sh_room_created",
     }
 )  # fmt: skip
 """Housekeeping and bot messages: not what people observed."""
@@ -104,7 +106,21 @@ def _author(message: Mapping[str, Any], users: Mapping[str, str]) -> str | None:
     user = message.get("user")
     if isinstance(user, str) and user:
         return users.get(user, user)
-    return None
+    username = message.get("username")
+    return (username.strip() or None) if isinstance(username, str) else None
+
+
+def _shared_files(message: Mapping[str, Any]) -> str:
+    """'Shared file: graph.png' for a message that only shares files, else ''."""
+    files = message.get("files")
+    if not isinstance(files, list):
+        return ""
+    names: list[str] = []
+    for item in files:
+        name = item.get("name") or item.get("title") if isinstance(item, dict) else None
+        if isinstance(name, str) and name.strip():
+            names.append(name.strip())
+    return f"Shared file: {', '.join(names)}" if names else ""
 
 
 def day_messages(
@@ -147,7 +163,8 @@ def day_messages(
             problems.add(f"{where}: text is not a string")
             continue
         try:
-            text = clean_note_text(plain_text(raw, users))
+            shown = plain_text(raw, users) if raw.strip() else _shared_files(message)
+            text = clean_note_text(shown)
         except ValueError:
             skipped["without text"] += 1
             continue
