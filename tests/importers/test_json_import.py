@@ -197,3 +197,25 @@ def test_times_stay_utc_to_the_millisecond() -> None:
     parsed = parse_document(document([entry]), Path("."))
     assert parsed.entries[0].occurred_at == datetime(2026, 11, 27, 14, 0, 0, 123000, tzinfo=UTC)
     assert isinstance(parsed.entries[0].capture, NewCapture | None)
+
+
+def test_the_report_issue_shape_keeps_each_milestone_on_its_entry(
+    incident_file: IncidentFile,
+) -> None:
+    """Entries carry "milestone", the top level gives every milestone (null when not set)."""
+    detected = (START + timedelta(seconds=262)).isoformat()
+    parsed = parse_document(
+        document(
+            [note(1, 0, milestone=None), note(2, 262, "detection", milestone="detected"),
+             note(3, 300, milestone="acknowledged")],
+            milestones={"impact_started": None, "detected": detected,
+                        "acknowledged": (START + timedelta(seconds=299)).isoformat()},
+            metrics={"time_to_detect": 262.0},
+        ),
+        Path("."),
+    )  # fmt: skip
+    assert parsed.milestones == {Milestone.ACKNOWLEDGED: START + timedelta(seconds=299)}
+    summary = store(incident_file, parsed.entries, milestones=parsed.milestones)
+    assert summary.milestones == 2
+    assert list(incident_file.milestone_entries().values()) == [Milestone.DETECTED]
+    assert incident_file.milestones()[Milestone.ACKNOWLEDGED] == START + timedelta(seconds=299)

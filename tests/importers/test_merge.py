@@ -63,7 +63,7 @@ def test_merge_deduplicates_and_keeps_authors(tmp_path: Path) -> None:
     summary = merge_files(a, b, out)
 
     assert (fingerprint(a), fingerprint(b)) == before
-    assert summary.lines()[0] == "merged 6 entries (2 recorded in both kept once, 1 captures)"
+    assert summary.lines()[0] == "merged 6 entries (2 recorded in both kept once, 1 capture)"
     assert summary.milestones[Milestone.DETECTED] == (later(250), "bob.incident")
     assert any(
         line.startswith("milestone detected: the earliest time kept, 14:04:10 UTC")

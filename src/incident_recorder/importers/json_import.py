@@ -187,22 +187,32 @@ def parse_document(document: object, folder: Path) -> JsonImport:
             continue
         if isinstance(record, dict) and record.get("id") is not None:
             ids[record.get("id")] = len(entries) - 1
-    standalone: dict[Milestone, datetime] = {}
     try:
-        for milestone, when, entry_id in _milestones(document.get("milestones")):
-            position = ids.get(entry_id) if entry_id is not None else None
-            if position is not None and entries[position].occurred_at == when:
-                entries[position] = replace(entries[position], milestone=milestone)
-            else:
-                standalone[milestone] = when
+        standalone = _link_milestones(document.get("milestones"), entries, ids)
     except ValueError as error:
         problems.add(str(error))
     problems.check()
-    for milestone in standalone:  # an entry that marks it already carries it
-        for position, item in enumerate(entries):
-            if item.milestone is milestone:
-                entries[position] = replace(item, milestone=None)
     return JsonImport(entries, standalone, notes)
+
+
+def _link_milestones(
+    raw: object, entries: list[ImportedEntry], ids: Mapping[object, int]
+) -> dict[Milestone, datetime]:
+    """Mark the entries the top-level milestones name (by entry_id, or the entry whose own
+    `milestone` field names it, at the same time); the milestones no entry marks."""
+    standalone: dict[Milestone, datetime] = {}
+    for milestone, when, entry_id in _milestones(raw):
+        marked = [n for n, item in enumerate(entries) if item.milestone is milestone]
+        if entry_id is not None and entry_id in ids:
+            marked = [ids[entry_id]]
+        for n in marked:
+            entries[n] = replace(entries[n], milestone=None)
+        same_time = [n for n in marked if entries[n].occurred_at == when]
+        if same_time:
+            entries[same_time[0]] = replace(entries[same_time[0]], milestone=milestone)
+        else:
+            standalone[milestone] = when
+    return standalone
 
 
 def read_json(path: Path) -> JsonImport:

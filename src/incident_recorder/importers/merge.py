@@ -42,9 +42,10 @@ class MergeSummary:
     notes: list[str]
 
     def lines(self) -> list[str]:
+        captures = "capture" if self.captures == 1 else "captures"
         lines = [
             f"merged {self.entries} entries ({self.duplicates} recorded in both kept once, "
-            f"{self.captures} captures)"
+            f"{self.captures} {captures})"
         ]
         return lines + self.notes
 
