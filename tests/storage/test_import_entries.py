@@ -58,3 +58,11 @@ def test_a_bad_entry_rolls_the_whole_batch_back(
         assert reread.entry_count() == 0
         assert reread.milestones().reached() == []
         assert reread._read("SELECT count(*) FROM captures") == [(0,)]
+
+
+def test_a_big_batch_comes_back_in_the_order_given(incident_file: IncidentFile, clock) -> None:
+    incident_file.add_note("before the import")
+    items = [item(f"note {n}", -n, clock) for n in range(1500)]  # newest first
+    stored = incident_file.import_entries(items)
+    assert [entry.text for entry in stored] == [f"note {n}" for n in range(1500)]
+    assert incident_file.entry_count() == 1501

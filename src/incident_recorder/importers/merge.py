@@ -27,7 +27,8 @@ from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.domain.times import Clock, system_clock
 from incident_recorder.storage import IncidentFile, IncidentFileError
 
-SOURCE_PREFIX = "merge:"
+CHUNK = 200
+"""Entries written per transaction (the new file is removed if any fails)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,10 @@ class _Merged:
     hidden: bool
     public: bool
     starred: bool
-    origin: str
+    origin: int
+    """The position of its file among the inputs."""
+    copies: list[tuple[int, Entry]]
+    """(input position, entry) of every copy folded into it, this one first."""
     milestone: Milestone | None = None
 
 
@@ -85,11 +89,14 @@ class _Input:
     def author(self, entry: Entry) -> str:
         return entry.author or self.recorder
 
-    def capture(self, entry: Entry) -> tuple[NewCapture | None, tuple[Shape, ...]]:
+    def shapes(self, entry: Entry) -> list[Shape]:
+        return [] if entry.capture is None else self.handle.annotations(entry.capture.id)
+
+    def capture(self, entry: Entry) -> NewCapture | None:
         info = entry.capture
         if info is None:
-            return None, ()
-        capture = NewCapture(
+            return None
+        return NewCapture(
             png=self.handle.capture_png(info.id),
             thumbnail_png=self.handle.capture_thumbnail(info.id),
             width=info.width,
@@ -98,7 +105,6 @@ class _Input:
             monitor=info.monitor,
             window_title=info.window_title,
         )
-        return capture, tuple(self.handle.annotations(info.id))
 
 
 def _services(a: Sequence[Service], b: Sequence[Service]) -> tuple[Service, ...]:
@@ -127,14 +133,83 @@ def _earliest(inputs: Sequence[_Input]) -> tuple[dict[Milestone, tuple[datetime,
     return chosen, notes
 
 
+def _collect(inputs: Sequence[_Input]) -> tuple[list[_Merged], int]:
+    """Every entry of the inputs, duplicates folded into the first; how many were folded."""
+    merged: dict[tuple[object, ...], _Merged] = {}
+    duplicates = 0
+    for origin, source in enumerate(inputs):
+        linked = source.record.milestone_entries
+        for entry in source.record.entries:
+            key = _key(entry)
+            author = source.author(entry)
+            found = merged.get(key)
+            if found is None:
+                found = merged[key] = _Merged(
+                    entry, [author], entry.hidden, entry.public, entry.starred, origin, []
+                )
+            else:
+                duplicates += 1
+                if author not in found.authors:
+                    found.authors.append(author)
+                found.hidden = found.hidden and entry.hidden
+                found.public = found.public or entry.public
+                found.starred = found.starred or entry.starred
+            found.copies.append((origin, entry))
+            if entry.id in linked and found.milestone is None:
+                found.milestone = linked[entry.id]
+    ordered = sorted(merged.values(), key=lambda m: (m.entry.occurred_at, m.origin, m.entry.id))
+    return ordered, duplicates
+
+
+def _plan(
+    merged: Sequence[_Merged], milestones: dict[Milestone, tuple[datetime, str]]
+) -> tuple[list[ImportedEntry], dict[Milestone, datetime]]:
+    """The entries to write (captures still to load) and the milestones no entry marks.
+
+    An entry marks its milestone only if its time is the one kept (the earliest), and only
+    the first such entry does.
+    """
+    items: list[ImportedEntry] = []
+    marked: set[Milestone] = set()
+    for item in merged:
+        entry, milestone = item.entry, item.milestone
+        if milestone is not None and (
+            milestone in marked or milestones[milestone][0] != entry.occurred_at
+        ):
+            milestone = None
+        if milestone is not None:
+            marked.add(milestone)
+        items.append(
+            ImportedEntry(
+                kind=entry.kind,
+                text=entry.text,
+                occurred_at=entry.occurred_at,
+                source=entry.source,
+                public=item.public,
+                starred=item.starred,
+                hidden=item.hidden,
+                author=", ".join(item.authors),
+                occurred_offset=entry.occurred_offset,
+                milestone=milestone,
+                recorded_at=entry.recorded_at,
+            )
+        )
+    standalone = {m: when for m, (when, _) in milestones.items() if m not in marked}
+    return items, standalone
+
+
+def _details(inputs: Sequence[_Input]) -> IncidentDetails:
+    """A's details, with the affected services of both."""
+    first = inputs[0].record.details
+    services = _services(first.services, inputs[1].record.details.services)
+    return replace(first, services=services)
+
+
 def merge_files(a: Path, b: Path, out: Path, *, clock: Clock = system_clock) -> MergeSummary:
     """Merge incident files `a` and `b` into the new file `out`; IncidentFileError if one
     cannot be read or `out` cannot be created (then nothing is left at `out`)."""
     if out.exists():
         raise IncidentFileError(f"{out} already exists: merge into a new file")
-    for path in (a, b):
-        if path.resolve() == out.resolve():
-            raise IncidentFileError(f"{out} is one of the files being merged")
     with (
         IncidentFile.open(a, readonly=True) as file_a,
         IncidentFile.open(b, readonly=True) as file_b,
@@ -142,72 +217,12 @@ def merge_files(a: Path, b: Path, out: Path, *, clock: Clock = system_clock) -> 
         inputs = [_Input(a, file_a), _Input(b, file_b)]
         if inputs[0].recorder == inputs[1].recorder and a.stem == b.stem:
             inputs[1].recorder = f"{b.parent.name}/{b.name}"
-        merged: dict[tuple[object, ...], _Merged] = {}
-        duplicates = 0
-        for source in inputs:
-            linked = source.record.milestone_entries
-            for entry in source.record.entries:
-                key = _key(entry)
-                found = merged.get(key)
-                author = source.author(entry)
-                if found is None:
-                    merged[key] = _Merged(
-                        entry, [author], entry.hidden, entry.public, entry.starred,
-                        source.path.name,
-                    )  # fmt: skip
-                else:
-                    duplicates += 1
-                    if author not in found.authors:
-                        found.authors.append(author)
-                    found.hidden = found.hidden and entry.hidden
-                    found.public = found.public or entry.public
-                    found.starred = found.starred or entry.starred
-                if entry.id in linked:
-                    merged[key].milestone = merged[key].milestone or linked[entry.id]
+        merged, duplicates = _collect(inputs)
         milestones, notes = _earliest(inputs)
-        by_input = {source.path.name: source for source in inputs}
-        items = []
-        shas = set()
-        for item in sorted(merged.values(), key=lambda m: (m.entry.occurred_at, m.origin)):
-            capture, shapes = by_input[item.origin].capture(item.entry)
-            if capture is not None:
-                shas.add(capture.sha256)
-            milestone = item.milestone
-            if milestone is not None and milestones[milestone][0] != item.entry.occurred_at:
-                milestone = None  # the other file's earlier time is kept
-            items.append(
-                ImportedEntry(
-                    kind=item.entry.kind,
-                    text=item.entry.text,
-                    occurred_at=item.entry.occurred_at,
-                    source=item.entry.source,
-                    public=item.public,
-                    starred=item.starred,
-                    hidden=item.hidden,
-                    author=", ".join(item.authors),
-                    occurred_offset=item.entry.occurred_offset,
-                    milestone=milestone,
-                    capture=capture,
-                    shapes=shapes,
-                    recorded_at=item.entry.recorded_at,
-                )
-            )
-        linked_now = {item.milestone for item in items if item.milestone is not None}
-        standalone = {m: when for m, (when, _) in milestones.items() if m not in linked_now}
-        for milestone in linked_now:  # one entry marks it (the first at that time)
-            marked = [n for n, item in enumerate(items) if item.milestone is milestone]
-            for n in marked[1:]:
-                items[n] = replace(items[n], milestone=None)
-        details_a = inputs[0].record.details
-        details = IncidentDetails(
-            title=details_a.title,
-            severity=details_a.severity,
-            status=details_a.status,
-            services=_services(details_a.services, inputs[1].record.details.services),
-            roles=details_a.roles,
-            detection_source=details_a.detection_source,
-        )
-    _write(out, details, items, standalone, clock)
+        items, standalone = _plan(merged, milestones)
+        sources = [[(inputs[origin], entry) for origin, entry in m.copies] for m in merged]
+        _write(out, _details(inputs), items, sources, standalone, clock)
+    shas = {m.entry.capture.sha256 for m in merged if m.entry.capture is not None}
     return MergeSummary(len(items), duplicates, len(shas), milestones, notes)
 
 
@@ -215,13 +230,29 @@ def _write(
     out: Path,
     details: IncidentDetails,
     items: list[ImportedEntry],
+    sources: list[list[tuple[_Input, Entry]]],
     standalone: dict[Milestone, datetime],
     clock: Clock,
 ) -> None:
+    """Create `out` and write the entries CHUNK at a time, loading their captures as it goes
+    (two files full of screenshots never sit in memory at once); on any failure `out` is
+    removed, so a merge is all or nothing."""
     handle = IncidentFile.create(out, details.title, clock=clock)
     try:
         handle.set_details(details)
-        handle.import_entries(items, milestones=standalone, milestone_source="merge")
+        for start in range(0, max(len(items), 1), CHUNK):
+            chunk = []
+            for item, copies in zip(
+                items[start : start + CHUNK], sources[start : start + CHUNK], strict=True
+            ):
+                capture = copies[0][0].capture(copies[0][1])
+                # The shapes every recorder drew on it: a redaction made in one file stays.
+                shapes = tuple(shape for source, e in copies for shape in source.shapes(e))
+                chunk.append(replace(item, capture=capture, shapes=shapes))
+            last = start + CHUNK >= len(items)
+            handle.import_entries(
+                chunk, milestones=standalone if last else None, milestone_source="merge"
+            )
     except BaseException:
         handle.close()
         for leftover in (out, Path(f"{out}-wal"), Path(f"{out}-shm")):

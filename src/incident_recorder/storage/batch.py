@@ -52,7 +52,10 @@ def _add_shapes(
 ) -> None:
     """Save `shapes` on the capture, keeping the shapes it has (a redaction is never lost)."""
     current = annotation_store.current(conn, capture_id)
-    wanted = current + [shape for shape in shapes if shape not in current]
+    wanted = list(current)
+    for shape in shapes:
+        if shape not in wanted:
+            wanted.append(shape)
     if wanted == current:
         return
     conn.execute(

@@ -182,7 +182,12 @@ class CuratedFile:
                 milestone_source=milestone_source,
             )
         with self._snapshot():
-            return [self.entry(entry_id) for entry_id in ids]
+            if len(ids) < 1000:
+                return [self.entry(entry_id) for entry_id in ids]
+            # A big import: one pass over the timeline beats a query per entry.
+            wanted = set(ids)
+            stored = {entry.id: entry for entry in self.entries() if entry.id in wanted}
+            return [stored[entry_id] for entry_id in ids]
 
     def details(self) -> IncidentDetails:
         """Title, severity, status, services, roles and detection source as they now read."""
