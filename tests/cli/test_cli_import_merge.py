@@ -134,3 +134,15 @@ def test_merge(tmp_path: Path) -> None:
         again.stderr.strip()
         == f"incident-recorder: error: {out} already exists: merge into a new file"
     )
+
+
+def test_importing_twice_says_the_entries_were_there(tmp_path: Path) -> None:
+    target = new(tmp_path / "a.incident")
+    args = ("import", str(target), str(SCENARIO), "--start", "2026-11-27T14:00:00Z")
+    assert run(*args).returncode == 0
+    again = run(*args)
+    assert again.returncode == 0
+    assert again.stdout.splitlines()[-1] == (
+        "13 of the imported entries read like entries the incident already had (same second, "
+        "kind and text): if this was imported before, hide the copies"
+    )

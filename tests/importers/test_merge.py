@@ -14,7 +14,8 @@ from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.domain.details import IncidentDetails, Role, Service
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.importers import merge
-from incident_recorder.importers.merge import merge_files, normalized
+from incident_recorder.importers.common import normalized
+from incident_recorder.importers.merge import merge_files
 from incident_recorder.storage import IncidentFile, IncidentFileError
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "storage"))

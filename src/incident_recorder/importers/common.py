@@ -7,14 +7,15 @@ stored, in one transaction, so nothing is ever half-imported.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from incident_recorder.domain import Entry
+from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.milestones import Milestone
-from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.storage import IncidentFile
 
 MAX_PROBLEMS = 100
 """Problems listed before the rest are only counted (a wrong file can have thousands)."""
@@ -84,6 +85,8 @@ def store(
     earlier value stays in its history) and a note says so.
     """
     before = handle.milestones()
+    existing = {entry_key(e.kind, e.text, e.occurred_at) for e in handle.entries()}
+    again = sum(1 for i in items if entry_key(i.kind, i.text, i.occurred_at) in existing)
     try:
         entries = handle.import_entries(items, milestones=milestones)
     except ValueError as error:
@@ -96,7 +99,24 @@ def store(
         for milestone, when in imported.items()
         if (earlier := before[milestone]) is not None and earlier != when
     ]
+    if again:
+        moved.append(
+            f"{again} of the imported entries read like entries the incident already had (same "
+            "second, kind and text): if this was imported before, hide the copies"
+        )
     return ImportSummary(entries, len(imported), list(notes) + moved)
+
+
+def normalized(text: str) -> str:
+    """Text as compared for duplicates: NFKC, case-folded, spacing collapsed, surrounding
+    punctuation dropped."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(folded.split()).strip(" .!;:,")
+
+
+def entry_key(kind: EntryKind, text: str, occurred_at: datetime) -> tuple[object, ...]:
+    """What makes two entries the same one: the second they happened in, kind and text."""
+    return (occurred_at.replace(microsecond=0), kind, normalized(text))
 
 
 def offset_text(moment: datetime) -> str | None:
@@ -132,8 +152,9 @@ __all__ = [
     "MAX_PROBLEMS",
     "ImportFailed",
     "ImportSummary",
-    "IncidentFileError",
     "Problems",
+    "entry_key",
+    "normalized",
     "offset_text",
     "read_iso",
     "store",

@@ -12,7 +12,6 @@ inputs are opened read-only and never written; the output must not exist yet.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -25,6 +24,7 @@ from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.domain.times import Clock, system_clock
+from incident_recorder.importers.common import entry_key
 from incident_recorder.storage import IncidentFile, IncidentFileError
 
 CHUNK = 200
@@ -51,16 +51,9 @@ class MergeSummary:
         return lines + self.notes
 
 
-def normalized(text: str) -> str:
-    """Text as compared for duplicates: NFKC, case-folded, spacing collapsed."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return " ".join(folded.split()).strip(" .!;:,")
-
-
 def _key(entry: Entry) -> tuple[object, ...]:
-    second = entry.occurred_at.replace(microsecond=0)
     sha = entry.capture.sha256 if entry.capture is not None else None
-    return (second, normalized(entry.text), entry.kind, sha)
+    return (*entry_key(entry.kind, entry.text, entry.occurred_at), sha)
 
 
 @dataclass(slots=True)
