@@ -103,9 +103,16 @@ def test_bad_day_files_are_all_reported(tmp_path: Path) -> None:
     ]
 
 
-def test_a_folder_without_day_files(tmp_path: Path) -> None:
+def test_a_folder_without_day_files(tmp_path: Path, export: Path) -> None:
+    (tmp_path / "empty").mkdir()
     with pytest.raises(ImportFailed, match="no day files"):
-        read_slack(tmp_path)
+        read_slack(tmp_path / "empty")
+    with pytest.raises(ImportFailed) as failed:
+        read_slack(export.parent)  # the whole export, not a channel
+    assert failed.value.problems == [
+        "export: no day files (2026-11-27.json, …) in the folder: this looks like a whole "
+        "export, import one channel (inc-checkout)"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -213,7 +213,16 @@ def read_slack(
         raise ImportFailed([f"{folder} is not a folder (a Slack export has one per channel)"])
     days = sorted(path for path in folder.iterdir() if DAY_FILE.match(path.name))
     if not days:
-        raise ImportFailed([f"{folder.name}: no day files (2026-11-27.json, …) in the folder"])
+        channels = sorted(
+            sub.name
+            for sub in folder.iterdir()
+            if sub.is_dir() and any(DAY_FILE.match(path.name) for path in sub.iterdir())
+        )
+        hint = f": this looks like a whole export, import one channel ({', '.join(channels)})"
+        raise ImportFailed(
+            [f"{folder.name}: no day files (2026-11-27.json, …) in the folder"
+             + (hint if channels else "")]
+        )  # fmt: skip
     problems = Problems()
     users = _users(folder, problems)
     skipped: Counter[str] = Counter()
