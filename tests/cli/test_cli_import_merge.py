@@ -146,3 +146,10 @@ def test_importing_twice_says_the_entries_were_there(tmp_path: Path) -> None:
         "13 of the imported entries read like entries the incident already had (same second, "
         "kind and text): if this was imported before, hide the copies"
     )
+
+
+def test_help() -> None:
+    for command in ("import", "merge"):
+        result = run(command, "--help")
+        assert result.returncode == 0
+        assert f"usage: incident-recorder {command}" in result.stdout

@@ -7,6 +7,7 @@ stored, in one transaction, so nothing is ever half-imported.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,8 +26,17 @@ class ImportFailed(Exception):
     """The input cannot be imported; `problems` are one-line messages, every one found."""
 
     def __init__(self, problems: Sequence[str]) -> None:
-        self.problems = list(problems)
+        self.problems = [one_line(problem) for problem in problems]
         super().__init__("; ".join(self.problems[:3]) + ("; …" if len(self.problems) > 3 else ""))
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(message: str) -> str:
+    """`message` with line breaks and other control characters shown escaped (\\n), so a
+    name or value quoted from the input cannot break the one-problem-per-line output."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], message)
 
 
 class Problems:
@@ -104,7 +114,7 @@ def store(
             f"{again} of the imported entries read like entries the incident already had (same "
             "second, kind and text): if this was imported before, hide the copies"
         )
-    return ImportSummary(entries, len(imported), list(notes) + moved)
+    return ImportSummary(entries, len(imported), [one_line(note) for note in (*notes, *moved)])
 
 
 def normalized(text: str) -> str:

@@ -24,7 +24,7 @@ from incident_recorder.domain import EntryKind, NewCapture
 from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.text import clean_note_text
-from incident_recorder.importers.common import ImportFailed, Problems, read_iso
+from incident_recorder.importers.common import ImportFailed, Problems, one_line, read_iso
 from incident_recorder.imports_image import ImageImportError, capture_from_bytes
 
 SOURCE = "import:json"
@@ -114,7 +114,7 @@ def _entry(record: object, folder: Path, notes: list[str]) -> ImportedEntry:
     capture, missing = _capture(record.get("capture"), folder)
     if missing is not None:
         note = f"(The capture recorded here was not imported: {missing}.)"
-        notes.append(f"entry {record.get('id')}: capture not imported: {missing}")
+        notes.append(one_line(f"entry {record.get('id')!r}: capture not imported: {missing}"))
         text = f"{text}\n{note}" if text.strip() else note
     if capture is None:
         text = clean_note_text(text)
@@ -160,7 +160,7 @@ def _milestones(raw: object) -> list[tuple[Milestone, datetime, object]]:
         if when is None:
             continue
         if not isinstance(when, str):
-            raise ValueError(f"milestones: {name} has no time")
+            raise ValueError(f"milestones: {name!r} has no time")
         found.append((Milestone.parse(name), read_iso(when)[0], entry_id))
     return found
 
