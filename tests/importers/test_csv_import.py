@@ -130,3 +130,9 @@ def test_a_milestone_already_set_is_moved_and_the_summary_says_so(
         START + timedelta(seconds=300),
         START + timedelta(seconds=262),
     ]
+
+
+def test_blank_lines_before_the_header_count() -> None:
+    with pytest.raises(ImportFailed) as failed:
+        parse_csv("\n\nofset_s,text\n1,x\n", start=START)
+    assert failed.value.problems[0].startswith("line 3: unknown column 'ofset_s'")

@@ -47,26 +47,26 @@ class _Row:
         return self.values.get(column, "").strip()
 
 
-def _header(fields: list[str], problems: Problems) -> list[str] | None:
+def _header(fields: list[str], line: int, problems: Problems) -> list[str] | None:
     names = [name.strip().lower() for name in fields]
     if names:
         names[0] = names[0].lstrip("\ufeff")
     unknown = [name for name in names if name not in COLUMNS]
     if unknown:
         problems.add(
-            f"line 1: unknown column {', '.join(map(repr, unknown))} "
+            f"line {line}: unknown column {', '.join(map(repr, unknown))} "
             f"(columns: {', '.join(COLUMNS)})"
         )
     duplicated = sorted({name for name in names if names.count(name) > 1})
     if duplicated:
-        problems.add(f"line 1: column {', '.join(map(repr, duplicated))} given twice")
+        problems.add(f"line {line}: column {', '.join(map(repr, duplicated))} given twice")
     if "text" not in names:
         problems.add(
-            "line 1: no text column (columns: offset_s or occurred_at, kind, "
+            f"line {line}: no text column (columns: offset_s or occurred_at, kind, "
             "milestone, visibility, text)"
         )
     if "offset_s" not in names and not any(name in names for name in TIME_COLUMNS):
-        problems.add("line 1: no time column: offset_s (with --start) or occurred_at")
+        problems.add(f"line {line}: no time column: offset_s (with --start) or occurred_at")
     return None if problems else names
 
 
@@ -87,7 +87,7 @@ def _rows(text: str, problems: Problems) -> list[_Row]:
         if not fields or all(not field.strip() for field in fields):
             continue
         if header is None:
-            header = _header(fields, problems)
+            header = _header(fields, start, problems)
             if header is None:
                 return []
             continue
