@@ -160,3 +160,8 @@ def test_file_shares_usernames_and_tombstones() -> None:
         ("deployed v2", "deploy-script"),
     ]
     assert skipped == Counter({"tombstone": 1})
+
+
+def test_a_window_that_ends_before_it_starts(export: Path) -> None:
+    with pytest.raises(ImportFailed, match=r"--since \(2026-11-27 15:00:00 UTC\) is after"):
+        read_slack(export, since=START + timedelta(hours=1), until=START)

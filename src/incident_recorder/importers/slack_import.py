@@ -209,6 +209,13 @@ def read_slack(
     folder: Path, *, since: datetime | None = None, until: datetime | None = None
 ) -> SlackMessages:
     """Every message of a channel export folder in [since, until], oldest first."""
+    if since is not None and until is not None and since > until:
+        raise ImportFailed(
+            [
+                f"--since ({since:%Y-%m-%d %H:%M:%S} UTC) is after --until "
+                f"({until:%Y-%m-%d %H:%M:%S} UTC): no message can be in between"
+            ]
+        )
     if not folder.is_dir():
         raise ImportFailed([f"{folder} is not a folder (a Slack export has one per channel)"])
     days = sorted(path for path in folder.iterdir() if DAY_FILE.match(path.name))
