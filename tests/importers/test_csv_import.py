@@ -136,3 +136,34 @@ def test_blank_lines_before_the_header_count() -> None:
     with pytest.raises(ImportFailed) as failed:
         parse_csv("\n\nofset_s,text\n1,x\n", start=START)
     assert failed.value.problems[0].startswith("line 3: unknown column 'ofset_s'")
+
+
+def test_the_import_gives_the_record_the_keys_would_have(tmp_path: Path, clock) -> None:
+    """Importing the scenario gives the record a recorder pressing the keys would have made
+    (so the same report): the same entries, milestones and the entries marking them."""
+    import csv
+
+    pressed = IncidentFile.create(tmp_path / "pressed.incident", "Checkout outage", clock=clock)
+    imported = IncidentFile.create(tmp_path / "imported.incident", "Checkout outage", clock=clock)
+    with SCENARIO.open(newline="", encoding="utf-8") as rows:
+        for row in csv.DictReader(rows):
+            when = START + timedelta(seconds=int(row["offset_s"]))
+            kind, public = EntryKind(row["kind"]), row["visibility"] == "public"
+            if row["milestone"]:
+                pressed.record_milestone(
+                    Milestone(row["milestone"]), when, text=row["text"], kind=kind, public=public
+                )
+            else:
+                pressed.add_note(row["text"], kind, when, public=public)
+    store(imported, read_csv(SCENARIO.read_bytes(), start=START))
+
+    def seen(handle: IncidentFile) -> tuple[object, ...]:
+        record = handle.record()
+        entries = [(e.kind, e.text, e.occurred_at, e.public, e.hidden) for e in record.entries]
+        texts = {e.id: e.text for e in record.entries}
+        marks = {texts[i]: m for i, m in record.milestone_entries.items()}
+        return entries, record.milestones, marks
+
+    assert seen(imported) == seen(pressed)
+    pressed.close()
+    imported.close()

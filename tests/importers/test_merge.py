@@ -71,6 +71,9 @@ def test_merge_deduplicates_and_keeps_authors(
 
     assert (fingerprint(a), fingerprint(b)) == before
     assert summary.lines()[0] == "merged 5 entries (3 recorded in both kept once, 1 capture)"
+    assert summary.lines()[1] == (
+        "milestones: each at the earliest time either file gives it (2 set)"
+    )
     assert summary.milestones[Milestone.DETECTED] == (later(250), "bob.incident")
     assert any(
         line.startswith("milestone detected: the earliest time kept, 14:04:10 UTC")

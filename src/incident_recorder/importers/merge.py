@@ -48,6 +48,11 @@ class MergeSummary:
             f"merged {self.entries} entries ({self.duplicates} recorded in both kept once, "
             f"{self.captures} {captures})"
         ]
+        if self.milestones:
+            lines.append(
+                f"milestones: each at the earliest time either file gives it "
+                f"({len(self.milestones)} set)"
+            )
         return lines + self.notes
 
 
