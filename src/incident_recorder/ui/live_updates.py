@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.ui.timeline_model import TimelineModel
@@ -17,6 +17,9 @@ POLL_INTERVAL_MS = 250
 
 
 class LiveUpdates(QObject):
+    changed = Signal()
+    """Another connection committed (after its new entries reached the model)."""
+
     def __init__(
         self,
         incident_file: IncidentFile,
@@ -57,6 +60,7 @@ class LiveUpdates(QObject):
         self._entry_mark, self._revision_mark = changes.entry_mark, changes.revision_mark
         if changes.entries:
             self._model.add(changes.entries)
+        self.changed.emit()
 
     def stop(self) -> None:
         self._timer.stop()

@@ -1,5 +1,10 @@
 """The timeline view: a table over TimelineModel with a delegate for kind badges and thumbnails.
 
+The entry column also shows ★ for a starred entry, a "⚑ Milestone" pill for an entry marking a
+milestone, and a quiet outlined PUBLIC badge at the right edge for a public entry (HIDDEN, greyed,
+when hidden entries are shown). The view may be switched to the filtered timeline
+(timeline_filter.FilteredTimeline): both offer the same reading methods.
+
 It follows the newest entry while the user is at the bottom, and stops following once they
 scroll up (a "Latest" button brings them back). It never takes keyboard focus: the note field
 keeps it, and forwards paging keys here.
@@ -9,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -34,6 +39,11 @@ from incident_recorder.ui.timeline_model import (
 )
 
 PADDING = 6
+STAR_COLOUR = QColor("#d97706")
+MILESTONE_PILL = ("#ffffff", "#334155", "#334155")  # text, fill, border
+PUBLIC_PILL = ("#0f766e", "", "#0f766e")  # outlined: calm, unlike the filled kind badges
+HIDDEN_PILL = ("#64748b", "", "#94a3b8")
+SELECTED_PILL = ("#0f172a", "#ffffff", "#ffffff")
 # Flag values built once: paint() runs for every visible cell on every repaint.
 _SELECTED = QStyle.StateFlag.State_Selected
 _ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate
@@ -58,6 +68,10 @@ class TimelineDelegate(QStyledItemDelegate):
         self._model = model
         self._fixed = fixed_font()
         self._badges: dict[tuple[EntryKind, float], QPixmap] = {}
+        self._pills: dict[tuple[str, tuple[str, str, str], float], QPixmap] = {}
+
+    def set_model(self, model: Any) -> None:
+        self._model = model
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         rect = option.rect
@@ -112,6 +126,37 @@ class TimelineDelegate(QStyledItemDelegate):
         self._badges[(kind, ratio)] = pixmap
         return pixmap
 
+    def _pill(
+        self, text: str, style: tuple[str, str, str], option: QStyleOptionViewItem
+    ) -> QPixmap:
+        """A small rounded label (milestone, PUBLIC, HIDDEN), drawn once and cached."""
+        ratio = option.widget.devicePixelRatioF() if option.widget else 1.0
+        key = (text, style, ratio)
+        cached = self._pills.get(key)
+        if cached is not None:
+            return cached
+        font = QFont(option.font)
+        font.setBold(True)
+        font.setPointSizeF(max(7.0, font.pointSizeF() - 1.5))
+        metrics = QFontMetrics(font)
+        width = metrics.horizontalAdvance(text) + 14
+        height = metrics.height() + 2
+        pixmap = QPixmap(int(width * ratio), int(height * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fg, bg, border = style
+        painter.setPen(QColor(border))
+        painter.setBrush(QColor(bg) if bg else Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(0.5, 0.5, width - 1, height - 1), 4, 4)
+        painter.setFont(font)
+        painter.setPen(QColor(fg))
+        painter.drawText(QRect(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, text)
+        painter.end()
+        self._pills[key] = pixmap
+        return pixmap
+
     def _paint_badge(
         self, painter: QPainter, option: QStyleOptionViewItem, kind: EntryKind
     ) -> None:
@@ -134,6 +179,29 @@ class TimelineDelegate(QStyledItemDelegate):
             rect.setLeft(rect.left() + THUMB_SIZE.width() + 10)
         painter.setFont(option.font)
         metrics = QFontMetrics(option.font)
+        spacing = metrics.lineSpacing()
+        selected = bool(option.state & _SELECTED)
+        if entry.public or entry.hidden:
+            label, style = ("HIDDEN", HIDDEN_PILL) if entry.hidden else ("PUBLIC", PUBLIC_PILL)
+            pill = self._pill(label, SELECTED_PILL if selected else style, option)
+            width = int(pill.deviceIndependentSize().width())
+            top = rect.top() + (spacing - int(pill.deviceIndependentSize().height())) // 2
+            painter.drawPixmap(rect.right() - width, top, pill)
+            rect.setRight(rect.right() - width - 8)
+        if entry.starred:
+            pen = painter.pen()
+            painter.setPen(option.palette.highlightedText().color() if selected else STAR_COLOUR)
+            painter.drawText(QRect(rect.left(), rect.top(), spacing + 2, spacing), _ONE_LINE, "★")
+            painter.setPen(pen)
+            rect.setLeft(rect.left() + metrics.horizontalAdvance("★") + 6)
+        milestone = self._model.milestone_of(entry.id)
+        if milestone is not None:
+            pill = self._pill(f"⚑ {milestone.label}", MILESTONE_PILL, option)
+            size = pill.deviceIndependentSize()
+            painter.drawPixmap(rect.left(), rect.top() + (spacing - int(size.height())) // 2, pill)
+            rect.setLeft(rect.left() + int(size.width()) + 8)
+        if entry.hidden and not selected:
+            painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
         text = entry.text or self._model.capture_caption(entry)
         lines = text.split("\n", MAX_TEXT_LINES)
         room = max(1, rect.height() // metrics.lineSpacing())
@@ -150,9 +218,12 @@ class TimelineDelegate(QStyledItemDelegate):
 
 
 class TimelineView(QTableView):
-    """The timeline table. Emits `capture_activated(entry)` on a double-click on a capture."""
+    """The timeline table. Emits `capture_activated(entry)` on a double-click on a capture,
+    `entry_activated(entry)` on one on a note, `context_menu(entry, global position)`."""
 
     capture_activated = Signal(object)
+    entry_activated = Signal(object)
+    context_menu = Signal(object, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -184,8 +255,29 @@ class TimelineView(QTableView):
         return QFontMetrics(self.font()).lineSpacing()
 
     def setModel(self, model: Any) -> None:
+        """Show `model` (the timeline, or the filtered timeline): column widths and the
+        selected entry are kept across a switch."""
+        old = self.model()
+        selected = self.selected_entry()
+        widths = [self.columnWidth(c) for c in range(old.columnCount())] if old else []
+        if old is not None:
+            for signal, slot in self._connections(old):
+                signal.disconnect(slot)
         super().setModel(model)
-        self.setItemDelegate(TimelineDelegate(model, self))
+        delegate = self.itemDelegate()
+        if isinstance(delegate, TimelineDelegate):
+            delegate.set_model(model)
+        else:
+            self.setItemDelegate(TimelineDelegate(model, self))
+        for signal, slot in self._connections(model):
+            signal.connect(slot)
+        if widths:
+            for column, width in enumerate(widths):
+                self.setColumnWidth(column, width)
+            self._model_reset()
+            if selected is not None:
+                self.select_entry(selected.id, scroll=False)
+            return
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -195,15 +287,53 @@ class TimelineView(QTableView):
         self.setColumnWidth(
             COL_KIND, QFontMetrics(self.font()).horizontalAdvance("Communication") + 40
         )
-        model.time_format_changed.connect(self._fit_time_columns)
-        model.rowsInserted.connect(self._rows_inserted)
-        model.modelReset.connect(self._model_reset)
         self._model_reset()  # size the rows the model already holds
+
+    def _connections(self, model: Any) -> list[tuple[Any, Any]]:
+        return [
+            (model.time_format_changed, self._fit_time_columns),
+            (model.rowsInserted, self._rows_inserted),
+            (model.modelAboutToBeReset, self._keep_selection),
+            (model.modelReset, self._model_reset),
+        ]
+
+    # -- the selected entry ------------------------------------------------------------------
+
+    def model(self) -> Any:  # TimelineModel or FilteredTimeline: the same reading methods
+        return super().model()
+
+    def selected_entry(self) -> Entry | None:
+        model = self.model()
+        rows = self.selectionModel().selectedRows() if self.selectionModel() else []
+        if model is None or not rows:
+            return None
+        entry: Entry = model.entry_at(rows[0].row())
+        return entry
+
+    def select_entry(self, entry_id: int, *, scroll: bool = True) -> bool:
+        """Select the row of entry `entry_id` (False if it is not shown)."""
+        row = self.model().row_of(entry_id)
+        if row < 0:
+            return False
+        self.selectRow(row)
+        if scroll:
+            self.scrollTo(self.model().index(row, COL_ENTRY))
+        return True
+
+    def _keep_selection(self) -> None:
+        entry = self.selected_entry()
+        self._reselect = None if entry is None else entry.id
+
+    def contextMenuEvent(self, event: Any) -> None:
+        index = self.indexAt(event.pos())
+        if index.isValid():
+            self.selectRow(index.row())
+            self.context_menu.emit(self.model().entry_at(index.row()), event.globalPos())
 
     def _fit_time_columns(self) -> None:
         """Wide enough for times (with their date when the incident spans days) and offsets."""
         model = self.model()
-        days = isinstance(model, TimelineModel) and model.spans_days
+        days = bool(getattr(model, "spans_days", False))
         fixed = QFontMetrics(fixed_font())
         header = QFontMetrics(self.horizontalHeader().font())
         time_text = "28 Nov 00:00:00" if days else "00:00:00"
@@ -237,9 +367,12 @@ class TimelineView(QTableView):
 
     def _model_reset(self) -> None:
         model = self.model()
-        if isinstance(model, TimelineModel):
+        if model is not None and hasattr(model, "tall_rows"):
             for row in model.tall_rows():
                 self.verticalHeader().resizeSection(row, self._row_height(model.entry_at(row)))
+        reselect, self._reselect = getattr(self, "_reselect", None), None
+        if reselect is not None:
+            self.select_entry(reselect, scroll=False)
         if self._follow:
             self.follow_latest()
 
@@ -285,3 +418,5 @@ class TimelineView(QTableView):
         entry = index.data(ENTRY_ROLE)
         if entry is not None and entry.capture is not None:
             self.capture_activated.emit(entry)
+        elif entry is not None:
+            self.entry_activated.emit(entry)
