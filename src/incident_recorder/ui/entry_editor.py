@@ -13,7 +13,7 @@ from datetime import datetime, tzinfo
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -153,6 +153,10 @@ class EntryEditor(QDialog):
             return False
         self.message.hide()
         return True
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.text.setFocus()
 
     def show_message(self, text: str) -> None:
         self.message.setText(text[:1].upper() + text[1:])

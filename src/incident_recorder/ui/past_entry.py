@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, tzinfo
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -80,6 +81,10 @@ class PastEntryDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         self.resize(600, self.sizeHint().height())
+        self.when.edit.setFocus()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
         self.when.edit.setFocus()
 
     def show_message(self, text: str) -> None:
