@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
-
 from io import BytesIO
 
+from curation_helpers import CTRL, click_row, last_dialog, press
 from PIL import Image
 from PySide6.QtCore import Qt
 
@@ -14,8 +14,6 @@ from incident_recorder.domain.entry import NewCapture
 from incident_recorder.storage import IncidentFile
 from incident_recorder.ui.entry_editor import EntryEditor
 from incident_recorder.ui.time_field import parse_typed
-
-from curation_helpers import CTRL, click_row, last_dialog, press
 
 PLUS_ONE = timezone(timedelta(hours=1))
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 
+from curation_helpers import CTRL, CTRL_SHIFT, last_dialog, press
 from PySide6.QtCore import Qt
 
 from incident_recorder.domain import EntryKind
 from incident_recorder.ui.past_entry import PastEntryDialog
-
-from curation_helpers import CTRL, CTRL_SHIFT, last_dialog, press
 
 
 def test_ctrl_shift_n_adds_a_backdated_public_entry_in_its_place(make_window, qtbot, clock) -> None:
