@@ -55,8 +55,9 @@ class Curation(QObject):
         self._debounce.setSingleShot(True)
         self._debounce.timeout.connect(self.run_filter)
         self.model.record_changed.connect(self._record_changed)
-        for signal in (self.filtered.rowsInserted, self.filtered.rowsRemoved):
-            signal.connect(self._show_count)
+        for model in (self.filtered, self.model):  # "12 of 4,301": both numbers can move
+            model.rowsInserted.connect(self._show_count)
+            model.rowsRemoved.connect(self._show_count)
         self.last_hidden: int | None = None
         self.dialogs: list[QDialog] = []
         self.view.entry_activated.connect(self.edit_entry)
@@ -258,7 +259,8 @@ class Curation(QObject):
         self._show_count()
 
     def _show_count(self, *_: object) -> None:
-        self.bar.show_count(self.filtered.rowCount(), self.filtered.total())
+        if self.filtering:
+            self.bar.show_count(self.filtered.rowCount(), self.filtered.total())
 
     def _bar_closed(self) -> None:
         self.view.follow_latest()
