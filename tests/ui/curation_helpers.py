@@ -12,7 +12,7 @@ CTRL_SHIFT = CTRL | SHIFT
 
 
 def click_row(qtbot, window, row: int, *, double: bool = False) -> None:
-    view = window.view
+    view = window.curation.view
     view.scrollTo(view.model().index(row, COL_ENTRY))
     rect = view.visualRect(view.model().index(row, COL_ENTRY))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())

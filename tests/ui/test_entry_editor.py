@@ -39,7 +39,7 @@ def test_f2_edits_text_and_kind_in_one_revision(make_window, qtbot, clock) -> No
     assert history[1].occurred_at == entry.occurred_at
     assert history[1].occurred_offset is None and not history[1].public
     assert window.model.entry_at(0).text.endswith("(all regions)")
-    assert window.view.selected_entry().id == entry.id
+    assert window.curation.view.selected_entry().id == entry.id
 
 
 def test_saving_without_changes_adds_no_revision(make_window, qtbot) -> None:

@@ -33,7 +33,7 @@ def test_ctrl_shift_n_adds_a_backdated_public_entry_in_its_place(make_window, qt
     assert saved.occurred_offset == "+00:00" and saved.public and saved.kind is EntryKind.CAUSE
     texts = [window.model.entry_at(r).text for r in range(3)]
     assert texts == ["the config push went out", "alert fired", "rollback started"]
-    assert window.view.selected_entry().id == 3
+    assert window.curation.view.selected_entry().id == 3
 
 
 def test_local_time_is_stored_in_utc_with_its_offset(incident_file, qtbot, clock) -> None:

@@ -35,7 +35,7 @@ def test_star_public_toggles_are_one_revision_each(make_window, qtbot) -> None:
     press(qtbot, window, Qt.Key.Key_S, CTRL_SHIFT)
     assert window.file.entry(1).starred and window.file.entry(1).revision == 2
     assert window.model.entry_at(0).starred
-    assert window.view.selected_entry().id == 1  # still selected for the next key
+    assert window.curation.view.selected_entry().id == 1  # still selected for the next key
     press(qtbot, window, Qt.Key.Key_P, CTRL_SHIFT)
     press(qtbot, window, Qt.Key.Key_S, CTRL_SHIFT)
     history = window.file.history(1)

@@ -103,19 +103,22 @@ def test_ctrl_f_filters_as_you_type_and_esc_restores_the_timeline(
     bar = window.curation.bar
     assert bar.isVisible() and bar.search.hasFocus()
     qtbot.keyClicks(bar.search, "POOL")
-    qtbot.waitUntil(lambda: window.curation.filtering and window.view.model().rowCount() == 30)
+    qtbot.waitUntil(
+        lambda: window.curation.filtering and window.curation.view.model().rowCount() == 30
+    )
     assert bar.count.text() == "30 of 3,000 entries"
-    assert all("pool" in window.view.model().entry_at(r).text for r in range(30))
+    assert all("pool" in window.curation.view.model().entry_at(r).text for r in range(30))
     # a new matching entry shows up while the filter is on; another does not
     clock.advance(4000)
     window.model.add([window.file.add_note("pool resized to 800")])
     window.model.add([window.file.add_note("unrelated")])
-    assert window.view.model().rowCount() == 31
+    assert window.curation.view.model().rowCount() == 31
     assert bar.count.text() == "31 of 3,002 entries"
     bar.starred.setChecked(True)
-    qtbot.waitUntil(lambda: window.view.model().rowCount() == 0)
+    qtbot.waitUntil(lambda: window.curation.view.model().rowCount() == 0)
     qtbot.keyClick(bar.search, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: window.view.model() is window.model)
+    qtbot.waitUntil(lambda: window.curation.view.model() is window.model)
+    assert window.curation.view is window.view and window.view.isVisible()
     assert not bar.isVisible() and window.note_bar.edit.hasFocus()
     bar_max = window.view.verticalScrollBar()
     qtbot.waitUntil(lambda: bar_max.value() == bar_max.maximum())
@@ -130,14 +133,14 @@ def test_kinds_and_show_hidden(make_window, qtbot) -> None:
     press(qtbot, window, Qt.Key.Key_Delete, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert window.model.rowCount() == 2
     window.actions_by_id["show_hidden"].trigger()  # the view toggle, without the bar
-    qtbot.waitUntil(lambda: window.view.model().rowCount() == 3)
-    assert window.view.model().entry_at(1).hidden
+    qtbot.waitUntil(lambda: window.curation.view.model().rowCount() == 3)
+    assert window.curation.view.model().entry_at(1).hidden
     assert window.curation.bar.hidden.isChecked()
     press(qtbot, window, Qt.Key.Key_F, CTRL)
     window.curation.bar.kind_actions[EntryKind.ACTION].setChecked(True)
-    qtbot.waitUntil(lambda: window.view.model().rowCount() == 2)
+    qtbot.waitUntil(lambda: window.curation.view.model().rowCount() == 2)
     assert window.curation.bar.kinds.text() == "Action"
     window.curation.bar.hidden.setChecked(False)
     assert not window.actions_by_id["show_hidden"].isChecked()
     qtbot.keyClick(window.curation.bar.search, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: window.view.model() is window.model)
+    qtbot.waitUntil(lambda: window.curation.view.model() is window.model)

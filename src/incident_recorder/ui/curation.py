@@ -4,8 +4,9 @@ entries, filter, milestone markers.
 `Curation(window)` puts the filter bar above the timeline and hooks the view (double-click on a
 note, context menu); `handlers()` gives the window the functions of the curation actions of the
 actions table. Every change is one revision written on the window's own connection, then shown.
-Filtering runs off the UI thread (timeline_filter.FilterJob); the view switches to the filtered
-model while a filter is on and back to the whole timeline, following its tail, when it is closed.
+Filtering runs off the UI thread (timeline_filter.FilterJob); its result is shown in a second
+view stacked over the timeline's, so closing the filter (Esc) only switches back to the whole
+timeline, which was never reset (instant with 100,000 entries), following its tail.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from contextlib import suppress
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QPoint, QThreadPool, QTimer
-from PySide6.QtWidgets import QDialog, QMenu
+from PySide6.QtWidgets import QDialog, QMenu, QStackedWidget
 
 from incident_recorder.domain import Entry
 from incident_recorder.storage import IncidentFileError
@@ -25,6 +26,7 @@ from incident_recorder.ui.filter_bar import FilterBar
 from incident_recorder.ui.past_entry import PastEntryDialog
 from incident_recorder.ui.timeline_filter import FilteredTimeline, FilterJob, TimelineFilter
 from incident_recorder.ui.timeline_model import Record
+from incident_recorder.ui.timeline_view import TimelineView
 
 if TYPE_CHECKING:
     from incident_recorder.ui.recorder_window import RecorderWindow
@@ -38,12 +40,19 @@ class Curation(QObject):
         super().__init__(window)
         self.window = window
         self.model = window.model
-        self.view = window.view
+        self.timeline_view = window.view
         self.filtered = FilteredTimeline(window.model, self)
+        self.filter_view = TimelineView()
+        self.filter_view.setAccessibleName("Filtered timeline")
+        self.filter_view.setModel(self.filtered)
         self.bar = FilterBar()
         central: Any = window.centralWidget()
         layout = central.layout()
-        layout.insertWidget(layout.indexOf(self.view), self.bar)
+        self.stack = QStackedWidget()
+        layout.insertWidget(layout.indexOf(window.view), self.bar)
+        layout.replaceWidget(window.view, self.stack)
+        self.stack.addWidget(window.view)
+        self.stack.addWidget(self.filter_view)
         self.bar.changed.connect(self._filter_changed)
         self.bar.closed.connect(self._bar_closed)
         self.bar.hidden.toggled.connect(self._show_hidden_toggled)
@@ -60,8 +69,10 @@ class Curation(QObject):
             model.rowsRemoved.connect(self._show_count)
         self.last_hidden: int | None = None
         self.dialogs: list[QDialog] = []
-        self.view.entry_activated.connect(self.edit_entry)
-        self.view.context_menu.connect(self._context_menu)
+        for view in (self.timeline_view, self.filter_view):
+            view.entry_activated.connect(self.edit_entry)
+            view.context_menu.connect(self._context_menu)
+        self.filter_view.capture_activated.connect(window.open_capture)  # the window's is wired
         self._markers = QTimer(self)
         self._markers.setSingleShot(True)
         self._markers.timeout.connect(self.refresh_markers)
@@ -231,8 +242,7 @@ class Curation(QObject):
         if wanted.is_plain:
             self._pending = None
             self.filtered.deactivate()
-            if self.view.model() is not self.model:
-                self.view.setModel(self.model)
+            self.stack.setCurrentWidget(self.timeline_view)
             return None
         self._pending = []
         job = FilterJob(self._generation, self.filtered.snapshot(wanted), wanted)
@@ -254,8 +264,7 @@ class Curation(QObject):
         self.filtered.apply(self._wanted, rows, tall)
         for old, new in pending:  # what changed while the worker ran
             self.filtered.record_changed(old, new)
-        if self.view.model() is not self.filtered:
-            self.view.setModel(self.filtered)
+        self.stack.setCurrentWidget(self.filter_view)
         self._show_count()
 
     def _show_count(self, *_: object) -> None:
@@ -263,9 +272,19 @@ class Curation(QObject):
             self.bar.show_count(self.filtered.rowCount(), self.filtered.total())
 
     def _bar_closed(self) -> None:
-        self.view.follow_latest()
+        self.timeline_view.follow_latest()
         self.window.note_bar.edit.setFocus()
 
     @property
+    def busy(self) -> bool:
+        """A filter is waiting for its debounce or running on the worker."""
+        return self._debounce.isActive() or self._pending is not None
+
+    @property
+    def view(self) -> TimelineView:
+        """The view on screen: the whole timeline, or the filtered one."""
+        return self.filter_view if self.filtering else self.timeline_view
+
+    @property
     def filtering(self) -> bool:
-        return self.view.model() is self.filtered
+        return self.stack.currentWidget() is self.filter_view

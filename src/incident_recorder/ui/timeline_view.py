@@ -2,8 +2,8 @@
 
 The entry column also shows ★ for a starred entry, a "⚑ Milestone" pill for an entry marking a
 milestone, and a quiet outlined PUBLIC badge at the right edge for a public entry (HIDDEN, greyed,
-when hidden entries are shown). The view may be switched to the filtered timeline
-(timeline_filter.FilteredTimeline): both offer the same reading methods.
+when hidden entries are shown). A view may show the filtered timeline
+(timeline_filter.FilteredTimeline) instead: it offers the same reading methods.
 
 It follows the newest entry while the user is at the bottom, and stops following once they
 scroll up (a "Latest" button brings them back). It never takes keyboard focus: the note field
@@ -69,9 +69,6 @@ class TimelineDelegate(QStyledItemDelegate):
         self._fixed = fixed_font()
         self._badges: dict[tuple[EntryKind, float], QPixmap] = {}
         self._pills: dict[tuple[str, tuple[str, str, str], float], QPixmap] = {}
-
-    def set_model(self, model: Any) -> None:
-        self._model = model
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         rect = option.rect
@@ -255,29 +252,8 @@ class TimelineView(QTableView):
         return QFontMetrics(self.font()).lineSpacing()
 
     def setModel(self, model: Any) -> None:
-        """Show `model` (the timeline, or the filtered timeline): column widths and the
-        selected entry are kept across a switch."""
-        old = self.model()
-        selected = self.selected_entry()
-        widths = [self.columnWidth(c) for c in range(old.columnCount())] if old else []
-        if old is not None:
-            for signal, slot in self._connections(old):
-                signal.disconnect(slot)
         super().setModel(model)
-        delegate = self.itemDelegate()
-        if isinstance(delegate, TimelineDelegate):
-            delegate.set_model(model)
-        else:
-            self.setItemDelegate(TimelineDelegate(model, self))
-        for signal, slot in self._connections(model):
-            signal.connect(slot)
-        if widths:
-            for column, width in enumerate(widths):
-                self.setColumnWidth(column, width)
-            self._model_reset()
-            if selected is not None:
-                self.select_entry(selected.id, scroll=False)
-            return
+        self.setItemDelegate(TimelineDelegate(model, self))
         header = self.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
@@ -287,15 +263,11 @@ class TimelineView(QTableView):
         self.setColumnWidth(
             COL_KIND, QFontMetrics(self.font()).horizontalAdvance("Communication") + 40
         )
+        model.time_format_changed.connect(self._fit_time_columns)
+        model.rowsInserted.connect(self._rows_inserted)
+        model.modelAboutToBeReset.connect(self._keep_selection)
+        model.modelReset.connect(self._model_reset)
         self._model_reset()  # size the rows the model already holds
-
-    def _connections(self, model: Any) -> list[tuple[Any, Any]]:
-        return [
-            (model.time_format_changed, self._fit_time_columns),
-            (model.rowsInserted, self._rows_inserted),
-            (model.modelAboutToBeReset, self._keep_selection),
-            (model.modelReset, self._model_reset),
-        ]
 
     # -- the selected entry ------------------------------------------------------------------
 
