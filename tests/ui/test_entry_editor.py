@@ -59,6 +59,10 @@ def test_occurred_at_typed_in_local_time_keeps_its_offset(incident_file, qtbot, 
     editor = EntryEditor(incident_file, entry, now=clock(), local_zone=PLUS_ONE)
     qtbot.addWidget(editor)
     editor.show()
+    editor.activateWindow()
+    qtbot.waitUntil(editor.text.hasFocus)
+    qtbot.keyClick(editor.text, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)  # to the time
+    assert editor.when.edit.hasFocus()
     editor.when.edit.clear()
     qtbot.keyClicks(editor.when.edit, "14:58")  # local (+01:00) on the entry's date
     assert "14:58:00 local (UTC+01:00)" in editor.when.preview.text()

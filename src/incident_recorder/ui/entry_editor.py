@@ -110,6 +110,9 @@ class EntryEditor(QDialog):
         form.addRow("&Text", self.text)
         form.addRow("&Kind", self.kind)
         form.addRow("&Occurred at", self.when)
+        label = form.labelForField(self.when)
+        if isinstance(label, QLabel):
+            label.setBuddy(self.when.edit)  # Alt+O lands in the field, not its container
         form.addRow("", self.public)
         form.addRow("", self.starred)
         form.addRow("", self.hidden)

@@ -72,6 +72,9 @@ class PastEntryDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow("&Occurred at", self.when)
+        label = form.labelForField(self.when)
+        if isinstance(label, QLabel):
+            label.setBuddy(self.when.edit)  # Alt+O lands in the field, not its container
         form.addRow("&Text", self.text)
         form.addRow("&Kind", self.kind)
         form.addRow("", self.public)

@@ -118,7 +118,7 @@ class TimeField(QWidget):
         layout.setSpacing(2)
         layout.addLayout(row)
         layout.addWidget(self.preview)
-        self.setFocusProxy(self.edit)  # the form label's Alt+O mnemonic lands in the field
+        self.setFocusProxy(self.edit)
         self.edit.textEdited.connect(self._refresh)
         self.utc.toggled.connect(self._zone_toggled)
         if anchor is not None:
