@@ -40,7 +40,19 @@ def test_local_time_is_stored_in_utc_with_its_offset(incident_file, qtbot, clock
     dialog = PastEntryDialog(incident_file, now=clock(), local_zone=timezone(timedelta(hours=1)))
     qtbot.addWidget(dialog)
     dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.when.edit.hasFocus)
+    qtbot.keyClicks(dialog.when.edit, "13:30")
+    qtbot.keyClick(dialog.when.edit, Qt.Key.Key_U, Qt.KeyboardModifier.AltModifier)  # UTC
+    qtbot.waitUntil(dialog.when.utc.isChecked)  # a mnemonic clicks after a short animation
+    assert dialog.when.edit.hasFocus()
+    assert "14:30:00 local (UTC+01:00) · 13:30:00 UTC" in dialog.when.preview.text()
+    qtbot.keyClick(dialog.when.edit, Qt.Key.Key_L, Qt.KeyboardModifier.AltModifier)  # local
+    qtbot.waitUntil(dialog.when.local.isChecked)
+    dialog.when.edit.clear()
     qtbot.keyClicks(dialog.when.edit, "14:30")
+    qtbot.keyClick(dialog.when.edit, Qt.Key.Key_Tab)
+    assert dialog.text.hasFocus()  # Tab goes from the time to the text
     dialog.text.setPlainText("canary deploy began")
     entry = dialog.save()
     assert entry is not None

@@ -121,6 +121,12 @@ class EntryEditor(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        for first, second in (
+            (self.text, self.kind),
+            (self.kind, self.when.edit),
+            (self.when.edit, self.public),
+        ):
+            QWidget.setTabOrder(first, second)
         self.resize(620, self.sizeHint().height())
         self.text.setFocus()
         self._validate()

@@ -83,6 +83,12 @@ class PastEntryDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+        for first, second in (
+            (self.when.edit, self.text),
+            (self.text, self.kind),
+            (self.kind, self.public),
+        ):
+            QWidget.setTabOrder(first, second)
         self.resize(600, self.sizeHint().height())
         self.when.edit.setFocus()
 

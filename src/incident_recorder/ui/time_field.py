@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWidget
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$")
@@ -103,8 +103,11 @@ class TimeField(QWidget):
         self.edit.setPlaceholderText("13:58 or 2026-11-27 13:58:30")
         self.edit.setToolTip(f"When it happened: {HINT}")
         self.local = QRadioButton("&Local time")
-        self.utc = QRadioButton("U&TC")
+        self.utc = QRadioButton("&UTC")
         (self.utc if utc else self.local).setChecked(True)
+        for radio in (self.local, self.utc):  # Tab goes on to the next field; Alt+L / Alt+U
+            radio.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+            radio.setToolTip("The zone the time is typed in (Alt+L local time, Alt+U UTC)")
         self.preview = QLabel()
         self.preview.setObjectName("hint")
         self.preview.setAccessibleName("The time in both zones")
@@ -152,6 +155,8 @@ class TimeField(QWidget):
             self._prefill = self._format(self._anchor)
             if untouched:
                 self.edit.setText(self._prefill)
+        if self.local.hasFocus() or self.utc.hasFocus():
+            self.edit.setFocus()  # back to typing the time
         self._refresh()
 
     def _refresh(self) -> None:
