@@ -231,7 +231,7 @@ class Curation(QObject):
             action.setChecked(shown)
 
     def _filter_changed(self, wanted: TimelineFilter) -> None:
-        typing = wanted.text != self._wanted.text
+        typing = wanted.text != self._wanted.text and not wanted.is_plain  # Esc: at once
         self._wanted = wanted
         self._debounce.start(TYPING_DEBOUNCE_MS if typing else 0)
 
