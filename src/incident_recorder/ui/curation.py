@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QPoint, QThreadPool, QTimer
 from PySide6.QtWidgets import QDialog, QMenu, QStackedWidget
 
 from incident_recorder.domain import Entry
+from incident_recorder.domain.times import Clock
 from incident_recorder.storage import IncidentFileError
 from incident_recorder.ui.entry_editor import EntryEditor
 from incident_recorder.ui.entry_history import EntryHistory
@@ -36,9 +38,11 @@ _D = TypeVar("_D", bound=QDialog)
 
 
 class Curation(QObject):
-    def __init__(self, window: RecorderWindow) -> None:
+    def __init__(self, window: RecorderWindow, clock: Clock, local_zone: tzinfo | None) -> None:
         super().__init__(window)
         self.window = window
+        self._clock = clock
+        self._local_zone = local_zone
         self.model = window.model
         self.timeline_view = window.view
         self.filtered = FilteredTimeline(window.model, self)
@@ -156,8 +160,8 @@ class Curation(QObject):
         editor = EntryEditor(
             self.window.file,
             entry,
-            now=self.window._clock(),
-            local_zone=self.model._local_zone,
+            now=self._clock(),
+            local_zone=self._local_zone,
             utc=self.model.utc,
             parent=self.window,
         )
@@ -176,7 +180,7 @@ class Curation(QObject):
             dialog = EntryHistory(
                 self.window.file,
                 entry_id,
-                local_zone=self.model._local_zone,
+                local_zone=self._local_zone,
                 utc=self.model.utc,
                 parent=self.window,
             )
@@ -189,8 +193,8 @@ class Curation(QObject):
     def add_past_entry(self) -> PastEntryDialog:
         dialog = PastEntryDialog(
             self.window.file,
-            now=self.window._clock(),
-            local_zone=self.model._local_zone,
+            now=self._clock(),
+            local_zone=self._local_zone,
             utc=self.model.utc,
             parent=self.window,
         )

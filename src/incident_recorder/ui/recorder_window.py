@@ -150,7 +150,7 @@ class RecorderWindow(QMainWindow):
         self.actions_by_id: dict[str, QAction] = {}
         self.settings_store = settings_store or default_store()
         self.settings_dialog: SettingsDialog | None = None
-        self.curation = Curation(self)
+        self.curation = Curation(self, clock, local_zone)
         self._build_actions()
         settings = self.settings_store.load()
         self.apply_settings(settings)
