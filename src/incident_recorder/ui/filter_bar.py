@@ -41,6 +41,10 @@ class FilterBar(QWidget):
         super().__init__(parent)
         self.setObjectName("filterBar")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setStyleSheet(
+            "#filterBar { background: palette(alternate-base);"
+            " border-bottom: 1px solid palette(mid); }"
+        )
         self.is_open = False
         self.search = _SearchEdit()
         self.search.setPlaceholderText("Filter the timeline: text in the entries…")
