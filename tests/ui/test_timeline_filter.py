@@ -100,7 +100,8 @@ def test_ctrl_f_filters_as_you_type_and_esc_restores_the_timeline(
     window.model.reset(window.file.records())
     assert window.model.rowCount() == 3000
     press(qtbot, window, Qt.Key.Key_F, CTRL)
-    bar = window.curation.bar
+    curation = window.curation
+    bar = curation.bar
     assert bar.isVisible() and bar.search.hasFocus()
     qtbot.keyClicks(bar.search, "POOL")
     qtbot.waitUntil(
@@ -114,6 +115,12 @@ def test_ctrl_f_filters_as_you_type_and_esc_restores_the_timeline(
     window.model.add([window.file.add_note("unrelated")])
     assert window.curation.view.model().rowCount() == 31
     assert bar.count.text() == "31 of 3,002 entries"
+    filtered_bar = curation.view.verticalScrollBar()
+    qtbot.waitUntil(lambda: filtered_bar.maximum() > 0)
+    qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_PageUp)  # pages the view on screen
+    assert filtered_bar.value() < filtered_bar.maximum() and not curation.view.following
+    window.actions_by_id["jump_latest"].trigger()  # back to the newest match
+    qtbot.waitUntil(lambda: filtered_bar.value() == filtered_bar.maximum())
     bar.starred.setChecked(True)
     qtbot.waitUntil(lambda: window.curation.view.model().rowCount() == 0)
     qtbot.keyClick(bar.search, Qt.Key.Key_Escape)

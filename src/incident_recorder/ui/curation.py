@@ -77,6 +77,7 @@ class Curation(QObject):
             view.entry_activated.connect(self.edit_entry)
             view.context_menu.connect(self._context_menu)
         self.filter_view.capture_activated.connect(window.open_capture)  # the window's is wired
+        window.note_bar.edit.page.connect(self._page_filtered)
         self._markers = QTimer(self)
         self._markers.setSingleShot(True)
         self._markers.timeout.connect(self.refresh_markers)
@@ -99,6 +100,7 @@ class Curation(QObject):
             "note_public": self.window.note_bar.toggle_public,
             "filter_timeline": self.bar.open_bar,
             "show_hidden": self.bar.set_show_hidden,
+            "jump_latest": lambda: self.view.follow_latest(),  # the view on screen
         }
 
     # -- the selected entry ------------------------------------------------------------------
@@ -270,6 +272,11 @@ class Curation(QObject):
             self.filtered.record_changed(old, new)
         self.stack.setCurrentWidget(self.filter_view)
         self._show_count()
+
+    def _page_filtered(self, steps: int) -> None:
+        """PgUp / PgDn in the note field page the filtered view while it is on screen."""
+        if self.filtering:
+            self.filter_view.page(steps)
 
     def _show_count(self, *_: object) -> None:
         if self.filtering:
