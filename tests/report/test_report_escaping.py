@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from report_helpers import START, cell_text, headings, make_capture, parse, table_rows
+from report_helpers import START, cell_text, headings, make_capture, parse, timeline_rows
 
 from incident_recorder.domain import CaptureInfo, Entry, EntryKind, Incident
 from incident_recorder.report import SECTIONS, render_markdown, write_report
@@ -147,8 +147,9 @@ def assert_inert(text: list[str], md: str, columns: int = 5) -> None:
     assert {c.content for c in children if c.type == "html_inline"} <= {"<br>"}
     assert not [c for c in children if c.type == "link_open"]
     assert all(str(c.attrs["src"]).startswith("images/") for c in children if c.type == "image")
-    assert [t.type for t in tokens].count("table_open") == 2
-    rows = table_rows(tokens)
+    # metrics, milestones and the timeline (no action items: a sentence says so)
+    assert [t.type for t in tokens].count("table_open") == 3
+    rows = timeline_rows(tokens)
     assert len(rows) == len(text)
     for row, note in zip(rows, text, strict=True):
         assert len(row) == columns
@@ -252,13 +253,13 @@ def test_everything_at_once_through_a_real_file(
     )
     entries = incident_file.entries()
     path = write_report(
-        tmp_path / "out", "markdown", incident_file.incident(), entries, incident_file.capture_png
+        tmp_path / "out", "markdown", incident_file.record(), incident_file.capture_png
     )
     md = path.read_text(encoding="utf-8")
     tokens = parse(md)
     assert headings(tokens, 2) == list(SECTIONS)
-    assert len(table_rows(tokens)) == len(entries)
-    for row, stored in zip(table_rows(tokens), entries, strict=True):
+    assert len(timeline_rows(tokens)) == len(entries)
+    for row, stored in zip(timeline_rows(tokens), entries, strict=True):
         assert cell_text(row[-1]).strip() == expected_cell(stored.text).strip()
     html = markdown.markdown(md, extensions=["tables"])
     active = _Active()
@@ -271,7 +272,7 @@ def test_a_megabyte_note_stays_in_its_cell() -> None:
     md = render(["before", huge, "after"])
     tokens = parse(md)
     assert headings(tokens, 2) == list(SECTIONS)
-    rows = table_rows(tokens)
+    rows = timeline_rows(tokens)
     assert [cell_text(row[-1]).strip()[:6] for row in rows] == ["before", "## Pre", "after"]
 
 

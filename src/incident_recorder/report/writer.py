@@ -1,4 +1,11 @@
-"""Writing a report to disk: the images/ folder, then report.md or incident.json, atomically.
+"""Writing a report to disk: the images/ folder, then report.md, incident.json or another
+format's file, atomically.
+
+Formats: "markdown" (report.md) and "json" (incident.json) are built in. Others plug in
+through `renderers` without a change here: a FormatRenderer receives the finished Markdown
+report, the images written (name relative to the report → path on disk), the output folder
+and the title, writes its file (with `write_atomically`) and returns its path. report/html.py
+registers "html"; "pdf" is a Qt renderer the CLI/GUI pass in (report/ never imports Qt).
 
 Captures with annotations are written as their rendered copy (report/annotate.py): redaction
 boxes are solid black and the original never leaves the incident file unless the caller asks
@@ -23,24 +30,56 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
+from typing import Protocol
 
-from incident_recorder.domain import Entry, Incident
+from incident_recorder.domain import Entry
 from incident_recorder.domain.annotation import Shape, has_redaction
+from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.domain.times import truncate_ms
 from incident_recorder.report import facts, jsondoc
 from incident_recorder.report.annotate import RenderError
 from incident_recorder.report.annotate import render as render_annotations
-from incident_recorder.report.markdown import render_markdown
+from incident_recorder.report.document import render_report
+from incident_recorder.report.public import public_record
+from incident_recorder.report.templates import (
+    DEFAULT_TEMPLATE,
+    PUBLIC_TEMPLATE,
+    ReportTemplate,
+    load_template,
+)
 
 FORMATS = ("markdown", "json")
-"""The formats write_report knows."""
+"""The formats write_report knows by itself (more come through `renderers`)."""
 
 REPORT_NAMES = {"markdown": "report.md", "json": "incident.json"}
-"""The file each format writes into the output folder."""
+"""The file each built-in format writes into the output folder."""
 
 
 class ReportError(Exception):
     """A report could not be written; str() is a one-line message for people."""
+
+
+class ExportCancelled(ReportError):
+    """The export was cancelled (cancelled() returned True); no report file was written."""
+
+
+class FormatRenderer(Protocol):
+    """Writes one more format from the finished Markdown report.
+
+    markdown: the report text (images linked as 'images/…'); images: every file written under
+    images/ for this export, name relative to out_dir → its path; out_dir: the output folder;
+    title: the incident title. Returns the path written (e.g. out_dir / 'report.html').
+    Raises ReportError (one line) on failure; should write through `write_atomically`.
+    """
+
+    def __call__(
+        self, markdown: str, images: Mapping[str, Path], out_dir: Path, title: str
+    ) -> Path: ...
+
+
+PictureMaker = Callable[[IncidentRecord, tzinfo], Mapping[str, bytes]]
+"""picture(record, tz) → {file name: bytes} of the timeline picture ('timeline.svg', …),
+written under images/; the first is embedded in the report's Timeline section."""
 
 
 def _reason(error: OSError) -> str:
@@ -146,12 +185,17 @@ def write_images(
     *,
     load_shapes: LoadShapes | None = None,
     include_originals: bool = False,
+    cancelled: Callable[[], bool] | None = None,
+    always_render: bool = False,
 ) -> dict[int, facts.ExportedCapture]:
     """Write the capture of every entry that has one; returns entry id → what was written.
 
     A capture with annotations is written as its rendered copy (shapes drawn, redaction boxes
     solid black); its original is written under images/originals/ only if include_originals.
-    Each file gets `mode` (default: `file_mode()`, read once for all of them).
+    Each file gets `mode` (default: `file_mode()`, read once for all of them). cancelled()
+    is asked before each image: True raises ExportCancelled. always_render (public exports):
+    every capture is re-encoded from its pixels, annotated or not, so no chunk of the stored
+    file (text, EXIF) leaves with it.
     """
     mode = file_mode() if mode is None else mode
     with_capture = [entry for entry in entries if entry.capture is not None]
@@ -163,13 +207,15 @@ def write_images(
         _make_dir(out_dir / facts.IMAGES_DIR)
     for done, entry in enumerate(with_capture, start=1):
         assert entry.capture is not None
+        _check(cancelled)
         png = _load(entry, load_png)
         shapes = _shapes(entry, load_shapes)
         redacted = has_redaction(shapes)
         original_sha = entry.capture.sha256.lower()
-        data = _rendered(entry, png, shapes) if shapes else png
+        rendered = bool(shapes) or always_render
+        data = _rendered(entry, png, shapes) if rendered else png
         digest = hashlib.sha256(data).hexdigest()
-        name = facts.image_name(entry, digest if shapes else None)
+        name = facts.image_name(entry, digest if rendered else None)
         assert name is not None
         write_atomically(out_dir / name, data, mode)
         original_file = None
@@ -192,12 +238,20 @@ def write_images(
     return written
 
 
-OUR_IMAGE = re.compile(r"entry-[0-9]{4,}-(?:[0-9a-f]{12}|capture[0-9]+)\.png")
-"""The names write_images gives files (facts.image_name); cleanup touches nothing else."""
+OUR_IMAGE = re.compile(r"entry-[0-9]{4,}-(?:[0-9a-f]{12}|capture[0-9]+)\.png|timeline\.(?:svg|png)")
+"""The names write_images and the timeline picture get; cleanup touches nothing else."""
+
+
+def _check(cancelled: Callable[[], bool] | None) -> None:
+    if cancelled is not None and cancelled():
+        raise ExportCancelled("export cancelled: no report was written")
 
 
 def remove_stale_images(
-    out_dir: Path, captures: Mapping[int, facts.ExportedCapture], include_originals: bool
+    out_dir: Path,
+    captures: Mapping[int, facts.ExportedCapture],
+    include_originals: bool,
+    also_keep: Sequence[str] = (),
 ) -> list[Path]:
     """Remove our images an earlier export left in out_dir that this export did not write.
 
@@ -207,6 +261,7 @@ def remove_stale_images(
     paths removed; ReportError if one cannot be removed (a stale copy may be unredacted).
     """
     keep = {out_dir / capture.file for capture in captures.values()}
+    keep |= {out_dir / name for name in also_keep}
     keep |= {
         out_dir / capture.original_file
         for capture in captures.values()
@@ -248,37 +303,87 @@ def _make_dir(path: Path) -> None:
         raise ReportError(f"cannot create folder {path}: a file of that name exists")
 
 
+def _template(template: ReportTemplate | None, public: bool) -> ReportTemplate:
+    if template is not None:
+        return template
+    try:
+        return load_template(PUBLIC_TEMPLATE if public else DEFAULT_TEMPLATE)
+    except ValueError as error:
+        raise ReportError(str(error)) from error
+
+
+def _pictures(
+    out_dir: Path, record: IncidentRecord, zone: tzinfo, picture: PictureMaker | None, mode: int
+) -> list[str]:
+    if picture is None:
+        return []
+    try:
+        made = dict(picture(record, zone))
+    except ReportError:
+        raise
+    except Exception as error:  # the picture maker is another module: any failure is reported
+        message = " ".join(str(error).split()) or type(error).__name__
+        raise ReportError(f"cannot draw the timeline picture: {message}") from error
+    names = []
+    for name, data in made.items():
+        if not re.fullmatch(r"timeline\.(?:svg|png)", name):
+            raise ReportError(f"unexpected timeline picture name {name!r}")
+        _make_dir(out_dir / facts.IMAGES_DIR)
+        write_atomically(out_dir / facts.IMAGES_DIR / name, data, mode)
+        names.append(f"{facts.IMAGES_DIR}/{name}")
+    return names
+
+
 def write_report(
     out_dir: Path,
     fmt: str,
-    incident: Incident,
-    entries: list[Entry],
+    record: IncidentRecord,
     load_png: Callable[[int], bytes],
     *,
+    template: ReportTemplate | None = None,
+    public: bool = False,
     tz: tzinfo | None = None,
     progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
     load_shapes: LoadShapes | None = None,
     include_originals: bool = False,
+    renderers: Mapping[str, FormatRenderer] | None = None,
+    picture: PictureMaker | None = None,
 ) -> Path:
-    """Write the report in format `fmt` ("markdown" or "json") into `out_dir`; its path.
+    """Write the report in format `fmt` into `out_dir`; its path.
 
-    Creates out_dir if needed, writes every capture of the exported entries to out_dir/images/
-    (load_png(capture_id) gives the PNG bytes; Markdown leaves hidden entries out, JSON keeps
-    them), then writes out_dir/report.md or out_dir/incident.json; every file gets the mode
-    open() would give it (0o666 less the umask). load_shapes(capture_id) gives a capture's
-    annotations: such a capture is exported as its rendered copy, redactions destroyed, and its
-    original only if include_originals (under images/originals/). tz is the zone used for
-    local times (default: the machine's). progress(done, total) is called before the first
-    image and after each one. ReportError (one line) on an unknown format or any failure.
-    Afterwards, our images (entry-*.png) in images/ and images/originals/ that this export did
-    not write are removed, and images/originals/ with them when originals were not asked for:
-    an earlier export's unredacted copy never stays beside the new report.
+    "markdown" → report.md, "json" → incident.json, or any format in `renderers` (which get
+    the Markdown report and write their own file). Creates out_dir if needed and writes every
+    capture of the exported entries to out_dir/images/ (load_png(capture_id) gives the PNG
+    bytes; the Markdown leaves hidden entries out, the internal JSON keeps them). Captures
+    with annotations (load_shapes(capture_id)) are exported as their rendered copy,
+    redactions destroyed; originals only with include_originals (under images/originals/).
+
+    public (or a template with public = true) exports only what `public_record` keeps, with
+    the "public" template unless another is given; originals are refused. template defaults
+    to "default". tz is the zone of local times (default: the machine's). progress(done,
+    total) is called before the first image and after each; cancelled() is asked before each
+    image and before the report is written: True raises ExportCancelled and writes no report.
+    picture(record, tz) may give the timeline picture, written to images/ and embedded.
+
+    Afterwards, our images (entry-*.png, timeline.*) in images/ and images/originals/ that
+    this export did not write are removed, and images/originals/ with them when originals were
+    not asked for. ReportError (one line) on an unknown format or any failure.
     """
-    if fmt not in FORMATS:
-        raise ReportError(f"unknown report format {fmt!r} (one of: {', '.join(FORMATS)})")
+    extra = dict(renderers or {})
+    known = (*FORMATS, *(name for name in extra if name not in FORMATS))
+    if fmt not in known:
+        raise ReportError(f"unknown report format {fmt!r} (one of: {', '.join(known)})")
+    chosen = _template(template, public)
+    public = public or chosen.public
+    if public and include_originals:
+        raise ReportError("a public report never includes unredacted originals")
+    if public:
+        record = public_record(record)
     out_dir = Path(out_dir)
     zone = tz if tz is not None else facts.local_zone()
-    exported = entries if fmt == "json" else [entry for entry in entries if not entry.hidden]
+    internal_json = fmt == "json" and not public
+    exported = list(record.entries) if internal_json else record.visible_entries()
     _make_dir(out_dir)
     mode = file_mode()  # read once per export, for the images and the report alike
     captures = write_images(
@@ -289,17 +394,33 @@ def write_report(
         mode,
         load_shapes=load_shapes,
         include_originals=include_originals,
+        cancelled=cancelled,
+        always_render=public,
     )
     image_files = {entry_id: capture.file for entry_id, capture in captures.items()}
+    _check(cancelled)
+    pictures = _pictures(out_dir, record, zone, picture, mode) if fmt != "json" else []
     now = truncate_ms(datetime.now(UTC))
+    _check(cancelled)
     if fmt == "json":
-        document = jsondoc.render_json(incident, exported, image_files, now, captures=captures)
-        text = jsondoc.dumps(document)
+        document = jsondoc.record_json(record, image_files, now, captures=captures)
+        target = out_dir / REPORT_NAMES[fmt]
+        write_atomically(target, jsondoc.dumps(document).encode("utf-8", errors="replace"), mode)
     else:
-        text = render_markdown(
-            incident, exported, image_files, zone, exported_at=now, captures=captures
+        text = render_report(
+            record,
+            template=chosen,
+            image_files=image_files,
+            tz=zone,
+            exported_at=now,
+            captures=captures,
+            timeline_picture=pictures[0] if pictures else None,
         )
-    target = out_dir / REPORT_NAMES[fmt]
-    write_atomically(target, text.encode("utf-8", errors="replace"), mode)
-    remove_stale_images(out_dir, captures, include_originals)
+        if fmt == "markdown":
+            target = out_dir / REPORT_NAMES[fmt]
+            write_atomically(target, text.encode("utf-8", errors="replace"), mode)
+        else:
+            images = {name: out_dir / name for name in [*image_files.values(), *pictures]}
+            target = extra[fmt](text, images, out_dir, record.title)
+    remove_stale_images(out_dir, captures, include_originals, also_keep=pictures)
     return target
