@@ -145,7 +145,7 @@ def milestones_table(ctx: ReportContext) -> list[str]:
     for milestone in Milestone:
         when = ctx.record.milestones[milestone]
         if when is None:
-            cells = [milestone.label, "not recorded", "", ""]
+            cells = [milestone.label, "not recorded", "not recorded", ""]
         else:
             cells = [
                 milestone.label,

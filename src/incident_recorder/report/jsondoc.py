@@ -108,10 +108,13 @@ def record_json(
     null), metrics (seconds or null), report texts, action items, and every entry of the
     record (hidden ones flagged) in time order. For the public JSON pass public_record(...)."""
     milestones = record.milestones
-    metrics = {}
+    metrics: dict[str, float | int | None] = {}
     for metric in Metric:
         value = milestones.metric(metric)
-        metrics[metric.value] = None if value is None else round(value.total_seconds(), 3)
+        seconds = None if value is None else round(value.total_seconds(), 3)
+        metrics[metric.value] = (
+            int(seconds) if seconds is not None and seconds.is_integer() else seconds
+        )
     return {
         "format": FORMAT,
         "incident": {
