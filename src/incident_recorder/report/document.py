@@ -88,6 +88,13 @@ def header(ctx: ReportContext, template: ReportTemplate) -> list[str]:
     return lines + _originals(ctx.captures)
 
 
+def _answered(ctx: ReportContext, spec: TemplateSection) -> bool:
+    """Whether the section is filled in without free text (action items in the table)."""
+    if spec.fill == "action_items":
+        return any(not item.hidden for item in ctx.record.action_items)
+    return False
+
+
 def section(ctx: ReportContext, spec: TemplateSection) -> list[str]:
     """One section: heading, the team's text or the prompt, then the filled-in facts."""
     lines = ["", f"{'#' * spec.level} {escape_heading(spec.heading)}", ""]
@@ -95,7 +102,7 @@ def section(ctx: ReportContext, spec: TemplateSection) -> list[str]:
     placed = place_free_text(text, spec.level) if text.strip() else ""
     if placed:
         lines += [placed, ""]
-    elif spec.prompt:
+    elif spec.prompt and not _answered(ctx, spec):
         lines += [f"_{escape_inline(spec.prompt)}_", ""]
     filled = FILL_FUNCTIONS[spec.fill](ctx)
     lines += filled
