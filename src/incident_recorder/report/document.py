@@ -17,8 +17,9 @@ from incident_recorder.domain.details import Role
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.report import facts
+from incident_recorder.report.context import ReportContext, clock
 from incident_recorder.report.escape import code_span, escape_heading, escape_inline
-from incident_recorder.report.fills import FILL_FUNCTIONS, ReportContext, clock
+from incident_recorder.report.fills import FILL_FUNCTIONS
 from incident_recorder.report.freetext import place_free_text
 from incident_recorder.report.public import public_record
 from incident_recorder.report.templates import ReportTemplate, TemplateSection

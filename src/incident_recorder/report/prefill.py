@@ -18,8 +18,8 @@ from incident_recorder.domain.actions import ActionType
 from incident_recorder.domain.milestones import Metric, Milestone
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.report import facts
+from incident_recorder.report.context import clock
 from incident_recorder.report.escape import escape_inline, escape_text
-from incident_recorder.report.fills import clock
 
 
 def _when(moment: datetime, tz: tzinfo) -> str:
