@@ -177,6 +177,9 @@ def test_other_templates_render(scenario_file: IncidentFile) -> None:
         assert headings(parse(text), 2) == [s.heading for s in template.sections]
     leadup = sections(report(scenario_file.record(), "postmortem"))["Leadup"]
     assert "No entry was recorded before impact started." in leadup
+    cause_and_fix = sections(report(scenario_file.record(), "short"))["Cause and fix"]
+    assert "**Cause** Root cause: config schema" in cause_and_fix
+    assert "\u25c6 **Mitigated:** Error rate back" in cause_and_fix
 
 
 FREE = st.lists(

@@ -133,6 +133,12 @@ def resolution(ctx: ReportContext) -> list[str]:
     return ctx.entry_list(ctx.of(*_RESOLUTION_KINDS), none, kind=True)
 
 
+def cause_and_fix(ctx: ReportContext) -> list[str]:
+    """The short report's one section: what the record says about the cause and the fix."""
+    none = "No cause, action, decision, mitigation or resolution entry."
+    return ctx.entry_list(ctx.of(EntryKind.CAUSE, *_RESOLUTION_KINDS), none, kind=True)
+
+
 def response(ctx: ReportContext) -> list[str]:
     kinds = (EntryKind.ACTION, EntryKind.DECISION, EntryKind.COMMUNICATION)
     none = "No action, decision or communication entry."
@@ -254,6 +260,7 @@ FILL_FUNCTIONS: dict[str, Callable[[ReportContext], list[str]]] = {
     "timeline": timeline,
     "root_cause": root_cause,
     "resolution": resolution,
+    "cause_and_fix": cause_and_fix,
     "response": response,
     "recovery": recovery,
     "leadup": leadup,

@@ -41,6 +41,7 @@ FILLS = (
     "timeline",
     "root_cause",
     "resolution",
+    "cause_and_fix",
     "response",
     "recovery",
     "leadup",
