@@ -204,3 +204,40 @@ def test_public_and_originals_are_refused(scenario_file: IncidentFile, tmp_path:
             include_originals=True,
         )
     assert not (tmp_path / "out").exists()
+
+
+def test_public_captures_are_re_encoded_without_metadata(
+    incident_file: IncidentFile, tmp_path: Path
+) -> None:
+    import dataclasses
+    import hashlib
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Comment", "secret-token-123")
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "blue").save(buffer, "PNG", pnginfo=info)
+    png = buffer.getvalue()
+    capture = dataclasses.replace(
+        make_capture(), png=png, width=40, height=30, sha256=hashlib.sha256(png).hexdigest()
+    )
+    entry = incident_file.add_capture(capture, START, text="Dashboard")
+    assert entry.capture is not None
+    incident_file.revise(entry.id, public=True)
+    incident_file.set_annotations(entry.capture.id, [], base_revision=0)  # reviewed: nothing hidden
+    out = tmp_path / "out"
+    record = incident_file.record()
+    for fmt in ("markdown", "json"):
+        write_report(
+            out, fmt, record, incident_file.capture_png, public=True,
+            load_shapes=incident_file.annotations,
+        )  # fmt: skip
+    [image] = list((out / "images").iterdir())
+    assert b"secret-token-123" not in image.read_bytes()
+    assert Image.open(image).getpixel((5, 5)) == (0, 0, 255)
+    document = json.loads((out / "incident.json").read_text(encoding="utf-8"))
+    exported = document["entries"][0]["capture"]
+    assert exported["original_sha256"] is None and exported["window_title"] is None
+    assert entry.capture.sha256 not in (out / "incident.json").read_text(encoding="utf-8")

@@ -122,7 +122,11 @@ def write_images(
             annotations=len(shapes),
             redacted=redacted,
             original_file=original_file,
-            original_sha256=None if redacted and original_file is None else original_sha,
+            # Not for a redacted capture without its original (a hash confirms a guess of what
+            # the box hides), nor in a public export, which never refers to an original.
+            original_sha256=None
+            if (redacted or always_render) and original_file is None
+            else original_sha,
         )
         if progress is not None:
             progress(done, total)
