@@ -80,7 +80,8 @@ def header(ctx: ReportContext, template: ReportTemplate) -> list[str]:
     if not template.public:
         lines += [
             f"- **Incident:** {code_span(record.incident.uuid)}",
-            f"- **Entries:** {len(ctx.entries)}, of which {captures} with a capture",
+            f"- **Entries:** {len(ctx.entries)}, "
+            + (f"of which {captures} with a capture" if captures else "none with a capture"),
         ]
     lines += [
         f"- **Exported:** {ctx.local_and_utc(ctx.exported_at)}",
