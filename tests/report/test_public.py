@@ -29,6 +29,7 @@ def test_public_record_keeps_only_what_may_be_published(scenario_file: IncidentF
         "Status page: This incident h",
     ]
     assert all(e.author is None and e.public and not e.hidden for e in public.entries)
+    assert not any(e.starred for e in public.entries)
     assert public.details.roles == {}
     assert [s.name for s in public.details.services] == ["checkout-api"]
     assert dict(public.report_texts) == {"public_summary": "For customers."}

@@ -1,11 +1,11 @@
 """The public side of an incident: what a customer-facing report and a status page may show.
 
 `public_record` cuts a record down to what may be published: the entries marked public (not
-hidden), without their authors; no roles; only the services marked public; only the public_*
-report texts; no action items; captures only when they were reviewed for redaction (they are
-then exported as the rendered, redaction-burned copy, never the original), and no window
-titles. Every public renderer (Markdown, JSON, HTML, PDF) starts from it, so a format cannot
-forget a rule. `status_update` writes the plain text a status page takes.
+hidden), without their authors or stars; no roles; only the services marked public; only the
+public_* report texts; no action items; captures only when they were reviewed for redaction
+(they are then exported as the rendered, redaction-burned copy, never the original), and no
+window titles. Every public renderer (Markdown, JSON, HTML, PDF) starts from it, so a format
+cannot forget a rule. `status_update` writes the plain text a status page takes.
 """
 
 from __future__ import annotations
@@ -29,7 +29,8 @@ def _public_entry(entry: Entry, reviewed: frozenset[int]) -> Entry:
         text = f"{text}\n({WITHHELD})" if text.strip() else f"({WITHHELD})"
     elif capture is not None:
         capture = dataclasses.replace(capture, window_title=None)
-    return dataclasses.replace(entry, author=None, capture=capture, text=text)
+    # Stars are the team's own curation marks: a customer reads every update the same way.
+    return dataclasses.replace(entry, author=None, starred=False, capture=capture, text=text)
 
 
 def public_record(record: IncidentRecord) -> IncidentRecord:
