@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from incident_recorder.report.fills import FILL_FUNCTIONS
+from incident_recorder.report.markdown import SECTIONS, SUBSECTIONS
 from incident_recorder.report.templates import (
     DEFAULT_TEMPLATE,
     EDITABLE_SECTIONS,
@@ -52,6 +53,8 @@ def test_shipped_templates() -> None:
         ("Prevention", 2),
         ("Action items", 2),
     ]
+    assert tuple(s.heading for s in default.sections if s.level == 2) == SECTIONS
+    assert tuple(s.heading for s in default.sections if s.level == 3) == SUBSECTIONS
     keys = {s.key for s in default.sections}
     assert {"root_cause_immediate", "root_cause_underlying"} <= keys
     detection = next(s for s in default.sections if s.key == "detection")

@@ -8,6 +8,7 @@ prompts, read from resources/templates/default.toml.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from datetime import datetime, tzinfo
 
@@ -17,20 +18,36 @@ from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.report import facts
 from incident_recorder.report.document import render_report
 from incident_recorder.report.fills import ACTION_COLUMNS, TIMELINE_COLUMNS
-from incident_recorder.report.templates import DEFAULT_TEMPLATE, load_template
+from incident_recorder.report.templates import DEFAULT_TEMPLATE, ReportTemplate, load_template
 
-_DEFAULT = load_template(DEFAULT_TEMPLATE)
+SECTIONS = (
+    "Summary",
+    "Detection",
+    "Impact",
+    "Timeline",
+    "Root cause analysis",
+    "Resolution",
+    "Prevention",
+    "Action items",
+)
+"""The level-2 headings of the default report, in order (a test checks default.toml agrees)."""
 
-SECTIONS = tuple(section.heading for section in _DEFAULT.sections if section.level == 2)
-"""The level-2 headings of the default report, in order."""
-
-SUBSECTIONS = tuple(section.heading for section in _DEFAULT.sections if section.level == 3)
+SUBSECTIONS = ("Immediate cause", "Underlying issues")
 """The level-3 headings (both under Root cause analysis)."""
 
-PROMPTS = {section.heading: section.prompt for section in _DEFAULT.sections if section.prompt}
-"""Each section's guiding prompt, by heading."""
+__all__ = ["ACTION_COLUMNS", "SECTIONS", "SUBSECTIONS", "TIMELINE_COLUMNS", "render_markdown"]
 
-__all__ = ["ACTION_COLUMNS", "PROMPTS", "SECTIONS", "SUBSECTIONS", "TIMELINE_COLUMNS"]
+
+@functools.cache
+def _default() -> ReportTemplate:
+    return load_template(DEFAULT_TEMPLATE)  # read once, when first needed
+
+
+def __getattr__(name: str) -> object:
+    """PROMPTS: each default section's guiding prompt, by heading (read from default.toml)."""
+    if name == "PROMPTS":
+        return {s.heading: s.prompt for s in _default().sections if s.prompt}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def render_markdown(
@@ -56,7 +73,7 @@ def render_markdown(
     )
     return render_report(
         record,
-        template=_DEFAULT,
+        template=_default(),
         image_files=image_files,
         tz=tz,
         exported_at=exported_at,
