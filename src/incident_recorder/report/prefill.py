@@ -15,6 +15,7 @@ from datetime import datetime, tzinfo
 
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.actions import ActionType
+from incident_recorder.domain.details import DetectionSource
 from incident_recorder.domain.milestones import Metric, Milestone
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.report import facts
@@ -72,9 +73,37 @@ def _of(record: IncidentRecord, *kinds: EntryKind) -> list[Entry]:
     return [e for e in facts.in_order(record.visible_entries()) if e.kind in kinds]
 
 
+_NOTICED = {
+    DetectionSource.CUSTOMER: "A customer reported it.",
+    DetectionSource.INTERNAL: "Someone on the team noticed it.",
+    DetectionSource.AUTOMATED: "Automated alerting detected it.",
+}
+
+
+def _public_summary(record: IncidentRecord) -> str:
+    """For customers: when, what (public services only), and the public entries, in UTC."""
+    milestones = record.milestones
+    start = milestones[Milestone.IMPACT_STARTED]
+    end = milestones[Milestone.MITIGATED] or milestones[Milestone.RESOLVED]
+    services = ", ".join(escape_inline(s.name) for s in record.details.public_services())
+    what = services or "the service"
+    if start and end:
+        opening = f"Between {facts.utc_time(start)} and {facts.utc_time(end)}, {what} was affected."
+    elif start:
+        opening = f"Since {facts.utc_time(start)}, {what} has been affected."
+    else:
+        opening = ""
+    updates = [
+        f"- {facts.utc_time(e.occurred_at)} \u2014 {escape_text(e.text)}"
+        for e in facts.in_order(record.visible_entries())
+        if e.public
+    ]
+    return "\n".join([opening, "", *updates]).strip()
+
+
 def _detection(record: IncidentRecord, tz: tzinfo) -> str:
     source = record.details.detection_source
-    how = f"The incident was noticed by: {source.label.lower()}." if source else ""
+    how = _NOTICED[source] if source else ""
     ttd = _metric(record, Metric.TIME_TO_DETECT)
     if ttd:
         how += f" Time to detect: {ttd} from impact start."
@@ -112,11 +141,6 @@ def draft_texts(record: IncidentRecord, tz: tzinfo) -> dict[str, str]:
     """A Markdown draft for every editable section (empty where nothing was recorded)."""
     causes = _items(_of(record, EntryKind.CAUSE), tz)
     cause_intro = "What the record says about the cause:" if causes else ""
-    public = [
-        f"- {facts.utc_time(e.occurred_at)} \u2014 {escape_text(e.text)}"
-        for e in facts.in_order(record.visible_entries())
-        if e.public
-    ]
     prevent = [
         f"- {escape_text(item.description)}"
         for item in record.action_items
@@ -130,6 +154,6 @@ def draft_texts(record: IncidentRecord, tz: tzinfo) -> dict[str, str]:
         "root_cause_underlying": "",
         "resolution": _resolution(record, tz),
         "prevention": "\n".join(["Planned measures:", "", *prevent]) if prevent else "",
-        "public_summary": "\n".join(public),
+        "public_summary": _public_summary(record),
         "public_prevention": "",
     }
