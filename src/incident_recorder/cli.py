@@ -49,13 +49,6 @@ def export_renderers() -> dict[str, FormatRenderer]:
     return {}
 
 
-def template_dirs() -> list[Path]:
-    """Where team templates live besides the shipped ones: <data dir>/templates."""
-    from incident_recorder import paths
-
-    return [paths.data_dir() / "templates"]
-
-
 class CliError(Exception):
     """An error to print as one line, exit status 1."""
 
@@ -390,6 +383,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from incident_recorder import paths
     from incident_recorder.report import ReportError, load_template, write_report
     from incident_recorder.storage import IncidentFile
 
@@ -400,7 +394,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     template = None
     if args.template is not None:
         try:
-            template = load_template(args.template, template_dirs())
+            template = load_template(args.template, paths.template_dirs())
         except ValueError as error:
             raise CliError(str(error)) from None
     with IncidentFile.open(args.file, readonly=True) as handle:
