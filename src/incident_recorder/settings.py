@@ -21,6 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from incident_recorder.domain.cadence import DEFAULT_CADENCE, parse_cadence
 from incident_recorder.domain.details import DEFAULT_SEVERITIES
 
 FILE_NAME = "settings.json"
@@ -42,6 +43,9 @@ class Settings:
     """Grab the actions marked global system-wide (X11), so they work from any application."""
     severities: tuple[str, ...] = DEFAULT_SEVERITIES
     """The team's severity scale, the worst first (offered by the Incident details dialog)."""
+    update_cadence_minutes: Mapping[str, int] = field(default_factory=lambda: DEFAULT_CADENCE)
+    """Severity → minutes between customer-facing (public communication) updates; 0 or a
+    severity not listed: no "next update due" countdown."""
 
     def shortcut(self, action_id: str, default: str) -> str:
         """The key of ``action_id``: the user's choice, else ``default`` (the table's key)."""
@@ -58,6 +62,7 @@ class Settings:
             "shortcuts": dict(self.shortcuts),
             "global_hotkeys_enabled": self.global_hotkeys_enabled,
             "severities": list(self.severities),
+            "update_cadence_minutes": dict(self.update_cadence_minutes),
         }
 
     @classmethod
@@ -73,12 +78,17 @@ class Settings:
             kept = {}
         enabled = raw.get("global_hotkeys_enabled")
         severities = _severities(raw.get("severities")) or defaults.severities
+        cadence = {
+            **defaults.update_cadence_minutes,
+            **parse_cadence(raw.get("update_cadence_minutes")),
+        }
         return cls(
             shortcuts=MappingProxyType(kept),
             global_hotkeys_enabled=(
                 enabled if isinstance(enabled, bool) else defaults.global_hotkeys_enabled
             ),
             severities=severities,
+            update_cadence_minutes=MappingProxyType(cadence),
         )
 
 

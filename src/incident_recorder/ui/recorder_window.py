@@ -13,7 +13,14 @@ from time import perf_counter
 
 from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.annotation import Shape, has_redaction
@@ -123,6 +130,7 @@ class RecorderWindow(QMainWindow):
             self.incident, incident_file.path.name, self.model, clock, local_zone
         )
         self.header.title_clicked.connect(self.open_details)
+        self.header.update_due.connect(self.public_update_due)
         self.details_dialog: DetailsDialog | None = None
         self._local_zone = local_zone
 
@@ -255,6 +263,7 @@ class RecorderWindow(QMainWindow):
             self.actions_by_id[action_id].setShortcut(QKeySequence(key))
         self.severities = settings.severities
         self.header.set_severities(settings.severities)
+        self.header.set_update_cadence(settings.update_cadence_minutes)
 
     def open_settings(self) -> SettingsDialog:
         """The Settings dialog (window-modal, not blocking); saving applies to every window."""
@@ -326,6 +335,12 @@ class RecorderWindow(QMainWindow):
         self.header.show_incident(details, milestones)
         self.setWindowTitle(f"{details.title} — Incident Recorder")
         self.incident_changed.emit()
+
+    def public_update_due(self, message: str) -> None:
+        """The next customer-facing update is due (once per due time): a desktop notification
+        where there is a tray, else the status bar, and the window asks for attention."""
+        notify(self, "A public update is due", message)
+        QApplication.alert(self)
 
     def open_details(self) -> DetailsDialog:
         """The Incident details dialog (window-modal, not blocking); Save writes revisions."""
