@@ -55,9 +55,11 @@ from incident_recorder.ui.settings_dialog import (
     shortcuts_of,
 )
 from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
+from incident_recorder.ui.status_page_writer import StatusPageWriter
 from incident_recorder.ui.timeline_model import Prepared, TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
 from incident_recorder.ui.tray import RecorderTray, install_tray, notify
+from incident_recorder.ui.webhook_toggle import WebhookToggle
 
 CHECKPOINT_INTERVAL_MS = 15_000
 """How often the WAL is folded into the main file, so a copy of the file alone is current."""
@@ -167,6 +169,7 @@ class RecorderWindow(QMainWindow):
         self.settings_store = settings_store or default_store()
         self.settings_dialog: SettingsDialog | None = None
         self.curation = Curation(self, clock, local_zone)
+        self._status_outputs(local_zone)
         self._build_actions()
         settings = self.settings_store.load()
         self.apply_settings(settings)
@@ -237,6 +240,8 @@ class RecorderWindow(QMainWindow):
             "jump_latest": self.view.follow_latest,
             "shortcuts": lambda: ShortcutsDialog(self).exec(),
             "settings": self.open_settings,
+            "receive_webhooks": self.webhooks.set_on,
+            "write_status_page": self.write_status_page,
             **self.curation.handlers(),
         }
         for kind in EntryKind:
@@ -256,6 +261,41 @@ class RecorderWindow(QMainWindow):
             (act.toggled if spec.checkable else act.triggered).connect(handler)
             menus[spec.menu].addAction(act)
             self.actions_by_id[spec.id] = act
+
+    def _status_outputs(self, local_zone: tzinfo | None) -> None:
+        """The webhook server toggle and the status page kept current (issue 5)."""
+        self.webhooks = WebhookToggle(
+            self.file.path, lambda message: self.statusBar().showMessage(message, 8000), self
+        )
+        self.webhooks.failed.connect(lambda m: self.show_error("Webhooks are not received", m))
+        self.webhooks.running_changed.connect(self._webhooks_running)
+        self.status_page = StatusPageWriter(
+            self.file.path, self._pool, local_zone, self._jobs, self
+        )
+        self.status_page.written.connect(
+            lambda paths: self.statusBar().showMessage(f"Status page written: {paths[0]}", 6000)
+        )
+        self.status_page.failed.connect(lambda m: self.show_error("Status page not written", m))
+        self.model.record_changed.connect(self.status_page.changed)
+        self.incident_changed.connect(self.status_page.changed)
+
+    def _webhooks_running(self, running: bool) -> None:
+        act = self.actions_by_id["receive_webhooks"]
+        act.blockSignals(True)
+        act.setChecked(running)
+        act.blockSignals(False)
+
+    def write_status_page(self, out_dir: Path | None = None) -> None:
+        """Write the status page into a folder (asked for the first time), then keep it
+        current while the window is open (ui/status_page_writer.py)."""
+        if out_dir is None:
+            start = self.status_page.out_dir or self.file.path.parent
+            chosen = QFileDialog.getExistingDirectory(self, "Status page folder", str(start))
+            if not chosen:
+                return
+            out_dir = Path(chosen)
+        self.status_page.start(out_dir)
+        self.statusBar().showMessage(f"Writing the status page into {out_dir}…")
 
     def apply_settings(self, settings: Settings) -> None:
         """Give every action its key under ``settings`` (the Settings dialog calls this)."""
@@ -612,6 +652,8 @@ class RecorderWindow(QMainWindow):
         self._draft_timer.stop()
         self._keep_draft()  # a note being typed is there again when the incident is reopened
         self.live.stop()
+        self.webhooks.shutdown()  # on a thread of its own: never waited for here
+        self.status_page.stop()
         self.captures.stop()
         self._pool.waitForDone(30_000)
         self.file.close()
