@@ -89,3 +89,20 @@ def test_the_cadence_comes_from_the_settings(make_window, qtbot, clock) -> None:
     clock.advance(timedelta(minutes=20).total_seconds())
     window.header.tick()
     assert window.header.countdown.chip.value.text() == "overdue 05:00"
+
+
+def test_with_a_tray_the_notice_is_a_tray_message(make_window, qtbot, clock, monkeypatch) -> None:
+    from incident_recorder.ui.tray import install_tray
+
+    window = make_window()
+    window.tray = install_tray(window, available=True)
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(window.tray, "show_message", lambda t, m: shown.append((t, m)))
+    set_severity(window, "SEV1")
+    clock.advance(31 * 60)
+    for _ in range(3):
+        window.header.tick()
+        clock.advance(1)
+    assert len(shown) == 1
+    assert shown[0][0] == "A public update is due" and "public communication" in shown[0][1]
+    window.tray.remove()
