@@ -141,7 +141,7 @@ def _dashed(draw: ImageDraw.ImageDraw, shape: Line, scale: int) -> None:
 def timeline_png(
     record: IncidentRecord, *, tz: tzinfo, width: int = 1200, scale: int = 2, public: bool = False
 ) -> bytes:
-    """The timeline picture as PNG bytes, `width`×`scale` pixels wide."""
+    """The timeline picture as PNG bytes, `width`×`scale` pixels wide (density 96×`scale` dpi)."""
     pic = _layout(record, tz, width, public)
     scale = max(1, int(scale))
     image = Image.new("RGB", (pic.width * scale, pic.height * scale), "#ffffff")
@@ -170,5 +170,6 @@ def timeline_png(
         else:
             _draw_text(draw, shape, scale)
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=False, compress_level=6)
+    # The density says the picture is drawn at `scale`× (Qt's PDF writer shows it at 1× size).
+    image.save(buffer, format="PNG", compress_level=6, dpi=(96 * scale, 96 * scale))
     return buffer.getvalue()
