@@ -10,14 +10,20 @@ import shutil
 import stat
 import subprocess
 import threading
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
+from incident_recorder.domain import Entry, EntryKind, Incident
+from incident_recorder.domain.details import IncidentDetails
+from incident_recorder.domain.milestones import Milestone, Milestones
+from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.report.html import render_pdf_html
+from incident_recorder.report.html_export import timeline_pictures
 from incident_recorder.report.writer import ReportError
-from incident_recorder.ui.pdf import write_pdf
+from incident_recorder.ui.pdf import write_pdf, write_pdf_report
 
 TITLE = "Checkout outage — payment errors"
 
@@ -149,3 +155,30 @@ def test_written_from_a_worker_thread(tmp_path: Path) -> None:
     worker.join(timeout=60)
     assert not worker.is_alive() and failures == []
     assert pages(path.read_bytes()) >= 1 and TITLE in text(path)
+
+
+def test_the_pdf_renderer_uses_the_png_timeline(tmp_path: Path) -> None:
+    start = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+    entries = tuple(
+        Entry(n, kind, f"note {n}", start + timedelta(minutes=n), start + timedelta(minutes=n))
+        for n, kind in enumerate(EntryKind, start=1)
+    )
+    record = IncidentRecord(
+        Incident("u", TITLE, start, "0"),
+        IncidentDetails(TITLE),
+        Milestones({Milestone.IMPACT_STARTED: start, Milestone.RESOLVED: entries[-1].occurred_at}),
+        entries,
+    )
+    folder = tmp_path / "images"
+    folder.mkdir()
+    images = {}
+    for name, data in timeline_pictures(record, UTC).items():
+        (folder / name).write_bytes(data)
+        images[f"images/{name}"] = folder / name
+    markdown = f"# {TITLE}\n\n## Timeline\n\n![Timeline](images/timeline.png)\n\nEnd.\n"
+    target = write_pdf_report(markdown, images, tmp_path, TITLE)
+    assert target == tmp_path / "report.pdf"
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-") and pages(data) == 1
+    assert len(re.findall(rb"/Subtype\s*/Image", data)) == 1  # the PNG; the SVG is not used
+    assert TITLE in text(target) and "End." in text(target)

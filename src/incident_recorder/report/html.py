@@ -117,8 +117,9 @@ def render_html(
         if src in svgs:
             label = html.escape(attrs.get("alt", ""), quote=True)
             return f'<span class="figure" role="img" aria-label="{label}">{svgs[src]}</span>'
-        if src in images and (kind := _image_type(images[src])) is not None:
-            data = base64.b64encode(images[src]).decode("ascii")
+        raw = images.get(src) if src in images else None  # read once (may come from disk)
+        if raw is not None and (kind := _image_type(raw)) is not None:
+            data = base64.b64encode(raw).decode("ascii")
             alt = html.escape(attrs.get("alt", ""), quote=True)
             return f'<img src="data:{kind};base64,{data}" alt="{alt}">'
         return _not_loaded(attrs)
@@ -162,9 +163,7 @@ _PDF_TABLE = '<table border="1" cellspacing="0" cellpadding="4" width="100%">'
 
 
 class _LineBreak(InlineProcessor):  # type: ignore[misc]  # markdown ships no types
-    def handleMatch(
-        self, m: re.Match[str], data: str
-    ) -> tuple[ElementTree.Element, int, int]:
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[ElementTree.Element, int, int]:
         return ElementTree.Element("br"), m.start(0), m.end(0)
 
 

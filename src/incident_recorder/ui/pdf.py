@@ -32,6 +32,8 @@ from PySide6.QtGui import (
     QTextImageFormat,
 )
 
+from incident_recorder.report.html import render_pdf_html
+from incident_recorder.report.html_export import ImageFiles
 from incident_recorder.report.writer import ReportError, write_atomically
 
 LOGICAL_DPI = 96.0
@@ -179,3 +181,16 @@ def write_pdf(html: str, images: Mapping[str, bytes], path: Path, *, title: str)
     `images` maps the names the HTML uses to PNG/JPEG bytes. ReportError (one line) on failure.
     """
     write_atomically(Path(path), render_pdf(html, images, title=title))
+
+
+PDF_NAME = "report.pdf"
+
+
+def write_pdf_report(markdown: str, images: Mapping[str, Path], out_dir: Path, title: str) -> Path:
+    """The "pdf" renderer of an export: out_dir/report.pdf from the finished Markdown report and
+    the images written under images/ (the SVG timeline is left out: the PNG one is used)."""
+    raster = ImageFiles({name: path for name, path in images.items() if not name.endswith(".svg")})
+    loaded = dict(raster.items())
+    target = Path(out_dir) / PDF_NAME
+    write_pdf(render_pdf_html(markdown, title=title, images=loaded), loaded, target, title=title)
+    return target
