@@ -22,15 +22,16 @@ from incident_recorder.report.writer import ReportError, write_atomically
 HTML_NAME = "report.html"
 PICTURE_PNG = "timeline.png"
 PICTURE_SVG = "timeline.svg"
-SVG_WIDTH = 900
-"""The SVG's width: about the HTML report's text column, so its text reads at 1:1 there."""
+PICTURE_WIDTH = 900
+"""About the HTML report's text column (so the SVG's text reads at 1:1 there) and an A4 text
+width at a readable scale (the PNG, drawn at 2×, in the PDF)."""
 
 
 def timeline_pictures(record: IncidentRecord, tz: tzinfo) -> dict[str, bytes]:
     """{'timeline.png': …, 'timeline.svg': …}: the export's timeline picture, PNG first."""
     return {
-        PICTURE_PNG: timeline_png(record, tz=tz),
-        PICTURE_SVG: timeline_svg(record, tz=tz, width=SVG_WIDTH).encode("utf-8"),
+        PICTURE_PNG: timeline_png(record, tz=tz, width=PICTURE_WIDTH),
+        PICTURE_SVG: timeline_svg(record, tz=tz, width=PICTURE_WIDTH).encode("utf-8"),
     }
 
 

@@ -62,7 +62,7 @@ table {{
 th, td {{ border: 1px solid #d9dee5; padding: .4rem .6rem; text-align: left; vertical-align: top; }}
 th {{ background: #eef1f5; font-weight: 600; white-space: nowrap; }}
 tbody tr:nth-child(even) {{ background: #f8fafc; }}
-td {{ overflow-wrap: anywhere; }}
+td {{ overflow-wrap: break-word; }}
 img {{ max-width: 100%; height: auto; border: 1px solid #e5e7eb; border-radius: 4px; }}
 .figure {{ display: block; margin: .8rem 0 1.2rem; }}
 .figure svg {{ display: block; max-width: 100%; height: auto; }}
