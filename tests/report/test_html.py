@@ -193,3 +193,8 @@ def test_the_checker_finds_what_it_looks_for() -> None:
         "referrer",
     ):
         assert problem in found
+
+
+def test_pdf_variant_colours_kind_cells() -> None:
+    html = render_pdf_html("| Kind | Entry |\n|---|---|\n| Impact | x |", title="T", images={})
+    assert '<td><b><font color="#dc2626">Impact</font></b></td>' in html

@@ -29,7 +29,7 @@ from markdown.inlinepatterns import InlineProcessor
 
 from incident_recorder.domain import EntryKind
 from incident_recorder.report.facts import IMAGES_DIR
-from incident_recorder.report.html_style import PDF_STYLESHEET, STYLESHEET
+from incident_recorder.report.html_style import KIND_COLOURS, PDF_STYLESHEET, STYLESHEET
 
 CSP = (
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
@@ -152,7 +152,7 @@ def render_pdf_html(markdown_text: str, *, title: str, images: Mapping[str, byte
         return _not_loaded(attrs)
 
     body = _replace_images(_sanitized(markdown_text), keep_known)
-    body = _zebra(body.replace("<table>", _PDF_TABLE))
+    body = _kind_colours(_zebra(body.replace("<table>", _PDF_TABLE)))
     return (
         f"<html><head><title>{html.escape(title)}</title>"
         f"<style>{PDF_STYLESHEET}</style></head><body>{body}</body></html>"
@@ -220,6 +220,16 @@ def _not_loaded(attrs: dict[str, str]) -> str:
     if alt:
         return f'<span class="missing-image">[{html.escape(alt, quote=False)}]</span>'
     return ""
+
+
+def _kind_colours(body: str) -> str:
+    """For the PDF: a kind cell's name in the kind's colour, bold (QTextDocument has no badges)."""
+    return _KIND_CELL.sub(
+        lambda m: (
+            f'<td><b><font color="{KIND_COLOURS[EntryKind(m[1].lower())]}">{m[1]}</font></b></td>'
+        ),
+        body,
+    )
 
 
 def _badges(body: str) -> str:
