@@ -12,18 +12,42 @@ import argparse
 import difflib
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from incident_recorder.report.writer import FormatRenderer
 
 from incident_recorder import __version__
 
 PROG = "incident-recorder"
-COMMANDS = ("new", "open", "note", "capture", "export")
+COMMANDS: tuple[str, ...] = ("new", "open", "note", "capture", "export", "milestone", "review")
+COMMANDS += ("serve", "import", "merge")
 FOCUS_NOTE = "\0focus"
 """`--note` given without TEXT."""
 NOT_RUNNING = (
     f"no Incident Recorder window is running; start it with `{PROG} FILE`, or record from a "
     f"shell with `{PROG} note FILE TEXT`"
 )
+
+
+EXPORT_FORMATS = {
+    "markdown": "DIR/report.md, the report (default)",
+    "json": "DIR/incident.json, the record as data",
+}
+"""The --format choices and what each writes; a format with a renderer adds itself here and
+in `export_renderers`."""
+
+
+def export_formats() -> tuple[str, ...]:
+    return tuple(EXPORT_FORMATS)
+
+
+def export_renderers() -> dict[str, FormatRenderer]:
+    """Renderers for formats beyond markdown and json (report.writer.FormatRenderer), made
+    lazily: a PDF renderer needs Qt, which only this layer may import."""
+    return {}
 
 
 class CliError(Exception):
@@ -115,6 +139,13 @@ def _parser() -> argparse.ArgumentParser:
         "now (--at -5m, "
         '--at "5m ago"); default now',
     )
+    note.add_argument(
+        "--public",
+        action="store_true",
+        help="mark the note public: it may appear in the public report (internal by default)",
+    )
+    _milestone_parser(sub)
+    _review_parser(sub)
 
     capture = sub.add_parser(
         "capture",
@@ -133,28 +164,129 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser(
         "export",
         help="export the report or the record",
-        description="Export DIR/report.md (markdown) or DIR/incident.json (json), "
-        "with every capture in DIR/images/: annotated captures as their rendered copy, "
-        "redactions solid black. Originals stay in the incident file unless "
-        "--include-originals is given.",
+        description="Export the report into DIR (markdown: DIR/report.md; json: "
+        "DIR/incident.json), with every capture in DIR/images/: annotated captures as their "
+        "rendered copy, redactions solid black. Originals stay in the incident file unless "
+        "--include-originals is given. --public exports only the entries marked public, "
+        "without names of people or roles.",
     )
     export.add_argument("file", type=Path, metavar="FILE")
     export.add_argument(
         "--format",
-        choices=("markdown", "json"),
+        choices=export_formats(),
         default="markdown",
-        help="markdown: DIR/report.md, the report skeleton (default); json: DIR/incident.json",
+        help="; ".join(f"{name}: {what}" for name, what in EXPORT_FORMATS.items()),
     )
     export.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="the folder to write into"
     )
     export.add_argument(
+        "--public",
+        action="store_true",
+        help="the customer-facing report: public entries only, reviewed (redacted) captures "
+        "only, no author or role names, only services marked public",
+    )
+    export.add_argument(
+        "--template",
+        metavar="NAME",
+        help="the report template: default, short, postmortem, public, or a team template "
+        "in the data folder's templates/ (default: default; with --public: public)",
+    )
+    export.add_argument(
         "--include-originals",
         action="store_true",
         help="also write the unannotated original of every annotated capture to "
-        "DIR/images/originals/ (UNREDACTED: they show what redactions hide; the report says so)",
+        "DIR/images/originals/ (UNREDACTED: they show what redactions hide; the report says "
+        "so; refused with --public)",
     )
+    _serve_parser(sub)
+    _import_merge_parsers(sub)
     return parser
+
+
+def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = sub.add_parser(
+        "serve",
+        help="take webhooks (alerts, deploys, scripts) into an incident file",
+        description="Listen for webhooks and record each event as a timeline entry of FILE: "
+        "POST /events (generic JSON), /alertmanager (Prometheus Alertmanager), /grafana "
+        "(Grafana alerting). Every request needs the incident's bearer token; each event is "
+        "on disk before the reply. Runs until Ctrl+C. See docs/webhooks.md.",
+    )
+    serve.add_argument("file", type=Path, metavar="FILE")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=8765,
+        metavar="P",
+        help="the port to listen on (default 8765; 0 picks a free one)",
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="H",
+        help="the address to listen on (default 127.0.0.1, this machine only; another address "
+        "lets the network in, over plain HTTP)",
+    )
+    serve.add_argument(
+        "--token",
+        metavar="TOKEN",
+        help="use TOKEN as the incident's webhook token from now on (at least 16 letters, "
+        "digits or -._~+/); default: the token stored in FILE, generated the first time",
+    )
+
+
+def _import_merge_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`import` and `merge` (importers/)."""
+    import_ = sub.add_parser(
+        "import",
+        help="import entries from a CSV, a JSON export or a Slack channel export",
+        description="Import SOURCE into the incident file FILE, all of it in one transaction: "
+        "a bad row or message is reported with its line (or file and message number) and "
+        "then nothing is imported. Imported entries keep their source (import:csv, "
+        "import:json, import:slack:CHANNEL).",
+    )
+    import_.add_argument("file", type=Path, metavar="FILE", help="the incident file")
+    import_.add_argument(
+        "source",
+        type=Path,
+        metavar="SOURCE",
+        help="a .csv file, an incident.json (or the export folder holding it), or a Slack "
+        "channel folder of per-day JSON files",
+    )
+    import_.add_argument(
+        "--format",
+        choices=("csv", "json", "slack"),
+        help="what SOURCE is (default: guessed: .csv, .json, a folder)",
+    )
+    when = "ISO 8601 (2026-11-27T14:00:00Z; no zone: local time) or a local clock time"
+    import_.add_argument(
+        "--start",
+        metavar="WHEN",
+        type=_moment,
+        help=f"csv: the moment offset_s 0 stands for: {when}",
+    )
+    import_.add_argument(
+        "--since", metavar="WHEN", type=_moment, help=f"slack: only messages from WHEN: {when}"
+    )
+    import_.add_argument(
+        "--until", metavar="WHEN", type=_moment, help=f"slack: only messages up to WHEN: {when}"
+    )
+
+    merge = sub.add_parser(
+        "merge",
+        help="merge two incident files into a new one",
+        description="Merge the incident files A and B (two people recording the same "
+        "incident) into the new file C: one timeline by occurred-at time, entries recorded in "
+        "both kept once, each naming who recorded it, captures stored once per SHA-256, each "
+        "milestone at the earliest time either file gives, details from A with the services "
+        "of both. A and B are only read.",
+    )
+    merge.add_argument("a", type=Path, metavar="A")
+    merge.add_argument("b", type=Path, metavar="B")
+    merge.add_argument(
+        "--out", type=Path, required=True, metavar="C", help="the merged file (must not exist)"
+    )
 
 
 def _normalise(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
@@ -204,6 +336,16 @@ def _when(text: str) -> object:
             "has happened"
         )
     return moment
+
+
+def _moment(text: str) -> object:
+    """argparse type for --start/--since/--until: a moment (the future allowed)."""
+    from incident_recorder.domain.times import parse_when, system_clock
+
+    try:
+        return parse_when(text, system_clock())
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -277,11 +419,12 @@ def cmd_note(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     with IncidentFile.open(args.file) as handle:
         try:
-            entry = handle.add_note(text, args.kind, args.at, source="cli")
+            entry = handle.add_note(text, args.kind, args.at, source="cli", public=args.public)
         except ValueError as error:
             raise CliError(f"{error}: nothing was saved") from None
     local = entry.occurred_at.astimezone()
-    print(f"Saved entry {entry.id} ({entry.kind.value}) at {local:%Y-%m-%d %H:%M:%S %Z}")
+    kind = f"{entry.kind.value}, public" if entry.public else entry.kind.value
+    print(f"Saved entry {entry.id} ({kind}) at {local:%Y-%m-%d %H:%M:%S %Z}")
     return 0
 
 
@@ -305,19 +448,32 @@ def cmd_capture(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from incident_recorder.report import ReportError, write_report
+    from incident_recorder import paths
+    from incident_recorder.report import ReportError, load_template, write_report
     from incident_recorder.storage import IncidentFile
 
+    if args.public and args.include_originals:
+        raise CliError(
+            "--include-originals cannot be used with --public (originals are unredacted)"
+        )
+    template = None
+    if args.template is not None:
+        try:
+            template = load_template(args.template, paths.template_dirs())
+        except ValueError as error:
+            raise CliError(str(error)) from None
     with IncidentFile.open(args.file, readonly=True) as handle:
         try:
             written = write_report(
                 args.out,
                 args.format,
-                handle.incident(),
-                handle.entries(),
+                handle.record(),
                 handle.capture_png,
+                template=template,
+                public=args.public,
                 load_shapes=handle.annotations,
                 include_originals=args.include_originals,
+                renderers=export_renderers(),
             )
         except ReportError as error:
             raise CliError(str(error)) from None
@@ -327,13 +483,337 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve webhooks into FILE until Ctrl+C or SIGTERM; exit 0 after a clean stop."""
+    import signal
+    import threading
+
+    from incident_recorder.domain.times import system_clock
+    from incident_recorder.webhooks.console import LinePrinter, recorded_lines, serving_lines
+    from incident_recorder.webhooks.server import ServerError, WebhookServer, is_loopback
+
+    if not 0 <= args.port <= 65535:
+        raise CliError(f"--port {args.port} is not a port (0 to 65535)")
+    printer = LinePrinter()
+
+    def show(events: Sequence[Any], outcomes: Sequence[Any]) -> None:
+        printer.put(recorded_lines(events, outcomes, system_clock().astimezone()))
+
+    server = WebhookServer(
+        args.file, host=args.host, port=args.port, token=args.token, listener=show
+    )
+    try:
+        server.start()
+    except (ServerError, ValueError) as error:
+        printer.close()
+        raise CliError(str(error)) from None
+    stop = threading.Event()
+    previous = {
+        number: signal.signal(number, lambda *_: stop.set())
+        for number in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        if not is_loopback(args.host):
+            print(
+                f"{PROG}: warning: listening on {args.host}: anyone who can reach this machine "
+                "can try the token, and it travels in plain HTTP; use 127.0.0.1 (the default), "
+                "or put a TLS proxy in front",
+                file=sys.stderr,
+            )
+        lines = serving_lines(server.url, server.token, str(server.path), server.title)
+        print("\n".join(lines), flush=True)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
+        printer.close()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    entries = "entry" if server.recorded == 1 else "entries"
+    skipped = "delivery" if server.duplicates == 1 else "deliveries"
+    print(
+        f"Stopped. {server.recorded} {entries} recorded, {server.duplicates} duplicate "
+        f"{skipped} skipped.",
+        flush=True,
+    )
+    return 0
+
+
+def _import_format(source: Path, given: str | None) -> str:
+    if given:
+        return given
+    if source.is_dir():
+        return "json" if (source / "incident.json").is_file() else "slack"
+    suffix = source.suffix.lower()
+    if suffix in (".csv", ".json"):
+        return suffix[1:]
+    raise CliError(f"cannot tell what {source} is: give --format csv, json or slack")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from incident_recorder.importers import ImportFailed, store
+    from incident_recorder.importers.csv_import import read_csv
+    from incident_recorder.importers.json_import import read_json
+    from incident_recorder.importers.slack_import import read_slack
+    from incident_recorder.storage import IncidentFile
+
+    form = _import_format(args.source, args.format)
+    misplaced = [
+        option
+        for option, value, wanted in (
+            ("--start", args.start, "csv"),
+            ("--since", args.since, "slack"),
+            ("--until", args.until, "slack"),
+        )
+        if value is not None and form != wanted
+    ]
+    if misplaced:
+        verb = "does" if len(misplaced) == 1 else "do"
+        raise CliError(f"{' and '.join(misplaced)} {verb} not apply to a {form} import")
+    if not args.source.exists():
+        raise CliError(f"no such file or folder: {args.source}")
+    with IncidentFile.open(args.file) as handle:
+        try:
+            if form == "csv":
+                try:
+                    data = args.source.read_bytes()
+                except OSError as error:
+                    raise CliError(f"cannot read {args.source}: {error.strerror}") from None
+                summary = store(handle, read_csv(data, start=args.start))
+            elif form == "json":
+                parsed = read_json(args.source)
+                summary = store(handle, parsed.entries, parsed.notes, milestones=parsed.milestones)
+            else:
+                messages = read_slack(args.source, since=args.since, until=args.until)
+                summary = store(handle, messages.entries, messages.notes())
+        except ImportFailed as failed:
+            for problem in failed.problems:
+                print(f"{PROG}: error: {args.source.name}: {problem}", file=sys.stderr)
+            count = len(failed.problems)
+            raise CliError(
+                f"nothing was imported ({count} problem{'s' if count != 1 else ''})"
+            ) from None
+    print(summary.line())
+    for note in summary.notes:
+        print(note)
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from incident_recorder.importers.merge import merge_files
+
+    summary = merge_files(args.a, args.b, args.out)
+    for line in summary.lines():
+        print(line)
+    print(f"Wrote {args.out}")
+    return 0
+
+
+def _milestone_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from incident_recorder.domain.milestones import Milestone
+
+    names = ", ".join(milestone.cli_name for milestone in Milestone)
+    parser = sub.add_parser(
+        "milestone",
+        help="set (or clear) a milestone: impact started, detected, …",
+        description="Record that the incident reached a milestone — a timeline entry and the "
+        "milestone, together — and print the metric it gives (each measured from impact start).",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE")
+    parser.add_argument(
+        "name", type=_milestone, metavar="NAME", help=f"one of {names} (a unique prefix is enough)"
+    )
+    parser.add_argument(
+        "--at",
+        metavar="WHEN",
+        type=_typed_when,
+        help="when it was reached: ISO 8601 (an offset typed, as in 2026-11-27T15:04:22+01:00, "
+        "is kept), a local time (14:04:22) or an offset back from now (-5m); default now",
+    )
+    parser.add_argument(
+        "--note",
+        dest="text",  # not `note`: that is the top-level --note (forwarded to the running app)
+        metavar="TEXT",
+        default="",
+        help="the text of the timeline entry (default: the milestone's name)",
+    )
+    parser.add_argument(
+        "--clear",
+        action="store_true",
+        help="clear the milestone (set by mistake); earlier values and the entry stay in the file",
+    )
+
+
+def _review_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "review",
+        help="check the record before export (never blocking)",
+        description="Print the review before export, one finding a line, most important first: "
+        "captures not reviewed for redaction, blame-oriented language (with a blameless "
+        "rewording), missing milestones, entries still at the default kind, long silent gaps, "
+        "action items without owner or due date. Exit 0 even with findings.",
+        epilog="The word lists are resources/review/*.txt; a team extends them with its own "
+        "files in <data dir>/review/ (see docs/cli.md).",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 when there is any warning (for scripts, CI)"
+    )
+    parser.add_argument(
+        "--gap",
+        type=_minutes,
+        default=15.0,
+        metavar="MINUTES",
+        help="a silence longer than this is a gap (default 15)",
+    )
+
+
+def _milestone(text: str) -> object:
+    """argparse type for a milestone name ('detected', 'impact-started', 'ack')."""
+    from incident_recorder.domain.milestones import Milestone
+
+    try:
+        return Milestone.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of minutes: {text!r}") from None
+    if not 0 < value < 100_000:
+        raise argparse.ArgumentTypeError(f"minutes must be more than 0: {text!r}")
+    return value
+
+
+def _typed_when(text: str) -> tuple[object, str | None]:
+    """argparse type for milestone --at: the moment, and the UTC offset typed with an ISO time."""
+    from datetime import datetime
+
+    moment = _when(text)
+    try:
+        typed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return moment, None
+    offset = typed.utcoffset()
+    if offset is None:
+        return moment, None
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return moment, f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _shown(moment: datetime, offset: str | None) -> str:
+    """'14:04:22 (UTC 13:04:22)': in the typed offset when there is one, else local time."""
+    from datetime import UTC, datetime
+
+    zone = datetime.strptime(offset, "%z").tzinfo if offset else None
+    local = moment.astimezone(zone)
+    return f"{local:%H:%M:%S} (UTC {moment.astimezone(UTC):%H:%M:%S})"
+
+
+def cmd_milestone(args: argparse.Namespace) -> int:
+    from incident_recorder.domain.milestones import Metric, Milestone
+    from incident_recorder.domain.times import format_duration_exact
+    from incident_recorder.storage import IncidentFile
+
+    milestone: Milestone = args.name
+    name = milestone.cli_name
+    if args.clear and (args.at is not None or args.text):
+        print(f"{PROG} milestone: error: --clear takes no --at or --note", file=sys.stderr)
+        return 2
+    with IncidentFile.open(args.file) as handle:
+        before = handle.milestones()[milestone]
+        if args.clear:
+            if before is None:
+                print(f"{name} is not set: nothing to clear")
+                return 0
+            handle.set_milestone(milestone, None, source="cli")
+            was = _shown(before, None).replace(" (", ", ").rstrip(")")
+            print(f"{name} cleared (it was {was}); its timeline entry stays")
+            return 0
+        when, offset = args.at if args.at is not None else (None, None)
+        try:
+            entry = handle.record_milestone(
+                milestone, when, text=args.text, source="cli", offset=offset
+            )
+        except ValueError as error:
+            raise CliError(f"{error}: nothing was saved") from None
+        milestones = handle.milestones()
+    line = f"{name} at {_shown(entry.occurred_at, offset)}"
+    if before is not None and before != entry.occurred_at:
+        line += f", replacing {_shown(before, None)}"
+    if milestone is Milestone.IMPACT_STARTED:
+        reached = [
+            f"{metric.label.lower()} {format_duration_exact(value)}"
+            for metric, value in milestones.metrics().items()
+            if value is not None
+        ]
+        line += " — the metrics are measured from here" + (
+            f": {', '.join(reached)}" if reached else ""
+        )
+    else:
+        metric = next(m for m in Metric if m.milestone is milestone)
+        value = milestones.metric(metric)
+        label = metric.label.lower()
+        if value is None:
+            line += f" — {label} {milestones.why_missing(metric)}"
+        else:
+            line += f" — {label} {format_duration_exact(value)}"
+    print(f"{line} (entry {entry.id})")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from datetime import datetime, timedelta
+
+    from incident_recorder import paths
+    from incident_recorder.domain.blame import load_phrases
+    from incident_recorder.domain.review import review
+    from incident_recorder.storage import IncidentFile
+
+    phrases = load_phrases(paths.review_word_lists())
+    for problem in phrases.problems:
+        print(f"{PROG}: warning: {problem}", file=sys.stderr)
+    with IncidentFile.open(args.file, readonly=True) as handle:
+        record = handle.record()
+    now = datetime.now().astimezone()
+    findings = review(record, phrases=phrases, now=now, gap=timedelta(minutes=args.gap))
+    times = {entry.id: entry.occurred_at for entry in record.entries}
+    for finding in findings:
+        at = times.get(finding.entry_id) if finding.entry_id is not None else finding.start
+        parts = [f"{finding.severity}:"]
+        if at is not None:
+            parts.append(f"{at.astimezone():%H:%M:%S}")
+        parts.append(finding.message)
+        if finding.sentence:
+            parts.append(f"— “{finding.sentence}”")
+        if finding.hint:
+            parts.append(f"Hint: {finding.hint}")
+        print(" ".join(" ".join(parts).split()))
+    if not findings:
+        print("No findings: nothing to check before export.")
+    warnings = sum(finding.severity == "warning" for finding in findings)
+    if args.strict and warnings:
+        print(f"{PROG}: {warnings} warning(s) (--strict)", file=sys.stderr)
+        return 1
+    return 0
+
+
 HANDLERS = {
     "new": cmd_new,
     "open": cmd_open,
     "note": cmd_note,
     "capture": cmd_capture,
     "export": cmd_export,
+    "milestone": cmd_milestone,
+    "review": cmd_review,
+    "serve": cmd_serve,
     "forward": cmd_forward,
+    "import": cmd_import,
+    "merge": cmd_merge,
 }
 
 

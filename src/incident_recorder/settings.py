@@ -21,6 +21,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from incident_recorder.domain.details import DEFAULT_SEVERITIES
+
 FILE_NAME = "settings.json"
 FORMAT = 1
 
@@ -38,6 +40,8 @@ class Settings:
     only for actions whose key differs from the actions table's."""
     global_hotkeys_enabled: bool = True
     """Grab the actions marked global system-wide (X11), so they work from any application."""
+    severities: tuple[str, ...] = DEFAULT_SEVERITIES
+    """The team's severity scale, the worst first (offered by the Incident details dialog)."""
 
     def shortcut(self, action_id: str, default: str) -> str:
         """The key of ``action_id``: the user's choice, else ``default`` (the table's key)."""
@@ -53,6 +57,7 @@ class Settings:
             "format": FORMAT,
             "shortcuts": dict(self.shortcuts),
             "global_hotkeys_enabled": self.global_hotkeys_enabled,
+            "severities": list(self.severities),
         }
 
     @classmethod
@@ -67,12 +72,22 @@ class Settings:
         else:
             kept = {}
         enabled = raw.get("global_hotkeys_enabled")
+        severities = _severities(raw.get("severities")) or defaults.severities
         return cls(
             shortcuts=MappingProxyType(kept),
             global_hotkeys_enabled=(
                 enabled if isinstance(enabled, bool) else defaults.global_hotkeys_enabled
             ),
+            severities=severities,
         )
+
+
+def _severities(raw: object) -> tuple[str, ...]:
+    """A stored severity scale: its distinct non-empty names in order (empty if unreadable)."""
+    if not isinstance(raw, list):
+        return ()
+    names = (" ".join(name.split()) for name in raw if isinstance(name, str))
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 class SettingsStore:

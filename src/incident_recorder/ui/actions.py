@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from incident_recorder.domain import EntryKind
+from incident_recorder.domain.milestones import Milestone
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,82 @@ ACTIONS: tuple[ActionSpec, ...] = (
             f"The note being typed is a {kind.value} entry",
         )
         for kind in EntryKind
+    ),
+    *(
+        ActionSpec(
+            f"milestone_{milestone.value}",
+            f"{milestone.label}",
+            f"Alt+{number}",
+            "incident",
+            f"{milestone.label} now (the note being typed, if any, becomes its entry at its "
+            "first keystroke's time); pressed again, the milestone moves to the new time",
+        )
+        for number, milestone in enumerate(Milestone, start=1)
+    ),
+    ActionSpec(
+        "incident_details",
+        "Incident &Details…",
+        "Ctrl+I",
+        "incident",
+        "Title, severity, status, services, roles, detection source and milestone times",
+    ),
+    ActionSpec(
+        "note_public",
+        "Note Is &Public (toggle)",
+        "Ctrl+P",
+        "entry",
+        "Save the note being typed as a public entry (internal by default)",
+    ),
+    ActionSpec(
+        "add_past_entry",
+        "Add &Past Entry…",
+        "Ctrl+Shift+N",
+        "entry",
+        "Record something that happened earlier, at its time (local time or UTC)",
+    ),
+    ActionSpec(
+        "edit_entry",
+        "&Edit Entry…",
+        "F2",
+        "entry",
+        "Edit the selected entry: text, kind, occurred at, public, starred, hidden (a revision)",
+    ),
+    ActionSpec(
+        "entry_history",
+        "Show Entry &History…",
+        "Ctrl+Shift+H",
+        "entry",
+        "Every revision of the selected (or just hidden) entry; the original is never lost",
+    ),
+    ActionSpec("toggle_star", "&Star / Unstar Entry", "Ctrl+Shift+S", "entry", "A key moment"),
+    ActionSpec(
+        "toggle_public",
+        "Mark Entry Public / &Internal",
+        "Ctrl+Shift+P",
+        "entry",
+        "Public entries may appear in the public report and status updates",
+    ),
+    ActionSpec(
+        "hide_entry",
+        "Hi&de / Unhide Entry",
+        "Ctrl+Shift+Del",
+        "entry",
+        "Leave the selected entry out of the timeline and reports (kept in its history)",
+    ),
+    ActionSpec(
+        "filter_timeline",
+        "&Filter Timeline…",
+        "Ctrl+F",
+        "view",
+        "Search and filter: text, kinds, starred, public (Esc closes)",
+    ),
+    ActionSpec(
+        "show_hidden",
+        "Show &Hidden Entries",
+        "Ctrl+Alt+H",
+        "view",
+        "Show hidden entries, greyed, in the timeline",
+        checkable=True,
     ),
     ActionSpec("toggle_utc", "Show Times in &UTC", "Ctrl+Shift+U", "view", checkable=True),
     ActionSpec("jump_latest", "&Jump to Latest Entry", "Ctrl+End", "view"),
