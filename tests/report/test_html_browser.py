@@ -213,3 +213,39 @@ def test_embedded_images_show_under_the_policy(browser: Harness, tmp_path: Path)
     assert_inert(seen, path.as_uri())
     assert width == 320
     assert source == "data:image/png;base64," + base64.b64encode(capture).decode()
+
+
+@pytest.mark.parametrize("public", [False, True])
+def test_a_written_export_with_every_vector(browser: Harness, tmp_path: Path, public: bool) -> None:
+    """The whole pipeline: an incident file, write_report with the html renderer and the
+    timeline picture, every vector as a (public) note and in the team's free text."""
+    from report_helpers import make_capture
+
+    from incident_recorder.domain.milestones import Milestone
+    from incident_recorder.report.html_export import timeline_pictures, write_html
+    from incident_recorder.report.writer import write_report
+    from incident_recorder.storage import IncidentFile
+
+    with IncidentFile.create(tmp_path / "x.incident", TITLE) as handle:
+        handle.record_milestone(Milestone.IMPACT_STARTED, START, text="Errors climb")
+        for n, vector in enumerate(xss_vectors(), start=1):
+            when = START + timedelta(seconds=10 * n)
+            handle.add_note(vector, EntryKind.OBSERVATION, when, public=True)
+        entry = handle.add_capture(make_capture(320, 180, "teal"), START + timedelta(minutes=9))
+        handle.revise(entry.id, starred=True, public=True)
+        handle.save_report_texts({"summary": "\n\n".join(xss_vectors())})
+        record = handle.record()
+        written = write_report(
+            tmp_path / "out",
+            "html",
+            record,
+            handle.capture_png,
+            public=public,
+            renderers={"html": write_html},
+            picture=timeline_pictures,
+        )
+    seen = visit(browser, written)
+    assert_inert(seen, written.as_uri())
+    assert seen.heading == TITLE
+    page: Any = browser.page
+    assert page.evaluate("() => document.querySelectorAll('svg circle.entry').length") >= 41
