@@ -198,3 +198,12 @@ def test_the_checker_finds_what_it_looks_for() -> None:
 def test_pdf_variant_colours_kind_cells() -> None:
     html = render_pdf_html("| Kind | Entry |\n|---|---|\n| Impact | x |", title="T", images={})
     assert '<td><b><font color="#dc2626">Impact</font></b></td>' in html
+
+
+def test_pdf_variant_cuts_long_tables_with_the_header_repeated() -> None:
+    rows = "\n".join(f"| {n} | Action | step {n} |" for n in range(250))
+    html = render_pdf_html(f"| # | Kind | Entry |\n|---|---|---|\n{rows}", title="T", images={})
+    parsed = parse(html)
+    assert len(parsed.tags("table")) == 3 and len(parsed.tags("thead")) == 3
+    assert len([tr for tr in parsed.tags("tr") if "tbody" in tr.parents]) == 250
+    assert html.index("step 99<") < html.index("step 100<") < html.index("step 249<")

@@ -152,7 +152,7 @@ def render_pdf_html(markdown_text: str, *, title: str, images: Mapping[str, byte
         return _not_loaded(attrs)
 
     body = _replace_images(_sanitized(markdown_text), keep_known)
-    body = _kind_colours(_zebra(body.replace("<table>", _PDF_TABLE)))
+    body = _kind_colours(_zebra(_split_tables(body).replace("<table>", _PDF_TABLE)))
     return (
         f"<html><head><title>{html.escape(title)}</title>"
         f"<style>{PDF_STYLESHEET}</style></head><body>{body}</body></html>"
@@ -240,6 +240,26 @@ def _badges(body: str) -> str:
 
 
 _ROW = re.compile(r"<tr>")
+
+
+_TABLE = re.compile(r"<table>\s*(<thead>.*?</thead>)?\s*<tbody>(.*?)</tbody>\s*</table>", re.S)
+_TABLE_ROW = re.compile(r"<tr>.*?</tr>", re.S)
+PDF_TABLE_ROWS = 100
+"""Rows per table in the PDF: Qt paints a page by walking every row of a table on it, so a
+10,000-row timeline is cut into tables of this many rows, each with the header again."""
+
+
+def _split_tables(body: str) -> str:
+    def split(match: re.Match[str]) -> str:
+        head, rows = match[1] or "", _TABLE_ROW.findall(match[2])
+        if len(rows) <= PDF_TABLE_ROWS:
+            return match[0]
+        return "\n".join(
+            f"<table>{head}<tbody>{''.join(rows[i : i + PDF_TABLE_ROWS])}</tbody></table>"
+            for i in range(0, len(rows), PDF_TABLE_ROWS)
+        )
+
+    return _TABLE.sub(split, body)
 
 
 def _zebra(body: str) -> str:

@@ -13,7 +13,9 @@ failure never leaves half a file under the final name and the file gets the usua
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import html as html_lib
+import re
+from collections.abc import Collection, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
@@ -29,7 +31,6 @@ from PySide6.QtGui import (
     QPdfWriter,
     QTextCursor,
     QTextDocument,
-    QTextImageFormat,
 )
 
 from incident_recorder.report.html import render_pdf_html
@@ -56,43 +57,51 @@ class _ReportDocument(QTextDocument):
         return blank
 
 
-def _fit_images(document: QTextDocument, sizes: Mapping[str, QSizeF], box: QSizeF) -> None:
-    """Give every given image its natural size, shrunk to fit `box` (keeping its proportions);
-    take out every image that was not given (an <img> naming a file, a URL, anything)."""
-    found: list[tuple[int, int, QTextImageFormat | None]] = []
+_IMG = re.compile(r'<img src="([^"]*)"')
+
+
+def _sized(html: str, sizes: Mapping[str, QSizeF], box: QSizeF) -> str:
+    """Every given image with its size in the HTML: its natural size, shrunk to fit `box`.
+
+    (Set in the HTML, not on the laid-out document: each change there would lay out the whole
+    document again, which for 500 captures in a 10,000-entry report takes minutes.)"""
+
+    def size(match: re.Match[str]) -> str:
+        natural = sizes.get(html_lib.unescape(match[1]))
+        if natural is None or natural.isEmpty():
+            return match[0]
+        factor = min(1.0, box.width() / natural.width(), box.height() / natural.height())
+        w, h = natural.width() * factor, natural.height() * factor
+        return f'<img width="{w:.0f}" height="{h:.0f}" src="{match[1]}"'
+
+    return _IMG.sub(size, html)
+
+
+def _drop_unknown_images(document: QTextDocument, known: Collection[str]) -> None:
+    """Take out every image that was not given (an <img> naming a file, a URL, anything)."""
+    found: list[tuple[int, int]] = []
     block = document.begin()
     while block.isValid():
         iterator = block.begin()
         while not iterator.atEnd():
             fragment = iterator.fragment()
-            if fragment.charFormat().isImageFormat():
-                image_format = fragment.charFormat().toImageFormat()
-                natural = sizes.get(image_format.name())
-                if natural is None or natural.isEmpty():
-                    found.append((fragment.position(), fragment.length(), None))
-                else:
-                    factor = min(
-                        1.0, box.width() / natural.width(), box.height() / natural.height()
-                    )
-                    image_format.setWidth(natural.width() * factor)
-                    image_format.setHeight(natural.height() * factor)
-                    found.append((fragment.position(), fragment.length(), image_format))
+            image = fragment.charFormat()
+            if image.isImageFormat() and image.toImageFormat().name() not in known:
+                found.append((fragment.position(), fragment.length()))
             iterator += 1
         block = block.next()
     cursor = QTextCursor(document)
-    for position, length, fitted in reversed(found):
+    for position, length in reversed(found):
         cursor.setPosition(position)
         cursor.setPosition(position + length, QTextCursor.MoveMode.KeepAnchor)
-        if fitted is None:
-            cursor.removeSelectedText()
-        else:
-            cursor.setCharFormat(fitted)
+        cursor.removeSelectedText()
 
 
 def _document(html: str, images: Mapping[str, bytes], width: float, height: float) -> QTextDocument:
     document = _ReportDocument()
     document.setDefaultFont(QFont("DejaVu Sans", 10))
     document.setDocumentMargin(0)
+    document.setPageSize(QSizeF(width, height))
     sizes: dict[str, QSizeF] = {}
     for name, data in images.items():
         image = QImage.fromData(QByteArray(data))
@@ -103,9 +112,8 @@ def _document(html: str, images: Mapping[str, bytes], width: float, height: floa
         # shown at its 1× size; other images at one pixel per logical pixel.
         ratio = min(4.0, max(1.0, image.dotsPerMeterX() * 0.0254 / LOGICAL_DPI))
         sizes[name] = QSizeF(image.width() / ratio, image.height() / ratio)
-    document.setHtml(html)
-    _fit_images(document, sizes, QSizeF(width, height * 0.85))
-    document.setPageSize(QSizeF(width, height))
+    document.setHtml(_sized(html, sizes, QSizeF(width, height * 0.85)))
+    _drop_unknown_images(document, sizes)
     return document
 
 
