@@ -3,13 +3,13 @@
     packaging/smoke-test.sh [BUNDLE_DIR]      # under Xvfb when there is no display
 
 Run with the project's Python (python-xlib watches the display) and the `xdotool` command: it
-drives the frozen binary from outside, as a user would. Steps: (a) `--version` names the package's version; (b) `new` an incident in a
-temporary folder, `note` into it, `export --out` a report and find the note in report.md's
-timeline; (c) start the GUI on that file, wait for its window to be mapped (the start time), type
-a note with real X key events and Enter, close the app with SIGTERM, and find the typed note in a
-second export. Prints the bundle's size and file count beside the start time. Exit 1 on failure.
-`tests/test_bundle.py` runs the same steps under pytest (marker `bundle`), and
-benchmarks/bench_bundle.py reuses `time_to_window`.
+drives the frozen binary from outside, as a user would. Steps: (a) `--version` names the
+package's version; (b) `new` an incident in a temporary folder, `note` into it, `export --out`
+a report and find the note in report.md's timeline; (c) start the GUI on that file, wait for its
+window to be mapped (the start time), type a note with real X key events and Enter, close the
+app with SIGTERM, and find the typed note in a second export. Prints the bundle's size and file
+count beside the start time. Exit 1 on failure. `tests/test_bundle.py` runs the same steps under
+pytest (marker `bundle`); benchmarks/bench_bundle.py reuses `time_to_window`.
 """
 
 from __future__ import annotations
@@ -79,12 +79,13 @@ def xdotool(*args: str) -> str:
 
 
 def timeline_texts(report: Path) -> list[str]:
-    """The note texts in report.md's timeline table (the last column of each row)."""
+    """The note texts in report.md's timeline table (the last column of each row), with the
+    report's Markdown escapes (`\\|`, `\\*`, ...) undone."""
     texts = []
     for line in report.read_text(encoding="utf-8").splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
         if line.startswith("|") and len(cells) >= 4 and re.match(r"\d\d:\d\d", cells[0]):
-            texts.append(cells[-1].replace("\\", ""))
+            texts.append(re.sub(r"\\(.)", r"\1", cells[-1]))
     return texts
 
 
