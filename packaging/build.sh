@@ -20,6 +20,10 @@ if ! "$python" -c "import incident_recorder, PySide6" 2>/dev/null; then
   echo "build: the project is not installed for $python: run ./install.sh first" >&2
   exit 1
 fi
+if [ "$(uname -s)" = Linux ] && ! command -v objcopy >/dev/null 2>&1; then
+  echo "build: PyInstaller needs objdump and objcopy: install binutils (apt-get install binutils)" >&2
+  exit 1
+fi
 if ! "$python" -m PyInstaller --version >/dev/null 2>&1; then
   echo "build: installing pyinstaller==$PYINSTALLER_VERSION into $("$python" -c 'import sys; print(sys.prefix)')"
   "$python" -m pip install -q --disable-pip-version-check "pyinstaller==$PYINSTALLER_VERSION"

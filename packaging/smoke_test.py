@@ -212,9 +212,10 @@ def main(argv: list[str]) -> int:
         print(f"smoke test FAILED: {error}", file=sys.stderr)
         return 1
     print(
-        f"smoke test passed: {binary(bundle)}: version, new/note/export, window + typed note + "
-        f"SIGTERM\nbundle: {figures.size_mb:.0f} MB in {figures.files} files; "
-        f"start to window mapped: {figures.start_ms:.0f} ms"
+        f"{binary(bundle)}: --version, new/note/export, window + typed note + SIGTERM: ok\n"
+        f"bundle: {figures.size_mb:.0f} MB in {figures.files} files; "
+        f"start to window mapped: {figures.start_ms:.0f} ms\n"
+        "smoke: 3 passed, 0 failed"
     )
     return 0
 
