@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             venv_command = [sys.executable, "-m", "incident_recorder", str(path)]
             venv.append(measure(venv_command, venv_env, home))
     figures = {
-        "bundle_mb": round(size_mb, 1),
+        "bundle_mib": round(size_mb, 1),
         "bundle_files": files,
         "entries": args.entries,
         "runs": args.runs,
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         "frozen_all_ms": [round(v) for v in frozen],
         "venv_all_ms": [round(v) for v in venv],
     }
-    print(f"bundle {args.bundle}: {size_mb:.0f} MB in {files} files")
+    print(f"bundle {args.bundle}: {size_mb:.0f} MiB in {files} files")
     print(
         f"start to window mapped, {args.entries:,} entries, median of {args.runs}: "
         f"bundle {figures['frozen_start_ms']:.0f} ms  |  venv python "

@@ -43,4 +43,4 @@ if [ ! -x "$binary" ]; then
 fi
 size=$(du -sm "$bundle" | cut -f1)
 files=$(find "$bundle" -type f | wc -l)
-echo "Built $binary ($("$binary" --version)) in ${took} s: $size MB, $files files"
+echo "Built $binary ($("$binary" --version)) in ${took} s: $size MiB, $files files"

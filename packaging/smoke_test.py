@@ -49,9 +49,9 @@ def binary(bundle: Path = BUNDLE) -> Path:
 
 
 def bundle_size(bundle: Path = BUNDLE) -> tuple[float, int]:
-    """(size in MB, number of files) of the bundle folder."""
+    """(size in MiB, number of files) of the bundle folder."""
     files = [p for p in bundle.rglob("*") if p.is_file() and not p.is_symlink()]
-    return sum(p.stat().st_size for p in files) / 1e6, len(files)
+    return sum(p.stat().st_size for p in files) / 2**20, len(files)
 
 
 def isolated_env(home: Path) -> dict[str, str]:
@@ -213,7 +213,7 @@ def main(argv: list[str]) -> int:
         return 1
     print(
         f"{binary(bundle)}: --version, new/note/export, window + typed note + SIGTERM: ok\n"
-        f"bundle: {figures.size_mb:.0f} MB in {figures.files} files; "
+        f"bundle: {figures.size_mb:.0f} MiB in {figures.files} files; "
         f"start to window mapped: {figures.start_ms:.0f} ms\n"
         "smoke: 3 passed, 0 failed"
     )

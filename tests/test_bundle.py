@@ -71,7 +71,7 @@ def test_built_bundle_passes_the_smoke_test(tmp_path: Path) -> None:
         pytest.skip("xdotool is not installed")
     figures = smoke.smoke(BUNDLE, workdir=tmp_path)
     print(
-        f"bundle: {figures.size_mb:.0f} MB in {figures.files} files; "
+        f"bundle: {figures.size_mb:.0f} MiB in {figures.files} files; "
         f"start to window mapped {figures.start_ms:.0f} ms"
     )
     assert figures.files > 50 and figures.size_mb > 20
