@@ -4,12 +4,13 @@
 
 Run with the project's Python (python-xlib watches the display) and the `xdotool` command: it
 drives the frozen binary from outside, as a user would. Steps: (a) `--version` names the
-package's version; (b) `new` an incident in a temporary folder, `note` into it, `export --out`
-a report and find the note in report.md's timeline; (c) start the GUI on that file, wait for its
-window to be mapped (the start time), type a note with real X key events and Enter, close the
-app with SIGTERM, and find the typed note in a second export. Prints the bundle's size and file
-count beside the start time. Exit 1 on failure. `tests/test_bundle.py` runs the same steps under
-pytest (marker `bundle`); benchmarks/bench_bundle.py reuses `time_to_window`.
+package's version, and resources/ is inside; (b) `new` an incident in a temporary folder,
+`note` into it, `export --out` a report and find the note in report.md's timeline; (c) start the
+GUI on that file, wait for its window to be mapped (the start time) with the app icon, type a
+note with real X key events and Enter, close the app with SIGTERM, and find the typed note in a
+second export. Prints the bundle's size and file count beside the start time. Exit 1 on
+failure. `tests/test_bundle.py` runs the same steps under pytest (marker `bundle`);
+benchmarks/bench_bundle.py reuses `time_to_window`.
 """
 
 from __future__ import annotations
@@ -134,6 +135,21 @@ def time_to_window(
         conn.close()
 
 
+def has_icon(window: str, env: dict[str, str]) -> bool:
+    """True if the window carries an icon (_NET_WM_ICON, which Qt sets from the app's icon:
+    absent if the SVG icon could not be loaded, e.g. without Qt's SVG plugins)."""
+    from Xlib import X
+    from Xlib import display as xdisplay
+
+    conn = xdisplay.Display(env.get("DISPLAY"))
+    try:
+        handle = conn.create_resource_object("window", int(window))
+        icon = handle.get_full_property(conn.intern_atom("_NET_WM_ICON"), X.AnyPropertyType)
+        return bool(icon and len(icon.value) > 2)
+    finally:
+        conn.close()
+
+
 def focus(window: str, timeout: float = 10) -> None:
     """Give `window` the keyboard focus (bare Xvfb has no window manager to do it)."""
     xdotool("mousemove", "--window", window, "200", "200")
@@ -172,6 +188,10 @@ def smoke(bundle: Path = BUNDLE, workdir: Path | None = None) -> Figures:
         version = run([str(exe), "--version"], env).strip()
         if version != f"incident-recorder {__version__}":
             raise SmokeError(f"--version printed {version!r}, expected {__version__}")
+        # the shipped resources sit beside the frozen package, where paths.resources_dir() looks
+        for wanted in ("icons/incident-recorder.svg", "review/*.txt"):
+            if not list(bundle.glob(f"**/incident_recorder/resources/{wanted}")):
+                raise SmokeError(f"the bundle lacks incident_recorder/resources/{wanted}")
         # (b) the command line: new, note, export
         path = home / "smoke.incident"
         run([str(exe), "new", str(path), "--title", TITLE], env)
@@ -183,6 +203,8 @@ def smoke(bundle: Path = BUNDLE, workdir: Path | None = None) -> Figures:
         log = home / "app.log"
         proc, seconds, window = time_to_window([str(exe), str(path)], TITLE, env, log)
         try:
+            if not has_icon(window, env):
+                raise SmokeError("the window has no icon: the SVG app icon did not load")
             focus(window)
             xdotool("type", "--delay", "15", TYPED_NOTE)
             xdotool("key", "Return")
@@ -212,7 +234,8 @@ def main(argv: list[str]) -> int:
         print(f"smoke test FAILED: {error}", file=sys.stderr)
         return 1
     print(
-        f"{binary(bundle)}: --version, new/note/export, window + typed note + SIGTERM: ok\n"
+        f"{binary(bundle)}: --version, new/note/export, window with its icon, typed note, "
+        "SIGTERM: ok\n"
         f"bundle: {figures.size_mb:.0f} MiB in {figures.files} files; "
         f"start to window mapped: {figures.start_ms:.0f} ms\n"
         "smoke: 3 passed, 0 failed"
