@@ -17,7 +17,7 @@ packages=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfreety
 if [ "$want_tests" = 1 ]; then
   packages+=(xvfb xauth xdotool xterm scrot chromium)
   # packaging: validators of the desktop integration, the MIME database, PyInstaller's objcopy
-  packages+=(desktop-file-utils appstream shared-mime-info binutils)
+  packages+=(desktop-file-utils appstream shared-mime-info binutils poppler-utils)
 fi
 
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -249,7 +249,7 @@ def run_gui(path: Path | None) -> int:
     """
     import signal
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QCoreApplication, QTimer
 
     from incident_recorder.app_requests import open_request
     from incident_recorder.ui.single_instance import InstanceServer, forward
@@ -265,18 +265,27 @@ def run_gui(path: Path | None) -> int:
         return 1
     if server.error:
         print(f"incident-recorder: warning: {server.error} (no forwarding)", file=sys.stderr)
-    app = build(path)
-    server.handler = app.handle_request
-
     # SIGTERM (a logout, `kill`) and Ctrl+C close the windows properly: drafts kept, files
-    # closed and their WAL folded in. Python handles signals only between bytecodes, so a
-    # short timer lets it look while Qt waits for events.
+    # closed and their WAL folded in. Installed before the first window is built, so a signal
+    # arriving while it appears is not fatal; Python handles signals only between bytecodes,
+    # so a short timer lets it look while Qt waits for events.
+    quit_requested: list[bool] = []
+
     def close_and_quit(*_: object) -> None:
-        app.qapp.closeAllWindows()  # type: ignore[attr-defined]
-        app.qapp.quit()  # type: ignore[attr-defined]
+        quit_requested.append(True)
+        qapp = QCoreApplication.instance()
+        if qapp is not None:
+            qapp.closeAllWindows()  # type: ignore[attr-defined]
+            qapp.quit()
 
     for number in (signal.SIGTERM, signal.SIGINT):
         signal.signal(number, close_and_quit)
+    app = build(path)
+    server.handler = app.handle_request
+    if quit_requested:  # asked to stop while the window was being built (quit() was too early)
+        app.qapp.closeAllWindows()  # type: ignore[attr-defined]
+        server.close()
+        return 0
     wake = QTimer()
     wake.start(250)
     wake.timeout.connect(lambda: None)

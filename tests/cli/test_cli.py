@@ -64,7 +64,7 @@ def test_help_on_every_command(command: str | None) -> None:
         ["new", "x.incident"],  # --title missing
         ["note"],
         ["export", "x.incident"],  # --out missing
-        ["export", "x.incident", "--out", "d", "--format", "pdf"],
+        ["export", "x.incident", "--out", "d", "--format", "docx"],
         ["frobnicate-option-that-does-not-exist", "--bogus"],
     ],
 )
