@@ -38,6 +38,10 @@ class Settings:
     only for actions whose key differs from the actions table's."""
     global_hotkeys_enabled: bool = True
     """Grab the actions marked global system-wide (X11), so they work from any application."""
+    export_folder: str = ""
+    """The folder the last report was exported into ("" = next to the incident file)."""
+    report_template: str = "default"
+    """The report template the export dialog selects first."""
 
     def shortcut(self, action_id: str, default: str) -> str:
         """The key of ``action_id``: the user's choice, else ``default`` (the table's key)."""
@@ -53,6 +57,8 @@ class Settings:
             "format": FORMAT,
             "shortcuts": dict(self.shortcuts),
             "global_hotkeys_enabled": self.global_hotkeys_enabled,
+            "export_folder": self.export_folder,
+            "report_template": self.report_template,
         }
 
     @classmethod
@@ -67,10 +73,16 @@ class Settings:
         else:
             kept = {}
         enabled = raw.get("global_hotkeys_enabled")
+        folder = raw.get("export_folder")
+        template = raw.get("report_template")
         return cls(
             shortcuts=MappingProxyType(kept),
             global_hotkeys_enabled=(
                 enabled if isinstance(enabled, bool) else defaults.global_hotkeys_enabled
+            ),
+            export_folder=folder if isinstance(folder, str) else defaults.export_folder,
+            report_template=(
+                template if isinstance(template, str) and template else defaults.report_template
             ),
         )
 

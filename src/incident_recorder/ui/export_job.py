@@ -1,7 +1,14 @@
-"""Report export on the thread pool: reads the file on its own connection, writes the report."""
+"""Report export on the thread pool: reads the file on its own connection, writes the report.
+
+The job never touches widgets: progress, the written path, a failure or the cancellation come
+back by signal. `cancel()` may be called from the UI thread at any time; the writer checks it
+between images and before the report file, so a cancelled export writes no report file.
+"""
 
 from __future__ import annotations
 
+import threading
+from datetime import tzinfo
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, Signal
@@ -13,34 +20,60 @@ class ExportSignals(QObject):
     progress = Signal(int, int)
     finished = Signal(str)
     failed = Signal(str)
+    cancelled = Signal()
 
 
 class ExportJob(QRunnable):
     """Export `path` as `fmt` into `out_dir`; never touches widgets (results by signal)."""
 
-    def __init__(self, path: Path, out_dir: Path, fmt: str) -> None:
+    def __init__(
+        self,
+        path: Path,
+        out_dir: Path,
+        fmt: str,
+        *,
+        template: str = "default",
+        public: bool = False,
+        tz: tzinfo | None = None,
+    ) -> None:
         super().__init__()
         self.path = path
         self.out_dir = out_dir
         self.fmt = fmt
+        self.template = template
+        self.public = public
+        self.tz = tz
         self.signals = ExportSignals()
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        """Ask the export to stop (it stops before writing the report file)."""
+        self._cancel.set()
+
+    def is_cancelled(self) -> bool:
+        return self._cancel.is_set()
 
     def run(self) -> None:
-        from incident_recorder.report import ReportError, write_report  # in the worker, lazily
+        from incident_recorder.report import ReportError  # in the worker, lazily
+        from incident_recorder.ui.report_export import ExportCancelled, export_report
 
         try:
             with IncidentFile.open(self.path, readonly=True) as source:
-                written = write_report(
+                written = export_report(
+                    source,
                     self.out_dir,
                     self.fmt,
-                    source.incident(),
-                    source.entries(),
-                    source.capture_png,
+                    template=self.template,
+                    public=self.public,
+                    tz=self.tz,
                     progress=self.signals.progress.emit,
-                    load_shapes=source.annotations,  # annotated copies; originals stay
+                    cancelled=self._cancel.is_set,
                 )
-            self.signals.finished.emit(str(written))
+        except ExportCancelled:
+            self.signals.cancelled.emit()
         except (IncidentFileError, ReportError) as error:
             self.signals.failed.emit(str(error))
         except Exception as error:  # a failed export must be reported, never lost silently
             self.signals.failed.emit(f"export failed: {type(error).__name__}: {error}")
+        else:  # cancelled after the report file was written: it stands, and is reported
+            self.signals.finished.emit(str(written))

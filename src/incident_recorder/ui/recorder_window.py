@@ -7,9 +7,10 @@ and only then shows it; captures and exports run off the UI thread and come back
 from __future__ import annotations
 
 import gc
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from time import perf_counter
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
@@ -48,6 +49,10 @@ from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
 from incident_recorder.ui.timeline_model import Prepared, TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
 from incident_recorder.ui.tray import RecorderTray, install_tray, notify
+
+if TYPE_CHECKING:
+    from incident_recorder.ui.export_dialog import ExportDialog
+    from incident_recorder.ui.report_window import ReportWindow
 
 CHECKPOINT_INTERVAL_MS = 15_000
 """How often the WAL is folded into the main file, so a copy of the file alone is current."""
@@ -149,6 +154,9 @@ class RecorderWindow(QMainWindow):
         self.actions_by_id: dict[str, QAction] = {}
         self.settings_store = settings_store or default_store()
         self.settings_dialog: SettingsDialog | None = None
+        self.report_window: ReportWindow | None = None
+        self.export_dialog: ExportDialog | None = None
+        self._local_zone = local_zone
         self._build_actions()
         settings = self.settings_store.load()
         self.apply_settings(settings)
@@ -198,12 +206,14 @@ class RecorderWindow(QMainWindow):
             "file": self.menuBar().addMenu("&File"),
             "entry": self.menuBar().addMenu("&Entry"),
             "view": self.menuBar().addMenu("&View"),
+            "report": self.menuBar().addMenu("&Report"),
             "help": self.menuBar().addMenu("&Help"),
         }
         handlers = {
             "new_incident": self.new_incident_requested.emit,
             "open_incident": self.open_incident_requested.emit,
-            "export_markdown": lambda: self.export("markdown"),
+            "export": self.open_export_dialog,
+            "report": self.open_report,
             "export_json": lambda: self.export("json"),
             "close_window": self.close,
             "capture_screen": self.capture_screen,
@@ -220,6 +230,8 @@ class RecorderWindow(QMainWindow):
         for kind in EntryKind:
             handlers[f"kind_{kind.value}"] = lambda _=False, k=kind: self.note_bar.set_kind(k)
         for spec in ACTIONS:
+            if spec.window != "recorder":
+                continue
             act = QAction(spec.text, self)
             act.setShortcut(QKeySequence(spec.shortcut))
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -234,7 +246,8 @@ class RecorderWindow(QMainWindow):
     def apply_settings(self, settings: Settings) -> None:
         """Give every action its key under ``settings`` (the Settings dialog calls this)."""
         for action_id, key in shortcuts_of(settings).items():
-            self.actions_by_id[action_id].setShortcut(QKeySequence(key))
+            if action_id in self.actions_by_id:  # the report window's own keys are its own
+                self.actions_by_id[action_id].setShortcut(QKeySequence(key))
 
     def open_settings(self) -> SettingsDialog:
         """The Settings dialog (window-modal, not blocking); saving applies to every window."""
@@ -439,7 +452,72 @@ class RecorderWindow(QMainWindow):
         self.note_bar.set_utc(utc)
         self.header.set_utc(utc)
 
-    # -- export ------------------------------------------------------------------------------
+    # -- report and export -------------------------------------------------------------------
+
+    def open_report(self) -> ReportWindow:
+        """The report window of this incident (raised if already open)."""
+        if self.report_window is None:
+            from incident_recorder.ui.report_window import ReportWindow  # only when asked for
+
+            window = ReportWindow(
+                self.file, clock=self._clock, local_zone_=self._local_zone, thread_pool=self._pool
+            )
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.export_requested.connect(self.open_export_dialog)
+            window.closed.connect(self._report_closed)
+            window.apply_settings(self.settings_store.load())
+            self.report_window = window
+        self.report_window.show()
+        self.report_window.raise_()
+        self.report_window.activateWindow()
+        return self.report_window
+
+    def _report_closed(self, window: object) -> None:
+        if self.report_window is window:
+            self.report_window = None
+
+    def open_export_dialog(self) -> ExportDialog:
+        """The Export dialog (review, format, template, folder); not blocking either window."""
+        if self.export_dialog is None or not self.export_dialog.isVisible():
+            from incident_recorder.ui.export_dialog import ExportDialog  # only when asked for
+
+            parent = self.report_window if self.report_window is not None else self
+            dialog = ExportDialog(
+                self.file.path,
+                clock=self._clock,
+                tz=self._local_zone or datetime.now().astimezone().tzinfo or UTC,
+                settings_store=self.settings_store,
+                thread_pool=self._pool,
+                before_export=self._save_report,
+                parent=parent,
+            )
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.entry_selected.connect(self.select_entry)
+            dialog.destroyed.connect(lambda _=None: setattr(self, "export_dialog", None))
+            self.export_dialog = dialog
+            dialog.show()
+        self.export_dialog.raise_()
+        self.export_dialog.activateWindow()
+        return self.export_dialog
+
+    def _save_report(self) -> None:
+        if self.report_window is not None:
+            self.report_window.save_now()
+
+    def select_entry(self, entry_id: int) -> bool:
+        """Select entry `entry_id` in the timeline and bring this window forward."""
+        row = self.model.row_of(entry_id)
+        if row < 0:
+            self.statusBar().showMessage("That entry is not in the timeline (hidden?)", 6000)
+            return False
+        index = self.model.index(row, 0)
+        self.view.setCurrentIndex(index)
+        self.view.scrollTo(index)
+        self.raise_()
+        self.activateWindow()
+        return True
+
+    # -- export (quick path) -----------------------------------------------------------------
 
     def export(self, fmt: str, out_dir: Path | None = None) -> ExportJob | None:
         """Export in the background into `out_dir` (asked for when not given)."""
@@ -497,6 +575,11 @@ class RecorderWindow(QMainWindow):
             global_hotkeys.bring_forward(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.report_window is not None and not self.report_window.close():
+            event.ignore()  # the report could not be saved and the user kept it open
+            return
+        if self.export_dialog is not None:
+            self.export_dialog.reject()  # a running export is cancelled; the pool waits for it
         for viewer in list(self.viewers.values()):  # unsaved annotations are saved first
             if not viewer.submit_annotations():
                 event.ignore()  # the error is shown; the viewer and the window stay open

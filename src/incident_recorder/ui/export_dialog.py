@@ -1,0 +1,321 @@
+"""The Export dialog: format, template, public switch, folder, and the review list before export.
+
+The review (entries with no kind, missing milestones, silent gaps, action items without owner
+or due date, captures not reviewed for redaction, blame-oriented wording) is read on a worker
+and shown grouped by check; a finding about an entry selects that entry in the recorder's
+timeline when clicked. The review never blocks: "Export anyway" is the default button. The
+export itself runs on a worker (ExportJob) with a progress bar and Cancel; the dialog stays
+responsive throughout and, when done, offers to open the folder or the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import tzinfo
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from incident_recorder.domain.times import Clock
+from incident_recorder.settings import SettingsStore
+from incident_recorder.ui import report_backend
+from incident_recorder.ui.export_job import ExportJob
+from incident_recorder.ui.export_review import ReviewJob, ReviewResult, group_findings
+from incident_recorder.ui.report_export import FORMAT_LABELS, export_formats
+
+ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class ExportDialog(QDialog):
+    entry_selected = Signal(int)
+    """An entry id: a review finding about that entry was clicked."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        clock: Clock,
+        tz: tzinfo,
+        settings_store: SettingsStore,
+        thread_pool: QThreadPool,
+        before_export: Callable[[], object] = lambda: None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("exportDialog")
+        self.setWindowTitle("Export Report")
+        self.path = path
+        self._clock = clock
+        self.tz = tz
+        self._store = settings_store
+        self._pool = thread_pool
+        self._before_export = before_export
+        self.job: ExportJob | None = None
+        self.review_job: ReviewJob | None = None
+        self.review_result: ReviewResult | None = None
+        self.written: Path | None = None
+        settings = settings_store.load()
+
+        self.format = QComboBox()
+        for fmt in export_formats():
+            self.format.addItem(FORMAT_LABELS[fmt], fmt)
+        self.template = QComboBox()
+        self._choices = report_backend.template_choices()
+        for choice in self._choices:
+            self.template.addItem(choice.title, choice.name)
+            self.template.setItemData(
+                self.template.count() - 1, choice.description, Qt.ItemDataRole.ToolTipRole
+            )
+        self.template.setCurrentIndex(max(0, self.template.findData(settings.report_template)))
+        self.public = QCheckBox("Public report: only public entries, redacted captures, no names")
+        self.public.toggled.connect(self._public_toggled)
+        self.folder = QLineEdit(settings.export_folder or str(path.parent / f"{path.stem}-report"))
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._choose_folder)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder, 1)
+        folder_row.addWidget(browse)
+        form = QFormLayout()
+        form.addRow("Format", self.format)
+        form.addRow("Template", self.template)
+        form.addRow("", self.public)
+        form.addRow("Folder", folder_row)
+
+        review_title = QLabel("Review before export")
+        review_title.setObjectName("sectionHeading")
+        self.review_state = QLabel("Reviewing the record…")
+        self.review_state.setObjectName("hint")
+        self.review_state.setWordWrap(True)
+        self.findings = QTreeWidget()
+        self.findings.setObjectName("reviewFindings")
+        self.findings.setHeaderHidden(True)
+        self.findings.setWordWrap(True)
+        self.findings.setMinimumHeight(220)
+        self.findings.itemActivated.connect(self._finding_clicked)
+        self.findings.itemClicked.connect(self._finding_clicked)
+
+        self.progress = QProgressBar()
+        self.progress.hide()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_folder = QPushButton("Open folder")
+        self.open_folder.clicked.connect(lambda: self._open(self.written, folder=True))
+        self.open_report = QPushButton("Open report")
+        self.open_report.clicked.connect(lambda: self._open(self.written, folder=False))
+        result_row = QHBoxLayout()
+        result_row.addWidget(self.message, 1)
+        result_row.addWidget(self.open_folder)
+        result_row.addWidget(self.open_report)
+        for widget in (self.open_folder, self.open_report):
+            widget.hide()
+
+        self.copy_status = QPushButton("Copy status update")
+        self.copy_status.setToolTip("The latest public entries as status-page text, to paste")
+        self.copy_status.clicked.connect(self.copy_status_update)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.reject)
+        self.cancel_button = QPushButton("Cancel export")
+        self.cancel_button.clicked.connect(self.cancel_export)
+        self.cancel_button.hide()
+        self.export_button = QPushButton("Export anyway")
+        self.export_button.setDefault(True)
+        self.export_button.setAutoDefault(True)
+        self.export_button.clicked.connect(self.start_export)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.copy_status)
+        buttons.addStretch(1)
+        for button in (self.close_button, self.cancel_button, self.export_button):
+            buttons.addWidget(button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 16)
+        layout.setSpacing(10)
+        layout.addLayout(form)
+        layout.addSpacing(6)
+        layout.addWidget(review_title)
+        layout.addWidget(self.review_state)
+        layout.addWidget(self.findings, 1)
+        layout.addWidget(self.progress)
+        layout.addLayout(result_row)
+        layout.addLayout(buttons)
+        self.resize(720, 640)
+        self.start_review()
+
+    # -- review ------------------------------------------------------------------------------
+
+    def start_review(self) -> None:
+        job = ReviewJob(self.path, self._clock(), self.tz)
+        job.setAutoDelete(False)
+        job.signals.done.connect(self._reviewed)
+        job.signals.failed.connect(self._review_failed)
+        self.review_job = job
+        self._pool.start(job)
+
+    def _reviewed(self, result: ReviewResult) -> None:
+        self.review_result = result
+        self.findings.clear()
+        bold = QFont(self.findings.font())
+        bold.setBold(True)
+        for title, findings in group_findings(result.findings):
+            group = QTreeWidgetItem([f"{title} ({len(findings)})"])
+            group.setFont(0, bold)
+            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            for finding in findings:
+                text = finding.message
+                if finding.sentence:
+                    text += f"\n“{finding.sentence}”"
+                if finding.hint:
+                    text += f"\n→ {finding.hint}"
+                child = QTreeWidgetItem([text])
+                child.setData(0, ENTRY_ROLE, finding.entry_id)
+                if finding.entry_id is not None:
+                    child.setToolTip(0, "Click to select this entry in the timeline")
+                group.addChild(child)
+            self.findings.addTopLevelItem(group)
+        self.findings.expandAll()
+        count = len(result.findings)
+        if count:
+            self.review_state.setText(
+                f"{count} point{'s' if count != 1 else ''} to look at. None of them stops the "
+                "export; click one about an entry to select it in the timeline."
+            )
+            self.export_button.setText("Export anyway")
+        else:
+            self.review_state.setText("Nothing to look at: the record reads complete.")
+            self.export_button.setText("Export")
+
+    def _review_failed(self, message: str) -> None:
+        self.review_state.setText(f"The review could not be run: {message}")
+
+    def _finding_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        entry_id = item.data(0, ENTRY_ROLE)
+        if isinstance(entry_id, int):
+            self.entry_selected.emit(entry_id)
+
+    def copy_status_update(self) -> str:
+        """The status-update text, copied to the clipboard ("" until the review has read it)."""
+        if self.review_result is None:
+            self.review_state.setText("Still reading the record: try again in a moment.")
+            return ""
+        text = self.review_result.status_update
+        QGuiApplication.clipboard().setText(text)
+        self.message.setText("Status update copied to the clipboard.")
+        return text
+
+    # -- options -----------------------------------------------------------------------------
+
+    def _public_toggled(self, public: bool) -> None:
+        public_templates = [c.name for c in self._choices if c.public]
+        if public and public_templates:
+            self.template.setCurrentIndex(self.template.findData(public_templates[0]))
+        elif not public:
+            default = self._store.load().report_template
+            self.template.setCurrentIndex(max(0, self.template.findData(default)))
+        self.template.setEnabled(not (public and public_templates))
+
+    def _choose_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(self, "Export into folder", self.folder.text())
+        if chosen:
+            self.folder.setText(chosen)
+
+    # -- export ------------------------------------------------------------------------------
+
+    def start_export(self) -> ExportJob | None:
+        """Write the report on a worker; progress and Cancel show meanwhile."""
+        folder = self.folder.text().strip()
+        if not folder:
+            self.message.setText("Choose a folder to export into.")
+            return None
+        out_dir = Path(folder).expanduser()
+        self._before_export()  # the report editor's last keystrokes are in the file first
+        fmt = str(self.format.currentData())
+        template = str(self.template.currentData() or "default")
+        settings = self._store.load()
+        try:
+            from dataclasses import replace
+
+            non_public = template if not self.public.isChecked() else settings.report_template
+            self._store.save(
+                replace(settings, export_folder=str(out_dir), report_template=non_public)
+            )
+        except OSError as error:  # remembering the folder is a convenience: export anyway
+            self.message.setText(f"The folder could not be remembered: {error}")
+        job = ExportJob(
+            self.path, out_dir, fmt, template=template, public=self.public.isChecked(), tz=self.tz
+        )
+        job.setAutoDelete(False)
+        job.signals.progress.connect(self._progress)
+        job.signals.finished.connect(self._finished)
+        job.signals.failed.connect(self._failed)
+        job.signals.cancelled.connect(self._cancelled)
+        self.job = job
+        self.written = None
+        self._running(True)
+        self.message.setText(f"Exporting {FORMAT_LABELS.get(fmt, fmt)} to {out_dir}…")
+        self._pool.start(job)
+        return job
+
+    def cancel_export(self) -> None:
+        if self.job is not None:
+            self.job.cancel()
+            self.cancel_button.setEnabled(False)
+            self.message.setText("Cancelling…")
+
+    def _running(self, running: bool) -> None:
+        self.progress.setVisible(running)
+        self.progress.setRange(0, 0)
+        self.cancel_button.setVisible(running)
+        self.cancel_button.setEnabled(running)
+        self.export_button.setEnabled(not running)
+        self.close_button.setEnabled(not running)
+        for widget in (self.open_folder, self.open_report):
+            widget.hide()
+
+    def _progress(self, done: int, total: int) -> None:
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+            self.progress.setFormat(f"Images {done} of {total}")
+
+    def _finished(self, path: str) -> None:
+        self._running(False)
+        self.written = Path(path)
+        self.message.setText(f"Report written: {path}")
+        self.open_folder.show()
+        self.open_report.show()
+
+    def _failed(self, message: str) -> None:
+        self._running(False)
+        self.message.setText(f"Export failed: {message}")
+
+    def _cancelled(self) -> None:
+        self._running(False)
+        self.message.setText("Export cancelled, nothing written.")
+
+    @staticmethod
+    def _open(path: Path | None, *, folder: bool) -> None:
+        if path is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent if folder else path)))
+
+    def reject(self) -> None:
+        if self.job is not None and self.progress.isVisible():
+            self.cancel_export()  # closing mid-export cancels it; the worker finishes on its own
+        super().reject()
