@@ -133,28 +133,53 @@ def report_markdown_with_images(
     image_files: Mapping[int, str],
     exported_at: datetime | None = None,
 ) -> str:
-    """The editor's sections, the action items, then the timeline report of `record`."""
+    """The timeline report of `record` with the editor's sections and the action items in it.
+
+    Each section the editor has text for replaces the generated one (entries and prompt);
+    the others, the header and the timeline stay as `render_markdown` writes them.
+    """
     from incident_recorder.report.escape import escape_text
     from incident_recorder.report.markdown import render_markdown
 
-    timeline = render_markdown(
+    generated = render_markdown(
         record.incident, record.visible_entries(), image_files, tz, exported_at=exported_at
     )
-    parts = [f"# {escape_text(record.title)}", ""]
-    for key, label in editable_sections():
-        text = record.report_texts.get(key, "").strip()
-        if text:
-            parts += [f"## {label}", "", text, ""]
+    preamble, *chunks = generated.split("\n## ")
+    sections = dict(chunk.split("\n", 1) for chunk in chunks)
+    texts = {key: record.report_texts.get(key, "").strip() for key, _ in editable_sections()}
+    for key, heading in _HEADINGS.items():
+        if texts.get(key):
+            sections[heading] = f"\n{texts[key]}\n"
+    immediate, underlying = texts.get("root_cause_immediate"), texts.get("root_cause_underlying")
+    if (immediate or underlying) and "Root cause analysis" in sections:
+        causes = sections["Root cause analysis"].split("\n### Immediate cause", 1)[0]
+        prompt = "_Not written yet._"
+        sections["Root cause analysis"] = (
+            f"{causes}\n### Immediate cause\n\n{immediate or prompt}\n\n"
+            f"### Underlying issues\n\n{underlying or prompt}\n"
+        )
     if record.action_items:
-        parts += ["## Action items", "", "| Item | Owner | Due | Status | Type |"]
-        parts += ["| --- | --- | --- | --- | --- |"]
+        rows = ["", "| Item | Owner | Due | Status | Type | Ticket |", "| --- " * 6 + "|"]
         for item in record.action_items:
             cells = [item.description, item.owner, str(item.due or ""), item.status.label]
-            cells = [escape_text(cell).replace("|", "\\|") for cell in cells]
-            parts.append(f"| {' | '.join(cells)} | {item.type.label} |")
-        parts.append("")
-    body = timeline.split("\n", 1)[1] if timeline.startswith("# ") else timeline
-    return "\n".join(parts) + "\n" + body
+            cells += [item.type.label, item.ticket]
+            rows.append("| " + " | ".join(_cell(escape_text(c)) for c in cells) + " |")
+        sections["Action items"] = "\n".join(rows) + "\n"
+    body = "".join(f"\n## {heading}\n{text}" for heading, text in sections.items())
+    return preamble + body
+
+
+_HEADINGS = {
+    "summary": "Summary",
+    "detection": "Detection",
+    "impact": "Impact",
+    "resolution": "Resolution",
+    "prevention": "Prevention",
+}
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.replace("|", "\\|").split())
 
 
 def report_markdown(record: IncidentRecord, tz: tzinfo, template: str = "default") -> str:
