@@ -291,9 +291,10 @@ class ExportDialog(QDialog):
 
     def _progress(self, done: int, total: int) -> None:
         if total:
-            self.progress.setRange(0, total)
+            if self.progress.maximum() != total:
+                self.progress.setRange(0, total)
+                self.progress.setFormat(f"Images %v of {total}")
             self.progress.setValue(done)
-            self.progress.setFormat(f"Images {done} of {total}")
 
     def _finished(self, path: str) -> None:
         self._running(False)

@@ -8,12 +8,17 @@ between images and before the report file, so a cancelled export writes no repor
 from __future__ import annotations
 
 import threading
+import time
 from datetime import tzinfo
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.ui import gc_pause
+
+PROGRESS_INTERVAL_S = 0.05
+"""At most ~20 progress signals a second: each one is work for the UI thread."""
 
 
 class ExportSignals(QObject):
@@ -45,6 +50,7 @@ class ExportJob(QRunnable):
         self.tz = tz
         self.signals = ExportSignals()
         self._cancel = threading.Event()
+        self._last_progress = 0.0
 
     def cancel(self) -> None:
         """Ask the export to stop (it stops before writing the report file)."""
@@ -53,12 +59,18 @@ class ExportJob(QRunnable):
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
 
+    def _progress(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if done in (0, total) or now - self._last_progress >= PROGRESS_INTERVAL_S:
+            self._last_progress = now
+            self.signals.progress.emit(done, total)
+
     def run(self) -> None:
         from incident_recorder.report import ReportError  # in the worker, lazily
         from incident_recorder.ui.report_export import ExportCancelled, export_report
 
         try:
-            with IncidentFile.open(self.path, readonly=True) as source:
+            with gc_pause.paused(), IncidentFile.open(self.path, readonly=True) as source:
                 written = export_report(
                     source,
                     self.out_dir,
@@ -66,7 +78,7 @@ class ExportJob(QRunnable):
                     template=self.template,
                     public=self.public,
                     tz=self.tz,
-                    progress=self.signals.progress.emit,
+                    progress=self._progress,
                     cancelled=self._cancel.is_set,
                 )
         except ExportCancelled:

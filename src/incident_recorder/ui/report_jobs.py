@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QRunnable, Signal
 
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.storage import IncidentFile, IncidentFileError
-from incident_recorder.ui import report_backend
+from incident_recorder.ui import gc_pause, report_backend
 
 
 class JobSignals(QObject):
@@ -60,8 +60,9 @@ class PreviewJob(QRunnable):
 
     def run(self) -> None:
         try:
-            markdown_text = report_backend.report_markdown(self.record, self.tz, self.template)
-            html = report_backend.preview_html(markdown_text)
+            with gc_pause.paused():
+                markdown_text = report_backend.report_markdown(self.record, self.tz, self.template)
+                html = report_backend.preview_html(markdown_text)
         except Exception as error:  # shown in the preview pane instead of the report
             self.signals.failed.emit(self.generation, f"{type(error).__name__}: {error}")
         else:
