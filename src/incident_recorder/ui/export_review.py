@@ -18,6 +18,11 @@ from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.ui.report_backend import ReviewFinding, review, status_update
 
 CHECK_TITLES: dict[str, str] = {
+    "captures": "Captures not reviewed for redaction",
+    "milestone": "Missing milestones",
+    "unclassified": "Entries with no kind",
+    "action-item": "Action items without owner or due date",
+    "action-items": "Action items without owner or due date",
     "blame": "Blame-oriented language",
     "blame_language": "Blame-oriented language",
     "no_kind": "Entries with no kind",
@@ -75,7 +80,7 @@ class ReviewJob(QRunnable):
         try:
             with IncidentFile.open(self.path, readonly=True) as source:
                 record = source.record()
-            findings = tuple(review(record, now=self.now))
+            findings = tuple(review(record, now=self.now.astimezone(self.tz)))
             update = status_update(record, now=self.now, tz=self.tz)
         except IncidentFileError as error:
             self.signals.failed.emit(str(error))

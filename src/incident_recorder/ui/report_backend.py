@@ -85,15 +85,30 @@ class TemplateChoice:
     public: bool = False
 
 
-def template_choices(extra_dirs: Sequence[Path] = ()) -> list[TemplateChoice]:
+def template_dirs() -> list[Path]:
+    """Where a team's own templates live besides the shipped ones: <data dir>/templates."""
+    from incident_recorder import paths
+
+    return [paths.data_dir() / "templates"]
+
+
+def load_template(name: str) -> Any:
+    """The report layer's template called `name` (None where templates are not installed)."""
+    templates = _templates()
+    if templates is None or not hasattr(templates, "load_template"):
+        return None
+    return templates.load_template(name, template_dirs())
+
+
+def template_choices() -> list[TemplateChoice]:
     """The report templates a user can pick on export (the built-in default at least)."""
     templates = _templates()
     if templates is None or not hasattr(templates, "available_templates"):
         return [TemplateChoice("default", "Default (eight sections)")]
-    found = templates.available_templates(list(extra_dirs))
+    found = templates.available_templates(template_dirs())
     choices = []
     for item in found:
-        template = item if hasattr(item, "title") else templates.load_template(str(item))
+        template = item if hasattr(item, "title") else load_template(str(item))
         choices.append(
             TemplateChoice(
                 template.name, template.title, template.description, bool(template.public)
@@ -185,12 +200,11 @@ def _cell(text: str) -> str:
 def report_markdown(record: IncidentRecord, tz: tzinfo, template: str = "default") -> str:
     """The whole report as Markdown, as the editor shows it (no images)."""
     document = _module("report.document")
-    templates = _templates()
-    if document is not None and templates is not None and hasattr(document, "render_report"):
+    if document is not None and hasattr(document, "render_report"):
         return str(
             document.render_report(
                 record,
-                template=templates.load_template(template),
+                template=load_template(template),
                 image_files={},
                 tz=tz,
                 exported_at=None,
@@ -239,16 +253,15 @@ class ReviewFinding:
 
 
 def review(record: IncidentRecord, *, now: datetime) -> list[ReviewFinding]:
-    """The review check list (never blocking an export)."""
+    """The review check list (never blocking an export), most important first."""
     module = _module("domain.review")
     if module is not None and hasattr(module, "review"):
-        phrases = module.load_phrases([]) if hasattr(module, "load_phrases") else None
-        found: list[Any] = module.review(record, phrases=phrases, now=now)
+        found: list[Any] = module.review(record, phrases=_phrases(), now=now)
         return [
             ReviewFinding(
                 str(f.check),
                 str(f.severity),
-                f.message,
+                str(f.message),
                 f.entry_id,
                 getattr(f, "sentence", "") or "",
                 getattr(f, "hint", "") or "",
@@ -256,6 +269,18 @@ def review(record: IncidentRecord, *, now: datetime) -> list[ReviewFinding]:
             for f in found
         ]
     return _fallback_review(record)
+
+
+def _phrases() -> Any:
+    """The blame word lists: the shipped ones and the team's (<data dir>/review/)."""
+    for name in ("domain.review", "domain.blame"):
+        module = _module(name)
+        if module is not None and hasattr(module, "load_phrases"):
+            from incident_recorder import paths
+
+            lists: list[Path] = getattr(paths, "review_word_lists", lambda: [])()
+            return module.load_phrases(lists)
+    return None
 
 
 def _fallback_review(record: IncidentRecord) -> list[ReviewFinding]:

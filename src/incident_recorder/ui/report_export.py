@@ -45,30 +45,39 @@ def _new_writer() -> bool:
     return "cancelled" in parameters and "record" in parameters
 
 
+def renderers() -> dict[str, Any]:
+    """The renderers of formats beyond Markdown and JSON that are installed: "html" (report
+    layer) and "pdf" (Qt's PDF writer, in the UI layer), each writing its file from the
+    finished Markdown report."""
+    found: dict[str, Any] = {}
+    for fmt, module_name, function in (
+        ("html", "incident_recorder.report.html_export", "write_html"),
+        ("pdf", "incident_recorder.ui.pdf", "write_pdf_report"),
+    ):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        if hasattr(module, function):
+            found[fmt] = getattr(module, function)
+    return found
+
+
+def _picture() -> Any:
+    """The timeline picture maker (record, tz) → {file name: bytes}, where installed."""
+    try:
+        module = importlib.import_module("incident_recorder.report.html_export")
+    except ImportError:
+        return None
+    return getattr(module, "timeline_pictures", None)
+
+
 def export_formats() -> list[str]:
     """The formats that can be written now, in menu order."""
     if not _new_writer():
         return ["markdown", "json"]
-    known = list(getattr(writer, "FORMATS", ("markdown", "json")))
-    renderers = getattr(writer, "RENDERERS", None)
-    if isinstance(renderers, dict):
-        known += [name for name in renderers if name not in known]
-    if "pdf" not in known:  # the PDF renderer is Qt's: registered by ui.pdf when importable
-        try:
-            importlib.import_module("incident_recorder.ui.pdf")
-        except ImportError:
-            pass
-        else:
-            known = list(getattr(writer, "FORMATS", known))
-            renderers = getattr(writer, "RENDERERS", None)
-            if isinstance(renderers, dict):
-                known += [name for name in renderers if name not in known]
+    known = {"markdown", "json", *renderers()}
     return [fmt for fmt in FORMAT_LABELS if fmt in known]
-
-
-def report_name(fmt: str) -> str:
-    names = getattr(writer, "REPORT_NAMES", {})
-    return str(names.get(fmt, {"html": "report.html", "pdf": "report.pdf"}.get(fmt, "report")))
 
 
 def public_view(record: IncidentRecord) -> IncidentRecord:
@@ -110,18 +119,25 @@ def export_report(
     if cancelled():
         raise ExportCancelled("export cancelled")
     if _new_writer():
+        from incident_recorder.ui.report_backend import load_template
+
         write: Any = writer.write_report  # the report layer's newer signature
+        options: dict[str, Any] = {"renderers": renderers()}
+        parameters = inspect.signature(writer.write_report).parameters
+        if "picture" in parameters and _picture() is not None:
+            options["picture"] = _picture()
         written: Path = write(
             out_dir,
             fmt,
             record,
             source.capture_png,
-            template=template,
+            template=load_template(template),
             public=public,
             tz=tz,
             progress=progress,
             cancelled=cancelled,
             load_shapes=source.annotations,
+            **options,
         )
         return written
     return _write_with_current_writer(source, record, out_dir, fmt, public, tz, progress, cancelled)
