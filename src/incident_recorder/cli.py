@@ -12,12 +12,13 @@ import argparse
 import difflib
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from incident_recorder import __version__
 
 PROG = "incident-recorder"
-COMMANDS = ("new", "open", "note", "capture", "export")
+COMMANDS = ("new", "open", "note", "capture", "export", "milestone", "review")
 FOCUS_NOTE = "\0focus"
 """`--note` given without TEXT."""
 NOT_RUNNING = (
@@ -115,6 +116,13 @@ def _parser() -> argparse.ArgumentParser:
         "now (--at -5m, "
         '--at "5m ago"); default now',
     )
+    note.add_argument(
+        "--public",
+        action="store_true",
+        help="mark the note public: it may appear in the public report (internal by default)",
+    )
+    _milestone_parser(sub)
+    _review_parser(sub)
 
     capture = sub.add_parser(
         "capture",
@@ -277,11 +285,12 @@ def cmd_note(args: argparse.Namespace) -> int:
     text = sys.stdin.read() if args.text == "-" else args.text
     with IncidentFile.open(args.file) as handle:
         try:
-            entry = handle.add_note(text, args.kind, args.at, source="cli")
+            entry = handle.add_note(text, args.kind, args.at, source="cli", public=args.public)
         except ValueError as error:
             raise CliError(f"{error}: nothing was saved") from None
     local = entry.occurred_at.astimezone()
-    print(f"Saved entry {entry.id} ({entry.kind.value}) at {local:%Y-%m-%d %H:%M:%S %Z}")
+    kind = f"{entry.kind.value}, public" if entry.public else entry.kind.value
+    print(f"Saved entry {entry.id} ({kind}) at {local:%Y-%m-%d %H:%M:%S %Z}")
     return 0
 
 
@@ -327,12 +336,207 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _milestone_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from incident_recorder.domain.milestones import Milestone
+
+    names = ", ".join(milestone.cli_name for milestone in Milestone)
+    parser = sub.add_parser(
+        "milestone",
+        help="set (or clear) a milestone: impact started, detected, …",
+        description="Record that the incident reached a milestone — a timeline entry and the "
+        "milestone, together — and print the metric it gives (each measured from impact start).",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE")
+    parser.add_argument(
+        "name", type=_milestone, metavar="NAME", help=f"one of {names} (a unique prefix is enough)"
+    )
+    parser.add_argument(
+        "--at",
+        metavar="WHEN",
+        type=_typed_when,
+        help="when it was reached: ISO 8601 (an offset typed, as in 2026-11-27T15:04:22+01:00, "
+        "is kept), a local time (14:04:22) or an offset back from now (-5m); default now",
+    )
+    parser.add_argument(
+        "--note",
+        dest="text",  # not `note`: that is the top-level --note (forwarded to the running app)
+        metavar="TEXT",
+        default="",
+        help="the text of the timeline entry (default: the milestone's name)",
+    )
+    parser.add_argument(
+        "--clear",
+        action="store_true",
+        help="clear the milestone (set by mistake); earlier values and the entry stay in the file",
+    )
+
+
+def _review_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser(
+        "review",
+        help="check the record before export (never blocking)",
+        description="Print the review before export, one finding a line, most important first: "
+        "captures not reviewed for redaction, blame-oriented language (with a blameless "
+        "rewording), missing milestones, entries still at the default kind, long silent gaps, "
+        "action items without owner or due date. Exit 0 even with findings.",
+        epilog="The word lists are resources/review/*.txt; a team extends them with its own "
+        "files in <data dir>/review/ (see docs/cli.md).",
+    )
+    parser.add_argument("file", type=Path, metavar="FILE")
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 when there is any warning (for scripts, CI)"
+    )
+    parser.add_argument(
+        "--gap",
+        type=_minutes,
+        default=15.0,
+        metavar="MINUTES",
+        help="a silence longer than this is a gap (default 15)",
+    )
+
+
+def _milestone(text: str) -> object:
+    """argparse type for a milestone name ('detected', 'impact-started', 'ack')."""
+    from incident_recorder.domain.milestones import Milestone
+
+    try:
+        return Milestone.parse(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of minutes: {text!r}") from None
+    if not 0 < value < 100_000:
+        raise argparse.ArgumentTypeError(f"minutes must be more than 0: {text!r}")
+    return value
+
+
+def _typed_when(text: str) -> tuple[object, str | None]:
+    """argparse type for milestone --at: the moment, and the UTC offset typed with an ISO time."""
+    from datetime import datetime
+
+    moment = _when(text)
+    try:
+        typed = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return moment, None
+    offset = typed.utcoffset()
+    if offset is None:
+        return moment, None
+    minutes = int(offset.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    return moment, f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _shown(moment: datetime, offset: str | None) -> str:
+    """'14:04:22 (UTC 13:04:22)': in the typed offset when there is one, else local time."""
+    from datetime import UTC, datetime
+
+    zone = datetime.strptime(offset, "%z").tzinfo if offset else None
+    local = moment.astimezone(zone)
+    return f"{local:%H:%M:%S} (UTC {moment.astimezone(UTC):%H:%M:%S})"
+
+
+def cmd_milestone(args: argparse.Namespace) -> int:
+    from incident_recorder.domain.milestones import Metric, Milestone
+    from incident_recorder.domain.times import format_duration_exact
+    from incident_recorder.storage import IncidentFile
+
+    milestone: Milestone = args.name
+    name = milestone.cli_name
+    if args.clear and (args.at is not None or args.text):
+        print(f"{PROG} milestone: error: --clear takes no --at or --note", file=sys.stderr)
+        return 2
+    with IncidentFile.open(args.file) as handle:
+        before = handle.milestones()[milestone]
+        if args.clear:
+            if before is None:
+                print(f"{name} is not set: nothing to clear")
+                return 0
+            handle.set_milestone(milestone, None, source="cli")
+            was = _shown(before, None).replace(" (", ", ").rstrip(")")
+            print(f"{name} cleared (it was {was}); its timeline entry stays")
+            return 0
+        when, offset = args.at if args.at is not None else (None, None)
+        try:
+            entry = handle.record_milestone(
+                milestone, when, text=args.text, source="cli", offset=offset
+            )
+        except ValueError as error:
+            raise CliError(f"{error}: nothing was saved") from None
+        milestones = handle.milestones()
+    line = f"{name} at {_shown(entry.occurred_at, offset)}"
+    if before is not None and before != entry.occurred_at:
+        line += f", replacing {_shown(before, None)}"
+    if milestone is Milestone.IMPACT_STARTED:
+        reached = [
+            f"{metric.label.lower()} {format_duration_exact(value)}"
+            for metric, value in milestones.metrics().items()
+            if value is not None
+        ]
+        line += " — the metrics are measured from here" + (
+            f": {', '.join(reached)}" if reached else ""
+        )
+    else:
+        metric = next(m for m in Metric if m.milestone is milestone)
+        value = milestones.metric(metric)
+        label = metric.label.lower()
+        if value is None:
+            line += f" — {label} {milestones.why_missing(metric)}"
+        else:
+            line += f" — {label} {format_duration_exact(value)}"
+    print(f"{line} (entry {entry.id})")
+    return 0
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from datetime import datetime, timedelta
+
+    from incident_recorder import paths
+    from incident_recorder.domain.blame import load_phrases
+    from incident_recorder.domain.review import review
+    from incident_recorder.storage import IncidentFile
+
+    phrases = load_phrases(paths.review_word_lists())
+    for problem in phrases.problems:
+        print(f"{PROG}: warning: {problem}", file=sys.stderr)
+    with IncidentFile.open(args.file, readonly=True) as handle:
+        record = handle.record()
+    now = datetime.now().astimezone()
+    findings = review(record, phrases=phrases, now=now, gap=timedelta(minutes=args.gap))
+    times = {entry.id: entry.occurred_at for entry in record.entries}
+    for finding in findings:
+        at = times.get(finding.entry_id) if finding.entry_id is not None else finding.start
+        parts = [f"{finding.severity}:"]
+        if at is not None:
+            parts.append(f"{at.astimezone():%H:%M:%S}")
+        parts.append(finding.message)
+        if finding.sentence:
+            parts.append(f"— “{finding.sentence}”")
+        if finding.hint:
+            parts.append(f"Hint: {finding.hint}")
+        print(" ".join(" ".join(parts).split()))
+    if not findings:
+        print("No findings: nothing to check before export.")
+    warnings = sum(finding.severity == "warning" for finding in findings)
+    if args.strict and warnings:
+        print(f"{PROG}: {warnings} warning(s) (--strict)", file=sys.stderr)
+        return 1
+    return 0
+
+
 HANDLERS = {
     "new": cmd_new,
     "open": cmd_open,
     "note": cmd_note,
     "capture": cmd_capture,
     "export": cmd_export,
+    "milestone": cmd_milestone,
+    "review": cmd_review,
     "forward": cmd_forward,
 }
 

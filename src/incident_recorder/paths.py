@@ -40,6 +40,14 @@ def resources_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "resources"
 
 
+def review_word_lists() -> list[Path]:
+    """The review's word lists (domain/blame.py): the shipped ones in resources/review/, then a
+    team's own `*.txt` in <data dir>/review/ (which extend them), each in name order."""
+    shipped = sorted((resources_dir() / "review").glob("*.txt"))
+    team = data_dir() / "review"
+    return shipped + (sorted(team.glob("*.txt")) if team.is_dir() else [])
+
+
 def ensure_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path

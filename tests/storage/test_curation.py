@@ -84,6 +84,21 @@ def test_milestone_key_records_an_entry_in_the_same_transaction(
     assert incident_file.milestone_entries() == {entry.id: Milestone.MITIGATED}
 
 
+def test_milestone_key_keeps_the_entered_offset(
+    incident_file: IncidentFile, incident_path: Path
+) -> None:
+    entry = incident_file.record_milestone(Milestone.DETECTED, T0, offset="+01:00", source="cli")
+    assert (entry.occurred_at, entry.occurred_offset) == (T0, "+01:00")
+    assert incident_file.milestones()[Milestone.DETECTED] == T0
+    conn = sqlite3.connect(incident_path)
+    try:
+        stored = conn.execute("SELECT occurred_offset, entry_id FROM milestones").fetchall()
+    finally:
+        conn.close()
+    assert stored == [("+01:00", entry.id)]
+    assert incident_file.record_milestone(Milestone.RESOLVED, T0).occurred_offset is None
+
+
 def test_details_keep_their_history(incident_file: IncidentFile, incident_path: Path) -> None:
     details = incident_file.details()
     assert details.status is Status.INVESTIGATING and details.severity is None

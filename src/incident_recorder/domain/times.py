@@ -104,6 +104,22 @@ def format_offset(delta: timedelta) -> str:
     return f"T{sign}{days}d {clock}" if days else f"T{sign}{clock}"
 
 
+def format_duration_exact(delta: timedelta) -> str:
+    """A duration to the second: '4 min 22 s', '1 h 05 min 00 s', '12 s', '2 d 3 h 04 min 05 s'."""
+    total = int(delta.total_seconds())
+    sign = "\u2212" if total < 0 else ""
+    days, rest = divmod(abs(total), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    if days:
+        return f"{sign}{days} d {hours} h {minutes:02d} min {seconds:02d} s"
+    if hours:
+        return f"{sign}{hours} h {minutes:02d} min {seconds:02d} s"
+    if minutes:
+        return f"{sign}{minutes} min {seconds} s"
+    return f"{sign}{seconds} s"
+
+
 def format_duration(delta: timedelta) -> str:
     """A duration for people: '42 min', '1 h 05 min', '3 d 2 h', '12 s'."""
     total = int(delta.total_seconds())

@@ -131,18 +131,20 @@ class CuratedFile:
         kind: EntryKind | None = None,
         source: str = "gui",
         public: bool = False,
+        offset: str | None = None,
     ) -> Entry:
         """The milestone key: a timeline entry marking it and the milestone, in one transaction.
 
-        The entry reads `text` (the note being typed, say) or the milestone's name.
+        The entry reads `text` (the note being typed, say) or the milestone's name. `offset` is
+        the UTC offset a person typed the time in ('+01:00'), kept on both.
         """
         self._require_version(3, "milestones")
         when = when or self._clock()
         note = clean_note_text(text) if text.strip() else milestone.label
         with self._write("saving the milestone") as conn:
             entry_id = conn.execute(
-                "INSERT INTO entries (kind, text, occurred_at, recorded_at, source, public) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO entries (kind, text, occurred_at, recorded_at, source, public, "
+                "occurred_offset) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (
                     str(kind or milestone.entry_kind),
                     note,
@@ -150,10 +152,17 @@ class CuratedFile:
                     to_iso(self._clock()),
                     source,
                     int(public),
+                    offset,
                 ),
             ).lastrowid
             curation.set_milestone(
-                conn, milestone, when, set_at=self._clock(), entry_id=entry_id, source=source
+                conn,
+                milestone,
+                when,
+                set_at=self._clock(),
+                offset=offset,
+                entry_id=entry_id,
+                source=source,
             )
         assert entry_id is not None
         return self.entry(entry_id)
