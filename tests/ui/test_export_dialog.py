@@ -172,3 +172,21 @@ def test_copy_status_update(recorder, qtbot) -> None:
     copied = QGuiApplication.clipboard().text()
     assert "Checkout is failing for some customers" in copied
     assert "502s" not in copied  # internal entries stay out
+
+
+def test_blame_oriented_wording_is_shown_with_a_hint(recorder, qtbot) -> None:
+    from incident_recorder.ui.report_backend import _module
+
+    if _module("domain.review") is None:
+        pytest.skip("the review with word lists is not installed in this build")
+    note = recorder.file.add_note("The operator forgot to check the pool size", EntryKind.CAUSE)
+    dialog = open_dialog(recorder, qtbot)
+    tree = dialog.findings
+    groups = {
+        tree.topLevelItem(g).text(0): tree.topLevelItem(g) for g in range(tree.topLevelItemCount())
+    }
+    [blame] = [item for title, item in groups.items() if title.startswith("Blame-oriented")]
+    child = blame.child(0)
+    assert "forgot to check the pool size" in child.text(0)  # the sentence
+    assert "→" in child.text(0)  # and a blameless rewording hint
+    assert child.data(0, ENTRY_ROLE) == note.id
