@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThreadPool, QUrl, Signal
+from PySide6.QtCore import QRunnable, Qt, QThreadPool, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -56,8 +56,11 @@ class ExportDialog(QDialog):
         settings_store: SettingsStore,
         thread_pool: QThreadPool,
         before_export: Callable[[], object] = lambda: None,
+        keep_alive: Callable[[QRunnable], object] | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`keep_alive(job)` takes over the jobs still running when the dialog closes (the owner
+        of `thread_pool` keeps them until the pool is done); without it, closing waits."""
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export Report")
@@ -67,6 +70,7 @@ class ExportDialog(QDialog):
         self._store = settings_store
         self._pool = thread_pool
         self._before_export = before_export
+        self._keep_alive = keep_alive
         self.job: ExportJob | None = None
         self.review_job: ReviewJob | None = None
         self.review_result: ReviewResult | None = None
@@ -316,7 +320,12 @@ class ExportDialog(QDialog):
         if path is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent if folder else path)))
 
-    def reject(self) -> None:
+    def done(self, result: int) -> None:
         if self.job is not None and self.progress.isVisible():
-            self.cancel_export()  # closing mid-export cancels it; the worker finishes on its own
-        super().reject()
+            self.cancel_export()  # closing mid-export cancels it; the worker stops on its own
+        for job in (self.job, self.review_job):
+            if job is not None and self._keep_alive is not None:
+                self._keep_alive(job)  # a running job must outlive this dialog
+        if self._keep_alive is None:
+            self._pool.waitForDone()
+        super().done(result)

@@ -460,7 +460,11 @@ class RecorderWindow(QMainWindow):
             from incident_recorder.ui.report_window import ReportWindow  # only when asked for
 
             window = ReportWindow(
-                self.file, clock=self._clock, local_zone_=self._local_zone, thread_pool=self._pool
+                self.file,
+                clock=self._clock,
+                local_zone_=self._local_zone,
+                thread_pool=self._pool,
+                keep_alive=self._jobs.append,
             )
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             window.export_requested.connect(self.open_export_dialog)
@@ -489,6 +493,7 @@ class RecorderWindow(QMainWindow):
                 settings_store=self.settings_store,
                 thread_pool=self._pool,
                 before_export=self._save_report,
+                keep_alive=self._jobs.append,
                 parent=parent,
             )
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import tzinfo
 
-from PySide6.QtCore import QEvent, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -56,15 +56,20 @@ class ReportWindow(QMainWindow):
         clock: Clock,
         local_zone_: tzinfo | None = None,
         thread_pool: QThreadPool | None = None,
+        keep_alive: Callable[[QRunnable], object] | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`keep_alive(job)` takes over jobs still running when the window closes (the owner of
+        `thread_pool` keeps them until the pool is done); without it, closing waits for them."""
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("reportWindow")
         self.file = incident_file
         self._clock = clock
         self.tz = local_zone_ or local_zone()
         self._pool = thread_pool or QThreadPool(self)
-        self._jobs: list[object] = []
+        self._keep_alive = keep_alive
+        self._jobs: dict[tuple[str, int], RecordJob | PreviewJob] = {}
+        """Jobs queued or running, kept alive until they report (the pool does not own them)."""
         self._closing = False
         self.record: IncidentRecord | None = None
         self.template = "default"
@@ -206,18 +211,21 @@ class ReportWindow(QMainWindow):
 
     def refresh(self) -> None:
         """Read the record again (drafts, timeline, milestones) on a worker."""
+        if any(kind == "record" for kind, _ in self._jobs):
+            return  # one read at a time; the one under way sees the latest
         self._record_generation += 1
         job = RecordJob(self.file.path, self.tz, self._record_generation)
-        job.setAutoDelete(False)
         job.signals.done.connect(self._record_loaded)
         job.signals.failed.connect(self._record_failed)
-        self._start(job)
+        self._start("record", job)
 
-    def _start(self, job: RecordJob | PreviewJob) -> None:
-        self._jobs = [j for j in self._jobs if j is not job][-8:] + [job]
+    def _start(self, kind: str, job: RecordJob | PreviewJob) -> None:
+        job.setAutoDelete(False)
+        self._jobs[(kind, job.generation)] = job
         self._pool.start(job)
 
     def _record_loaded(self, generation: int, result: object) -> None:
+        self._jobs.pop(("record", generation), None)
         if self._closing or generation != self._record_generation:
             return
         assert isinstance(result, tuple)
@@ -229,6 +237,7 @@ class ReportWindow(QMainWindow):
         self._render_preview()
 
     def _record_failed(self, generation: int, message: str) -> None:
+        self._jobs.pop(("record", generation), None)
         if not self._closing and generation == self._record_generation:
             self.statusBar().showMessage(f"The record cannot be read: {message}", 10_000)
 
@@ -238,15 +247,18 @@ class ReportWindow(QMainWindow):
     def _render_preview(self) -> None:
         if self.record is None or self._closing:
             return
+        if any(kind == "preview" for kind, _ in self._jobs):
+            self._preview_timer.start()  # one render at a time: the next follows this one
+            return
         self._preview_generation += 1
         edited = report_backend.with_edits(self.record, self.texts(), self.items.items())
         job = PreviewJob(edited, self.tz, self.template, self._preview_generation)
-        job.setAutoDelete(False)
         job.signals.done.connect(self._preview_rendered)
         job.signals.failed.connect(self._preview_failed)
-        self._start(job)
+        self._start("preview", job)
 
     def _preview_rendered(self, generation: int, html: object) -> None:
+        self._jobs.pop(("preview", generation), None)
         if self._closing or generation != self._preview_generation:
             return
         bar = self.preview.verticalScrollBar()
@@ -256,6 +268,7 @@ class ReportWindow(QMainWindow):
         bar.setValue(min(position, bar.maximum()))
 
     def _preview_failed(self, generation: int, message: str) -> None:
+        self._jobs.pop(("preview", generation), None)
         if not self._closing and generation == self._preview_generation:
             self.preview.setPlainText(f"The preview cannot be rendered: {message}")
 
@@ -293,5 +306,10 @@ class ReportWindow(QMainWindow):
         self._closing = True
         for timer in (self._save_timer, self._retry_timer, self._preview_timer):
             timer.stop()
+        for job in self._jobs.values():  # a queued or running job must outlive this window
+            if self._keep_alive is not None:
+                self._keep_alive(job)
+        if self._keep_alive is None:
+            self._pool.waitForDone()
         self.closed.emit(self)
         super().closeEvent(event)
