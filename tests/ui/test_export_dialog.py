@@ -99,7 +99,7 @@ class _Text(HTMLParser):
         self.chunks.append(data)
 
 
-@pytest.mark.parametrize("fmt", ["markdown", "html"])
+@pytest.mark.parametrize("fmt", ["markdown", "html", "pdf"])
 def test_export_writes_the_report_from_the_worker(recorder, qtbot, tmp_path, fmt) -> None:
     if fmt not in export_formats():
         pytest.skip(f"the {fmt} renderer is not installed in this build")
@@ -112,6 +112,10 @@ def test_export_writes_the_report_from_the_worker(recorder, qtbot, tmp_path, fmt
     assert job is not None
     qtbot.waitUntil(lambda: dialog.written is not None, timeout=20_000)
     assert dialog.open_folder.isVisible() and dialog.open_report.isVisible()
+    if fmt == "pdf":
+        assert dialog.written.name == "report.pdf"
+        assert dialog.written.read_bytes().startswith(b"%PDF-")
+        return
     text = dialog.written.read_text(encoding="utf-8")
     if fmt == "html":
         parser = _Text()
@@ -120,7 +124,7 @@ def test_export_writes_the_report_from_the_worker(recorder, qtbot, tmp_path, fmt
     assert "Checkout failed for 42 minutes." in text
     assert "Alert on checkout error rate" in text
     assert "checkout-api 502s" in text
-    assert len(list((out / "images").iterdir())) == 1
+    assert len(list((out / "images").glob("entry-*.png"))) == 1  # the capture, annotated or not
     assert SettingsStore(_settings_file()).load().export_folder == str(out)
 
 

@@ -14,7 +14,7 @@ import dataclasses
 import importlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -37,6 +37,8 @@ PROMPTS: dict[str, str] = {
     "prevention": "What will keep this from happening again, or make it hurt less?",
     "public_summary": "For customers: what they saw, when it started and ended, and what we are "
     "doing about it. No internal names.",
+    "public_prevention": "For customers: what we are changing so this does not happen again. "
+    "No internal names or systems.",
 }
 """The guiding prompt of each editable section (shown while the section is empty)."""
 
@@ -207,7 +209,7 @@ def report_markdown(record: IncidentRecord, tz: tzinfo, template: str = "default
                 template=load_template(template),
                 image_files={},
                 tz=tz,
-                exported_at=None,
+                exported_at=datetime.now(UTC).replace(microsecond=0),
             )
         )
     return report_markdown_with_images(record, tz, {})
