@@ -82,8 +82,14 @@ class ExportDialog(QDialog):
             self.format.addItem(FORMAT_LABELS[fmt], fmt)
         self.template = QComboBox()
         self._choices = report_backend.template_choices()
+        titles = [choice.title for choice in self._choices]
         for choice in self._choices:
-            self.template.addItem(choice.title, choice.name)
+            label = (
+                choice.title
+                if titles.count(choice.title) == 1
+                else f"{choice.title} ({choice.name})"
+            )
+            self.template.addItem(label, choice.name)
             self.template.setItemData(
                 self.template.count() - 1, choice.description, Qt.ItemDataRole.ToolTipRole
             )
@@ -111,7 +117,17 @@ class ExportDialog(QDialog):
         self.findings.setObjectName("reviewFindings")
         self.findings.setHeaderHidden(True)
         self.findings.setWordWrap(True)
+        self.findings.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.findings.setUniformRowHeights(False)
+        self.findings.header().setStretchLastSection(True)
+        self.findings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.findings.setMinimumHeight(220)
+        self.findings.currentItemChanged.connect(self._show_detail)
+        self.detail = QLabel()
+        self.detail.setObjectName("findingDetail")
+        self.detail.setWordWrap(True)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.hide()
         self.findings.itemActivated.connect(self._finding_clicked)
         self.findings.itemClicked.connect(self._finding_clicked)
 
@@ -157,6 +173,7 @@ class ExportDialog(QDialog):
         layout.addWidget(review_title)
         layout.addWidget(self.review_state)
         layout.addWidget(self.findings, 1)
+        layout.addWidget(self.detail)
         layout.addWidget(self.progress)
         layout.addLayout(result_row)
         layout.addLayout(buttons)
@@ -190,8 +207,10 @@ class ExportDialog(QDialog):
                     text += f"\n→ {finding.hint}"
                 child = QTreeWidgetItem([text])
                 child.setData(0, ENTRY_ROLE, finding.entry_id)
-                if finding.entry_id is not None:
-                    child.setToolTip(0, "Click to select this entry in the timeline")
+                tip = text + (
+                    "\n\nClick to select the entry in the timeline." if finding.entry_id else ""
+                )
+                child.setToolTip(0, tip)
                 group.addChild(child)
             self.findings.addTopLevelItem(group)
         self.findings.expandAll()
@@ -205,6 +224,14 @@ class ExportDialog(QDialog):
         else:
             self.review_state.setText("Nothing to look at: the record reads complete.")
             self.export_button.setText("Export")
+
+    def _show_detail(self, item: QTreeWidgetItem | None, _previous: object = None) -> None:
+        """The whole finding (the list shows one line of it), wrapped under the list."""
+        if item is None or item.parent() is None:
+            self.detail.hide()
+            return
+        self.detail.setText(item.text(0))
+        self.detail.show()
 
     def _review_failed(self, message: str) -> None:
         self.review_state.setText(f"The review could not be run: {message}")

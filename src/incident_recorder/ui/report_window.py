@@ -41,6 +41,17 @@ from incident_recorder.ui.section_editor import SectionEditor
 SAVE_DELAY_MS = 1000
 PREVIEW_DELAY_MS = 300
 RETRY_MS = 5000
+PREVIEW_CSS = """
+h1 { font-size: 20pt; font-weight: 600; }
+h2 { font-size: 14pt; font-weight: 600; margin-top: 18px; color: #1f2937; }
+h3 { font-size: 11pt; font-weight: 600; color: #374151; }
+table { border-collapse: collapse; margin: 6px 0; }
+th { background: #f3f4f6; text-align: left; padding: 4px 8px; font-weight: 600; }
+td { padding: 4px 8px; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
+code { font-family: monospace; }
+em { color: #4b5563; }
+"""
+"""Qt's rich text understands a subset of CSS: enough for calm tables and headings."""
 REPORT_ACTIONS = ("export", "add_action_item", "refresh_report", "close_window")
 """The actions of the actions table this window binds (keys as the table and settings say)."""
 
@@ -117,6 +128,7 @@ class ReportWindow(QMainWindow):
         self.preview.setObjectName("reportPreview")
         self.preview.setOpenLinks(False)  # a link in a note is shown, never followed from here
         self.preview.document().setDocumentMargin(24)
+        self.preview.document().setDefaultStyleSheet(PREVIEW_CSS)
         self.preview.setPlaceholderText("Rendering the report…")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)

@@ -28,6 +28,8 @@ QListWidget::item { padding: 6px 4px; }
 #saveState { color: palette(placeholder-text); padding-right: 8px; }
 #reviewFindings { border: 1px solid palette(mid); border-radius: 6px; }
 #reviewFindings::item { padding: 4px 2px; }
+#findingDetail { background: palette(alternate-base); border: 1px solid palette(mid);
+    border-radius: 6px; padding: 8px 10px; }
 """
 
 
