@@ -64,3 +64,24 @@ def test_wrong_entries_are_dropped_and_the_rest_kept(tmp_path: Path) -> None:
 
 def test_the_default_store_is_in_the_config_folder() -> None:
     assert default_store().file == paths.config_dir() / "settings.json"
+
+
+def test_severities_default_to_the_domain_scale_and_round_trip(tmp_path: Path) -> None:
+    from incident_recorder.domain.details import DEFAULT_SEVERITIES
+
+    assert Settings().severities == DEFAULT_SEVERITIES
+    store = SettingsStore(tmp_path / "settings.json")
+    store.save(Settings(severities=("P1", "P2", "P3")))
+    assert store.load().severities == ("P1", "P2", "P3")
+
+
+@pytest.mark.parametrize(
+    ("stored", "expected"),
+    [
+        (["P1", " P2 ", "", "P1", 3], ("P1", "P2")),
+        ([], ("SEV1", "SEV2", "SEV3", "SEV4")),
+        ("SEV1", ("SEV1", "SEV2", "SEV3", "SEV4")),
+    ],
+)
+def test_a_damaged_severity_scale_keeps_what_can_be_read(stored, expected) -> None:
+    assert Settings.from_json({"severities": stored}).severities == expected

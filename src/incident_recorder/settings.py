@@ -21,6 +21,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from incident_recorder.domain.details import DEFAULT_SEVERITIES
+
 FILE_NAME = "settings.json"
 FORMAT = 1
 
@@ -42,6 +44,8 @@ class Settings:
     """The folder the last report was exported into ("" = next to the incident file)."""
     report_template: str = "default"
     """The report template the export dialog selects first."""
+    severities: tuple[str, ...] = DEFAULT_SEVERITIES
+    """The team's severity scale, the worst first (offered by the Incident details dialog)."""
 
     def shortcut(self, action_id: str, default: str) -> str:
         """The key of ``action_id``: the user's choice, else ``default`` (the table's key)."""
@@ -59,6 +63,7 @@ class Settings:
             "global_hotkeys_enabled": self.global_hotkeys_enabled,
             "export_folder": self.export_folder,
             "report_template": self.report_template,
+            "severities": list(self.severities),
         }
 
     @classmethod
@@ -75,6 +80,7 @@ class Settings:
         enabled = raw.get("global_hotkeys_enabled")
         folder = raw.get("export_folder")
         template = raw.get("report_template")
+        severities = _severities(raw.get("severities")) or defaults.severities
         return cls(
             shortcuts=MappingProxyType(kept),
             global_hotkeys_enabled=(
@@ -84,7 +90,16 @@ class Settings:
             report_template=(
                 template if isinstance(template, str) and template else defaults.report_template
             ),
+            severities=severities,
         )
+
+
+def _severities(raw: object) -> tuple[str, ...]:
+    """A stored severity scale: its distinct non-empty names in order (empty if unreadable)."""
+    if not isinstance(raw, list):
+        return ()
+    names = (" ".join(name.split()) for name in raw if isinstance(name, str))
+    return tuple(dict.fromkeys(name for name in names if name))
 
 
 class SettingsStore:

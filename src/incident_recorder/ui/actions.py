@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from incident_recorder.domain import EntryKind
+from incident_recorder.domain.milestones import Milestone
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,24 @@ ACTIONS: tuple[ActionSpec, ...] = (
             f"The note being typed is a {kind.value} entry",
         )
         for kind in EntryKind
+    ),
+    *(
+        ActionSpec(
+            f"milestone_{milestone.value}",
+            f"{milestone.label}",
+            f"Alt+{number}",
+            "incident",
+            f"{milestone.label} now (the note being typed, if any, becomes its entry at its "
+            "first keystroke's time); pressed again, the milestone moves to the new time",
+        )
+        for number, milestone in enumerate(Milestone, start=1)
+    ),
+    ActionSpec(
+        "incident_details",
+        "Incident &Details…",
+        "Ctrl+I",
+        "incident",
+        "Title, severity, status, services, roles, detection source and milestone times",
     ),
     ActionSpec(
         "report",

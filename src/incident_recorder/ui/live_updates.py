@@ -1,14 +1,15 @@
 """Shows entries that other programs (the CLI, a second window) add to the open file.
 
 Polls SQLite's `PRAGMA data_version` — a cheap read that changes only when another connection
-commits — and, when it moves, reads what is new since the last look into the timeline model.
+commits — and, when it moves, reads what is new since the last look into the timeline model and
+emits `changed` (the window then re-reads the milestones and details: only after such a commit).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.ui.timeline_model import TimelineModel
@@ -17,6 +18,10 @@ POLL_INTERVAL_MS = 250
 
 
 class LiveUpdates(QObject):
+    changed = Signal()
+    """Another connection committed (entries, milestones, details…): emitted after the entries
+    are in the model."""
+
     def __init__(
         self,
         incident_file: IncidentFile,
@@ -57,6 +62,7 @@ class LiveUpdates(QObject):
         self._entry_mark, self._revision_mark = changes.entry_mark, changes.revision_mark
         if changes.entries:
             self._model.add(changes.entries)
+        self.changed.emit()
 
     def stop(self) -> None:
         self._timer.stop()

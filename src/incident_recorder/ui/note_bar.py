@@ -81,6 +81,7 @@ class NoteBar(QWidget):
         self._utc = False
         self._occurred_at: datetime | None = None
         self._kind = DEFAULT_KIND
+        self._kind_chosen = False
         self._discarded: Draft | None = None
         self._restoring = False
 
@@ -129,6 +130,11 @@ class NoteBar(QWidget):
         return self._kind
 
     @property
+    def kind_chosen(self) -> bool:
+        """True when the user set this note's kind (Ctrl+1 … Ctrl+9, the badge)."""
+        return self._kind_chosen
+
+    @property
     def occurred_at(self) -> datetime | None:
         return self._occurred_at
 
@@ -137,6 +143,7 @@ class NoteBar(QWidget):
 
     def set_kind(self, kind: EntryKind) -> None:
         self._kind = kind
+        self._kind_chosen = True
         self._show_kind()
         self.draft_changed.emit()
 
@@ -156,6 +163,7 @@ class NoteBar(QWidget):
             self._restoring = False
         self._occurred_at = draft.occurred_at if draft.text else None
         self._kind = draft.kind
+        self._kind_chosen = draft.kind != DEFAULT_KIND
         self.edit.moveCursor(QTextCursor.MoveOperation.End)
         self._show_stamp()
         self._show_kind()
@@ -179,6 +187,7 @@ class NoteBar(QWidget):
             self._restoring = False
         self._occurred_at = None
         self._kind = DEFAULT_KIND
+        self._kind_chosen = False
         self._show_stamp()
         self._show_kind()
         self.draft_changed.emit()

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout
 
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.annotation import Shape, has_redaction
+from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.times import Clock
 from incident_recorder.drafts import DraftStore
 from incident_recorder.settings import Settings, SettingsStore, default_store
@@ -32,8 +33,9 @@ from incident_recorder.ui.capture_service import (
     CaptureTimings,
 )
 from incident_recorder.ui.capture_viewer import CaptureViewer
+from incident_recorder.ui.details_dialog import DetailsDialog
 from incident_recorder.ui.export_job import ExportJob
-from incident_recorder.ui.header import IncidentHeader
+from incident_recorder.ui.header import IncidentHeader, recorded_message
 from incident_recorder.ui.image_import import ImageImporter
 from incident_recorder.ui.interval_capture import IntervalCapture
 from incident_recorder.ui.live_updates import LiveUpdates
@@ -67,6 +69,8 @@ class RecorderWindow(QMainWindow):
     new_incident_requested = Signal()
     open_incident_requested = Signal()
     closed = Signal(object)
+    incident_changed = Signal()
+    """The milestones or details may have changed (here or in another program): re-read them."""
 
     def __init__(
         self,
@@ -122,6 +126,9 @@ class RecorderWindow(QMainWindow):
         self.header = IncidentHeader(
             self.incident, incident_file.path.name, self.model, clock, local_zone
         )
+        self.header.title_clicked.connect(self.open_details)
+        self.details_dialog: DetailsDialog | None = None
+        self._local_zone = local_zone
 
         central = QWidget()
         layout = QVBoxLayout(central)
@@ -147,6 +154,7 @@ class RecorderWindow(QMainWindow):
         self._checkpoints.timeout.connect(self.captures.checkpoint)
         self._checkpoints.start()
         self.live = LiveUpdates(incident_file, self.model, self._live_error, live_start, self)
+        self.live.changed.connect(self.reload_incident)
         self.interval = IntervalCapture(
             self.captures, clock, self.statusBar(), lambda t, m: notify(self, t, m), self
         )
@@ -160,6 +168,7 @@ class RecorderWindow(QMainWindow):
         self._build_actions()
         settings = self.settings_store.load()
         self.apply_settings(settings)
+        self.reload_incident()
         self.tray = install_tray(self)
         self.statusBar().showMessage(f"Recording into {incident_file.path}")
         self.hotkey_messages = global_hotkeys.configure(global_combinations(settings))
@@ -205,12 +214,14 @@ class RecorderWindow(QMainWindow):
         menus = {
             "file": self.menuBar().addMenu("&File"),
             "entry": self.menuBar().addMenu("&Entry"),
+            "incident": self.menuBar().addMenu("&Incident"),
             "view": self.menuBar().addMenu("&View"),
             "report": self.menuBar().addMenu("&Report"),
             "help": self.menuBar().addMenu("&Help"),
         }
         handlers = {
             "new_incident": self.new_incident_requested.emit,
+            "incident_details": self.open_details,
             "open_incident": self.open_incident_requested.emit,
             "export": self.open_export_dialog,
             "report": self.open_report,
@@ -229,6 +240,10 @@ class RecorderWindow(QMainWindow):
         }
         for kind in EntryKind:
             handlers[f"kind_{kind.value}"] = lambda _=False, k=kind: self.note_bar.set_kind(k)
+        for milestone in Milestone:
+            handlers[f"milestone_{milestone.value}"] = lambda _=False, m=milestone: (
+                self.record_milestone(m)
+            )
         for spec in ACTIONS:
             if spec.window != "recorder":
                 continue
@@ -248,6 +263,8 @@ class RecorderWindow(QMainWindow):
         for action_id, key in shortcuts_of(settings).items():
             if action_id in self.actions_by_id:  # the report window's own keys are its own
                 self.actions_by_id[action_id].setShortcut(QKeySequence(key))
+        self.severities = settings.severities
+        self.header.set_severities(settings.severities)
 
     def open_settings(self) -> SettingsDialog:
         """The Settings dialog (window-modal, not blocking); saving applies to every window."""
@@ -274,6 +291,72 @@ class RecorderWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Saved {entry.kind.value} at {self.model.format_time(entry.occurred_at)}", 4000
         )
+
+    # -- milestones and details --------------------------------------------------------------
+
+    def record_milestone(self, milestone: Milestone) -> Entry | None:
+        """The milestone key: durable first, then shown. A note being typed becomes its entry
+        (its first keystroke is the milestone's time); otherwise the time is the key press."""
+        pressed = self._clock()
+        text = self.note_bar.text()
+        note = bool(text.strip())
+        when = (self.note_bar.occurred_at or pressed) if note else pressed
+        kind = self.note_bar.kind if note and self.note_bar.kind_chosen else None
+        try:
+            before = self.file.milestones()[milestone]
+            entry = self.file.record_milestone(
+                milestone, when, text=text if note else "", kind=kind
+            )
+        except (ValueError, IncidentFileError) as error:
+            kept = "\n\nThe note is still in the field." if note else ""
+            self.show_error(f"{milestone.label} was not recorded", f"{error}{kept}")
+            return None
+        self.model.add([entry])
+        if note:
+            self.note_bar.committed()
+            self._draft_timer.stop()
+            self._keep_draft()  # now, not after the debounce: a crash must not bring it back
+        self.reload_incident()
+        message = recorded_message(
+            milestone, before, self.header.milestones, self.model.format_time
+        )
+        self.statusBar().showMessage(message, 10_000)
+        return entry
+
+    def reload_incident(self) -> None:
+        """Re-read the milestones and details into the header (after a change here or, via the
+        live poll, in another program)."""
+        if self._closing:
+            return
+        try:
+            details, milestones = self.file.details(), self.file.milestones()
+        except IncidentFileError as error:
+            self._live_error(str(error))
+            return
+        self.header.show_incident(details, milestones)
+        self.setWindowTitle(f"{details.title} — Incident Recorder")
+        self.incident_changed.emit()
+
+    def open_details(self) -> DetailsDialog:
+        """The Incident details dialog (window-modal, not blocking); Save writes revisions."""
+        if self.details_dialog is None or not self.details_dialog.isVisible():
+            self.details_dialog = DetailsDialog(
+                self.file,
+                severities=self.severities,
+                clock=self._clock,
+                local_zone=self._local_zone,
+                utc=self.model.utc,
+                parent=self,
+            )
+            self.details_dialog.saved.connect(self._details_saved)
+            self.details_dialog.open()
+        self.details_dialog.raise_()
+        self.details_dialog.activateWindow()
+        return self.details_dialog
+
+    def _details_saved(self, message: str) -> None:
+        self.reload_incident()
+        self.statusBar().showMessage(message, 6000)
 
     # -- captures ----------------------------------------------------------------------------
 
