@@ -552,7 +552,9 @@ class RecorderWindow(QMainWindow):
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             window.export_requested.connect(self.open_export_dialog)
             window.closed.connect(self._report_closed)
-            window.apply_settings(self.settings_store.load())
+            settings = self.settings_store.load()
+            window.apply_settings(settings)
+            window.template = settings.report_template  # the preview shows the usual template
             self.report_window = window
         self.report_window.show()
         self.report_window.raise_()
