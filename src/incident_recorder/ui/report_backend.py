@@ -203,10 +203,14 @@ def report_markdown(record: IncidentRecord, tz: tzinfo, template: str = "default
     """The whole report as Markdown, as the editor shows it (no images)."""
     document = _module("report.document")
     if document is not None and hasattr(document, "render_report"):
+        try:
+            chosen = load_template(template)
+        except ValueError:  # a team template since removed: the preview uses the default
+            chosen = load_template("default")
         return str(
             document.render_report(
                 record,
-                template=load_template(template),
+                template=chosen,
                 image_files={},
                 tz=tz,
                 exported_at=datetime.now(UTC).replace(microsecond=0),
