@@ -5,7 +5,8 @@
 storage: note append and open on 100,000 entries (bare sqlite3 baseline); capture: grab and
 encode at 1920x1080 (scrot / ImageMagick baseline); gui: the same paths through the real window
 (keystroke to visible entry, capture key to pixels and to disk, UI stalls, opening); hotkeys: a
-global Ctrl+Alt+S press while another window has focus, at 1080p and 4K.
+global Ctrl+Alt+S press while another window has focus, at 1080p and 4K; webhooks: 1,000 events
+posted to `incident-recorder serve` by concurrent clients (direct add_note baseline).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def main() -> int:
         ["bench_capture.py"] + (["-n", "15"] if args.quick else []),
         ["bench_gui.py"] + (["--notes", "100", "--captures", "10"] if args.quick else []),
         ["bench_hotkeys.py"] + (["--presses", "8"] if args.quick else []),
+        ["bench_webhooks.py"] + (["--events", "300"] if args.quick else []),
     ]
     status = 0
     for script, *extra in runs:

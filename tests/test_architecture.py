@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = ["domain", "storage", "capture", "report"]
+CORE = ["domain", "storage", "capture", "report", "webhooks"]
 
 
 @pytest.mark.parametrize("layer", CORE)

@@ -14,11 +14,12 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from incident_recorder import __version__
 
 PROG = "incident-recorder"
-COMMANDS = ("new", "open", "note", "capture", "export", "milestone", "review")
+COMMANDS = ("new", "open", "note", "capture", "export", "milestone", "review", "serve")
 FOCUS_NOTE = "\0focus"
 """`--note` given without TEXT."""
 NOT_RUNNING = (
@@ -162,7 +163,40 @@ def _parser() -> argparse.ArgumentParser:
         help="also write the unannotated original of every annotated capture to "
         "DIR/images/originals/ (UNREDACTED: they show what redactions hide; the report says so)",
     )
+    _serve_parser(sub)
     return parser
+
+
+def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = sub.add_parser(
+        "serve",
+        help="take webhooks (alerts, deploys, scripts) into an incident file",
+        description="Listen for webhooks and record each event as a timeline entry of FILE: "
+        "POST /events (generic JSON), /alertmanager (Prometheus Alertmanager), /grafana "
+        "(Grafana alerting). Every request needs the incident's bearer token; each event is "
+        "on disk before the reply. Runs until Ctrl+C. See docs/webhooks.md.",
+    )
+    serve.add_argument("file", type=Path, metavar="FILE")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=8765,
+        metavar="P",
+        help="the port to listen on (default 8765; 0 picks a free one)",
+    )
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="H",
+        help="the address to listen on (default 127.0.0.1, this machine only; another address "
+        "lets the network in, over plain HTTP)",
+    )
+    serve.add_argument(
+        "--token",
+        metavar="TOKEN",
+        help="use TOKEN as the incident's webhook token from now on (at least 16 letters, "
+        "digits or -._~+/); default: the token stored in FILE, generated the first time",
+    )
 
 
 def _normalise(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
@@ -333,6 +367,62 @@ def cmd_export(args: argparse.Namespace) -> int:
     print(f"Wrote {written}")
     if args.include_originals:
         print(f"Unredacted originals of annotated captures: {args.out / 'images' / 'originals'}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve webhooks into FILE until Ctrl+C or SIGTERM; exit 0 after a clean stop."""
+    import signal
+    import threading
+
+    from incident_recorder.domain.times import system_clock
+    from incident_recorder.webhooks.console import LinePrinter, recorded_lines, serving_lines
+    from incident_recorder.webhooks.server import ServerError, WebhookServer, is_loopback
+
+    if not 0 <= args.port <= 65535:
+        raise CliError(f"--port {args.port} is not a port (0 to 65535)")
+    printer = LinePrinter()
+
+    def show(events: Sequence[Any], outcomes: Sequence[Any]) -> None:
+        printer.put(recorded_lines(events, outcomes, system_clock().astimezone()))
+
+    server = WebhookServer(
+        args.file, host=args.host, port=args.port, token=args.token, listener=show
+    )
+    try:
+        server.start()
+    except (ServerError, ValueError) as error:
+        printer.close()
+        raise CliError(str(error)) from None
+    stop = threading.Event()
+    previous = {
+        number: signal.signal(number, lambda *_: stop.set())
+        for number in (signal.SIGINT, signal.SIGTERM)
+    }
+    try:
+        if not is_loopback(args.host):
+            print(
+                f"{PROG}: warning: listening on {args.host}: anyone who can reach this machine "
+                "can try the token, and it travels in plain HTTP; use 127.0.0.1 (the default), "
+                "or put a TLS proxy in front",
+                file=sys.stderr,
+            )
+        lines = serving_lines(server.url, server.token, str(server.path), server.title)
+        print("\n".join(lines), flush=True)
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
+        printer.close()
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    entries = "entry" if server.recorded == 1 else "entries"
+    skipped = "delivery" if server.duplicates == 1 else "deliveries"
+    print(
+        f"Stopped. {server.recorded} {entries} recorded, {server.duplicates} duplicate "
+        f"{skipped} skipped.",
+        flush=True,
+    )
     return 0
 
 
@@ -537,6 +627,7 @@ HANDLERS = {
     "export": cmd_export,
     "milestone": cmd_milestone,
     "review": cmd_review,
+    "serve": cmd_serve,
     "forward": cmd_forward,
 }
 

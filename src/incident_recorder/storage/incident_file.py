@@ -35,6 +35,7 @@ from incident_recorder.storage.errors import (
     IncidentFileError,
     translate,
 )
+from incident_recorder.storage.events import EventsFile
 
 # Columns a version 3 file has and an older one (opened read-only, so not migrated) lacks; such a
 # file reads as if every entry were internal, not starred, without author or entered offset.
@@ -215,7 +216,7 @@ class _Extra:
     occurred_offset: str | None = None
 
 
-class IncidentFile(CuratedFile):
+class IncidentFile(EventsFile, CuratedFile):
     """An open incident file. Use `create` or `open`; close it (or use `with`) when done."""
 
     def __init__(self, path: Path, db: Database, clock: Clock) -> None:

@@ -5,7 +5,9 @@ refuse UPDATE and DELETE, so an edit can only ever add a revision. Version 2 add
 (shapes drawn on a capture, one row per save). Version 3 adds what curation and the report need:
 public / starred / author / entered offset on entries and revisions, `milestones`, `details`
 (severity, status, services, roles, detection source), `report_texts` (the report editor's
-sections) and `action_items`, each a history whose latest row is current.
+sections) and `action_items`, each a history whose latest row is current. Version 4 adds
+`event_keys`: the delivery key of every event recorded from a webhook, so a repeated delivery is
+recorded once.
 """
 
 from __future__ import annotations
@@ -168,7 +170,16 @@ CREATE TABLE action_items (
 )
 
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+_V4 = """
+CREATE TABLE event_keys (
+    key TEXT PRIMARY KEY,
+    entry_id INTEGER NOT NULL REFERENCES entries (id),
+    received_at TEXT NOT NULL
+);
+""" + _APPEND_ONLY.format(table="event_keys")
+
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 """SQL scripts; script N (0-based) takes a file from version N to N + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,0 +1,164 @@
+"""Events recorded from outside (webhooks, scripts), and the token that lets them in.
+
+IncidentFile inherits these methods. Each event becomes an ordinary timeline entry; an event with
+a delivery key also gets a row in `event_keys` (schema version 4), written in the same transaction
+as its entry, so a key already there marks a delivery recorded before, which is skipped and
+reported as a duplicate. The webhook token lives in the `details` table under its own name,
+`webhook_token`: a history like every detail (a new token is a new row; the latest is current).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import sqlite3
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+
+from incident_recorder.domain.events import NewEvent
+from incident_recorder.domain.text import clean_note_text
+from incident_recorder.domain.times import Clock, to_iso
+from incident_recorder.storage.errors import IncidentFileError, translate
+
+WEBHOOK_TOKEN = "webhook_token"
+"""The name of the token's rows in the `details` table."""
+
+_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]{16,512}=*")
+"""RFC 6750 b64token characters, at least 16 of them (a bearer token people can also type)."""
+MAX_KEY_CHARS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class EventOutcome:
+    """What became of one event: the entry recorded for it now, or (duplicate) earlier."""
+
+    entry_id: int
+    key: str | None
+    duplicate: bool
+
+
+def check_token(token: str) -> str:
+    """`token` if it can be a bearer token, else ValueError saying why."""
+    if not _TOKEN.fullmatch(token):
+        raise ValueError(
+            "a webhook token needs at least 16 characters, all letters, digits or - . _ ~ + / "
+            "(and = at the end)"
+        )
+    return token
+
+
+class EventsFile:
+    """Recording events and keeping the webhook token, for an open incident file."""
+
+    path: Path
+    version: int
+    _clock: Clock
+
+    def _connection(self) -> sqlite3.Connection:
+        raise NotImplementedError
+
+    def _write(self, action: str) -> AbstractContextManager[sqlite3.Connection]:
+        raise NotImplementedError
+
+    def _require_events(self, what: str) -> None:
+        if self.version < 4:
+            raise IncidentFileError(
+                f"{self.path.name} is opened read-only in an older format: {what} cannot be saved"
+            )
+
+    def record_events(self, events: Sequence[NewEvent]) -> list[EventOutcome]:
+        """Record each event as an entry, all in one transaction, durable when this returns.
+
+        An event whose key was recorded before (or earlier in `events`) is skipped: its outcome
+        names the entry recorded then. ValueError (nothing saved) if an event's text cannot be a
+        note.
+        """
+        self._require_events("events")
+        texts = [clean_note_text(event.text) for event in events]
+        for event in events:
+            if event.key is not None and not 0 < len(event.key) <= MAX_KEY_CHARS:
+                raise ValueError(f"an event key needs 1 to {MAX_KEY_CHARS} characters")
+        outcomes: list[EventOutcome] = []
+        with self._write("recording the events") as conn:
+            now = to_iso(self._clock())
+            for event, text in zip(events, texts, strict=True):
+                if event.key is not None:
+                    row = conn.execute(
+                        "SELECT entry_id FROM event_keys WHERE key = ?", (event.key,)
+                    ).fetchone()
+                    if row is not None:
+                        outcomes.append(EventOutcome(int(row[0]), event.key, duplicate=True))
+                        continue
+                occurred = now if event.occurred_at is None else to_iso(event.occurred_at)
+                entry_id = conn.execute(
+                    "INSERT INTO entries (kind, text, occurred_at, recorded_at, source, public) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    (str(event.kind), text, occurred, now, event.source, int(event.public)),
+                ).lastrowid
+                assert entry_id is not None
+                if event.key is not None:
+                    conn.execute(
+                        "INSERT INTO event_keys (key, entry_id, received_at) VALUES (?, ?, ?)",
+                        (event.key, entry_id, now),
+                    )
+                outcomes.append(EventOutcome(entry_id, event.key, duplicate=False))
+        return outcomes
+
+    def event_key_count(self) -> int:
+        """How many delivery keys the file holds (0 for a file older than version 4)."""
+        if self.version < 4:
+            return 0
+        try:
+            return int(self._connection().execute("SELECT count(*) FROM event_keys").fetchone()[0])
+        except sqlite3.Error as error:
+            raise translate(error, self.path, "reading the incident") from None
+
+    def _stored_token(self, conn: sqlite3.Connection) -> str | None:
+        row = conn.execute(
+            "SELECT value FROM details WHERE name = ? ORDER BY id DESC LIMIT 1", (WEBHOOK_TOKEN,)
+        ).fetchone()
+        if row is None:
+            return None
+        try:
+            value = json.loads(row[0])
+        except ValueError:
+            return None
+        return value if isinstance(value, str) and _TOKEN.fullmatch(value) else None
+
+    def webhook_token(self, *, create: bool = False) -> str | None:
+        """The incident's webhook bearer token; with `create`, one is generated (and saved)
+        when there is none yet. None for a file without one (or older than version 3)."""
+        if self.version < 3:
+            return None
+        try:
+            token = self._stored_token(self._connection())
+        except sqlite3.Error as error:
+            raise translate(error, self.path, "reading the incident") from None
+        if token is not None or not create:
+            return token
+        self._require_events("a webhook token")
+        with self._write("saving the webhook token") as conn:
+            token = self._stored_token(conn)  # another connection may have just made one
+            if token is None:
+                token = secrets.token_urlsafe(32)
+                self._insert_token(conn, token)
+        return token
+
+    def set_webhook_token(self, token: str) -> str:
+        """Make `token` the incident's webhook token (ValueError if it cannot be one). The
+        earlier tokens stay in the file's history but no longer let anything in."""
+        check_token(token)
+        self._require_events("a webhook token")
+        with self._write("saving the webhook token") as conn:
+            if self._stored_token(conn) != token:
+                self._insert_token(conn, token)
+        return token
+
+    def _insert_token(self, conn: sqlite3.Connection, token: str) -> None:
+        conn.execute(
+            "INSERT INTO details (name, value, set_at) VALUES (?, ?, ?)",
+            (WEBHOOK_TOKEN, json.dumps(token), to_iso(self._clock())),
+        )

@@ -1,0 +1,142 @@
+"""Alertmanager and Grafana alerting webhook payloads → one event per alert.
+
+Both send a group of alerts (`alerts[]`, each with `status`, `labels`, `annotations`, `startsAt`,
+`endsAt`, `fingerprint`): Prometheus Alertmanager's webhook format version 4, and Grafana's
+unified alerting webhook (version 1, which adds `values`, `title`, `message`…). A firing alert
+becomes a detection entry at `startsAt`, a resolved one an observation at `endsAt`. Each event's
+key is (fingerprint — or a hash of the sorted labels when there is none —, status, time): the
+same alert re-sent with every later notification of its group is recorded once.
+
+The fields used are checked strictly (wrong type → PayloadError naming it); fields not used are
+ignored, since both senders add fields from one release to the next and refusing them would lose
+alerts mid-incident. The format version is checked: another one is refused with a clear reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from incident_recorder.domain.events import NewEvent
+from incident_recorder.domain.kinds import EntryKind
+from incident_recorder.domain.times import to_iso
+from incident_recorder.webhooks.payloads import (
+    PayloadError,
+    clean_text,
+    expect_object,
+    expect_string,
+    finite_number,
+    json_type,
+    parse_time,
+    string_map,
+)
+
+KEY_LABELS = ("severity", "service", "instance", "job")
+"""Labels worth reading in the timeline entry, in this order."""
+MAX_FINGERPRINT_CHARS = 128
+_STATUSES = ("firing", "resolved")
+
+
+def parse_alertmanager(data: Any) -> list[NewEvent]:
+    """The events of an Alertmanager webhook (`"version": "4"`); PayloadError otherwise."""
+    payload = expect_object(data, "the body")
+    version = payload.get("version")
+    if version != "4":
+        raise PayloadError(
+            'not an Alertmanager webhook payload: its "version" must be "4" (got '
+            f"{json.dumps(version) if isinstance(version, str) else json_type(version)})"
+        )
+    return _alerts(payload, "alertmanager", grafana=False)
+
+
+def parse_grafana(data: Any) -> list[NewEvent]:
+    """The events of a Grafana alerting webhook (`"version": "1"`); PayloadError otherwise."""
+    payload = expect_object(data, "the body")
+    if "alerts" not in payload and ("ruleName" in payload or "evalMatches" in payload):
+        raise PayloadError(
+            "this is a legacy Grafana alerting webhook (ruleName, evalMatches); only Grafana "
+            "alerting (8 and later) webhooks are read"
+        )
+    version = payload.get("version", "1")
+    if version != "1":
+        raise PayloadError(
+            'not a Grafana alerting webhook payload: its "version" must be "1" (got '
+            f"{json.dumps(version) if isinstance(version, str) else json_type(version)})"
+        )
+    for field in ("title", "message"):
+        if field in payload:
+            expect_string(payload[field], field)
+    return _alerts(payload, "grafana", grafana=True)
+
+
+def _alerts(payload: dict[str, Any], source: str, *, grafana: bool) -> list[NewEvent]:
+    if "alerts" not in payload:
+        raise PayloadError("the field 'alerts' is required")
+    alerts = payload["alerts"]
+    if not isinstance(alerts, list):
+        raise PayloadError(f"alerts must be an array, not {json_type(alerts)}")
+    return [
+        _alert(alert, f"alerts[{number}]", source, grafana) for number, alert in enumerate(alerts)
+    ]
+
+
+def _alert(data: Any, where: str, source: str, grafana: bool) -> NewEvent:
+    alert = expect_object(data, where)
+    status = alert.get("status")
+    if status not in _STATUSES:
+        shown = json.dumps(status)[:40] if isinstance(status, str) else json_type(status)
+        raise PayloadError(f'{where}.status must be "firing" or "resolved" (got {shown})')
+    labels = string_map(alert.get("labels", {}), f"{where}.labels")
+    annotations = string_map(alert.get("annotations", {}), f"{where}.annotations")
+    if "startsAt" not in alert:
+        raise PayloadError(f"{where}: the field 'startsAt' is required")
+    starts = parse_time(alert["startsAt"], f"{where}.startsAt")
+    ends = parse_time(alert["endsAt"], f"{where}.endsAt") if "endsAt" in alert else None
+    firing = status == "firing"
+    occurred = starts if firing else ends
+    text = _text(status, labels, annotations, alert.get("values") if grafana else None)
+    identity = _identity(alert, labels, where)
+    moment = occurred or starts
+    key = f"{source}:{identity}:{status}:{to_iso(moment) if moment else '-'}"
+    return NewEvent(
+        text=clean_text(text, where),
+        kind=EntryKind.DETECTION if firing else EntryKind.OBSERVATION,
+        occurred_at=occurred,
+        source=source,
+        public=False,
+        key=key,
+    )
+
+
+def _identity(alert: dict[str, Any], labels: dict[str, str], where: str) -> str:
+    """The alert's fingerprint, or (when it has none) a hash of its sorted labels."""
+    fingerprint = alert.get("fingerprint")
+    if fingerprint is None or fingerprint == "":
+        canonical = json.dumps(sorted(labels.items()), ensure_ascii=False)
+        digest = hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+        return "labels-" + digest[:32]
+    fingerprint = expect_string(fingerprint, f"{where}.fingerprint")
+    if len(fingerprint) > MAX_FINGERPRINT_CHARS or not fingerprint.isprintable():
+        raise PayloadError(
+            f"{where}.fingerprint needs at most {MAX_FINGERPRINT_CHARS} printable characters"
+        )
+    return fingerprint
+
+
+def _text(status: str, labels: dict[str, str], annotations: dict[str, str], values: Any) -> str:
+    """'Alert firing: HighErrorRate — summary', the description, then the key labels."""
+    name = labels.get("alertname", "").strip() or "(no alertname)"
+    summary = " ".join(annotations.get("summary", "").split())
+    lines = [f"Alert {status}: {name}" + (f" — {summary}" if summary else "")]
+    description = annotations.get("description", "").strip()
+    if status == "firing" and description and description != summary:
+        lines.append(description)
+    shown = [f"{label}={labels[label]}" for label in KEY_LABELS if labels.get(label, "").strip()]
+    if shown:
+        lines.append(", ".join(shown))
+    if isinstance(values, dict):
+        numbers = [f"{name}={value:g}" for name, value in values.items() if finite_number(value)]
+        if numbers:
+            lines.append("values: " + ", ".join(numbers))
+    return "\n".join(lines)
