@@ -143,3 +143,22 @@ def test_add_action_item_key_in_the_report_window(report, qtbot) -> None:
             == ["Alert on checkout error rate"]
         )
     )
+
+
+def test_the_preview_keeps_its_place_while_typing(report, qtbot) -> None:
+    notes = []
+    for number in range(120):
+        notes.append((f"checkout-api note {number}", EntryKind.OBSERVATION))
+    _, report_window = report(notes)
+    qtbot.waitUntil(lambda: "note 119" in report_window.preview.toPlainText(), timeout=10_000)
+    bar = report_window.preview.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 400)
+    bar.setValue(bar.maximum() // 2)
+    place = bar.value()
+    before = report_window.preview_source
+    edit = report_window.editors["prevention"].edit
+    edit.setFocus()
+    qtbot.keyClicks(edit, "More alerts")
+    qtbot.waitUntil(lambda: report_window.preview_source != before, timeout=5000)
+    assert "More alerts" in report_window.preview_source
+    assert bar.value() == place
