@@ -14,27 +14,20 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
+from incident_recorder.domain.review import Finding
 from incident_recorder.storage import IncidentFile, IncidentFileError
-from incident_recorder.ui.report_backend import ReviewFinding, review, status_update
+from incident_recorder.ui.report_backend import review, status_update
 
 CHECK_TITLES: dict[str, str] = {
     "captures": "Captures not reviewed for redaction",
+    "blame": "Blame-oriented language",
     "milestone": "Missing milestones",
     "unclassified": "Entries with no kind",
-    "action-item": "Action items without owner or due date",
-    "action-items": "Action items without owner or due date",
-    "blame": "Blame-oriented language",
-    "blame_language": "Blame-oriented language",
-    "no_kind": "Entries with no kind",
-    "missing_detection": "Missing detection time",
-    "missing_milestone": "Missing milestones",
-    "silent_gap": "Long silent gaps in the timeline",
     "gap": "Long silent gaps in the timeline",
-    "action_item": "Action items without owner or due date",
-    "action_items": "Action items without owner or due date",
-    "unreviewed_capture": "Captures not reviewed for redaction",
-    "capture": "Captures not reviewed for redaction",
+    "action-item": "Action items without owner or due date, or overdue",
+    "action-items": "No action items yet",
 }
+"""The group title of each check of domain.review."""
 
 
 def check_title(check: str) -> str:
@@ -42,13 +35,13 @@ def check_title(check: str) -> str:
 
 
 def group_findings(
-    findings: Sequence[ReviewFinding],
-) -> list[tuple[str, list[ReviewFinding]]]:
-    """(group title, findings) in first-seen order of their checks, errors' groups first."""
-    groups: dict[str, list[ReviewFinding]] = {}
+    findings: Sequence[Finding],
+) -> list[tuple[str, list[Finding]]]:
+    """(group title, findings) in first-seen order of their checks, warnings' groups first."""
+    groups: dict[str, list[Finding]] = {}
     for finding in findings:
         groups.setdefault(check_title(finding.check), []).append(finding)
-    weight = {"error": 0, "warning": 1}
+    weight = {"warning": 0, "info": 1}
     return sorted(
         groups.items(),
         key=lambda pair: min(weight.get(f.severity, 2) for f in pair[1]),
@@ -57,7 +50,7 @@ def group_findings(
 
 @dataclass(frozen=True)
 class ReviewResult:
-    findings: tuple[ReviewFinding, ...]
+    findings: tuple[Finding, ...]
     status_update: str
 
 

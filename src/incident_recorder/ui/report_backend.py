@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -21,8 +21,10 @@ from typing import Any
 
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.actions import ActionItem
-from incident_recorder.domain.milestones import Milestone
+from incident_recorder.domain.blame import load_phrases
 from incident_recorder.domain.record import IncidentRecord
+from incident_recorder.domain.review import Finding
+from incident_recorder.domain.review import review as run_review
 
 PROMPTS: dict[str, str] = {
     "summary": "What happened, to whom, for how long, and how it ended — in three or four "
@@ -248,81 +250,12 @@ def status_update(record: IncidentRecord, *, now: datetime, tz: tzinfo) -> str:
     return "\n".join(lines)
 
 
-@dataclass(frozen=True)
-class ReviewFinding:
-    check: str
-    severity: str
-    message: str
-    entry_id: int | None = None
-    sentence: str = ""
-    hint: str = ""
+def review(record: IncidentRecord, *, now: datetime) -> list[Finding]:
+    """The review check list (never blocking an export), most important first.
 
+    The blame word lists are the shipped ones and the team's own (<data dir>/review/).
+    """
+    from incident_recorder import paths
 
-def review(record: IncidentRecord, *, now: datetime) -> list[ReviewFinding]:
-    """The review check list (never blocking an export), most important first."""
-    module = _module("domain.review")
-    if module is not None and hasattr(module, "review"):
-        found: list[Any] = module.review(record, phrases=_phrases(), now=now)
-        return [
-            ReviewFinding(
-                str(f.check),
-                str(f.severity),
-                str(f.message),
-                f.entry_id,
-                getattr(f, "sentence", "") or "",
-                getattr(f, "hint", "") or "",
-            )
-            for f in found
-        ]
-    return _fallback_review(record)
-
-
-def _phrases() -> Any:
-    """The blame word lists: the shipped ones and the team's (<data dir>/review/)."""
-    for name in ("domain.review", "domain.blame"):
-        module = _module(name)
-        if module is not None and hasattr(module, "load_phrases"):
-            from incident_recorder import paths
-
-            lists: list[Path] = getattr(paths, "review_word_lists", lambda: [])()
-            return module.load_phrases(lists)
-    return None
-
-
-def _fallback_review(record: IncidentRecord) -> list[ReviewFinding]:
-    findings = []
-    if record.milestones[Milestone.DETECTED] is None:
-        findings.append(
-            ReviewFinding(
-                "missing_detection",
-                "warning",
-                "No detection time is set",
-                hint="Set the Detected milestone: time to detect cannot be stated without it.",
-            )
-        )
-    for item in record.action_items:
-        pairs = (("owner", item.owner), ("due date", item.due))
-        missing = [name for name, value in pairs if not value]
-        if missing:
-            findings.append(
-                ReviewFinding(
-                    "action_item",
-                    "warning",
-                    f"Action item “{item.description}” has no {' or '.join(missing)}",
-                )
-            )
-    for entry in record.visible_entries():
-        capture = entry.capture
-        if capture is not None and capture.id not in record.reviewed_captures:
-            findings.append(
-                ReviewFinding(
-                    "unreviewed_capture",
-                    "warning",
-                    "Capture not yet reviewed for redaction",
-                    entry.id,
-                )
-            )
-    return findings
-
-
-ProgressFn = Callable[[int, int], None]
+    phrases = load_phrases(paths.review_word_lists())
+    return run_review(record, phrases=phrases, now=now)
