@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CORE = ["domain", "storage", "capture", "report", "webhooks"]
+CORE = ["domain", "storage", "capture", "report", "webhooks", "importers"]
 
 
 @pytest.mark.parametrize("layer", CORE)

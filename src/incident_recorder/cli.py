@@ -19,7 +19,8 @@ from typing import Any
 from incident_recorder import __version__
 
 PROG = "incident-recorder"
-COMMANDS = ("new", "open", "note", "capture", "export", "milestone", "review", "serve")
+COMMANDS: tuple[str, ...] = ("new", "open", "note", "capture", "export", "milestone", "review")
+COMMANDS += ("serve", "import", "merge")
 FOCUS_NOTE = "\0focus"
 """`--note` given without TEXT."""
 NOT_RUNNING = (
@@ -164,6 +165,7 @@ def _parser() -> argparse.ArgumentParser:
         "DIR/images/originals/ (UNREDACTED: they show what redactions hide; the report says so)",
     )
     _serve_parser(sub)
+    _import_merge_parsers(sub)
     return parser
 
 
@@ -196,6 +198,59 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         metavar="TOKEN",
         help="use TOKEN as the incident's webhook token from now on (at least 16 letters, "
         "digits or -._~+/); default: the token stored in FILE, generated the first time",
+    )
+
+
+def _import_merge_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`import` and `merge` (importers/)."""
+    import_ = sub.add_parser(
+        "import",
+        help="import entries from a CSV, a JSON export or a Slack channel export",
+        description="Import SOURCE into the incident file FILE, all of it in one transaction: "
+        "a bad row or message is reported with its line (or file and message number) and "
+        "then nothing is imported. Imported entries keep their source (import:csv, "
+        "import:json, import:slack:CHANNEL).",
+    )
+    import_.add_argument("file", type=Path, metavar="FILE", help="the incident file")
+    import_.add_argument(
+        "source",
+        type=Path,
+        metavar="SOURCE",
+        help="a .csv file, an incident.json (or the export folder holding it), or a Slack "
+        "channel folder of per-day JSON files",
+    )
+    import_.add_argument(
+        "--format",
+        choices=("csv", "json", "slack"),
+        help="what SOURCE is (default: guessed: .csv, .json, a folder)",
+    )
+    when = "ISO 8601 (2026-11-27T14:00:00Z; no zone: local time) or a local clock time"
+    import_.add_argument(
+        "--start",
+        metavar="WHEN",
+        type=_moment,
+        help=f"csv: the moment offset_s 0 stands for: {when}",
+    )
+    import_.add_argument(
+        "--since", metavar="WHEN", type=_moment, help=f"slack: only messages from WHEN: {when}"
+    )
+    import_.add_argument(
+        "--until", metavar="WHEN", type=_moment, help=f"slack: only messages up to WHEN: {when}"
+    )
+
+    merge = sub.add_parser(
+        "merge",
+        help="merge two incident files into a new one",
+        description="Merge the incident files A and B (two people recording the same "
+        "incident) into the new file C: one timeline by occurred-at time, entries recorded in "
+        "both kept once, each naming who recorded it, captures stored once per SHA-256, each "
+        "milestone at the earliest time either file gives, details from A with the services "
+        "of both. A and B are only read.",
+    )
+    merge.add_argument("a", type=Path, metavar="A")
+    merge.add_argument("b", type=Path, metavar="B")
+    merge.add_argument(
+        "--out", type=Path, required=True, metavar="C", help="the merged file (must not exist)"
     )
 
 
@@ -246,6 +301,16 @@ def _when(text: str) -> object:
             "has happened"
         )
     return moment
+
+
+def _moment(text: str) -> object:
+    """argparse type for --start/--since/--until: a moment (the future allowed)."""
+    from incident_recorder.domain.times import parse_when, system_clock
+
+    try:
+        return parse_when(text, system_clock())
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def cmd_new(args: argparse.Namespace) -> int:
@@ -423,6 +488,76 @@ def cmd_serve(args: argparse.Namespace) -> int:
         f"{skipped} skipped.",
         flush=True,
     )
+    return 0
+
+
+def _import_format(source: Path, given: str | None) -> str:
+    if given:
+        return given
+    if source.is_dir():
+        return "json" if (source / "incident.json").is_file() else "slack"
+    suffix = source.suffix.lower()
+    if suffix in (".csv", ".json"):
+        return suffix[1:]
+    raise CliError(f"cannot tell what {source} is: give --format csv, json or slack")
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from incident_recorder.importers import ImportFailed, store
+    from incident_recorder.importers.csv_import import read_csv
+    from incident_recorder.importers.json_import import read_json
+    from incident_recorder.importers.slack_import import read_slack
+    from incident_recorder.storage import IncidentFile
+
+    form = _import_format(args.source, args.format)
+    misplaced = [
+        option
+        for option, value, wanted in (
+            ("--start", args.start, "csv"),
+            ("--since", args.since, "slack"),
+            ("--until", args.until, "slack"),
+        )
+        if value is not None and form != wanted
+    ]
+    if misplaced:
+        verb = "does" if len(misplaced) == 1 else "do"
+        raise CliError(f"{' and '.join(misplaced)} {verb} not apply to a {form} import")
+    if not args.source.exists():
+        raise CliError(f"no such file or folder: {args.source}")
+    with IncidentFile.open(args.file) as handle:
+        try:
+            if form == "csv":
+                try:
+                    data = args.source.read_bytes()
+                except OSError as error:
+                    raise CliError(f"cannot read {args.source}: {error.strerror}") from None
+                summary = store(handle, read_csv(data, start=args.start))
+            elif form == "json":
+                parsed = read_json(args.source)
+                summary = store(handle, parsed.entries, parsed.notes, milestones=parsed.milestones)
+            else:
+                messages = read_slack(args.source, since=args.since, until=args.until)
+                summary = store(handle, messages.entries, messages.notes())
+        except ImportFailed as failed:
+            for problem in failed.problems:
+                print(f"{PROG}: error: {args.source.name}: {problem}", file=sys.stderr)
+            count = len(failed.problems)
+            raise CliError(
+                f"nothing was imported ({count} problem{'s' if count != 1 else ''})"
+            ) from None
+    print(summary.line())
+    for note in summary.notes:
+        print(note)
+    return 0
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    from incident_recorder.importers.merge import merge_files
+
+    summary = merge_files(args.a, args.b, args.out)
+    for line in summary.lines():
+        print(line)
+    print(f"Wrote {args.out}")
     return 0
 
 
@@ -629,6 +764,8 @@ HANDLERS = {
     "review": cmd_review,
     "serve": cmd_serve,
     "forward": cmd_forward,
+    "import": cmd_import,
+    "merge": cmd_merge,
 }
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
@@ -17,11 +17,12 @@ from typing import TypeVar
 from incident_recorder.domain import Entry, EntryKind, Incident
 from incident_recorder.domain.actions import ActionItem
 from incident_recorder.domain.details import IncidentDetails
+from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.milestones import Milestone, Milestones
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.domain.text import clean_note_text
 from incident_recorder.domain.times import Clock, to_iso
-from incident_recorder.storage import curation
+from incident_recorder.storage import batch, curation
 from incident_recorder.storage.annotations import AnnotationSummary
 from incident_recorder.storage.errors import IncidentFileError, translate
 
@@ -166,6 +167,36 @@ class CuratedFile:
             )
         assert entry_id is not None
         return self.entry(entry_id)
+
+    def import_entries(
+        self,
+        items: Sequence[ImportedEntry],
+        *,
+        milestones: Mapping[Milestone, datetime] | None = None,
+        milestone_source: str = "import",
+    ) -> list[Entry]:
+        """Store every imported entry, its milestone and capture, in ONE transaction.
+
+        Either all of them are in the file when this returns, or (IncidentFileError, or
+        ValueError for a text that cannot be a note) none is. `milestones` are set without an
+        entry (a merge's earliest times). The stored entries, in the order given.
+        """
+        self._require_version(3, "imported entries")
+        with self._write("importing the entries") as conn:
+            ids = batch.insert_batch(
+                conn,
+                items,
+                milestones or {},
+                self._clock(),
+                milestone_source=milestone_source,
+            )
+        with self._snapshot():
+            if len(ids) < 1000:
+                return [self.entry(entry_id) for entry_id in ids]
+            # A big import: one pass over the timeline beats a query per entry.
+            wanted = set(ids)
+            stored = {entry.id: entry for entry in self.entries() if entry.id in wanted}
+            return [stored[entry_id] for entry_id in ids]
 
     def details(self) -> IncidentDetails:
         """Title, severity, status, services, roles and detection source as they now read."""

@@ -1,0 +1,254 @@
+"""A Slack channel export: a folder of per-day JSON files (`2026-11-27.json`), each a list of
+messages, and `users.json` (in the folder or the export's root above it).
+
+Each message a person wrote becomes an observation entry, its author the sender's real name and
+its time the message's `ts`, within the chosen window only. Skipped (and counted): joins,
+leaves and other channel housekeeping (SKIPPED_SUBTYPES), messages posted by bots or apps
+(`bot_message`, or any message with a `bot_id`), and messages with no text (a message that
+only shares files reads `Shared file: name`). Slack's markup is
+turned into plain text: `<@U123>` → `@Real Name`, `<#C1|name>` → `#name`,
+`<https://x|label>` → `label (https://x)`, `<!here>` → `@here`, `&amp;` `&lt;` `&gt;` → & < >.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from incident_recorder.domain import EntryKind
+from incident_recorder.domain.imported import ImportedEntry
+from incident_recorder.domain.text import clean_note_text
+from incident_recorder.importers.common import ImportFailed, Problems
+
+SKIPPED_SUBTYPES = frozenset(
+    {
+        "channel_join", "channel_leave", "group_join", "group_leave", "channel_topic",
+        "channel_purpose", "channel_name", "channel_archive", "channel_unarchive",
+        "group_topic", "group_purpose", "group_name", "group_archive", "group_unarchive",
+        "bot_message", "bot_add", "bot_remove", "pinned_item", "unpinned_item",
+        "reminder_add", "channel_convert_to_private", "channel_convert_to_public",
+        "tombstone", "huddle_thread", "sh_room_created",
+    }
+)  # fmt: skip
+"""Housekeeping and bot messages: not what people observed."""
+DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
+_MARKUP = re.compile(r"<((?:[@#!]|[A-Za-z][\w+.-]*:)[^<>\s|]*(?:\|[^<>\n]*)?)>")
+"""Slack's markup: <@user>, <#channel|name>, <!special>, <scheme:target|label>."""
+MAX_TS = Decimal(253402300799)  # 9999-12-31T23:59:59Z
+
+
+@dataclass(frozen=True, slots=True)
+class SlackMessages:
+    """The entries of a channel export and the messages skipped, by reason."""
+
+    entries: list[ImportedEntry]
+    skipped: Counter[str]
+
+    def notes(self) -> list[str]:
+        if not self.skipped:
+            return []
+        counts = ", ".join(f"{count} {reason}" for reason, count in sorted(self.skipped.items()))
+        return [f"skipped {sum(self.skipped.values())} messages: {counts}"]
+
+
+def _link(inner: str, users: Mapping[str, str]) -> str:
+    target, _, label = inner.partition("|")
+    if target.startswith("@"):
+        return "@" + (label or users.get(target[1:], target[1:]))
+    if target.startswith("#"):
+        return "#" + (label or target[1:])
+    if target.startswith("!"):
+        if label:
+            return label if label.startswith("@") or target.startswith("!date") else "@" + label
+        return "@" + target[1:].split("^")[0]
+    if target.startswith("mailto:"):
+        return label or target[len("mailto:") :]
+    if label and label != target:
+        return f"{label} ({target})"
+    return target
+
+
+def plain_text(text: str, users: Mapping[str, str]) -> str:
+    """Slack message markup as plain text (see the module docstring)."""
+    text = _MARKUP.sub(lambda match: _link(match.group(1), users), text)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def parse_ts(value: object) -> datetime:
+    """A message's `ts` ('1732716127.000200') as a UTC time; ValueError if it is not one."""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise ValueError(f"ts {value!r} is not a Slack timestamp")
+    try:
+        seconds = Decimal(str(value))
+    except InvalidOperation:
+        raise ValueError(f"ts {value!r} is not a Slack timestamp") from None
+    if not seconds.is_finite() or not 0 <= seconds <= MAX_TS:
+        raise ValueError(f"ts {value!r} is not a Slack timestamp")
+    whole = int(seconds)
+    millis = int((seconds - whole) * 1000)
+    return datetime.fromtimestamp(whole, UTC).replace(microsecond=millis * 1000)
+
+
+def _author(message: Mapping[str, Any], users: Mapping[str, str]) -> str | None:
+    profile = message.get("user_profile")
+    if isinstance(profile, dict):
+        for key in ("real_name", "display_name", "name"):
+            name = profile.get(key)
+            if isinstance(name, str) and name.strip():
+                return name.strip()
+    user = message.get("user")
+    if isinstance(user, str) and user:
+        return users.get(user, user)
+    username = message.get("username")
+    return (username.strip() or None) if isinstance(username, str) else None
+
+
+def _shared_files(message: Mapping[str, Any]) -> str:
+    """'Shared file: graph.png' for a message that only shares files, else ''."""
+    files = message.get("files")
+    if not isinstance(files, list):
+        return ""
+    names: list[str] = []
+    for item in files:
+        name = item.get("name") or item.get("title") if isinstance(item, dict) else None
+        if isinstance(name, str) and name.strip():
+            names.append(name.strip())
+    return f"Shared file: {', '.join(names)}" if names else ""
+
+
+def day_messages(
+    document: object,
+    name: str,
+    channel: str,
+    users: Mapping[str, str],
+    window: tuple[datetime | None, datetime | None],
+    problems: Problems,
+    skipped: Counter[str],
+) -> list[ImportedEntry]:
+    """The entries of one day file's parsed JSON (problems named after `name`)."""
+    if not isinstance(document, list):
+        problems.add(f"{name}: not a list of messages")
+        return []
+    since, until = window
+    entries: list[ImportedEntry] = []
+    for number, message in enumerate(document, start=1):
+        where = f"{name} message {number}"
+        if not isinstance(message, dict):
+            problems.add(f"{where}: not a message object")
+            continue
+        try:
+            at = parse_ts(message.get("ts"))
+        except ValueError as error:
+            problems.add(f"{where}: {error}")
+            continue
+        subtype = message.get("subtype")
+        if subtype is not None and not isinstance(subtype, str):
+            problems.add(f"{where}: subtype {subtype!r} is not text")
+            continue
+        if (since is not None and at < since) or (until is not None and at > until):
+            skipped["outside the window"] += 1
+            continue
+        if subtype in SKIPPED_SUBTYPES or message.get("bot_id"):
+            skipped[subtype or "bot_id"] += 1
+            continue
+        raw = message.get("text", "")
+        if not isinstance(raw, str):
+            problems.add(f"{where}: text is not a string")
+            continue
+        try:
+            shown = plain_text(raw, users) if raw.strip() else _shared_files(message)
+            text = clean_note_text(shown)
+        except ValueError:
+            skipped["without text"] += 1
+            continue
+        entries.append(
+            ImportedEntry(
+                kind=EntryKind.OBSERVATION,
+                text=text,
+                occurred_at=at,
+                source=f"import:slack:{channel}",
+                author=_author(message, users),
+            )
+        )
+    return entries
+
+
+def _users(folder: Path, problems: Problems) -> dict[str, str]:
+    """user id → real name, from users.json in the folder or the export's root."""
+    for candidate in (folder / "users.json", folder.parent / "users.json"):
+        if not candidate.is_file():
+            continue
+        try:
+            document = json.loads(candidate.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+            problems.add(f"{candidate.name}: cannot be read ({type(error).__name__})")
+            return {}
+        names: dict[str, str] = {}
+        for user in document if isinstance(document, list) else []:
+            if not isinstance(user, dict) or not isinstance(user.get("id"), str):
+                continue
+            profile = user.get("profile")
+            if not isinstance(profile, dict):
+                profile = {}
+            for name in (user.get("real_name"), profile.get("real_name"), user.get("name")):
+                if isinstance(name, str) and name.strip():
+                    names[user["id"]] = name.strip()
+                    break
+        return names
+    return {}
+
+
+def read_slack(
+    folder: Path, *, since: datetime | None = None, until: datetime | None = None
+) -> SlackMessages:
+    """Every message of a channel export folder in [since, until], oldest first."""
+    if since is not None and until is not None and since > until:
+        raise ImportFailed(
+            [
+                f"--since ({since:%Y-%m-%d %H:%M:%S} UTC) is after --until "
+                f"({until:%Y-%m-%d %H:%M:%S} UTC): no message can be in between"
+            ]
+        )
+    if not folder.is_dir():
+        raise ImportFailed([f"{folder} is not a folder (a Slack export has one per channel)"])
+    days = sorted(path for path in folder.iterdir() if DAY_FILE.match(path.name))
+    if not days:
+        channels = sorted(
+            sub.name
+            for sub in folder.iterdir()
+            if sub.is_dir() and any(DAY_FILE.match(path.name) for path in sub.iterdir())
+        )
+        hint = f": this looks like a whole export, import one channel ({', '.join(channels)})"
+        raise ImportFailed(
+            [f"{folder.name}: no day files (2026-11-27.json, …) in the folder"
+             + (hint if channels else "")]
+        )  # fmt: skip
+    problems = Problems()
+    users = _users(folder, problems)
+    skipped: Counter[str] = Counter()
+    entries: list[ImportedEntry] = []
+    for day in days:
+        try:
+            document = json.loads(day.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as error:
+            problems.add(f"{day.name} line {error.lineno}: not JSON ({error.msg})")
+            continue
+        except RecursionError:
+            problems.add(f"{day.name}: not JSON (nested too deeply)")
+            continue
+        except (OSError, UnicodeDecodeError) as error:
+            problems.add(f"{day.name}: cannot be read ({error})")
+            continue
+        entries += day_messages(
+            document, day.name, folder.name, users, (since, until), problems, skipped
+        )
+    problems.check()
+    entries.sort(key=lambda entry: entry.occurred_at)
+    return SlackMessages(entries, skipped)
