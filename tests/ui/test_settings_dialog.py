@@ -96,14 +96,14 @@ def test_a_collision_is_refused_inline(make_window, qtbot) -> None:
 def test_restore_defaults(make_window, qtbot) -> None:
     window = make_window()
     dialog = window.open_settings()
-    dialog.set_key("new_incident", "Ctrl+Shift+N")
+    dialog.set_key("new_incident", "Ctrl+Shift+Y")
     dialog.global_box.setChecked(False)
     assert dialog.save()
-    assert key_of(window, "new_incident") == "Ctrl+Shift+N"
+    assert key_of(window, "new_incident") == "Ctrl+Shift+Y"
     assert default_store().load().global_hotkeys_enabled is False
 
     dialog = window.open_settings()
-    assert dialog.keys()["new_incident"] == "Ctrl+Shift+N"
+    assert dialog.keys()["new_incident"] == "Ctrl+Shift+Y"
     dialog.restore_defaults()
     assert dialog.keys() == shortcuts_of(Settings())
     assert dialog.global_box.isChecked()

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -594,6 +595,19 @@ class IncidentFile(EventsFile, CuratedFile):
             later = self._read(self._sql.history, (entry_id,))
         row = original[0]
         return [_entry(row)] + [_entry(_revised(row, revision)) for revision in later]
+
+    def revision_times(self, entry_id: int) -> list[datetime]:
+        """When each revision in `history(entry_id)` was saved: the original's recorded_at, then
+        each later revision's revised_at."""
+        with self._snapshot():
+            first = self._read("SELECT recorded_at FROM entries WHERE id = ?", (entry_id,))
+            if not first:
+                raise IncidentFileError(f"no entry {entry_id} in {self.path.name}")
+            later = self._read(
+                "SELECT revised_at FROM revisions WHERE entry_id = ? ORDER BY revision",
+                (entry_id,),
+            )
+        return [from_iso(first[0][0])] + [from_iso(at) for (at,) in later]
 
     def marks(self) -> tuple[int, int]:
         """The highest entry id and revision id now in the file."""

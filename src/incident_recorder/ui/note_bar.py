@@ -1,7 +1,8 @@
 """The note bar: type a note, its time fixed at the first keystroke; Enter saves it.
 
 Shift+Enter adds a line, Esc discards the draft (Ctrl+Z in the empty field brings it back),
-Ctrl+1 … Ctrl+9 (window actions) set the kind shown on the badge. The bar only emits
+Ctrl+1 … Ctrl+9 (window actions) set the kind shown on the badge, Ctrl+P makes the note public
+(a PUBLIC badge shows it; internal is the default, and both reset after saving). The bar only emits
 `submitted`; whoever saves the note calls `committed()` once it is durable, or leaves the
 draft in place if saving failed.
 """
@@ -82,6 +83,7 @@ class NoteBar(QWidget):
         self._occurred_at: datetime | None = None
         self._kind = DEFAULT_KIND
         self._kind_chosen = False
+        self._public = False
         self._discarded: Draft | None = None
         self._restoring = False
 
@@ -93,6 +95,16 @@ class NoteBar(QWidget):
         self.kind_badge.setAccessibleName("Kind of the note")
         self.kind_badge.setCursor(Qt.CursorShape.PointingHandCursor)
         self.kind_badge.clicked.connect(self._next_kind)
+        self.public_badge = QToolButton()
+        self.public_badge.setText("PUBLIC")
+        self.public_badge.setAccessibleName("The note will be public")
+        self.public_badge.setToolTip("This note will be saved public (Ctrl+P or click: internal)")
+        self.public_badge.setStyleSheet(
+            "color: #0f766e; border: 1px solid #0f766e; border-radius: 4px; padding: 1px 6px;"
+            " font-weight: 600; font-size: 8pt;"
+        )
+        self.public_badge.clicked.connect(self.toggle_public)
+        self.public_badge.hide()
         self.edit = NoteEdit()
         self.edit.setAccessibleName("Note")
         self.edit.setPlaceholderText(
@@ -104,7 +116,8 @@ class NoteBar(QWidget):
         self.edit.restore.connect(self.restore)
         self.edit.textChanged.connect(self._text_changed)
         self.hint = QLabel(
-            "Enter save · Shift+Enter new line · Esc discard · Ctrl+1–8 kind · Ctrl+Alt+S capture"
+            "Enter save · Shift+Enter new line · Esc discard · Ctrl+1–9 kind · Ctrl+P public"
+            " · Ctrl+Alt+S capture"
         )
         self.hint.setObjectName("hint")
 
@@ -112,6 +125,7 @@ class NoteBar(QWidget):
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.stamp)
         top.addWidget(self.kind_badge)
+        top.addWidget(self.public_badge)
         top.addStretch(1)
         top.addWidget(self.hint)
         layout = QVBoxLayout(self)
@@ -137,6 +151,19 @@ class NoteBar(QWidget):
     @property
     def occurred_at(self) -> datetime | None:
         return self._occurred_at
+
+    @property
+    def public(self) -> bool:
+        """Whether the note being typed is saved public (Ctrl+P)."""
+        return self._public
+
+    def set_public(self, public: bool) -> None:
+        self._public = public
+        self.public_badge.setVisible(public)
+
+    def toggle_public(self) -> None:
+        self.set_public(not self._public)
+        self.edit.setFocus()
 
     def text(self) -> str:
         return self.edit.toPlainText()
@@ -188,6 +215,7 @@ class NoteBar(QWidget):
         self._occurred_at = None
         self._kind = DEFAULT_KIND
         self._kind_chosen = False
+        self.set_public(False)
         self._show_stamp()
         self._show_kind()
         self.draft_changed.emit()

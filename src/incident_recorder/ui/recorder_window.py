@@ -33,6 +33,7 @@ from incident_recorder.ui.capture_service import (
     CaptureTimings,
 )
 from incident_recorder.ui.capture_viewer import CaptureViewer
+from incident_recorder.ui.curation import Curation
 from incident_recorder.ui.details_dialog import DetailsDialog
 from incident_recorder.ui.export_job import ExportJob
 from incident_recorder.ui.header import IncidentHeader, recorded_message
@@ -103,7 +104,7 @@ class RecorderWindow(QMainWindow):
         self.model = TimelineModel(self._thumbnail, local_zone, self)
         self.model.redacted = incident_file.sensitive_captures()
         live_start = (incident_file.data_version(), incident_file.marks())  # before the read
-        self.model.reset(incident_file.records(include_hidden=False, newest=FIRST_ROWS))
+        self.model.reset(incident_file.records(newest=FIRST_ROWS))  # hidden: kept aside
         self.view = TimelineView()
         self.view.setModel(self.model)
         self.view.capture_activated.connect(self.open_capture)
@@ -162,6 +163,7 @@ class RecorderWindow(QMainWindow):
         self.actions_by_id: dict[str, QAction] = {}
         self.settings_store = settings_store or default_store()
         self.settings_dialog: SettingsDialog | None = None
+        self.curation = Curation(self, clock, local_zone)
         self.report_window: ReportWindow | None = None
         self.export_dialog: ExportDialog | None = None
         self._local_zone = local_zone
@@ -237,6 +239,7 @@ class RecorderWindow(QMainWindow):
             "jump_latest": self.view.follow_latest,
             "shortcuts": lambda: ShortcutsDialog(self).exec(),
             "settings": self.open_settings,
+            **self.curation.handlers(),
         }
         for kind in EntryKind:
             handlers[f"kind_{kind.value}"] = lambda _=False, k=kind: self.note_bar.set_kind(k)
@@ -280,7 +283,7 @@ class RecorderWindow(QMainWindow):
     def save_note(self, text: str, kind: EntryKind, occurred_at: object) -> None:
         """Make the note durable, then show it; on failure the note stays in the field."""
         try:
-            entry = self.file.add_note(text, kind, occurred_at)
+            entry = self.file.add_note(text, kind, occurred_at, public=self.note_bar.public)
         except (ValueError, IncidentFileError) as error:
             self.show_error("The note was not saved", f"{error}\n\nThe note is still in the field.")
             return
@@ -595,14 +598,14 @@ class RecorderWindow(QMainWindow):
             self.report_window.save_now()
 
     def select_entry(self, entry_id: int) -> bool:
-        """Select entry `entry_id` in the timeline and bring this window forward."""
-        row = self.model.row_of(entry_id)
-        if row < 0:
-            self.statusBar().showMessage("That entry is not in the timeline (hidden?)", 6000)
+        """Select entry `entry_id` in the timeline shown (filtered or not), and come forward."""
+        view = self.curation.stack.currentWidget()
+        if not isinstance(view, TimelineView) or not view.select_entry(entry_id):
+            self.statusBar().showMessage(
+                "That entry is not in the timeline shown (hidden, or filtered out)", 6000
+            )
             return False
-        index = self.model.index(row, 0)
-        self.view.setCurrentIndex(index)
-        self.view.scrollTo(index)
+        view.setFocus()
         self.raise_()
         self.activateWindow()
         return True

@@ -5,6 +5,10 @@ only for the rows a view asks about, and cached, so a 100,000-entry incident loa
 of a second. Appends at the end — the common case — are one `beginInsertRows`; a backdated entry
 or a revision goes to its sorted place. Hidden entries are not shown. Thumbnails are loaded on
 demand through a callable and kept in a small LRU cache.
+
+Hidden entries are kept aside (for the "show hidden entries" view, see timeline_filter), as is
+which entries mark a milestone (`set_milestones`); every change to the records is announced by
+`record_changed(old, new)` so a filtered view can follow it without rescanning.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QPixmap
 
 from incident_recorder.domain import Entry
+from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.times import format_offset
 from incident_recorder.storage import entry_from_record, record_from_entry, record_key
 from incident_recorder.storage.incident_file import RECORD_CAPTURE_ID, RECORD_HIDDEN, RECORD_TEXT
@@ -47,13 +52,13 @@ class Prepared:
     by_id: dict[int, Record]
     captures: int
     tall: list[int]
-    hidden: dict[int, int]
+    hidden: dict[int, Record]
 
 
 def prepare(records: Iterable[Record]) -> Prepared:
     """Index raw records for the model. Pure Python: safe to run on a worker thread."""
     records = list(records)
-    hidden = {r[0]: r[5] for r in records if r[RECORD_HIDDEN]}
+    hidden = {r[0]: r for r in records if r[RECORD_HIDDEN]}
     rows = [r for r in records if not r[RECORD_HIDDEN]]
     tall = [
         row
@@ -68,6 +73,9 @@ class TimelineModel(QAbstractTableModel):
     """Entries of one incident, sorted by when they happened."""
 
     time_format_changed = Signal()
+    record_changed = Signal(object, object)
+    """(old raw record or None, new raw record or None) after every insert, revision or hide;
+    a hidden entry's record has RECORD_HIDDEN set."""
 
     def __init__(
         self,
@@ -88,8 +96,9 @@ class TimelineModel(QAbstractTableModel):
         self._captures = 0
         self._tall: list[int] = []
         self._spans_days = False
-        self._hidden: dict[int, int] = {}  # hidden entry id → its revision, so a stale one
-        # arriving later (an earlier, visible revision) cannot bring it back
+        self._hidden: dict[int, Record] = {}  # hidden entry id → its record, so a stale
+        # revision arriving later (an earlier, visible one) cannot bring it back
+        self._milestones: dict[int, Milestone] = {}
 
     # -- Qt model interface ------------------------------------------------------------------
 
@@ -111,10 +120,12 @@ class TimelineModel(QAbstractTableModel):
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
-        entry = self.entry_at(index.row())
-        column = index.column()
+        return self.entry_data(self.entry_at(index.row()), index.column(), role)
+
+    def entry_data(self, entry: Entry, column: int, role: int) -> Any:
+        """What `data` answers for `entry` in `column` (shared with the filtered view)."""
         if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell_text(index.row(), column)
+            return self.entry_text(entry, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(entry)
         if role == ENTRY_ROLE:
@@ -136,15 +147,21 @@ class TimelineModel(QAbstractTableModel):
 
     def cell_text(self, row: int, column: int) -> str:
         """What a cell says (the delegate paints it; accessibility and copy read it)."""
-        entry = self.entry_at(row)
+        return self.entry_text(self.entry_at(row), column)
+
+    def entry_text(self, entry: Entry, column: int) -> str:
         if column == COL_TIME:
             return self.format_time(entry.occurred_at)
         if column == COL_OFFSET:
-            return format_offset(entry.occurred_at - self.entry_at(0).occurred_at)
+            start = self.entry_at(0).occurred_at if self._rows else entry.occurred_at
+            return format_offset(entry.occurred_at - start)
         if column == COL_KIND:
             return entry.kind.label
         if column == COL_ENTRY:
-            return entry.text if entry.text or not entry.capture else self.capture_caption(entry)
+            text = entry.text if entry.text or not entry.capture else self.capture_caption(entry)
+            marks = [f"⚑ {m.label}"] if (m := self._milestones.get(entry.id)) else []
+            marks += ["★"] * entry.starred + ["public"] * entry.public + ["hidden"] * entry.hidden
+            return " · ".join([*marks, text]) if marks else text
         return ""
 
     @property
@@ -200,6 +217,11 @@ class TimelineModel(QAbstractTableModel):
             f"· from {entry.source}"
             + (f" · revision {entry.revision}" if entry.revision > 1 else ""),
         ]
+        flags = [f"marks: {m.label}"] if (m := self._milestones.get(entry.id)) else []
+        flags += ["starred"] * entry.starred + ["public"] * entry.public
+        flags += ["hidden (Ctrl+Shift+H: history)"] * entry.hidden
+        if flags:
+            lines.append(" · ".join(flags))
         if entry.capture is not None:
             redacted = " · redacted" if entry.capture.id in self.redacted else ""
             lines.append(self.capture_caption(entry) + redacted + " — double-click to open")
@@ -244,12 +266,42 @@ class TimelineModel(QAbstractTableModel):
         return self._captures
 
     def entry_at(self, row: int) -> Entry:
-        record = self._rows[row]
+        return self.entry_for(self._rows[row])
+
+    def entry_for(self, record: Record) -> Entry:
+        """The Entry of a record this model holds (cached: painting asks again and again)."""
         entry = self._entries.get(record[0])
-        if entry is None:
+        if entry is None or entry.revision != record[5]:
             entry = entry_from_record(record)
             self._remember(entry)
         return entry
+
+    def record_of(self, entry_id: int) -> Record | None:
+        """The current record of an entry, shown or hidden (None if unknown)."""
+        return self._by_id.get(entry_id) or self._hidden.get(entry_id)
+
+    def entry_by_id(self, entry_id: int) -> Entry | None:
+        record = self.record_of(entry_id)
+        return None if record is None else self.entry_for(record)
+
+    def records(self) -> list[Record]:
+        """The shown records in order (the list itself: read it, never change it)."""
+        return self._rows
+
+    def hidden_records(self) -> list[Record]:
+        return sorted(self._hidden.values(), key=record_key)
+
+    # -- milestones ----------------------------------------------------------------------------
+
+    def milestone_of(self, entry_id: int) -> Milestone | None:
+        return self._milestones.get(entry_id)
+
+    def set_milestones(self, marks: dict[int, Milestone]) -> None:
+        """Which entries mark a milestone (IncidentFile.milestone_entries); repaints on change."""
+        if marks == self._milestones:
+            return
+        self._milestones = dict(marks)
+        self._column_changed(COL_ENTRY)
 
     def _remember(self, entry: Entry) -> None:
         self._entries[entry.id] = entry
@@ -286,20 +338,24 @@ class TimelineModel(QAbstractTableModel):
     def add(self, entries: Iterable[Entry]) -> None:
         """Insert new entries and apply revisions of known ones, keeping the order."""
         for entry in sorted(entries, key=lambda e: (e.occurred_at, e.id)):
-            if self._hidden.get(entry.id, 0) >= entry.revision:
+            hidden = self._hidden.get(entry.id)
+            if hidden is not None and hidden[5] >= entry.revision:
                 continue
             known = self._by_id.get(entry.id)
             if known is not None:
                 if known[5] >= entry.revision:
                     continue
                 self._remove_row(self.row_of(entry.id))
+            old = known or self._hidden.pop(entry.id, None)
             if entry.hidden:
-                self._hidden[entry.id] = entry.revision
-                continue
-            self._hidden.pop(entry.id, None)
-            self._insert(entry)
+                record = record_from_entry(entry)
+                self._hidden[entry.id] = record
+                self._entries.pop(entry.id, None)
+            else:
+                record = self._insert(entry)
+            self.record_changed.emit(old, record)
 
-    def _insert(self, entry: Entry) -> None:
+    def _insert(self, entry: Entry) -> Record:
         record = record_from_entry(entry)
         row = bisect_left(self._rows, record_key(record), key=record_key)
         first_changes = row == 0 and bool(self._rows)
@@ -313,6 +369,7 @@ class TimelineModel(QAbstractTableModel):
             self._column_changed(COL_OFFSET)
         if row in (0, len(self._rows) - 1):
             self._check_days()
+        return record
 
     def _remove_row(self, row: int) -> None:
         self.beginRemoveRows(QModelIndex(), row, row)

@@ -1,4 +1,8 @@
-"""The timeline view: a table over TimelineModel with a delegate for kind badges and thumbnails.
+"""The timeline view: a table over TimelineModel, painted by timeline_delegate.TimelineDelegate.
+
+A view may show the filtered timeline (timeline_filter.FilteredTimeline) instead: it offers the
+same reading methods. Double-click on a capture opens it, on a note edits it; right-click offers
+the entry's actions (see curation).
 
 It follows the newest entry while the user is at the bottom, and stops following once they
 scroll up (a "Latest" button brings them back). It never takes keyboard focus: the note field
@@ -9,150 +13,40 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QToolButton,
     QWidget,
 )
 
-from incident_recorder.domain import Entry, EntryKind
-from incident_recorder.ui.style import fixed_font, kind_colour
+from incident_recorder.domain import Entry
+from incident_recorder.ui.style import fixed_font
+from incident_recorder.ui.timeline_delegate import (
+    MAX_TEXT_LINES,
+    PADDING,
+    THUMB_SIZE,
+    TimelineDelegate,
+)
 from incident_recorder.ui.timeline_model import (
     COL_ENTRY,
     COL_KIND,
     COL_OFFSET,
     COL_TIME,
     ENTRY_ROLE,
-    TimelineModel,
 )
-
-PADDING = 6
-# Flag values built once: paint() runs for every visible cell on every repaint.
-_SELECTED = QStyle.StateFlag.State_Selected
-_ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate
-_LEFT_CENTRE = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-_ONE_LINE = _LEFT_CENTRE | int(Qt.TextFlag.TextSingleLine)
-THUMB_SIZE = QSize(160, 90)
-MAX_TEXT_LINES = 6
-_Index = QModelIndex | QPersistentModelIndex
-
-
-class TimelineDelegate(QStyledItemDelegate):
-    """Paints every cell: times in the monospace font, the kind badge, the entry (thumbnail, then
-    text lines elided to the width).
-
-    Kept lean on purpose — it reads the model directly instead of going through QModelIndex
-    roles, and draws badges from cached pixmaps — because a new entry at the bottom repaints the
-    whole visible timeline, and that must stay well inside one frame.
-    """
-
-    def __init__(self, model: TimelineModel, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._model = model
-        self._fixed = fixed_font()
-        self._badges: dict[tuple[EntryKind, float], QPixmap] = {}
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
-        rect = option.rect
-        palette = option.palette
-        selected = bool(option.state & _SELECTED)
-        if selected:
-            painter.fillRect(rect, palette.highlight())
-        elif option.features & _ALTERNATE:
-            painter.fillRect(rect, palette.alternateBase())
-        entry = self._model.entry_at(index.row())
-        column = index.column()
-        colour = palette.highlightedText() if selected else palette.text()
-        if column == COL_KIND:
-            self._paint_badge(painter, option, entry.kind)
-        elif column == COL_ENTRY:
-            painter.setPen(colour.color())
-            self._paint_entry(painter, option, entry)
-        else:
-            painter.setPen(colour.color())
-            painter.setFont(self._fixed)
-            text = self._model.cell_text(index.row(), column)
-            line = QFontMetrics(option.font).lineSpacing()
-            painter.drawText(
-                QRect(rect.left() + PADDING + 2, rect.top() + PADDING, rect.width(), line),
-                _LEFT_CENTRE,
-                text,
-            )
-
-    def _badge(self, kind: EntryKind, option: QStyleOptionViewItem) -> QPixmap:
-        ratio = option.widget.devicePixelRatioF() if option.widget else 1.0
-        cached = self._badges.get((kind, ratio))
-        if cached is not None:
-            return cached
-        font = QFont(option.font)
-        font.setBold(True)
-        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
-        metrics = QFontMetrics(font)
-        width = metrics.horizontalAdvance(kind.label) + 16
-        height = metrics.height() + 4
-        pixmap = QPixmap(int(width * ratio), int(height * ratio))
-        pixmap.setDevicePixelRatio(ratio)
-        pixmap.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(pixmap)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(kind_colour(kind))
-        painter.drawRoundedRect(QRect(0, 0, width, height), height / 2, height / 2)
-        painter.setFont(font)
-        painter.setPen(QColor("white"))
-        painter.drawText(QRect(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, kind.label)
-        painter.end()
-        self._badges[(kind, ratio)] = pixmap
-        return pixmap
-
-    def _paint_badge(
-        self, painter: QPainter, option: QStyleOptionViewItem, kind: EntryKind
-    ) -> None:
-        painter.drawPixmap(
-            option.rect.left() + PADDING, option.rect.top() + PADDING - 1, self._badge(kind, option)
-        )
-
-    def _paint_entry(self, painter: QPainter, option: QStyleOptionViewItem, entry: Entry) -> None:
-        rect = option.rect.adjusted(PADDING, PADDING, -PADDING, -PADDING)
-        if entry.capture is not None:
-            pixmap = self._model.thumbnail(entry.capture.id)
-            if pixmap is not None and not pixmap.isNull():
-                scaled = pixmap.size().scaled(THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio)
-                target = QRect(rect.left(), rect.top(), scaled.width(), scaled.height())
-                painter.drawPixmap(target, pixmap)
-                pen = painter.pen()
-                painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
-                painter.drawRect(target.adjusted(0, 0, -1, -1))
-                painter.setPen(pen)
-            rect.setLeft(rect.left() + THUMB_SIZE.width() + 10)
-        painter.setFont(option.font)
-        metrics = QFontMetrics(option.font)
-        text = entry.text or self._model.capture_caption(entry)
-        lines = text.split("\n", MAX_TEXT_LINES)
-        room = max(1, rect.height() // metrics.lineSpacing())
-        if len(lines) > room:
-            lines = lines[: room - 1] + [lines[room - 1] + " …"]
-        y = rect.top()
-        flags = _ONE_LINE
-        for line in lines:
-            elided = metrics.elidedText(line[:2000], Qt.TextElideMode.ElideRight, rect.width())
-            painter.drawText(
-                QRect(rect.left(), y, rect.width(), metrics.lineSpacing()), flags, elided
-            )
-            y += metrics.lineSpacing()
 
 
 class TimelineView(QTableView):
-    """The timeline table. Emits `capture_activated(entry)` on a double-click on a capture."""
+    """The timeline table. Emits `capture_activated(entry)` on a double-click on a capture,
+    `entry_activated(entry)` on one on a note, `context_menu(entry, global position)`."""
 
     capture_activated = Signal(object)
+    entry_activated = Signal(object)
+    context_menu = Signal(object, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -197,13 +91,47 @@ class TimelineView(QTableView):
         )
         model.time_format_changed.connect(self._fit_time_columns)
         model.rowsInserted.connect(self._rows_inserted)
+        model.modelAboutToBeReset.connect(self._keep_selection)
         model.modelReset.connect(self._model_reset)
         self._model_reset()  # size the rows the model already holds
+
+    # -- the selected entry ------------------------------------------------------------------
+
+    def model(self) -> Any:  # TimelineModel or FilteredTimeline: the same reading methods
+        return super().model()
+
+    def selected_entry(self) -> Entry | None:
+        model = self.model()
+        rows = self.selectionModel().selectedRows() if self.selectionModel() else []
+        if model is None or not rows:
+            return None
+        entry: Entry = model.entry_at(rows[0].row())
+        return entry
+
+    def select_entry(self, entry_id: int, *, scroll: bool = True) -> bool:
+        """Select the row of entry `entry_id` (False if it is not shown)."""
+        row = self.model().row_of(entry_id)
+        if row < 0:
+            return False
+        self.selectRow(row)
+        if scroll:
+            self.scrollTo(self.model().index(row, COL_ENTRY))
+        return True
+
+    def _keep_selection(self) -> None:
+        entry = self.selected_entry()
+        self._reselect = None if entry is None else entry.id
+
+    def contextMenuEvent(self, event: Any) -> None:
+        index = self.indexAt(event.pos())
+        if index.isValid():
+            self.selectRow(index.row())
+            self.context_menu.emit(self.model().entry_at(index.row()), event.globalPos())
 
     def _fit_time_columns(self) -> None:
         """Wide enough for times (with their date when the incident spans days) and offsets."""
         model = self.model()
-        days = isinstance(model, TimelineModel) and model.spans_days
+        days = bool(getattr(model, "spans_days", False))
         fixed = QFontMetrics(fixed_font())
         header = QFontMetrics(self.horizontalHeader().font())
         time_text = "28 Nov 00:00:00" if days else "00:00:00"
@@ -237,9 +165,12 @@ class TimelineView(QTableView):
 
     def _model_reset(self) -> None:
         model = self.model()
-        if isinstance(model, TimelineModel):
+        if model is not None and hasattr(model, "tall_rows"):
             for row in model.tall_rows():
                 self.verticalHeader().resizeSection(row, self._row_height(model.entry_at(row)))
+        reselect, self._reselect = getattr(self, "_reselect", None), None
+        if reselect is not None:
+            self.select_entry(reselect, scroll=False)
         if self._follow:
             self.follow_latest()
 
@@ -285,3 +216,5 @@ class TimelineView(QTableView):
         entry = index.data(ENTRY_ROLE)
         if entry is not None and entry.capture is not None:
             self.capture_activated.emit(entry)
+        elif entry is not None:
+            self.entry_activated.emit(entry)

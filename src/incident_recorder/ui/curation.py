@@ -1,0 +1,301 @@
+"""Curating the timeline from the recorder window: edit, history, star / public / hide, add past
+entries, filter, milestone markers.
+
+`Curation(window)` puts the filter bar above the timeline and hooks the view (double-click on a
+note, context menu); `handlers()` gives the window the functions of the curation actions of the
+actions table. Every change is one revision written on the window's own connection, then shown.
+Filtering runs off the UI thread (timeline_filter.FilterJob); its result is shown in a second
+view stacked over the timeline's, so closing the filter (Esc) only switches back to the whole
+timeline, which was never reset (instant with 100,000 entries), following its tail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import suppress
+from datetime import tzinfo
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from PySide6.QtCore import QObject, QPoint, QThreadPool, QTimer
+from PySide6.QtWidgets import QDialog, QMenu, QStackedWidget
+
+from incident_recorder.domain import Entry
+from incident_recorder.domain.times import Clock
+from incident_recorder.storage import IncidentFileError
+from incident_recorder.ui.entry_editor import EntryEditor
+from incident_recorder.ui.entry_history import EntryHistory
+from incident_recorder.ui.filter_bar import FilterBar
+from incident_recorder.ui.past_entry import PastEntryDialog
+from incident_recorder.ui.timeline_filter import FilteredTimeline, FilterJob, TimelineFilter
+from incident_recorder.ui.timeline_model import Record
+from incident_recorder.ui.timeline_view import TimelineView
+
+if TYPE_CHECKING:
+    from incident_recorder.ui.recorder_window import RecorderWindow
+
+TYPING_DEBOUNCE_MS = 150
+_D = TypeVar("_D", bound=QDialog)
+
+
+class Curation(QObject):
+    def __init__(self, window: RecorderWindow, clock: Clock, local_zone: tzinfo | None) -> None:
+        super().__init__(window)
+        self.window = window
+        self._clock = clock
+        self._local_zone = local_zone
+        self.model = window.model
+        self.timeline_view = window.view
+        self.filtered = FilteredTimeline(window.model, self)
+        self.filter_view = TimelineView()
+        self.filter_view.setAccessibleName("Filtered timeline")
+        self.filter_view.setModel(self.filtered)
+        self.bar = FilterBar()
+        central: Any = window.centralWidget()
+        layout = central.layout()
+        self.stack = QStackedWidget()
+        layout.insertWidget(layout.indexOf(window.view), self.bar)
+        layout.replaceWidget(window.view, self.stack)
+        self.stack.addWidget(window.view)
+        self.stack.addWidget(self.filter_view)
+        self.bar.changed.connect(self._filter_changed)
+        self.bar.closed.connect(self._bar_closed)
+        self.bar.hidden.toggled.connect(self._show_hidden_toggled)
+        self._wanted = TimelineFilter()
+        self._generation = 0
+        self._pending: list[tuple[Record | None, Record | None]] | None = None
+        self._jobs: list[FilterJob] = []
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.timeout.connect(self.run_filter)
+        self.model.record_changed.connect(self._record_changed)
+        for model in (self.filtered, self.model):  # "12 of 4,301": both numbers can move
+            model.rowsInserted.connect(self._show_count)
+            model.rowsRemoved.connect(self._show_count)
+        self.last_hidden: int | None = None
+        self.dialogs: list[QDialog] = []
+        for view in (self.timeline_view, self.filter_view):
+            view.entry_activated.connect(self.edit_entry)
+            view.context_menu.connect(self._context_menu)
+        self.filter_view.capture_activated.connect(window.open_capture)  # the window's is wired
+        window.note_bar.edit.page.connect(self._page_filtered)
+        self._markers = QTimer(self)
+        self._markers.setSingleShot(True)
+        self._markers.timeout.connect(self.refresh_markers)
+        self.model.rowsInserted.connect(self._markers.start)
+        self.model.modelReset.connect(self._markers.start)
+        # after another program's commit (the live poll) and after the window's own milestone
+        # or details changes: a milestone cleared or moved adds no row, but moves a marker
+        window.incident_changed.connect(self.refresh_markers)
+        self.refresh_markers()
+
+    def handlers(self) -> dict[str, Callable[..., object]]:
+        """Action id → its function, for the window's actions table."""
+        return {
+            "edit_entry": lambda: self.edit_entry(),
+            "entry_history": lambda: self.show_history(),
+            "toggle_star": lambda: self.toggle("starred"),
+            "toggle_public": lambda: self.toggle("public"),
+            "hide_entry": lambda: self.toggle("hidden"),
+            "add_past_entry": self.add_past_entry,
+            "note_public": self.window.note_bar.toggle_public,
+            "filter_timeline": self.bar.open_bar,
+            "show_hidden": self.bar.set_show_hidden,
+            "jump_latest": lambda: self.view.follow_latest(),  # the view on screen
+        }
+
+    # -- the selected entry ------------------------------------------------------------------
+
+    def selected(self) -> Entry | None:
+        entry = self.view.selected_entry()
+        if entry is None:
+            self.window.statusBar().showMessage(
+                "Select an entry in the timeline first (click it)", 5000
+            )
+        return entry
+
+    def _shown(self, entry: Entry, message: str) -> None:
+        """A revision is durable: show it, keep it selected, say so."""
+        self.model.add([entry])
+        self.view.select_entry(entry.id, scroll=False)
+        self.window.statusBar().showMessage(message, 6000)
+
+    def _failed(self, what: str, error: Exception) -> None:
+        self.window.show_error(what, str(error))
+
+    def toggle(self, flag: str) -> Entry | None:
+        """Star, public or hidden on the selected entry flipped: one revision."""
+        entry = self.selected()
+        if entry is None:
+            return None
+        value = not getattr(entry, flag)
+        try:
+            changes: dict[str, Any] = {flag: value}
+            revised = self.window.file.revise(entry.id, **changes)
+        except (ValueError, IncidentFileError) as error:
+            self._failed("The entry was not changed", error)
+            return None
+        key = self.window.actions_by_id["entry_history"].shortcut().toString()
+        messages = {
+            ("starred", True): "Starred",
+            ("starred", False): "Star removed",
+            ("public", True): "Marked public",
+            ("public", False): "Marked internal",
+            ("hidden", True): f"Hidden — {key} to see history",
+            ("hidden", False): "Shown again",
+        }
+        if flag == "hidden" and value:
+            self.last_hidden = entry.id
+        self._shown(revised, messages[(flag, value)] + f" (revision {revised.revision})")
+        return revised
+
+    # -- dialogs -----------------------------------------------------------------------------
+
+    def _open(self, dialog: _D) -> _D:
+        self.dialogs = [d for d in self.dialogs if d.isVisible()] + [dialog]
+        dialog.open()
+        return dialog
+
+    def edit_entry(self, entry: Entry | None = None) -> EntryEditor | None:
+        entry = entry or self.selected()
+        if entry is None:
+            return None
+        editor = EntryEditor(
+            self.window.file,
+            entry,
+            now=self._clock(),
+            local_zone=self._local_zone,
+            utc=self.model.utc,
+            parent=self.window,
+        )
+        editor.saved.connect(
+            lambda e: self._shown(e, f"Entry saved (revision {e.revision}; earlier ones kept)")
+        )
+        return self._open(editor)
+
+    def show_history(self) -> EntryHistory | None:
+        entry = self.view.selected_entry()
+        entry_id = entry.id if entry is not None else self.last_hidden
+        if entry_id is None:
+            self.selected()  # says what to do
+            return None
+        try:
+            dialog = EntryHistory(
+                self.window.file,
+                entry_id,
+                local_zone=self._local_zone,
+                utc=self.model.utc,
+                parent=self.window,
+            )
+        except IncidentFileError as error:
+            self._failed("The history cannot be read", error)
+            return None
+        dialog.unhidden.connect(lambda e: self._shown(e, "Shown again"))
+        return self._open(dialog)
+
+    def add_past_entry(self) -> PastEntryDialog:
+        dialog = PastEntryDialog(
+            self.window.file,
+            now=self._clock(),
+            local_zone=self._local_zone,
+            utc=self.model.utc,
+            parent=self.window,
+        )
+        dialog.saved.connect(self._past_saved)
+        return self._open(dialog)
+
+    def _past_saved(self, entry: Entry) -> None:
+        self.model.add([entry])
+        self.view.select_entry(entry.id)
+        when = self.model.format_time(entry.occurred_at)
+        self.window.statusBar().showMessage(f"Past entry added at {when}", 6000)
+
+    def _context_menu(self, entry: Entry, where: QPoint) -> QMenu:
+        menu = QMenu(self.view)
+        if entry.capture is not None:
+            menu.addAction("&Open Capture", lambda: self.window.open_capture(entry))
+        actions = self.window.actions_by_id
+        for action_id in ("edit_entry", "entry_history"):
+            menu.addAction(actions[action_id])
+        menu.addSeparator()
+        for action_id in ("toggle_star", "toggle_public", "hide_entry"):
+            menu.addAction(actions[action_id])
+        menu.popup(where)
+        return menu
+
+    # -- milestone markers -------------------------------------------------------------------
+
+    def refresh_markers(self) -> None:
+        """Re-read which entries mark a milestone (cheap: one small query)."""
+        with suppress(IncidentFileError):  # the live updates report an unreadable file
+            self.model.set_milestones(self.window.file.milestone_entries())
+
+    # -- filtering ---------------------------------------------------------------------------
+
+    def _show_hidden_toggled(self, shown: bool) -> None:
+        action = self.window.actions_by_id.get("show_hidden")
+        if action is not None and action.isChecked() != shown:
+            action.setChecked(shown)
+
+    def _filter_changed(self, wanted: TimelineFilter) -> None:
+        typing = wanted.text != self._wanted.text and not wanted.is_plain  # Esc: at once
+        self._wanted = wanted
+        self._debounce.start(TYPING_DEBOUNCE_MS if typing else 0)
+
+    def run_filter(self) -> FilterJob | None:
+        """Filter in the background; the plain timeline is shown at once."""
+        wanted = self._wanted
+        self._generation += 1
+        if wanted.is_plain:
+            self._pending = None
+            self.filtered.deactivate()
+            self.stack.setCurrentWidget(self.timeline_view)
+            return None
+        self._pending = []
+        job = FilterJob(self._generation, self.filtered.snapshot(wanted), wanted)
+        job.setAutoDelete(False)
+        job.signals.done.connect(self._filter_done)
+        self._jobs.append(job)
+        QThreadPool.globalInstance().start(job)
+        return job
+
+    def _record_changed(self, old: Record | None, new: Record | None) -> None:
+        if self._pending is not None:
+            self._pending.append((old, new))
+
+    def _filter_done(self, generation: int, rows: list[Record], tall: list[int]) -> None:
+        self._jobs = [job for job in self._jobs if job.generation > generation]
+        if generation != self._generation or self._pending is None:
+            return  # a newer question is on its way
+        pending, self._pending = self._pending, None
+        self.filtered.apply(self._wanted, rows, tall)
+        for old, new in pending:  # what changed while the worker ran
+            self.filtered.record_changed(old, new)
+        self.stack.setCurrentWidget(self.filter_view)
+        self._show_count()
+
+    def _page_filtered(self, steps: int) -> None:
+        """PgUp / PgDn in the note field page the filtered view while it is on screen."""
+        if self.filtering:
+            self.filter_view.page(steps)
+
+    def _show_count(self, *_: object) -> None:
+        if self.filtering:
+            self.bar.show_count(self.filtered.rowCount(), self.filtered.total())
+
+    def _bar_closed(self) -> None:
+        self.timeline_view.follow_latest()
+        self.window.note_bar.edit.setFocus()
+
+    @property
+    def busy(self) -> bool:
+        """A filter is waiting for its debounce or running on the worker."""
+        return self._debounce.isActive() or self._pending is not None
+
+    @property
+    def view(self) -> TimelineView:
+        """The view on screen: the whole timeline, or the filtered one."""
+        return self.filter_view if self.filtering else self.timeline_view
+
+    @property
+    def filtering(self) -> bool:
+        return self.stack.currentWidget() is self.filter_view

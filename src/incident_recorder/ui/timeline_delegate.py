@@ -1,0 +1,195 @@
+"""The timeline's delegate: paints every cell of TimelineModel (or the filtered timeline).
+
+Times in the monospace font, the kind badge, then the entry: thumbnail, ★ for a starred entry, a
+"⚑ Milestone" pill for an entry marking a milestone, the text lines elided to the width, and a
+quiet outlined PUBLIC badge at the right edge for a public entry (HIDDEN, greyed, when hidden
+entries are shown).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
+
+from incident_recorder.domain import Entry, EntryKind
+from incident_recorder.ui.style import fixed_font, kind_colour
+from incident_recorder.ui.timeline_model import COL_ENTRY, COL_KIND
+
+PADDING = 6
+STAR_COLOUR = QColor("#d97706")
+MILESTONE_PILL = ("#ffffff", "#334155", "#334155")  # text, fill, border
+PUBLIC_PILL = ("#0f766e", "", "#0f766e")  # outlined: calm, unlike the filled kind badges
+HIDDEN_PILL = ("#64748b", "", "#94a3b8")
+SELECTED_PILL = ("#0f172a", "#ffffff", "#ffffff")
+# Flag values built once: paint() runs for every visible cell on every repaint.
+_SELECTED = QStyle.StateFlag.State_Selected
+_ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate
+_LEFT_CENTRE = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_ONE_LINE = _LEFT_CENTRE | int(Qt.TextFlag.TextSingleLine)
+THUMB_SIZE = QSize(160, 90)
+MAX_TEXT_LINES = 6
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class TimelineDelegate(QStyledItemDelegate):
+    """Paints every cell: times in the monospace font, the kind badge, the entry (thumbnail, then
+    text lines elided to the width).
+
+    Kept lean on purpose — it reads the model directly instead of going through QModelIndex
+    roles, and draws badges from cached pixmaps — because a new entry at the bottom repaints the
+    whole visible timeline, and that must stay well inside one frame.
+    """
+
+    def __init__(self, model: Any, parent: QWidget | None = None) -> None:
+        """`model`: a TimelineModel or a FilteredTimeline (the same reading methods)."""
+        super().__init__(parent)
+        self._model = model
+        self._fixed = fixed_font()
+        self._badges: dict[tuple[EntryKind, float], QPixmap] = {}
+        self._pills: dict[tuple[str, tuple[str, str, str], float], QPixmap] = {}
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
+        rect = option.rect
+        palette = option.palette
+        selected = bool(option.state & _SELECTED)
+        if selected:
+            painter.fillRect(rect, palette.highlight())
+        elif option.features & _ALTERNATE:
+            painter.fillRect(rect, palette.alternateBase())
+        entry = self._model.entry_at(index.row())
+        column = index.column()
+        colour = palette.highlightedText() if selected else palette.text()
+        if column == COL_KIND:
+            self._paint_badge(painter, option, entry.kind)
+        elif column == COL_ENTRY:
+            painter.setPen(colour.color())
+            self._paint_entry(painter, option, entry)
+        else:
+            painter.setPen(colour.color())
+            painter.setFont(self._fixed)
+            text = self._model.cell_text(index.row(), column)
+            line = QFontMetrics(option.font).lineSpacing()
+            painter.drawText(
+                QRect(rect.left() + PADDING + 2, rect.top() + PADDING, rect.width(), line),
+                _LEFT_CENTRE,
+                text,
+            )
+
+    def _badge(self, kind: EntryKind, option: QStyleOptionViewItem) -> QPixmap:
+        ratio = option.widget.devicePixelRatioF() if option.widget else 1.0
+        cached = self._badges.get((kind, ratio))
+        if cached is not None:
+            return cached
+        font = QFont(option.font)
+        font.setBold(True)
+        font.setPointSizeF(max(7.0, font.pointSizeF() - 1))
+        metrics = QFontMetrics(font)
+        width = metrics.horizontalAdvance(kind.label) + 16
+        height = metrics.height() + 4
+        pixmap = QPixmap(int(width * ratio), int(height * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(kind_colour(kind))
+        painter.drawRoundedRect(QRect(0, 0, width, height), height / 2, height / 2)
+        painter.setFont(font)
+        painter.setPen(QColor("white"))
+        painter.drawText(QRect(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, kind.label)
+        painter.end()
+        self._badges[(kind, ratio)] = pixmap
+        return pixmap
+
+    def _pill(
+        self, text: str, style: tuple[str, str, str], option: QStyleOptionViewItem
+    ) -> QPixmap:
+        """A small rounded label (milestone, PUBLIC, HIDDEN), drawn once and cached."""
+        ratio = option.widget.devicePixelRatioF() if option.widget else 1.0
+        key = (text, style, ratio)
+        cached = self._pills.get(key)
+        if cached is not None:
+            return cached
+        font = QFont(option.font)
+        font.setBold(True)
+        font.setPointSizeF(max(7.0, font.pointSizeF() - 1.5))
+        metrics = QFontMetrics(font)
+        width = metrics.horizontalAdvance(text) + 14
+        height = metrics.height() + 2
+        pixmap = QPixmap(int(width * ratio), int(height * ratio))
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fg, bg, border = style
+        painter.setPen(QColor(border))
+        painter.setBrush(QColor(bg) if bg else Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(QRectF(0.5, 0.5, width - 1, height - 1), 4, 4)
+        painter.setFont(font)
+        painter.setPen(QColor(fg))
+        painter.drawText(QRect(0, 0, width, height), Qt.AlignmentFlag.AlignCenter, text)
+        painter.end()
+        self._pills[key] = pixmap
+        return pixmap
+
+    def _paint_badge(
+        self, painter: QPainter, option: QStyleOptionViewItem, kind: EntryKind
+    ) -> None:
+        painter.drawPixmap(
+            option.rect.left() + PADDING, option.rect.top() + PADDING - 1, self._badge(kind, option)
+        )
+
+    def _paint_entry(self, painter: QPainter, option: QStyleOptionViewItem, entry: Entry) -> None:
+        rect = option.rect.adjusted(PADDING, PADDING, -PADDING, -PADDING)
+        if entry.capture is not None:
+            pixmap = self._model.thumbnail(entry.capture.id)
+            if pixmap is not None and not pixmap.isNull():
+                scaled = pixmap.size().scaled(THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio)
+                target = QRect(rect.left(), rect.top(), scaled.width(), scaled.height())
+                painter.drawPixmap(target, pixmap)
+                pen = painter.pen()
+                painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
+                painter.drawRect(target.adjusted(0, 0, -1, -1))
+                painter.setPen(pen)
+            rect.setLeft(rect.left() + THUMB_SIZE.width() + 10)
+        painter.setFont(option.font)
+        metrics = QFontMetrics(option.font)
+        spacing = metrics.lineSpacing()
+        selected = bool(option.state & _SELECTED)
+        if entry.public or entry.hidden:
+            label, style = ("HIDDEN", HIDDEN_PILL) if entry.hidden else ("PUBLIC", PUBLIC_PILL)
+            pill = self._pill(label, SELECTED_PILL if selected else style, option)
+            width = int(pill.deviceIndependentSize().width())
+            top = rect.top() + (spacing - int(pill.deviceIndependentSize().height())) // 2
+            painter.drawPixmap(rect.right() - width, top, pill)
+            rect.setRight(rect.right() - width - 8)
+        if entry.starred:
+            pen = painter.pen()
+            painter.setPen(option.palette.highlightedText().color() if selected else STAR_COLOUR)
+            painter.drawText(QRect(rect.left(), rect.top(), spacing + 2, spacing), _ONE_LINE, "★")
+            painter.setPen(pen)
+            rect.setLeft(rect.left() + metrics.horizontalAdvance("★") + 6)
+        milestone = self._model.milestone_of(entry.id)
+        if milestone is not None:
+            pill = self._pill(f"⚑ {milestone.label}", MILESTONE_PILL, option)
+            size = pill.deviceIndependentSize()
+            painter.drawPixmap(rect.left(), rect.top() + (spacing - int(size.height())) // 2, pill)
+            rect.setLeft(rect.left() + int(size.width()) + 8)
+        if entry.hidden and not selected:
+            painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
+        text = entry.text or self._model.capture_caption(entry)
+        lines = text.split("\n", MAX_TEXT_LINES)
+        room = max(1, rect.height() // metrics.lineSpacing())
+        if len(lines) > room:
+            lines = lines[: room - 1] + [lines[room - 1] + " …"]
+        y = rect.top()
+        flags = _ONE_LINE
+        for line in lines:
+            elided = metrics.elidedText(line[:2000], Qt.TextElideMode.ElideRight, rect.width())
+            painter.drawText(
+                QRect(rect.left(), y, rect.width(), metrics.lineSpacing()), flags, elided
+            )
+            y += metrics.lineSpacing()
