@@ -179,10 +179,6 @@ def test_copy_status_update(recorder, qtbot) -> None:
 
 
 def test_blame_oriented_wording_is_shown_with_a_hint(recorder, qtbot) -> None:
-    from incident_recorder.ui.report_backend import _module
-
-    if _module("domain.review") is None:
-        pytest.skip("the review with word lists is not installed in this build")
     note = recorder.file.add_note("The operator forgot to check the pool size", EntryKind.CAUSE)
     dialog = open_dialog(recorder, qtbot)
     tree = dialog.findings
