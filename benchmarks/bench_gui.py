@@ -296,7 +296,9 @@ def measure_filter(
     }
 
 
-def measure_export(folder: Path, entries: int, captures: int) -> dict[str, Any]:
+def measure_export(
+    folder: Path, entries: int, captures: int, fmt: str = "markdown"
+) -> dict[str, Any]:
     """Export from the GUI's Export dialog; the longest UI stall from click to report written."""
     from make_incident import make_incident
     from PySide6.QtCore import Qt
@@ -326,7 +328,9 @@ def measure_export(folder: Path, entries: int, captures: int) -> dict[str, Any]:
         app.processEvents()
     out = folder / "exported"
     dialog.folder.setText(str(out))
-    dialog.format.setCurrentIndex(dialog.format.findData("markdown"))
+    if dialog.format.findData(fmt) < 0:
+        raise RuntimeError(f"the {fmt} format is not installed")
+    dialog.format.setCurrentIndex(dialog.format.findData(fmt))
     heartbeat = Heartbeat()
     heartbeat.start()  # baseline in the same run: the same window idle, on this machine now
     idle_until = time.monotonic() + 3
@@ -347,6 +351,7 @@ def measure_export(folder: Path, entries: int, captures: int) -> dict[str, Any]:
         raise RuntimeError("the export did not finish in 300 s")
     window.close()
     return {
+        "export_format": fmt,
         "export_entries": entries,
         "export_captures": captures,
         "export_s": seconds,
@@ -426,7 +431,8 @@ def run(
 
 def format_export(f: dict[str, Any]) -> str:
     return (
-        f"export {f['export_entries']:,} entries / {f['export_captures']} captures as Markdown "
+        f"export {f['export_entries']:,} entries / {f['export_captures']} captures as "
+        f"{f['export_format']} "
         f"from the GUI: {f['export_s']:.1f} s; longest UI stall {f['export_ui_stall_ms']:.1f} ms "
         f"(budget ≤ {BUDGET['ui_stall_ms']:.0f} ms; the same window idle for 3 s just before: "
         f"{f['idle_ui_stall_ms']:.1f} ms)"
@@ -531,6 +537,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only-export", action="store_true", help="measure only the export from the GUI"
     )
+    parser.add_argument("--export-format", default="markdown", help="markdown, html, pdf, json")
     args = parser.parse_args(args_in)
     if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
         if os.environ.get(REEXEC_FLAG) or not shutil.which("xvfb-run"):
@@ -548,7 +555,9 @@ def main(argv: list[str] | None = None) -> int:
         keep = paint_dashboard(1920, 1080)  # only on the Xvfb started for this run
     if args.only_export:
         with tempfile.TemporaryDirectory(prefix="ir-bench-export-") as folder:
-            figures = measure_export(Path(folder), args.export_entries, args.export_captures)
+            figures = measure_export(
+                Path(folder), args.export_entries, args.export_captures, args.export_format
+            )
         print(format_export(figures))
     else:
         figures = run(
