@@ -1,9 +1,9 @@
 """The Export dialog: format, template, public switch, folder, and the review list before export.
 
-The review (entries with no kind, missing milestones, silent gaps, action items without owner
-or due date, captures not reviewed for redaction, blame-oriented wording) is read on a worker
-and shown grouped by check; a finding about an entry selects that entry in the recorder's
-timeline when clicked. The review never blocks: "Export anyway" is the default button. The
+The review (export_review: captures not reviewed for redaction, blame-oriented wording,
+missing milestones, entries with no kind, silent gaps, action items without owner or due
+date) is read on a worker and shown grouped by check; a finding about an entry selects that
+entry in the recorder's timeline when clicked. The review never blocks: "Export anyway" is the default button. The
 export itself runs on a worker (ExportJob) with a progress bar and Cancel; the dialog stays
 responsive throughout and, when done, offers to open the folder or the report.
 """
@@ -15,7 +15,7 @@ from datetime import tzinfo
 from pathlib import Path
 
 from PySide6.QtCore import QRunnable, Qt, QThreadPool, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QGuiApplication
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,8 +27,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QProgressBar,
     QPushButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -37,10 +35,10 @@ from incident_recorder.domain.times import Clock
 from incident_recorder.settings import SettingsStore
 from incident_recorder.ui import report_backend
 from incident_recorder.ui.export_job import ExportJob
-from incident_recorder.ui.export_review import ReviewJob, ReviewResult, group_findings
+from incident_recorder.ui.export_review import ENTRY_ROLE, ReviewJob, ReviewList, ReviewResult
 from incident_recorder.ui.report_export import FORMAT_LABELS, export_formats
 
-ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+__all__ = ["ENTRY_ROLE", "ExportDialog"]
 
 
 class ExportDialog(QDialog):
@@ -110,26 +108,10 @@ class ExportDialog(QDialog):
 
         review_title = QLabel("Review before export")
         review_title.setObjectName("sectionHeading")
-        self.review_state = QLabel("Reviewing the record…")
-        self.review_state.setObjectName("hint")
-        self.review_state.setWordWrap(True)
-        self.findings = QTreeWidget()
-        self.findings.setObjectName("reviewFindings")
-        self.findings.setHeaderHidden(True)
-        self.findings.setWordWrap(True)
-        self.findings.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.findings.setUniformRowHeights(False)
-        self.findings.header().setStretchLastSection(True)
-        self.findings.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.findings.setMinimumHeight(220)
-        self.findings.currentItemChanged.connect(self._show_detail)
-        self.detail = QLabel()
-        self.detail.setObjectName("findingDetail")
-        self.detail.setWordWrap(True)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail.hide()
-        self.findings.itemActivated.connect(self._finding_clicked)
-        self.findings.itemClicked.connect(self._finding_clicked)
+        self.review_list = ReviewList()
+        self.review_list.entry_selected.connect(self.entry_selected)
+        self.findings = self.review_list.tree
+        self.review_state = self.review_list.state
 
         self.progress = QProgressBar()
         self.progress.hide()
@@ -171,9 +153,7 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addSpacing(6)
         layout.addWidget(review_title)
-        layout.addWidget(self.review_state)
-        layout.addWidget(self.findings, 1)
-        layout.addWidget(self.detail)
+        layout.addWidget(self.review_list, 1)
         layout.addWidget(self.progress)
         layout.addLayout(result_row)
         layout.addLayout(buttons)
@@ -192,54 +172,11 @@ class ExportDialog(QDialog):
 
     def _reviewed(self, result: ReviewResult) -> None:
         self.review_result = result
-        self.findings.clear()
-        bold = QFont(self.findings.font())
-        bold.setBold(True)
-        for title, findings in group_findings(result.findings):
-            group = QTreeWidgetItem([f"{title} ({len(findings)})"])
-            group.setFont(0, bold)
-            group.setFlags(Qt.ItemFlag.ItemIsEnabled)
-            for finding in findings:
-                text = finding.message
-                if finding.sentence:
-                    text += f"\n“{finding.sentence}”"
-                if finding.hint:
-                    text += f"\n→ {finding.hint}"
-                child = QTreeWidgetItem([text])
-                child.setData(0, ENTRY_ROLE, finding.entry_id)
-                tip = text + (
-                    "\n\nClick to select the entry in the timeline." if finding.entry_id else ""
-                )
-                child.setToolTip(0, tip)
-                group.addChild(child)
-            self.findings.addTopLevelItem(group)
-        self.findings.expandAll()
-        count = len(result.findings)
-        if count:
-            self.review_state.setText(
-                f"{count} point{'s' if count != 1 else ''} to look at. None of them stops the "
-                "export; click one about an entry to select it in the timeline."
-            )
-            self.export_button.setText("Export anyway")
-        else:
-            self.review_state.setText("Nothing to look at: the record reads complete.")
-            self.export_button.setText("Export")
-
-    def _show_detail(self, item: QTreeWidgetItem | None, _previous: object = None) -> None:
-        """The whole finding (the list shows one line of it), wrapped under the list."""
-        if item is None or item.parent() is None:
-            self.detail.hide()
-            return
-        self.detail.setText(item.text(0))
-        self.detail.show()
+        self.review_list.show_findings(result.findings)
+        self.export_button.setText("Export anyway" if result.findings else "Export")
 
     def _review_failed(self, message: str) -> None:
         self.review_state.setText(f"The review could not be run: {message}")
-
-    def _finding_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        entry_id = item.data(0, ENTRY_ROLE)
-        if isinstance(entry_id, int):
-            self.entry_selected.emit(entry_id)
 
     def copy_status_update(self) -> str:
         """The status-update text, copied to the clipboard ("" until the review has read it)."""
