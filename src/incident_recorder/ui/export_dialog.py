@@ -1,11 +1,12 @@
-"""The Export dialog: format, template, public switch, folder, and the review list before export.
+"""The Export dialog: format, template, public switch, folder, and the review before export.
 
 The review (export_review: captures not reviewed for redaction, blame-oriented wording,
 missing milestones, entries with no kind, silent gaps, action items without owner or due
 date) is read on a worker and shown grouped by check; a finding about an entry selects that
-entry in the recorder's timeline when clicked. The review never blocks: "Export anyway" is the default button. The
-export itself runs on a worker (ExportJob) with a progress bar and Cancel; the dialog stays
-responsive throughout and, when done, offers to open the folder or the report.
+entry in the recorder's timeline when clicked. The review never blocks: "Export anyway" is
+the default button. The export itself runs on a worker (ExportJob) with a progress bar and
+Cancel; the dialog stays responsive throughout and, when done, offers to open the folder or
+the report.
 """
 
 from __future__ import annotations
