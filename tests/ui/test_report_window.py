@@ -162,3 +162,22 @@ def test_the_preview_keeps_its_place_while_typing(report, qtbot) -> None:
     qtbot.waitUntil(lambda: report_window.preview_source != before, timeout=5000)
     assert "More alerts" in report_window.preview_source
     assert bar.value() == place
+
+
+def test_insert_adds_and_delete_removes_an_action_item(report, qtbot) -> None:
+    window, report_window = report()
+    table = report_window.items_panel.table
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Insert)
+    qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+    editor = QApplication.focusWidget()
+    qtbot.keyClicks(editor, "Page on connection pool saturation")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: len(window.file.action_items()) == 1)
+    qtbot.waitUntil(lambda: table.state() != table.State.EditingState)
+    table.setCurrentIndex(report_window.items.index(0, 0))
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert window.file.action_items() == []
+    [hidden] = window.file.action_items(include_hidden=True)
+    assert hidden.hidden and hidden.description == "Page on connection pool saturation"
+    assert [item.revision for item in window.file.action_item_history(hidden.id)] == [1, 2]
