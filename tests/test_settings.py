@@ -85,3 +85,36 @@ def test_severities_default_to_the_domain_scale_and_round_trip(tmp_path: Path) -
 )
 def test_a_damaged_severity_scale_keeps_what_can_be_read(stored, expected) -> None:
     assert Settings.from_json({"severities": stored}).severities == expected
+
+
+def test_update_cadence_defaults_round_trip_and_damage(tmp_path: Path) -> None:
+    assert dict(Settings().update_cadence_minutes) == {
+        "SEV1": 30,
+        "SEV2": 60,
+        "SEV3": 120,
+        "SEV4": 0,
+    }
+    store = SettingsStore(tmp_path / "settings.json")
+    from types import MappingProxyType
+
+    chosen = Settings(update_cadence_minutes=MappingProxyType({"SEV1": 15, "P0": 10, "SEV4": 0}))
+    store.save(chosen)
+    # merged over the defaults: a severity is turned off with 0, not by leaving it out
+    assert store.load().update_cadence_minutes == {
+        "SEV1": 15,
+        "SEV2": 60,
+        "SEV3": 120,
+        "SEV4": 0,
+        "P0": 10,
+    }
+    store.file.write_text(
+        json.dumps({"update_cadence_minutes": {"SEV1": 20, "SEV2": "soon", "SEV3": -5, "": 3}}),
+        encoding="utf-8",
+    )
+    # what can be read is kept; the rest are the defaults
+    assert dict(store.load().update_cadence_minutes) == {
+        "SEV1": 20,
+        "SEV2": 60,
+        "SEV3": 120,
+        "SEV4": 0,
+    }

@@ -23,7 +23,7 @@ from incident_recorder import __version__
 
 PROG = "incident-recorder"
 COMMANDS: tuple[str, ...] = ("new", "open", "note", "capture", "export", "milestone", "review")
-COMMANDS += ("serve", "import", "merge")
+COMMANDS += ("serve", "import", "merge", "status-page")
 FOCUS_NOTE = "\0focus"
 """`--note` given without TEXT."""
 NOT_RUNNING = (
@@ -201,7 +201,35 @@ def _parser() -> argparse.ArgumentParser:
     )
     _serve_parser(sub)
     _import_merge_parsers(sub)
+    _status_page_parser(sub)
     return parser
+
+
+def _status_page_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    page = sub.add_parser(
+        "status-page",
+        help="write the customer status page (index.html and an Atom feed)",
+        description="Write DIR/index.html — where things stand and every public update, newest "
+        "first — and DIR/feed.xml, an Atom feed of the same updates. Only public entries are "
+        "written, without names of people; internal entries and services never are. "
+        "See docs/status-page.md.",
+    )
+    page.add_argument("file", type=Path, metavar="FILE")
+    page.add_argument(
+        "--out", type=Path, required=True, metavar="DIR", help="the folder to write into"
+    )
+    page.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="where DIR is published (https://status.example.com/checkout): the feed then "
+        "links to itself and to the page, as feed readers expect",
+    )
+    page.add_argument(
+        "--watch",
+        action="store_true",
+        help="keep running and write the page again whenever the public part of FILE changes "
+        "(a public update added, the status set…), until Ctrl+C",
+    )
 
 
 def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -609,6 +637,80 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+WATCH_INTERVAL_S = 0.5
+"""How often `status-page --watch` looks at the file's data_version (a cheap read)."""
+
+
+def _write_page(handle: Any, args: argparse.Namespace, last: object) -> object:
+    """Write the status page when the public part of the record differs from `last`; the
+    public part now (compare it next time)."""
+    from datetime import UTC, datetime
+
+    from incident_recorder.report import ReportError
+    from incident_recorder.report.facts import local_zone
+    from incident_recorder.report.public import public_record
+    from incident_recorder.report.status_page import write_status_page
+
+    record = handle.record()
+    public = public_record(record)
+    if public == last:
+        return last
+    try:
+        written = write_status_page(
+            record, args.out, now=datetime.now(UTC), tz=local_zone(), base_url=args.base_url
+        )
+    except ReportError as error:
+        raise CliError(str(error)) from None
+    count = len(public.entries)
+    shown = f"{count} public update{'s' if count != 1 else ''}"
+    print(f"Wrote {written[0]} and {written[1].name} ({shown})", flush=True)
+    return public
+
+
+def watch_status_page(args: argparse.Namespace, stop: Any) -> None:
+    """Write the page, then again whenever the public record changes, until `stop` (a
+    threading.Event) is set. The file is polled every WATCH_INTERVAL_S by data_version."""
+    from incident_recorder.storage import IncidentFile
+
+    with IncidentFile.open(args.file, readonly=True) as handle:
+        version = handle.data_version()
+        last = _write_page(handle, args, None)
+        if not args.watch:
+            return
+        print(
+            f"Watching {args.file}: the page is written again when a public update is added "
+            "(Ctrl+C stops)",
+            flush=True,
+        )
+        while not stop.wait(WATCH_INTERVAL_S):
+            handle.check_still_there()
+            now = handle.data_version()
+            if now != version:
+                version = now
+                last = _write_page(handle, args, last)
+
+
+def cmd_status_page(args: argparse.Namespace) -> int:
+    import signal
+    import threading
+
+    stop = threading.Event()
+    previous = {}
+    if args.watch:
+        previous = {
+            number: signal.signal(number, lambda *_: stop.set())
+            for number in (signal.SIGINT, signal.SIGTERM)
+        }
+    try:
+        watch_status_page(args, stop)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    if args.watch:
+        print("Stopped.", flush=True)
+    return 0
+
+
 def _milestone_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     from incident_recorder.domain.milestones import Milestone
 
@@ -814,6 +916,7 @@ HANDLERS = {
     "forward": cmd_forward,
     "import": cmd_import,
     "merge": cmd_merge,
+    "status-page": cmd_status_page,
 }
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from incident_recorder.domain.cadence import DEFAULT_CADENCE, parse_cadence
 from incident_recorder.domain.details import DEFAULT_SEVERITIES
 
 FILE_NAME = "settings.json"
@@ -46,6 +47,9 @@ class Settings:
     """The report template the export dialog selects first."""
     severities: tuple[str, ...] = DEFAULT_SEVERITIES
     """The team's severity scale, the worst first (offered by the Incident details dialog)."""
+    update_cadence_minutes: Mapping[str, int] = field(default_factory=lambda: DEFAULT_CADENCE)
+    """Severity → minutes between customer-facing (public communication) updates; 0 or a
+    severity not listed: no "next update due" countdown."""
 
     def shortcut(self, action_id: str, default: str) -> str:
         """The key of ``action_id``: the user's choice, else ``default`` (the table's key)."""
@@ -64,6 +68,7 @@ class Settings:
             "export_folder": self.export_folder,
             "report_template": self.report_template,
             "severities": list(self.severities),
+            "update_cadence_minutes": dict(self.update_cadence_minutes),
         }
 
     @classmethod
@@ -81,6 +86,10 @@ class Settings:
         folder = raw.get("export_folder")
         template = raw.get("report_template")
         severities = _severities(raw.get("severities")) or defaults.severities
+        cadence = {
+            **defaults.update_cadence_minutes,
+            **parse_cadence(raw.get("update_cadence_minutes")),
+        }
         return cls(
             shortcuts=MappingProxyType(kept),
             global_hotkeys_enabled=(
@@ -91,6 +100,7 @@ class Settings:
                 template if isinstance(template, str) and template else defaults.report_template
             ),
             severities=severities,
+            update_cadence_minutes=MappingProxyType(cadence),
         )
 
 

@@ -53,7 +53,11 @@ def test_the_incident_menu_holds_the_milestones_and_details(make_window) -> None
     menus = {a.text(): a.menu() for a in window.menuBar().actions()}
     incident = menus["&Incident"]
     texts = [a.text() for a in incident.actions()]
-    assert texts == [m.label for m in Milestone] + ["Incident &Details…"]
+    assert texts == [m.label for m in Milestone] + [
+        "Incident &Details…",
+        "Receive &Webhooks",
+        "Write Status &Page…",
+    ]
 
 
 def test_alt_2_without_a_note_records_detected_at_the_key_press(make_window, qtbot, clock) -> None:

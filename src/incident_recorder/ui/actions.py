@@ -125,6 +125,23 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Title, severity, status, services, roles, detection source and milestone times",
     ),
     ActionSpec(
+        "receive_webhooks",
+        "Receive &Webhooks",
+        "Ctrl+Shift+K",
+        "incident",
+        "Take alerts and events (Alertmanager, Grafana, scripts) into the timeline over local "
+        "HTTP while this is on; shows the URL and token",
+        checkable=True,
+    ),
+    ActionSpec(
+        "write_status_page",
+        "Write Status &Page…",
+        "Ctrl+Shift+G",
+        "incident",
+        "Write the customer status page (index.html and an Atom feed of the public updates) "
+        "into a folder, and keep it current while this window is open",
+    ),
+    ActionSpec(
         "note_public",
         "Note Is &Public (toggle)",
         "Ctrl+P",

@@ -12,7 +12,7 @@ moves the file's data_version. The 1 s tick rewrites two labels of the header on
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -26,6 +26,7 @@ from incident_recorder.domain.times import Clock, format_offset
 from incident_recorder.ui.header_parts import MISSING, Chip, ElidedLabel
 from incident_recorder.ui.style import fixed_font
 from incident_recorder.ui.timeline_model import TimelineModel
+from incident_recorder.ui.update_due import UpdateCountdown
 
 SEVERITY_COLOURS = ("#b91c1c", "#c2410c", "#a16207")
 """Badge colours of the scale's first (worst) severities; the rest are grey."""
@@ -128,6 +129,9 @@ class IncidentHeader(QWidget):
         self.now.setObjectName("incidentDetails")
         self.chips = {m: Chip(m.label) for m in Milestone}
         self.metric_chips = {metric: Chip(metric.short_label) for metric in Metric}
+        self.countdown = UpdateCountdown(model, incident.created_at, local_zone, self)
+        """The "next update due" chip (ui/update_due.py), after the metrics."""
+        self.update_due = self.countdown.due
 
         heading = QHBoxLayout()
         heading.setSpacing(10)
@@ -142,7 +146,9 @@ class IncidentHeader(QWidget):
         subline.addWidget(self.now)
 
         self.milestone_group = self._group(self.chips.values())
-        self.metric_group = self._group(self.metric_chips.values(), separator=True)
+        self.metric_group = self._group(
+            [*self.metric_chips.values(), self.countdown.chip], separator=True
+        )
         self._strip = QGridLayout()
         self._strip.setContentsMargins(0, 4, 0, 0)
         self._strip.setHorizontalSpacing(18)
@@ -194,6 +200,7 @@ class IncidentHeader(QWidget):
         self.title.setText(details.title)
         self.title.setToolTip(f"{details.title}\n\nClick (or Ctrl+I) for the incident details")
         self._show_severity()
+        self.countdown.set_incident(details, milestones)
         colour = STATUS_COLOURS[details.status]
         self.status.setText(details.status.label)
         self.status.setStyleSheet(
@@ -224,6 +231,11 @@ class IncidentHeader(QWidget):
         """The team's severity scale (its order gives the badge colours)."""
         self._severities = scale
         self._show_severity()
+
+    def set_update_cadence(self, cadence: Mapping[str, int]) -> None:
+        """Minutes between public updates per severity (settings.update_cadence_minutes)."""
+        self.countdown.set_cadence(cadence)
+        self.tick()
 
     def _show_severity(self) -> None:
         severity = self._details.severity
@@ -267,8 +279,9 @@ class IncidentHeader(QWidget):
         self.tick()
 
     def tick(self) -> None:
-        """Once a second: the time now and the impact clock (nothing else is redrawn)."""
+        """Once a second: the time now, the impact clock and the next-update countdown."""
         now = self._clock()
+        self.countdown.tick(now)
         local = now.astimezone(self._zone)
         utc = now.astimezone(UTC)
         if local.utcoffset() == utc.utcoffset():

@@ -14,7 +14,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMainWindow,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.annotation import Shape, has_redaction
@@ -49,9 +56,11 @@ from incident_recorder.ui.settings_dialog import (
     shortcuts_of,
 )
 from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
+from incident_recorder.ui.status_page_writer import StatusPageWriter
 from incident_recorder.ui.timeline_model import Prepared, TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
 from incident_recorder.ui.tray import RecorderTray, install_tray, notify
+from incident_recorder.ui.webhook_toggle import WebhookToggle
 
 if TYPE_CHECKING:
     from incident_recorder.ui.export_dialog import ExportDialog
@@ -128,6 +137,7 @@ class RecorderWindow(QMainWindow):
             self.incident, incident_file.path.name, self.model, clock, local_zone
         )
         self.header.title_clicked.connect(self.open_details)
+        self.header.update_due.connect(self.public_update_due)
         self.details_dialog: DetailsDialog | None = None
         self._local_zone = local_zone
 
@@ -166,7 +176,7 @@ class RecorderWindow(QMainWindow):
         self.curation = Curation(self, clock, local_zone)
         self.report_window: ReportWindow | None = None
         self.export_dialog: ExportDialog | None = None
-        self._local_zone = local_zone
+        self._status_outputs(local_zone)
         self._build_actions()
         settings = self.settings_store.load()
         self.apply_settings(settings)
@@ -239,6 +249,8 @@ class RecorderWindow(QMainWindow):
             "jump_latest": self.view.follow_latest,
             "shortcuts": lambda: ShortcutsDialog(self).exec(),
             "settings": self.open_settings,
+            "receive_webhooks": self.webhooks.set_on,
+            "write_status_page": self.write_status_page,
             **self.curation.handlers(),
         }
         for kind in EntryKind:
@@ -261,6 +273,41 @@ class RecorderWindow(QMainWindow):
             menus[spec.menu].addAction(act)
             self.actions_by_id[spec.id] = act
 
+    def _status_outputs(self, local_zone: tzinfo | None) -> None:
+        """The webhook server toggle and the status page kept current (issue 5)."""
+        self.webhooks = WebhookToggle(
+            self.file.path, lambda message: self.statusBar().showMessage(message, 8000), self
+        )
+        self.webhooks.failed.connect(lambda m: self.show_error("Webhooks are not received", m))
+        self.webhooks.running_changed.connect(self._webhooks_running)
+        self.status_page = StatusPageWriter(
+            self.file.path, self._pool, local_zone, self._jobs, self
+        )
+        self.status_page.written.connect(
+            lambda paths: self.statusBar().showMessage(f"Status page written: {paths[0]}", 6000)
+        )
+        self.status_page.failed.connect(lambda m: self.show_error("Status page not written", m))
+        self.model.record_changed.connect(self.status_page.changed)
+        self.incident_changed.connect(self.status_page.changed)
+
+    def _webhooks_running(self, running: bool) -> None:
+        act = self.actions_by_id["receive_webhooks"]
+        act.blockSignals(True)
+        act.setChecked(running)
+        act.blockSignals(False)
+
+    def write_status_page(self, out_dir: Path | None = None) -> None:
+        """Write the status page into a folder (asked for the first time), then keep it
+        current while the window is open (ui/status_page_writer.py)."""
+        if out_dir is None:
+            start = self.status_page.out_dir or self.file.path.parent
+            chosen = QFileDialog.getExistingDirectory(self, "Status page folder", str(start))
+            if not chosen:
+                return
+            out_dir = Path(chosen)
+        self.status_page.start(out_dir)
+        self.statusBar().showMessage(f"Writing the status page into {out_dir}…")
+
     def apply_settings(self, settings: Settings) -> None:
         """Give every action its key under ``settings`` (the Settings dialog calls this)."""
         for action_id, key in shortcuts_of(settings).items():
@@ -268,6 +315,7 @@ class RecorderWindow(QMainWindow):
                 self.actions_by_id[action_id].setShortcut(QKeySequence(key))
         self.severities = settings.severities
         self.header.set_severities(settings.severities)
+        self.header.set_update_cadence(settings.update_cadence_minutes)
 
     def open_settings(self) -> SettingsDialog:
         """The Settings dialog (window-modal, not blocking); saving applies to every window."""
@@ -339,6 +387,12 @@ class RecorderWindow(QMainWindow):
         self.header.show_incident(details, milestones)
         self.setWindowTitle(f"{details.title} — Incident Recorder")
         self.incident_changed.emit()
+
+    def public_update_due(self, message: str) -> None:
+        """The next customer-facing update is due (once per due time): a desktop notification
+        where there is a tray, else the status bar, and the window asks for attention."""
+        notify(self, "A public update is due", message)
+        QApplication.alert(self)
 
     def open_details(self) -> DetailsDialog:
         """The Incident details dialog (window-modal, not blocking); Save writes revisions."""
@@ -687,6 +741,8 @@ class RecorderWindow(QMainWindow):
         self._draft_timer.stop()
         self._keep_draft()  # a note being typed is there again when the incident is reopened
         self.live.stop()
+        self.webhooks.shutdown()  # on a thread of its own: never waited for here
+        self.status_page.stop()
         self.captures.stop()
         self._pool.waitForDone(30_000)
         self.file.close()
