@@ -40,7 +40,7 @@ def test_typing_into_a_section_is_saved_after_the_debounce(report, qtbot) -> Non
     assert saved_texts(window.file.path).get("summary", "") == ""  # not yet: debounced
     qtbot.waitUntil(
         lambda: saved_texts(window.file.path).get("summary") == "Checkout failed for 42 minutes.",
-        timeout=5000,
+        timeout=15_000,
     )
     assert report_window.save_state.text().startswith("Saved 14:00:00")
     # every save is a revision: the earlier text stays in the file
@@ -90,7 +90,7 @@ def test_the_preview_follows_the_text(report, qtbot) -> None:
     edit = report_window.editors["summary"].edit
     edit.setFocus()
     qtbot.keyClicks(edit, "A **bold** summary <script>alert(1)</script>")
-    qtbot.waitUntil(lambda: "bold summary" in report_window.preview.toPlainText(), timeout=5000)
+    qtbot.waitUntil(lambda: "bold summary" in report_window.preview.toPlainText(), timeout=15_000)
     assert "<strong>bold</strong>" in report_window.preview_source
     assert "<script" not in report_window.preview_source.lower()
     assert "checkout-api 502s" in report_window.preview.toPlainText()  # the timeline too
@@ -106,7 +106,7 @@ def test_a_failed_save_keeps_the_text_and_says_so(report, qtbot, monkeypatch) ->
     edit = report_window.editors["resolution"].edit
     edit.setFocus()
     qtbot.keyClicks(edit, "Rolled back the config")
-    qtbot.waitUntil(report_window.banner.isVisible, timeout=5000)
+    qtbot.waitUntil(report_window.banner.isVisible, timeout=15_000)
     assert "no space left on device" in report_window.banner.text()
     assert report_window.save_state.text() == "Not saved"
     assert edit.toPlainText() == "Rolled back the config"
@@ -150,7 +150,7 @@ def test_the_preview_keeps_its_place_while_typing(report, qtbot) -> None:
     for number in range(120):
         notes.append((f"checkout-api note {number}", EntryKind.OBSERVATION))
     _, report_window = report(notes)
-    qtbot.waitUntil(lambda: "note 119" in report_window.preview.toPlainText(), timeout=10_000)
+    qtbot.waitUntil(lambda: "note 119" in report_window.preview.toPlainText(), timeout=15_000)
     bar = report_window.preview.verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 400)
     bar.setValue(bar.maximum() // 2)
@@ -159,7 +159,7 @@ def test_the_preview_keeps_its_place_while_typing(report, qtbot) -> None:
     edit = report_window.editors["prevention"].edit
     edit.setFocus()
     qtbot.keyClicks(edit, "More alerts")
-    qtbot.waitUntil(lambda: report_window.preview_source != before, timeout=5000)
+    qtbot.waitUntil(lambda: report_window.preview_source != before, timeout=15_000)
     assert "More alerts" in report_window.preview_source
     assert bar.value() == place
 
