@@ -2,7 +2,8 @@
 # Install Incident Recorder from this checkout: the Debian packages Qt and screen capture need,
 # a virtual environment in .venv, and the app itself. Safe to run again (it skips what is there).
 #   ./install.sh          the app
-#   ./install.sh --test   the app and what the test suite needs (Xvfb, xdotool, xterm, pytest…)
+#   ./install.sh --test   the app and what the test suite needs (Xvfb, xdotool, xterm, pytest…,
+#                         the desktop-file and AppStream validators, binutils for the bundle)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -15,6 +16,8 @@ packages=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfreety
   libxcb-util1 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core python3-venv)
 if [ "$want_tests" = 1 ]; then
   packages+=(xvfb xauth xdotool xterm scrot chromium)
+  # packaging: validators of the desktop integration, the MIME database, PyInstaller's objcopy
+  packages+=(desktop-file-utils appstream shared-mime-info binutils)
 fi
 
 if command -v dpkg-query >/dev/null 2>&1; then

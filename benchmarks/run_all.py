@@ -7,6 +7,7 @@ encode at 1920x1080 (scrot / ImageMagick baseline); gui: the same paths through 
 (keystroke to visible entry, capture key to pixels and to disk, UI stalls, opening); hotkeys: a
 global Ctrl+Alt+S press while another window has focus, at 1080p and 4K; webhooks: 1,000 events
 posted to `incident-recorder serve` by concurrent clients (direct add_note baseline).
+Not run here: bench_bundle.py (bundle size and start time), which needs packaging/build.sh first.
 """
 
 from __future__ import annotations

@@ -17,6 +17,9 @@ from incident_recorder.domain.times import Clock, system_clock, to_iso
 from incident_recorder.recent import RecentList
 
 APP_ICON = "incident-recorder.svg"
+DESKTOP_ID = "io.github.incident_recorder.IncidentRecorder"
+"""The app id: the name of the .desktop file, the themed icon and the AppStream component
+(resources/linux/), which Wayland compositors match windows to."""
 WAYLAND_NOTICE = (
     "Global keys are not available on Wayland: bind `incident-recorder --capture` and "
     "`incident-recorder --note` in your desktop's keyboard settings"
@@ -222,7 +225,7 @@ def make_qapp(argv: list[str] | None = None) -> object:
     QGuiApplication.setApplicationName("Incident Recorder")
     QGuiApplication.setApplicationDisplayName("Incident Recorder")
     QGuiApplication.setApplicationVersion(__version__)
-    QGuiApplication.setDesktopFileName("incident-recorder")
+    QGuiApplication.setDesktopFileName(DESKTOP_ID)
     QGuiApplication.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / APP_ICON)))
     apply_theme(qapp)  # type: ignore[arg-type]
     return qapp

@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +34,8 @@ NOT_RUNNING = (
 
 EXPORT_FORMATS = {
     "markdown": "DIR/report.md, the report (default)",
+    "html": "DIR/report.html, the report as one self-contained, printable page",
+    "pdf": "DIR/report.pdf, the report on A4 pages",
     "json": "DIR/incident.json, the record as data",
 }
 """The --format choices and what each writes; a format with a renderer adds itself here and
@@ -47,7 +49,28 @@ def export_formats() -> tuple[str, ...]:
 def export_renderers() -> dict[str, FormatRenderer]:
     """Renderers for formats beyond markdown and json (report.writer.FormatRenderer), made
     lazily: a PDF renderer needs Qt, which only this layer may import."""
-    return {}
+    from incident_recorder.report.html_export import write_html
+
+    return {"html": write_html, "pdf": _write_pdf}
+
+
+def _write_pdf(markdown: str, images: Mapping[str, Path], out_dir: Path, title: str) -> Path:
+    """The "pdf" renderer: Qt's PDF writer, in an offscreen QGuiApplication made for it.
+
+    Painting a PDF needs fonts, not a screen: unless QT_QPA_PLATFORM says otherwise the
+    offscreen platform is used, so a missing or unreachable display can never abort the export.
+    """
+    import os
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtGui import QGuiApplication
+
+    from incident_recorder.ui.pdf import write_pdf_report
+
+    app = QGuiApplication.instance() or QGuiApplication([PROG])  # alive until the PDF is written
+    written = write_pdf_report(markdown, images, out_dir, title)
+    del app
+    return written
 
 
 class CliError(Exception):
@@ -164,8 +187,9 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser(
         "export",
         help="export the report or the record",
-        description="Export the report into DIR (markdown: DIR/report.md; json: "
-        "DIR/incident.json), with every capture in DIR/images/: annotated captures as their "
+        description="Export the report into DIR (markdown: DIR/report.md; html: "
+        "DIR/report.html, images embedded; pdf: DIR/report.pdf; json: DIR/incident.json), "
+        "with every capture and the timeline picture in DIR/images/: annotated captures as their "
         "rendered copy, redactions solid black. Originals stay in the incident file unless "
         "--include-originals is given. --public exports only the entries marked public, "
         "without names of people or roles.",
@@ -478,6 +502,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from incident_recorder import paths
     from incident_recorder.report import ReportError, load_template, write_report
+    from incident_recorder.report.html_export import timeline_pictures
     from incident_recorder.storage import IncidentFile
 
     if args.public and args.include_originals:
@@ -502,6 +527,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 load_shapes=handle.annotations,
                 include_originals=args.include_originals,
                 renderers=export_renderers(),
+                picture=timeline_pictures,
             )
         except ReportError as error:
             raise CliError(str(error)) from None

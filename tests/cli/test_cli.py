@@ -262,7 +262,8 @@ def test_export_public_and_templates(tmp_path: Path) -> None:
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "internal detail" not in report and "## Updates" in report
     help_text = run("export", "--help").stdout
-    assert "--public" in help_text and "--template" in help_text and "{markdown,json}" in help_text
+    assert "--public" in help_text and "--template" in help_text
+    assert "{markdown,html,pdf,json}" in help_text
 
 
 def test_export_finds_a_team_template_in_the_data_folder(tmp_path: Path) -> None:

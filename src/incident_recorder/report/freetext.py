@@ -47,13 +47,19 @@ def _heading(level: int, text: str) -> str:
     return f"{'#' * level} {text.strip()}".rstrip()
 
 
+def out_prefix(prefix: re.Match[str] | None) -> str:
+    """The block-quote / list marker a line started with ('' for none)."""
+    return prefix.group() if prefix else ""
+
+
 def place_free_text(text: str, section_level: int = 2) -> str:
     """`text` (the team's Markdown) ready to sit under a heading of `section_level`."""
     sub = min(6, section_level + 1)
     out: list[str] = []
     fence: str | None = None
     indent = ""
-    paragraph = False  # the last line written can be the text of a setext heading
+    paragraph = False  # the last lines written can be the text of a setext heading
+    start_of_paragraph = 0  # where that paragraph starts in `out`
     for line in normalize_lines(text):
         line = line.replace("\x00", "\ufffd")
         if fence is not None:
@@ -75,15 +81,25 @@ def place_free_text(text: str, section_level: int = 2) -> str:
         elif atx and len(atx.group(2)) <= section_level:
             line = atx.group(1) + _heading(sub, line[atx.end() :])
         elif _SETEXT.match(line) and paragraph:
-            # `text` over `===` is a level-1 heading, over `---` a level-2 one: demoted.
-            prefix = _PREFIX.match(out[-1])
+            # `text` over `===` is a level-1 heading, over `---` a level-2 one: the whole
+            # paragraph above is its text (continuation lines too, indented or not): demoted.
+            prefix = _PREFIX.match(out[start_of_paragraph])
             start = prefix.end() if prefix else 0
-            out[-1] = out[-1][:start] + _heading(sub, out[-1][start:])
+            words = " ".join(
+                [out[start_of_paragraph][start:], *out[start_of_paragraph + 1 :]]
+            ).split()
+            del out[start_of_paragraph:]
+            out.append(out_prefix(prefix) + _heading(sub, " ".join(words)))
             paragraph = False
             continue
         # Only spaces and tabs make a line blank in Markdown (str.strip also eats \x1c-\x1f).
         blank = not line.strip(" \t")
-        paragraph = not opened and not atx and not blank and not line.startswith("    ")
+        # An indented line continues a paragraph (it is code only after a blank line).
+        continues = not opened and not atx and not blank and paragraph
+        starts = not opened and not atx and not blank and not line.startswith("    ")
+        if starts and not continues:
+            start_of_paragraph = len(out)
+        paragraph = continues or starts
         out.append(line if opened else _no_html(line))
     if fence is not None:  # closed where it was opened (inside a list item: indented alike)
         out.append(indent + fence)

@@ -1,0 +1,131 @@
+"""`export --format html|pdf` through the real command line: the scenario, hostile notes, public."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import unicodedata
+from datetime import UTC, datetime, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from incident_recorder.domain import EntryKind
+from incident_recorder.domain.milestones import Milestone
+from incident_recorder.storage import IncidentFile
+
+START = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+HOSTILE = [
+    "<script>window.__pwned=1</script>",
+    '<img src=x onerror="window.__pwned=1">',
+    "[click](javascript:alert(1))",
+    "![pixel](http://127.0.0.1:9/pixel.png)",
+    "# not a heading | not | a table",
+]
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "incident_recorder", *args],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ if env is None else env),
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def incident(tmp_path: Path) -> Path:
+    path = tmp_path / "checkout.incident"
+    with IncidentFile.create(path, "Checkout outage") as handle:
+        at = iter(START + timedelta(seconds=30 * n) for n in range(100))
+        handle.record_milestone(Milestone.IMPACT_STARTED, next(at), text="Errors climb")
+        handle.record_milestone(Milestone.DETECTED, next(at), text="Alert fired")
+        handle.add_note(
+            "Status page: investigating", EntryKind.COMMUNICATION, next(at), public=True
+        )
+        for text in HOSTILE:
+            handle.add_note(text, EntryKind.OBSERVATION, next(at))
+        decision = handle.add_note("Revert the config push", EntryKind.DECISION, next(at))
+        handle.revise(decision.id, starred=True)
+        handle.record_milestone(Milestone.MITIGATED, next(at), text="Errors back to normal")
+        handle.record_milestone(Milestone.RESOLVED, next(at), text="Resolved", public=True)
+    return path
+
+
+class Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
+    parser = Tags()
+    parser.feed(page)
+    return parser.tags
+
+
+def test_html_export_is_self_contained_and_inert(incident: Path, tmp_path: Path) -> None:
+    os.umask(0o022)
+    out = tmp_path / "out"
+    result = run("export", str(incident), "--format", "html", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"Wrote {out / 'report.html'}"
+    report = out / "report.html"
+    assert stat.S_IMODE(report.stat().st_mode) == 0o644
+    assert (out / "images" / "timeline.png").exists() and (out / "images" / "timeline.svg").exists()
+    page = report.read_text(encoding="utf-8")
+    found = tags(page)
+    names = [name for name, _ in found]
+    assert "script" not in names and names.count("svg") == 1  # the timeline, inline
+    assert not [attrs for _, attrs in found if any(key.startswith("on") for key in attrs)]
+    assert not [a for n, a in found if n == "img" and not str(a.get("src")).startswith("data:")]
+    assert any(n == "meta" and a.get("http-equiv") == "Content-Security-Policy" for n, a in found)
+    assert "javascript:" not in "".join(str(a.get("href")) for n, a in found if n == "a")
+    assert "&lt;script&gt;window.__pwned=1&lt;/script&gt;" in page  # the note, as text
+    assert "Revert the config push" in page and "milestone-mitigated" in page
+
+
+def test_pdf_export_without_a_display(incident: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    env = {k: v for k, v in os.environ.items() if k not in {"DISPLAY", "QT_QPA_PLATFORM"}}
+    env["DISPLAY"] = ":97"  # no X server there: the PDF never needs one
+    result = run("export", str(incident), "--format", "pdf", "--out", str(out), env=env)
+    assert result.returncode == 0, result.stderr
+    data = (out / "report.pdf").read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert len(re.findall(rb"/Subtype\s*/Image", data)) == 1  # the timeline picture
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", str(out / "report.pdf"), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        # Table cells wrap, and DejaVu's "fi" ligature comes out as U+FB01: NFKC undoes it.
+        text = " ".join(unicodedata.normalize("NFKC", text).split())
+        assert "Checkout outage" in text and "Revert the config push" in text
+        assert "Page 1 of" in text and "<script>window.__pwned=1</script>" in text
+
+
+def test_public_html_holds_only_public_entries(incident: Path, tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    result = run("export", str(incident), "--format", "html", "--public", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Status page: investigating" in page
+    for internal in ("Revert the config push", "Alert fired", "__pwned"):
+        assert internal not in page  # neither in the text nor in the picture's tooltips
+    svg = (out / "images" / "timeline.svg").read_text(encoding="utf-8")
+    assert svg.count('class="entry') == 2
+
+
+def test_unknown_format_is_a_usage_error(incident: Path, tmp_path: Path) -> None:
+    result = run("export", str(incident), "--format", "docx", "--out", str(tmp_path / "x"))
+    assert result.returncode == 2 and "invalid choice: 'docx'" in result.stderr
+    assert not (tmp_path / "x").exists()

@@ -1,0 +1,184 @@
+"""The PDF report through Qt's own writer: A4 pages, the title, images embedded, nothing else."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import re
+import shutil
+import stat
+import subprocess
+import threading
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from incident_recorder.domain import Entry, EntryKind, Incident
+from incident_recorder.domain.details import IncidentDetails
+from incident_recorder.domain.milestones import Milestone, Milestones
+from incident_recorder.domain.record import IncidentRecord
+from incident_recorder.report.html import render_pdf_html
+from incident_recorder.report.html_export import timeline_pictures
+from incident_recorder.report.writer import ReportError
+from incident_recorder.ui.pdf import write_pdf, write_pdf_report
+
+TITLE = "Checkout outage — payment errors"
+
+
+@pytest.fixture(autouse=True)
+def _gui(qapp: object) -> None:
+    """QTextDocument needs fonts, which need a QGuiApplication (offscreen here)."""
+
+
+def pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf))
+
+
+def text(path: Path) -> str:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def noisy_png(width: int, height: int) -> bytes:
+    rng = random.Random(7)
+    image = Image.frombytes("RGB", (width, height), rng.randbytes(width * height * 3))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def report(rows: int, picture: bool = False) -> str:
+    lines = [f"# {TITLE}", "", "## Timeline", ""]
+    if picture:
+        lines += ["![Grafana: p99 latency](images/entry-0004-capture1.png)", ""]
+    lines += ["| Local time | Kind | Entry |", "|---|---|---|"]
+    lines += [
+        f"| 15:{n // 60:02d}:{n % 60:02d} | Action | step number {n} done |" for n in range(rows)
+    ]
+    return "\n".join([*lines, "", "## Prevention", "", "Last line of the report."])
+
+
+def test_a_short_report_is_one_a4_page_with_its_title(tmp_path: Path) -> None:
+    os.umask(0o022)
+    path = tmp_path / "report.pdf"
+    write_pdf(render_pdf_html(report(5), title=TITLE, images={}), {}, path, title=TITLE)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert pages(data) == 1
+    assert re.search(rb"/MediaBox \[0 0 595\.\d* 842\.\d*\]", data)  # A4 in points
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
+    assert [p.name for p in tmp_path.iterdir()] == ["report.pdf"]  # no temporary file left
+    content = text(path)
+    assert TITLE in content and "step number 4 done" in content and "Page 1 of 1" in content
+
+
+def test_a_long_report_breaks_into_pages_and_loses_no_row(tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    write_pdf(render_pdf_html(report(600), title=TITLE, images={}), {}, path, title=TITLE)
+    count = pages(path.read_bytes())
+    # About 45 single-line rows fit on an A4 page at 9 pt: 600 rows take 12 to 20 pages.
+    assert 10 <= count <= 20, count
+    content = text(path)
+    assert f"Page {count} of {count}" in content
+    found = {int(n) for n in re.findall(r"step number (\d+) done", content)}
+    assert found == set(range(600))
+    assert "Last line of the report." in content
+
+
+def test_explicit_page_breaks_give_exactly_that_many_pages(tmp_path: Path) -> None:
+    html = "<h1>T</h1>" + "".join(
+        f'<p style="page-break-before: always">Part {n}</p>' for n in range(1, 5)
+    )
+    path = tmp_path / "report.pdf"
+    write_pdf(html, {}, path, title="T")
+    assert pages(path.read_bytes()) == 5
+    assert "Page 5 of 5" in text(path)
+
+
+def test_an_image_is_embedded_and_scaled_to_the_page(tmp_path: Path) -> None:
+    capture = noisy_png(1600, 900)
+    plain, with_image = tmp_path / "plain.pdf", tmp_path / "image.pdf"
+    images = {"images/entry-0004-capture1.png": capture}
+    write_pdf(render_pdf_html(report(5), title=TITLE, images={}), {}, plain, title=TITLE)
+    write_pdf(
+        render_pdf_html(report(5, picture=True), title=TITLE, images=images),
+        images,
+        with_image,
+        title=TITLE,
+    )
+    grown = with_image.stat().st_size - plain.stat().st_size
+    assert grown > len(capture) // 2, grown  # noise barely compresses: the pixels are in there
+    if shutil.which("pdfimages"):
+        listing = subprocess.run(
+            ["pdfimages", "-list", str(with_image)], check=True, capture_output=True, text=True
+        ).stdout.splitlines()[2:]
+        assert len(listing) == 1 and listing[0].split()[3:5] == ["1600", "900"]
+        x_ppi = float(listing[0].split()[12])
+        assert x_ppi > 200  # 1600 px squeezed into the ~17 cm text width: scaled to the page
+
+
+def test_nothing_outside_the_given_images_is_loaded(tmp_path: Path) -> None:
+    on_disk = tmp_path / "secret.png"
+    on_disk.write_bytes(noisy_png(50, 50))
+    html = f'<h1>T</h1><p><img src="{on_disk}"><img src="{on_disk.as_uri()}"></p>'
+    path = tmp_path / "report.pdf"
+    write_pdf(html, {}, path, title="T")
+    assert b"/Subtype /Image" not in path.read_bytes()
+
+
+def test_failures_are_one_line_report_errors(tmp_path: Path) -> None:
+    with pytest.raises(ReportError, match="not a readable image"):
+        write_pdf("<p>x</p>", {"images/a.png": b"not a png"}, tmp_path / "a.pdf", title="T")
+    with pytest.raises(ReportError, match="cannot write") as caught:
+        write_pdf("<p>x</p>", {}, tmp_path / "missing" / "a.pdf", title="T")
+    assert "\n" not in str(caught.value)
+
+
+def test_written_from_a_worker_thread(tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    failures: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            write_pdf(render_pdf_html(report(50), title=TITLE, images={}), {}, path, title=TITLE)
+        except BaseException as error:  # reported to the test below
+            failures.append(error)
+
+    worker = threading.Thread(target=work)
+    worker.start()
+    worker.join(timeout=60)
+    assert not worker.is_alive() and failures == []
+    assert pages(path.read_bytes()) >= 1 and TITLE in text(path)
+
+
+def test_the_pdf_renderer_uses_the_png_timeline(tmp_path: Path) -> None:
+    start = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+    entries = tuple(
+        Entry(n, kind, f"note {n}", start + timedelta(minutes=n), start + timedelta(minutes=n))
+        for n, kind in enumerate(EntryKind, start=1)
+    )
+    record = IncidentRecord(
+        Incident("u", TITLE, start, "0"),
+        IncidentDetails(TITLE),
+        Milestones({Milestone.IMPACT_STARTED: start, Milestone.RESOLVED: entries[-1].occurred_at}),
+        entries,
+    )
+    folder = tmp_path / "images"
+    folder.mkdir()
+    images = {}
+    for name, data in timeline_pictures(record, UTC).items():
+        (folder / name).write_bytes(data)
+        images[f"images/{name}"] = folder / name
+    markdown = f"# {TITLE}\n\n## Timeline\n\n![Timeline](images/timeline.png)\n\nEnd.\n"
+    target = write_pdf_report(markdown, images, tmp_path, TITLE)
+    assert target == tmp_path / "report.pdf"
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF-") and pages(data) == 1
+    assert len(re.findall(rb"/Subtype\s*/Image", data)) == 1  # the PNG; the SVG is not used
+    assert TITLE in text(target) and "End." in text(target)
