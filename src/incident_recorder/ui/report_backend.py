@@ -8,7 +8,6 @@ the review before export. No Qt here: these run in workers as well as on the UI 
 from __future__ import annotations
 
 import dataclasses
-import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -22,6 +21,7 @@ from incident_recorder.domain.review import review as run_review
 from incident_recorder.report import draft_texts as _draft_texts
 from incident_recorder.report import render_report
 from incident_recorder.report import status_update as _status_update
+from incident_recorder.report.html import render_html_fragment
 from incident_recorder.report.templates import (
     DEFAULT_TEMPLATE,
     EDITABLE_SECTIONS,
@@ -103,22 +103,8 @@ def report_markdown(record: IncidentRecord, tz: tzinfo, template: str = DEFAULT_
 
 
 def preview_html(markdown_text: str) -> str:
-    """Sanitized body HTML of `markdown_text`, for the preview (no script, nothing remote).
-
-    The report layer's own renderer where installed (report.html); else python-markdown with
-    raw HTML escaped and the result cleaned by nh3, the same rules in brief.
-    """
-    try:
-        html = importlib.import_module("incident_recorder.report.html")
-    except ImportError:
-        html = None
-    if html is not None and hasattr(html, "render_html_fragment"):
-        return str(html.render_html_fragment(markdown_text))
-    import markdown
-    import nh3
-
-    body = markdown.markdown(markdown_text, extensions=["tables", "sane_lists"])
-    return str(nh3.clean(body, url_schemes={"http", "https", "mailto"}))
+    """Sanitized body HTML of `markdown_text`, for the preview (no script, nothing remote)."""
+    return render_html_fragment(markdown_text)
 
 
 def status_update(record: IncidentRecord, *, now: datetime, tz: tzinfo) -> str:
