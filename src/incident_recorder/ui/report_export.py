@@ -1,7 +1,7 @@
 """Writing a report from the GUI: which formats exist, and one call that writes one, cancellable.
 
-`export_formats()` lists what can be written: Markdown and JSON always, HTML and PDF when
-their renderers are installed (report.html_export, ui.pdf). `export_report` reads the whole
+`export_formats()` lists what can be written: Markdown, HTML (report.html_export), PDF
+(ui.pdf, Qt's PDF writer) and JSON. `export_report` reads the whole
 record on the caller's connection and calls the report layer's `write_report` with a
 template, the public switch, progress, a cancel check, the renderers and the timeline
 picture; a cancelled export raises `ExportCancelled` and writes no report file. No widgets
@@ -10,13 +10,12 @@ here: this runs in the export worker.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from datetime import tzinfo
 from pathlib import Path
-from typing import Any
 
-from incident_recorder.report.writer import ExportCancelled, write_report
+from incident_recorder.report.html_export import timeline_pictures, write_html
+from incident_recorder.report.writer import ExportCancelled, FormatRenderer, write_report
 from incident_recorder.storage import IncidentFile
 from incident_recorder.ui.report_backend import load_template
 
@@ -29,30 +28,18 @@ FORMAT_LABELS: dict[str, str] = {
     "json": "JSON (the full record)",
 }
 
-_RENDERERS = (
-    ("html", "incident_recorder.report.html_export", "write_html"),
-    ("pdf", "incident_recorder.ui.pdf", "write_pdf_report"),
-)
 
+def renderers() -> dict[str, FormatRenderer]:
+    """The renderers of the formats beyond Markdown and JSON: self-contained HTML, and PDF
+    through Qt's own PDF writer (usable from a worker thread)."""
+    from incident_recorder.ui.pdf import write_pdf_report
 
-def _attribute(module_name: str, name: str) -> Any:
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    return getattr(module, name, None)
-
-
-def renderers() -> dict[str, Any]:
-    """The renderers installed for formats beyond Markdown and JSON, by format."""
-    found = {fmt: _attribute(module, name) for fmt, module, name in _RENDERERS}
-    return {fmt: renderer for fmt, renderer in found.items() if renderer is not None}
+    return {"html": write_html, "pdf": write_pdf_report}
 
 
 def export_formats() -> list[str]:
-    """The formats that can be written now, in menu order."""
-    known = {"markdown", "json", *renderers()}
-    return [fmt for fmt in FORMAT_LABELS if fmt in known]
+    """The formats the Export dialog offers, in menu order."""
+    return list(FORMAT_LABELS)
 
 
 def export_report(
@@ -85,5 +72,5 @@ def export_report(
         cancelled=cancelled,
         load_shapes=source.annotations,
         renderers=renderers(),
-        picture=_attribute("incident_recorder.report.html_export", "timeline_pictures"),
+        picture=timeline_pictures,
     )
