@@ -41,6 +41,10 @@ class Settings:
     only for actions whose key differs from the actions table's."""
     global_hotkeys_enabled: bool = True
     """Grab the actions marked global system-wide (X11), so they work from any application."""
+    export_folder: str = ""
+    """The folder the last report was exported into ("" = next to the incident file)."""
+    report_template: str = "default"
+    """The report template the export dialog selects first."""
     severities: tuple[str, ...] = DEFAULT_SEVERITIES
     """The team's severity scale, the worst first (offered by the Incident details dialog)."""
     update_cadence_minutes: Mapping[str, int] = field(default_factory=lambda: DEFAULT_CADENCE)
@@ -61,6 +65,8 @@ class Settings:
             "format": FORMAT,
             "shortcuts": dict(self.shortcuts),
             "global_hotkeys_enabled": self.global_hotkeys_enabled,
+            "export_folder": self.export_folder,
+            "report_template": self.report_template,
             "severities": list(self.severities),
             "update_cadence_minutes": dict(self.update_cadence_minutes),
         }
@@ -77,6 +83,8 @@ class Settings:
         else:
             kept = {}
         enabled = raw.get("global_hotkeys_enabled")
+        folder = raw.get("export_folder")
+        template = raw.get("report_template")
         severities = _severities(raw.get("severities")) or defaults.severities
         cadence = {
             **defaults.update_cadence_minutes,
@@ -86,6 +94,10 @@ class Settings:
             shortcuts=MappingProxyType(kept),
             global_hotkeys_enabled=(
                 enabled if isinstance(enabled, bool) else defaults.global_hotkeys_enabled
+            ),
+            export_folder=folder if isinstance(folder, str) else defaults.export_folder,
+            report_template=(
+                template if isinstance(template, str) and template else defaults.report_template
             ),
             severities=severities,
             update_cadence_minutes=MappingProxyType(cadence),

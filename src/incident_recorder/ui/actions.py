@@ -23,13 +23,28 @@ class ActionSpec:
     checkable: bool = False
     global_key: bool = False
     """Also grabbed system-wide (X11), so it works while another application has focus."""
+    window: str = "recorder"
+    """The window that binds it: "recorder", or "report" for the report window's own actions
+    (the report window also binds export and close from the recorder's)."""
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("new_incident", "&New Incident…", "Ctrl+N", "file"),
     ActionSpec("open_incident", "&Open Incident…", "Ctrl+O", "file"),
-    ActionSpec("export_markdown", "Export Report (&Markdown)…", "Ctrl+E", "file"),
-    ActionSpec("export_json", "Export Record (&JSON)…", "Ctrl+Shift+E", "file"),
+    ActionSpec(
+        "export",
+        "&Export…",
+        "Ctrl+E",
+        "file",
+        "Review the record, then write the report as Markdown, HTML, PDF or JSON",
+    ),
+    ActionSpec(
+        "export_json",
+        "Export Record (&JSON)…",
+        "Ctrl+Shift+E",
+        "file",
+        "Write the whole record as JSON into a folder, without the review",
+    ),
     ActionSpec("settings", "&Settings…", "Ctrl+,", "file", "Keys of every action, global hotkeys"),
     ActionSpec("close_window", "&Close", "Ctrl+W", "file"),
     ActionSpec(
@@ -183,6 +198,29 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "view",
         "Show hidden entries, greyed, in the timeline",
         checkable=True,
+    ),
+    ActionSpec(
+        "report",
+        "&Report…",
+        "Ctrl+R",
+        "report",
+        "Write the report: its sections, the action items, a live preview",
+    ),
+    ActionSpec(
+        "add_action_item",
+        "&Add Action Item",
+        "Ctrl+Shift+A",
+        "items",
+        "A new row in the action items table",
+        window="report",
+    ),
+    ActionSpec(
+        "refresh_report",
+        "&Refresh Drafts and Preview",
+        "F5",
+        "view",
+        "Read the timeline again for the drafts and the preview",
+        window="report",
     ),
     ActionSpec("toggle_utc", "Show Times in &UTC", "Ctrl+Shift+U", "view", checkable=True),
     ActionSpec("jump_latest", "&Jump to Latest Entry", "Ctrl+End", "view"),

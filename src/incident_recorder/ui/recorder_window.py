@@ -7,9 +7,10 @@ and only then shows it; captures and exports run off the UI thread and come back
 from __future__ import annotations
 
 import gc
-from datetime import tzinfo
+from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from time import perf_counter
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
@@ -60,6 +61,10 @@ from incident_recorder.ui.timeline_model import Prepared, TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
 from incident_recorder.ui.tray import RecorderTray, install_tray, notify
 from incident_recorder.ui.webhook_toggle import WebhookToggle
+
+if TYPE_CHECKING:
+    from incident_recorder.ui.export_dialog import ExportDialog
+    from incident_recorder.ui.report_window import ReportWindow
 
 CHECKPOINT_INTERVAL_MS = 15_000
 """How often the WAL is folded into the main file, so a copy of the file alone is current."""
@@ -169,6 +174,8 @@ class RecorderWindow(QMainWindow):
         self.settings_store = settings_store or default_store()
         self.settings_dialog: SettingsDialog | None = None
         self.curation = Curation(self, clock, local_zone)
+        self.report_window: ReportWindow | None = None
+        self.export_dialog: ExportDialog | None = None
         self._status_outputs(local_zone)
         self._build_actions()
         settings = self.settings_store.load()
@@ -221,13 +228,15 @@ class RecorderWindow(QMainWindow):
             "entry": self.menuBar().addMenu("&Entry"),
             "incident": self.menuBar().addMenu("&Incident"),
             "view": self.menuBar().addMenu("&View"),
+            "report": self.menuBar().addMenu("&Report"),
             "help": self.menuBar().addMenu("&Help"),
         }
         handlers = {
             "new_incident": self.new_incident_requested.emit,
             "incident_details": self.open_details,
             "open_incident": self.open_incident_requested.emit,
-            "export_markdown": lambda: self.export("markdown"),
+            "export": self.open_export_dialog,
+            "report": self.open_report,
             "export_json": lambda: self.export("json"),
             "close_window": self.close,
             "capture_screen": self.capture_screen,
@@ -251,6 +260,8 @@ class RecorderWindow(QMainWindow):
                 self.record_milestone(m)
             )
         for spec in ACTIONS:
+            if spec.window != "recorder":
+                continue
             act = QAction(spec.text, self)
             act.setShortcut(QKeySequence(spec.shortcut))
             act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -300,7 +311,8 @@ class RecorderWindow(QMainWindow):
     def apply_settings(self, settings: Settings) -> None:
         """Give every action its key under ``settings`` (the Settings dialog calls this)."""
         for action_id, key in shortcuts_of(settings).items():
-            self.actions_by_id[action_id].setShortcut(QKeySequence(key))
+            if action_id in self.actions_by_id:  # the report window's own keys are its own
+                self.actions_by_id[action_id].setShortcut(QKeySequence(key))
         self.severities = settings.severities
         self.header.set_severities(settings.severities)
         self.header.set_update_cadence(settings.update_cadence_minutes)
@@ -580,7 +592,79 @@ class RecorderWindow(QMainWindow):
         self.note_bar.set_utc(utc)
         self.header.set_utc(utc)
 
-    # -- export ------------------------------------------------------------------------------
+    # -- report and export -------------------------------------------------------------------
+
+    def open_report(self) -> ReportWindow:
+        """The report window of this incident (raised if already open)."""
+        if self.report_window is None:
+            from incident_recorder.ui.report_window import ReportWindow  # only when asked for
+
+            window = ReportWindow(
+                self.file,
+                clock=self._clock,
+                local_zone_=self._local_zone,
+                thread_pool=self._pool,
+                keep_alive=self._jobs.append,
+            )
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.export_requested.connect(self.open_export_dialog)
+            window.closed.connect(self._report_closed)
+            settings = self.settings_store.load()
+            window.apply_settings(settings)
+            window.template = settings.report_template  # the preview shows the usual template
+            self.report_window = window
+        self.report_window.show()
+        self.report_window.raise_()
+        self.report_window.activateWindow()
+        return self.report_window
+
+    def _report_closed(self, window: object) -> None:
+        if self.report_window is window:
+            self.report_window = None
+
+    def open_export_dialog(self) -> ExportDialog:
+        """The Export dialog (review, format, template, folder); not blocking either window."""
+        if self.export_dialog is None or not self.export_dialog.isVisible():
+            from incident_recorder.ui.export_dialog import ExportDialog  # only when asked for
+
+            parent = self.report_window if self.report_window is not None else self
+            dialog = ExportDialog(
+                self.file.path,
+                clock=self._clock,
+                tz=self._local_zone or datetime.now().astimezone().tzinfo or UTC,
+                settings_store=self.settings_store,
+                thread_pool=self._pool,
+                before_export=self._save_report,
+                keep_alive=self._jobs.append,
+                parent=parent,
+            )
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.entry_selected.connect(self.select_entry)
+            dialog.destroyed.connect(lambda _=None: setattr(self, "export_dialog", None))
+            self.export_dialog = dialog
+            dialog.show()
+        self.export_dialog.raise_()
+        self.export_dialog.activateWindow()
+        return self.export_dialog
+
+    def _save_report(self) -> None:
+        if self.report_window is not None:
+            self.report_window.save_now()
+
+    def select_entry(self, entry_id: int) -> bool:
+        """Select entry `entry_id` in the timeline shown (filtered or not), and come forward."""
+        view = self.curation.stack.currentWidget()
+        if not isinstance(view, TimelineView) or not view.select_entry(entry_id):
+            self.statusBar().showMessage(
+                "That entry is not in the timeline shown (hidden, or filtered out)", 6000
+            )
+            return False
+        view.setFocus()
+        self.raise_()
+        self.activateWindow()
+        return True
+
+    # -- export (quick path) -----------------------------------------------------------------
 
     def export(self, fmt: str, out_dir: Path | None = None) -> ExportJob | None:
         """Export in the background into `out_dir` (asked for when not given)."""
@@ -638,6 +722,11 @@ class RecorderWindow(QMainWindow):
             global_hotkeys.bring_forward(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self.report_window is not None and not self.report_window.close():
+            event.ignore()  # the report could not be saved and the user kept it open
+            return
+        if self.export_dialog is not None:
+            self.export_dialog.reject()  # a running export is cancelled; the pool waits for it
         for viewer in list(self.viewers.values()):  # unsaved annotations are saved first
             if not viewer.submit_annotations():
                 event.ignore()  # the error is shown; the viewer and the window stay open

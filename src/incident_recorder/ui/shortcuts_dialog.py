@@ -15,7 +15,8 @@ def _key_text(shortcut: str) -> str:
 def cheat_sheet_html() -> str:
     rows = [f"<tr><td><b>{_key_text(k)}</b></td><td>{what}</td></tr>" for k, what in NOTE_KEYS]
     rows += [
-        f"<tr><td><b>{_key_text(spec.shortcut)}</b></td><td>{spec.text.replace('&', '')}</td></tr>"
+        f"<tr><td><b>{_key_text(spec.shortcut)}</b></td><td>{spec.text.replace('&', '')}"
+        f"{' (report window)' if spec.window == 'report' else ''}</td></tr>"
         for spec in ACTIONS
     ]
     return (

@@ -19,6 +19,17 @@ QTableView { border: none; }
 QHeaderView::section { padding: 4px 6px; border: none; border-bottom: 1px solid palette(mid);
     background: palette(window); font-weight: 600; }
 QListWidget::item { padding: 6px 4px; }
+#reportColumn { background: palette(window); }
+#sectionHeading { font-size: 12pt; font-weight: 600; padding-top: 4px; }
+#draftPanel { background: palette(alternate-base); border: 1px dashed palette(mid);
+    border-radius: 6px; }
+#draftText { color: palette(placeholder-text); }
+#reportPreview { border: none; border-left: 1px solid palette(mid); background: palette(base); }
+#saveState { color: palette(placeholder-text); padding-right: 8px; }
+#reviewFindings { border: 1px solid palette(mid); border-radius: 6px; }
+#reviewFindings::item { padding: 4px 2px; }
+#findingDetail { background: palette(alternate-base); border: 1px solid palette(mid);
+    border-radius: 6px; padding: 8px 10px; }
 """
 
 

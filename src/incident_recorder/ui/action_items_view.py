@@ -1,0 +1,164 @@
+"""The action items table of the report editor: editors per column, add and remove, open links.
+
+Due dates get a calendar date editor, status and type a combo box, the ticket a line edit that
+takes only http(s) links. Insert (or the "Add item" button, or the window's Add Action Item
+key) adds a row and starts editing its description; Delete on the description removes the item
+(a hidden revision), elsewhere it clears the cell. Ctrl+click on a ticket link opens it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from incident_recorder.domain.actions import ActionStatus, ActionType
+from incident_recorder.ui.action_items_model import (
+    DESCRIPTION,
+    DUE,
+    STATUS,
+    TICKET,
+    TYPE,
+    ActionItemsModel,
+)
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class ItemDelegate(QStyledItemDelegate):
+    """A date editor for due dates, combo boxes for status and type, text elsewhere."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
+        column = index.column()
+        if column == DUE:
+            editor = QDateEdit(parent)
+            editor.setCalendarPopup(True)
+            editor.setDisplayFormat("yyyy-MM-dd")
+            return editor
+        if column in (STATUS, TYPE):
+            combo = QComboBox(parent)
+            for member in ActionStatus if column == STATUS else ActionType:
+                combo.addItem(member.label, member.value)
+            return combo
+        return super().createEditor(parent, option, index)
+
+    def setEditorData(self, editor: QWidget, index: _Index) -> None:
+        value = index.data(Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QDateEdit):
+            editor.setDate(value if isinstance(value, QDate) else QDate.currentDate())
+        elif isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(0, editor.findData(value)))
+        else:
+            super().setEditorData(editor, index)
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: _Index) -> None:
+        value: Any
+        if isinstance(editor, QDateEdit):
+            value = editor.date()
+        elif isinstance(editor, QComboBox):
+            value = editor.currentData()
+        else:
+            super().setModelData(editor, model, index)
+            return
+        model.setData(index, value, Qt.ItemDataRole.EditRole)
+
+
+class ActionItemsTable(QTableView):
+    """The table itself: Insert adds, Delete removes or clears, a click opens a ticket link."""
+
+    def __init__(self, model: ActionItemsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("actionItems")
+        self.setModel(model)
+        self.items = model
+        self.setItemDelegate(ItemDelegate(self))
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().hide()
+        self.setWordWrap(True)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(DESCRIPTION, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.setMinimumHeight(150)
+        self.clicked.connect(self._clicked)
+
+    def add_item(self) -> None:
+        """A new row, its description being edited."""
+        row = self.items.add_item()
+        index = self.items.index(row, DESCRIPTION)
+        self.setFocus()
+        self.setCurrentIndex(index)
+        self.edit(index)
+
+    def remove_current(self) -> bool:
+        index = self.currentIndex()
+        if not index.isValid():
+            return False
+        return self.items.hide_item(index.row())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        index = self.currentIndex()
+        if event.key() == Qt.Key.Key_Insert:
+            self.add_item()
+            return
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and index.isValid():
+            if index.column() == DESCRIPTION:
+                self.remove_current()
+            elif index.column() not in (STATUS, TYPE):
+                self.items.setData(index, None, Qt.ItemDataRole.EditRole)
+            return
+        super().keyPressEvent(event)
+
+    def _clicked(self, index: QModelIndex) -> None:
+        modifiers = QApplication.keyboardModifiers()
+        if index.column() == TICKET and modifiers & Qt.KeyboardModifier.ControlModifier:
+            link = str(index.data(Qt.ItemDataRole.EditRole) or "")
+            if link:
+                QDesktopServices.openUrl(QUrl(link))
+
+
+class ActionItemsPanel(QWidget):
+    """The table with its Add and Remove buttons."""
+
+    def __init__(self, model: ActionItemsModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.table = ActionItemsTable(model)
+        self.add_button = QPushButton("Add item")
+        self.add_button.setToolTip("Add an action item (Insert in the table)")
+        self.add_button.clicked.connect(self.table.add_item)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setToolTip(
+            "Remove the selected action item (kept in the file's history)"
+        )
+        self.remove_button.clicked.connect(self.table.remove_current)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)

@@ -1,0 +1,121 @@
+"""What the report window and the export dialog ask of the report layer and the review.
+
+Templates (the shipped ones and a team's own in <data dir>/templates), the pre-filled drafts,
+the report as Markdown for the preview and its sanitized HTML, the public status update and
+the review before export. No Qt here: these run in workers as well as on the UI thread.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+
+from incident_recorder import paths
+from incident_recorder.domain.actions import ActionItem
+from incident_recorder.domain.blame import load_phrases
+from incident_recorder.domain.record import IncidentRecord
+from incident_recorder.domain.review import Finding
+from incident_recorder.domain.review import review as run_review
+from incident_recorder.report import draft_texts as _draft_texts
+from incident_recorder.report import render_report
+from incident_recorder.report import status_update as _status_update
+from incident_recorder.report.html import render_html_fragment
+from incident_recorder.report.templates import (
+    DEFAULT_TEMPLATE,
+    EDITABLE_SECTIONS,
+    ReportTemplate,
+    available_templates,
+)
+from incident_recorder.report.templates import load_template as _load_template
+
+PROMPTS: dict[str, str] = {
+    "summary": "What happened, to whom, for how long, and how it ended — in three or four "
+    "sentences a reader outside the team understands.",
+    "detection": "How was it noticed, and by whom or what? How could we have cut the time to "
+    "detection in half?",
+    "impact": "Who was affected and how: customers, requests, revenue, data. For how long?",
+    "root_cause_immediate": "The immediate cause: the change or condition that triggered it.",
+    "root_cause_underlying": "The underlying conditions that let it happen or made it worse. "
+    '"Operator error" is never a root cause: what made the mistake easy to make?',
+    "resolution": "What brought service back, and why did that work?",
+    "prevention": "What will keep this from happening again, or make it hurt less?",
+    "public_summary": "For customers: what they saw, when it started and ended, and what we are "
+    "doing about it. No internal names.",
+    "public_prevention": "For customers: what we are changing so this does not happen again. "
+    "No internal names or systems.",
+}
+"""The guiding prompt of each editable section (shown while the section is empty)."""
+
+
+def editable_sections() -> tuple[tuple[str, str], ...]:
+    """(key, label) of every section the editor shows, in report order."""
+    return EDITABLE_SECTIONS
+
+
+@dataclass(frozen=True)
+class TemplateChoice:
+    name: str
+    title: str
+    description: str = ""
+    public: bool = False
+
+
+def load_template(name: str) -> ReportTemplate:
+    """The template called `name`, shipped or the team's; ValueError if there is none."""
+    return _load_template(name, paths.template_dirs())
+
+
+def template_choices() -> list[TemplateChoice]:
+    """The report templates a user can pick on export."""
+    return [
+        TemplateChoice(t.name, t.title, t.description, bool(t.public))
+        for t in available_templates(paths.template_dirs())
+    ]
+
+
+def draft_texts(record: IncidentRecord, tz: tzinfo) -> dict[str, str]:
+    """The pre-filled draft of each section, from the entries of its kinds and the metrics."""
+    return dict(_draft_texts(record, tz))
+
+
+def with_edits(
+    record: IncidentRecord, texts: dict[str, str], items: Sequence[ActionItem]
+) -> IncidentRecord:
+    """`record` as the editor now shows it (texts typed, action items edited, not yet read)."""
+    return dataclasses.replace(record, report_texts=dict(texts), action_items=tuple(items))
+
+
+def report_markdown(record: IncidentRecord, tz: tzinfo, template: str = DEFAULT_TEMPLATE) -> str:
+    """The whole report as Markdown, as the preview shows it (no images, stamped now)."""
+    try:
+        chosen = load_template(template)
+    except ValueError:  # a team template since removed: the preview uses the default
+        chosen = load_template(DEFAULT_TEMPLATE)
+    return render_report(
+        record,
+        template=chosen,
+        image_files={},
+        tz=tz,
+        exported_at=datetime.now(UTC).replace(microsecond=0),
+    )
+
+
+def preview_html(markdown_text: str) -> str:
+    """Sanitized body HTML of `markdown_text`, for the preview (no script, nothing remote)."""
+    return render_html_fragment(markdown_text)
+
+
+def status_update(record: IncidentRecord, *, now: datetime, tz: tzinfo) -> str:
+    """The status-page text for the latest public entries."""
+    return _status_update(record, now=now, tz=tz)
+
+
+def review(record: IncidentRecord, *, now: datetime) -> list[Finding]:
+    """The review check list (never blocking an export), most important first.
+
+    The blame word lists are the shipped ones and the team's own (<data dir>/review/).
+    """
+    phrases = load_phrases(paths.review_word_lists())
+    return run_review(record, phrases=phrases, now=now)
