@@ -223,6 +223,19 @@ def _parser() -> argparse.ArgumentParser:
         "DIR/images/originals/ (UNREDACTED: they show what redactions hide; the report says "
         "so; refused with --public)",
     )
+    export.add_argument(
+        "--tz",
+        type=_zone,
+        metavar="ZONE",
+        help="the zone of local times in the report: an IANA name (Europe/Paris), UTC, or "
+        "+HH:MM [ABBREVIATION] (default: the machine's)",
+    )
+    export.add_argument(
+        "--progress",
+        action="store_true",
+        help="print machine-readable lines instead: 'progress DONE TOTAL' as images are "
+        "written, then 'written PATH' (or 'cancelled' after SIGTERM/Ctrl+C, exit status 1)",
+    )
     _serve_parser(sub)
     _import_merge_parsers(sub)
     _status_page_parser(sub)
@@ -499,9 +512,21 @@ def cmd_capture(args: argparse.Namespace) -> int:
     return 0
 
 
+def _zone(text: str) -> object:
+    from incident_recorder.domain.zones import parse_zone
+
+    try:
+        return parse_zone(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
+    """Write the report. SIGTERM or Ctrl+C stops it at the next image: no report file is written
+    and a report already in DIR stays as it was (report/export_protocol.py)."""
     from incident_recorder import paths
-    from incident_recorder.report import ReportError, load_template, write_report
+    from incident_recorder.report import ExportCancelled, ReportError, load_template, write_report
+    from incident_recorder.report.export_protocol import ProgressPrinter, cancel_on_signals
     from incident_recorder.report.html_export import timeline_pictures
     from incident_recorder.storage import IncidentFile
 
@@ -515,7 +540,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             template = load_template(args.template, paths.template_dirs())
         except ValueError as error:
             raise CliError(str(error)) from None
-    with IncidentFile.open(args.file, readonly=True) as handle:
+    printer = ProgressPrinter() if args.progress else None
+    with cancel_on_signals() as cancelled, IncidentFile.open(args.file, readonly=True) as handle:
         try:
             written = write_report(
                 args.out,
@@ -524,13 +550,23 @@ def cmd_export(args: argparse.Namespace) -> int:
                 handle.capture_png,
                 template=template,
                 public=args.public,
+                tz=args.tz,
+                progress=printer.progress if printer is not None else None,
+                cancelled=cancelled,
                 load_shapes=handle.annotations,
                 include_originals=args.include_originals,
                 renderers=export_renderers(),
                 picture=timeline_pictures,
             )
+        except ExportCancelled:
+            if printer is not None:
+                printer.cancelled()
+            raise CliError("export cancelled: no report was written") from None
         except ReportError as error:
             raise CliError(str(error)) from None
+    if printer is not None:
+        printer.written(written)
+        return 0
     print(f"Wrote {written}")
     if args.include_originals:
         print(f"Unredacted originals of annotated captures: {args.out / 'images' / 'originals'}")

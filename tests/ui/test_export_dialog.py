@@ -1,14 +1,13 @@
-"""The Export dialog: review findings, export from the worker, cancel, status update, folder."""
+"""The Export dialog: review findings, export in a child process, cancel, status update, folder."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC
 from html.parser import HTMLParser
 from io import BytesIO
 
 import pytest
-from PySide6.QtCore import QRunnable, Qt, QThreadPool
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QGuiApplication
 
 from incident_recorder.domain import EntryKind, NewCapture
@@ -100,7 +99,7 @@ class _Text(HTMLParser):
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "html", "pdf"])
-def test_export_writes_the_report_from_the_worker(recorder, qtbot, tmp_path, fmt) -> None:
+def test_export_writes_the_report_from_the_child_process(recorder, qtbot, tmp_path, fmt) -> None:
     assert fmt in export_formats()
     dialog = open_dialog(recorder, qtbot)
     out = tmp_path / "out"
@@ -109,7 +108,7 @@ def test_export_writes_the_report_from_the_worker(recorder, qtbot, tmp_path, fmt
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     job = dialog.job
     assert job is not None
-    qtbot.waitUntil(lambda: dialog.written is not None, timeout=20_000)
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=60_000)
     assert dialog.open_folder.isVisible() and dialog.open_report.isVisible()
     if fmt == "pdf":
         assert dialog.written.name == "report.pdf"
@@ -133,38 +132,105 @@ def _settings_file():
     return paths.config_dir() / "settings.json"
 
 
-def test_cancel_leaves_no_report(recorder, qtbot, tmp_path) -> None:
-    pool = QThreadPool()
-    pool.setMaxThreadCount(1)
-    release = threading.Event()
+def _noise_capture(seed: int) -> NewCapture:
+    import hashlib
 
-    class Busy(QRunnable):  # holds the pool's only thread so the export is queued behind it
-        def run(self) -> None:
-            release.wait(10)
+    from PIL import Image
 
+    buffer = BytesIO()
+    Image.effect_noise((320, 200), 40 + seed % 20).convert("RGB").save(buffer, "PNG")
+    png = buffer.getvalue()
+    return NewCapture(png, png, 320, 200, hashlib.sha256(png).hexdigest(), 1)
+
+
+@pytest.fixture
+def long_incident(tmp_path, clock):
+    """An incident whose export takes a while: 150 captures that do not compress."""
+    from incident_recorder.storage import IncidentFile
+
+    path = tmp_path / "long.incident"
+    with IncidentFile.create(path, "Checkout outage", clock=clock) as handle:
+        handle.add_note("checkout-api 502s for 30% of requests", EntryKind.IMPACT)
+        for number in range(150):
+            clock.advance(1)
+            handle.add_capture(_noise_capture(number), source="capture")
+    return path
+
+
+def _dialog(path, qtbot, clock, tmp_path) -> ExportDialog:
     dialog = ExportDialog(
-        recorder.file.path,
-        clock=lambda: recorder._clock(),
+        path,
+        clock=clock,
         tz=UTC,
-        settings_store=recorder.settings_store,
-        thread_pool=pool,
+        settings_store=SettingsStore(tmp_path / "settings.json"),
+        thread_pool=QThreadPool.globalInstance(),
     )
     qtbot.addWidget(dialog)
-    busy = Busy()
-    pool.start(busy)
-    out = tmp_path / "cancelled"
-    dialog.folder.setText(str(out))
     dialog.show()
+    qtbot.waitUntil(lambda: dialog.review_result is not None, timeout=20_000)
+    return dialog
+
+
+def test_progress_lines_from_the_process_move_the_bar(long_incident, qtbot, clock, tmp_path):
+    dialog = _dialog(long_incident, qtbot, clock, tmp_path)
+    dialog.folder.setText(str(tmp_path / "out"))
+    seen: list[tuple[int, int]] = []
+    bar: list[tuple[int, int]] = []  # the progress bar right after each signal
+
+    def progressed(done: int, total: int) -> None:
+        seen.append((done, total))
+        bar.append((dialog.progress.value(), dialog.progress.maximum()))
+
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    assert dialog.cancel_button.isVisible() and dialog.progress.isVisible()
-    with qtbot.waitSignal(dialog.job.signals.cancelled, timeout=10_000):
-        qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
-        release.set()
-    assert dialog.message.text() == "Export cancelled, nothing written."
-    assert not (out / "report.md").exists()
-    assert not list((out / "images").glob("*.png")) if (out / "images").exists() else True
-    assert dialog.export_button.isEnabled()
-    pool.waitForDone(10_000)
+    dialog.job.signals.progress.connect(progressed)  # after the dialog's own slot
+    with qtbot.waitSignal(dialog.job.signals.finished, timeout=120_000):
+        pass
+    assert seen and seen[-1] == (150, 150)  # parsed from `progress DONE TOTAL` lines
+    assert all(total == 150 for _, total in seen)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+    assert bar[-1] == (150, 150) and len(seen) > 2
+    assert dialog.written == tmp_path / "out" / "report.md"
+    assert dialog.message.text() == f"Report written: {dialog.written}"
+
+
+def test_cancel_of_a_long_export_leaves_no_report(long_incident, qtbot, clock, tmp_path):
+    dialog = _dialog(long_incident, qtbot, clock, tmp_path)
+    for fmt in ("markdown", "html"):
+        out = tmp_path / fmt
+        dialog.folder.setText(str(out))
+        dialog.format.setCurrentIndex(dialog.format.findData(fmt))
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+        assert dialog.cancel_button.isVisible() and dialog.progress.isVisible()
+        job = dialog.job
+        with qtbot.waitSignal(job.signals.progress, timeout=60_000, check_params_cb=_mid):
+            pass  # images are being written by the child process
+        with qtbot.waitSignal(job.signals.cancelled, timeout=30_000):
+            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+        assert dialog.message.text() == "Export cancelled, nothing written."
+        assert not (out / "report.md").exists() and not (out / "report.html").exists()
+        assert not list(out.glob(".report.*.tmp"))
+        assert (out / "images").is_dir()  # it was stopped part-way, not before it began
+        assert len(list((out / "images").glob("entry-*.png"))) < 150
+        assert dialog.export_button.isEnabled() and not job.is_running()
+
+
+def _mid(done: int, total: int) -> bool:
+    return 0 < done < total
+
+
+def test_a_bad_folder_shows_the_exports_one_line_message(recorder, qtbot, tmp_path) -> None:
+    dialog = open_dialog(recorder, qtbot)
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    dialog.folder.setText(str(blocker / "out"))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dialog.job.signals.failed, timeout=60_000) as failed:
+        pass
+    message = failed.args[0]
+    assert "\n" not in message and str(blocker / "out") in message
+    assert not message.startswith("incident-recorder")  # the CLI's prefix is not repeated
+    assert dialog.message.text() == f"Export failed: {message}"
+    assert dialog.export_button.isEnabled() and not dialog.cancel_button.isVisible()
 
 
 def test_copy_status_update(recorder, qtbot) -> None:

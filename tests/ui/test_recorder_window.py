@@ -81,7 +81,7 @@ def test_export_from_the_window_runs_in_the_background(make_window, qtbot, tmp_p
     window.model.add([window.file.add_note("something happened", EntryKind.DETECTION)])
     out = tmp_path / "report"
     job = window.export("markdown", out)
-    with qtbot.waitSignal(job.signals.finished, timeout=10_000) as finished:
+    with qtbot.waitSignal(job.signals.finished, timeout=60_000) as finished:
         pass
     assert finished.args[0].endswith("report.md")
     assert "something happened" in (out / "report.md").read_text(encoding="utf-8")

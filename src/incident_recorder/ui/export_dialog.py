@@ -4,9 +4,10 @@ The review (export_review: captures not reviewed for redaction, blame-oriented w
 missing milestones, entries with no kind, silent gaps, action items without owner or due
 date) is read on a worker and shown grouped by check; a finding about an entry selects that
 entry in the recorder's timeline when clicked. The review never blocks: "Export anyway" is
-the default button. The export itself runs on a worker (ExportJob) with a progress bar and
-Cancel; the dialog stays responsive throughout and, when done, offers to open the folder or
-the report.
+the default button. The export itself runs in a child process (ExportJob: the CLI's
+`export --progress`, so report work never holds this process's interpreter lock) with a
+progress bar and Cancel; the dialog stays responsive throughout and, when done, offers to open
+the folder or the report.
 """
 
 from __future__ import annotations
@@ -55,11 +56,12 @@ class ExportDialog(QDialog):
         settings_store: SettingsStore,
         thread_pool: QThreadPool,
         before_export: Callable[[], object] = lambda: None,
-        keep_alive: Callable[[QRunnable], object] | None = None,
+        keep_alive: Callable[[QRunnable | ExportJob], object] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """`keep_alive(job)` takes over the jobs still running when the dialog closes (the owner
-        of `thread_pool` keeps them until the pool is done); without it, closing waits."""
+        of `thread_pool` keeps them until the pool is done); without it, closing waits for the
+        review (an export process is cancelled and never waited for)."""
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.setWindowTitle("Export Report")
@@ -208,7 +210,7 @@ class ExportDialog(QDialog):
     # -- export ------------------------------------------------------------------------------
 
     def start_export(self) -> ExportJob | None:
-        """Write the report on a worker; progress and Cancel show meanwhile."""
+        """Write the report in a child process; progress and Cancel show meanwhile."""
         folder = self.folder.text().strip()
         if not folder:
             self.message.setText("Choose a folder to export into.")
@@ -230,7 +232,6 @@ class ExportDialog(QDialog):
         job = ExportJob(
             self.path, out_dir, fmt, template=template, public=self.public.isChecked(), tz=self.tz
         )
-        job.setAutoDelete(False)
         job.signals.progress.connect(self._progress)
         job.signals.finished.connect(self._finished)
         job.signals.failed.connect(self._failed)
@@ -239,7 +240,7 @@ class ExportDialog(QDialog):
         self.written = None
         self._running(True)
         self.message.setText(f"Exporting {FORMAT_LABELS.get(fmt, fmt)} to {out_dir}…")
-        self._pool.start(job)
+        job.start()
         return job
 
     def cancel_export(self) -> None:
@@ -287,7 +288,7 @@ class ExportDialog(QDialog):
 
     def done(self, result: int) -> None:
         if self.job is not None and self.progress.isVisible():
-            self.cancel_export()  # closing mid-export cancels it; the worker stops on its own
+            self.cancel_export()  # closing mid-export cancels it; the process stops on its own
         for job in (self.job, self.review_job):
             if job is not None and self._keep_alive is not None:
                 self._keep_alive(job)  # a running job must outlive this dialog

@@ -1,24 +1,37 @@
-"""Report export on the thread pool: reads the file on its own connection, writes the report.
+"""Report export in a child process: `incident-recorder export --progress`, run by QProcess.
 
-The job never touches widgets: progress, the written path, a failure or the cancellation come
-back by signal. `cancel()` may be called from the UI thread at any time; the writer checks it
-between images and before the report file, so a cancelled export writes no report file.
+Writing a report (python-markdown, nh3, json.dumps, Pillow) holds the interpreter lock for
+long stretches; on a worker thread that stalled the UI thread by 45–150 ms. The child process
+has an interpreter of its own, so the UI thread only reads a few short lines: it never waits on
+the process (no waitForFinished), it is told by signal. The child reads the incident file
+itself: every entry is durable once shown, so it exports the record the window shows, with
+the GUI's zone (--tz) and, for PDF, Qt's offscreen platform.
+
+Signals (on `signals`, as before): progress(done, total), finished(path), failed(one line),
+cancelled(). `cancel()` sends SIGTERM: the CLI stops at the next image and writes no report
+file (a report already in the folder stays as it was); after `GRACE_MS` the process is killed,
+and any temporary report file it left is removed. A report already in place when the cancel
+came stands and is reported as finished.
 """
 
 from __future__ import annotations
 
-import threading
-import time
+import contextlib
+import os
+import sys
 from datetime import tzinfo
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRunnable, Signal
+from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
 
-from incident_recorder.storage import IncidentFile, IncidentFileError
-from incident_recorder.ui import gc_pause
+import incident_recorder
+from incident_recorder.domain.zones import zone_argument
+from incident_recorder.report.export_protocol import parse_line
 
-PROGRESS_INTERVAL_S = 0.05
-"""At most ~20 progress signals a second: each one is work for the UI thread."""
+GRACE_MS = 5000
+"""How long a cancelled export may take to stop by itself before it is killed."""
+STDERR_LIMIT = 64 * 1024
+REPORT_FILES = ("report.md", "report.html", "report.pdf", "incident.json")
 
 
 class ExportSignals(QObject):
@@ -28,8 +41,29 @@ class ExportSignals(QObject):
     cancelled = Signal()
 
 
-class ExportJob(QRunnable):
-    """Export `path` as `fmt` into `out_dir`; never touches widgets (results by signal)."""
+def export_command(args: list[str]) -> tuple[str, list[str]]:
+    """The program and arguments that run `incident-recorder ARGS`: this very executable when
+    frozen (packaging/launcher.py runs the CLI), else this Python with `-m incident_recorder`."""
+    if getattr(sys, "frozen", False):
+        return sys.executable, list(args)
+    return sys.executable, ["-m", "incident_recorder", *args]
+
+
+def child_environment() -> QProcessEnvironment:
+    """Ours, plus the offscreen Qt platform (PDF paints without a screen) and, when not frozen,
+    this copy of the package first on the path (the child runs the code the GUI runs)."""
+    env = QProcessEnvironment.systemEnvironment()
+    env.insert("QT_QPA_PLATFORM", "offscreen")
+    env.insert("PYTHONUNBUFFERED", "1")
+    if not getattr(sys, "frozen", False):
+        root = str(Path(incident_recorder.__file__).resolve().parent.parent)
+        current = env.value("PYTHONPATH", "")
+        env.insert("PYTHONPATH", os.pathsep.join(p for p in (root, current) if p))
+    return env
+
+
+class ExportJob(QObject):
+    """Export `path` as `fmt` into `out_dir` in a child process; results by signal."""
 
     def __init__(
         self,
@@ -40,52 +74,133 @@ class ExportJob(QRunnable):
         template: str = "default",
         public: bool = False,
         tz: tzinfo | None = None,
+        parent: QObject | None = None,
     ) -> None:
-        super().__init__()
+        super().__init__(parent)
         self.path = path
-        self.out_dir = out_dir
+        self.out_dir = Path(out_dir).expanduser().absolute()
         self.fmt = fmt
         self.template = template
         self.public = public
         self.tz = tz
         self.signals = ExportSignals()
-        self._cancel = threading.Event()
-        self._last_progress = 0.0
+        self.process: QProcess | None = None
+        self._cancel = False
+        self._done = False
+        self._stdout = b""
+        self._stderr = b""
+        self._written: str | None = None
+        self._kill = QTimer(self)
+        self._kill.setSingleShot(True)
+        self._kill.setInterval(GRACE_MS)
+        self._kill.timeout.connect(self._kill_now)
+
+    def arguments(self) -> list[str]:
+        """The CLI arguments of this export."""
+        args = ["export", str(self.path), "--format", self.fmt, "--out", str(self.out_dir)]
+        args += ["--template", self.template, "--progress"]
+        if self.public:
+            args.append("--public")
+        if self.tz is not None:
+            args += ["--tz", zone_argument(self.tz)]
+        return args
+
+    def start(self) -> None:
+        """Start the child process and return at once."""
+        program, args = export_command(self.arguments())
+        process = QProcess(self)
+        process.setProgram(program)
+        process.setArguments(args)
+        process.setProcessEnvironment(child_environment())
+        process.readyReadStandardOutput.connect(self._read_stdout)
+        process.readyReadStandardError.connect(self._read_stderr)
+        process.finished.connect(self._finished)
+        process.errorOccurred.connect(self._error)
+        self.process = process
+        process.start()
 
     def cancel(self) -> None:
-        """Ask the export to stop (it stops before writing the report file)."""
-        self._cancel.set()
+        """Ask the export to stop (SIGTERM now, killed after GRACE_MS)."""
+        if self._cancel or self._done:
+            self._cancel = True
+            return
+        self._cancel = True
+        if self.process is not None and self.process.state() != QProcess.ProcessState.NotRunning:
+            self.process.terminate()
+            self._kill.start()
 
     def is_cancelled(self) -> bool:
-        return self._cancel.is_set()
+        return self._cancel
 
-    def _progress(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if done in (0, total) or now - self._last_progress >= PROGRESS_INTERVAL_S:
-            self._last_progress = now
-            self.signals.progress.emit(done, total)
+    def is_running(self) -> bool:
+        return self.process is not None and not self._done
 
-    def run(self) -> None:
-        from incident_recorder.report import ReportError  # in the worker, lazily
-        from incident_recorder.ui.report_export import ExportCancelled, export_report
+    def _kill_now(self) -> None:
+        if self.process is not None and self.process.state() != QProcess.ProcessState.NotRunning:
+            self.process.kill()
 
-        try:
-            with gc_pause.paused(), IncidentFile.open(self.path, readonly=True) as source:
-                written = export_report(
-                    source,
-                    self.out_dir,
-                    self.fmt,
-                    template=self.template,
-                    public=self.public,
-                    tz=self.tz,
-                    progress=self._progress,
-                    cancelled=self._cancel.is_set,
-                )
-        except ExportCancelled:
+    def _read_stdout(self) -> None:
+        if self.process is None:
+            return
+        self._stdout += bytes(self.process.readAllStandardOutput().data())
+        *lines, self._stdout = self._stdout.split(b"\n")
+        for line in lines:
+            event = parse_line(line.decode("utf-8", errors="replace"))
+            if event is None:
+                continue
+            if event.kind == "progress":
+                self.signals.progress.emit(event.done, event.total)
+            elif event.kind == "written":
+                self._written = event.path
+
+    def _read_stderr(self) -> None:
+        if self.process is not None:
+            self._stderr += bytes(self.process.readAllStandardError().data())
+            self._stderr = self._stderr[-STDERR_LIMIT:]
+
+    def _message(self, code: int) -> str:
+        lines = [ln.strip() for ln in self._stderr.decode("utf-8", "replace").splitlines()]
+        lines = [ln for ln in lines if ln]
+        for line in reversed(lines):
+            for prefix in ("incident-recorder: error: ", "incident-recorder: "):
+                if line.startswith(prefix):
+                    return line[len(prefix) :]
+        if lines:
+            return lines[-1]
+        return f"the export process stopped with status {code}"
+
+    def _remove_temporaries(self) -> None:
+        """A killed export may leave its temporary report file (never the report itself)."""
+        for name in REPORT_FILES:
+            for tmp in self.out_dir.glob(f".{name}.*.tmp"):
+                with contextlib.suppress(OSError):
+                    tmp.unlink()
+
+    def _finished(self, code: int, status: QProcess.ExitStatus) -> None:
+        if self._done:
+            return
+        self._done = True
+        self._kill.stop()
+        self._read_stdout()
+        self._read_stderr()
+        if self._stdout:  # a last line without its newline
+            self._stdout += b"\n"
+            self._read_stdout()
+        if code == 0 and status == QProcess.ExitStatus.NormalExit and self._written:
+            self.signals.finished.emit(self._written)  # written before a cancel: it stands
+        elif self._cancel:
+            self._remove_temporaries()
             self.signals.cancelled.emit()
-        except (IncidentFileError, ReportError) as error:
-            self.signals.failed.emit(str(error))
-        except Exception as error:  # a failed export must be reported, never lost silently
-            self.signals.failed.emit(f"export failed: {type(error).__name__}: {error}")
-        else:  # cancelled after the report file was written: it stands, and is reported
-            self.signals.finished.emit(str(written))
+        elif status != QProcess.ExitStatus.NormalExit:
+            self.signals.failed.emit("the export process stopped unexpectedly")
+        else:
+            self.signals.failed.emit(self._message(code))
+
+    def _error(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart and not self._done:
+            self._done = True
+            self._kill.stop()
+            if self._cancel:
+                self.signals.cancelled.emit()
+            else:
+                self.signals.failed.emit(f"the export could not be started ({error.name})")

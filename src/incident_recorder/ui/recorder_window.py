@@ -101,6 +101,8 @@ class RecorderWindow(QMainWindow):
         self._pool = thread_pool or QThreadPool(self)  # its own: closing waits for its jobs only
         self._closing = False
         self._jobs: list[QRunnable] = []
+        self._exports: list[ExportJob] = []
+        """Export processes started here (quick path or the dialog's), until the window closes."""
         self.viewers: dict[int, CaptureViewer] = {}
         """capture id → its open viewer: one per capture, so two never save over each other."""
         self.last_error: str | None = None
@@ -635,7 +637,7 @@ class RecorderWindow(QMainWindow):
                 settings_store=self.settings_store,
                 thread_pool=self._pool,
                 before_export=self._save_report,
-                keep_alive=self._jobs.append,
+                keep_alive=self._keep_alive,
                 parent=parent,
             )
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -675,15 +677,21 @@ class RecorderWindow(QMainWindow):
             if not chosen:
                 return None
             out_dir = Path(chosen)
-        job = ExportJob(self.file.path, out_dir, fmt)
-        job.setAutoDelete(False)
+        job = ExportJob(self.file.path, out_dir, fmt, tz=self._local_zone)
         job.signals.progress.connect(self._export_progress)
         job.signals.finished.connect(self._export_finished)
         job.signals.failed.connect(self._export_failed)
-        self._jobs.append(job)
+        self._exports.append(job)
         self.statusBar().showMessage(f"Exporting {fmt} to {out_dir}…")
-        self._pool.start(job)
+        job.start()  # a child process: the window never waits for it
         return job
+
+    def _keep_alive(self, job: QRunnable | ExportJob) -> None:
+        """Keep a job of a closing dialog until the pool is done (an export: until we close)."""
+        if isinstance(job, ExportJob):
+            self._exports.append(job)
+        else:
+            self._jobs.append(job)
 
     def _export_progress(self, done: int, total: int) -> None:
         if not self._closing:
@@ -744,6 +752,9 @@ class RecorderWindow(QMainWindow):
         self.webhooks.shutdown()  # on a thread of its own: never waited for here
         self.status_page.stop()
         self.captures.stop()
+        for export in self._exports:  # an export process still running stops without a report
+            if export.is_running():
+                export.cancel()
         self._pool.waitForDone(30_000)
         self.file.close()
         self.closed.emit(self)
