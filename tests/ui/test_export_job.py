@@ -1,0 +1,61 @@
+"""ExportJob's command line: the CLI in a child process, frozen or not, with the GUI's zone."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from incident_recorder.domain.zones import parse_zone
+from incident_recorder.ui.export_job import ExportJob, child_environment, export_command
+
+
+def test_the_command_runs_this_python_or_the_frozen_bundle(monkeypatch) -> None:
+    assert export_command(["export", "f"]) == (
+        sys.executable,
+        ["-m", "incident_recorder"] + ["export", "f"],
+    )
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "executable", "/opt/Incident Recorder/incident-recorder")
+    # packaging/launcher.py runs cli.main(): the bundle's executable takes the command itself
+    assert export_command(["export", "f"]) == (
+        "/opt/Incident Recorder/incident-recorder",
+        ["export", "f"],
+    )
+
+
+def test_arguments_carry_format_template_public_and_zone(tmp_path: Path) -> None:
+    cet = timezone(timedelta(hours=1), "CET")
+    job = ExportJob(
+        tmp_path / "a.incident", tmp_path / "out", "pdf", template="short", public=True, tz=cet
+    )
+    args = job.arguments()
+    assert args[:6] == [
+        "export",
+        str(tmp_path / "a.incident"),
+        "--format",
+        "pdf",
+        "--out",
+        str(tmp_path / "out"),
+    ]
+    assert args[args.index("--template") + 1] == "short"
+    assert "--progress" in args and "--public" in args
+    zone = parse_zone(args[args.index("--tz") + 1])
+    assert zone.utcoffset(None) == timedelta(hours=1) and zone.tzname(None) == "CET"
+    paris = ExportJob(
+        tmp_path / "a.incident", tmp_path / "out", "markdown", tz=ZoneInfo("Europe/Paris")
+    )
+    assert paris.arguments()[-2:] == ["--tz", "Europe/Paris"]
+    assert "--public" not in paris.arguments()
+    assert "--tz" not in ExportJob(tmp_path / "a", tmp_path / "o", "json").arguments()
+
+
+def test_the_child_paints_offscreen_and_runs_this_copy_of_the_package() -> None:
+    import incident_recorder
+
+    env = child_environment()
+    assert env.value("QT_QPA_PLATFORM") == "offscreen"
+    root = str(Path(incident_recorder.__file__).resolve().parent.parent)
+    assert env.value("PYTHONPATH").split(os.pathsep)[0] == root
