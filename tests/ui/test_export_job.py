@@ -59,3 +59,23 @@ def test_the_child_paints_offscreen_and_runs_this_copy_of_the_package() -> None:
     assert env.value("QT_QPA_PLATFORM") == "offscreen"
     root = str(Path(incident_recorder.__file__).resolve().parent.parent)
     assert env.value("PYTHONPATH").split(os.pathsep)[0] == root
+
+
+def test_the_export_process_runs_below_the_windows_priority(qtbot, tmp_path: Path) -> None:
+    import pytest
+
+    if not hasattr(os, "getpriority"):
+        pytest.skip("no POSIX priorities here")
+    job = ExportJob(tmp_path / "missing.incident", tmp_path / "out", "markdown")
+    job.start()
+    assert job.process is not None
+    pid = job.process.processId()
+    try:
+        niceness = os.getpriority(os.PRIO_PROCESS, pid)
+    except OSError:  # it already ended (the file is missing): nothing left to look at
+        niceness = None
+    with qtbot.waitSignal(job.signals.failed, timeout=60_000) as failed:
+        pass
+    assert "missing.incident" in failed.args[0]  # the CLI's one line about the missing file
+    if niceness is not None:
+        assert niceness == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)

@@ -5,7 +5,8 @@ long stretches; on a worker thread that stalled the UI thread by 45–150 ms. Th
 has an interpreter of its own, so the UI thread only reads a few short lines: it never waits on
 the process (no waitForFinished), it is told by signal. The child reads the incident file
 itself: every entry is durable once shown, so it exports the record the window shows, with
-the GUI's zone (--tz) and, for PDF, Qt's offscreen platform.
+the GUI's zone (--tz) and, for PDF, Qt's offscreen platform. It runs at a lower CPU priority
+than the window (POSIX nice +10), so on a busy machine the window is scheduled first.
 
 Signals (on `signals`, as before): progress(done, total), finished(path), failed(one line),
 cancelled(). `cancel()` sends SIGTERM: the CLI stops at the next image and writes no report
@@ -28,6 +29,9 @@ import incident_recorder
 from incident_recorder.domain.zones import zone_argument
 from incident_recorder.report.export_protocol import parse_line
 
+CHILD_NICENESS = 10
+"""How much lower the export process's CPU priority is than ours (POSIX): on a busy machine the
+window is scheduled before the export."""
 GRACE_MS = 5000
 """How long a cancelled export may take to stop by itself before it is killed."""
 STDERR_LIMIT = 64 * 1024
@@ -118,6 +122,18 @@ class ExportJob(QObject):
         process.errorOccurred.connect(self._error)
         self.process = process
         process.start()
+        self._lower_priority(process)
+
+    @staticmethod
+    def _lower_priority(process: QProcess) -> None:
+        """The export is background work: renice it below us (where the OS allows; a child of
+        ours may always be made nicer). Best effort: the export runs either way."""
+        pid = process.processId()
+        if pid <= 0 or not hasattr(os, "setpriority"):
+            return
+        with contextlib.suppress(OSError):
+            ours = os.getpriority(os.PRIO_PROCESS, 0)
+            os.setpriority(os.PRIO_PROCESS, pid, min(19, ours + CHILD_NICENESS))
 
     def cancel(self) -> None:
         """Ask the export to stop (SIGTERM now, killed after GRACE_MS)."""
