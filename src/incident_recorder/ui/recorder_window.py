@@ -180,6 +180,8 @@ class RecorderWindow(QMainWindow):
         self._build_actions()
         settings = self.settings_store.load()
         self.apply_settings(settings)
+        if settings.time_display == "utc":  # the initial state; Ctrl+Shift+U still switches
+            self.actions_by_id["toggle_utc"].setChecked(True)
         self.reload_incident()
         self.tray = install_tray(self)
         self.statusBar().showMessage(f"Recording into {incident_file.path}")
