@@ -265,7 +265,7 @@ def make_qapp(argv: list[str] | None = None) -> object:
     QGuiApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName(DESKTOP_ID)
     QGuiApplication.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / APP_ICON)))
-    apply_theme(qapp)  # type: ignore[arg-type]
+    apply_theme(qapp, default_store().load().theme)  # type: ignore[arg-type]
     return qapp
 
 
