@@ -136,6 +136,7 @@ class ReportWindow(QMainWindow):
 
         self.preview = QTextBrowser()
         self.preview.setObjectName("reportPreview")
+        self.preview.setAccessibleName("Report preview")
         self.preview.setOpenLinks(False)  # a link in a note is shown, never followed from here
         self.preview.document().setDocumentMargin(24)
         self.preview.document().setDefaultStyleSheet(preview_css())

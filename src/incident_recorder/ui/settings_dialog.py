@@ -113,6 +113,7 @@ class SettingsDialog(QDialog):
         self.messages: list[str] = []
         self.table = QTableWidget(len(ACTIONS), 3, self)
         self.table.setHorizontalHeaderLabels(["Action", "Key", "Scope"])
+        self.table.setAccessibleName("Keys of every action")
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.editors: dict[str, QKeySequenceEdit] = {}
