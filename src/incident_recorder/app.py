@@ -12,12 +12,15 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from incident_recorder import __version__, paths
 from incident_recorder.domain.times import Clock, system_clock, to_iso
 from incident_recorder.recent import RecentList
 from incident_recorder.settings import SettingsStore, default_store
+
+if TYPE_CHECKING:
+    from incident_recorder.ui.start_window import StartWindow
 
 APP_ICON = "incident-recorder.svg"
 DESKTOP_ID = "io.github.incident_recorder.IncidentRecorder"
@@ -91,9 +94,6 @@ class Application:
         recent: RecentList,
         settings_store: SettingsStore | None = None,
     ) -> None:
-        from incident_recorder.ui.settings_dialog import shortcuts_of
-        from incident_recorder.ui.start_window import StartWindow
-
         self.qapp = qapp
         self.clock = clock
         self.recent = recent
@@ -101,16 +101,27 @@ class Application:
         self.windows: list[object] = []
         """Open recorder windows, the most recently active last."""
         self.wayland_told = False
-        settings = self.settings_store.load()
-        self.start = StartWindow(
-            recent.load(), keys=shortcuts_of(settings), show_hint=not settings.hint_dismissed
-        )
+        self._start: StartWindow | None = None
         qapp.focusWindowChanged.connect(self._focus_moved)  # type: ignore[attr-defined]
-        self.start.new_requested.connect(lambda: self.ask_new(self.start))
-        self.start.browse_requested.connect(lambda: self.ask_open(self.start))
-        self.start.open_requested.connect(self.open_path)
-        self.start.remove_requested.connect(self.recent.remove)
-        self.start.hint_dismissed.connect(self._hint_dismissed)
+
+    @property
+    def start(self) -> StartWindow:
+        """The start window, built when first needed (not when a file is opened directly)."""
+        if self._start is None:
+            from incident_recorder.ui.settings_dialog import shortcuts_of
+            from incident_recorder.ui.start_window import StartWindow
+
+            settings = self.settings_store.load()
+            start = StartWindow(
+                [], keys=shortcuts_of(settings), show_hint=not settings.hint_dismissed
+            )
+            start.new_requested.connect(lambda: self.ask_new(start))
+            start.browse_requested.connect(lambda: self.ask_open(start))
+            start.open_requested.connect(self.open_path)
+            start.remove_requested.connect(self.recent.remove)
+            start.hint_dismissed.connect(self._hint_dismissed)
+            self._start = start
+        return self._start
 
     def _hint_dismissed(self) -> None:
         settings = replace(self.settings_store.load(), hint_dismissed=True)
@@ -189,7 +200,8 @@ class Application:
         window.show()
         window.raise_()
         window.activateWindow()
-        self.start.hide()
+        if self._start is not None:
+            self._start.hide()
         self._tell_wayland(window)
         return window
 
