@@ -30,8 +30,9 @@ START_SIZE = (1100, 720)
 
 
 def cli(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "incident_recorder", *args], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "incident_recorder", *args], check=True, stdout=subprocess.DEVNULL
+    )
 
 
 class Dashboard(QWidget):
@@ -47,8 +48,16 @@ class Dashboard(QWidget):
         p.drawText(40, 60, "checkout-api · production")
         panels = [
             ("5xx rate (%)", "#f2495c", [1, 1, 2, 1, 3, 9, 18, 27, 31, 29, 33, 30, 12, 4, 2, 1]),
-            ("p99 latency (s)", "#ff9830", [0.4, 0.5, 0.4, 0.6, 1.2, 4, 8, 9.8, 9.6, 9.8, 9, 7, 2, 1, 0.6, 0.5]),
-            ("DB connections", "#5794f2", [180, 190, 200, 210, 320, 480, 500, 500, 500, 500, 500, 470, 300, 220, 200, 190]),
+            (
+                "p99 latency (s)",
+                "#ff9830",
+                [0.4, 0.5, 0.4, 0.6, 1.2, 4, 8, 9.8, 9.6, 9.8, 9, 7, 2, 1],
+            ),
+            (
+                "DB connections",
+                "#5794f2",
+                [180, 200, 210, 320, 480, 500, 500, 500, 500, 470, 300, 200],
+            ),
         ]
         top = 100
         height = (h - top - 40) // len(panels) - 20
@@ -156,6 +165,7 @@ def main() -> int:
     for path, when in zip(
         [*reversed(others), done],
         ["2026-11-20T09:12:00+00:00", "2026-11-24T16:40:00+00:00", "2026-11-27T14:41:00+00:00"],
+        strict=True,
     ):
         recent.add(path, path.stem, when)
     app = Application(qapp, system_clock, recent)
