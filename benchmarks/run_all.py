@@ -31,6 +31,7 @@ def main() -> int:
         ["bench_gui.py"] + (["--notes", "100", "--captures", "10"] if args.quick else []),
         ["bench_hotkeys.py"] + (["--presses", "8"] if args.quick else []),
         ["bench_webhooks.py"] + (["--events", "300"] if args.quick else []),
+        ["bench_export.py"] + (["--entries", "1000", "--captures", "50"] if args.quick else []),
         ["bench_startup.py"] + (["--runs", "5"] if args.quick else []),
     ]
     status = 0

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from incident_recorder.domain.actions import ActionItem
-from incident_recorder.domain.details import IncidentDetails
+from incident_recorder.domain.details import IncidentDetails, Status
 from incident_recorder.domain.entry import Entry, Incident
 from incident_recorder.domain.milestones import Milestone, Milestones
 
@@ -38,3 +38,16 @@ class IncidentRecord:
     @property
     def title(self) -> str:
         return self.details.title
+
+    @property
+    def status(self) -> Status:
+        """Where things stand (see `current_status`)."""
+        return current_status(self.details, self.milestones)
+
+
+def current_status(details: IncidentDetails, milestones: Milestones) -> Status:
+    """Resolved once the resolved milestone is set, else the status the team chose (the
+    status is never guessed from the entries)."""
+    if milestones[Milestone.RESOLVED] is not None:
+        return Status.RESOLVED
+    return details.status

@@ -56,12 +56,12 @@ def header(ctx: ReportContext, template: ReportTemplate) -> list[str]:
     lines = [f"# {escape_heading(record.title)}", "", f"_{escape_inline(template.title)}_", ""]
     services = ", ".join(escape_inline(s.name) for s in details.services) or "not recorded"
     if template.public:
-        lines += [f"- **Status:** {details.status.label}", f"- **Services affected:** {services}"]
+        lines += [f"- **Status:** {record.status.label}", f"- **Services affected:** {services}"]
     else:
         source = details.detection_source
         lines += [
             f"- **Severity:** {escape_inline(details.severity or 'not set')}",
-            f"- **Status:** {details.status.label}",
+            f"- **Status:** {record.status.label}",
             f"- **Duration of impact:** {_impact_line(ctx)}",
             f"- **Services affected:** {services}",
             f"- **Detected by:** {source.label if source else 'not recorded'}",

@@ -83,9 +83,7 @@ def updates(record: IncidentRecord) -> list[Entry]:
 def current_status(record: IncidentRecord) -> Status:
     """Where things stand for a reader: resolved once the resolved milestone is set, else the
     status the team chose (never guessed from the entries)."""
-    if record.milestones[Milestone.RESOLVED] is not None:
-        return Status.RESOLVED
-    return record.details.status
+    return record.status
 
 
 def _both(moment: datetime, tz: tzinfo) -> str:

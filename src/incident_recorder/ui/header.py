@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 from incident_recorder.domain import Incident
 from incident_recorder.domain.details import DEFAULT_SEVERITIES, IncidentDetails, Status
 from incident_recorder.domain.milestones import Metric, Milestone, Milestones
+from incident_recorder.domain.record import current_status
 from incident_recorder.domain.times import Clock, format_offset
 from incident_recorder.ui.header_parts import MISSING, Chip, ElidedLabel
 from incident_recorder.ui.style import adapt, fixed_font
@@ -201,12 +202,13 @@ class IncidentHeader(QWidget):
         self.title.setToolTip(f"{details.title}\n\nClick (or Ctrl+I) for the incident details")
         self._show_severity()
         self.countdown.set_incident(details, milestones)
-        colour = adapt(STATUS_COLOURS[details.status])
-        self.status.setText(details.status.label)
+        status = current_status(details, milestones)
+        colour = adapt(STATUS_COLOURS[status])
+        self.status.setText(status.label)
         self.status.setStyleSheet(
             f"color: {colour}; border: 1px solid {colour}; border-radius: 9px; padding: 1px 8px;"
         )
-        self.status.setAccessibleName(f"Status: {details.status.label}")
+        self.status.setAccessibleName(f"Status: {status.label}")
         for number, (milestone, chip) in enumerate(self.chips.items(), start=1):
             when = milestones[milestone]
             if when is None:

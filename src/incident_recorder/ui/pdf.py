@@ -1,30 +1,49 @@
 """The report as PDF, through Qt's own PDF writer (QPdfWriter painting a QTextDocument).
 
 Takes the QTextDocument-friendly HTML of report/html.py `render_pdf_html`, whose images are
-names ('images/entry-0004-….png') that are registered here as document resources: the document
-loads nothing else (no file, no network). A4 with margins, laid out at 96 logical dots per inch
+names ('images/entry-0004-….png') answered here from the given images: the document loads
+nothing else (no file, no network). Images are decoded only when their page is painted and
+dropped right after (their size is read from the header for the layout), scaled to what the page
+shows, and the PDF is written straight to a temporary file: 500 screen captures cost the memory
+of one, not of all. A4 with margins, laid out at 96 logical dots per inch
 and painted at the writer's resolution; images wider than the text are scaled to the text width
 (and to most of a page's height); each page has a footer with the title and "Page n of N".
 
 Works in a worker thread (no widgets; a QGuiApplication must exist for fonts; the CLI makes an
-offscreen one). The PDF is built in memory and written with writer.write_atomically, so a
-failure never leaves half a file under the final name and the file gets the usual 0o644.
+offscreen one). The PDF is written to a temporary file beside the target and renamed into
+place, so a failure never leaves half a file under the final name; the file gets the usual
+0o644 (writer.file_mode).
 """
 
 from __future__ import annotations
 
+import contextlib
 import html as html_lib
+import os
 import re
+import tempfile
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSizeF, Qt, QUrl
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QFile,
+    QFileDevice,
+    QIODevice,
+    QMarginsF,
+    QRectF,
+    QSizeF,
+    Qt,
+    QUrl,
+)
 from PySide6.QtGui import (
     QAbstractTextDocumentLayout,
     QColor,
     QFont,
     QFontMetricsF,
     QImage,
+    QImageReader,
     QPageLayout,
     QPageSize,
     QPainter,
@@ -35,7 +54,7 @@ from PySide6.QtGui import (
 
 from incident_recorder.report.html import render_pdf_html
 from incident_recorder.report.html_export import ImageFiles
-from incident_recorder.report.writer import ReportError, write_atomically
+from incident_recorder.report.writer import ReportError, file_mode
 
 LOGICAL_DPI = 96.0
 RESOLUTION = 300
@@ -44,17 +63,74 @@ _FOOTER = 26.0  # logical pixels kept free at the bottom of each page
 
 
 class _ReportDocument(QTextDocument):
-    """A QTextDocument that loads only the resources registered with it: never a file.
+    """A QTextDocument that loads only the images it was given: never a file.
 
-    Qt asks loadResource for a name it was not given; answering None would make its image
-    handler read the name as a file path itself, so the answer is a blank pixel instead (and
-    _fit_images then takes such images out of the document).
+    Qt asks loadResource for an image when it paints it. A given image is decoded then, scaled
+    to the pixels the page shows, and not kept (this override does not cache: the next page's
+    images replace it). A name it was not given is answered with a blank pixel: answering None
+    would make Qt's image handler read the name as a file path itself (and _drop_unknown_images
+    takes such images out of the document).
     """
 
+    def __init__(self, images: Mapping[str, bytes], scale: float) -> None:
+        super().__init__()
+        self._images = images
+        self._scale = scale
+        self.shown: dict[str, QSizeF] = {}  # name → the size it is shown at (logical pixels)
+
     def loadResource(self, kind: int, name: QUrl | str) -> object:  # noqa: N802 - Qt's name
+        key = name.toString() if isinstance(name, QUrl) else str(name)
+        shown = self.shown.get(key)
+        if shown is not None and key in self._images:
+            image = QImage.fromData(QByteArray(self._images[key]))
+            if not image.isNull():
+                return _fitted(image, shown, self._scale)
         blank = QImage(1, 1, QImage.Format.Format_ARGB32)
         blank.fill(Qt.GlobalColor.transparent)
         return blank
+
+
+def _fitted(image: QImage, shown: QSizeF, scale: float) -> QImage:
+    """`image` no larger than `shown` at the writer's `scale` (capped at 2 pixels per logical
+    pixel: sharp in print, and a 4K capture does not travel whole into a report page)."""
+    width = int(shown.width() * min(scale, 2.0)) + 1
+    if image.width() <= width:
+        return image
+    return image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+
+
+def _natural_size(name: str, data: bytes) -> QSizeF:
+    """An image's size from its header (nothing decoded); ReportError if it is not an image."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    size = reader.size()
+    if not reader.canRead() or not size.isValid() or size.isEmpty():
+        raise ReportError(f"cannot put image {name} in the PDF: not a readable image")
+    # A picture drawn at 2× says so in its PNG density (the timeline PNG: 192 dpi) and is
+    # shown at its 1× size; other images at one pixel per logical pixel.
+    # (QImageReader gives the density only by decoding: read the PNG's pHYs chunk instead.)
+    density = _png_dots_per_metre(data) * 0.0254
+    ratio = min(4.0, max(1.0, density / LOGICAL_DPI))
+    return QSizeF(size.width() / ratio, size.height() / ratio)
+
+
+def _png_dots_per_metre(data: bytes) -> float:
+    """The horizontal density of a PNG's pHYs chunk (dots per metre), or 0."""
+    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return 0.0
+    position = 8
+    while position + 8 <= len(data):
+        length = int.from_bytes(data[position : position + 4], "big")
+        kind = data[position + 4 : position + 8]
+        if kind == b"pHYs" and length >= 9:
+            body = data[position + 8 : position + 17]
+            return float(int.from_bytes(body[0:4], "big")) if body[8] == 1 else 0.0
+        if kind in (b"IDAT", b"IEND"):
+            return 0.0
+        position += 12 + length
+    return 0.0
 
 
 _IMG = re.compile(r'<img src="([^"]*)"')
@@ -97,24 +173,32 @@ def _drop_unknown_images(document: QTextDocument, known: Collection[str]) -> Non
         cursor.removeSelectedText()
 
 
-def _document(html: str, images: Mapping[str, bytes], width: float, height: float) -> QTextDocument:
-    document = _ReportDocument()
+def _document(
+    html: str, images: Mapping[str, bytes], width: float, height: float, scale: float
+) -> _ReportDocument:
+    document = _ReportDocument(images, scale)
     document.setDefaultFont(QFont("DejaVu Sans", 10))
     document.setDocumentMargin(0)
     document.setPageSize(QSizeF(width, height))
-    sizes: dict[str, QSizeF] = {}
-    for name, data in images.items():
-        image = QImage.fromData(QByteArray(data))
-        if image.isNull():
-            raise ReportError(f"cannot put image {name} in the PDF: not a readable image")
-        document.addResource(QTextDocument.ResourceType.ImageResource.value, QUrl(name), image)
-        # A picture drawn at 2× says so in its PNG density (the timeline PNG: 192 dpi) and is
-        # shown at its 1× size; other images at one pixel per logical pixel.
-        ratio = min(4.0, max(1.0, image.dotsPerMeterX() * 0.0254 / LOGICAL_DPI))
-        sizes[name] = QSizeF(image.width() / ratio, image.height() / ratio)
-    document.setHtml(_sized(html, sizes, QSizeF(width, height * 0.85)))
+    box = QSizeF(width, height * 0.85)
+    names = set(_IMG_NAMES.findall(html))
+    sizes = {
+        name: _natural_size(name, images[name])
+        for name in (html_lib.unescape(n) for n in names)
+        if name in images
+    }
+    for name in images:  # an image given but not used must still be an image
+        if name not in sizes:
+            _natural_size(name, images[name])
+    for name, natural in sizes.items():
+        factor = min(1.0, box.width() / natural.width(), box.height() / natural.height())
+        document.shown[name] = QSizeF(natural.width() * factor, natural.height() * factor)
+    document.setHtml(_sized(html, sizes, box))
     _drop_unknown_images(document, sizes)
     return document
+
+
+_IMG_NAMES = re.compile(r'<img src="([^"]*)"')
 
 
 def _footer(painter: QPainter, title: str, page: int, pages: int, width: float, top: float) -> None:
@@ -132,11 +216,8 @@ def _footer(painter: QPainter, title: str, page: int, pages: int, width: float, 
     painter.drawText(line, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), number)
 
 
-def render_pdf(html: str, images: Mapping[str, bytes], *, title: str) -> bytes:
-    """The PDF bytes of the report (see write_pdf)."""
-    buffer = QBuffer()
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    writer = QPdfWriter(buffer)
+def _paint(device: QIODevice, html: str, images: Mapping[str, bytes], title: str) -> None:
+    writer = QPdfWriter(device)
     writer.setPageLayout(
         QPageLayout(
             QPageSize(QPageSize.PageSizeId.A4),
@@ -151,9 +232,9 @@ def render_pdf(html: str, images: Mapping[str, bytes], *, title: str) -> bytes:
     paint = writer.pageLayout().paintRect(QPageLayout.Unit.Point)
     width = paint.width() * LOGICAL_DPI / 72.0
     height = paint.height() * LOGICAL_DPI / 72.0 - _FOOTER
-    document = _document(html, images, width, height)
-    pages = max(1, document.pageCount())
     scale = writer.resolution() / LOGICAL_DPI
+    document = _document(html, images, width, height, scale)
+    pages = max(1, document.pageCount())
     painter = QPainter()
     if not painter.begin(writer):
         raise ReportError("cannot start writing the PDF")
@@ -179,6 +260,13 @@ def render_pdf(html: str, images: Mapping[str, bytes], *, title: str) -> bytes:
             painter.restore()
     finally:
         painter.end()
+
+
+def render_pdf(html: str, images: Mapping[str, bytes], *, title: str) -> bytes:
+    """The PDF bytes of the report, in memory (write_pdf streams it to a file instead)."""
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    _paint(buffer, html, images, title)
     buffer.close()
     return bytes(buffer.data().data())
 
@@ -186,9 +274,33 @@ def render_pdf(html: str, images: Mapping[str, bytes], *, title: str) -> bytes:
 def write_pdf(html: str, images: Mapping[str, bytes], path: Path, *, title: str) -> None:
     """Write `html` (from report.html.render_pdf_html) as an A4 PDF at `path`, atomically.
 
-    `images` maps the names the HTML uses to PNG/JPEG bytes. ReportError (one line) on failure.
+    `images` maps the names the HTML uses to PNG/JPEG bytes; it may read them lazily (each is
+    asked for when its page is painted). ReportError (one line) on failure.
     """
-    write_atomically(Path(path), render_pdf(html, images, title=title))
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise ReportError(f"cannot write {path}: folder {path.parent} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        device = QFile(temporary)
+        if not device.open(QIODevice.OpenModeFlag.WriteOnly | QIODevice.OpenModeFlag.Truncate):
+            raise ReportError(f"cannot write {path}: {device.errorString()}")
+        try:
+            _paint(device, html, images, title)
+        finally:
+            device.close()
+        if device.error() != QFileDevice.FileError.NoError:
+            raise ReportError(f"cannot write {path}: {device.errorString()}")
+        with open(temporary, "rb+") as written:
+            os.fsync(written.fileno())
+        os.chmod(temporary, file_mode())
+        os.replace(temporary, path)
+    except OSError as error:
+        raise ReportError(f"cannot write {path}: {error.strerror or error}") from error
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
 
 
 PDF_NAME = "report.pdf"
@@ -198,7 +310,7 @@ def write_pdf_report(markdown: str, images: Mapping[str, Path], out_dir: Path, t
     """The "pdf" renderer of an export: out_dir/report.pdf from the finished Markdown report and
     the images written under images/ (the SVG timeline is left out: the PNG one is used)."""
     raster = ImageFiles({name: path for name, path in images.items() if not name.endswith(".svg")})
-    loaded = dict(raster.items())
     target = Path(out_dir) / PDF_NAME
-    write_pdf(render_pdf_html(markdown, title=title, images=loaded), loaded, target, title=title)
+    # ImageFiles reads each image from disk when the PDF needs it: never all at once
+    write_pdf(render_pdf_html(markdown, title=title, images=raster), raster, target, title=title)
     return target
