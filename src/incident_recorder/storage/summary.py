@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from incident_recorder.domain.details import Status
-from incident_recorder.domain.milestones import Milestone
+from incident_recorder.domain.record import current_status
 from incident_recorder.storage.errors import IncidentFileError
 
 
@@ -31,11 +31,9 @@ class IncidentSummary:
 
     @property
     def state(self) -> str:
-        """'Resolved', 'Monitoring', … ('' when the file could not be read)."""
+        """'Resolved', 'Monitoring', … as the header shows it ('' when the file was not read)."""
         if self.problem is not None:
             return ""
-        if self.resolved:
-            return Status.RESOLVED.label
         return (self.status or Status.INVESTIGATING).label
 
 
@@ -50,7 +48,7 @@ def read_summary(path: Path | str) -> IncidentSummary:
         with IncidentFile.open(path, readonly=True) as handle:
             incident = handle.incident()
             details = handle.details()
-            resolved = handle.milestones()[Milestone.RESOLVED] is not None
+            status = current_status(details, handle.milestones())
     except IncidentFileError as error:
         return IncidentSummary(path, problem=str(error))
     except OSError as error:
@@ -59,7 +57,7 @@ def read_summary(path: Path | str) -> IncidentSummary:
         path,
         title=details.title,
         severity=details.severity,
-        status=details.status,
-        resolved=resolved or details.status is Status.RESOLVED,
+        status=status,
+        resolved=status is Status.RESOLVED,
         started_at=incident.created_at,
     )
