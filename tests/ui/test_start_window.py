@@ -162,3 +162,29 @@ def test_the_hint_card_shows_the_five_keys_until_dismissed(qapp, clock, qtbot, t
     again.show_start()
     assert not again.start.hint.isVisible()
     again.start.close()
+
+
+def test_the_start_window_uses_the_keys_from_the_settings(
+    qapp, clock, qtbot, tmp_path, monkeypatch
+) -> None:
+    from incident_recorder.settings import SettingsStore
+    from incident_recorder.ui.new_incident_dialog import NewIncidentDialog
+
+    asked: list[bool] = []
+    monkeypatch.setattr(NewIncidentDialog, "exec", lambda _self: asked.append(True) or 0)
+
+    store = SettingsStore(tmp_path / "settings.json")
+    store.save(store.load().with_shortcuts({"new_incident": "Ctrl+Shift+Y"}, {}))
+    app = Application(qapp, clock, RecentList(tmp_path / "recent.json"), store)
+    app.show_start()
+    start = app.start
+    qtbot.waitUntil(start.isActiveWindow)
+    with qtbot.waitSignal(start.new_requested, timeout=2000):
+        qtbot.keyClick(
+            start,
+            Qt.Key.Key_Y,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    assert asked == [True]
+    assert "Ctrl+Shift+Y" in start.empty_hint.text()
+    start.close()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from incident_recorder.recent import RecentIncident
 from incident_recorder.storage.summary import IncidentSummary, read_summary
+from incident_recorder.ui.actions import action
 from incident_recorder.ui.hint_card import HintCard
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -152,8 +153,16 @@ class StartWindow(QWidget):
         layout.addWidget(recent_label)
         layout.addWidget(self.recent_list, 1)
         layout.addWidget(self.empty_hint)
-        QShortcut(QKeySequence("Ctrl+N"), self, self.new_requested.emit)
-        QShortcut(QKeySequence("Ctrl+O"), self, self.browse_requested.emit)
+        keys = dict(keys or {})  # the actions table's keys with the user's settings applied
+        new_key = keys.get("new_incident", action("new_incident").shortcut)
+        open_key = keys.get("open_incident", action("open_incident").shortcut)
+        QShortcut(QKeySequence(new_key), self, self.new_requested.emit)
+        QShortcut(QKeySequence(open_key), self, self.browse_requested.emit)
+        self.new_button.setToolTip(f"Start recording a new incident ({new_key})")
+        self.open_button.setToolTip(f"Open an incident file ({open_key})")
+        self.empty_hint.setText(
+            f"No recent incidents yet. Start one with New Incident ({new_key or 'no key'})."
+        )
         remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.recent_list)
         remove.activated.connect(self._remove_current)
         self.set_recent(recent)
