@@ -6,7 +6,8 @@ storage: note append and open on 100,000 entries (bare sqlite3 baseline); captur
 encode at 1920x1080 (scrot / ImageMagick baseline); gui: the same paths through the real window
 (keystroke to visible entry, capture key to pixels and to disk, UI stalls, opening); hotkeys: a
 global Ctrl+Alt+S press while another window has focus, at 1080p and 4K; webhooks: 1,000 events
-posted to `incident-recorder serve` by concurrent clients (direct add_note baseline).
+posted to `incident-recorder serve` by concurrent clients (direct add_note baseline); startup:
+cold start to the recorder window painted on 10,000 entries (bare PySide6 window baseline).
 Not run here: bench_bundle.py (bundle size and start time), which needs packaging/build.sh first.
 """
 
@@ -31,6 +32,7 @@ def main() -> int:
         ["bench_hotkeys.py"] + (["--presses", "8"] if args.quick else []),
         ["bench_webhooks.py"] + (["--events", "300"] if args.quick else []),
         ["bench_export.py"] + (["--entries", "1000", "--captures", "50"] if args.quick else []),
+        ["bench_startup.py"] + (["--runs", "5"] if args.quick else []),
     ]
     status = 0
     for script, *extra in runs:

@@ -1,63 +1,39 @@
 #!/usr/bin/env bash
-# Screenshot of the recorder window mid-incident, for the README: the checkout-outage scenario
-# (../shared/scenarios/checkout-outage.csv) recorded through the CLI, a capture of a dashboard
-# taken with Ctrl+Alt+S, a note being typed. Runs on its own Xvfb; writes docs/screenshots/*.png.
+# The README screenshots: the start window, the recorder mid-incident (the checkout-outage
+# scenario imported through the CLI, a real capture of a dashboard, the milestone header, a note
+# being typed) and the report window; light and dark, at 100 % on a 1920x1080 screen and at
+# 200 % (QT_SCALE_FACTOR=2 on a 3840x2160 screen). Each set runs on its own Xvfb (xvfb-run);
+# docs/screenshots/shoot.py drives the app. Writes docs/screenshots/{start,recorder,report}-
+# {light,dark}[@2x].png, reduced to 256 colours with Pillow (and optipng when installed).
 #   docs/screenshots/make.sh            (from the repository root, after ./install.sh --test)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$(pwd)
-bin="$root/.venv/bin"
-[ -x "$bin/incident-recorder" ] || bin="$(dirname "$(command -v incident-recorder)")"
-scenario="$root/tests/data/checkout-outage.csv"
-work=$(mktemp -d)
-trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+python="${PYTHON:-$root/.venv/bin/python}"
+[ -x "$python" ] || python="$(command -v python3)"  # PYTHON=/path/to/venv/bin/python overrides
+out="$root/docs/screenshots"
+command -v xvfb-run >/dev/null || { echo "make.sh: needs xvfb-run (Debian package xvfb)" >&2; exit 1; }
 
-export DISPLAY=:97
-Xvfb "$DISPLAY" -screen 0 1920x1080x24 >/dev/null 2>&1 &
-sleep 1
+for theme in light dark; do
+  for scale in 1 2; do
+    if [ "$scale" = 1 ]; then screen=1920x1080x24; suffix=$theme; else screen=3840x2160x24; suffix="$theme@2x"; fi
+    xvfb-run -a -s "-screen 0 $screen" env QT_SCALE_FACTOR="$scale" \
+      INCIDENT_RECORDER_THEME="$theme" PYTHONPATH="$root/src${PYTHONPATH:+:$PYTHONPATH}" \
+      "$python" "$out/shoot.py" "$out" "$suffix"
+  done
+done
 
-# The scenario's own clock: impact at 14:00 UTC, the window looked at 31 minutes later. With
-# faketime (Debian package faketime) the app's clock matches the story; without it, now.
-day=$(date -u +%Y-%m-%d)
-if command -v faketime >/dev/null 2>&1; then
-  clock=(env TZ=UTC faketime "$day 14:31:10")
-  start=$(date -u -d "$day 14:00:00" +%s)
-else
-  clock=(env)
-  start=$(date -u -d "-31 minutes" +%s)
-fi
-file="$work/checkout-outage.incident"
-"${clock[@]}" "$bin/incident-recorder" new "$file" --title "Checkout API errors after config push" >/dev/null
-# offset_s,kind,milestone,visibility,text
-"${clock[@]}" "$bin/python" - "$scenario" "$file" "$start" <<'PY'
-import csv, subprocess, sys
-from datetime import datetime, timezone
-scenario, path, start = sys.argv[1], sys.argv[2], int(sys.argv[3])
-kinds = {"mitigation": "action"}  # milestones and the mitigation kind arrive in a later release
-for row in csv.DictReader(open(scenario, encoding="utf-8")):
-    when = datetime.fromtimestamp(start + int(row["offset_s"]), timezone.utc).isoformat()
-    kind = kinds.get(row["kind"], row["kind"])
-    subprocess.run([sys.executable, "-m", "incident_recorder", "note", path, row["text"],
-                    "--kind", kind, "--at", when], check=True, stdout=subprocess.DEVNULL)
+shots=("$out"/start-*.png "$out"/recorder-*.png "$out"/report-*.png)
+# 256 colours without dithering: flat UI colours and anti-aliased text survive it unchanged to
+# the eye, at a third of the size; then optipng when installed.
+"$python" - "${shots[@]}" <<'PY'
+import sys
+from PIL import Image
+for name in sys.argv[1:]:
+    image = Image.open(name).convert("RGB")
+    image.quantize(256, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(name, optimize=True)
 PY
-
-# a "dashboard" on screen to capture: a dark terminal showing error rates
-xterm -geometry 110x30+1100+80 -bg '#111827' -fg '#f87171' -T "Grafana - checkout-api" \
-  -e "bash -c 'for i in \$(seq 1 40); do echo \"checkout-api 5xx rate: \$((RANDOM % 20 + 5))%   p99 9.8 s   db conns 500/500\"; done; sleep 60'" &
-sleep 1
-
-"${clock[@]}" "$bin/incident-recorder" "$file" >/dev/null 2>&1 &
-win=$(xdotool search --sync --onlyvisible --name "Checkout API errors")
-dash=$(xdotool search --name "Grafana - checkout-api" | head -1)
-xdotool mousemove 1500 300   # the capture takes the monitor under the pointer
-xdotool windowfocus --sync "$dash"   # the dashboard has the focus, as it would mid-incident
-sleep 1
-xdotool key ctrl+alt+s               # global: captured without leaving the dashboard
-sleep 1.5
-xdotool key ctrl+alt+n               # the recorder comes forward, the note stamped now
-sleep 0.5
-xdotool key ctrl+3
-xdotool type --delay 20 "About 2,300 checkouts failed with 5xx between 14:00 and 14:12 UTC"
-sleep 0.5
-import -window "$win" "$root/docs/screenshots/recorder.png"
-echo "wrote docs/screenshots/recorder.png"
+if command -v optipng >/dev/null 2>&1; then
+  optipng -quiet -o2 "${shots[@]}"
+fi
+du -ch "${shots[@]}" | tail -1

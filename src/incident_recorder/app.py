@@ -5,16 +5,22 @@ Nothing happens at import time; `run_gui` builds the parts and hands each what i
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from incident_recorder import __version__, paths
 from incident_recorder.domain.times import Clock, system_clock, to_iso
 from incident_recorder.recent import RecentList
+from incident_recorder.settings import SettingsStore, default_store
+
+if TYPE_CHECKING:
+    from incident_recorder.ui.start_window import StartWindow
 
 APP_ICON = "incident-recorder.svg"
 DESKTOP_ID = "io.github.incident_recorder.IncidentRecorder"
@@ -81,20 +87,51 @@ def _x_display_unreachable(name: str) -> bool:
 class Application:
     """Owns the windows of one running app."""
 
-    def __init__(self, qapp: object, clock: Clock, recent: RecentList) -> None:
-        from incident_recorder.ui.start_window import StartWindow
-
+    def __init__(
+        self,
+        qapp: object,
+        clock: Clock,
+        recent: RecentList,
+        settings_store: SettingsStore | None = None,
+    ) -> None:
         self.qapp = qapp
         self.clock = clock
         self.recent = recent
+        self.settings_store = settings_store or default_store()
         self.windows: list[object] = []
         """Open recorder windows, the most recently active last."""
         self.wayland_told = False
-        self.start = StartWindow(recent.load())
+        self._start: StartWindow | None = None
         qapp.focusWindowChanged.connect(self._focus_moved)  # type: ignore[attr-defined]
-        self.start.new_requested.connect(lambda: self.ask_new(self.start))
-        self.start.browse_requested.connect(lambda: self.ask_open(self.start))
-        self.start.open_requested.connect(self.open_path)
+
+    @property
+    def start(self) -> StartWindow:
+        """The start window, built when first needed (not when a file is opened directly)."""
+        if self._start is None:
+            from incident_recorder.ui.settings_dialog import shortcuts_of
+            from incident_recorder.ui.start_window import StartWindow
+
+            settings = self.settings_store.load()
+            start = StartWindow(
+                [], keys=shortcuts_of(settings), show_hint=not settings.hint_dismissed
+            )
+            start.new_requested.connect(lambda: self.ask_new(start))
+            start.browse_requested.connect(lambda: self.ask_open(start))
+            start.open_requested.connect(self.open_path)
+            start.remove_requested.connect(self.recent.remove)
+            start.hint_dismissed.connect(self._hint_dismissed)
+            self._start = start
+        return self._start
+
+    def _hint_dismissed(self) -> None:
+        settings = replace(self.settings_store.load(), hint_dismissed=True)
+        with contextlib.suppress(OSError):  # a convenience: shown again next time at worst
+            self.settings_store.save(settings)
+
+    def data_folder(self) -> Path:
+        """Where new incident files go: the folder chosen in Settings, else the default."""
+        chosen = self.settings_store.load().data_folder
+        return Path(chosen).expanduser() if chosen else paths.data_dir()
 
     def show_start(self, error: str | None = None) -> None:
         self.start.set_recent(self.recent.load())
@@ -125,12 +162,14 @@ class Application:
             return None
         return self._show_recorder(handle)
 
-    def create(self, path: Path, title: str) -> object | None:
+    def create(self, path: Path, title: str, severity: str | None = None) -> object | None:
         from incident_recorder.storage import IncidentFile, IncidentFileError
 
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             handle = IncidentFile.create(path, title, clock=self.clock)
+            if severity:
+                handle.set_details(replace(handle.details(), severity=severity))
         except (IncidentFileError, OSError) as error:
             self.show_start(f"Could not create {path}: {error}")
             return None
@@ -143,7 +182,12 @@ class Application:
 
         drafts = DraftStore(paths.config_dir() / "drafts", handle.path)  # type: ignore[attr-defined]
         try:
-            window = RecorderWindow(handle, clock=self.clock, drafts=drafts)  # type: ignore[arg-type]
+            window = RecorderWindow(
+                handle,  # type: ignore[arg-type]
+                clock=self.clock,
+                drafts=drafts,
+                settings_store=self.settings_store,
+            )
         except IncidentFileError as error:
             handle.close()  # type: ignore[attr-defined]
             self.show_start(f"Could not open {handle.path}: {error}")  # type: ignore[attr-defined]
@@ -156,7 +200,8 @@ class Application:
         window.show()
         window.raise_()
         window.activateWindow()
-        self.start.hide()
+        if self._start is not None:
+            self._start.hide()
         self._tell_wayland(window)
         return window
 
@@ -194,10 +239,15 @@ class Application:
     def ask_new(self, parent: object) -> object | None:
         from incident_recorder.ui.new_incident_dialog import NewIncidentDialog
 
-        dialog = NewIncidentDialog(paths.data_dir(), datetime.now().astimezone(), parent)  # type: ignore[arg-type]
+        dialog = NewIncidentDialog(
+            self.data_folder(),
+            datetime.now().astimezone(),
+            parent,  # type: ignore[arg-type]
+            severities=self.settings_store.load().severities,
+        )
         if dialog.exec() != NewIncidentDialog.DialogCode.Accepted:
             return None
-        return self.create(dialog.path(), dialog.title())
+        return self.create(dialog.path(), dialog.title(), dialog.severity())
 
     def ask_open(self, parent: object) -> object | None:
         from PySide6.QtWidgets import QFileDialog
@@ -205,7 +255,7 @@ class Application:
         chosen, _ = QFileDialog.getOpenFileName(
             parent,  # type: ignore[arg-type]
             "Open incident",
-            str(paths.data_dir()),
+            str(self.data_folder()),
             "Incident files (*.incident);;All files (*)",
         )
         return self.open_path(Path(chosen)) if chosen else None
@@ -227,7 +277,7 @@ def make_qapp(argv: list[str] | None = None) -> object:
     QGuiApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName(DESKTOP_ID)
     QGuiApplication.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / APP_ICON)))
-    apply_theme(qapp)  # type: ignore[arg-type]
+    apply_theme(qapp, default_store().load().theme)  # type: ignore[arg-type]
     return qapp
 
 

@@ -12,10 +12,12 @@ import hashlib
 import io
 import warnings
 from pathlib import Path
-
-from PIL import Image, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from incident_recorder.domain.entry import NewCapture
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_BYTES = 200 * 1024 * 1024
 """Largest image file (or pasted data) recorded."""
@@ -55,6 +57,8 @@ def capture_from_bytes(data: bytes, name: str) -> NewCapture:
             f"too large to record: {name} is {len(data) / 1024 / 1024:.0f} MB "
             f"(at most {MAX_BYTES // 1024 // 1024} MB)"
         )
+    from PIL import Image, UnidentifiedImageError  # Pillow: loaded on the first import only
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -77,6 +81,8 @@ def capture_from_bytes(data: bytes, name: str) -> NewCapture:
 
 def capture_from_image(image: Image.Image, window_title: str | None = None) -> NewCapture:
     """Encode a decoded image as PNG + thumbnail + SHA-256 (RGB, or RGBA when it has alpha)."""
+    from PIL import Image
+
     _check_pixels(image.width, image.height, "the image")
     has_alpha = image.mode in ("RGBA", "LA", "PA") or (
         image.mode == "P" and "transparency" in image.info

@@ -26,6 +26,10 @@ from incident_recorder.domain.details import DEFAULT_SEVERITIES
 
 FILE_NAME = "settings.json"
 FORMAT = 1
+TIME_DISPLAYS = ("local", "utc")
+"""How the recorder shows times when a window opens (Ctrl+Shift+U still toggles)."""
+THEMES = ("system", "light", "dark")
+"""``system`` follows the desktop's light/dark scheme; the others force one."""
 
 
 def _no_overrides() -> Mapping[str, str]:
@@ -50,6 +54,14 @@ class Settings:
     update_cadence_minutes: Mapping[str, int] = field(default_factory=lambda: DEFAULT_CADENCE)
     """Severity → minutes between customer-facing (public communication) updates; 0 or a
     severity not listed: no "next update due" countdown."""
+    data_folder: str = ""
+    """Where new incident files go ("" = the app's data folder, see ``paths.data_dir``)."""
+    time_display: str = "local"
+    """One of :data:`TIME_DISPLAYS`: the times a recorder window shows when it opens."""
+    theme: str = "system"
+    """One of :data:`THEMES`."""
+    hint_dismissed: bool = False
+    """The start window's first-run card of the five keys was dismissed."""
 
     def shortcut(self, action_id: str, default: str) -> str:
         """The key of ``action_id``: the user's choice, else ``default`` (the table's key)."""
@@ -69,6 +81,10 @@ class Settings:
             "report_template": self.report_template,
             "severities": list(self.severities),
             "update_cadence_minutes": dict(self.update_cadence_minutes),
+            "data_folder": self.data_folder,
+            "time_display": self.time_display,
+            "theme": self.theme,
+            "hint_dismissed": self.hint_dismissed,
         }
 
     @classmethod
@@ -101,7 +117,23 @@ class Settings:
             ),
             severities=severities,
             update_cadence_minutes=MappingProxyType(cadence),
+            data_folder=_text(raw.get("data_folder"), defaults.data_folder),
+            time_display=_choice(raw.get("time_display"), TIME_DISPLAYS, defaults.time_display),
+            theme=_choice(raw.get("theme"), THEMES, defaults.theme),
+            hint_dismissed=_flag(raw.get("hint_dismissed"), defaults.hint_dismissed),
         )
+
+
+def _text(raw: object, default: str) -> str:
+    return raw if isinstance(raw, str) else default
+
+
+def _choice(raw: object, choices: tuple[str, ...], default: str) -> str:
+    return raw if isinstance(raw, str) and raw in choices else default
+
+
+def _flag(raw: object, default: bool) -> bool:
+    return raw if isinstance(raw, bool) else default
 
 
 def _severities(raw: object) -> tuple[str, ...]:

@@ -81,7 +81,7 @@ def test_migration_runs_once(incident_path: Path, monkeypatch: pytest.MonkeyPatc
     assert _tables(incident_path) == tables
     # and at the version reached, migrate() itself does nothing
     with IncidentFile.open(incident_path) as handle:
-        schema.migrate(handle._db, 5)
+        schema.migrate(handle._db.conn, 5)
     assert _tables(incident_path) == tables
 
 

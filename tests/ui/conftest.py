@@ -32,6 +32,7 @@ def make_window(qtbot, clock, tmp_path: Path) -> Iterator[object]:
         window.show()
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow)
+        qtbot.waitUntil(lambda: window.hotkeys_subscribed)  # grabbed after the first paint
         windows.append(window)
         return window
 

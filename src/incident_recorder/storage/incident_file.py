@@ -17,9 +17,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from incident_recorder import __version__
 from incident_recorder.domain import CaptureInfo, Entry, EntryKind, Incident, NewCapture
@@ -30,6 +28,10 @@ from incident_recorder.storage import annotations as annotation_store
 from incident_recorder.storage.annotations import AnnotationSummary
 from incident_recorder.storage.connection import create_database, open_database
 from incident_recorder.storage.curated import CuratedFile
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
 from incident_recorder.storage.errors import (
     CorruptFileError,
     FileMissingError,
@@ -220,13 +222,14 @@ class _Extra:
 class IncidentFile(EventsFile, CuratedFile):
     """An open incident file. Use `create` or `open`; close it (or use `with`) when done."""
 
-    def __init__(self, path: Path, db: Database, clock: Clock) -> None:
+    def __init__(self, path: Path, conn: sqlite3.Connection, clock: Clock) -> None:
         self.path = path
-        self._db = db
+        self._conn = conn
+        self._sqlite_utils: Database | None = None
         self._clock = clock
         self._identity = _identity(path)
         self._closed = False
-        self.version = int(db.conn.execute("PRAGMA user_version").fetchone()[0])
+        self.version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         self._sql = _Queries.for_version(self.version)
 
     def check_still_there(self) -> None:
@@ -248,8 +251,7 @@ class IncidentFile(EventsFile, CuratedFile):
         if not title:
             raise IncidentFileError("an incident needs a title")
         path = Path(path)
-        db = create_database(path)
-        incident = cls(path, db, clock)
+        incident = cls(path, create_database(path), clock)
         try:
             with incident._write("creating the incident") as conn:
                 conn.execute(
@@ -272,16 +274,25 @@ class IncidentFile(EventsFile, CuratedFile):
         path = Path(path)
         return cls(path, open_database(path, readonly), clock)
 
+    @property
+    def _db(self) -> Database:
+        """The connection as a ``sqlite_utils.Database`` (imported only when first asked for)."""
+        if self._sqlite_utils is None:
+            from sqlite_utils import Database
+
+            self._sqlite_utils = Database(self._conn)
+        return self._sqlite_utils
+
     def close(self) -> None:
         self._closed = True
-        self._db.conn.close()
+        self._conn.close()
 
     def _connection(self) -> sqlite3.Connection:
         """The open connection; a clear IncidentFileError once `close` was called (a late
         timer or signal must get an error it can handle, not sqlite3.ProgrammingError)."""
         if self._closed:
             raise IncidentFileError(f"{self.path.name} is closed")
-        return self._db.conn
+        return self._conn
 
     def __enter__(self) -> IncidentFile:
         return self

@@ -12,7 +12,7 @@ recorded once.
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+import sqlite3
 
 APPLICATION_ID = 0x49524543  # "IREC": marks a SQLite file as an incident file.
 
@@ -184,8 +184,8 @@ MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(db: Database, from_version: int) -> None:
-    """Bring `db` from `from_version` to SCHEMA_VERSION, each step in one transaction.
+def migrate(conn: sqlite3.Connection, from_version: int) -> None:
+    """Bring the file of `conn` from `from_version` to SCHEMA_VERSION, each step in one transaction.
 
     The step's script runs inside its own BEGIN … COMMIT (executescript would otherwise commit
     half-way), so a failed step leaves the file at the previous version.
@@ -198,8 +198,8 @@ def migrate(db: Database, from_version: int) -> None:
             + f"\nPRAGMA user_version = {number + 1};\nCOMMIT;"
         )
         try:
-            db.conn.executescript(script)
+            conn.executescript(script)
         except BaseException:
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise

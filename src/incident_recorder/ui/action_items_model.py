@@ -29,6 +29,7 @@ from PySide6.QtWidgets import QApplication
 
 from incident_recorder.domain.actions import ActionItem, ActionStatus, ActionType
 from incident_recorder.storage import IncidentFileError
+from incident_recorder.ui.style import adapt
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -129,7 +130,7 @@ class ActionItemsModel(QAbstractTableModel):
             if column == TICKET and item.ticket:
                 return QApplication.palette().color(QPalette.ColorRole.Link)
             if column in (OWNER, DUE) and not self._edit_value(item, column):
-                return QColor("#b45309")  # missing owner / due date: the review flags it too
+                return QColor(adapt("#b45309"))  # missing owner / due date: the review flags it too
         if role == Qt.ItemDataRole.FontRole and column == TICKET and item.ticket:
             font = QFont()
             font.setUnderline(True)

@@ -84,6 +84,7 @@ class ActionItemsTable(QTableView):
     def __init__(self, model: ActionItemsModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("actionItems")
+        self.setAccessibleName("Action items")
         self.setModel(model)
         self.items = model
         self.setItemDelegate(ItemDelegate(self))

@@ -50,7 +50,6 @@ from PySide6.QtWidgets import (
 
 from incident_recorder.domain import Entry
 from incident_recorder.domain.annotation import Shape, ShapeKind
-from incident_recorder.report.annotate import RenderError, render
 from incident_recorder.ui.actions import VIEWER_KEYS
 from incident_recorder.ui.annotation_tools import TOOLS, AnnotationEditor
 
@@ -227,6 +226,8 @@ class CaptureViewer(QDialog):
         shapes = list(self.editor.shapes)
         if not shapes:
             return self.image
+        from incident_recorder.report.annotate import RenderError, render  # Pillow: when needed
+
         try:
             return QImage.fromData(render(self.png, shapes))
         except RenderError:

@@ -41,6 +41,7 @@ from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.times import Clock
 from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.ui.milestone_times import MilestoneTimes
+from incident_recorder.ui.style import adapt
 
 
 class ServicesEditor(QWidget):
@@ -200,7 +201,7 @@ class DetailsDialog(QDialog):
 
         self.message = QLabel()
         self.message.setAccessibleName("Problem")
-        self.message.setStyleSheet("color: #b91c1c;")
+        self.message.setStyleSheet(f"color: {adapt('#b91c1c')};")
         self.message.setWordWrap(True)
         self.message.hide()
         self.buttons = QDialogButtonBox(

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from incident_recorder.domain import Entry
 from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.ui.style import adapt
 
 COLUMNS = ("Rev.", "Saved", "Kind", "Occurred at", "Public", "Starred", "Hidden", "Text")
 CHANGED = QColor("#fef3c7")
@@ -59,10 +60,10 @@ def word_diff(before: str, after: str) -> str:
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old, b=new).get_opcodes():
         if op in ("delete", "replace"):
             gone = html.escape(" ".join(old[a1:a2]))
-            parts.append(f"<s style='color:#b91c1c'>{gone}</s>")
+            parts.append(f"<s style='color:{adapt('#b91c1c')}'>{gone}</s>")
         if op in ("insert", "replace"):
             added = html.escape(" ".join(new[b1:b2]))
-            parts.append(f"<u style='color:#15803d'>{added}</u>")
+            parts.append(f"<u style='color:{adapt('#15803d')}'>{added}</u>")
         if op == "equal":
             parts.append(html.escape(" ".join(new[b1:b2])))
     return " ".join(parts).replace("\n", "<br>")
@@ -137,7 +138,7 @@ class EntryHistory(QDialog):
                 before = rows[number - 1][column] if number else None
                 if before is not None and column >= 2 and before != text:
                     item.setFont(bold)
-                    item.setBackground(QBrush(CHANGED))
+                    item.setBackground(QBrush(QColor(adapt(CHANGED.name()))))
                     item.setToolTip(f"Changed; before: {before[:300]}")
                 item.setData(Qt.ItemDataRole.UserRole, column >= 2 and before not in (None, text))
                 self.table.setItem(number, column, item)

@@ -25,7 +25,7 @@ from incident_recorder.domain.milestones import Metric, Milestone, Milestones
 from incident_recorder.domain.record import current_status
 from incident_recorder.domain.times import Clock, format_offset
 from incident_recorder.ui.header_parts import MISSING, Chip, ElidedLabel
-from incident_recorder.ui.style import fixed_font
+from incident_recorder.ui.style import adapt, fixed_font
 from incident_recorder.ui.timeline_model import TimelineModel
 from incident_recorder.ui.update_due import UpdateCountdown
 
@@ -46,7 +46,7 @@ IMPACT_STATES = {
     ),
     "ended": ("font-weight: 600;", "From impact started to mitigated (or resolved)"),
     "ongoing": (
-        f"color: {ONGOING}; font-weight: 700;",
+        "color: {ongoing}; font-weight: 700;",
         "Since impact started; the clock stops at mitigated or resolved",
     ),
 }
@@ -203,7 +203,7 @@ class IncidentHeader(QWidget):
         self._show_severity()
         self.countdown.set_incident(details, milestones)
         status = current_status(details, milestones)
-        colour = STATUS_COLOURS[status]
+        colour = adapt(STATUS_COLOURS[status])
         self.status.setText(status.label)
         self.status.setStyleSheet(
             f"color: {colour}; border: 1px solid {colour}; border-radius: 9px; padding: 1px 8px;"
@@ -223,6 +223,11 @@ class IncidentHeader(QWidget):
             else:
                 chip.show_value(clock_text(value), definition)
         self.tick()
+
+    def restyle(self) -> None:
+        """Colours again for a new light/dark palette."""
+        self._impact_state = ""
+        self.show_incident(self._details, self._milestones)
 
     @property
     def milestones(self) -> Milestones:
@@ -307,7 +312,7 @@ class IncidentHeader(QWidget):
             self._impact_state = state
             style, tip = IMPACT_STATES[state]
             self.impact.setFont(self.font() if state == "missing" else fixed_font(3))
-            self.impact.setStyleSheet(style)
+            self.impact.setStyleSheet(style.format(ongoing=adapt(ONGOING)))
             self.impact.setToolTip(tip)
 
     # -- narrow windows ----------------------------------------------------------------------

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image
 from PySide6.QtCore import QEvent, QMimeData, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
 
@@ -25,6 +25,9 @@ from incident_recorder.imports_image import (
     capture_from_image,
 )
 from incident_recorder.storage import IncidentFile, IncidentFileError
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 Item = Path | bytes | QImage
 """One thing to record: a local file, encoded image bytes, or a decoded QImage."""
@@ -51,6 +54,8 @@ def items_from_mime(mime: QMimeData | None) -> list[Item]:
 
 def _pillow_image(image: QImage) -> Image.Image:
     """A Pillow copy of a QImage (in the worker: the conversion touches every pixel)."""
+    from PIL import Image
+
     alpha = image.hasAlphaChannel()
     fmt = QImage.Format.Format_RGBA8888 if alpha else QImage.Format.Format_RGB888
     converted = image.convertToFormat(fmt)

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder.domain.milestones import Milestone, Milestones
+from incident_recorder.ui.style import adapt
 
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 FUTURE_SLACK = timedelta(minutes=1)
@@ -238,17 +239,17 @@ class MilestoneTimes(QWidget):
                 value = self._value(row)
             except ValueError as error:
                 ok = False
-                style, text = "color: #b91c1c;", str(error)
+                style, text = f"color: {adapt('#b91c1c')};", str(error)
             else:
                 if row.milestone is Milestone.IMPACT_STARTED:
                     start = value
                 if value is not None and value > self._now + FUTURE_SLACK:
                     ok = False
-                    style, text = "color: #b91c1c;", "This is in the future"
+                    style, text = f"color: {adapt('#b91c1c')};", "This is in the future"
                 elif row.touched:
                     text = self._reading(row, value, start)
                     if value is not None and start is not None and value < start:
-                        style = "color: #b45309;"
+                        style = f"color: {adapt('#b45309')};"
             row.message.setText(text)
             row.message.setStyleSheet(style)
             row.message.setVisible(bool(text))

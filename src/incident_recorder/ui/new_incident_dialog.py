@@ -1,12 +1,14 @@
-"""Asks for a new incident's title and where its file goes (a sensible default is offered)."""
+"""Asks for a new incident's title, its severity, and where its file goes (a default is offered)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -18,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from incident_recorder.domain.details import DEFAULT_SEVERITIES
+
 SUFFIX = ".incident"
 
 
@@ -27,7 +31,13 @@ def default_file_name(title: str, now: datetime) -> str:
 
 
 class NewIncidentDialog(QDialog):
-    def __init__(self, folder: Path, now: datetime, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        now: datetime,
+        parent: QWidget | None = None,
+        severities: Sequence[str] = DEFAULT_SEVERITIES,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("New Incident")
         self._folder = folder
@@ -37,10 +47,19 @@ class NewIncidentDialog(QDialog):
         self.title_edit.setPlaceholderText("e.g. Checkout errors after config push")
         self.title_edit.setAccessibleName("Incident title")
         self.title_edit.textChanged.connect(self._title_changed)
+        self.severity_box = QComboBox()
+        self.severity_box.setAccessibleName("Severity")
+        self.severity_box.addItem("Not set yet", None)
+        for name in severities:
+            self.severity_box.addItem(name, name)
+        self.severity_box.setToolTip(
+            "How bad it is now (the worst first); change it later in Incident Details (Ctrl+I)"
+        )
         self.path_edit = QLineEdit(str(folder / default_file_name("", now)))
         self.path_edit.setAccessibleName("Incident file")
         self.path_edit.textEdited.connect(lambda _text: setattr(self, "_path_edited", True))
         browse = QPushButton("Browse…")
+        browse.setAccessibleName("Choose the incident file")
         browse.clicked.connect(self._browse)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
@@ -55,14 +74,20 @@ class NewIncidentDialog(QDialog):
         self.buttons.accepted.connect(self._accept)
         self.buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
-        form.addRow("Title", self.title_edit)
-        form.addRow("File", path_row)
+        form.addRow("&Title", self.title_edit)
+        form.addRow("&Severity", self.severity_box)
+        form.addRow("&File", path_row)
         form.addRow(self.error)
         form.addRow(self.buttons)
         self.resize(620, 0)
 
     def title(self) -> str:
         return " ".join(self.title_edit.text().split())
+
+    def severity(self) -> str | None:
+        """The chosen severity (None: not set yet)."""
+        value = self.severity_box.currentData()
+        return value if isinstance(value, str) else None
 
     def path(self) -> Path:
         return Path(self.path_edit.text()).expanduser()

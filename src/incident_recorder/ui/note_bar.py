@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, 
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.kinds import DEFAULT_KIND
 from incident_recorder.domain.times import Clock
-from incident_recorder.ui.style import badge_stylesheet, fixed_font
+from incident_recorder.ui.style import adapt, badge_stylesheet, fixed_font
 
 MAX_VISIBLE_LINES = 5
 
@@ -99,10 +99,7 @@ class NoteBar(QWidget):
         self.public_badge.setText("PUBLIC")
         self.public_badge.setAccessibleName("The note will be public")
         self.public_badge.setToolTip("This note will be saved public (Ctrl+P or click: internal)")
-        self.public_badge.setStyleSheet(
-            "color: #0f766e; border: 1px solid #0f766e; border-radius: 4px; padding: 1px 6px;"
-            " font-weight: 600; font-size: 8pt;"
-        )
+        self._style_public_badge()
         self.public_badge.clicked.connect(self.toggle_public)
         self.public_badge.hide()
         self.edit = NoteEdit()
@@ -258,13 +255,25 @@ class NoteBar(QWidget):
     def _show_stamp(self) -> None:
         if self._occurred_at is None:
             self.stamp.setText("○ --:--:--")
-            self.stamp.setStyleSheet("color: palette(mid);")
+            self.stamp.setStyleSheet("color: palette(placeholder-text);")
             return
         zone = UTC if self._utc else self._local_zone
         shown = self._occurred_at.astimezone(zone)
         suffix = " UTC" if self._utc else ""
         self.stamp.setText(f"● {shown:%H:%M:%S}{suffix}")
-        self.stamp.setStyleSheet("color: #dc2626; font-weight: 600;")
+        self.stamp.setStyleSheet(f"color: {adapt('#dc2626')}; font-weight: 600;")
+
+    def _style_public_badge(self) -> None:
+        teal = adapt("#0f766e")
+        self.public_badge.setStyleSheet(
+            f"color: {teal}; border: 1px solid {teal}; border-radius: 4px; padding: 1px 6px;"
+            " font-weight: 600; font-size: 8pt;"
+        )
+
+    def restyle(self) -> None:
+        """Colours again for a new light/dark palette."""
+        self._style_public_badge()
+        self._show_stamp()
 
     def _show_kind(self) -> None:
         self.kind_badge.setText(self._kind.label)

@@ -43,6 +43,7 @@ from incident_recorder.ui.capture_viewer import CaptureViewer
 from incident_recorder.ui.curation import Curation
 from incident_recorder.ui.details_dialog import DetailsDialog
 from incident_recorder.ui.export_job import ExportJob
+from incident_recorder.ui.first_paint import after_first_paint
 from incident_recorder.ui.header import IncidentHeader, recorded_message
 from incident_recorder.ui.image_import import ImageImporter
 from incident_recorder.ui.interval_capture import IntervalCapture
@@ -182,16 +183,32 @@ class RecorderWindow(QMainWindow):
         self._build_actions()
         settings = self.settings_store.load()
         self.apply_settings(settings)
+        if settings.time_display == "utc":  # the initial state; Ctrl+Shift+U still switches
+            self.actions_by_id["toggle_utc"].setChecked(True)
         self.reload_incident()
         self.tray = install_tray(self)
         self.statusBar().showMessage(f"Recording into {incident_file.path}")
+        self.hotkey_messages: list[str] = []
+        self.hotkeys_subscribed = False
+        after_first_paint(self.view.viewport(), self._after_first_paint)
+        self.resize(1100, 760)
+
+    def _after_first_paint(self) -> None:
+        """What the window need not wait for, started once it has been painted: reading the
+        rest of a large incident, the capture worker's warm-up (mss, Pillow, Xlib) and the
+        global key grabs (python-xlib): on a worker thread or not, they would hold the GIL
+        while the window is being built."""
+        if self._closing:
+            return
+        if self.file.entry_count() > FIRST_ROWS:
+            self._load_all()
+        self.captures.start()
+        settings = self.settings_store.load()
         self.hotkey_messages = global_hotkeys.configure(global_combinations(settings))
         self.hotkey_messages += global_hotkeys.subscribe(self, self._global_key)
+        self.hotkeys_subscribed = True
         if self.hotkey_messages:
             self.statusBar().showMessage(" · ".join(self.hotkey_messages), 20_000)
-        self.resize(1100, 760)
-        if incident_file.entry_count() > FIRST_ROWS:
-            self._load_all()
 
     def _load_all(self) -> None:
         """Read every entry in the background; until then the newest FIRST_ROWS are shown."""
@@ -721,7 +738,6 @@ class RecorderWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.note_bar.edit.setFocus()
-        self.captures.start()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

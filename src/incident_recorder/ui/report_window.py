@@ -11,6 +11,7 @@ reads the whole record for drafts and preview on a worker with its own connectio
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import tzinfo
 
@@ -37,6 +38,7 @@ from incident_recorder.ui.action_items_view import ActionItemsPanel
 from incident_recorder.ui.actions import ACTIONS
 from incident_recorder.ui.report_jobs import PreviewJob, RecordJob
 from incident_recorder.ui.section_editor import SectionEditor
+from incident_recorder.ui.style import adapt
 
 SAVE_DELAY_MS = 1000
 PREVIEW_DELAY_MS = 300
@@ -51,7 +53,15 @@ td { padding: 4px 8px; border-bottom: 1px solid #e5e7eb; vertical-align: top; }
 code { font-family: monospace; }
 em { color: #4b5563; }
 """
-"""Qt's rich text understands a subset of CSS: enough for calm tables and headings."""
+"""Qt's rich text understands a subset of CSS: enough for calm tables and headings (the light
+colours: ``preview_css`` gives the ones for the current palette)."""
+
+
+def preview_css() -> str:
+    """PREVIEW_CSS with its colours adapted to a light or dark palette."""
+    return re.sub(r"#[0-9a-f]{6}", lambda m: adapt(m.group(0)), PREVIEW_CSS)
+
+
 REPORT_ACTIONS = ("export", "add_action_item", "refresh_report", "close_window")
 """The actions of the actions table this window binds (keys as the table and settings say)."""
 
@@ -126,9 +136,10 @@ class ReportWindow(QMainWindow):
 
         self.preview = QTextBrowser()
         self.preview.setObjectName("reportPreview")
+        self.preview.setAccessibleName("Report preview")
         self.preview.setOpenLinks(False)  # a link in a note is shown, never followed from here
         self.preview.document().setDocumentMargin(24)
-        self.preview.document().setDefaultStyleSheet(PREVIEW_CSS)
+        self.preview.document().setDefaultStyleSheet(preview_css())
         self.preview.setPlaceholderText("Rendering the report…")
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(scroll)
@@ -278,6 +289,12 @@ class ReportWindow(QMainWindow):
         self.preview_source = str(html)
         self.preview.setHtml(self.preview_source)
         bar.setValue(min(position, bar.maximum()))
+
+    def restyle(self) -> None:
+        """Colours again for a new light/dark palette (the preview is laid out again)."""
+        self.preview.document().setDefaultStyleSheet(preview_css())
+        if self.preview_source:
+            self.preview.setHtml(self.preview_source)
 
     def _preview_failed(self, generation: int, message: str) -> None:
         self._jobs.pop(("preview", generation), None)

@@ -1,11 +1,13 @@
-"""The Settings dialog (Ctrl+,): the key of every action, and whether global hotkeys are on.
+"""The Settings dialog (Ctrl+,): general settings, the key of every action, global hotkeys.
 
-A table lists every action of the actions table with its key, edited in place with a
-``QKeySequenceEdit``; actions grabbed system-wide are marked "global". A key that another action,
-the note field or the capture viewer already uses is refused with an inline message and Save is
-disabled until it is resolved. Save stores the settings (``incident_recorder.settings``), gives
-every open recorder window its new keys at once and re-grabs the global hotkeys; a combination
-another program holds is reported in the dialog and the status bar.
+The "General" page (``ui.settings_general``) holds the data folder, time display, theme, default
+report template and update cadences. On the "Keys" page a table lists every action of the
+actions table with its key, edited in place with a ``QKeySequenceEdit``; actions grabbed
+system-wide are marked "global". A key that another action, the note field or the capture viewer
+already uses is refused with an inline message and Save is disabled until it is resolved. Save
+stores the settings (``incident_recorder.settings``), gives every open recorder window its new
+keys at once, applies the theme and re-grabs the global hotkeys; a combination another program
+holds is reported in the dialog and the status bar.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +34,7 @@ from PySide6.QtWidgets import (
 from incident_recorder.settings import Settings, SettingsStore
 from incident_recorder.ui import global_hotkeys
 from incident_recorder.ui.actions import ACTIONS, NOTE_KEYS, VIEWER_KEYS
+from incident_recorder.ui.settings_general import GeneralPage
 
 DEFAULTS: dict[str, str] = {spec.id: spec.shortcut for spec in ACTIONS}
 GLOBAL_MODIFIERS = ("Ctrl+", "Alt+", "Meta+")
@@ -83,6 +87,11 @@ def apply_everywhere(settings: Settings) -> list[str]:
 
     Returns the messages about combinations another program holds.
     """
+    from incident_recorder.ui.theme import apply_scheme
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_scheme(app, settings.theme)
     for widget in QApplication.topLevelWidgets():
         apply = getattr(widget, "apply_settings", None)
         if callable(apply):
@@ -104,6 +113,7 @@ class SettingsDialog(QDialog):
         self.messages: list[str] = []
         self.table = QTableWidget(len(ACTIONS), 3, self)
         self.table.setHorizontalHeaderLabels(["Action", "Key", "Scope"])
+        self.table.setAccessibleName("Keys of every action")
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.editors: dict[str, QKeySequenceEdit] = {}
@@ -137,9 +147,18 @@ class SettingsDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         restore = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
         restore.clicked.connect(self.restore_defaults)
+        self.general = GeneralPage(self)
+        self.general.folder_edit.textChanged.connect(self._validate)
+        keys_page = QWidget()
+        keys_layout = QVBoxLayout(keys_page)
+        keys_layout.addWidget(self.table, 1)
+        keys_layout.addWidget(self.global_box)
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Settings pages")
+        self.tabs.addTab(self.general, "&General")
+        self.tabs.addTab(keys_page, "&Keys")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.global_box)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self._show(self.settings)
@@ -152,6 +171,7 @@ class SettingsDialog(QDialog):
             editor.setKeySequence(QKeySequence(key))
             editor.blockSignals(False)
         self.global_box.setChecked(settings.global_hotkeys_enabled)
+        self.general.show_settings(settings)
         self._validate()
 
     def keys(self) -> dict[str, str]:
@@ -165,14 +185,19 @@ class SettingsDialog(QDialog):
         self.editors[action_id].setKeySequence(QKeySequence(shortcut))
 
     def _validate(self) -> bool:
-        found = problems(self.keys())
+        found = list(problems(self.keys()).values())
+        general = self.general.problem()
+        if general:
+            found.append(general)
         self.save_button.setEnabled(not found)
-        self.message.setStyleSheet("color: #c62828;" if found else "")
-        self.message.setText("\n".join(found.values()))
+        self.message.setProperty("error", bool(found))
+        self.message.style().polish(self.message)
+        self.message.setText("\n".join(found))
         return not found
 
     def restore_defaults(self) -> None:
-        self._show(Settings())
+        """Every setting back to its default (the severity scale, not edited here, is kept)."""
+        self._show(replace(Settings(), severities=self.settings.severities))
 
     def save(self) -> bool:
         """Store and apply the settings; False (nothing stored) while a key is refused."""
@@ -180,6 +205,7 @@ class SettingsDialog(QDialog):
             return False
         chosen = self.settings.with_shortcuts(self.keys(), DEFAULTS)
         chosen = replace(chosen, global_hotkeys_enabled=self.global_box.isChecked())
+        chosen = self.general.chosen(chosen)
         try:
             self.store.save(chosen)
         except OSError as error:
@@ -189,7 +215,8 @@ class SettingsDialog(QDialog):
         self.messages = apply_everywhere(chosen)
         status = getattr(self.parent(), "statusBar", None)
         if self.messages:
-            self.message.setStyleSheet("color: #c62828;")
+            self.message.setProperty("error", True)
+            self.message.style().polish(self.message)
             self.message.setText("\n".join(self.messages))
             if callable(status):
                 status().showMessage(" · ".join(self.messages), 20_000)

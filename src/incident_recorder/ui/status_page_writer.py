@@ -16,9 +16,6 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from incident_recorder.domain.record import IncidentRecord
-from incident_recorder.report.files import ReportError
-from incident_recorder.report.public import public_record
-from incident_recorder.report.status_page import write_status_page
 from incident_recorder.storage import IncidentFile, IncidentFileError
 
 DEBOUNCE_MS = 300
@@ -41,6 +38,12 @@ class StatusPageJob(QRunnable):
         self._path, self._out, self._zone, self._last = path, out_dir, zone, last
 
     def run(self) -> None:
+        # The report package is imported here, on the worker, the first time a page is written:
+        # it is not on the start-up path.
+        from incident_recorder.report.files import ReportError
+        from incident_recorder.report.public import public_record
+        from incident_recorder.report.status_page import write_status_page
+
         try:
             with IncidentFile.open(self._path, readonly=True) as handle:
                 record = handle.record()

@@ -16,6 +16,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QRadioButton, QVBoxLayout, QWidget
 
+from incident_recorder.ui.style import adapt
+
 _CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,3}))?)?$")
 HINT = "type 13:58, 13:58:30 or 2026-11-27 13:58:30"
 
@@ -164,7 +166,7 @@ class TimeField(QWidget):
             typed = self.value()
         except ValueError as error:
             self.preview.setText(str(error)[:1].upper() + str(error)[1:])
-            self.preview.setStyleSheet("color: #b91c1c;")
+            self.preview.setStyleSheet(f"color: {adapt('#b91c1c')};")
         else:
             self.preview.setText("= " + describe(typed.moment, self._local_zone))
             self.preview.setStyleSheet("")

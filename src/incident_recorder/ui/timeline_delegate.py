@@ -15,11 +15,11 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixm
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from incident_recorder.domain import Entry, EntryKind
-from incident_recorder.ui.style import fixed_font, kind_colour
+from incident_recorder.ui.style import adapt, fixed_font, is_dark, kind_colour
 from incident_recorder.ui.timeline_model import COL_ENTRY, COL_KIND
 
 PADDING = 6
-STAR_COLOUR = QColor("#d97706")
+STAR_COLOUR = QColor("#b45309")  # amber: 3:1 or more on light rows (adapted on dark)
 MILESTONE_PILL = ("#ffffff", "#334155", "#334155")  # text, fill, border
 PUBLIC_PILL = ("#0f766e", "", "#0f766e")  # outlined: calm, unlike the filled kind badges
 HIDDEN_PILL = ("#64748b", "", "#94a3b8")
@@ -49,7 +49,7 @@ class TimelineDelegate(QStyledItemDelegate):
         self._model = model
         self._fixed = fixed_font()
         self._badges: dict[tuple[EntryKind, float], QPixmap] = {}
-        self._pills: dict[tuple[str, tuple[str, str, str], float], QPixmap] = {}
+        self._pills: dict[tuple[str, tuple[str, str, str], float, bool], QPixmap] = {}
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         rect = option.rect
@@ -109,7 +109,8 @@ class TimelineDelegate(QStyledItemDelegate):
     ) -> QPixmap:
         """A small rounded label (milestone, PUBLIC, HIDDEN), drawn once and cached."""
         ratio = option.widget.devicePixelRatioF() if option.widget else 1.0
-        key = (text, style, ratio)
+        dark = is_dark(option.palette)
+        key = (text, style, ratio, dark)
         cached = self._pills.get(key)
         if cached is not None:
             return cached
@@ -124,7 +125,7 @@ class TimelineDelegate(QStyledItemDelegate):
         pixmap.fill(Qt.GlobalColor.transparent)
         painter = QPainter(pixmap)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        fg, bg, border = style
+        fg, bg, border = (adapt(c) if c and style is not SELECTED_PILL else c for c in style)
         painter.setPen(QColor(border))
         painter.setBrush(QColor(bg) if bg else Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(QRectF(0.5, 0.5, width - 1, height - 1), 4, 4)
@@ -168,7 +169,11 @@ class TimelineDelegate(QStyledItemDelegate):
             rect.setRight(rect.right() - width - 8)
         if entry.starred:
             pen = painter.pen()
-            painter.setPen(option.palette.highlightedText().color() if selected else STAR_COLOUR)
+            painter.setPen(
+                option.palette.highlightedText().color()
+                if selected
+                else QColor(adapt(STAR_COLOUR.name()))
+            )
             painter.drawText(QRect(rect.left(), rect.top(), spacing + 2, spacing), _ONE_LINE, "★")
             painter.setPen(pen)
             rect.setLeft(rect.left() + metrics.horizontalAdvance("★") + 6)

@@ -25,6 +25,7 @@ from incident_recorder.domain.milestones import Milestone, Milestones
 from incident_recorder.domain.times import from_iso
 from incident_recorder.storage.incident_file import RECORD_HIDDEN, RECORD_PUBLIC
 from incident_recorder.ui.header_parts import Chip
+from incident_recorder.ui.style import adapt
 from incident_recorder.ui.timeline_model import Record, TimelineModel
 
 OVERDUE = "#b91c1c"
@@ -155,5 +156,5 @@ class UpdateCountdown(QObject):
             f"Customers are owed a public update by {due.astimezone(self._zone):%H:%M:%S}, "
             f"counted from {since}; a public communication entry restarts the clock",
         )
-        style = f"color: {OVERDUE}; font-weight: 700;" if overdue else "font-weight: 600;"
+        style = f"color: {adapt(OVERDUE)}; font-weight: 700;" if overdue else "font-weight: 600;"
         self.chip.value.setStyleSheet(style)

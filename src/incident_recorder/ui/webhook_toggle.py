@@ -16,6 +16,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
@@ -29,14 +30,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from incident_recorder.webhooks.console import EXAMPLE_EVENT
-from incident_recorder.webhooks.server import ServerError, WebhookServer
+if TYPE_CHECKING:
+    from incident_recorder.webhooks.server import WebhookServer
 
 DEFAULT_PORT = 8765
 """Tried first (the port `serve` uses); when it is taken, a free one is picked."""
 
 
 def example_curl(url: str, token: str) -> str:
+    from incident_recorder.webhooks.console import EXAMPLE_EVENT
+
     return (
         f"curl -sS -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json' "
         f"-d '{EXAMPLE_EVENT}' {url}/events"
@@ -94,6 +97,10 @@ class WebhookToggle(QObject):
             self._message("Stopping the webhook server…")
 
     def _start(self) -> None:
+        # Imported here, on the worker thread: http.server and the webhooks package are not
+        # needed until a webhook server is first started (they stay off the start-up path).
+        from incident_recorder.webhooks.server import ServerError, WebhookServer
+
         try:
             try:
                 server = WebhookServer(self.path, port=self.port).start()

@@ -1,0 +1,144 @@
+"""The "General" page of the Settings dialog: everything that is not a key.
+
+Data folder, time display, theme, the report template the export and report windows start
+with, and the public-update cadence of each severity. ``show`` fills the page from settings;
+``chosen`` returns the settings with the page's values; ``problem`` says why they cannot be
+saved (only the data folder can be wrong).
+
+Captures have no format setting on purpose: they are always PNG, lossless, because a screenshot
+of a log or a dashboard must stay readable and a redaction must cover exact pixels; the PNG is
+written at zlib level 1 to keep a capture within its latency budget (a higher level would make
+every capture slower for a smaller file).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from types import MappingProxyType
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from incident_recorder import paths
+from incident_recorder.settings import Settings
+
+TIME_CHOICES = (("local", "Local time"), ("utc", "UTC"))
+THEME_CHOICES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
+
+
+def _template_names() -> list[str]:
+    """Usable report templates, the default first (read when the page opens, not at start-up)."""
+    from incident_recorder.report.templates import available_templates
+
+    return [t.name for t in available_templates(paths.template_dirs())]
+
+
+def _combo(name: str, choices: tuple[tuple[str, str], ...]) -> QComboBox:
+    box = QComboBox()
+    box.setAccessibleName(name)
+    for value, text in choices:
+        box.addItem(text, value)
+    return box
+
+
+class GeneralPage(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.folder_edit = QLineEdit()
+        self.folder_edit.setAccessibleName("Data folder")
+        self.folder_edit.setPlaceholderText(str(paths.data_dir()))
+        self.folder_edit.setToolTip("Where new incident files go (empty: the default folder)")
+        browse = QPushButton("Browse…")
+        browse.setAccessibleName("Choose the data folder")
+        browse.clicked.connect(self._browse)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_edit, 1)
+        folder_row.addWidget(browse)
+        self.time_box = _combo("Time display", TIME_CHOICES)
+        self.time_box.setToolTip(
+            "The times a recorder window shows when it opens (Ctrl+Shift+U switches); the T+ "
+            "column beside them always counts from the incident's start"
+        )
+        self.theme_box = _combo("Theme", THEME_CHOICES)
+        self.template_box = QComboBox()
+        self.template_box.setAccessibleName("Default report template")
+        for name in _template_names():
+            self.template_box.addItem(name, name)
+        self.cadence_boxes: dict[str, QSpinBox] = {}
+        self.cadence_form = QFormLayout()
+        capture = QLabel(
+            "Captures are always PNG: lossless, so text stays readable and redactions are exact."
+        )
+        capture.setObjectName("hint")
+        capture.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow("&Data folder", folder_row)
+        form.addRow("&Times shown in", self.time_box)
+        form.addRow("T&heme", self.theme_box)
+        form.addRow("Default report &template", self.template_box)
+        heading = QLabel("Public update every (minutes; 0: no countdown)")
+        heading.setObjectName("sectionHeading")
+        form.addRow(heading)
+        form.addRow(self.cadence_form)
+        form.addRow(capture)
+
+    def show_settings(self, settings: Settings) -> None:
+        self.folder_edit.setText(settings.data_folder)
+        self.time_box.setCurrentIndex(max(0, self.time_box.findData(settings.time_display)))
+        self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(settings.theme)))
+        index = self.template_box.findData(settings.report_template)
+        if index < 0:  # a template that is gone: kept, so saving does not silently change it
+            self.template_box.addItem(settings.report_template, settings.report_template)
+            index = self.template_box.count() - 1
+        self.template_box.setCurrentIndex(index)
+        while self.cadence_form.rowCount():
+            self.cadence_form.removeRow(0)
+        self.cadence_boxes = {}
+        for severity in settings.severities:
+            box = QSpinBox()
+            box.setRange(0, 24 * 60)
+            box.setSuffix(" min")
+            box.setSpecialValueText("no countdown")
+            box.setAccessibleName(f"Public update cadence of {severity}")
+            box.setValue(settings.update_cadence_minutes.get(severity, 0))
+            self.cadence_form.addRow(severity, box)
+            self.cadence_boxes[severity] = box
+
+    def problem(self) -> str | None:
+        text = self.folder_edit.text().strip()
+        if not text:
+            return None
+        folder = Path(text).expanduser()
+        if folder.exists() and not folder.is_dir():
+            return f"Data folder: {folder} is a file, not a folder"
+        if not folder.is_absolute():
+            return f"Data folder: give a full path ({text} is relative)"
+        return None
+
+    def chosen(self, settings: Settings) -> Settings:
+        cadence = {**settings.update_cadence_minutes}
+        cadence.update({name: box.value() for name, box in self.cadence_boxes.items()})
+        return replace(
+            settings,
+            data_folder=self.folder_edit.text().strip(),
+            time_display=str(self.time_box.currentData()),
+            theme=str(self.theme_box.currentData()),
+            report_template=str(self.template_box.currentData() or settings.report_template),
+            update_cadence_minutes=MappingProxyType(cadence),
+        )
+
+    def _browse(self) -> None:
+        start = self.folder_edit.text() or str(paths.data_dir())
+        chosen = QFileDialog.getExistingDirectory(self, "Data folder", start)
+        if chosen:
+            self.folder_edit.setText(chosen)
