@@ -14,7 +14,10 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
+
+if TYPE_CHECKING:
+    from incident_recorder.report.writer import FormatRenderer
 
 from incident_recorder import __version__
 
@@ -27,6 +30,24 @@ NOT_RUNNING = (
     f"no Incident Recorder window is running; start it with `{PROG} FILE`, or record from a "
     f"shell with `{PROG} note FILE TEXT`"
 )
+
+
+EXPORT_FORMATS = {
+    "markdown": "DIR/report.md, the report (default)",
+    "json": "DIR/incident.json, the record as data",
+}
+"""The --format choices and what each writes; a format with a renderer adds itself here and
+in `export_renderers`."""
+
+
+def export_formats() -> tuple[str, ...]:
+    return tuple(EXPORT_FORMATS)
+
+
+def export_renderers() -> dict[str, FormatRenderer]:
+    """Renderers for formats beyond markdown and json (report.writer.FormatRenderer), made
+    lazily: a PDF renderer needs Qt, which only this layer may import."""
+    return {}
 
 
 class CliError(Exception):
@@ -160,26 +181,40 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser(
         "export",
         help="export the report or the record",
-        description="Export DIR/report.md (markdown) or DIR/incident.json (json), "
-        "with every capture in DIR/images/: annotated captures as their rendered copy, "
-        "redactions solid black. Originals stay in the incident file unless "
-        "--include-originals is given.",
+        description="Export the report into DIR (markdown: DIR/report.md; json: "
+        "DIR/incident.json), with every capture in DIR/images/: annotated captures as their "
+        "rendered copy, redactions solid black. Originals stay in the incident file unless "
+        "--include-originals is given. --public exports only the entries marked public, "
+        "without names of people or roles.",
     )
     export.add_argument("file", type=Path, metavar="FILE")
     export.add_argument(
         "--format",
-        choices=("markdown", "json"),
+        choices=export_formats(),
         default="markdown",
-        help="markdown: DIR/report.md, the report skeleton (default); json: DIR/incident.json",
+        help="; ".join(f"{name}: {what}" for name, what in EXPORT_FORMATS.items()),
     )
     export.add_argument(
         "--out", type=Path, required=True, metavar="DIR", help="the folder to write into"
     )
     export.add_argument(
+        "--public",
+        action="store_true",
+        help="the customer-facing report: public entries only, reviewed (redacted) captures "
+        "only, no author or role names, only services marked public",
+    )
+    export.add_argument(
+        "--template",
+        metavar="NAME",
+        help="the report template: default, short, postmortem, public, or a team template "
+        "in the data folder's templates/ (default: default; with --public: public)",
+    )
+    export.add_argument(
         "--include-originals",
         action="store_true",
         help="also write the unannotated original of every annotated capture to "
-        "DIR/images/originals/ (UNREDACTED: they show what redactions hide; the report says so)",
+        "DIR/images/originals/ (UNREDACTED: they show what redactions hide; the report says "
+        "so; refused with --public)",
     )
     _serve_parser(sub)
     _import_merge_parsers(sub)
@@ -430,19 +465,32 @@ def cmd_capture(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from incident_recorder.report import ReportError, write_report
+    from incident_recorder import paths
+    from incident_recorder.report import ReportError, load_template, write_report
     from incident_recorder.storage import IncidentFile
 
+    if args.public and args.include_originals:
+        raise CliError(
+            "--include-originals cannot be used with --public (originals are unredacted)"
+        )
+    template = None
+    if args.template is not None:
+        try:
+            template = load_template(args.template, paths.template_dirs())
+        except ValueError as error:
+            raise CliError(str(error)) from None
     with IncidentFile.open(args.file, readonly=True) as handle:
         try:
             written = write_report(
                 args.out,
                 args.format,
-                handle.incident(),
-                handle.entries(),
+                handle.record(),
                 handle.capture_png,
+                template=template,
+                public=args.public,
                 load_shapes=handle.annotations,
                 include_originals=args.include_originals,
+                renderers=export_renderers(),
             )
         except ReportError as error:
             raise CliError(str(error)) from None

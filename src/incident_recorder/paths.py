@@ -48,6 +48,12 @@ def review_word_lists() -> list[Path]:
     return shipped + (sorted(team.glob("*.txt")) if team.is_dir() else [])
 
 
+def template_dirs() -> list[Path]:
+    """Where a team's own report templates live (report/templates.py): <data dir>/templates/.
+    The shipped ones in resources/templates/ are always read first."""
+    return [data_dir() / "templates"]
+
+
 def ensure_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path

@@ -240,3 +240,40 @@ def test_a_one_megabyte_note_with_odd_text(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     with IncidentFile.open(path, readonly=True) as handle:
         assert handle.entries()[0].text == text.rstrip()
+
+
+def test_export_public_and_templates(tmp_path: Path) -> None:
+    path = tmp_path / "a.incident"
+    assert run("new", str(path), "--title", "Checkout outage").returncode == 0
+    assert run("note", str(path), "internal detail", "--kind", "cause").returncode == 0
+    out = tmp_path / "out"
+    unknown = run("export", str(path), "--out", str(out), "--template", "nope")
+    assert_one_clear_line(
+        unknown, "unknown template 'nope'", "default", "postmortem", "public", "short"
+    )
+    refused = run("export", str(path), "--out", str(out), "--public", "--include-originals")
+    assert_one_clear_line(refused, "--include-originals cannot be used with --public")
+    assert not out.exists()
+    short = run("export", str(path), "--out", str(out), "--template", "short")
+    assert short.returncode == 0, short.stderr
+    assert "## Cause and fix" in (out / "report.md").read_text(encoding="utf-8")
+    public = run("export", str(path), "--out", str(out), "--public")
+    assert public.returncode == 0, public.stderr
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert "internal detail" not in report and "## Updates" in report
+    help_text = run("export", "--help").stdout
+    assert "--public" in help_text and "--template" in help_text and "{markdown,json}" in help_text
+
+
+def test_export_finds_a_team_template_in_the_data_folder(tmp_path: Path) -> None:
+    path = tmp_path / "a.incident"
+    assert run("new", str(path), "--title", "T").returncode == 0
+    data = tmp_path / "data"
+    (data / "templates").mkdir(parents=True)
+    (data / "templates" / "team.toml").write_text(
+        '[[sections]]\nheading = "Our story"\nfill = "timeline"\n', encoding="utf-8"
+    )
+    env = dict(os.environ, INCIDENT_RECORDER_DATA_DIR=str(data))
+    result = run("export", str(path), "--out", str(tmp_path / "o"), "--template", "team", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "## Our story" in (tmp_path / "o" / "report.md").read_text(encoding="utf-8")

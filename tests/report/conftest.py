@@ -31,3 +31,12 @@ def recorded(incident_file: IncidentFile, clock: Any) -> Recorded:
     )
     handle.revise(hidden.id, hidden=True)
     return Recorded(handle, "Typo entry, deleted", capture_texts)
+
+
+@pytest.fixture
+def scenario_file(incident_file: IncidentFile, clock: Any) -> IncidentFile:
+    """tests/data/checkout-outage.csv recorded into a real file, with milestones and details."""
+    from scenario import record_scenario
+
+    record_scenario(incident_file, author="Sam Okafor")
+    return incident_file

@@ -15,6 +15,7 @@ from markdown_it.token import Token
 from PIL import Image
 
 from incident_recorder.domain import Entry, EntryKind, Incident, NewCapture
+from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.storage import IncidentFile
 
 # A copy of ../shared/scenarios/checkout-outage.csv, so the suite needs nothing outside the repo.
@@ -61,6 +62,10 @@ class Recorded:
     @property
     def incident(self) -> Incident:
         return self.file.incident()
+
+    @property
+    def record(self) -> IncidentRecord:
+        return self.file.record()
 
     @property
     def entries(self) -> list[Entry]:
@@ -134,3 +139,24 @@ def cell_text(inline: Token) -> str:
         ):
             parts.append("\n")
     return "".join(parts)
+
+
+def section_rows(tokens: list[Token], heading: str) -> list[list[Token]]:
+    """The body rows of the first table under the level-2 heading `heading` ([] if none)."""
+    inside = False
+    tables = -1
+    for index, token in enumerate(tokens):
+        if token.type == "table_open":
+            tables += 1
+        if token.type == "heading_open" and token.tag == "h2":
+            if inside:
+                return []
+            inside = tokens[index + 1].content == heading
+        elif inside and token.type == "table_open":
+            return table_rows(tokens, which=tables)
+    return []
+
+
+def timeline_rows(tokens: list[Token]) -> list[list[Token]]:
+    """The timeline table's body rows."""
+    return section_rows(tokens, "Timeline")

@@ -52,8 +52,7 @@ def export(path: Path, out: Path, fmt: str, *, originals: bool = False) -> Path:
         return write_report(
             out,
             fmt,
-            handle.incident(),
-            handle.entries(),
+            handle.record(),
             handle.capture_png,
             load_shapes=handle.annotations,
             include_originals=originals,

@@ -9,49 +9,104 @@ from __future__ import annotations
 
 import re
 import sys
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from report_helpers import START, scenario_rows
+from report_helpers import START
+from scenario import rows
 
 from incident_recorder.domain import CaptureInfo, Entry, EntryKind, Incident
-from incident_recorder.report import render_markdown
+from incident_recorder.domain.actions import ActionItem, ActionStatus, ActionType
+from incident_recorder.domain.details import (
+    DetectionSource,
+    IncidentDetails,
+    Role,
+    Service,
+    Status,
+)
+from incident_recorder.domain.milestones import Milestone, Milestones
+from incident_recorder.domain.record import IncidentRecord
+from incident_recorder.report import load_template, render_report
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "export.md"
 BLOCK = re.compile(r"^```markdown\n(.*?)^```$", re.MULTILINE | re.DOTALL)
 
 
-def example_report(zone: str = "Europe/Paris", *, unmeasurable: bool = False) -> str:
+def example_record(*, unmeasurable: bool = False) -> IncidentRecord:
     """The checkout-outage scenario with one capture, as the docs show it.
 
-    unmeasurable: the impact entry moved after the detection and no resolution entry, so
-    neither time to detect nor time to resolve can be measured.
+    unmeasurable: no "impact started" nor "acknowledged" milestone, so only the milestones'
+    own times can be shown and no metric can be measured.
     """
-    rows = scenario_rows()
-    if unmeasurable:
-        rows = [
-            (300 if kind is EntryKind.IMPACT else offset, kind, text)
-            for offset, kind, text in rows
-            if kind is not EntryKind.RESOLUTION
-        ]
-    entries = [
-        Entry(
-            number, kind, text, START + timedelta(seconds=offset), START + timedelta(seconds=offset)
+    entries, milestones, marks = [], {}, {}
+    for number, row in enumerate(rows(), start=1):
+        moment = START + timedelta(seconds=int(row["offset_s"]))
+        entries.append(
+            Entry(
+                number,
+                EntryKind(row["kind"]),
+                row["text"],
+                moment,
+                moment,
+                public=row["visibility"] == "public",
+                starred=number == 7,
+            )
         )
-        for number, (offset, kind, text) in enumerate(rows, start=1)
-    ]
+        if row["milestone"]:
+            milestone = Milestone(row["milestone"])
+            if unmeasurable and milestone in (Milestone.IMPACT_STARTED, Milestone.ACKNOWLEDGED):
+                continue
+            milestones[milestone] = moment
+            marks[number] = milestone
     moment = START + timedelta(seconds=342, milliseconds=123)
     capture = CaptureInfo(1, 1920, 1080, "4c109c3d4377" + "0" * 52, 1, "Grafana — checkout-api")
-    grafana = Entry(
-        14, EntryKind.OBSERVATION, "Grafana: p99 latency 9.8 s", moment, moment, capture=capture
+    entries.append(
+        Entry(
+            14, EntryKind.OBSERVATION, "Grafana: p99 latency 9.8 s", moment, moment, capture=capture
+        )
     )
     incident = Incident("3ef52b34-6f22-45af-8cc7-7a8a5dab3f41", "Checkout outage", START, "0.1.0")
-    return render_markdown(
-        incident,
-        [*entries, grafana],
-        {14: "images/entry-0014-4c109c3d4377.png"},
-        ZoneInfo(zone),
+    details = IncidentDetails(
+        "Checkout outage",
+        severity="SEV2",
+        status=Status.RESOLVED,
+        services=(Service("checkout-api", public=True), Service("pgbouncer-eu")),
+        roles={Role.INCIDENT_COMMANDER: "Dana Whitfield"},
+        detection_source=DetectionSource.AUTOMATED,
+    )
+    items = (
+        ActionItem(
+            "Validate idle_timeout units when a config is pushed",
+            "Platform team",
+            date(2026, 12, 15),
+            ActionStatus.IN_PROGRESS,
+            ActionType.PREVENT,
+            "https://tracker.example/OPS-7731",
+        ),
+    )
+    return IncidentRecord(
+        incident=incident,
+        details=details,
+        milestones=Milestones(milestones),
+        entries=tuple(sorted(entries, key=lambda e: e.occurred_at)),
+        milestone_entries=marks,
+        report_texts={
+            "summary": "For 12 minutes, most checkout attempts failed with a server error.",
+            "public_summary": "Some orders could not be placed between 14:00 and 14:12 UTC.",
+        },
+        action_items=items,
+    )
+
+
+def example_report(
+    zone: str = "Europe/Paris", *, unmeasurable: bool = False, template: str = "default"
+) -> str:
+    return render_report(
+        example_record(unmeasurable=unmeasurable),
+        template=load_template(template),
+        image_files={14: "images/entry-0014-4c109c3d4377.png"},
+        tz=ZoneInfo(zone),
         exported_at=START + timedelta(minutes=70, seconds=2, milliseconds=447),
     )
 
@@ -77,6 +132,7 @@ def test_every_markdown_example_in_the_docs_is_real_output() -> None:
         example_report().splitlines(),
         example_report("UTC").splitlines(),
         example_report(unmeasurable=True).splitlines(),
+        example_report("UTC", template="public").splitlines(),
     ]
     for block in blocks:
         shown = [line for line in block.splitlines() if line.strip()]
@@ -86,4 +142,5 @@ def test_every_markdown_example_in_the_docs_is_real_output() -> None:
 
 
 if __name__ == "__main__":
-    print(example_report(sys.argv[1] if len(sys.argv) > 1 else "Europe/Paris"), end="")
+    zone = sys.argv[1] if len(sys.argv) > 1 else "Europe/Paris"
+    print(example_report(zone, template=sys.argv[2] if len(sys.argv) > 2 else "default"), end="")

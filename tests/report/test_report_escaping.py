@@ -18,10 +18,28 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from report_helpers import START, cell_text, headings, make_capture, parse, table_rows
+from report_helpers import (
+    START,
+    cell_text,
+    headings,
+    make_capture,
+    parse,
+    section_rows,
+    timeline_rows,
+)
 
 from incident_recorder.domain import CaptureInfo, Entry, EntryKind, Incident
-from incident_recorder.report import SECTIONS, render_markdown, write_report
+from incident_recorder.domain.actions import ActionItem
+from incident_recorder.domain.details import IncidentDetails, Role, Service
+from incident_recorder.domain.milestones import Milestone, Milestones
+from incident_recorder.domain.record import IncidentRecord
+from incident_recorder.report import (
+    SECTIONS,
+    load_template,
+    render_markdown,
+    render_report,
+    write_report,
+)
 from incident_recorder.report.escape import code_span, escape_heading, escape_text, normalize_lines
 from incident_recorder.report.markdown import SUBSECTIONS
 from incident_recorder.storage import IncidentFile
@@ -147,8 +165,9 @@ def assert_inert(text: list[str], md: str, columns: int = 5) -> None:
     assert {c.content for c in children if c.type == "html_inline"} <= {"<br>"}
     assert not [c for c in children if c.type == "link_open"]
     assert all(str(c.attrs["src"]).startswith("images/") for c in children if c.type == "image")
-    assert [t.type for t in tokens].count("table_open") == 2
-    rows = table_rows(tokens)
+    # metrics, milestones and the timeline (no action items: a sentence says so)
+    assert [t.type for t in tokens].count("table_open") == 3
+    rows = timeline_rows(tokens)
     assert len(rows) == len(text)
     for row, note in zip(rows, text, strict=True):
         assert len(row) == columns
@@ -252,13 +271,13 @@ def test_everything_at_once_through_a_real_file(
     )
     entries = incident_file.entries()
     path = write_report(
-        tmp_path / "out", "markdown", incident_file.incident(), entries, incident_file.capture_png
+        tmp_path / "out", "markdown", incident_file.record(), incident_file.capture_png
     )
     md = path.read_text(encoding="utf-8")
     tokens = parse(md)
     assert headings(tokens, 2) == list(SECTIONS)
-    assert len(table_rows(tokens)) == len(entries)
-    for row, stored in zip(table_rows(tokens), entries, strict=True):
+    assert len(timeline_rows(tokens)) == len(entries)
+    for row, stored in zip(timeline_rows(tokens), entries, strict=True):
         assert cell_text(row[-1]).strip() == expected_cell(stored.text).strip()
     html = markdown.markdown(md, extensions=["tables"])
     active = _Active()
@@ -271,7 +290,7 @@ def test_a_megabyte_note_stays_in_its_cell() -> None:
     md = render(["before", huge, "after"])
     tokens = parse(md)
     assert headings(tokens, 2) == list(SECTIONS)
-    rows = table_rows(tokens)
+    rows = timeline_rows(tokens)
     assert [cell_text(row[-1]).strip()[:6] for row in rows] == ["before", "## Pre", "after"]
 
 
@@ -324,3 +343,63 @@ def test_readable_text_is_written_unescaped(note: str) -> None:
 
 def test_exported_at_default_is_deterministic() -> None:
     assert render(["a"]) == render(["a"])
+
+
+def _record_with_everywhere(text: str) -> IncidentRecord:
+    """`text` in every untrusted field of a record except the free texts (test_document.py)."""
+    moment = START
+    entries = (
+        Entry(1, EntryKind.IMPACT, text, moment, moment, author=text, starred=True),
+        Entry(2, EntryKind.CAUSE, "plain", moment + timedelta(seconds=5), moment, author=text),
+    )
+    details = IncidentDetails(
+        "Incident",
+        severity=text,
+        services=(Service(text), Service("shop", public=True)),
+        roles={Role.INCIDENT_COMMANDER: text, Role.RECORDER: text},
+    )
+    item = ActionItem(text, owner=text, ticket=text)
+    return IncidentRecord(
+        Incident("u", "Incident", START, "0"),
+        details,
+        Milestones({Milestone.IMPACT_STARTED: START}),
+        entries,
+        milestone_entries={1: Milestone.IMPACT_STARTED},
+        action_items=(item,),
+    )
+
+
+def _assert_structure_kept(md: str, *, tables: int) -> None:
+    tokens = parse(md)
+    assert headings(tokens, 1) == ["Incident"]
+    assert headings(tokens, 2) == list(SECTIONS)
+    assert headings(tokens, 3) == list(SUBSECTIONS)
+    assert not [t for t in tokens if t.type == "html_block"]
+    children = [c for t in tokens for c in t.children or []]
+    assert {c.content for c in children if c.type == "html_inline"} <= {"<br>"}
+    assert not [c for c in children if c.type in ("link_open", "image")]
+    assert [t.type for t in tokens].count("table_open") == tables
+    assert len(timeline_rows(tokens)) == 2
+    html = markdown.markdown(md, extensions=["tables", "attr_list"])
+    active = _Active()
+    active.feed(html)
+    assert active.found == [] and "<script" not in html.lower()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(NOTES)
+def test_any_text_in_details_action_items_and_authors_stays_inert(text: str) -> None:
+    record = _record_with_everywhere(text)
+    md = render_report(
+        record, template=load_template("default"), image_files={}, tz=PARIS, exported_at=START
+    )
+    _assert_structure_kept(md, tables=4)  # metrics, milestones, timeline, action items
+    rows = section_rows(parse(md), "Action items")
+    description, owner = (cell_text(cell).strip() for cell in rows[0][:2])
+    assert description == expected_cell(text).strip()
+    assert owner == (expected_cell(text).strip() if text.strip() else "no owner")
+
+
+@pytest.mark.parametrize("note", NASTY)
+def test_known_attacks_in_every_field(note: str) -> None:
+    test_any_text_in_details_action_items_and_authors_stays_inert.hypothesis.inner_test(note)  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ from incident_recorder.report import JSON_FORMAT, render_json, write_report
 
 
 def export(recorded: Recorded, out: Path) -> dict[str, object]:
-    path = write_report(out, "json", recorded.incident, recorded.entries, recorded.load_png)
+    path = write_report(out, "json", recorded.record, recorded.load_png)
     assert path == out / "incident.json"
     document = json.loads(path.read_text(encoding="utf-8"))
     assert isinstance(document, dict)
@@ -30,7 +30,18 @@ def aware(text: object) -> datetime:
 
 def test_top_level_fields(recorded: Recorded, tmp_path: Path) -> None:
     document = export(recorded, tmp_path / "out")
-    assert set(document) == {"format", "incident", "exported_at", "entries"}
+    assert set(document) == {
+        "format", "incident", "exported_at", "details", "milestones", "metrics",
+        "report_texts", "action_items", "entries",
+    }  # fmt: skip
+    # Nothing recorded beyond the entries: every milestone and metric null, never guessed.
+    assert document["milestones"] == dict.fromkeys(
+        ["impact_started", "detected", "acknowledged", "mitigated", "resolved"]
+    )
+    assert document["metrics"] == dict.fromkeys(
+        ["time_to_detect", "time_to_acknowledge", "time_to_mitigate", "time_to_resolve"]
+    )
+    assert document["report_texts"] == {} and document["action_items"] == []
     assert document["format"] == JSON_FORMAT == "incident-recorder/1"
     incident = recorded.incident
     assert document["incident"] == {
@@ -52,7 +63,11 @@ def test_every_entry_with_every_field(recorded: Recorded, tmp_path: Path) -> Non
         assert set(record) == {
             "id", "kind", "text", "occurred_at", "recorded_at",
             "revision", "hidden", "source", "capture",
+            "public", "starred", "author", "occurred_offset", "milestone",
         }  # fmt: skip
+        assert record["public"] is entry.public is False
+        assert record["starred"] is False and record["milestone"] is None
+        assert record["author"] is None and record["occurred_offset"] is None
         assert record["kind"] == entry.kind.value
         assert record["text"] == entry.text
         assert aware(record["occurred_at"]) == entry.occurred_at

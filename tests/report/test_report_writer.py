@@ -22,7 +22,7 @@ def test_unknown_format_is_refused_before_anything_is_written(
 ) -> None:
     out = tmp_path / "out"
     with pytest.raises(ReportError, match="unknown report format 'html'"):
-        write_report(out, "html", recorded.incident, recorded.entries, recorded.load_png)
+        write_report(out, "html", recorded.record, recorded.load_png)
     assert not out.exists()
 
 
@@ -31,7 +31,7 @@ def test_out_dir_is_a_file(recorded: Recorded, tmp_path: Path, fmt: str) -> None
     out = tmp_path / "taken"
     out.write_text("not a folder")
     with pytest.raises(ReportError) as caught:
-        write_report(out, fmt, recorded.incident, recorded.entries, recorded.load_png)
+        write_report(out, fmt, recorded.record, recorded.load_png)
     assert "\n" not in str(caught.value) and str(out) in str(caught.value)
     assert out.read_text() == "not a folder"
 
@@ -41,7 +41,7 @@ def test_out_dir_under_a_regular_file(recorded: Recorded, tmp_path: Path, fmt: s
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(ReportError, match="cannot create folder"):
-        write_report(blocker / "out", fmt, recorded.incident, recorded.entries, recorded.load_png)
+        write_report(blocker / "out", fmt, recorded.record, recorded.load_png)
 
 
 def test_images_folder_blocked_by_a_file(recorded: Recorded, tmp_path: Path) -> None:
@@ -49,7 +49,7 @@ def test_images_folder_blocked_by_a_file(recorded: Recorded, tmp_path: Path) -> 
     out.mkdir()
     (out / "images").write_text("x")
     with pytest.raises(ReportError, match="images"):
-        write_report(out, "markdown", recorded.incident, recorded.entries, recorded.load_png)
+        write_report(out, "markdown", recorded.record, recorded.load_png)
     assert not (out / "report.md").exists()
 
 
@@ -57,7 +57,7 @@ def test_report_path_blocked_by_a_folder(recorded: Recorded, tmp_path: Path) -> 
     out = tmp_path / "out"
     (out / "report.md").mkdir(parents=True)
     with pytest.raises(ReportError, match="cannot write"):
-        write_report(out, "markdown", recorded.incident, recorded.entries, recorded.load_png)
+        write_report(out, "markdown", recorded.record, recorded.load_png)
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
 
 
@@ -66,15 +66,13 @@ def test_unreadable_capture(recorded: Recorded, tmp_path: Path) -> None:
         raise OSError(f"disk I/O error\nreading capture {capture_id}")
 
     with pytest.raises(ReportError, match="cannot read the capture of entry") as caught:
-        write_report(tmp_path / "out", "json", recorded.incident, recorded.entries, broken)
+        write_report(tmp_path / "out", "json", recorded.record, broken)
     assert "\n" not in str(caught.value)
 
 
 def test_damaged_capture_is_not_exported(recorded: Recorded, tmp_path: Path) -> None:
     with pytest.raises(ReportError, match="SHA-256"):
-        write_report(
-            tmp_path / "out", "json", recorded.incident, recorded.entries, lambda _: b"not it"
-        )
+        write_report(tmp_path / "out", "json", recorded.record, lambda _: b"not it")
 
 
 def test_exporting_twice_replaces_and_leaves_no_temp_files(
@@ -82,7 +80,7 @@ def test_exporting_twice_replaces_and_leaves_no_temp_files(
 ) -> None:
     out = tmp_path / "out"
     for fmt in FORMATS * 2:
-        write_report(out, fmt, recorded.incident, recorded.entries, recorded.load_png)
+        write_report(out, fmt, recorded.record, recorded.load_png)
     names = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
     assert [n for n in names if not n.startswith("images/")] == [
         "images",
@@ -95,7 +93,7 @@ def test_exporting_twice_replaces_and_leaves_no_temp_files(
 
 def test_out_dir_created_with_parents(recorded: Recorded, tmp_path: Path) -> None:
     out = tmp_path / "a" / "b" / "c"
-    path = write_report(out, "markdown", recorded.incident, recorded.entries, recorded.load_png)
+    path = write_report(out, "markdown", recorded.record, recorded.load_png)
     assert path.is_file() and path.parent == out
 
 
@@ -121,7 +119,7 @@ def test_files_get_the_mode_open_would_give_them(
 ) -> None:
     umask(mask)
     out = tmp_path / "out"
-    report = write_report(out, fmt, recorded.incident, recorded.entries, recorded.load_png)
+    report = write_report(out, fmt, recorded.record, recorded.load_png)
     images = sorted((out / "images").iterdir())
     assert len(images) == 2
     for path in [report, *images]:

@@ -87,8 +87,7 @@ def test_a_redaction_drawn_by_mouse_is_saved_and_exported_solid(
     write_report(
         out,
         "markdown",
-        window.file.incident(),
-        window.file.entries(),
+        window.file.record(),
         window.file.capture_png,
         load_shapes=window.file.annotations,
     )

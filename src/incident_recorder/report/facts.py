@@ -1,9 +1,8 @@
-"""What a report states about an incident, computed from its entries: times, key moments, names.
+"""What a report states about an incident: how times are written, entry order, image names.
 
 Shared by the Markdown and JSON renderers: how a moment is written in local time and in UTC,
-the zone used, T+ offsets, the key moments (first detection, impact start and end, first
-resolution) and the file name each capture gets in the images/ folder. Nothing is guessed: a
-moment that was not recorded is None.
+the zone used, the order of entries and the file name each capture gets in the images/ folder.
+Key moments and metrics come from the milestones (domain/milestones.py), never from guesses.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
-from incident_recorder.domain import Entry, EntryKind
+from incident_recorder.domain import Entry
 
 IMAGES_DIR = "images"
 """The folder (relative to the report) that holds the exported captures."""
@@ -118,95 +117,6 @@ def image_name(entry: Entry, digest: str | None = None) -> str | None:
     return f"{IMAGES_DIR}/entry-{entry.id:04d}-{digest}.png"
 
 
-@dataclass(frozen=True, slots=True)
-class KeyMoments:
-    """The moments a report leads with; None where nothing was recorded."""
-
-    first_entry: Entry | None
-    last_entry: Entry | None
-    first_detection: Entry | None
-    impact_start: Entry | None
-    impact_end: Entry | None
-    first_resolution: Entry | None
-
-    @property
-    def duration(self) -> timedelta | None:
-        """From the first to the last entry."""
-        if self.first_entry is None or self.last_entry is None:
-            return None
-        return self.last_entry.occurred_at - self.first_entry.occurred_at
-
-    @property
-    def time_to_detect(self) -> timedelta | None:
-        """From impact start to the first detection entry (None if detection came first)."""
-        if self.impact_start is None or self.first_detection is None:
-            return None
-        delta = self.first_detection.occurred_at - self.impact_start.occurred_at
-        return delta if delta >= timedelta(0) else None
-
-    @property
-    def why_no_time_to_detect(self) -> str | None:
-        """Why time to detect cannot be measured, in words; None when it can."""
-        if self.impact_start is None and self.first_detection is None:
-            return "no impact entry and no detection entry were recorded"
-        if self.impact_start is None:
-            return "no impact entry was recorded"
-        if self.first_detection is None:
-            return "no detection entry was recorded"
-        if self.time_to_detect is None:
-            return "the first detection entry precedes the first impact entry"
-        return None
-
-    @property
-    def time_to_resolve(self) -> timedelta | None:
-        """From impact start to impact end (the first resolution entry after it)."""
-        if self.impact_start is None or self.impact_end is None:
-            return None
-        return self.impact_end.occurred_at - self.impact_start.occurred_at
-
-    @property
-    def why_no_time_to_resolve(self) -> str | None:
-        """Why time to resolve cannot be measured, in words; None when it can."""
-        if self.impact_start is None and self.first_resolution is None:
-            return "no impact entry and no resolution entry were recorded"
-        if self.impact_start is None:
-            return "no impact entry was recorded"
-        if self.first_resolution is None:
-            return "no resolution entry was recorded"
-        if self.impact_end is None:
-            return "no resolution entry at or after the first impact entry"
-        return None
-
-
 def in_order(entries: Sequence[Entry]) -> list[Entry]:
     """Entries by occurred-at time (then id), whatever order they came in."""
     return sorted(entries, key=lambda entry: (entry.occurred_at, entry.id))
-
-
-def _first(entries: Sequence[Entry], kind: EntryKind) -> Entry | None:
-    return next((entry for entry in entries if entry.kind is kind), None)
-
-
-def key_moments(entries: Sequence[Entry]) -> KeyMoments:
-    """Key moments of `entries` (hidden ones should already be left out)."""
-    ordered = in_order(entries)
-    impact_start = _first(ordered, EntryKind.IMPACT)
-    impact_end = None
-    if impact_start is not None:
-        impact_end = next(
-            (
-                entry
-                for entry in ordered
-                if entry.kind is EntryKind.RESOLUTION
-                and entry.occurred_at >= impact_start.occurred_at
-            ),
-            None,
-        )
-    return KeyMoments(
-        first_entry=ordered[0] if ordered else None,
-        last_entry=ordered[-1] if ordered else None,
-        first_detection=_first(ordered, EntryKind.DETECTION),
-        impact_start=impact_start,
-        impact_end=impact_end,
-        first_resolution=_first(ordered, EntryKind.RESOLUTION),
-    )

@@ -14,6 +14,10 @@ from datetime import datetime
 from typing import Any
 
 from incident_recorder.domain import Entry, Incident
+from incident_recorder.domain.actions import ActionItem
+from incident_recorder.domain.details import IncidentDetails, details_to_json
+from incident_recorder.domain.milestones import Metric, Milestone
+from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.report import facts
 
 FORMAT = "incident-recorder/1"
@@ -56,6 +60,7 @@ def entry_record(
     entry: Entry,
     image_files: Mapping[int, str],
     captures: Mapping[int, facts.ExportedCapture] | None = None,
+    milestone: Milestone | None = None,
 ) -> dict[str, Any]:
     """One entry as a JSON-ready dict."""
     return {
@@ -68,6 +73,66 @@ def entry_record(
         "hidden": entry.hidden,
         "source": entry.source,
         "capture": _capture(entry, image_files, captures or {}),
+        "public": entry.public,
+        "starred": entry.starred,
+        "author": entry.author,
+        "occurred_offset": entry.occurred_offset,
+        "milestone": milestone.value if milestone is not None else None,
+    }
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else facts.iso_ms(moment)
+
+
+def _action_item(item: ActionItem) -> dict[str, Any]:
+    return {
+        "id": item.id,
+        "description": item.description,
+        "owner": item.owner,
+        "due": item.due.isoformat() if item.due else None,
+        "status": item.status.value,
+        "type": item.type.value,
+        "ticket": item.ticket,
+    }
+
+
+def record_json(
+    record: IncidentRecord,
+    image_files: Mapping[int, str],
+    exported_at: datetime,
+    *,
+    captures: Mapping[int, facts.ExportedCapture] | None = None,
+) -> dict[str, Any]:
+    """The whole record as a JSON-ready dict: details, milestones (all five, ISO time or
+    null), metrics (seconds or null), report texts, action items, and every entry of the
+    record (hidden ones flagged) in time order. For the public JSON pass public_record(...)."""
+    milestones = record.milestones
+    metrics: dict[str, float | int | None] = {}
+    for metric in Metric:
+        value = milestones.metric(metric)
+        seconds = None if value is None else round(value.total_seconds(), 3)
+        metrics[metric.value] = (
+            int(seconds) if seconds is not None and seconds.is_integer() else seconds
+        )
+    return {
+        "format": FORMAT,
+        "incident": {
+            "uuid": record.incident.uuid,
+            "title": record.title,
+            "created_at": facts.iso_ms(record.incident.created_at),
+            "app_version": record.incident.app_version,
+        },
+        "exported_at": facts.iso_ms(exported_at),
+        "details": details_to_json(record.details),
+        "milestones": {m.value: _iso(milestones[m]) for m in Milestone},
+        "metrics": metrics,
+        "report_texts": dict(sorted(record.report_texts.items())),
+        "action_items": [_action_item(item) for item in record.action_items if not item.hidden],
+        "entries": [
+            entry_record(entry, image_files, captures, record.milestone_entries.get(entry.id))
+            for entry in facts.in_order(record.entries)
+        ],
     }
 
 
@@ -79,25 +144,11 @@ def render_json(
     *,
     captures: Mapping[int, facts.ExportedCapture] | None = None,
 ) -> dict[str, Any]:
-    """The whole record as a JSON-ready dict: every entry (hidden ones flagged), time order.
-
-    image_files maps an entry id to its capture's path relative to the JSON file; a capture
-    without one gets "file": null. captures (from write_images) says which were annotated or
-    redacted and where originals went.
-    """
-    return {
-        "format": FORMAT,
-        "incident": {
-            "uuid": incident.uuid,
-            "title": incident.title,
-            "created_at": facts.iso_ms(incident.created_at),
-            "app_version": incident.app_version,
-        },
-        "exported_at": facts.iso_ms(exported_at),
-        "entries": [
-            entry_record(entry, image_files, captures) for entry in facts.in_order(entries)
-        ],
-    }
+    """record_json for bare entries (no milestones, details or texts recorded)."""
+    record = IncidentRecord(
+        incident=incident, details=IncidentDetails(incident.title), entries=tuple(entries)
+    )
+    return record_json(record, image_files, exported_at, captures=captures)
 
 
 def dumps(document: Mapping[str, Any]) -> str:

@@ -33,8 +33,7 @@ class ExportJob(QRunnable):
                 written = write_report(
                     self.out_dir,
                     self.fmt,
-                    source.incident(),
-                    source.entries(),
+                    source.record(),
                     source.capture_png,
                     progress=self.signals.progress.emit,
                     load_shapes=source.annotations,  # annotated copies; originals stay

@@ -1,0 +1,90 @@
+"""Files of an export: atomic writes with the mode open() would give, folders, one-line errors.
+
+Every file is written to a temporary file in its folder and moved into place with os.replace,
+so a crash or a full disk never leaves a half-written file behind under the final name. It
+gets the mode a plain open() would give it (0o666 less the umask, e.g. 0o644), not mkstemp's
+0o600, so colleagues on a shared host can read the postmortem. Each failure becomes one
+ReportError with a one-line message.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import tempfile
+from pathlib import Path
+
+
+class ReportError(Exception):
+    """A report could not be written; str() is a one-line message for people."""
+
+
+class ExportCancelled(ReportError):
+    """The export was cancelled (cancelled() returned True); no report file was written."""
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error) or type(error).__name__
+
+
+@functools.cache
+def _umask_by_swapping() -> int:
+    # Where the umask cannot be read, set it and put it back, once per process. While it is
+    # swapped, files other threads create get 0o077 masked off: too private, never too open.
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+def current_umask() -> int:
+    """The process umask, read without changing it where the system allows (Linux ≥ 4.7)."""
+    try:
+        with open("/proc/self/status", encoding="ascii", errors="replace") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8) & 0o777
+    except (OSError, ValueError, IndexError):
+        pass
+    return _umask_by_swapping()
+
+
+def file_mode() -> int:
+    """The mode a file created by open() gets now: 0o666 less the umask (0o644 for 022)."""
+    return 0o666 & ~current_umask()
+
+
+def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write `data` to `path` through a temporary file and os.replace; ReportError on failure.
+
+    The file gets `mode` (default: `file_mode()`) before it appears under its name.
+    """
+    tmp: str | None = None
+    mode = file_mode() if mode is None else mode
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
+            else:  # pragma: no cover - Windows before Python 3.13
+                os.chmod(tmp, mode)
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as error:
+        raise ReportError(f"cannot write {path}: {_reason(error)}") from error
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _make_dir(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ReportError(f"cannot create folder {path}: {_reason(error)}") from error
+    if not path.is_dir():
+        raise ReportError(f"cannot create folder {path}: a file of that name exists")

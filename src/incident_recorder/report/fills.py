@@ -1,0 +1,271 @@
+"""What the app writes under a report section from the record: one function per template fill.
+
+Each fill (templates.FILLS) turns the record into Markdown lines: the metrics and milestones
+tables, entry lists of the matching kinds, the timeline table, the action items. Every piece
+of recorded text goes through report/escape.py, so a note can never add a heading, a table
+row, HTML or a link. Nothing is guessed: a missing milestone is written as "not recorded" with
+the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from incident_recorder.domain import Entry, EntryKind
+from incident_recorder.domain.actions import ActionType
+from incident_recorder.domain.milestones import Metric, Milestone
+from incident_recorder.report import facts
+from incident_recorder.report.context import (
+    MILESTONE_MARK,
+    STAR,
+    ReportContext,
+    clock,
+    row,
+)
+from incident_recorder.report.escape import BR, escape_inline, escape_text
+
+__all__ = ["FILL_FUNCTIONS", "ReportContext", "clock", "row"]
+
+TIMELINE_COLUMNS = ("Local time", "UTC", "T+", "Kind", "Entry")
+"""The timeline table's columns; without "Local time" when the report's zone is UTC."""
+ACTION_COLUMNS = ("Item", "Owner", "Due", "Status", "Type", "Ticket")
+_SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[^\s<>()\[\]\"'`\\|{}]*)?")
+_RESOLUTION_KINDS = (
+    EntryKind.ACTION,
+    EntryKind.DECISION,
+    EntryKind.MITIGATION,
+    EntryKind.RESOLUTION,
+)
+
+
+def metrics_table(ctx: ReportContext) -> list[str]:
+    milestones = ctx.record.milestones
+    lines = [row(("Metric", "Value", "Definition")), row(("---",) * 3)]
+    for metric in Metric:
+        value = milestones.metric(metric)
+        if value is not None:
+            shown = clock(value)
+        else:
+            why = (milestones.why_missing(metric) or "").removeprefix("not recorded: ")
+            shown = f"not recorded ({why})"
+        definition = metric.definition[:1].upper() + metric.definition[1:]
+        lines.append(row((metric.label, shown, definition)))
+    return lines
+
+
+def milestones_table(ctx: ReportContext) -> list[str]:
+    columns = (
+        ("Milestone", "UTC", "T+") if ctx.utc_only else ("Milestone", "Local time", "UTC", "T+")
+    )
+    lines = [row(columns), row(("---",) * len(columns))]
+    for milestone in Milestone:
+        when = ctx.record.milestones[milestone]
+        if when is None:
+            cells = [milestone.label, "not recorded", "not recorded", ""]
+        else:
+            cells = [
+                milestone.label,
+                facts.local_time(when, ctx.tz),
+                facts.utc_time(when),
+                ctx.offset(when),
+            ]
+        lines.append(row(cells[:1] + cells[2:] if ctx.utc_only else cells))
+    return lines
+
+
+def summary(ctx: ReportContext) -> list[str]:
+    return [
+        "**Metrics**, each measured from the moment impact started:",
+        "",
+        *metrics_table(ctx),
+        "",
+        "**Milestones:**",
+        "",
+        *milestones_table(ctx),
+    ]
+
+
+def detection(ctx: ReportContext) -> list[str]:
+    source = ctx.record.details.detection_source
+    how = source.label if source else "not recorded"
+    lines = [ctx.milestone_line(Milestone.DETECTED), f"- **How it was noticed:** {how}"]
+    ttd = ctx.record.milestones.metric(Metric.TIME_TO_DETECT)
+    if ttd is not None:
+        lines.append(f"- **Time to detect:** {clock(ttd)} (measured from impact start)")
+    return [*lines, "", *ctx.entry_list(ctx.of(EntryKind.DETECTION), "No detection entry.")]
+
+
+def _services(ctx: ReportContext) -> str:
+    names = [escape_inline(service.name) for service in ctx.record.details.services]
+    return ", ".join(names) if names else "not recorded"
+
+
+def impact(ctx: ReportContext) -> list[str]:
+    end = Milestone.MITIGATED if ctx.record.milestones[Milestone.MITIGATED] else Milestone.RESOLVED
+    return [
+        ctx.milestone_line(Milestone.IMPACT_STARTED),
+        ctx.milestone_line(end, f"Impact ended ({end.label.lower()})"),
+        f"- **Services affected:** {_services(ctx)}",
+        "",
+        *ctx.entry_list(ctx.of(EntryKind.IMPACT), "No impact entry."),
+    ]
+
+
+def impact_window(ctx: ReportContext) -> list[str]:
+    """The public summary's facts: when impact started, was mitigated and resolved (UTC)."""
+    milestones = ctx.record.milestones
+    start = milestones[Milestone.IMPACT_STARTED]
+    lines = [f"- **Started:** {facts.utc_time(start) if start else 'not recorded'}"]
+    mitigated, end = milestones[Milestone.MITIGATED], milestones[Milestone.RESOLVED]
+    if mitigated is not None:
+        lines.append(f"- **Service restored:** {facts.utc_time(mitigated)}")
+    lines.append(f"- **Resolved:** {facts.utc_time(end) if end else 'not yet resolved'}")
+    return [*lines, f"- **Services affected:** {_services(ctx)}"]
+
+
+def root_cause(ctx: ReportContext) -> list[str]:
+    return ctx.entry_list(ctx.of(EntryKind.CAUSE), "No cause entry.")
+
+
+def resolution(ctx: ReportContext) -> list[str]:
+    none = "No action, decision, mitigation or resolution entry."
+    return ctx.entry_list(ctx.of(*_RESOLUTION_KINDS), none, kind=True)
+
+
+def cause_and_fix(ctx: ReportContext) -> list[str]:
+    """The short report's one section: what the record says about the cause and the fix."""
+    none = "No cause, action, decision, mitigation or resolution entry."
+    return ctx.entry_list(ctx.of(EntryKind.CAUSE, *_RESOLUTION_KINDS), none, kind=True)
+
+
+def response(ctx: ReportContext) -> list[str]:
+    kinds = (EntryKind.ACTION, EntryKind.DECISION, EntryKind.COMMUNICATION)
+    none = "No action, decision or communication entry."
+    return [
+        ctx.milestone_line(Milestone.ACKNOWLEDGED),
+        "",
+        *ctx.entry_list(ctx.of(*kinds), none, kind=True),
+    ]
+
+
+def recovery(ctx: ReportContext) -> list[str]:
+    kinds = (EntryKind.MITIGATION, EntryKind.RESOLUTION)
+    return [
+        ctx.milestone_line(Milestone.MITIGATED),
+        ctx.milestone_line(Milestone.RESOLVED),
+        "",
+        *ctx.entry_list(ctx.of(*kinds), "No mitigation or resolution entry.", kind=True),
+    ]
+
+
+def leadup(ctx: ReportContext) -> list[str]:
+    start = ctx.record.milestones[Milestone.IMPACT_STARTED]
+    if start is None:
+        return ["_Impact start not recorded: the entries before it cannot be told apart._"]
+    before = [entry for entry in ctx.entries if entry.occurred_at < start]
+    return ctx.entry_list(before, "No entry was recorded before impact started.", kind=True)
+
+
+def communication(ctx: ReportContext) -> list[str]:
+    return ctx.entry_list(ctx.of(EntryKind.COMMUNICATION), "No communication entry.")
+
+
+def ticket(text: str) -> str:
+    """A ticket cell: a link only for a plain http(s) URL, anything else as inert text."""
+    value = text.strip()
+    if _SAFE_URL.fullmatch(value):
+        return f"[{escape_inline(value.split('://', 1)[1])}]({value})"
+    return escape_text(value) if value else "\u2014"
+
+
+def action_items(ctx: ReportContext) -> list[str]:
+    items = [item for item in ctx.record.action_items if not item.hidden]
+    if not items:
+        return ["_No action items yet._"]
+    lines = [row(ACTION_COLUMNS), row(("---",) * len(ACTION_COLUMNS))]
+    for item in items:
+        cells = (
+            escape_text(item.description),
+            escape_text(item.owner) if item.owner.strip() else "_no owner_",
+            item.due.isoformat() if item.due else "_no due date_",
+            item.status.label,
+            item.type.label,
+            ticket(item.ticket),
+        )
+        lines.append(row(cells))
+    return lines
+
+
+def prevention(ctx: ReportContext) -> list[str]:
+    items = [i for i in ctx.record.action_items if not i.hidden and i.type is ActionType.PREVENT]
+    return [f"- {escape_text(item.description)}" for item in items]
+
+
+def _capture_note(written: facts.ExportedCapture | None) -> str:
+    if written is None or not written.annotations:
+        return ""
+    return " (redacted)" if written.redacted else " (annotated)"
+
+
+def _timeline_cell(ctx: ReportContext, entry: Entry) -> str:
+    cell = ctx.marks(entry) + escape_text(entry.text)
+    if entry.author:
+        cell += f" \u2014 _{escape_inline(entry.author)}_"
+    if entry.capture is not None:
+        capture = entry.capture
+        alt = (
+            f"Capture at {facts.utc_time(entry.occurred_at, with_date=False)} \u2014 "
+            f"{capture.width}\u00d7{capture.height}{_capture_note(ctx.captures.get(entry.id))}"
+        )
+        name = ctx.image_files.get(entry.id)
+        image = f"![{alt}]({name})" if name else f"_({alt}: image not exported)_"
+        cell = f"{cell}{BR}{image}" if cell else image
+    return cell
+
+
+def timeline(ctx: ReportContext) -> list[str]:
+    lines: list[str] = []
+    if ctx.timeline_picture:
+        lines += [f"![Timeline of the incident]({ctx.timeline_picture})", ""]
+    columns = TIMELINE_COLUMNS[1:] if ctx.utc_only else TIMELINE_COLUMNS
+    lines += [row(columns), row(("---",) * len(columns))]
+    for entry in ctx.entries:
+        moment = entry.occurred_at
+        cells = [
+            facts.local_time(moment, ctx.tz, with_date=ctx.with_date),
+            facts.utc_time(moment, with_date=ctx.with_date),
+            ctx.offset(moment),
+            entry.kind.label,
+            _timeline_cell(ctx, entry),
+        ]
+        lines.append(row(cells[1:] if ctx.utc_only else cells))
+    if not ctx.entries:
+        return [*lines, "", "_No entries were recorded._"]
+    legend = f"T+ is the time since {ctx.start_label}."
+    if any(entry.starred for entry in ctx.entries):
+        legend += f" {STAR} marks a key moment."
+    if ctx.record.milestone_entries:
+        legend += f" {MILESTONE_MARK} marks a milestone."
+    return [*lines, "", f"_{legend}_"]
+
+
+FILL_FUNCTIONS: dict[str, Callable[[ReportContext], list[str]]] = {
+    "none": lambda ctx: [],
+    "summary": summary,
+    "metrics": summary,
+    "detection": detection,
+    "impact": impact,
+    "impact_window": impact_window,
+    "timeline": timeline,
+    "root_cause": root_cause,
+    "resolution": resolution,
+    "cause_and_fix": cause_and_fix,
+    "response": response,
+    "recovery": recovery,
+    "leadup": leadup,
+    "communication": communication,
+    "prevention": prevention,
+    "action_items": action_items,
+}
+"""templates.FILLS → the function writing it (a test checks both lists agree)."""

@@ -1,0 +1,101 @@
+"""The public side of an incident: what a customer-facing report and a status page may show.
+
+`public_record` cuts a record down to what may be published: the entries marked public (not
+hidden), without their authors or stars; no roles; only the services marked public; only the
+public_* report texts; no action items; captures only when they were reviewed for redaction
+(they are then exported as the rendered, redaction-burned copy, never the original), and no
+window titles. Every public renderer (Markdown, JSON, HTML, PDF) starts from it, so a format
+cannot forget a rule. `status_update` writes the plain text a status page takes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, datetime, tzinfo
+
+from incident_recorder.domain import Entry
+from incident_recorder.domain.details import Status
+from incident_recorder.domain.milestones import Milestone
+from incident_recorder.domain.record import IncidentRecord
+
+PUBLIC_TEXT_PREFIX = "public_"
+WITHHELD = "screenshot withheld: not yet reviewed for redaction"
+
+
+def _public_entry(entry: Entry, reviewed: frozenset[int]) -> Entry:
+    capture, text = entry.capture, entry.text
+    if capture is not None and capture.id not in reviewed:
+        capture = None
+        text = f"{text}\n({WITHHELD})" if text.strip() else f"({WITHHELD})"
+    elif capture is not None:
+        capture = dataclasses.replace(capture, window_title=None)
+    # Stars are the team's own curation marks: a customer reads every update the same way.
+    return dataclasses.replace(entry, author=None, starred=False, capture=capture, text=text)
+
+
+def public_record(record: IncidentRecord) -> IncidentRecord:
+    """What of `record` may be published (see the module docstring). Applying it twice
+    changes nothing more."""
+    entries = tuple(
+        _public_entry(entry, record.reviewed_captures)
+        for entry in record.entries
+        if entry.public and not entry.hidden
+    )
+    kept = {entry.id for entry in entries}
+    details = dataclasses.replace(
+        record.details, roles={}, services=record.details.public_services()
+    )
+    return dataclasses.replace(
+        record,
+        details=details,
+        entries=entries,
+        milestone_entries={k: v for k, v in record.milestone_entries.items() if k in kept},
+        report_texts={
+            key: text
+            for key, text in record.report_texts.items()
+            if key.startswith(PUBLIC_TEXT_PREFIX)
+        },
+        action_items=(),
+        reviewed_captures=frozenset(
+            entry.capture.id for entry in entries if entry.capture is not None
+        ),
+        sensitive_captures=record.sensitive_captures
+        & frozenset(entry.capture.id for entry in entries if entry.capture is not None),
+    )
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _state(record: IncidentRecord) -> str:
+    milestones = record.milestones
+    resolved = milestones[Milestone.RESOLVED]
+    if resolved is not None or record.details.status is Status.RESOLVED:
+        return "Resolved" + (f" at {_utc(resolved)}" if resolved else "")
+    mitigated = milestones[Milestone.MITIGATED]
+    if mitigated is not None:
+        return f"Monitoring: a fix has been in place since {_utc(mitigated)}"
+    return record.details.status.label
+
+
+def status_update(record: IncidentRecord, *, now: datetime, tz: tzinfo, latest: int = 3) -> str:
+    """Plain text for a status page: the title, where things stand, the latest public entries
+    (newest first) with their times in UTC. `tz` is accepted for symmetry with the reports;
+    a status page reader's zone is unknown, so every time is UTC."""
+    public = public_record(record)
+    lines = [" ".join(public.title.split()), f"Status: {_state(public)}"]
+    start = public.milestones[Milestone.IMPACT_STARTED]
+    if start is not None:
+        lines.append(f"Started: {_utc(start)}")
+    services = ", ".join(" ".join(s.name.split()) for s in public.details.services)
+    if services:
+        lines.append(f"Affected: {services}")
+    updates = sorted(public.entries, key=lambda e: (e.occurred_at, e.id), reverse=True)
+    if updates and latest > 0:
+        lines.append("")
+        for entry in updates[:latest]:
+            text = " ".join(entry.text.split())
+            lines.append(f"{_utc(entry.occurred_at)} \u2014 {text}")
+    lines += ["", f"Updated {_utc(now)}"]
+    return "\n".join(lines) + "\n"
