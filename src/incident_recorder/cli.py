@@ -72,7 +72,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser: argparse.ArgumentParser = _Parser(
         prog=PROG,
         description="Record an outage live — one-key notes and screen captures — into one "
         "incident file, and export the incident report.",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -26,9 +25,11 @@ from incident_recorder.domain import EntryKind
 from incident_recorder.domain.text import clean_note_text
 from incident_recorder.storage import IncidentFile
 
+
 def sizes(fast: int, full: int) -> list[Any]:
     return [pytest.param(fast, id="fast"),
             pytest.param(full, id="full", marks=pytest.mark.reliability_full)]  # fmt: skip
+
 
 NASTY = st.sampled_from([
     "<script>alert(1)</script>", "## Prevention", "a | b", "[x](javascript:alert(1))",
@@ -186,7 +187,9 @@ def test_json_export_import_export_is_identical(examples: int, figures) -> None:
             source = base / "a.incident"
             for number in range(3):
                 out = base / f"e{number}"
-                code, _, err = run_cli(["export", str(source), "--format", "json", "--out", str(out)])
+                code, _, err = run_cli(
+                    ["export", str(source), "--format", "json", "--out", str(out)]
+                )
                 assert code == 0, err
                 documents.append(_normal(json.loads((out / "incident.json").read_text("utf-8"))))
                 source = base / f"b{number}.incident"

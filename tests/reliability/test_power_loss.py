@@ -48,7 +48,9 @@ while True:
 
 
 def expected_text(number: int) -> str:
-    return f"power {number}" if number % 25 == 0 else f"power {number} " + "p" * (number * 53 % 3000)
+    return (
+        f"power {number}" if number % 25 == 0 else f"power {number} " + "p" * (number * 53 % 3000)
+    )
 
 
 def _check_copy(copy: Path, readonly: bool, reported: int) -> int:
@@ -118,4 +120,5 @@ def test_copies_taken_mid_write_hold_a_prefix(tmp_path: Path, snapshots: int, fi
         entries=len(reported),
         lost=0,
         recover_s=worst,
+        note=f"{2 * snapshots} copies opened (read-only and read-write), each a prefix",
     )
