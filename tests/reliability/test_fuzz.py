@@ -215,3 +215,61 @@ def test_control_characters_in_arguments_stay_escaped_in_the_one_error_line(
     code, _, err = run_cli(["note", str(tmp_path / "a\rb\x1b[2J.incident"), "text"])
     assert code == 1
     assert err.count("\n") == 1 and "a\\rb\\x1b[2J.incident" in err, err
+
+
+CELL = st.one_of(
+    st.text(max_size=15),
+    st.sampled_from(["0", "262", "-5", "1e9", "nan", "impact", "detected", "public", "internal",
+                     "impact_started", "2026-11-27T14:00:00Z", '"', "\r\n", "=cmd|' /C calc'!A0",
+                     "<script>alert(1)</script>"]),
+)  # fmt: skip
+CSV_COLUMNS = ["offset_s", "time", "occurred_at", "kind", "milestone", "visibility", "text"]
+
+
+@pytest.mark.parametrize("examples", sizes(40, 800))
+def test_import_of_fuzzed_csv_through_the_cli_is_all_or_nothing(examples: int, figures) -> None:
+    """End to end (the parsers' own fuzzing is in tests/importers): `import` either stores what
+    it says it stored, or exits 1 (one line per problem) leaving the file byte-for-byte as it
+    was."""
+    import csv
+    import hashlib
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "target.incident"
+        with IncidentFile.create(path, "Import fuzz") as handle:
+            handle.add_note("already there")
+        source = Path(folder) / "rows.csv"
+
+        def body(sample: tuple[list[str], list[list[str]]]) -> None:
+            header, rows = sample
+            out = io.StringIO()
+            writer = csv.writer(out)
+            writer.writerow(header)
+            writer.writerows(rows)
+            source.write_text(out.getvalue(), encoding="utf-8", errors="surrogatepass")
+            with IncidentFile.open(path, readonly=True) as reader:
+                count = reader.entry_count()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            argv = ["import", str(path), str(source), "--start", "2026-11-27T14:00:00Z"]
+            code, out_text, err = run_cli(argv)
+            assert "Traceback" not in err + out_text
+            if code == 1:  # each bad row on its own line, then "nothing was imported"
+                lines = err.strip().splitlines()
+                assert all(line.startswith("incident-recorder: error: ") for line in lines), err
+                assert "nothing was imported" in lines[-1] or len(lines) == 1, err
+                assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+                with IncidentFile.open(path, readonly=True) as reader:
+                    assert reader.entry_count() == count
+            else:
+                assert code == 0, err
+                assert out_text.startswith("imported "), out_text
+                stored = int(out_text.split()[1])
+                with IncidentFile.open(path, readonly=True) as reader:
+                    assert reader.entry_count() == count + stored
+
+        strategy = st.tuples(
+            st.lists(st.sampled_from(CSV_COLUMNS), min_size=1, max_size=5, unique=True),
+            st.lists(st.lists(CELL, min_size=1, max_size=6), max_size=5),
+        )
+        tried = _fuzz(examples, strategy, body)
+    figures.add("inputs", "CSV files through `import` (all rows or nothing)", tried=tried)
