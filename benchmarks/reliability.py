@@ -36,7 +36,8 @@ def run_suite(full: bool, results: Path, junit: Path, extra: list[str]) -> int:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO / "src"), env.get("PYTHONPATH")]))
     if full:
         env["RELIABILITY_FULL"] = "1"
-    argv = [sys.executable, "-m", "pytest", "tests/reliability", "-q", "-p", "no:cacheprovider",
+    where = [] if any(arg.startswith("tests/") for arg in extra) else ["tests/reliability"]
+    argv = [sys.executable, "-m", "pytest", *where, "-q", "-p", "no:cacheprovider",
             f"--junitxml={junit}", *extra]  # fmt: skip
     if not env.get("DISPLAY") and shutil.which("xvfb-run"):
         argv = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", *argv]
@@ -63,18 +64,29 @@ def machine() -> str:
             f"Linux {platform.release()}, Python {platform.python_version()}")  # fmt: skip
 
 
-def outcome(junit: Path) -> dict[str, int]:
-    counts = {"passed": 0, "failed": 0, "skipped": 0}
+def outcomes(junit: Path) -> list[dict[str, Any]]:
+    """One line per test run: {"table": "outcome", "test": node id, "outcome": ...}."""
+    lines: list[dict[str, Any]] = []
     if not junit.exists():
-        return counts
+        return lines
     for case in ET.parse(junit).getroot().iter("testcase"):
         if case.find("failure") is not None or case.find("error") is not None:
-            counts["failed"] += 1
+            result = "failed"
         elif case.find("skipped") is not None:
-            counts["skipped"] += 1
+            result = "skipped"
         else:
-            counts["passed"] += 1
-    return counts
+            result = "passed"
+        node = case.get("classname", "").replace(".", "/") + ".py::" + case.get("name", "")
+        lines.append({"table": "outcome", "test": node, "outcome": result})
+    return lines
+
+
+def counts(lines: list[dict[str, Any]]) -> dict[str, int]:
+    tally = {"passed": 0, "failed": 0, "skipped": 0}
+    for line in lines:
+        if line["table"] == "outcome":
+            tally[line["outcome"]] += 1
+    return tally
 
 
 def _seconds(value: float) -> str:
@@ -244,36 +256,47 @@ user's arguments raw (a carriage return split the "one line" on a terminal).
 """
 
 
-def render(lines: list[dict[str, Any]], counts: dict[str, int], full: bool) -> str:
+def render(lines: list[dict[str, Any]], full: bool) -> str:
     built = tables(lines)
     return TEMPLATE.format(
         command=COMMAND if full else ".venv/bin/python benchmarks/reliability.py",
         date=dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
         mode="full run" if full else "the CI subset; the full run repeats each fault far more",
         machine=machine(),
-        **counts,
+        **counts(lines),
         **built,
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--full", action="store_true", help="every long run (about an hour)")
+    parser.add_argument("--full", action="store_true", help="every long run (about 40 minutes)")
     parser.add_argument("--out", type=Path, default=DOC, help="the Markdown file to write")
     parser.add_argument("--results", type=Path, help="keep the raw JSON lines here")
+    parser.add_argument(
+        "--keep-results",
+        action="store_true",
+        help="add to --results instead of starting afresh: the tests run again (named after --) "
+        "replace their earlier lines, the others keep theirs",
+    )
     parser.add_argument("pytest_args", nargs="*", help="more pytest arguments (after --)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         results = args.results or Path(folder) / "results.jsonl"
+        earlier = []
+        if args.keep_results and results.exists():
+            earlier = [json.loads(x) for x in results.read_text().splitlines()]
         results.unlink(missing_ok=True)
         junit = Path(folder) / "junit.xml"
         code = run_suite(args.full, results, junit, args.pytest_args)
-        lines = (
-            [json.loads(x) for x in results.read_text().splitlines()] if results.exists() else []
-        )
-        counts = outcome(junit)
-    args.out.write_text(render(lines, counts, args.full), encoding="utf-8")
-    print(f"wrote {args.out} ({counts['passed']} passed, {counts['failed']} failed)")
+        new = [json.loads(x) for x in results.read_text().splitlines()] if results.exists() else []
+        new += outcomes(junit)
+        rerun = {line["test"] for line in new}
+        lines = [line for line in earlier if line["test"] not in rerun] + new
+        results.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    args.out.write_text(render(lines, args.full), encoding="utf-8")
+    tally = counts(lines)
+    print(f"wrote {args.out} ({tally['passed']} passed, {tally['failed']} failed)")
     return code
 
 
