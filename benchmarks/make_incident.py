@@ -18,6 +18,7 @@ import hashlib
 import io
 import random
 import sys
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -88,11 +89,36 @@ def _png(width: int, height: int, seed: int) -> bytes:
     return out.getvalue()
 
 
-def make_incident(path: Path | str, n_entries: int, n_captures: int = 0, *, seed: int = 0) -> None:
+def screenshot_png(width: int, height: int, seed: int) -> bytes:
+    """A screenshot-sized PNG that compresses like a busy screen: gradients and noise.
+
+    1024×768 is about 1.2 MB, so 2,000 of them make the ~2 GB incident of the load test.
+    """
+    from PIL import Image
+
+    rng = random.Random(seed)
+    gradient = Image.linear_gradient("L").resize((width, height))
+    noise = Image.frombytes("L", (width, height), rng.randbytes(width * height))
+    image = Image.merge("RGB", (gradient, noise, Image.blend(gradient, noise, 0.25)))
+    out = io.BytesIO()
+    image.save(out, format="PNG", compress_level=1)
+    return out.getvalue()
+
+
+def make_incident(
+    path: Path | str,
+    n_entries: int,
+    n_captures: int = 0,
+    *,
+    seed: int = 0,
+    capture_size: tuple[int, int] | None = None,
+) -> None:
     """Create `path` holding `n_entries` entries, `n_captures` of which carry a capture.
 
     Times spread over several hours from 2026-11-27 14:00 UTC; about 1 in 20 notes is backdated
-    (occurred a minute or two before it was recorded), as real notes typed late are.
+    (occurred a minute or two before it was recorded), as real notes typed late are. With
+    `capture_size` the captures are realistic screenshots of that size (screenshot_png), streamed
+    into the file one at a time (never all in memory); without, small 320×200 PNGs.
     """
     path = Path(path)
     n_captures = min(n_captures, n_entries)
@@ -103,24 +129,28 @@ def make_incident(path: Path | str, n_entries: int, n_captures: int = 0, *, seed
     handle = IncidentFile.create(path, "Checkout outage (generated)", clock=lambda: START)
     try:
         conn = handle._db.conn  # raw sqlite3 connection: bulk insert, bypassing add_note
-        capture_rows = []
-        for number in range(1, n_captures + 1):
-            png = _png(320, 200, seed + number)
-            thumb = _png(64, 40, seed + number)
-            at = START + timedelta(seconds=span * number / (n_captures + 1))
-            capture_rows.append(
-                (
+        width, height = capture_size or (320, 200)
+
+        def capture_rows() -> Iterator[tuple[object, ...]]:
+            for number in range(1, n_captures + 1):
+                if capture_size:
+                    png = screenshot_png(width, height, seed + number)
+                else:
+                    png = _png(width, height, seed + number)
+                thumb = _png(64, 40, seed + number)
+                at = START + timedelta(seconds=span * number / (n_captures + 1))
+                yield (
                     number,
                     png,
                     thumb,
-                    320,
-                    200,
+                    width,
+                    height,
                     rng.choice([0, 1, None]),
                     hashlib.sha256(png).hexdigest(),
                     "Grafana — checkout-api",
                     to_iso(at),
                 )
-            )
+
         capture_every = n_entries // n_captures if n_captures else 0
         entry_rows = []
         captures_used = 0
@@ -141,7 +171,7 @@ def make_incident(path: Path | str, n_entries: int, n_captures: int = 0, *, seed
             conn.executemany(
                 "INSERT INTO captures (id, png, thumbnail, width, height, monitor, sha256, "
                 "window_title, captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                capture_rows,
+                capture_rows(),
             )
             conn.executemany(
                 "INSERT INTO entries (kind, text, occurred_at, recorded_at, source, capture_id) "
@@ -163,8 +193,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--entries", type=int, default=100_000)
     parser.add_argument("--captures", type=int, default=0)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--screenshots",
+        metavar="WxH",
+        help="realistic noisy screenshots of this size (1024x768: ~1.2 MB each)",
+    )
     args = parser.parse_args(argv)
-    make_incident(args.out, args.entries, args.captures, seed=args.seed)
+    size = tuple(int(n) for n in args.screenshots.split("x")) if args.screenshots else None
+    make_incident(args.out, args.entries, args.captures, seed=args.seed, capture_size=size)  # type: ignore[arg-type]
     print(f"{args.out}: {args.entries:,} entries, {args.captures:,} captures")
     return 0
 

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 if TYPE_CHECKING:
     from incident_recorder.report.writer import FormatRenderer
@@ -77,8 +77,25 @@ class CliError(Exception):
     """An error to print as one line, exit status 1."""
 
 
+def one_line(text: str) -> str:
+    """`text` safe to print as one line: control and other unprintable characters (a carriage
+    return in an argument would overwrite the message on a terminal) shown escaped."""
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape", "backslashreplace").decode()
+        for char in text
+    )
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with the user's arguments quoted in usage errors kept on one line."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {one_line(message)}\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog=PROG,
         description="Record an outage live — one-key notes and screen captures — into one "
         "incident file, and export the incident report.",
@@ -1003,11 +1020,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return HANDLERS[args.command](args)
     except (CliError, IncidentFileError) as error:
-        print(f"{PROG}: error: {error}", file=sys.stderr)
+        print(f"{PROG}: error: {one_line(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 1
     except Exception as error:  # last resort: one line, never a traceback
-        print(f"{PROG}: error: unexpected {type(error).__name__}: {error}", file=sys.stderr)
+        print(f"{PROG}: error: unexpected {type(error).__name__}: {one_line(str(error))}",
+              file=sys.stderr)  # fmt: skip
         return 1

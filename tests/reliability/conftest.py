@@ -1,0 +1,80 @@
+"""Fixtures for the fault, load and bad-input suite (issue 7).
+
+`full` runs (`-m reliability_full`, or RELIABILITY_FULL=1) repeat each fault many more times;
+without them the tests marked `reliability_full` are skipped and the fast subset runs. Every test
+reports what it measured through `figures`: with RELIABILITY_RESULTS set (benchmarks/reliability.py
+does) each figure is appended as one JSON line, and the runner turns them into docs/reliability.md.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+
+def full_run(config: pytest.Config) -> bool:
+    return os.environ.get("RELIABILITY_FULL") == "1" or "reliability_full" in (
+        config.getoption("markexpr", "") or ""
+    ).replace("not reliability_full", "")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if full_run(config):
+        return
+    skip = pytest.mark.skip(reason="long run: -m reliability_full or RELIABILITY_FULL=1")
+    for item in items:
+        if "reliability_full" in item.keywords:
+            item.add_marker(skip)
+
+
+class Figures:
+    """Measured results of one test, appended to RELIABILITY_RESULTS as JSON lines."""
+
+    def __init__(self, test: str) -> None:
+        self.test = test
+        self.target = os.environ.get("RELIABILITY_RESULTS")
+
+    def add(self, table: str, row: str, **values: Any) -> None:
+        if not self.target:
+            return
+        line = json.dumps({"table": table, "row": row, "test": self.test, **values})
+        with open(self.target, "a", encoding="utf-8") as sink:
+            sink.write(line + "\n")
+
+
+@pytest.fixture
+def figures(request: pytest.FixtureRequest) -> Figures:
+    return Figures(request.node.nodeid)
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+    """mount(size="1m") → a fresh tmpfs folder, unmounted at the end; skips if not allowed."""
+    mounted: list[Path] = []
+
+    def mount(size: str = "1m") -> Path:
+        point = tmp_path / f"mnt{len(mounted)}"
+        point.mkdir()
+        if os.geteuid() != 0:
+            pytest.skip("a small filesystem (tmpfs size=) needs root to mount")
+        result = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(point)],
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            pytest.skip(f"mounting a tmpfs is not permitted here: {result.stderr.strip()}")
+        mounted.append(point)
+        return point
+
+    try:
+        yield mount
+    finally:
+        for point in reversed(mounted):
+            subprocess.run(["umount", "-l", str(point)], capture_output=True)

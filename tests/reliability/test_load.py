@@ -1,0 +1,169 @@
+"""Load: a 100,000-entry, 2,000-capture (~2 GB) incident, and an 8-hour soak compressed.
+
+The big file is made only in the full run, in a temporary folder, and deleted after; with less
+than 6 GB free the test skips and says how much there was. The soak runs in CI as one simulated
+hour and in the full run as eight: a note typed into the window every 5 simulated seconds and a
+capture (written by a second handle, as the capture worker does) every simulated minute, the
+window's RSS sampled every 500 entries; the slope over the second half must stay small.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from reliability_support import REPO, env, new_capture, noise_png
+
+from incident_recorder.storage import IncidentFile
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+from make_incident import make_incident  # noqa: E402
+
+BUDGET = {"open_s": 1.0, "peak_mb": 300.0, "stall_ms": 50.0}
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.mark.reliability_full
+def test_a_2gb_incident_opens_fast_stays_small_and_responsive(tmp_path: Path, figures) -> None:
+    free_gb = shutil.disk_usage(tmp_path).free / 2**30
+    if free_gb < 6:
+        figures.add("load", "2 GB incident", skipped=f"only {free_gb:.1f} GB free")
+        pytest.skip(f"the 2 GB load test needs 6 GB free, {free_gb:.1f} GB here")
+    path = tmp_path / "big.incident"
+    try:
+        started = time.perf_counter()
+        make_incident(path, 100_000, 2_000, seed=7, capture_size=(900, 680))
+        made_s = time.perf_counter() - started
+        size_gb = path.stat().st_size / 2**30
+
+        code = (
+            "import sys, time\nstart = time.perf_counter()\n"
+            "from incident_recorder.storage import IncidentFile\n"
+            "h = IncidentFile.open(sys.argv[1]); rows = h.records()\n"
+            "print(time.perf_counter() - start, len(rows))\n"
+        )
+        opened = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                                text=True, env=env(), check=True).stdout.split()  # fmt: skip
+        open_s, rows = float(opened[0]), int(opened[1])
+        assert rows == 100_000
+
+        child = env()
+        if not os.environ.get("DISPLAY"):
+            child["QT_QPA_PLATFORM"] = "offscreen"
+        result = subprocess.run(
+            [sys.executable, str(Path(__file__).with_name("load_child.py")), str(path),
+             str(tmp_path / "export")],
+            capture_output=True, text=True, env=child, timeout=3600,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr[-3000:]
+        gui = json.loads(result.stdout.strip().splitlines()[-1])
+        assert gui["export_result"].endswith("report.md"), gui["export_result"]
+
+        cli_code = (
+            "import sys, time\nstart = time.perf_counter()\n"
+            "from incident_recorder.cli import main\ncode = main(sys.argv[1:])\n"
+            "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+            "print('FIGURES', time.perf_counter() - start, int(hwm) / 1024)\nsys.exit(code)\n"
+        )
+        exported = subprocess.run(
+            [sys.executable, "-c", cli_code, "export", str(path), "--format", "json", "--out",
+             str(tmp_path / "cli-export")],
+            capture_output=True, text=True, env=env(), timeout=3600,
+        )  # fmt: skip
+        assert exported.returncode == 0, exported.stderr
+        cli_s, cli_mb = (float(x) for x in exported.stdout.split("FIGURES")[1].split())
+    finally:
+        for leftover in tmp_path.glob("big.incident*"):
+            leftover.unlink()
+        shutil.rmtree(tmp_path / "export", ignore_errors=True)
+        shutil.rmtree(tmp_path / "cli-export", ignore_errors=True)
+    figures.add("load", "2 GB incident", entries=100_000, captures=2_000, size_gb=size_gb,
+                made_s=made_s, open_records_s=open_s, painted_s=gui["painted_s"],
+                loaded_s=gui["loaded_s"], peak_mb=gui["peak_mb"],
+                scroll_stall_ms=gui["scroll_stall_ms"], search_stall_ms=gui["search_stall_ms"],
+                export_s=gui["export_s"], export_progress=gui["export_progress_updates"],
+                export_stall_ms=gui["export_stall_ms"], cli_export_s=cli_s,
+                cli_export_peak_mb=cli_mb)  # fmt: skip
+    assert open_s <= BUDGET["open_s"], f"open + records() took {open_s:.2f} s"
+    assert gui["painted_s"] <= BUDGET["open_s"], f"painted after {gui['painted_s']:.2f} s"
+    assert gui["peak_mb"] <= BUDGET["peak_mb"], f"peak RSS {gui['peak_mb']:.0f} MB"
+    assert gui["scroll_stall_ms"] <= BUDGET["stall_ms"], gui
+    assert gui["search_stall_ms"] <= BUDGET["stall_ms"], gui
+    assert gui["export_progress_updates"] >= 2_000, gui
+
+
+def _slope(points: list[tuple[int, float]]) -> float:
+    """Least-squares slope of (x, y)."""
+    n = len(points)
+    mean_x = sum(x for x, _ in points) / n
+    mean_y = sum(y for _, y in points) / n
+    var = sum((x - mean_x) ** 2 for x, _ in points)
+    return sum((x - mean_x) * (y - mean_y) for x, y in points) / var if var else 0.0
+
+
+@pytest.mark.parametrize(
+    "hours", [1, pytest.param(8, marks=pytest.mark.reliability_full)], ids=["fast", "full"]
+)
+def test_soak_memory_does_not_grow_without_bound(
+    tmp_path: Path, qtbot, clock, hours: int, figures
+) -> None:
+    from incident_recorder.ui.recorder_window import RecorderWindow
+
+    path = tmp_path / "soak.incident"
+    IncidentFile.create(path, "Soak", clock=clock).close()
+    window = RecorderWindow(IncidentFile.open(path, clock=clock), clock=clock, local_zone=UTC)
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    qtbot.addWidget(window)
+    window.show()
+    capturer = IncidentFile.open(path, clock=clock)  # the capture worker's own handle
+    shots = [new_capture(noise_png(640, 400, n), 640, 400) for n in range(8)]
+    entries = hours * 720  # one every 5 s
+    samples: list[tuple[int, float]] = []
+    every = min(500, entries // 8)  # every 500 entries; the 1-hour CI run samples 8 times
+    started = time.perf_counter()
+    captures = 0
+    try:
+        for number in range(1, entries + 1):
+            clock.advance(5)
+            text = f"soak note {number}: checkout p99 " + "s" * (number % 90)
+            window.note_bar.edit.setPlainText(text)
+            qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_Return)
+            if number % 12 == 0:  # a capture every minute
+                capturer.add_capture(shots[captures % len(shots)], text=f"soak capture {number}")
+                captures += 1
+            if number % 50 == 0:
+                qtbot.wait(1)  # the event loop: live updates, thumbnails, repaints
+            if number % every == 0:
+                shown = number + captures
+                qtbot.waitUntil(lambda shown=shown: window.model.rowCount() >= shown)
+                samples.append((number, _rss_mb()))
+        assert window.last_error is None, window.last_error
+        qtbot.waitUntil(lambda: window.model.rowCount() == entries + captures, timeout=5000)
+    finally:
+        capturer.close()
+        window.close()
+    elapsed = time.perf_counter() - started
+    with IncidentFile.open(path, readonly=True) as handle:
+        assert handle.entry_count() == entries + captures
+    second_half = samples[len(samples) // 2 :]
+    per_entry = _slope(second_half) if len(second_half) >= 2 else 0.0
+    mb_per_hour = per_entry * 720
+    figures.add("load", f"soak, {hours} simulated hour{'s' * (hours > 1)}", entries=entries,
+                captures=captures, seconds=elapsed, rss_start_mb=samples[0][1],
+                rss_end_mb=samples[-1][1], mb_per_hour=mb_per_hour)  # fmt: skip
+    assert mb_per_hour <= 10.0, f"RSS grows {mb_per_hour:.1f} MB per simulated hour: {samples}"
