@@ -27,7 +27,6 @@ from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signa
 
 import incident_recorder
 from incident_recorder.domain.zones import zone_argument
-from incident_recorder.report.export_protocol import parse_line
 
 CHILD_NICENESS = 10
 """How much lower the export process's CPU priority is than ours (POSIX): on a busy machine the
@@ -161,6 +160,9 @@ class ExportJob(QObject):
         self._stdout += bytes(self.process.readAllStandardOutput().data())
         *lines, self._stdout = self._stdout.split(b"\n")
         for line in lines:
+            # imported here: the report package (Pillow, markdown) stays off the start-up path
+            from incident_recorder.report.export_protocol import parse_line
+
             event = parse_line(line.decode("utf-8", errors="replace"))
             if event is None:
                 continue
