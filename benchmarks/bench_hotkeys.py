@@ -36,7 +36,6 @@ SIZES = ((1920, 1080), (3840, 2160))
 BUDGET = {"pixels_ms": 10.0, "durable_1080_ms": 60.0, "durable_4k_ms": 150.0, "stall_ms": 16.0}
 
 
-
 def measure(presses: int, width: int, height: int) -> dict[str, Any]:
     """Runs inside the Xvfb of one resolution: the real window, real grabs, XTest presses."""
     from bench_capture import paint_dashboard

@@ -68,7 +68,6 @@ print(wall, peak_kb(), count)
 )
 
 
-
 def _note_path(incident: Path, notes: int) -> list[float]:
     times = []
     with IncidentFile.open(incident) as handle:

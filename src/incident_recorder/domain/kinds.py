@@ -48,3 +48,18 @@ class EntryKind(StrEnum):
 
 
 DEFAULT_KIND = EntryKind.OBSERVATION
+
+
+KIND_COLOURS: dict[EntryKind, str] = {
+    EntryKind.OBSERVATION: "#64748b",
+    EntryKind.DETECTION: "#d97706",
+    EntryKind.IMPACT: "#dc2626",
+    EntryKind.ACTION: "#2563eb",
+    EntryKind.DECISION: "#7c3aed",
+    EntryKind.COMMUNICATION: "#0d9488",
+    EntryKind.CAUSE: "#be185d",
+    EntryKind.RESOLUTION: "#16a34a",
+    EntryKind.MITIGATION: "#0891b2",
+}
+"""The one colour each kind is shown in everywhere: the app's badges, the reports, the timeline
+picture (white text reads on each)."""

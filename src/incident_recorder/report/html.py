@@ -28,8 +28,9 @@ from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
 
 from incident_recorder.domain import EntryKind
+from incident_recorder.domain.kinds import KIND_COLOURS
 from incident_recorder.report.facts import IMAGES_DIR
-from incident_recorder.report.html_style import KIND_COLOURS, PDF_STYLESHEET, STYLESHEET
+from incident_recorder.report.html_style import PDF_STYLESHEET, STYLESHEET
 
 CSP = (
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "

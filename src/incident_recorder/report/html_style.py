@@ -3,20 +3,7 @@ embedded stylesheets. Calm and readable on screen, tidy on A4 paper."""
 
 from __future__ import annotations
 
-from incident_recorder.domain import EntryKind
-
-KIND_COLOURS: dict[EntryKind, str] = {
-    EntryKind.OBSERVATION: "#64748b",
-    EntryKind.DETECTION: "#d97706",
-    EntryKind.IMPACT: "#dc2626",
-    EntryKind.ACTION: "#2563eb",
-    EntryKind.DECISION: "#7c3aed",
-    EntryKind.COMMUNICATION: "#0d9488",
-    EntryKind.CAUSE: "#be185d",
-    EntryKind.RESOLUTION: "#16a34a",
-    EntryKind.MITIGATION: "#0891b2",
-}
-"""One colour per entry kind: the same values as the app's badges (ui/style.py)."""
+from incident_recorder.domain.kinds import KIND_COLOURS
 
 _BADGES = "\n".join(
     f".kind-{kind.value} {{ background: {colour}; }}" for kind, colour in KIND_COLOURS.items()

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
 from incident_recorder.domain import Entry, EntryKind
+from incident_recorder.domain.kinds import KIND_COLOURS
 from incident_recorder.domain.milestones import Milestone, Milestones
 from incident_recorder.report import facts
-from incident_recorder.report.html_style import KIND_COLOURS
 
 
 @dataclass(frozen=True, slots=True)

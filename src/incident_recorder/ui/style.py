@@ -10,18 +10,7 @@ from __future__ import annotations
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QGuiApplication, QPalette
 
 from incident_recorder.domain import EntryKind
-
-KIND_COLOURS: dict[EntryKind, str] = {
-    EntryKind.OBSERVATION: "#64748b",
-    EntryKind.DETECTION: "#d97706",
-    EntryKind.IMPACT: "#dc2626",
-    EntryKind.ACTION: "#2563eb",
-    EntryKind.DECISION: "#7c3aed",
-    EntryKind.COMMUNICATION: "#0d9488",
-    EntryKind.CAUSE: "#be185d",
-    EntryKind.RESOLUTION: "#16a34a",
-    EntryKind.MITIGATION: "#0891b2",
-}
+from incident_recorder.domain.kinds import KIND_COLOURS
 
 
 def kind_colour(kind: EntryKind) -> QColor:
