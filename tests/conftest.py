@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -83,3 +83,31 @@ def xterm_window() -> Iterator[subprocess.Popen[bytes]]:
     yield proc
     proc.terminate()
     proc.wait(timeout=5)
+
+
+@pytest.fixture
+def tmpfs(tmp_path: Path) -> Iterator[Callable[..., Path]]:
+    """mount(size="1m") → a fresh tmpfs folder (a small filesystem to fill up), unmounted at the
+    end; skips if mounting is not allowed (it needs root)."""
+    mounted: list[Path] = []
+
+    def mount(size: str = "1m") -> Path:
+        point = tmp_path / f"mnt{len(mounted)}"
+        point.mkdir()
+        if os.geteuid() != 0:
+            pytest.skip("mounting a tmpfs needs root")
+        result = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(point)],
+            capture_output=True,
+            text=True,
+        )
+        if result.returncode != 0:
+            pytest.skip(f"mounting a tmpfs is not permitted here: {result.stderr.strip()}")
+        mounted.append(point)
+        return point
+
+    try:
+        yield mount
+    finally:
+        for point in reversed(mounted):
+            subprocess.run(["umount", "-l", str(point)], capture_output=True)
