@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from incident_recorder.domain import Entry, EntryKind, Incident
 from incident_recorder.domain.actions import ActionItem
@@ -36,26 +36,21 @@ class CuratedFile:
     version: int
     _clock: Clock
 
-    def _connection(self) -> sqlite3.Connection:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by IncidentFile, which this class is a part of
 
-    def _write(self, action: str) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError
+        def _connection(self) -> sqlite3.Connection: ...
 
-    def incident(self) -> Incident:
-        raise NotImplementedError
+        def _write(self, action: str) -> AbstractContextManager[sqlite3.Connection]: ...
 
-    def entry(self, entry_id: int) -> Entry:
-        raise NotImplementedError
+        def incident(self) -> Incident: ...
 
-    def entries(self, *, include_hidden: bool = True) -> list[Entry]:
-        raise NotImplementedError
+        def entry(self, entry_id: int) -> Entry: ...
 
-    def annotation_summaries(self) -> dict[int, AnnotationSummary]:
-        raise NotImplementedError
+        def entries(self, *, include_hidden: bool = True) -> list[Entry]: ...
 
-    def _snapshot(self) -> AbstractContextManager[None]:
-        raise NotImplementedError
+        def annotation_summaries(self) -> dict[int, AnnotationSummary]: ...
+
+        def _snapshot(self) -> AbstractContextManager[None]: ...
 
     def record(self) -> IncidentRecord:
         """The whole incident for a report, read in one snapshot (no write half-seen)."""

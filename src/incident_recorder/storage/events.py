@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from incident_recorder.domain.events import NewEvent
 from incident_recorder.domain.text import clean_note_text
@@ -57,11 +58,11 @@ class EventsFile:
     version: int
     _clock: Clock
 
-    def _connection(self) -> sqlite3.Connection:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by IncidentFile, which this class is a part of
 
-    def _write(self, action: str) -> AbstractContextManager[sqlite3.Connection]:
-        raise NotImplementedError
+        def _connection(self) -> sqlite3.Connection: ...
+
+        def _write(self, action: str) -> AbstractContextManager[sqlite3.Connection]: ...
 
     def _require_events(self, what: str) -> None:
         if self.version < 4:
