@@ -10,7 +10,8 @@ if [ ! -x .venv/bin/incident-recorder ]; then
   ./install.sh
 fi
 case "${1:-}" in
-  new|note|capture|export|-h|--help|--version) exec .venv/bin/incident-recorder "$@" ;;
+  new|note|capture|export|milestone|review|serve|import|merge|status-page|-h|--help|--version)
+    exec .venv/bin/incident-recorder "$@" ;;
 esac
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then
   if ! command -v xvfb-run >/dev/null 2>&1; then
