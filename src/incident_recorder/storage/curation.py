@@ -221,32 +221,20 @@ def save_action_item(conn: sqlite3.Connection, item: ActionItem, saved_at: datet
         if current != item.revision:
             raise StaleItem(f"action item {number} is at revision {current}, not {item.revision}")
         revision = current + 1
+    row = (
+        number,
+        revision,
+        description,
+        item.owner.strip(),
+        item.due.isoformat() if item.due else None,
+        item.status.value,
+        item.type.value,
+        item.ticket.strip(),
+        int(item.hidden),
+    )
     conn.execute(
         f"INSERT INTO action_items ({_ITEM_COLUMNS}, saved_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            number,
-            revision,
-            description,
-            item.owner.strip(),
-            item.due.isoformat() if item.due else None,
-            item.status.value,
-            item.type.value,
-            item.ticket.strip(),
-            int(item.hidden),
-            to_iso(saved_at),
-        ),
+        (*row, to_iso(saved_at)),
     )
-    return _item(
-        (
-            number,
-            revision,
-            description,
-            item.owner.strip(),
-            item.due.isoformat() if item.due else None,
-            item.status.value,
-            item.type.value,
-            item.ticket.strip(),
-            int(item.hidden),
-        )
-    )
+    return _item(row)
