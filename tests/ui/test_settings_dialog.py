@@ -5,9 +5,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
-from incident_recorder.settings import Settings, default_store
+from incident_recorder.settings import Settings
 from incident_recorder.ui.actions import ACTIONS
 from incident_recorder.ui.settings_dialog import SettingsDialog, problems, shortcuts_of
+from incident_recorder.ui.settings_store import default_store
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 

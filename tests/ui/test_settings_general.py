@@ -5,13 +5,14 @@ from __future__ import annotations
 from itertools import pairwise
 from pathlib import Path
 
-from incident_recorder.settings import Settings, SettingsStore, default_store
+from incident_recorder.settings import Settings
 from incident_recorder.ui.actions import ACTIONS
 from incident_recorder.ui.settings_dialog import SettingsDialog, problems, shortcuts_of
+from incident_recorder.ui.settings_store import SettingsStore, default_store
 
 
 def test_every_setting_round_trips_through_the_file(qtbot, tmp_path: Path) -> None:
-    store = SettingsStore(tmp_path / "config" / "settings.json")
+    store = SettingsStore(tmp_path / "config" / "settings.ini")
     dialog = SettingsDialog(store)
     qtbot.addWidget(dialog)
     page = dialog.general
@@ -47,7 +48,7 @@ def test_every_setting_round_trips_through_the_file(qtbot, tmp_path: Path) -> No
 
 
 def test_a_data_folder_that_is_a_file_is_refused(qtbot, tmp_path: Path) -> None:
-    store = SettingsStore(tmp_path / "settings.json")
+    store = SettingsStore(tmp_path / "settings.ini")
     dialog = SettingsDialog(store)
     qtbot.addWidget(dialog)
     a_file = tmp_path / "notes.txt"

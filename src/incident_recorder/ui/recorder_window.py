@@ -28,7 +28,7 @@ from incident_recorder.domain.annotation import Shape, has_redaction
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.times import Clock
 from incident_recorder.drafts import DraftStore
-from incident_recorder.settings import Settings, SettingsStore, default_store
+from incident_recorder.settings import Settings
 from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.ui import global_hotkeys
 from incident_recorder.ui.actions import ACTIONS
@@ -56,6 +56,7 @@ from incident_recorder.ui.settings_dialog import (
     global_combinations,
     shortcuts_of,
 )
+from incident_recorder.ui.settings_store import SettingsStore, default_store
 from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
 from incident_recorder.ui.status_page_writer import StatusPageWriter
 from incident_recorder.ui.timeline_model import Prepared, TimelineModel
