@@ -18,6 +18,7 @@ def test_every_setting_round_trips_through_the_file(qtbot, tmp_path: Path) -> No
     page = dialog.general
     folder = tmp_path / "incidents"
     page.folder_edit.setText(str(folder))
+    assert page.time_box.findData("offset") >= 0, "T+ is offered"
     page.time_box.setCurrentIndex(page.time_box.findData("utc"))
     page.theme_box.setCurrentIndex(page.theme_box.findData("dark"))
     assert page.template_box.findData("short") >= 0, "the shipped templates are offered"
@@ -79,5 +80,9 @@ def test_a_new_window_starts_in_the_time_display_chosen(make_window) -> None:
     store = default_store()
     store.save(Settings(time_display="utc"))
     window = make_window()
-    assert window.actions_by_id["toggle_utc"].isChecked()
+    assert window.model.time_display == "utc"
     assert window.model.utc
+    store.save(Settings(time_display="offset"))
+    window = make_window(window.file.path.with_name("other.incident"), "Other")
+    assert window.model.time_display == "offset"
+    assert not window.model.utc, "dialogs that take a time start in local time"

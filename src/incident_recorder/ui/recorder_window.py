@@ -184,8 +184,7 @@ class RecorderWindow(QMainWindow):
         self._build_actions()
         settings = self.settings_store.load()
         self.apply_settings(settings)
-        if settings.time_display == "utc":  # the initial state; Ctrl+Shift+U still switches
-            self.actions_by_id["toggle_utc"].setChecked(True)
+        self.set_time_display(settings.time_display)  # the initial one; Ctrl+Shift+U switches
         self.reload_incident()
         self.tray = install_tray(self)
         self.statusBar().showMessage(f"Recording into {incident_file.path}")
@@ -265,7 +264,9 @@ class RecorderWindow(QMainWindow):
             "capture_region": self.capture_region,
             "focus_note": self.focus_note,
             "interval_capture": self.interval.open_dialog,
-            "toggle_utc": self.set_utc,
+            "toggle_utc": lambda _=False: self.set_time_display(
+                self.model.next_time_display(), True
+            ),
             "jump_latest": self.view.follow_latest,
             "shortcuts": lambda: ShortcutsDialog(self).exec(),
             "settings": self.open_settings,
@@ -404,6 +405,7 @@ class RecorderWindow(QMainWindow):
         except IncidentFileError as error:
             self._live_error(str(error))
             return
+        self.model.set_impact_start(milestones[Milestone.IMPACT_STARTED])  # T+ counts from it
         self.header.show_incident(details, milestones)
         self.setWindowTitle(f"{details.title} — Incident Recorder")
         self.incident_changed.emit()
@@ -607,10 +609,19 @@ class RecorderWindow(QMainWindow):
 
     # -- view --------------------------------------------------------------------------------
 
-    def set_utc(self, utc: bool) -> None:
-        self.model.set_utc(utc)
-        self.note_bar.set_utc(utc)
-        self.header.set_utc(utc)
+    def next_time_display(self) -> None:
+        """Ctrl+Shift+U: local time → UTC → T+ → local time."""
+        self.set_time_display(self.model.next_time_display(), announce=True)
+
+    def set_time_display(self, display: str, announce: bool = False) -> None:
+        """Times in local time, UTC or T+ (settings.TIME_DISPLAYS), in the timeline and header;
+        the note bar takes times in local time or UTC."""
+        self.model.set_time_display(display)
+        self.note_bar.set_utc(display == "utc")
+        self.header.set_time_display(display)
+        if announce:
+            names = {"local": "local time", "utc": "UTC", "offset": "T+"}
+            self.statusBar().showMessage(f"Times in {names[display]}", 3000)
 
     # -- report and export -------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from incident_recorder import paths
 from incident_recorder.settings import Settings
 
-TIME_CHOICES = (("local", "Local time"), ("utc", "UTC"))
+TIME_CHOICES = (("local", "Local time"), ("utc", "UTC"), ("offset", "T+ (since impact started)"))
 THEME_CHOICES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
 
 
@@ -66,8 +66,8 @@ class GeneralPage(QWidget):
         folder_row.addWidget(browse)
         self.time_box = _combo("Time display", TIME_CHOICES)
         self.time_box.setToolTip(
-            "The times a recorder window shows when it opens (Ctrl+Shift+U switches); the T+ "
-            "column beside them always counts from the incident's start"
+            "The times a recorder window shows when it opens (Ctrl+Shift+U switches: local, UTC, "
+            "T+). T+ counts from impact started, else from the first entry, as the report does"
         )
         self.theme_box = _combo("Theme", THEME_CHOICES)
         self.template_box = QComboBox()
