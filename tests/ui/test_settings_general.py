@@ -23,6 +23,10 @@ def test_every_setting_round_trips_through_the_file(qtbot, tmp_path: Path) -> No
     page.theme_box.setCurrentIndex(page.theme_box.findData("dark"))
     assert page.template_box.findData("short") >= 0, "the shipped templates are offered"
     page.template_box.setCurrentIndex(page.template_box.findData("short"))
+    assert not page.quality_box.isEnabled(), "PNG: no quality to choose"
+    page.capture_box.setCurrentIndex(page.capture_box.findData("jpeg"))
+    assert page.quality_box.isEnabled()
+    page.quality_box.setValue(70)
     page.cadence_boxes["SEV1"].setValue(15)
     page.cadence_boxes["SEV4"].setValue(45)
     dialog.set_key("jump_latest", "Ctrl+Shift+J")
@@ -32,6 +36,7 @@ def test_every_setting_round_trips_through_the_file(qtbot, tmp_path: Path) -> No
     saved = SettingsStore(store.file).load()  # read back from the file
     assert saved.data_folder == str(folder)
     assert (saved.time_display, saved.theme, saved.report_template) == ("utc", "dark", "short")
+    assert (saved.capture_format, saved.jpeg_quality) == ("jpeg", 70)
     assert dict(saved.update_cadence_minutes) == {"SEV1": 15, "SEV2": 60, "SEV3": 120, "SEV4": 45}
     assert saved.shortcut("jump_latest", "Ctrl+End") == "Ctrl+Shift+J"
 
@@ -42,6 +47,8 @@ def test_every_setting_round_trips_through_the_file(qtbot, tmp_path: Path) -> No
     assert again.general.theme_box.currentData() == "dark"
     assert again.general.template_box.currentData() == "short"
     assert again.general.cadence_boxes["SEV1"].value() == 15
+    assert again.general.capture_box.currentData() == "jpeg"
+    assert again.general.quality_box.value() == 70
     assert again.keys()["jump_latest"] == "Ctrl+Shift+J"
     again.restore_defaults()
     assert again.save()
@@ -86,3 +93,17 @@ def test_a_new_window_starts_in_the_time_display_chosen(make_window) -> None:
     window = make_window(window.file.path.with_name("other.incident"), "Other")
     assert window.model.time_display == "offset"
     assert not window.model.utc, "dialogs that take a time start in local time"
+
+
+def test_the_new_fields_have_accessible_names(qtbot, tmp_path: Path) -> None:
+    dialog = SettingsDialog(SettingsStore(tmp_path / "settings.ini"))
+    qtbot.addWidget(dialog)
+    page = dialog.general
+    assert page.capture_box.accessibleName() == "Capture format"
+    assert page.quality_box.accessibleName() == "JPEG quality"
+    assert page.time_box.accessibleName() == "Time display"
+    assert [page.capture_box.itemData(i) for i in range(page.capture_box.count())] == [
+        "png",
+        "jpeg",
+    ]
+    assert page.capture_box.currentData() == "png" and page.quality_box.value() == 85

@@ -7,7 +7,7 @@ message can be shown to the user as it is.
 
 from __future__ import annotations
 
-from incident_recorder.capture.encode import encode
+from incident_recorder.capture.encode import encode, image_kind
 from incident_recorder.capture.errors import CaptureError, check_capture_possible
 from incident_recorder.capture.grabber import Grabber, RawShot
 from incident_recorder.capture.pointer import PointerReader, pointer_position
@@ -25,6 +25,7 @@ __all__ = [
     "capture_now",
     "check_capture_possible",
     "encode",
+    "image_kind",
     "pointer_position",
 ]
 

@@ -337,6 +337,7 @@ class RecorderWindow(QMainWindow):
         self.severities = settings.severities
         self.header.set_severities(settings.severities)
         self.header.set_update_cadence(settings.update_cadence_minutes)
+        self.captures.set_image_format(settings.capture_format, settings.jpeg_quality)
 
     def open_settings(self) -> SettingsDialog:
         """The Settings dialog (window-modal, not blocking); saving applies to every window."""
