@@ -107,3 +107,21 @@ def test_the_new_fields_have_accessible_names(qtbot, tmp_path: Path) -> None:
         "jpeg",
     ]
     assert page.capture_box.currentData() == "png" and page.quality_box.value() == 85
+
+
+def test_row_labels_show_no_ampersand_and_focus_their_field(qtbot, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QFormLayout, QLabel
+
+    dialog = SettingsDialog(SettingsStore(tmp_path / "settings.ini"))
+    qtbot.addWidget(dialog)
+    form = dialog.general.layout()
+    assert isinstance(form, QFormLayout)
+    labels = [
+        form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
+        for row in range(form.rowCount())
+        if form.itemAt(row, QFormLayout.ItemRole.LabelRole) is not None
+    ]
+    texts = {label.text(): label.buddy() for label in labels if isinstance(label, QLabel)}
+    assert texts["&Data folder"] is dialog.general.folder_edit
+    assert texts["&Captures stored as"] is dialog.general.capture_box
+    assert all(buddy is not None for buddy in texts.values()), "every '&' has a field to focus"

@@ -53,6 +53,14 @@ def _combo(name: str, choices: tuple[tuple[str, str], ...]) -> QComboBox:
     return box
 
 
+def _buddy(text: str, field: QWidget) -> QLabel:
+    """A row label whose mnemonic focuses `field` (QFormLayout cannot give a buddy to a row
+    that is a layout, and would show the '&')."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
+
+
 class GeneralPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,11 +103,11 @@ class GeneralPage(QWidget):
         capture_row.addWidget(self.quality_label)
         capture_row.addWidget(self.quality_box)
         form = QFormLayout(self)
-        form.addRow("&Data folder", folder_row)
+        form.addRow(_buddy("&Data folder", self.folder_edit), folder_row)
         form.addRow("&Times shown in", self.time_box)
         form.addRow("T&heme", self.theme_box)
         form.addRow("Default report &template", self.template_box)
-        form.addRow("&Captures stored as", capture_row)
+        form.addRow(_buddy("&Captures stored as", self.capture_box), capture_row)
         heading = QLabel("Public update every (minutes; 0: no countdown)")
         heading.setObjectName("sectionHeading")
         form.addRow(heading)
