@@ -1,4 +1,4 @@
-"""Screen capture: mss grab → PNG bytes and thumbnail. No Qt; runs off the UI thread.
+"""Screen capture: mss grab → PNG (or JPEG) bytes and a PNG thumbnail. No Qt; off the UI thread.
 
 The GUI's capture worker keeps one ``Grabber`` for its thread and calls ``grab`` then
 ``encode``; the command line calls ``capture_now``. Every failure is a ``CaptureError`` whose
@@ -36,8 +36,11 @@ def capture_now(
     monitor: int | None = None,
     pointer: tuple[int, int] | None = None,
     window_title: str | None = None,
+    fmt: str = "png",
+    quality: int = 85,
 ) -> NewCapture:
-    """Check the session, grab a monitor (default: the one under the pointer) and encode it."""
+    """Check the session, grab a monitor (default: the one under the pointer) and encode it
+    (as PNG, or JPEG at ``quality`` for ``fmt="jpeg"``)."""
     check_capture_possible()
     shot = grabber.grab(monitor, pointer=pointer)
-    return encode(shot, window_title=window_title)
+    return encode(shot, window_title=window_title, fmt=fmt, quality=quality)
