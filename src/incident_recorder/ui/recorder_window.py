@@ -264,9 +264,7 @@ class RecorderWindow(QMainWindow):
             "capture_region": self.capture_region,
             "focus_note": self.focus_note,
             "interval_capture": self.interval.open_dialog,
-            "toggle_utc": lambda _=False: self.set_time_display(
-                self.model.next_time_display(), True
-            ),
+            "toggle_utc": self.next_time_display,
             "jump_latest": self.view.follow_latest,
             "shortcuts": lambda: ShortcutsDialog(self).exec(),
             "settings": self.open_settings,
