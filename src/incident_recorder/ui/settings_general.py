@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -85,7 +86,10 @@ class GeneralPage(QWidget):
         for name in _template_names():
             self.template_box.addItem(name, name)
         self.cadence_boxes: dict[str, QSpinBox] = {}
-        self.cadence_form = QFormLayout()
+        self.cadence_grid = QGridLayout()
+        self.cadence_grid.setColumnStretch(1, 1)
+        self.cadence_grid.setColumnStretch(4, 1)
+        self.cadence_grid.setColumnMinimumWidth(2, 12)
         self.capture_box = _combo("Capture format", CAPTURE_CHOICES)
         self.capture_box.setToolTip(
             "How new screen captures are stored. PNG keeps every pixel; JPEG makes files several "
@@ -108,10 +112,12 @@ class GeneralPage(QWidget):
         form.addRow("T&heme", self.theme_box)
         form.addRow("Default report &template", self.template_box)
         form.addRow(_buddy("&Captures stored as", self.capture_box), capture_row)
-        heading = QLabel("Public update every (minutes; 0: no countdown)")
-        heading.setObjectName("sectionHeading")
-        form.addRow(heading)
-        form.addRow(self.cadence_form)
+        self.cadence_label = cadence_label = QLabel("Public &update every")
+        cadence_label.setToolTip(
+            "Minutes between public updates per severity: the recorder counts down to the next "
+            "one. 0: no countdown."
+        )
+        form.addRow(cadence_label, self.cadence_grid)
 
     def show_settings(self, settings: Settings) -> None:
         self.folder_edit.setText(settings.data_folder)
@@ -125,8 +131,9 @@ class GeneralPage(QWidget):
             self.template_box.addItem(settings.report_template, settings.report_template)
             index = self.template_box.count() - 1
         self.template_box.setCurrentIndex(index)
-        while self.cadence_form.rowCount():
-            self.cadence_form.removeRow(0)
+        while (item := self.cadence_grid.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
         self.cadence_boxes = {}
         for severity in settings.severities:
             box = QSpinBox()
@@ -135,8 +142,14 @@ class GeneralPage(QWidget):
             box.setSpecialValueText("no countdown")
             box.setAccessibleName(f"Public update cadence of {severity}")
             box.setValue(settings.update_cadence_minutes.get(severity, 0))
-            self.cadence_form.addRow(severity, box)
+            label = QLabel(severity)
+            label.setBuddy(box)
+            row, pair = divmod(len(self.cadence_boxes), 2)
+            self.cadence_grid.addWidget(label, row, 3 * pair)
+            self.cadence_grid.addWidget(box, row, 3 * pair + 1)
             self.cadence_boxes[severity] = box
+        if self.cadence_boxes:  # Alt+U goes to the first (worst) severity's minutes
+            self.cadence_label.setBuddy(next(iter(self.cadence_boxes.values())))
 
     def problem(self) -> str | None:
         text = self.folder_edit.text().strip()
