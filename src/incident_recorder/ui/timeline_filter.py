@@ -159,6 +159,10 @@ class FilteredTimeline(QAbstractTableModel):
     def tall_rows(self) -> list[int]:
         return self._tall
 
+    def records(self) -> list[Record]:
+        """The shown records in order (the list itself: read it, never change it)."""
+        return self._rows
+
     def row_of(self, entry_id: int) -> int:
         record = self._ids.get(entry_id)
         if record is None:

@@ -18,6 +18,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from textwrap import fill
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -39,6 +40,7 @@ OCCURRED_AT_ROLE = Qt.ItemDataRole.UserRole + 4
 
 THUMBNAIL_CACHE_SIZE = 256
 ENTRY_CACHE_SIZE = 4096
+TOOLTIP_WIDTH = 100  # characters a tooltip line holds
 _Index = QModelIndex | QPersistentModelIndex
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # built once: flags() is hot
 Record = tuple[Any, ...]
@@ -226,8 +228,11 @@ class TimelineModel(QAbstractTableModel):
             redacted = " · redacted" if entry.capture.id in self.redacted else ""
             lines.append(self.capture_caption(entry) + redacted + " — double-click to open")
         text = entry.text if len(entry.text) <= 2000 else entry.text[:2000] + " …"
-        if text:
-            lines.extend(["", text])
+        if text:  # wrapped: a plain-text tooltip shows a long line as one, off the screen
+            lines.append("")
+            lines += [
+                fill(line, TOOLTIP_WIDTH, replace_whitespace=False) for line in text.split("\n")
+            ]
         return "\n".join(lines)
 
     def annotations_changed(self, capture_id: int, redacted: bool) -> None:
