@@ -28,7 +28,7 @@ from incident_recorder.domain import Entry
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.times import format_offset
 from incident_recorder.storage import entry_from_record, record_from_entry, record_key
-from incident_recorder.storage.incident_file import RECORD_CAPTURE_ID, RECORD_HIDDEN, RECORD_TEXT
+from incident_recorder.storage.incident_file import RECORD_CAPTURE_ID, RECORD_HIDDEN
 
 COL_TIME, COL_OFFSET, COL_KIND, COL_ENTRY = range(4)
 HEADERS = ("Time", "T+", "Kind", "Entry")
@@ -53,7 +53,6 @@ class Prepared:
     rows: list[Record]
     by_id: dict[int, Record]
     captures: int
-    tall: list[int]
     hidden: dict[int, Record]
 
 
@@ -62,13 +61,8 @@ def prepare(records: Iterable[Record]) -> Prepared:
     records = list(records)
     hidden = {r[0]: r for r in records if r[RECORD_HIDDEN]}
     rows = [r for r in records if not r[RECORD_HIDDEN]]
-    tall = [
-        row
-        for row, r in enumerate(rows)
-        if r[RECORD_CAPTURE_ID] is not None or "\n" in r[RECORD_TEXT]
-    ]
     captures = sum(1 for r in rows if r[RECORD_CAPTURE_ID] is not None)
-    return Prepared(rows, {r[0]: r for r in rows}, captures, tall, hidden)
+    return Prepared(rows, {r[0]: r for r in rows}, captures, hidden)
 
 
 class TimelineModel(QAbstractTableModel):
@@ -96,7 +90,6 @@ class TimelineModel(QAbstractTableModel):
         self._local_zone = local_zone
         self._utc = False
         self._captures = 0
-        self._tall: list[int] = []
         self._spans_days = False
         self._hidden: dict[int, Record] = {}  # hidden entry id → its record, so a stale
         # revision arriving later (an earlier, visible one) cannot bring it back
@@ -320,10 +313,6 @@ class TimelineModel(QAbstractTableModel):
             return -1
         return bisect_left(self._rows, record_key(record), key=record_key)
 
-    def tall_rows(self) -> list[int]:
-        """Rows (as of the last reset) that need more than one line: captures, multi-line notes."""
-        return self._tall
-
     def reset(self, records: Iterable[Record] | Prepared) -> None:
         """Replace everything with raw records in occurred-at order, as IncidentFile.records
         gives them (when a file is opened), or with what `prepare` made of them off the UI
@@ -334,7 +323,6 @@ class TimelineModel(QAbstractTableModel):
         self._by_id = prepared.by_id
         self._entries.clear()
         self._captures = prepared.captures
-        self._tall = prepared.tall
         self._hidden = dict(prepared.hidden)
         self._thumbnails.clear()
         self.endResetModel()
