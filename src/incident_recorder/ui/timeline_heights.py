@@ -216,7 +216,7 @@ class RowHeights(QObject):
                     if row < top:
                         shift += height - old
                 row += 1
-                if not row & 255 and time.perf_counter() > deadline:
+                if not row & 63 and time.perf_counter() > deadline:
                     break
         finally:
             header.setUpdatesEnabled(True)
