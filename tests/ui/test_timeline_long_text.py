@@ -140,3 +140,23 @@ def test_the_view_stays_on_the_newest_entry_and_in_place_elsewhere(make_window, 
     qtbot.waitUntil(lambda: view.heights.settled)
     assert view.rowViewportPosition(seen) == where
     assert not view.following
+
+
+def test_rows_off_screen_are_estimated_then_measured_in_view(make_window, qtbot) -> None:
+    window = make_window()
+    window.resize(1000, 700)
+    _add(window, qtbot, *(WORDS * 20 if n % 10 == 0 else f"note {n}" for n in range(120)))
+    view, model = window.view, window.model
+    model.reset(window.file.records())  # as when a file opens: every row from scratch
+    qtbot.waitUntil(lambda: view.heights.settled)
+    line = view.line_height()
+    long_rows = [row for row in range(model.rowCount()) if len(model.entry_at(row).text) > 500]
+    first = long_rows[0]
+    assert view.rowViewportPosition(first) > view.viewport().height() or first < view.rowAt(0)
+    estimated = view.rowHeight(first)  # never on screen: estimated from its length
+    assert line + 2 * PADDING < estimated <= MAX_WRAPPED_LINES * line + 2 * PADDING
+    assert view.rowHeight(first + 1) == line + 2 * PADDING  # a short note: one line
+
+    view.scrollTo(model.index(first, COL_ENTRY))
+    measured = len(_shown_lines(view, first)) * line + 2 * PADDING
+    qtbot.waitUntil(lambda: view.rowHeight(first) == measured)
