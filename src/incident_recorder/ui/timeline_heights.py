@@ -202,26 +202,55 @@ class RowHeights(QObject):
         exact = self._exact
         header = view.verticalHeader()
         top = view.rowAt(0)
+        bottom = count_rows = len(records)
         shift = 0
+        changed = seen = False
         deadline = time.perf_counter() + SLICE_S
-        row, count = self._cursor, len(records)
-        header.setUpdatesEnabled(False)  # else each resize walks every section (slow)
+        row = self._cursor
+        if (last := view.rowAt(view.viewport().height() - 1)) >= 0:
+            bottom = last
+        # Quietly: no repaint per row (the view would repaint itself for each slice), and no
+        # walk over every section per resize. What is on screen is already measured.
+        header.setUpdatesEnabled(False)
+        header.blockSignals(True)
         try:
-            while row < count:
+            while row < count_rows:
                 record = records[row]
                 height = exact.get(record[0]) or estimate(record)
                 old = header.sectionSize(row)
                 if height != old:
                     header.resizeSection(row, height)
+                    changed = True
                     if row < top:
                         shift += height - old
+                    elif row <= bottom:
+                        seen = True
                 row += 1
                 if not row & 63 and time.perf_counter() > deadline:
                     break
         finally:
+            header.blockSignals(False)
             header.setUpdatesEnabled(True)
-        self._cursor = row if row < count else -1
-        if shift:
-            self._keep_in_place(shift)
+        self._cursor = row if row < count_rows else -1
+        if changed:
+            self._rows_moved(shift, repaint=seen)
         if self._cursor >= 0:
             self._pass.start()
+
+    def _rows_moved(self, shift: int, *, repaint: bool) -> None:
+        """After rows off screen changed height: the new scroll range, and the scroll position
+        moved by `shift` (the change above the screen; at the newest entry: kept there), without
+        scrolling the viewport's pixels (what it shows has not changed) unless `repaint`."""
+        view = self._view
+        bar = view.verticalScrollBar()
+        value = bar.value() + shift
+        bar.blockSignals(True)
+        try:
+            view.updateGeometries()  # the range; at the newest entry, it keeps the view there
+            if not view.following:
+                bar.setValue(value)
+        finally:
+            bar.blockSignals(False)
+        view.verticalHeader().setOffset(bar.value())
+        if repaint:
+            view.viewport().update()
