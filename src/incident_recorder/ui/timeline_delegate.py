@@ -37,6 +37,9 @@ THUMB_SIZE = QSize(160, 90)
 THUMB_GAP = 10
 PILL_GAP = 8
 LINES_CACHE_SIZE = 4096
+_LINES: OrderedDict[tuple[str, int, str], list[str]] = OrderedDict()
+"""Wrapped lines by (text, width, font), shared by every timeline (the filtered view shows
+the same entries at the same width)."""
 __all__ = ["MAX_TEXT_LINES", "PADDING", "THUMB_SIZE", "TimelineDelegate"]
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -57,7 +60,6 @@ class TimelineDelegate(QStyledItemDelegate):
         self._fixed = fixed_font()
         self._badges: dict[tuple[EntryKind, float], QPixmap] = {}
         self._pills: dict[tuple[str, tuple[str, str, str], float, bool], QPixmap] = {}
-        self._lines: OrderedDict[tuple[int, int, int, str], list[str]] = OrderedDict()
         self._pill_widths: dict[tuple[str, str], int] = {}
 
     # -- layout of the Entry column (shared by painting and the row heights) -------------------
@@ -80,13 +82,13 @@ class TimelineDelegate(QStyledItemDelegate):
         """The lines the entry's text shows in an Entry cell `column_width` wide (cached)."""
         width = self.text_width(entry, column_width, font)
         text = entry.text or self._model.capture_caption(entry)
-        key = (entry.id, entry.revision, width, font.key())
-        lines = self._lines.get(key)
+        key = (text, width, font.key())
+        lines = _LINES.get(key)
         if lines is None:
             lines = wrap_lines(text, font, width)
-            self._lines[key] = lines
-            if len(self._lines) > LINES_CACHE_SIZE:
-                self._lines.popitem(last=False)
+            _LINES[key] = lines
+            if len(_LINES) > LINES_CACHE_SIZE:
+                _LINES.popitem(last=False)
         return lines
 
     def row_height(self, entry: Entry, column_width: int, font: QFont) -> int:
