@@ -11,11 +11,19 @@
    back to the whole timeline.
 4. opening the 100,000-entry incident in a fresh process, to the recorder window painted, with
    peak memory; beside a bare PySide6 window painted in a fresh process.
-4. exporting a 10,000-entry incident with 500 captures as Markdown from the Export dialog (the
+5. scrolling that timeline a page at a time (PgUp from the newest entry, each step painted) and
+   jumping to the top and back, beside the same paging in a bare QTableView of as many one-line
+   rows; resizing the window (the timeline re-flows wrapped notes), the longest UI stall beside
+   the same window idle.
+6. exporting a 10,000-entry incident with 500 captures as Markdown from the Export dialog (the
    worker writes, the dialog shows progress): the longest UI-thread stall meanwhile.
 
     python benchmarks/bench_gui.py [--entries 100000] [--notes 300] [--captures 30] [--json P]
                                    [--export-entries 10000] [--export-captures 500] [--only-export]
+                                   [--long-notes 0.2] [--no-export]
+
+`--long-notes F`: that fraction of the generated notes are single lines of 300–2,000 characters
+(they wrap in the timeline). `--no-export`: skip the export measure (5).
 
 Without a display it runs itself under xvfb-run (and paints a synthetic dashboard as the
 screen's background there, so PNG sizes are realistic).
@@ -206,6 +214,8 @@ def measure_window(path: Path, notes: int, captures: int) -> dict[str, Any]:
     note_stall = heartbeat.stop()
 
     filter_figures = measure_filter(window, app, heartbeat)
+    scroll_figures = measure_scroll(window, app)
+    resize_figures = measure_resize(window, app, heartbeat)
 
     pixels_ms: list[float] = []
     durable_ms: list[float] = []
@@ -248,7 +258,97 @@ def measure_window(path: Path, notes: int, captures: int) -> dict[str, Any]:
         "capture_durable_ms": _summary(durable_ms),
         "capture_ui_stall_ms": {"max": max(stalls), "median": statistics.median(stalls)},
         "filter": filter_figures,
+        **scroll_figures,
+        **resize_figures,
     }
+
+
+def _page_through(view: Any, app: Any, pages: int) -> list[float]:
+    """PgUp `pages` times, each step painted before the next: the time of each step (ms)."""
+    times = []
+    for _ in range(pages):
+        start = time.perf_counter()
+        view.page(-1)
+        view.viewport().repaint()
+        app.processEvents()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def measure_scroll(window: Any, app: Any, pages: int = 300) -> dict[str, Any]:
+    """Page up through the timeline from the newest entry, then jump to the top and back."""
+    view = window.view
+    view.follow_latest()
+    app.processEvents()
+    steps = _page_through(view, app, pages)
+    jumps = []
+    for action in (view.scrollToTop, view.follow_latest) * 3:
+        start = time.perf_counter()
+        action()
+        view.viewport().repaint()
+        app.processEvents()
+        jumps.append((time.perf_counter() - start) * 1000)
+    return {"scroll_ms": _summary(steps), "jump_ms": _summary(jumps), **bare_scroll(view, pages)}
+
+
+def bare_scroll(like: Any, pages: int) -> dict[str, Any]:
+    """The same paging in a bare QTableView of as many one-line rows, the same size."""
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+    from PySide6.QtWidgets import QAbstractItemView, QApplication, QTableView
+
+    rows = like.model().rowCount()
+
+    class Bare(QAbstractTableModel):
+        def rowCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
+            return 0 if parent.isValid() else rows
+
+        def columnCount(self, parent: Any = QModelIndex()) -> int:  # noqa: B008
+            return 0 if parent.isValid() else 4
+
+        def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return f"row {index.row()} column {index.column()}"
+            return None
+
+    view = QTableView()
+    view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+    view.setModel(Bare())
+    view.resize(like.size())
+    view.show()
+    view.scrollToBottom()
+    app = QApplication.instance()
+    app.processEvents()
+    bar = view.verticalScrollBar()
+    times = []
+    for _ in range(pages):
+        start = time.perf_counter()
+        bar.setValue(bar.value() - bar.pageStep())
+        view.viewport().repaint()
+        app.processEvents()
+        times.append((time.perf_counter() - start) * 1000)
+    view.close()
+    return {"bare_scroll_ms": _summary(times)}
+
+
+def measure_resize(window: Any, app: Any, heartbeat: Heartbeat, rounds: int = 6) -> dict[str, Any]:
+    """Resize the window narrower and wider; after each, 0.5 s of events (debounced re-flow):
+    the longest UI stall, beside the same window idle for as long just before."""
+    window.view.follow_latest()
+    heartbeat.start()
+    idle_until = time.monotonic() + 0.5 * rounds
+    while time.monotonic() < idle_until:
+        app.processEvents()
+    idle = heartbeat.stop()
+    height = window.height()
+    stalls = []
+    for number in range(rounds):
+        heartbeat.start()
+        window.resize(1100 if number % 2 == 0 else 1800, height)
+        until = time.monotonic() + 0.5
+        while time.monotonic() < until:
+            app.processEvents()
+        stalls.append(heartbeat.stop())
+    return {"resize_stall_ms": _summary(stalls), "resize_idle_stall_ms": idle}
 
 
 def measure_filter(
@@ -413,14 +513,18 @@ def run(
     captures: int = 30,
     export_entries: int = 10_000,
     export_captures: int = 500,
+    long_notes: float = 0.0,
+    export: bool = True,
 ) -> dict[str, Any]:
     from make_incident import make_incident
 
     with tempfile.TemporaryDirectory(prefix="ir-bench-gui-") as folder:
-        figures_export = measure_export(Path(folder), export_entries, export_captures)
+        figures_export = (
+            measure_export(Path(folder), export_entries, export_captures) if export else {}
+        )
         path = Path(folder) / "big.incident"
-        make_incident(path, entries)
-        figures: dict[str, Any] = {"entries": entries}
+        make_incident(path, entries, long_notes=long_notes)
+        figures: dict[str, Any] = {"entries": entries, "long_notes": long_notes}
         figures["bare_insert_ms"] = _summary(bare_insert_ms(Path(folder), notes))
         figures.update(measure_window(path, notes, captures))
         figures.update(measure_open(path))
@@ -491,14 +595,46 @@ def format_table(f: dict[str, Any]) -> str:
             for name, step in f.get("filter", {}).items()
         ),
         (
-            f"longest UI stall exporting {f['export_entries']:,} entries / "
-            f"{f['export_captures']} captures",
-            f"{f['export_ui_stall_ms']:.1f} ms",
-            f"{f['idle_ui_stall_ms']:.1f} ms idle; export took {f['export_s']:.1f} s",
+            "scroll: PgUp, painted (median)",
+            f"{f['scroll_ms']['median']:.1f} ms",
+            f"{f['bare_scroll_ms']['median']:.1f} ms bare QTableView",
             "≤ 16 ms",
         ),
         (
-            f"open {f['entries']:,} entries to window painted",
+            "scroll: PgUp, painted (p99 / worst)",
+            f"{f['scroll_ms']['p99']:.1f} / {f['scroll_ms']['max']:.1f} ms",
+            f"{f['bare_scroll_ms']['p99']:.1f} / {f['bare_scroll_ms']['max']:.1f} ms bare",
+            "",
+        ),
+        (
+            "scroll: jump to top / to latest (worst)",
+            f"{f['jump_ms']['max']:.1f} ms",
+            f"median {f['jump_ms']['median']:.1f} ms",
+            "≤ 50 ms",
+        ),
+        (
+            "resize window: longest UI stall (median / worst of 6)",
+            f"{f['resize_stall_ms']['median']:.1f} / {f['resize_stall_ms']['max']:.1f} ms",
+            f"{f['resize_idle_stall_ms']:.1f} ms idle",
+            "≤ 50 ms",
+        ),
+        *(
+            [
+                (
+                    f"longest UI stall exporting {f['export_entries']:,} entries / "
+                    f"{f['export_captures']} captures",
+                    f"{f['export_ui_stall_ms']:.1f} ms",
+                    f"{f['idle_ui_stall_ms']:.1f} ms idle; export took {f['export_s']:.1f} s",
+                    "≤ 16 ms",
+                )
+            ]
+            if "export_s" in f
+            else []
+        ),
+        (
+            f"open {f['entries']:,} entries"
+            + (f" ({f['long_notes']:.0%} long notes)" if f.get("long_notes") else "")
+            + " to window painted",
             f"{f['open_s'] * 1000:.0f} ms",
             f"{f['bare_s'] * 1000:.0f} ms bare PySide6 window",
             "≤ 1000 ms",
@@ -538,6 +674,10 @@ def main(argv: list[str] | None = None) -> int:
         "--only-export", action="store_true", help="measure only the export from the GUI"
     )
     parser.add_argument("--export-format", default="markdown", help="markdown, html, pdf, json")
+    parser.add_argument(
+        "--long-notes", type=float, default=0.0, help="fraction of notes 300-2,000 chars long"
+    )
+    parser.add_argument("--no-export", action="store_true", help="skip the export measure")
     args = parser.parse_args(args_in)
     if sys.platform.startswith("linux") and not os.environ.get("DISPLAY"):
         if os.environ.get(REEXEC_FLAG) or not shutil.which("xvfb-run"):
@@ -561,7 +701,13 @@ def main(argv: list[str] | None = None) -> int:
         print(format_export(figures))
     else:
         figures = run(
-            args.entries, args.notes, args.captures, args.export_entries, args.export_captures
+            args.entries,
+            args.notes,
+            args.captures,
+            args.export_entries,
+            args.export_captures,
+            long_notes=args.long_notes,
+            export=not args.no_export,
         )
         print(format_table(figures))
     if args.json:

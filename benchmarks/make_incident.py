@@ -7,7 +7,10 @@ commits and fsyncs each entry: 100,000 of those would take minutes); the rows wr
 ones `add_note`/`add_capture` would write. Texts come from the checkout-outage scenario in
 tests/data (a copy of the shared scenario), or are generated if it is not there.
 
-    python benchmarks/make_incident.py OUT --entries 100000 --captures 0
+    python benchmarks/make_incident.py OUT --entries 100000 --captures 0 [--long-notes 0.2]
+
+With `--long-notes F` that fraction of the notes is one long line of 300–2,000 characters (several
+scenario texts run together), as a pasted log excerpt or a long status update would be.
 """
 
 from __future__ import annotations
@@ -105,6 +108,18 @@ def screenshot_png(width: int, height: int, seed: int) -> bytes:
     return out.getvalue()
 
 
+def long_text(rng: random.Random, texts: list[tuple[str, str]]) -> str:
+    """One line of 300–2,000 characters: scenario texts run together, cut at a word."""
+    length = rng.randint(300, 2000)
+    parts: list[str] = []
+    total = 0
+    while total < length:
+        part = rng.choice(texts)[1].replace("\n", " ")
+        parts.append(part)
+        total += len(part) + 2
+    return "; ".join(parts)[:length].rsplit(" ", 1)[0]
+
+
 def make_incident(
     path: Path | str,
     n_entries: int,
@@ -112,13 +127,15 @@ def make_incident(
     *,
     seed: int = 0,
     capture_size: tuple[int, int] | None = None,
+    long_notes: float = 0.0,
 ) -> None:
     """Create `path` holding `n_entries` entries, `n_captures` of which carry a capture.
 
     Times spread over several hours from 2026-11-27 14:00 UTC; about 1 in 20 notes is backdated
     (occurred a minute or two before it was recorded), as real notes typed late are. With
     `capture_size` the captures are realistic screenshots of that size (screenshot_png), streamed
-    into the file one at a time (never all in memory); without, small 320×200 PNGs.
+    into the file one at a time (never all in memory); without, small 320×200 PNGs. A
+    `long_notes` fraction of the notes are single lines of 300–2,000 characters.
     """
     path = Path(path)
     n_captures = min(n_captures, n_entries)
@@ -160,6 +177,8 @@ def make_incident(
             if rng.random() < 0.05:
                 occurred = recorded - timedelta(seconds=rng.uniform(5, 120))
             kind, text = rng.choice(texts)
+            if long_notes and rng.random() < long_notes:
+                text = long_text(rng, texts)
             capture_id = None
             if capture_every and number % capture_every == 0 and captures_used < n_captures:
                 captures_used += 1
@@ -194,13 +213,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--captures", type=int, default=0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
+        "--long-notes", type=float, default=0.0, help="fraction of notes 300-2,000 chars long"
+    )
+    parser.add_argument(
         "--screenshots",
         metavar="WxH",
         help="realistic noisy screenshots of this size (1024x768: ~1.2 MB each)",
     )
     args = parser.parse_args(argv)
     size = tuple(int(n) for n in args.screenshots.split("x")) if args.screenshots else None
-    make_incident(args.out, args.entries, args.captures, seed=args.seed, capture_size=size)  # type: ignore[arg-type]
+    make_incident(
+        args.out,
+        args.entries,
+        args.captures,
+        seed=args.seed,
+        capture_size=size,  # type: ignore[arg-type]
+        long_notes=args.long_notes,
+    )
     print(f"{args.out}: {args.entries:,} entries, {args.captures:,} captures")
     return 0
 

@@ -74,7 +74,7 @@ def test_filtered_model_passes_the_model_tester_and_follows_changes(qtmodelteste
     filtered = FilteredTimeline(source)
     wanted = TimelineFilter(text="pool", show_hidden=True)
     rows = select(filtered.snapshot(wanted), wanted)
-    filtered.apply(wanted, rows, [])
+    filtered.apply(wanted, rows)
     qtmodeltester.check(filtered, force_py=True)
     assert [filtered.entry_at(r).id for r in range(filtered.rowCount())] == expected(
         entries, wanted

@@ -262,12 +262,12 @@ class Curation(QObject):
         if self._pending is not None:
             self._pending.append((old, new))
 
-    def _filter_done(self, generation: int, rows: list[Record], tall: list[int]) -> None:
+    def _filter_done(self, generation: int, rows: list[Record]) -> None:
         self._jobs = [job for job in self._jobs if job.generation > generation]
         if generation != self._generation or self._pending is None:
             return  # a newer question is on its way
         pending, self._pending = self._pending, None
-        self.filtered.apply(self._wanted, rows, tall)
+        self.filtered.apply(self._wanted, rows)
         for old, new in pending:  # what changed while the worker ran
             self.filtered.record_changed(old, new)
         self.stack.setCurrentWidget(self.filter_view)

@@ -1,13 +1,16 @@
 """The timeline's delegate: paints every cell of TimelineModel (or the filtered timeline).
 
 Times in the monospace font, the kind badge, then the entry: thumbnail, ★ for a starred entry, a
-"⚑ Milestone" pill for an entry marking a milestone, the text lines elided to the width, and a
-quiet outlined PUBLIC badge at the right edge for a public entry (HIDDEN, greyed, when hidden
-entries are shown).
+"⚑ Milestone" pill for an entry marking a milestone, the text wrapped at word boundaries to the
+width (timeline_text.wrap_lines: a few lines at most, the last ending in "…" when there is more;
+the whole text is in the tooltip), and a quiet outlined PUBLIC badge at the right edge for a
+public entry (HIDDEN, greyed, when hidden entries are shown). `row_height` says how tall an
+entry's row must be for that (the view sizes rows with it).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem,
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.ui.style import adapt, fixed_font, is_dark, kind_colour
 from incident_recorder.ui.timeline_model import COL_ENTRY, COL_KIND
+from incident_recorder.ui.timeline_text import MAX_TEXT_LINES, wrap_lines
 
 PADDING = 6
 STAR_COLOUR = QColor("#b45309")  # amber: 3:1 or more on light rows (adapted on dark)
@@ -30,7 +34,13 @@ _ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate
 _LEFT_CENTRE = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _ONE_LINE = _LEFT_CENTRE | int(Qt.TextFlag.TextSingleLine)
 THUMB_SIZE = QSize(160, 90)
-MAX_TEXT_LINES = 6
+THUMB_GAP = 10
+PILL_GAP = 8
+LINES_CACHE_SIZE = 4096
+_LINES: OrderedDict[tuple[str, int, str], list[str]] = OrderedDict()
+"""Wrapped lines by (text, width, font), shared by every timeline (the filtered view shows
+the same entries at the same width)."""
+__all__ = ["MAX_TEXT_LINES", "PADDING", "THUMB_SIZE", "TimelineDelegate"]
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -50,6 +60,52 @@ class TimelineDelegate(QStyledItemDelegate):
         self._fixed = fixed_font()
         self._badges: dict[tuple[EntryKind, float], QPixmap] = {}
         self._pills: dict[tuple[str, tuple[str, str, str], float, bool], QPixmap] = {}
+        self._pill_widths: dict[tuple[str, str], int] = {}
+
+    # -- layout of the Entry column (shared by painting and the row heights) -------------------
+
+    def text_width(self, entry: Entry, column_width: int, font: QFont) -> int:
+        """The width the entry's text wraps to in an Entry cell `column_width` wide."""
+        width = column_width - 2 * PADDING
+        if entry.capture is not None:
+            width -= THUMB_SIZE.width() + THUMB_GAP
+        if entry.public or entry.hidden:
+            width -= self.pill_width("HIDDEN" if entry.hidden else "PUBLIC", font) + PILL_GAP
+        if entry.starred:
+            width -= QFontMetrics(font).horizontalAdvance("★") + 6
+        milestone = self._model.milestone_of(entry.id)
+        if milestone is not None:
+            width -= self.pill_width(f"⚑ {milestone.label}", font) + PILL_GAP
+        return max(1, width)
+
+    def text_lines(self, entry: Entry, column_width: int, font: QFont) -> list[str]:
+        """The lines the entry's text shows in an Entry cell `column_width` wide (cached)."""
+        width = self.text_width(entry, column_width, font)
+        text = entry.text or self._model.capture_caption(entry)
+        key = (text, width, font.key())
+        lines = _LINES.get(key)
+        if lines is None:
+            lines = wrap_lines(text, font, width)
+            _LINES[key] = lines
+            if len(_LINES) > LINES_CACHE_SIZE:
+                _LINES.popitem(last=False)
+        return lines
+
+    def row_height(self, entry: Entry, column_width: int, font: QFont) -> int:
+        """How tall the entry's row must be: its text lines, or its thumbnail if taller."""
+        height = len(self.text_lines(entry, column_width, font)) * QFontMetrics(font).lineSpacing()
+        if entry.capture is not None:
+            height = max(height, THUMB_SIZE.height())
+        return height + 2 * PADDING
+
+    def pill_width(self, text: str, font: QFont) -> int:
+        key = (text, font.key())
+        width = self._pill_widths.get(key)
+        if width is None:
+            width = self._pill_widths[key] = (
+                QFontMetrics(_pill_font(font)).horizontalAdvance(text) + 14
+            )
+        return width
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: _Index) -> None:
         rect = option.rect
@@ -114,11 +170,9 @@ class TimelineDelegate(QStyledItemDelegate):
         cached = self._pills.get(key)
         if cached is not None:
             return cached
-        font = QFont(option.font)
-        font.setBold(True)
-        font.setPointSizeF(max(7.0, font.pointSizeF() - 1.5))
+        font = _pill_font(option.font)
         metrics = QFontMetrics(font)
-        width = metrics.horizontalAdvance(text) + 14
+        width = self.pill_width(text, option.font)
         height = metrics.height() + 2
         pixmap = QPixmap(int(width * ratio), int(height * ratio))
         pixmap.setDevicePixelRatio(ratio)
@@ -155,7 +209,7 @@ class TimelineDelegate(QStyledItemDelegate):
                 painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
                 painter.drawRect(target.adjusted(0, 0, -1, -1))
                 painter.setPen(pen)
-            rect.setLeft(rect.left() + THUMB_SIZE.width() + 10)
+            rect.setLeft(rect.left() + THUMB_SIZE.width() + THUMB_GAP)
         painter.setFont(option.font)
         metrics = QFontMetrics(option.font)
         spacing = metrics.lineSpacing()
@@ -166,7 +220,7 @@ class TimelineDelegate(QStyledItemDelegate):
             width = int(pill.deviceIndependentSize().width())
             top = rect.top() + (spacing - int(pill.deviceIndependentSize().height())) // 2
             painter.drawPixmap(rect.right() - width, top, pill)
-            rect.setRight(rect.right() - width - 8)
+            rect.setRight(rect.right() - width - PILL_GAP)
         if entry.starred:
             pen = painter.pen()
             painter.setPen(
@@ -182,19 +236,21 @@ class TimelineDelegate(QStyledItemDelegate):
             pill = self._pill(f"⚑ {milestone.label}", MILESTONE_PILL, option)
             size = pill.deviceIndependentSize()
             painter.drawPixmap(rect.left(), rect.top() + (spacing - int(size.height())) // 2, pill)
-            rect.setLeft(rect.left() + int(size.width()) + 8)
+            rect.setLeft(rect.left() + int(size.width()) + PILL_GAP)
         if entry.hidden and not selected:
             painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
-        text = entry.text or self._model.capture_caption(entry)
-        lines = text.split("\n", MAX_TEXT_LINES)
-        room = max(1, rect.height() // metrics.lineSpacing())
-        if len(lines) > room:
-            lines = lines[: room - 1] + [lines[room - 1] + " …"]
+        lines = self.text_lines(entry, option.rect.width(), option.font)
+        room = max(1, rect.height() // spacing)
+        if len(lines) > room:  # the row is not tall enough yet (it is about to be resized)
+            lines = lines[:room]
         y = rect.top()
-        flags = _ONE_LINE
         for line in lines:
-            elided = metrics.elidedText(line[:2000], Qt.TextElideMode.ElideRight, rect.width())
-            painter.drawText(
-                QRect(rect.left(), y, rect.width(), metrics.lineSpacing()), flags, elided
-            )
-            y += metrics.lineSpacing()
+            painter.drawText(QRect(rect.left(), y, rect.width(), spacing), _ONE_LINE, line)
+            y += spacing
+
+
+def _pill_font(font: QFont) -> QFont:
+    pill = QFont(font)
+    pill.setBold(True)
+    pill.setPointSizeF(max(7.0, pill.pointSizeF() - 1.5))
+    return pill

@@ -5,7 +5,7 @@
 thread, so filtering 100,000 entries never stalls the window). `FilteredTimeline` is the model
 the view shows while a filter is on: the matching records in time order, kept up to date from
 the timeline model's `record_changed` without rescanning, and read through the same methods as
-TimelineModel (entry_at, cell_text, row_of, tall_rows, …) so the view and delegate need not care.
+TimelineModel (entry_at, cell_text, row_of, records, …) so the view and delegate need not care.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.storage import record_key
 from incident_recorder.storage.incident_file import (
-    RECORD_CAPTURE_ID,
     RECORD_HIDDEN,
     RECORD_PUBLIC,
     RECORD_STARRED,
@@ -69,21 +68,13 @@ def select(records: Sequence[Record], wanted: TimelineFilter) -> list[Record]:
     return list(rows)
 
 
-def tall_rows(records: Sequence[Record]) -> list[int]:
-    return [
-        row
-        for row, r in enumerate(records)
-        if r[RECORD_CAPTURE_ID] is not None or "\n" in r[RECORD_TEXT]
-    ]
-
-
 class _Signals(QObject):
-    done = Signal(int, object, object)
+    done = Signal(int, object)
 
 
 class FilterJob(QRunnable):
     """Runs `select` on a snapshot of the records off the UI thread; `signals.done(generation,
-    records, tall rows)` comes back on the UI thread."""
+    records)` comes back on the UI thread."""
 
     def __init__(self, generation: int, records: list[Record], wanted: TimelineFilter) -> None:
         super().__init__()
@@ -94,11 +85,11 @@ class FilterJob(QRunnable):
 
     def run(self) -> None:
         rows = select(self.records, self.wanted)
-        self.signals.done.emit(self.generation, rows, tall_rows(rows))
+        self.signals.done.emit(self.generation, rows)
 
 
 class FilteredTimeline(QAbstractTableModel):
-    """The timeline's matching entries. `apply(filter, records, tall)` shows a result;
+    """The timeline's matching entries. `apply(filter, records)` shows a result;
     changes to the timeline model afterwards are followed row by row."""
 
     time_format_changed = Signal()
@@ -109,7 +100,6 @@ class FilteredTimeline(QAbstractTableModel):
         self.filter = TimelineFilter()
         self._rows: list[Record] = []
         self._ids: dict[int, Record] = {}
-        self._tall: list[int] = []
         self.active = False
         source.record_changed.connect(self.record_changed)
         source.dataChanged.connect(self._source_data_changed)
@@ -156,8 +146,9 @@ class FilteredTimeline(QAbstractTableModel):
     def milestone_of(self, entry_id: int) -> Milestone | None:
         return self.source.milestone_of(entry_id)
 
-    def tall_rows(self) -> list[int]:
-        return self._tall
+    def records(self) -> list[Record]:
+        """The shown records in order (the list itself: read it, never change it)."""
+        return self._rows
 
     def row_of(self, entry_id: int) -> int:
         record = self._ids.get(entry_id)
@@ -179,13 +170,12 @@ class FilteredTimeline(QAbstractTableModel):
             return sorted([*rows, *hidden], key=record_key)
         return list(rows)
 
-    def apply(self, wanted: TimelineFilter, rows: list[Record], tall: list[int]) -> None:
+    def apply(self, wanted: TimelineFilter, rows: list[Record]) -> None:
         self.beginResetModel()
         self.active = True
         self.filter = wanted
         self._rows = rows
         self._ids = {r[0]: r for r in rows}
-        self._tall = tall
         self.endResetModel()
 
     def deactivate(self) -> None:
@@ -193,7 +183,7 @@ class FilteredTimeline(QAbstractTableModel):
         self.beginResetModel()
         self.active = False
         self.filter = TimelineFilter()
-        self._rows, self._ids, self._tall = [], {}, []
+        self._rows, self._ids = [], {}
         self.endResetModel()
 
     def record_changed(self, old: Record | None, new: Record | None) -> None:

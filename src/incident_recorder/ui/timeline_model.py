@@ -23,6 +23,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from textwrap import fill
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -32,7 +33,7 @@ from incident_recorder.domain import Entry
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.times import format_offset
 from incident_recorder.storage import entry_from_record, record_from_entry, record_key
-from incident_recorder.storage.incident_file import RECORD_CAPTURE_ID, RECORD_HIDDEN, RECORD_TEXT
+from incident_recorder.storage.incident_file import RECORD_CAPTURE_ID, RECORD_HIDDEN
 
 COL_TIME, COL_OFFSET, COL_KIND, COL_ENTRY = range(4)
 HEADERS = ("Time", "T+", "Kind", "Entry")
@@ -47,6 +48,7 @@ OCCURRED_AT_ROLE = Qt.ItemDataRole.UserRole + 4
 
 THUMBNAIL_CACHE_SIZE = 256
 ENTRY_CACHE_SIZE = 4096
+TOOLTIP_WIDTH = 100  # characters a tooltip line holds
 _Index = QModelIndex | QPersistentModelIndex
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # built once: flags() is hot
 Record = tuple[Any, ...]
@@ -59,7 +61,6 @@ class Prepared:
     rows: list[Record]
     by_id: dict[int, Record]
     captures: int
-    tall: list[int]
     hidden: dict[int, Record]
 
 
@@ -68,13 +69,8 @@ def prepare(records: Iterable[Record]) -> Prepared:
     records = list(records)
     hidden = {r[0]: r for r in records if r[RECORD_HIDDEN]}
     rows = [r for r in records if not r[RECORD_HIDDEN]]
-    tall = [
-        row
-        for row, r in enumerate(rows)
-        if r[RECORD_CAPTURE_ID] is not None or "\n" in r[RECORD_TEXT]
-    ]
     captures = sum(1 for r in rows if r[RECORD_CAPTURE_ID] is not None)
-    return Prepared(rows, {r[0]: r for r in rows}, captures, tall, hidden)
+    return Prepared(rows, {r[0]: r for r in rows}, captures, hidden)
 
 
 class TimelineModel(QAbstractTableModel):
@@ -103,7 +99,6 @@ class TimelineModel(QAbstractTableModel):
         self._display = "local"
         self._impact_start: datetime | None = None
         self._captures = 0
-        self._tall: list[int] = []
         self._spans_days = False
         self._hidden: dict[int, Record] = {}  # hidden entry id → its record, so a stale
         # revision arriving later (an earlier, visible one) cannot bring it back
@@ -290,8 +285,11 @@ class TimelineModel(QAbstractTableModel):
             redacted = " · redacted" if entry.capture.id in self.redacted else ""
             lines.append(self.capture_caption(entry) + redacted + " — double-click to open")
         text = entry.text if len(entry.text) <= 2000 else entry.text[:2000] + " …"
-        if text:
-            lines.extend(["", text])
+        if text:  # wrapped: a plain-text tooltip shows a long line as one, off the screen
+            lines.append("")
+            lines += [
+                fill(line, TOOLTIP_WIDTH, replace_whitespace=False) for line in text.split("\n")
+            ]
         return "\n".join(lines)
 
     def annotations_changed(self, capture_id: int, redacted: bool) -> None:
@@ -379,10 +377,6 @@ class TimelineModel(QAbstractTableModel):
             return -1
         return bisect_left(self._rows, record_key(record), key=record_key)
 
-    def tall_rows(self) -> list[int]:
-        """Rows (as of the last reset) that need more than one line: captures, multi-line notes."""
-        return self._tall
-
     def reset(self, records: Iterable[Record] | Prepared) -> None:
         """Replace everything with raw records in occurred-at order, as IncidentFile.records
         gives them (when a file is opened), or with what `prepare` made of them off the UI
@@ -393,7 +387,6 @@ class TimelineModel(QAbstractTableModel):
         self._by_id = prepared.by_id
         self._entries.clear()
         self._captures = prepared.captures
-        self._tall = prepared.tall
         self._hidden = dict(prepared.hidden)
         self._thumbnails.clear()
         self.endResetModel()

@@ -7,6 +7,9 @@ the entry's actions (see curation).
 It follows the newest entry while the user is at the bottom, and stops following once they
 scroll up (a "Latest" button brings them back). It never takes keyboard focus: the note field
 keeps it, and forwards paging keys here.
+
+Long notes wrap in the Entry column; each row is as tall as its text (timeline_heights keeps
+the heights, measuring the rows on screen and estimating the rest).
 """
 
 from __future__ import annotations
@@ -25,12 +28,8 @@ from PySide6.QtWidgets import (
 
 from incident_recorder.domain import Entry
 from incident_recorder.ui.style import fixed_font
-from incident_recorder.ui.timeline_delegate import (
-    MAX_TEXT_LINES,
-    PADDING,
-    THUMB_SIZE,
-    TimelineDelegate,
-)
+from incident_recorder.ui.timeline_delegate import PADDING, TimelineDelegate
+from incident_recorder.ui.timeline_heights import RowHeights
 from incident_recorder.ui.timeline_model import (
     COL_ENTRY,
     COL_KIND,
@@ -51,6 +50,7 @@ class TimelineView(QTableView):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._follow = True
+        self.heights = RowHeights(self)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -74,6 +74,12 @@ class TimelineView(QTableView):
         self._latest.clicked.connect(self.follow_latest)
         self._latest.hide()
 
+    def delegate(self) -> TimelineDelegate:
+        """The delegate painting the rows (set with the model)."""
+        delegate = self.itemDelegate()
+        assert isinstance(delegate, TimelineDelegate)
+        return delegate
+
     def line_height(self) -> int:
         return QFontMetrics(self.font()).lineSpacing()
 
@@ -85,12 +91,15 @@ class TimelineView(QTableView):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        header.sectionResized.connect(self._section_resized)
         self._fit_time_columns()
         self.setColumnWidth(
             COL_KIND, QFontMetrics(self.font()).horizontalAdvance("Communication") + 40
         )
         model.time_format_changed.connect(self._fit_time_columns)
         model.rowsInserted.connect(self._rows_inserted)
+        model.rowsRemoved.connect(self._rows_removed)
+        model.dataChanged.connect(self._data_changed)
         model.modelAboutToBeReset.connect(self._keep_selection)
         model.modelReset.connect(self._model_reset)
         self._model_reset()  # size the rows the model already holds
@@ -144,30 +153,22 @@ class TimelineView(QTableView):
 
     # -- row heights -------------------------------------------------------------------------
 
-    def _row_height(self, entry: Entry) -> int:
-        lines = min(MAX_TEXT_LINES, entry.text.count("\n") + 1)
-        height = lines * self.line_height()
-        if entry.capture is not None:
-            height = max(height, THUMB_SIZE.height())
-        return height + 2 * PADDING
-
-    def _size_rows(self, first: int, last: int) -> None:
-        model = self.model()
-        default = self.verticalHeader().defaultSectionSize()
-        for row in range(first, last + 1):
-            entry: Entry = model.data(model.index(row, COL_ENTRY), ENTRY_ROLE)
-            height = self._row_height(entry)
-            if height != default:
-                self.verticalHeader().resizeSection(row, height)
-
     def _rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
-        self._size_rows(first, last)
+        self.heights.rows_inserted(first, last)
+
+    def _rows_removed(self, _parent: QModelIndex, first: int, last: int) -> None:
+        self.heights.rows_removed(first, last)
+
+    def _data_changed(self, first: QModelIndex, last: QModelIndex, *_: object) -> None:
+        if first.column() <= COL_ENTRY <= last.column():
+            self.heights.contents_changed()
+
+    def _section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == COL_ENTRY:
+            self.heights.width_changed()
 
     def _model_reset(self) -> None:
-        model = self.model()
-        if model is not None and hasattr(model, "tall_rows"):
-            for row in model.tall_rows():
-                self.verticalHeader().resizeSection(row, self._row_height(model.entry_at(row)))
+        self.heights.restart()
         reselect, self._reselect = getattr(self, "_reselect", None), None
         if reselect is not None:
             self.select_entry(reselect, scroll=False)
@@ -187,9 +188,14 @@ class TimelineView(QTableView):
 
     def _scrolled(self, value: int) -> None:
         self._follow = value >= self.verticalScrollBar().maximum() - 2
+        self.heights.fit_visible()
         if getattr(self, "_latest", None) is not None:
             self._latest.setVisible(not self._follow)
             self._place_latest_button()
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.heights.fit_visible()  # taller: more rows in view (a narrower column: see above)
 
     def updateGeometries(self) -> None:
         super().updateGeometries()
