@@ -97,14 +97,18 @@ def test_a_2gb_incident_opens_fast_stays_small_and_responsive(tmp_path: Path, fi
                 loaded_s=gui["loaded_s"], peak_mb=gui["peak_mb"],
                 scroll_stall_ms=gui["scroll_stall_ms"], search_stall_ms=gui["search_stall_ms"],
                 export_s=gui["export_s"], export_progress=gui["export_progress_updates"],
-                export_stall_ms=gui["export_stall_ms"], cli_export_s=cli_s,
+                export_stall_ms=gui["export_stall_ms"], idle_stall_ms=gui["idle_stall_ms"],
+                cli_export_s=cli_s,
                 cli_export_peak_mb=cli_mb)  # fmt: skip
     assert open_s <= BUDGET["open_s"], f"open + records() took {open_s:.2f} s"
     assert gui["painted_s"] <= BUDGET["open_s"], f"painted after {gui['painted_s']:.2f} s"
     assert gui["peak_mb"] <= BUDGET["peak_mb"], f"peak RSS {gui['peak_mb']:.0f} MB"
     assert gui["scroll_stall_ms"] <= BUDGET["stall_ms"], gui
     assert gui["search_stall_ms"] <= BUDGET["stall_ms"], gui
-    assert gui["export_progress_updates"] >= 2_000, gui
+    # The export runs in a child process that prints at most ~20 progress lines a second
+    # (report/export_protocol.py): progress is shown throughout and reaches every image.
+    assert gui["export_progress_updates"] >= min(2_000, gui["export_s"] * 5), gui
+    assert gui["export_progress_last"] == [2_000, 2_000], gui
 
 
 def _slope(points: list[tuple[int, float]]) -> float:
