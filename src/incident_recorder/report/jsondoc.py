@@ -221,11 +221,10 @@ def _chunks(
     text = json.dumps(head, ensure_ascii=ensure_ascii, indent=2)
     assert text.endswith(_NO_ENTRIES_END), "entries must be the document's last field"
     yield text[: -len("[]\n}")]
+    encode = json.JSONEncoder(ensure_ascii=ensure_ascii, indent=2).encode  # one, not one each
     separator = "[\n    "
     for entry in entry_records(record, image_files, captures):
         # an entry sits two levels deep: json.dumps(indent=2) puts every line of it 4 further in
-        yield separator + json.dumps(entry, ensure_ascii=ensure_ascii, indent=2).replace(
-            "\n", "\n    "
-        )
+        yield separator + encode(entry).replace("\n", "\n    ")
         separator = ",\n    "
     yield "[]\n}\n" if separator.startswith("[") else "\n  ]\n}\n"
