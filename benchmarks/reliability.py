@@ -141,7 +141,14 @@ def tables(lines: list[dict[str, Any]]) -> dict[str, str]:
             load.append(
                 f"| {line['row']} ({line['size_gb']:.2f} GB, {line['entries']:,} entries, "
                 f"{line['captures']:,} captures) | open + read every entry "
-                f"{_seconds(line['open_records_s'])} (budget 1 s); process start → window painted "
+                f"{_seconds(line['open_records_s'])} (budget 1 s"
+                + (
+                    f"; within it, the check of the record's pages opening for writing runs "
+                    f"{_seconds(line['record_check_s'])}"
+                    if "record_check_s" in line
+                    else ""
+                )
+                + "); process start → window painted "
                 f"{_seconds(line['painted_s'])}, every entry shown {_seconds(line['loaded_s'])}; "
                 f"peak RSS {line['peak_mb']:.0f} MB (budget 300); longest UI stall scrolling "
                 f"{line['scroll_stall_ms']:.0f} ms, searching {line['search_stall_ms']:.0f} ms "
