@@ -14,7 +14,6 @@ from storage_support import fingerprint, new_capture
 
 from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.storage import IncidentFile, schema
-from incident_recorder.storage.incident_file import _Queries
 
 
 def _v4_file(path: Path) -> Path:
@@ -64,7 +63,7 @@ def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 def _plans(handle: IncidentFile) -> dict[str, str]:
     """The EXPLAIN QUERY PLAN of each query that reads captures, as one string per query."""
-    queries = _Queries.for_version(handle.version)
+    queries = handle._sql
     conn = handle._conn
     sqls = {
         "originals": (queries.originals, ()),
@@ -155,3 +154,22 @@ def test_the_index_holds_every_column_the_entry_queries_read_from_captures() -> 
     finally:
         conn.close()
     assert indexed == table - {"png", "thumbnail"}
+
+
+def test_a_version_5_file_whose_index_was_dropped_still_reads(incident_path: Path) -> None:
+    """INDEXED BY names an index that must exist: the queries follow what the file has."""
+    with IncidentFile.create(incident_path, "dropped") as handle:
+        handle.add_capture(new_capture(64, 48, "Grafana"), text="dashboard")
+        expected = handle.records()
+    conn = sqlite3.connect(incident_path)
+    try:
+        conn.execute("DROP INDEX captures_meta")  # as another tool might
+        conn.commit()
+    finally:
+        conn.close()
+    for readonly in (True, False):
+        with IncidentFile.open(incident_path, readonly=readonly) as handle:
+            assert handle.version == 5
+            assert "captures_meta" not in " ".join(_plans(handle).values())
+            assert handle.records() == expected
+            assert handle.capture_size(1) == (64, 48)

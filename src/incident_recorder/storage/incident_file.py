@@ -58,7 +58,8 @@ class _Queries:
     `captures_meta` (INDEXED BY: SQLite's planner would look a capture up by its rowid, and
     reading the columns stored after its PNG walks the PNG's overflow pages, a megabyte per
     capture). An older file opened read-only is not migrated and has no such index: its
-    queries read the table, as before.
+    queries read the table, as before (and so do a version 5 file's, should a tool have
+    dropped the index: slower, never an error).
     """
 
     entries: str
@@ -70,12 +71,16 @@ class _Queries:
     last_capture_of_monitor: str
 
     @classmethod
-    def for_version(cls, version: int) -> _Queries:
+    def for_version(cls, version: int, *, captures_meta: bool | None = None) -> _Queries:
+        """The queries for a file at `version`; `captures_meta`: whether it has that index
+        (by default, as its version says)."""
         v3 = version >= 3
+        if captures_meta is None:
+            captures_meta = version >= 5
         timeline = _V3_TIMELINE if v3 else _OLD_TIMELINE
         entry = _V3_ENTRY if v3 else _OLD_ENTRY
         revision = _V3_REVISION if v3 else _OLD_REVISION
-        indexed = f" INDEXED BY {CAPTURES_META}" if version >= 5 else ""
+        indexed = f" INDEXED BY {CAPTURES_META}" if captures_meta else ""
         captures = f"captures{indexed}"
         originals = f"""
 SELECT e.id, e.kind, e.text, e.occurred_at, e.recorded_at, 1, 0, e.source,
@@ -247,7 +252,10 @@ class IncidentFile(EventsFile, CuratedFile):
         self._identity = _identity(path)
         self._closed = False
         self.version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        self._sql = _Queries.for_version(self.version)
+        has_index = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (CAPTURES_META,)
+        ).fetchone()
+        self._sql = _Queries.for_version(self.version, captures_meta=has_index is not None)
 
     def check_still_there(self) -> None:
         """FileMissingError if the file was deleted, moved or replaced since it was opened.
