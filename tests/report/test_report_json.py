@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import io
 import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from report_helpers import START, Recorded
 
 from incident_recorder.report import JSON_FORMAT, render_json, write_report
+from incident_recorder.report.jsondoc import dumps, record_json, write_json
 
 
 def export(recorded: Recorded, out: Path) -> dict[str, object]:
@@ -136,3 +140,40 @@ def test_text_is_kept_exactly(recorded: Recorded) -> None:
     document = render_json(recorded.incident, [entry], {}, START)
     assert document["entries"][0]["text"] == note
     assert document["exported_at"] == "2026-11-27T14:00:00.000+00:00"
+
+
+@pytest.mark.parametrize("extra", ["", "non-ASCII — ünïcode ✓", "a lone surrogate \ud800 here"])
+def test_the_streamed_file_is_byte_for_byte_dumps_of_the_document(
+    recorded: Recorded, tmp_path: Path, extra: str
+) -> None:
+    """write_json writes one entry at a time (a 100,000-entry export would otherwise hold the
+    whole document, its text and its bytes at once): the bytes are exactly dumps(record_json)."""
+    record = recorded.record
+    if extra:  # built directly: add_note would clean a lone surrogate out of the text
+        last = record.entries[-1]
+        odd = dataclasses.replace(last, id=last.id + 1, text=f"multi\nline {extra}")
+        record = dataclasses.replace(record, entries=(*record.entries, odd))
+    now = datetime(2026, 11, 27, 18, 0, tzinfo=UTC)
+    image_files = {entry.id: f"images/entry-{entry.id}.png" for entry in record.entries}
+    expected = dumps(record_json(record, image_files, now)).encode("utf-8")
+    out = io.BytesIO(b"kept before")
+    out.seek(len(b"kept before"))
+    write_json(out, record, image_files, now)
+    assert out.getvalue() == b"kept before" + expected
+    texts = [entry["text"] for entry in json.loads(expected)["entries"]]
+    assert len(texts) == len(record.entries) > 1
+    assert any(text.startswith("multi\nline") for text in texts) == bool(extra)
+    assert ("\\ud800" in expected.decode()) == ("\ud800" in extra)
+
+
+def test_the_streamed_file_of_an_incident_without_entries(tmp_path: Path) -> None:
+    from incident_recorder.domain import Incident
+    from incident_recorder.domain.details import IncidentDetails
+    from incident_recorder.domain.record import IncidentRecord
+
+    incident = Incident("u-1", "Quiet", START, "1.0")
+    record = IncidentRecord(incident=incident, details=IncidentDetails("Quiet"), entries=())
+    out = io.BytesIO()
+    write_json(out, record, {}, START)
+    assert out.getvalue() == dumps(record_json(record, {}, START)).encode("utf-8")
+    assert json.loads(out.getvalue())["entries"] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sqlite3
@@ -11,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from storage_support import fingerprint, png_bytes, remount_readonly
+from storage_support import damage_page, fingerprint, png_bytes, remount_readonly
 
+from incident_recorder.domain import NewCapture
 from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.storage.errors import (
     CorruptFileError,
@@ -237,3 +239,48 @@ def test_copy_of_an_open_file_reads(tmp_path: Path) -> None:
         with IncidentFile.open(copy, readonly=True) as reader:
             assert reader.incident().title == "Checkout outage"
             assert len(reader.entries()) in (3, 4)
+
+
+@pytest.mark.parametrize(
+    ("table", "pagetype"),
+    [("entries", "leaf"), ("entries_occurred_at", "leaf"), ("revisions", "leaf")],
+)
+def test_a_damaged_page_of_the_record_refuses_writing_before_anything_is_written(
+    tmp_path: Path, table: str, pagetype: str
+) -> None:
+    """A note only appends, so it would have gone into a file whose old entries cannot be read:
+    opening for writing checks the record's pages first (captures' pixels aside)."""
+    path = _good(tmp_path / "garbage.incident")
+    with IncidentFile.open(path) as handle:
+        for entry_id in range(1, 301):
+            handle.revise(entry_id, text=f"revised note {entry_id} " + "y" * 200)
+    damage_page(path, table, pagetype=pagetype)
+    before = fingerprint(path)
+    _refused(path, CorruptFileError, "is damaged .*nothing was written")
+    with pytest.raises(CorruptFileError, match="is damaged") as caught:
+        IncidentFile.open(path).add_note("would have been written into a damaged file")
+    _assert_clear(caught.value)
+    assert fingerprint(path) == before
+    # read-only still opens (to export what can be read); reading the damaged page refuses
+    with IncidentFile.open(path, readonly=True) as handle:
+        assert handle.incident().title == "Checkout outage"
+    assert fingerprint(path) == before
+
+
+def test_a_damaged_capture_image_does_not_stop_recording(tmp_path: Path) -> None:
+    """The captures' pixels are not checked on open (seconds on a 2 GB file): a damaged image
+    page is found when that image is read, and notes can still be recorded."""
+    path = tmp_path / "images.incident"
+    with IncidentFile.create(path, "Checkout outage") as handle:
+        for _ in range(4):
+            png = os.urandom(40_000)  # incompressible: the image spills onto overflow pages
+            handle.add_capture(
+                NewCapture(png, png_bytes(8, 8), 100, 100, hashlib.sha256(png).hexdigest(), None)
+            )
+    damage_page(path, "captures", pagetype="overflow")
+    with IncidentFile.open(path) as handle:
+        handle.add_note("recorded while one image is damaged")
+        assert handle.entry_count() == 5
+        with pytest.raises(CorruptFileError, match="is damaged"):
+            for capture_id in range(1, 5):
+                handle.capture_png(capture_id)

@@ -114,7 +114,7 @@ def test_a_version_3_file_is_migrated_and_read_only_refuses(incident_path: Path)
             handle.webhook_token(create=True)
     assert fingerprint(incident_path) == before
     with IncidentFile.open(incident_path) as handle:
-        assert handle.version == 4
+        assert handle.version == schema.SCHEMA_VERSION
         (outcome,) = handle.record_events([NewEvent("after the migration", key="k")])
         assert [e.text for e in handle.entries()] == ["written at version 3", "after the migration"]
         assert handle.event_key_count() == 1 and not outcome.duplicate

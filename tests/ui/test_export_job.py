@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from datetime import timedelta, timezone
 from pathlib import Path
@@ -79,3 +80,44 @@ def test_the_export_process_runs_below_the_windows_priority(qtbot, tmp_path: Pat
     assert "missing.incident" in failed.args[0]  # the CLI's one line about the missing file
     if niceness is not None:
         assert niceness == min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10)
+
+
+PARSER_IMPORT = r"""
+import sys, time
+from pathlib import Path
+from PySide6.QtCore import QCoreApplication
+from incident_recorder.storage import IncidentFile
+from incident_recorder.ui.export_job import ExportJob
+
+app = QCoreApplication([])
+path = Path(sys.argv[1])
+IncidentFile.create(path, "Parser import").close()
+assert "incident_recorder.report" not in sys.modules
+job = ExportJob(path, path.parent / "out", "json")
+job.start()
+# No Qt event is processed in this loop, so no line of the child is read on this thread: the
+# report package can only arrive through the thread ExportJob.start began.
+deadline = time.monotonic() + 20
+while "incident_recorder.report.export_protocol" not in sys.modules:
+    assert time.monotonic() < deadline, "the line parser was not imported in the background"
+    time.sleep(0.01)
+job.process.waitForFinished(30_000)
+print("imported off the UI thread")
+"""
+
+
+def test_the_line_parser_is_imported_off_the_ui_thread_when_the_export_starts(
+    tmp_path: Path,
+) -> None:
+    """Importing the report package took ~80 ms: on the UI thread at the first progress line
+    it was the longest stall of a window export."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run(
+        [sys.executable, "-c", PARSER_IMPORT, str(tmp_path / "p.incident")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "imported off the UI thread"

@@ -13,7 +13,9 @@ import contextlib
 import functools
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 
 class ReportError(Exception):
@@ -54,17 +56,24 @@ def file_mode() -> int:
     return 0o666 & ~current_umask()
 
 
-def write_atomically(path: Path, data: bytes, mode: int | None = None) -> None:
+def write_atomically(
+    path: Path, data: bytes | Callable[[BinaryIO], None], mode: int | None = None
+) -> None:
     """Write `data` to `path` through a temporary file and os.replace; ReportError on failure.
 
-    The file gets `mode` (default: `file_mode()`) before it appears under its name.
+    `data` is the bytes, or a function writing them to the (seekable) file it is given, for a
+    report too large to hold in memory at once. The file gets `mode` (default: `file_mode()`)
+    before it appears under its name.
     """
     tmp: str | None = None
     mode = file_mode() if mode is None else mode
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if callable(data):
+                data(handle)
+            else:
+                handle.write(data)
             handle.flush()
             if hasattr(os, "fchmod"):
                 os.fchmod(handle.fileno(), mode)

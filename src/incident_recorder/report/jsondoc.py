@@ -9,9 +9,9 @@ Text is exported exactly as recorded: escaping is the job of whoever displays it
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, BinaryIO
 
 from incident_recorder.domain import Entry, Incident
 from incident_recorder.domain.actions import ActionItem
@@ -107,6 +107,13 @@ def record_json(
     """The whole record as a JSON-ready dict: details, milestones (all five, ISO time or
     null), metrics (seconds or null), report texts, action items, and every entry of the
     record (hidden ones flagged) in time order. For the public JSON pass public_record(...)."""
+    document = record_head(record, exported_at)
+    document["entries"] = list(entry_records(record, image_files, captures))
+    return document
+
+
+def record_head(record: IncidentRecord, exported_at: datetime) -> dict[str, Any]:
+    """record_json without its last field, "entries" (see `write_json`)."""
     milestones = record.milestones
     metrics: dict[str, float | int | None] = {}
     for metric in Metric:
@@ -129,11 +136,17 @@ def record_json(
         "metrics": metrics,
         "report_texts": dict(sorted(record.report_texts.items())),
         "action_items": [_action_item(item) for item in record.action_items if not item.hidden],
-        "entries": [
-            entry_record(entry, image_files, captures, record.milestone_entries.get(entry.id))
-            for entry in facts.in_order(record.entries)
-        ],
     }
+
+
+def entry_records(
+    record: IncidentRecord,
+    image_files: Mapping[int, str],
+    captures: Mapping[int, facts.ExportedCapture] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The "entries" of record_json, one at a time, in time order."""
+    for entry in facts.in_order(record.entries):
+        yield entry_record(entry, image_files, captures, record.milestone_entries.get(entry.id))
 
 
 def render_json(
@@ -163,3 +176,55 @@ def dumps(document: Mapping[str, Any]) -> str:
     except UnicodeEncodeError:
         text = json.dumps(document, ensure_ascii=True, indent=2) + "\n"
     return text
+
+
+def write_json(
+    out: BinaryIO,
+    record: IncidentRecord,
+    image_files: Mapping[int, str],
+    exported_at: datetime,
+    *,
+    captures: Mapping[int, facts.ExportedCapture] | None = None,
+) -> None:
+    """Write `dumps(record_json(...))` as UTF-8 to `out`, byte for byte, one entry at a time.
+
+    The whole document of a 100,000-entry incident (its dicts, the text, the bytes) would hold
+    hundreds of megabytes at once; this holds one entry's. Text that cannot be UTF-8 makes the
+    file start again as ASCII with \\u escapes, as `dumps` does (`out` must be seekable).
+    """
+    start = out.tell()
+    for ensure_ascii in (False, True):
+        out.seek(start)
+        out.truncate()
+        try:
+            for chunk in _chunks(record, image_files, exported_at, captures, ensure_ascii):
+                out.write(chunk.encode("utf-8"))
+            return
+        except UnicodeEncodeError:
+            if ensure_ascii:  # pragma: no cover - ASCII always encodes
+                raise
+
+
+_NO_ENTRIES_END = '"entries": []\n}'
+
+
+def _chunks(
+    record: IncidentRecord,
+    image_files: Mapping[int, str],
+    exported_at: datetime,
+    captures: Mapping[int, facts.ExportedCapture] | None,
+    ensure_ascii: bool,
+) -> Iterator[str]:
+    """The text of dumps(record_json(...)) in pieces: the head, each entry, the end."""
+    head = record_head(record, exported_at)
+    head["entries"] = []
+    text = json.dumps(head, ensure_ascii=ensure_ascii, indent=2)
+    assert text.endswith(_NO_ENTRIES_END), "entries must be the document's last field"
+    yield text[: -len("[]\n}")]
+    encode = json.JSONEncoder(ensure_ascii=ensure_ascii, indent=2).encode  # one, not one each
+    separator = "[\n    "
+    for entry in entry_records(record, image_files, captures):
+        # an entry sits two levels deep: json.dumps(indent=2) puts every line of it 4 further in
+        yield separator + encode(entry).replace("\n", "\n    ")
+        separator = ",\n    "
+    yield "[]\n}\n" if separator.startswith("[") else "\n  ]\n}\n"

@@ -192,9 +192,12 @@ def write_report(
     now = truncate_ms(datetime.now(UTC))
     check_cancelled(cancelled)
     if fmt == "json":
-        document = jsondoc.record_json(record, image_files, now, captures=captures)
         target = out_dir / REPORT_NAMES[fmt]
-        write_atomically(target, jsondoc.dumps(document).encode("utf-8", errors="replace"), mode)
+        write_atomically(
+            target,
+            lambda out: jsondoc.write_json(out, record, image_files, now, captures=captures),
+            mode,
+        )
     else:
         text = render_report(
             record,

@@ -28,6 +28,7 @@ from incident_recorder.storage import annotations as annotation_store
 from incident_recorder.storage.annotations import AnnotationSummary
 from incident_recorder.storage.connection import create_database, open_database
 from incident_recorder.storage.curated import CuratedFile
+from incident_recorder.storage.schema import CAPTURES_META
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -51,30 +52,46 @@ _OLD_REVISION = "0, 0, NULL"
 
 @dataclass(frozen=True, slots=True)
 class _Queries:
-    """The SELECTs of one file, written for its schema version."""
+    """The SELECTs of one file, written for its schema version.
+
+    From version 5 every read of a capture's details goes through the covering index
+    `captures_meta` (INDEXED BY: SQLite's planner would look a capture up by its rowid, and
+    reading the columns stored after its PNG walks the PNG's overflow pages, a megabyte per
+    capture). An older file opened read-only is not migrated and has no such index: its
+    queries read the table, as before (and so do a version 5 file's, should a tool have
+    dropped the index: slower, never an error).
+    """
 
     entries: str
     originals: str
     newest_originals: str
     latest_revisions: str
     history: str
+    capture_size: str
+    last_capture_of_monitor: str
 
     @classmethod
-    def for_version(cls, version: int) -> _Queries:
+    def for_version(cls, version: int, *, captures_meta: bool | None = None) -> _Queries:
+        """The queries for a file at `version`; `captures_meta`: whether it has that index
+        (by default, as its version says)."""
         v3 = version >= 3
+        if captures_meta is None:
+            captures_meta = version >= 5
         timeline = _V3_TIMELINE if v3 else _OLD_TIMELINE
         entry = _V3_ENTRY if v3 else _OLD_ENTRY
         revision = _V3_REVISION if v3 else _OLD_REVISION
+        indexed = f" INDEXED BY {CAPTURES_META}" if captures_meta else ""
+        captures = f"captures{indexed}"
         originals = f"""
 SELECT e.id, e.kind, e.text, e.occurred_at, e.recorded_at, 1, 0, e.source,
        e.capture_id, c.width, c.height, c.sha256, c.monitor, c.window_title, {entry}
-FROM entries AS e LEFT JOIN captures AS c ON c.id = e.capture_id
+FROM entries AS e LEFT JOIN captures AS c{indexed} ON c.id = e.capture_id
 """
         return cls(
             entries=f"""
 SELECT t.id, t.kind, t.text, t.occurred_at, t.recorded_at, t.revision, t.hidden, t.source,
        t.capture_id, c.width, c.height, c.sha256, c.monitor, c.window_title, {timeline}
-FROM timeline AS t LEFT JOIN captures AS c ON c.id = t.capture_id
+FROM timeline AS t LEFT JOIN captures AS c{indexed} ON c.id = t.capture_id
 """,
             # entries() reads the originals in index order and the few latest revisions
             # separately, then merges them in Python: twice as fast on 100,000 entries as
@@ -94,6 +111,11 @@ WHERE r.revision = (SELECT max(revision) FROM revisions WHERE entry_id = r.entry
 SELECT r.entry_id, r.kind, r.text, r.occurred_at, r.revision, r.hidden, {revision}
 FROM revisions AS r WHERE r.entry_id = ? ORDER BY r.revision
 """,
+            capture_size=f"SELECT width, height FROM {captures} WHERE id = ?",
+            last_capture_of_monitor=(
+                f"SELECT id, sha256, captured_at, window_title FROM {captures} "
+                "WHERE monitor = ? ORDER BY id DESC LIMIT 1"
+            ),
         )
 
 
@@ -230,7 +252,10 @@ class IncidentFile(EventsFile, CuratedFile):
         self._identity = _identity(path)
         self._closed = False
         self.version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-        self._sql = _Queries.for_version(self.version)
+        has_index = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (CAPTURES_META,)
+        ).fetchone()
+        self._sql = _Queries.for_version(self.version, captures_meta=has_index is not None)
 
     def check_still_there(self) -> None:
         """FileMissingError if the file was deleted, moved or replaced since it was opened.
@@ -417,7 +442,7 @@ class IncidentFile(EventsFile, CuratedFile):
         occurred = recorded if occurred_at is None else occurred_at
         capture_id = None
         with self._write("saving the entry") as conn:
-            same = self._unchanged_capture(conn, capture) if capture is not None else None
+            same = self._unchanged_capture(capture) if capture is not None else None
             if same is not None:
                 # The monitor shows exactly what its last capture holds: record the moment,
                 # point at that image, and say so, instead of storing the pixels again.
@@ -481,20 +506,17 @@ class IncidentFile(EventsFile, CuratedFile):
             occurred_offset=extra.occurred_offset,
         )
 
-    @staticmethod
-    def _unchanged_capture(
-        conn: sqlite3.Connection, capture: NewCapture
-    ) -> tuple[int, str, NewCapture] | None:
+    def _unchanged_capture(self, capture: NewCapture) -> tuple[int, str, NewCapture] | None:
         """The previous capture of the same monitor if its pixels — and the active window's
         title recorded with them — are identical, else None (a new title is new information,
         so that capture is stored in full)."""
         if capture.monitor is None:
             return None
-        row = conn.execute(
-            "SELECT id, sha256, captured_at, window_title FROM captures WHERE monitor = ? "
-            "ORDER BY id DESC LIMIT 1",
-            (capture.monitor,),
-        ).fetchone()
+        row = (
+            self._connection()
+            .execute(self._sql.last_capture_of_monitor, (capture.monitor,))
+            .fetchone()
+        )
         if row is None or row[1] != capture.sha256 or row[3] != capture.window_title:
             return None
         return int(row[0]), str(row[2]), capture
@@ -671,7 +693,7 @@ class IncidentFile(EventsFile, CuratedFile):
         return bytes(rows[0][0])
 
     def capture_size(self, capture_id: int) -> tuple[int, int]:
-        rows = self._read("SELECT width, height FROM captures WHERE id = ?", (capture_id,))
+        rows = self._read(self._sql.capture_size, (capture_id,))
         if not rows:
             raise IncidentFileError(f"no capture {capture_id} in {self.path.name}")
         return int(rows[0][0]), int(rows[0][1])

@@ -7,7 +7,10 @@ public / starred / author / entered offset on entries and revisions, `milestones
 (severity, status, services, roles, detection source), `report_texts` (the report editor's
 sections) and `action_items`, each a history whose latest row is current. Version 4 adds
 `event_keys`: the delivery key of every event recorded from a webhook, so a repeated delivery is
-recorded once.
+recorded once. Version 5 adds `captures_meta`, an index holding every column of `captures` but
+the two images: reading the timeline joins entries to it, never to the table's rows, whose
+pixels (a megabyte each, on overflow pages SQLite walks to reach the columns after them) would
+otherwise be read for every capture on every open.
 """
 
 from __future__ import annotations
@@ -179,7 +182,16 @@ CREATE TABLE event_keys (
 """ + _APPEND_ONLY.format(table="event_keys")
 
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+# Every column of `captures` but `png` and `thumbnail`, in the order the entry queries read them
+# (incident_file._Queries): a covering index, so the timeline never reads a capture's row.
+CAPTURES_META = "captures_meta"
+_V5 = f"""
+CREATE INDEX {CAPTURES_META}
+    ON captures (id, width, height, sha256, monitor, window_title, captured_at);
+"""
+
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
 """SQL scripts; script N (0-based) takes a file from version N to N + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 

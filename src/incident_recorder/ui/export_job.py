@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 from datetime import tzinfo
 from pathlib import Path
 
@@ -63,6 +64,10 @@ def child_environment() -> QProcessEnvironment:
         current = env.value("PYTHONPATH", "")
         env.insert("PYTHONPATH", os.pathsep.join(p for p in (root, current) if p))
     return env
+
+
+def _import_line_parser() -> None:
+    import incident_recorder.report.export_protocol  # noqa: F401
 
 
 class ExportJob(QObject):
@@ -110,6 +115,10 @@ class ExportJob(QObject):
 
     def start(self) -> None:
         """Start the child process and return at once."""
+        # The first progress line needs the report package's line parser, and importing that
+        # package (Pillow, nh3) took ~80 ms: do it on a thread now, while the child starts
+        # (a second or more), not on the UI thread when the line arrives.
+        threading.Thread(target=_import_line_parser, name="export-import", daemon=True).start()
         program, args = export_command(self.arguments())
         process = QProcess(self)
         process.setProgram(program)
