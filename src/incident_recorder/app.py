@@ -262,6 +262,11 @@ class Application:
 
 
 def make_qapp(argv: list[str] | None = None) -> object:
+    import PySide6.QtCore  # noqa: F401  (loaded first: its import hook is then sped up)
+
+    from incident_recorder.ui.import_check import speed_up_import_check
+
+    speed_up_import_check()  # before the imports below and the recorder window's (~30 ms)
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -301,6 +306,9 @@ def run_gui(path: Path | None) -> int:
 
     from PySide6.QtCore import QCoreApplication, QTimer
 
+    from incident_recorder.ui.import_check import speed_up_import_check
+
+    speed_up_import_check()  # PySide6 is loaded: every later import is checked faster
     from incident_recorder.app_requests import open_request
     from incident_recorder.ui.single_instance import InstanceServer, forward
 
