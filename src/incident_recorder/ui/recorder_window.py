@@ -39,10 +39,7 @@ from incident_recorder.ui.capture_service import (
     CaptureService,
     CaptureTimings,
 )
-from incident_recorder.ui.capture_viewer import CaptureViewer
 from incident_recorder.ui.curation import Curation
-from incident_recorder.ui.details_dialog import DetailsDialog
-from incident_recorder.ui.export_job import ExportJob
 from incident_recorder.ui.first_paint import after_first_paint
 from incident_recorder.ui.header import IncidentHeader, recorded_message
 from incident_recorder.ui.image_import import ImageImporter
@@ -56,15 +53,17 @@ from incident_recorder.ui.settings_dialog import (
     global_combinations,
     shortcuts_of,
 )
-from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
 from incident_recorder.ui.status_page_writer import StatusPageWriter
 from incident_recorder.ui.timeline_model import Prepared, TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
 from incident_recorder.ui.tray import RecorderTray, install_tray, notify
 from incident_recorder.ui.webhook_toggle import WebhookToggle
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the dialogs and jobs below are imported when first asked for
+    from incident_recorder.ui.capture_viewer import CaptureViewer
+    from incident_recorder.ui.details_dialog import DetailsDialog
     from incident_recorder.ui.export_dialog import ExportDialog
+    from incident_recorder.ui.export_job import ExportJob
     from incident_recorder.ui.report_window import ReportWindow
 
 CHECKPOINT_INTERVAL_MS = 15_000
@@ -266,7 +265,7 @@ class RecorderWindow(QMainWindow):
             "interval_capture": self.interval.open_dialog,
             "toggle_utc": self.set_utc,
             "jump_latest": self.view.follow_latest,
-            "shortcuts": lambda: ShortcutsDialog(self).exec(),
+            "shortcuts": self.show_shortcuts,
             "settings": self.open_settings,
             "receive_webhooks": self.webhooks.set_on,
             "write_status_page": self.write_status_page,
@@ -335,6 +334,12 @@ class RecorderWindow(QMainWindow):
         self.severities = settings.severities
         self.header.set_severities(settings.severities)
         self.header.set_update_cadence(settings.update_cadence_minutes)
+
+    def show_shortcuts(self) -> None:
+        """The keyboard cheat sheet (F1), from the actions table."""
+        from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
 
     def open_settings(self) -> SettingsDialog:
         """The Settings dialog (window-modal, not blocking); saving applies to every window."""
@@ -416,6 +421,8 @@ class RecorderWindow(QMainWindow):
     def open_details(self) -> DetailsDialog:
         """The Incident details dialog (window-modal, not blocking); Save writes revisions."""
         if self.details_dialog is None or not self.details_dialog.isVisible():
+            from incident_recorder.ui.details_dialog import DetailsDialog
+
             self.details_dialog = DetailsDialog(
                 self.file,
                 severities=self.severities,
@@ -540,6 +547,8 @@ class RecorderWindow(QMainWindow):
         except IncidentFileError as error:
             self.show_error("The annotations cannot be read", str(error))
             return None  # editing from nothing would be refused or drop a redaction
+        from incident_recorder.ui.capture_viewer import CaptureViewer
+
         viewer = CaptureViewer(entry, png, caption, self, shapes=shapes, revision=revision)
         capture_id = entry.capture.id
         self.viewers[capture_id] = viewer
@@ -573,6 +582,8 @@ class RecorderWindow(QMainWindow):
         Refused when they were saved elsewhere since the viewer loaded them (`base_revision`):
         the viewer is told and shows the current ones instead.
         """
+        from incident_recorder.ui.capture_viewer import CaptureViewer  # loaded: it sent this
+
         viewer = self.sender()
         try:
             revision = self.file.set_annotations(capture_id, shapes, base_revision=base_revision)
@@ -593,6 +604,8 @@ class RecorderWindow(QMainWindow):
 
     def _save_caption(self, entry_id: int, text: str) -> None:
         """A caption from the viewer: a new revision of the entry (the original stays)."""
+        from incident_recorder.ui.capture_viewer import CaptureViewer  # loaded: it sent this
+
         try:
             entry = self.file.revise(entry_id, text=text)
         except (ValueError, IncidentFileError) as error:
@@ -694,6 +707,8 @@ class RecorderWindow(QMainWindow):
             if not chosen:
                 return None
             out_dir = Path(chosen)
+        from incident_recorder.ui.export_job import ExportJob
+
         job = ExportJob(self.file.path, out_dir, fmt, tz=self._local_zone)
         job.signals.progress.connect(self._export_progress)
         job.signals.finished.connect(self._export_finished)
@@ -705,6 +720,8 @@ class RecorderWindow(QMainWindow):
 
     def _keep_alive(self, job: QRunnable | ExportJob) -> None:
         """Keep a job of a closing dialog until the pool is done (an export: until we close)."""
+        from incident_recorder.ui.export_job import ExportJob  # loaded by the dialog
+
         if isinstance(job, ExportJob):
             self._exports.append(job)
         else:
