@@ -202,9 +202,23 @@ class RecorderWindow(QMainWindow):
         if self.file.entry_count() > FIRST_ROWS:
             self._load_all()
         self.captures.start()
+        if global_hotkeys.needs_connection():  # 100–300 ms of python-xlib: not on this thread
+            job = global_hotkeys.OpenConnection()
+            job.setAutoDelete(False)
+            job.signals.opened.connect(self._subscribe_hotkeys)
+            self._jobs.append(job)
+            self._pool.start(job)
+        else:
+            self._subscribe_hotkeys(global_hotkeys.OPEN_HERE)
+
+    def _subscribe_hotkeys(self, connection: object) -> None:
+        """Global keys come to this window from now on (grabbed over `connection` if first)."""
+        if self._closing:
+            global_hotkeys.discard(connection)
+            return
         settings = self.settings_store.load()
         self.hotkey_messages = global_hotkeys.configure(global_combinations(settings))
-        self.hotkey_messages += global_hotkeys.subscribe(self, self._global_key)
+        self.hotkey_messages += global_hotkeys.subscribe(self, self._global_key, connection)
         self.hotkeys_subscribed = True
         if self.hotkey_messages:
             self.statusBar().showMessage(" · ".join(self.hotkey_messages), 20_000)
