@@ -329,6 +329,7 @@ def run_gui(path: Path | None) -> int:
     import signal
 
     from incident_recorder.ui.gc_pause import paused
+    from incident_recorder.ui.import_check import speed_up_import_check  # before PySide6 too
 
     # Start-up makes ~10^5 objects that live as long as the app (modules, classes, Qt's enums,
     # the first entries) and next to no garbage, yet they set off ~80 collections of the cyclic
@@ -336,8 +337,6 @@ def run_gui(path: Path | None) -> int:
     start_up = contextlib.ExitStack()
     start_up.enter_context(paused())
     from PySide6.QtCore import QCoreApplication, QTimer
-
-    from incident_recorder.ui.import_check import speed_up_import_check
 
     speed_up_import_check()  # PySide6 is loaded: every later import is checked faster
     from incident_recorder.app_requests import open_request
