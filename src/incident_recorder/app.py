@@ -321,10 +321,12 @@ def _collect_after_first_paint(app: Application, start_up: contextlib.ExitStack)
     QTimer.singleShot(2 * FALLBACK_MS, app.qapp, resume)  # type: ignore[call-overload]
 
 
-def run_gui(path: Path | None) -> int:
+def run_gui(path: Path | None, start_up: contextlib.ExitStack | None = None) -> int:
     """Start the GUI; returns the exit status.
 
     If another instance started first (a launch racing this one), the request goes to it.
+    ``start_up``: the caller's pause of the cyclic collector, closed here once the first window
+    has painted (by default the pause starts here).
     """
     import signal
 
@@ -334,8 +336,9 @@ def run_gui(path: Path | None) -> int:
     # Start-up makes ~10^5 objects that live as long as the app (modules, classes, Qt's enums,
     # the first entries) and next to no garbage, yet they set off ~80 collections of the cyclic
     # collector, ~30 ms before the first paint. It is off until the first window has painted.
-    start_up = contextlib.ExitStack()
-    start_up.enter_context(paused())
+    if start_up is None:
+        start_up = contextlib.ExitStack()
+        start_up.enter_context(paused())
     from PySide6.QtCore import QCoreApplication, QTimer
 
     speed_up_import_check()  # PySide6 is loaded: every later import is checked faster

@@ -442,21 +442,27 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    if args.file is not None:
-        from incident_recorder.storage import IncidentFile
+    from contextlib import ExitStack
 
-        IncidentFile.open(args.file).close()  # a clear error now, before any window
-    from incident_recorder.app_requests import open_request
+    from incident_recorder.ui.gc_pause import paused
 
-    reply = _forward(open_request(args.file), timeout_ms=15_000)
-    if reply is not None:  # an app is running: it opens the file, no second app
-        return _reply(reply)
-    from incident_recorder.app import display_problem, run_gui
+    with ExitStack() as start_up:  # closed once the window has painted (see app.run_gui)
+        start_up.enter_context(paused())  # the collector is off while PySide6 loads, too
+        if args.file is not None:
+            from incident_recorder.storage import IncidentFile
 
-    problem = display_problem()
-    if problem:
-        raise CliError(problem)
-    return run_gui(args.file)
+            IncidentFile.open(args.file).close()  # a clear error now, before any window
+        from incident_recorder.app_requests import open_request
+
+        reply = _forward(open_request(args.file), timeout_ms=15_000)
+        if reply is not None:  # an app is running: it opens the file, no second app
+            return _reply(reply)
+        from incident_recorder.app import display_problem, run_gui
+
+        problem = display_problem()
+        if problem:
+            raise CliError(problem)
+        return run_gui(args.file, start_up)
 
 
 def _forward(request: dict[str, object], timeout_ms: int = 5000) -> dict[str, object] | None:

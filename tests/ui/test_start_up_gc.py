@@ -50,3 +50,25 @@ def test_the_collector_runs_again_even_if_the_window_is_never_painted(
     finally:
         start_up.close()
         gc.unfreeze()
+
+
+def test_the_command_line_pauses_the_collector_for_the_window_only(monkeypatch, tmp_path) -> None:
+    from incident_recorder import app, cli
+
+    path = tmp_path / "a.incident"
+    IncidentFile.create(path, "Checkout outage").close()
+    seen: list[tuple[bool, object]] = []
+
+    def run_gui(file: Path | None, start_up: object = None) -> int:
+        seen.append((gc.isenabled(), start_up))
+        return 0
+
+    monkeypatch.setattr(app, "run_gui", run_gui)
+    monkeypatch.setattr(app, "display_problem", lambda: None)
+    monkeypatch.setattr(cli, "_forward", lambda request, timeout_ms=0: None)  # none running
+    assert cli.main([str(path)]) == 0
+    assert seen and seen[0][0] is False  # off while PySide6 loads and the window is built
+    assert isinstance(seen[0][1], contextlib.ExitStack)  # run_gui closes it at the first paint
+    assert gc.isenabled()  # and in any case once the command returns
+    assert cli.main([str(tmp_path / "missing.incident")]) == 1  # an error: no window at all
+    assert gc.isenabled()
