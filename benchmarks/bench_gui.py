@@ -306,9 +306,9 @@ def measure_export(
 
     from incident_recorder.app import make_qapp
     from incident_recorder.domain.times import system_clock
-    from incident_recorder.settings import SettingsStore
     from incident_recorder.storage import IncidentFile
     from incident_recorder.ui.recorder_window import RecorderWindow
+    from incident_recorder.ui.settings_store import SettingsStore
 
     path = folder / "export.incident"
     make_incident(path, entries, captures)
@@ -316,7 +316,7 @@ def measure_export(
     window = RecorderWindow(
         IncidentFile.open(path),
         clock=system_clock,
-        settings_store=SettingsStore(folder / "settings.json"),
+        settings_store=SettingsStore(folder / "settings.ini"),
     )
     window.show()
     deadline = time.monotonic() + 60

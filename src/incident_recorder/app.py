@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from incident_recorder import __version__, paths
 from incident_recorder.domain.times import Clock, system_clock, to_iso
 from incident_recorder.recent import RecentList
-from incident_recorder.settings import SettingsStore, default_store
+from incident_recorder.ui.settings_store import SettingsStore, default_store
 
 if TYPE_CHECKING:
     from incident_recorder.ui.start_window import StartWindow

@@ -198,6 +198,20 @@ def _parser() -> argparse.ArgumentParser:
     )
     capture.add_argument("--text", default="", help="a caption for the capture entry")
     capture.add_argument(
+        "--format",
+        choices=("png", "jpeg"),
+        default="png",
+        help="png: lossless (default); jpeg: smaller files (the app's capture-format setting "
+        "applies to the app's own captures, this to this one)",
+    )
+    capture.add_argument(
+        "--quality",
+        type=_jpeg_quality,
+        default=85,
+        metavar="N",
+        help="with --format jpeg: the JPEG quality, 50 to 100 (default 85)",
+    )
+    capture.add_argument(
         "--kind", default="observation", type=_kind, help="the entry's kind (default observation)"
     )
 
@@ -516,6 +530,15 @@ def cmd_note(args: argparse.Namespace) -> int:
     return 0
 
 
+def _jpeg_quality(text: str) -> int:
+    from incident_recorder.settings import JPEG_QUALITIES
+
+    if not text.strip().isdigit() or int(text) not in JPEG_QUALITIES:
+        low, high = JPEG_QUALITIES.start, JPEG_QUALITIES.stop - 1
+        raise argparse.ArgumentTypeError(f"JPEG quality must be a number from {low} to {high}")
+    return int(text)
+
+
 def cmd_capture(args: argparse.Namespace) -> int:
     from incident_recorder.capture import CaptureError, Grabber, capture_now
     from incident_recorder.domain.times import system_clock
@@ -525,13 +548,18 @@ def cmd_capture(args: argparse.Namespace) -> int:
     with IncidentFile.open(args.file) as handle:
         grabber = Grabber()
         try:
-            image = capture_now(grabber, monitor=args.monitor)
+            image = capture_now(
+                grabber, monitor=args.monitor, fmt=args.format, quality=args.quality
+            )
         except CaptureError as error:
             raise CliError(str(error)) from None
         finally:
             grabber.close()
         entry = handle.add_capture(image, pressed_at, text=args.text, kind=args.kind, source="cli")
-    print(f"Saved capture entry {entry.id}: {image.width}×{image.height}, monitor {image.monitor}")
+    print(
+        f"Saved capture entry {entry.id}: {image.width}×{image.height} {args.format.upper()}, "
+        f"monitor {image.monitor}"
+    )
     return 0
 
 

@@ -1,33 +1,39 @@
-"""The user's settings, declared once here with their defaults, kept as JSON in the config folder.
+"""The user's settings, declared once here with their defaults, and how they are read back.
 
 Every setting is a typed field of :class:`Settings`; a fresh ``Settings()`` is the defaults.
 Shortcuts are stored per action id as overrides of the actions table's own key (the table stays
 the one place where defaults are declared; an action without an override uses its table key).
 
-Loading never fails: a missing, unreadable or damaged file, or a field of the wrong type, gives
-the defaults for what cannot be read. Saving writes a temporary file and renames it over the old
-one, so a crash mid-save leaves the previous settings intact. This module imports no Qt.
+They are kept with QSettings in an INI file (``ui/settings_store.py``); this module imports no
+Qt, so it only converts: ``to_values`` gives the flat INI keys and their text, ``from_values``
+reads such keys back (INI gives every value back as text: each is converted to its field's type
+here), and ``from_json`` reads the settings.json of earlier versions (migrated once). Reading
+never fails: a missing, damaged or wrong-typed value gives that field's default.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import tempfile
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import quote, unquote
 
 from incident_recorder.domain.cadence import DEFAULT_CADENCE, parse_cadence
 from incident_recorder.domain.details import DEFAULT_SEVERITIES
 
-FILE_NAME = "settings.json"
-FORMAT = 1
-TIME_DISPLAYS = ("local", "utc")
-"""How the recorder shows times when a window opens (Ctrl+Shift+U still toggles)."""
+FILE_NAME = "settings.ini"
+LEGACY_FILE_NAME = "settings.json"
+"""Where versions before QSettings kept the settings (read once, then renamed)."""
+FORMAT = 2
+TIME_DISPLAYS = ("local", "utc", "offset")
+"""How the recorder shows times when a window opens (Ctrl+Shift+U cycles them): local time,
+UTC, or T+ (the offset from impact start, else from the first entry, as the report counts)."""
+CAPTURE_FORMATS = ("png", "jpeg")
+"""How a screen capture is encoded: PNG (lossless) or JPEG (smaller files)."""
+JPEG_QUALITIES = range(50, 101)
+"""The JPEG qualities offered (Pillow's scale; 95+ is near lossless and large)."""
 THEMES = ("system", "light", "dark")
 """``system`` follows the desktop's light/dark scheme; the others force one."""
 
@@ -62,6 +68,10 @@ class Settings:
     """One of :data:`THEMES`."""
     hint_dismissed: bool = False
     """The start window's first-run card of the five keys was dismissed."""
+    capture_format: str = "png"
+    """One of :data:`CAPTURE_FORMATS`: how new screen captures are encoded (thumbnails: PNG)."""
+    jpeg_quality: int = 85
+    """The JPEG quality (in :data:`JPEG_QUALITIES`) when ``capture_format`` is ``"jpeg"``."""
 
     def shortcut(self, action_id: str, default: str) -> str:
         """The key of ``action_id``: the user's choice, else ``default`` (the table's key)."""
@@ -85,7 +95,43 @@ class Settings:
             "time_display": self.time_display,
             "theme": self.theme,
             "hint_dismissed": self.hint_dismissed,
+            "capture_format": self.capture_format,
+            "jpeg_quality": self.jpeg_quality,
         }
+
+    def to_values(self) -> dict[str, str | list[str]]:
+        """The flat keys of the INI file ("group/key" for a mapping's entries) and their text."""
+        values: dict[str, str | list[str]] = {}
+        for name, value in self.to_json().items():
+            if isinstance(value, dict):
+                values.update({f"{name}/{quote(k, safe='')}": str(v) for k, v in value.items()})
+            elif isinstance(value, bool):
+                values[name] = "true" if value else "false"
+            elif isinstance(value, list):
+                values[name] = [str(item) for item in value]
+            else:
+                values[name] = str(value)
+        return values
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, object]) -> Settings:
+        """Settings from the INI file's keys: each text converted to its field's type, then
+        read like :meth:`from_json` (what cannot be read keeps its default)."""
+        raw: dict[str, Any] = {}
+        for key, value in values.items():
+            group, _, name = key.partition("/")
+            if name and group in _GROUPS:
+                entry = _int(value) if _GROUPS[group] is int else value
+                raw.setdefault(group, {})[unquote(name)] = entry
+            elif not name and group in _BOOLS:
+                raw[group] = {"true": True, "false": False}.get(str(value).lower(), value)
+            elif not name and group in _INTS:
+                raw[group] = _int(value)
+            elif not name and group in _LISTS:
+                raw[group] = [value] if isinstance(value, str) else value  # INI: one item = text
+            elif not name:
+                raw[group] = value
+        return cls.from_json(raw)
 
     @classmethod
     def from_json(cls, raw: object) -> Settings:
@@ -121,7 +167,31 @@ class Settings:
             time_display=_choice(raw.get("time_display"), TIME_DISPLAYS, defaults.time_display),
             theme=_choice(raw.get("theme"), THEMES, defaults.theme),
             hint_dismissed=_flag(raw.get("hint_dismissed"), defaults.hint_dismissed),
+            capture_format=_choice(
+                raw.get("capture_format"), CAPTURE_FORMATS, defaults.capture_format
+            ),
+            jpeg_quality=_number(raw.get("jpeg_quality"), JPEG_QUALITIES, defaults.jpeg_quality),
         )
+
+
+_GROUPS: Mapping[str, type] = {"shortcuts": str, "update_cadence_minutes": int}
+"""Mapping fields: one INI key per entry, under the field's group (names %-quoted)."""
+_BOOLS = frozenset({"global_hotkeys_enabled", "hint_dismissed"})
+_INTS = frozenset({"format", "jpeg_quality"})
+_LISTS = frozenset({"severities"})
+
+
+def _int(raw: object) -> object:
+    """INI text of a whole number as an int; anything else unchanged (then refused)."""
+    if isinstance(raw, str) and re.fullmatch(r"-?[0-9]{1,9}", raw.strip()):
+        return int(raw)
+    return raw
+
+
+def _number(raw: object, allowed: range, default: int) -> int:
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw in allowed:
+        return raw
+    return default
 
 
 def _text(raw: object, default: str) -> str:
@@ -142,40 +212,3 @@ def _severities(raw: object) -> tuple[str, ...]:
         return ()
     names = (" ".join(name.split()) for name in raw if isinstance(name, str))
     return tuple(dict.fromkeys(name for name in names if name))
-
-
-class SettingsStore:
-    """Settings stored in ``file`` (normally ``paths.config_dir() / "settings.json"``)."""
-
-    def __init__(self, file: Path) -> None:
-        self.file = file
-
-    def load(self) -> Settings:
-        """The saved settings; the defaults where the file is missing or damaged."""
-        try:
-            raw = json.loads(self.file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return Settings()
-        return Settings.from_json(raw)
-
-    def save(self, settings: Settings) -> None:
-        """Write atomically (temporary file, then rename). Raises ``OSError`` on failure."""
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".settings-")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(settings.to_json(), handle, indent=1)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, self.file)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-
-
-def default_store() -> SettingsStore:
-    """The settings file in the app's config folder."""
-    from incident_recorder import paths
-
-    return SettingsStore(paths.config_dir() / FILE_NAME)

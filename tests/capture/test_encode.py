@@ -102,3 +102,31 @@ def test_rawshot_checks_its_buffer() -> None:
         RawShot(b"\x00" * 10, 2, 2, 1, 0, 0)
     with pytest.raises(ValueError, match="empty"):
         RawShot(b"", 0, 0, 1, 0, 0)
+
+
+def test_jpeg_format_is_a_jpeg_close_to_the_pixels_with_a_png_thumbnail() -> None:
+    shot = RawShot(bytes([40, 120, 200, 0]) * (64 * 48), 64, 48, monitor=1, left=0, top=0)
+    capture = encode(shot, window_title="Grafana", fmt="jpeg", quality=90)
+    image = decode(capture.png)
+    assert image.format == "JPEG" and image.mode == "RGB" and image.size == (64, 48)
+    r, g, b = image.getpixel((30, 20))  # type: ignore[misc]
+    assert abs(r - 200) <= 3 and abs(g - 120) <= 3 and abs(b - 40) <= 3, "BGRX read as RGB"
+    assert capture.sha256 == hashlib.sha256(capture.png).hexdigest()
+    assert decode(capture.thumbnail_png).format == "PNG"
+    assert (capture.width, capture.height, capture.window_title) == (64, 48, "Grafana")
+
+
+def test_jpeg_quality_trades_size_for_detail() -> None:
+    shot = pattern(200, 120)
+    small = encode(shot, fmt="jpeg", quality=50).png
+    large = encode(shot, fmt="jpeg", quality=95).png
+    assert len(small) < len(large) < len(encode(shot).png)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "quality", "message"),
+    [("gif", 85, "capture format"), ("jpeg", 0, "JPEG quality"), ("jpeg", 101, "JPEG quality")],
+)
+def test_bad_format_or_quality(fmt: str, quality: int, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        encode(pattern(4, 4), fmt=fmt, quality=quality)

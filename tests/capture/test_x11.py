@@ -202,3 +202,11 @@ def test_capture_now() -> None:
     assert (capture.width, capture.height, capture.monitor) == (1920, 1080, 1)
     assert Image.open(io.BytesIO(capture.png)).size == (1920, 1080)
     assert Image.open(io.BytesIO(capture.thumbnail_png)).size == (320, 180)
+
+
+def test_capture_now_as_jpeg() -> None:
+    with Grabber() as grabber:
+        capture = capture_now(grabber, monitor=1, fmt="jpeg", quality=80)
+    image = Image.open(io.BytesIO(capture.png))
+    assert (image.format, image.size) == ("JPEG", (1920, 1080))
+    assert Image.open(io.BytesIO(capture.thumbnail_png)).format == "PNG"

@@ -278,3 +278,29 @@ def test_export_finds_a_team_template_in_the_data_folder(tmp_path: Path) -> None
     result = run("export", str(path), "--out", str(tmp_path / "o"), "--template", "team", env=env)
     assert result.returncode == 0, result.stderr
     assert "## Our story" in (tmp_path / "o" / "report.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("quality", ["20", "101", "best", ""])
+def test_capture_refuses_a_jpeg_quality_out_of_range(tmp_path: Path, quality: str) -> None:
+    path = tmp_path / "a.incident"
+    run("new", str(path), "--title", "A")
+    result = run("capture", str(path), "--format", "jpeg", "--quality", quality)
+    assert result.returncode == 2, result.stderr
+    assert "JPEG quality must be a number from 50 to 100" in result.stderr
+    with IncidentFile.open(path, readonly=True) as handle:
+        assert handle.entry_count() == 0
+
+
+@pytest.mark.xvfb
+def test_capture_as_jpeg_stores_jpeg_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "a.incident"
+    run("new", str(path), "--title", "A")
+    result = run("capture", str(path), "--format", "jpeg", "--quality", "70")
+    assert result.returncode == 0, result.stderr
+    assert "JPEG" in result.stdout
+    with IncidentFile.open(path, readonly=True) as handle:
+        (entry,) = handle.record().entries
+        assert entry.capture is not None
+        data = handle.capture_png(entry.capture.id)
+    assert data.startswith(b"\xff\xd8\xff")
+    assert hashlib.sha256(data).hexdigest() == entry.capture.sha256

@@ -12,9 +12,9 @@ from PySide6.QtGui import QGuiApplication
 
 from incident_recorder.domain import EntryKind, NewCapture
 from incident_recorder.domain.actions import ActionItem
-from incident_recorder.settings import SettingsStore
 from incident_recorder.ui.export_dialog import ENTRY_ROLE, ExportDialog
 from incident_recorder.ui.report_export import export_formats
+from incident_recorder.ui.settings_store import SettingsStore
 
 
 def _png() -> bytes:
@@ -129,7 +129,7 @@ def test_export_writes_the_report_from_the_child_process(recorder, qtbot, tmp_pa
 def _settings_file():
     from incident_recorder import paths
 
-    return paths.config_dir() / "settings.json"
+    return paths.config_dir() / "settings.ini"
 
 
 def _noise_capture(seed: int) -> NewCapture:
@@ -162,7 +162,7 @@ def _dialog(path, qtbot, clock, tmp_path) -> ExportDialog:
         path,
         clock=clock,
         tz=UTC,
-        settings_store=SettingsStore(tmp_path / "settings.json"),
+        settings_store=SettingsStore(tmp_path / "settings.ini"),
         thread_pool=QThreadPool.globalInstance(),
     )
     qtbot.addWidget(dialog)

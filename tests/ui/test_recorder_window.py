@@ -43,6 +43,50 @@ def test_utc_toggle_changes_timeline_and_stamp(make_window, qtbot) -> None:
     assert window.note_bar.stamp.text().endswith("UTC")
 
 
+def test_the_time_key_cycles_local_utc_and_t_plus_from_impact_start(
+    make_window, qtbot, clock
+) -> None:
+    from incident_recorder.domain.milestones import Milestone
+    from incident_recorder.ui.timeline_model import COL_OFFSET, COL_TIME
+
+    window = make_window()
+    window.model.add([window.file.add_note("first")])
+    clock.advance(60)
+    window.record_milestone(Milestone.IMPACT_STARTED)
+    clock.advance(125)
+    window.model.add([window.file.add_note("later")])
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    local = window.model.index(2, COL_TIME).data()
+    seen = []
+    for _ in range(3):
+        qtbot.keyClick(
+            window.note_bar.edit,
+            Qt.Key.Key_U,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+        seen.append(window.model.time_display)
+        if window.model.time_display == "offset":
+            # T+ counts from impact started (as the report does), not from the first entry
+            assert window.model.index(2, COL_TIME).data() == "T+00:02:05"
+            assert window.model.index(0, COL_TIME).data() == "T\u221200:01:00"
+            assert window.model.index(2, COL_OFFSET).data() == local, "the clock beside it"
+            header = window.model.headerData(COL_TIME, Qt.Orientation.Horizontal)
+            assert header == "Time (T+)"
+            chip = window.header.chips[Milestone.IMPACT_STARTED]
+            assert "T+00:00:00" in chip.accessibleName() + chip.toolTip() + _texts(chip)
+            assert not window.note_bar.stamp.text().endswith("UTC")
+            assert "T+" in window.statusBar().currentMessage()
+    assert seen == ["utc", "offset", "local"]
+    assert window.model.index(2, COL_TIME).data() == local
+
+
+def _texts(widget) -> str:
+    from PySide6.QtWidgets import QLabel
+
+    return " ".join(label.text() for label in widget.findChildren(QLabel))
+
+
 def test_timeline_follows_the_newest_entry_unless_scrolled_up(make_window, qtbot, clock) -> None:
     window = make_window()
     for number in range(200):

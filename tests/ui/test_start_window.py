@@ -143,9 +143,9 @@ def test_new_incident_saves_title_and_severity(application, qtbot, monkeypatch) 
 
 
 def test_the_hint_card_shows_the_five_keys_until_dismissed(qapp, clock, qtbot, tmp_path) -> None:
-    from incident_recorder.settings import SettingsStore
+    from incident_recorder.ui.settings_store import SettingsStore
 
-    store = SettingsStore(tmp_path / "settings.json")
+    store = SettingsStore(tmp_path / "settings.ini")
     store.save(store.load().with_shortcuts({"report": "Ctrl+Shift+R"}, {"report": "Ctrl+R"}))
     app = Application(qapp, clock, RecentList(tmp_path / "recent.json"), store)
     app.show_start()
@@ -167,13 +167,13 @@ def test_the_hint_card_shows_the_five_keys_until_dismissed(qapp, clock, qtbot, t
 def test_the_start_window_uses_the_keys_from_the_settings(
     qapp, clock, qtbot, tmp_path, monkeypatch
 ) -> None:
-    from incident_recorder.settings import SettingsStore
     from incident_recorder.ui.new_incident_dialog import NewIncidentDialog
+    from incident_recorder.ui.settings_store import SettingsStore
 
     asked: list[bool] = []
     monkeypatch.setattr(NewIncidentDialog, "exec", lambda _self: asked.append(True) or 0)
 
-    store = SettingsStore(tmp_path / "settings.json")
+    store = SettingsStore(tmp_path / "settings.ini")
     store.save(store.load().with_shortcuts({"new_incident": "Ctrl+Shift+Y"}, {}))
     app = Application(qapp, clock, RecentList(tmp_path / "recent.json"), store)
     app.show_start()

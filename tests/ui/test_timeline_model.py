@@ -102,6 +102,43 @@ def test_time_column_switches_between_local_and_utc() -> None:
     )
 
 
+def test_t_plus_counts_from_impact_start_like_the_report() -> None:
+    import pytest
+
+    zone = timezone(timedelta(hours=1), "CET")
+    model = TimelineModel(local_zone=zone)
+    reset(model, [entry(1, 0), entry(2, 300)])
+    changed: list[int] = []
+    model.dataChanged.connect(lambda top, bottom, roles: changed.append(top.column()))
+    assert model.index(1, COL_OFFSET).data() == "T+00:05:00", "no impact start: the first entry"
+    model.set_impact_start(START + timedelta(seconds=60))
+    assert changed == [COL_OFFSET]
+    assert model.index(0, COL_OFFSET).data() == "T\u221200:01:00"
+    assert model.index(1, COL_OFFSET).data() == "T+00:04:00"
+    model.add([entry(3, -600)])  # an earlier entry no longer moves T+: impact start does
+    assert model.index(1, COL_OFFSET).data() == "T\u221200:01:00"
+
+    model.set_time_display("offset")
+    header = [model.headerData(c, Qt.Orientation.Horizontal) for c in (COL_TIME, COL_OFFSET)]
+    assert header == ["Time (T+)", "Local"]
+    assert "impact started" in model.headerData(
+        COL_TIME, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole
+    )
+    assert model.index(2, COL_TIME).data() == "T+00:04:00"
+    assert model.index(2, COL_OFFSET).data() == "15:05:00", "the local clock beside it"
+    assert model.format_time(START + timedelta(seconds=60)) == "T+00:00:00"
+    assert not model.utc
+    changed.clear()
+    model.set_impact_start(None)
+    assert changed == [COL_TIME], "in the T+ display the offsets are in the Time column"
+    assert model.index(2, COL_TIME).data() == "T+00:15:00"
+    assert model.next_time_display() == "local"
+    model.set_time_display("local")
+    assert model.index(2, COL_TIME).data() == "15:05:00"
+    with pytest.raises(ValueError, match="local, utc, offset"):
+        model.set_time_display("mars")
+
+
 def test_kind_text_tooltip_and_capture_caption() -> None:
     capture = CaptureInfo(7, 1920, 1080, "ab" * 32, 1, None)
     model = TimelineModel(local_zone=UTC)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from incident_recorder.domain import EntryKind, NewCapture
+from incident_recorder.domain.image_bytes import image_kind
 from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.text import clean_note_text
@@ -78,14 +79,16 @@ def _capture(record: object, folder: Path) -> tuple[NewCapture | None, str | Non
         return None, str(error)
     title = record.get("window_title")
     monitor = record.get("monitor")
+    # A PNG or a JPEG (a capture taken as JPEG) is stored as it is, so its SHA-256 stays the
+    # one the export gave; any other image is stored as the PNG made of it.
+    as_is = image_kind(data) is not None
     return (
         NewCapture(
-            # A PNG is stored as it is, so its SHA-256 stays the one the export gave.
-            png=data if data.startswith(b"\x89PNG\r\n\x1a\n") else decoded.png,
+            png=data if as_is else decoded.png,
             thumbnail_png=decoded.thumbnail_png,
             width=decoded.width,
             height=decoded.height,
-            sha256=sha256 if data.startswith(b"\x89PNG\r\n\x1a\n") else decoded.sha256,
+            sha256=sha256 if as_is else decoded.sha256,
             monitor=monitor if isinstance(monitor, int) and not isinstance(monitor, bool) else None,
             window_title=title if isinstance(title, str) else None,
         ),

@@ -1,7 +1,9 @@
 """Rendering annotations onto a copy of a capture: the image a report is allowed to show.
 
 `render(png, shapes)` draws rectangles, arrows and text labels, then fills every redaction box
-with solid black, and encodes a brand-new PNG from the resulting pixels only: inside a redaction
+with solid black, and encodes a brand-new PNG from the resulting pixels only (whether the
+capture is stored as PNG or JPEG: a rendered copy is always a lossless PNG, so a redaction box
+is exact solid black and the pixels lose nothing more): inside a redaction
 box nothing of the original survives (no blur, no overlay, no alpha, no metadata chunks copied
 from the original: not its text, EXIF or ICC chunks). Outside the boxes and the drawn shapes,
 pixels are exactly the original's. Pillow only, no Qt.
@@ -153,7 +155,8 @@ def render_thumbnail(thumbnail: bytes, shapes: Sequence[Shape], full_width: int)
 
 
 def render(png: bytes, shapes: Sequence[Shape]) -> bytes:
-    """The PNG of the capture with `shapes` applied: labels drawn, redactions destroyed."""
+    """The PNG of the capture (PNG or JPEG bytes) with `shapes` applied: labels drawn,
+    redactions destroyed."""
     image = render_image(png, shapes)
     out = io.BytesIO()
     try:

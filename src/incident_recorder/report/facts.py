@@ -101,20 +101,22 @@ class ExportedCapture:
     original_sha256: str | None = None
 
 
-def image_name(entry: Entry, digest: str | None = None) -> str | None:
+def image_name(entry: Entry, digest: str | None = None, suffix: str = ".png") -> str | None:
     """The path, relative to the report, of an entry's exported capture (None: no capture).
 
     'images/entry-0007-1a2b3c4d5e6f.png': the entry id and the first 12 hex digits of the
     capture's SHA-256, or of `digest` (the SHA-256 of the exported annotated copy) when given
     (the capture id if the hash is not hex, so a damaged or foreign file can never steer the
-    path).
+    path). `suffix` is the written bytes' (domain.image_bytes.image_suffix): '.jpg' for a
+    capture taken as JPEG; anything but '.jpg' gives '.png'.
     """
     if entry.capture is None:
         return None
     digest = (digest or entry.capture.sha256).lower()[:12]
     if not _HEX.fullmatch(digest):
         digest = f"capture{entry.capture.id}"
-    return f"{IMAGES_DIR}/entry-{entry.id:04d}-{digest}.png"
+    suffix = ".jpg" if suffix == ".jpg" else ".png"
+    return f"{IMAGES_DIR}/entry-{entry.id:04d}-{digest}{suffix}"
 
 
 def in_order(entries: Sequence[Entry]) -> list[Entry]:

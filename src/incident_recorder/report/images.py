@@ -1,7 +1,11 @@
 """The images/ folder of an export: each capture as the report may show it, stale ones removed.
 
-Captures with annotations are written as their rendered copy (report/annotate.py): redaction
-boxes are solid black and the original never leaves the incident file unless the caller asks
+A capture is written as it is stored: PNG, or JPEG (named .jpg, told by its first bytes) for a
+capture taken with the JPEG capture format. Captures with annotations — and every capture of a
+public export — are written as their rendered copy (report/annotate.py), always a PNG: the
+pixels decoded once and written lossless, so redaction boxes are exact solid black (a second
+JPEG encoding would blur their edges and lose detail again); such a copy is named .png
+whatever the stored format. The original never leaves the incident file unless the caller asks
 for originals, which then go to images/originals/. A capture that cannot be read or does not
 match its recorded SHA-256 is a ReportError.
 """
@@ -17,6 +21,7 @@ from pathlib import Path
 
 from incident_recorder.domain import Entry
 from incident_recorder.domain.annotation import Shape, has_redaction
+from incident_recorder.domain.image_bytes import image_suffix
 from incident_recorder.report import facts
 from incident_recorder.report.annotate import RenderError
 from incident_recorder.report.annotate import render as render_annotations
@@ -106,12 +111,12 @@ def write_images(
         rendered = bool(shapes) or always_render
         data = _rendered(entry, png, shapes) if rendered else png
         digest = hashlib.sha256(data).hexdigest()
-        name = facts.image_name(entry, digest if rendered else None)
+        name = facts.image_name(entry, digest if rendered else None, image_suffix(data))
         assert name is not None
         write_atomically(out_dir / name, data, mode)
         original_file = None
         if shapes and include_originals:
-            original_name = facts.image_name(entry)
+            original_name = facts.image_name(entry, suffix=image_suffix(png))
             assert original_name is not None
             original_file = f"{facts.ORIGINALS_DIR}/{original_name.rsplit('/', 1)[-1]}"
             _make_dir(out_dir / facts.ORIGINALS_DIR)
@@ -133,7 +138,9 @@ def write_images(
     return written
 
 
-OUR_IMAGE = re.compile(r"entry-[0-9]{4,}-(?:[0-9a-f]{12}|capture[0-9]+)\.png|timeline\.(?:svg|png)")
+OUR_IMAGE = re.compile(
+    r"entry-[0-9]{4,}-(?:[0-9a-f]{12}|capture[0-9]+)\.(?:png|jpg)|timeline\.(?:svg|png)"
+)
 """The names write_images and the timeline picture get; cleanup touches nothing else."""
 
 
@@ -150,9 +157,9 @@ def remove_stale_images(
 ) -> list[Path]:
     """Remove our images an earlier export left in out_dir that this export did not write.
 
-    In images/ and images/originals/, only files named as we name them (entry-NNNN-<hex>.png)
-    and not written by this export go; images/originals/ goes as a whole (if nothing else is
-    in it) when this export did not include originals. Other files are never touched. The
+    In images/ and images/originals/, only files named as we name them (entry-NNNN-<hex>.png,
+    or .jpg) and not written by this export go; images/originals/ goes as a whole (if nothing
+    else is in it) when this export did not include originals. Other files are never touched. The
     paths removed; ReportError if one cannot be removed (a stale copy may be unredacted).
     """
     keep = {out_dir / capture.file for capture in captures.values()}

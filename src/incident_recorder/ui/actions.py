@@ -222,7 +222,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "Read the timeline again for the drafts and the preview",
         window="report",
     ),
-    ActionSpec("toggle_utc", "Show Times in &UTC", "Ctrl+Shift+U", "view", checkable=True),
+    ActionSpec(
+        "toggle_utc",  # the id of its UTC-only days: kept, so a key chosen for it still applies
+        "Switch &Times: Local, UTC, T+",
+        "Ctrl+Shift+U",
+        "view",
+        "Show times in local time, then UTC, then T+ (since impact started, else the first entry)",
+    ),
     ActionSpec("jump_latest", "&Jump to Latest Entry", "Ctrl+End", "view"),
     ActionSpec("shortcuts", "&Keyboard Shortcuts", "F1", "help"),
 )

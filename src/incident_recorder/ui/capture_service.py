@@ -21,6 +21,9 @@ frame, then encodes and saves it here, so the pixels are those of the key press.
 (0: the one under the pointer) for the timed capture; a frame whose pixels hash the same as the
 last interval frame saved for that monitor is dropped (`interval_skipped(monitor)`, no entry).
 Its failures come back as `interval_failed(message)`, apart from those of the keys.
+
+`set_image_format(fmt, quality)` (the capture-format setting) chooses PNG or JPEG for the
+captures encoded after it; the encoding itself stays here, in the worker.
 """
 
 from __future__ import annotations
@@ -89,6 +92,15 @@ class _CaptureWorker(QObject):
         self._file: IncidentFile | None = None
         self._interval_sha: dict[int, str] = {}
         """monitor → SHA-256 of the pixels of the last interval frame saved for it."""
+        self.image_format: tuple[str, int] = ("png", 85)
+        """(format, JPEG quality) of the next captures; set from the UI thread (one tuple,
+        replaced whole, read once per capture)."""
+
+    def _encode(self, shot: Any, title: str | None) -> Any:
+        from incident_recorder.capture import encode
+
+        fmt, quality = self.image_format
+        return encode(shot, window_title=title, fmt=fmt, quality=quality)
 
     # -- shared by the slots below: each part made once, in this thread, on first use --------
 
@@ -135,7 +147,7 @@ class _CaptureWorker(QObject):
 
     @Slot(object, float, str)
     def capture(self, pressed_at: datetime, pressed: float, mode: str = POINTER) -> None:
-        from incident_recorder.capture import CaptureError, encode
+        from incident_recorder.capture import CaptureError
 
         with self._reporting(self.failed):
             grabber = self._screen()
@@ -153,7 +165,7 @@ class _CaptureWorker(QObject):
             # pixels first, then the title (a few X round trips later)
             title = active.title if active is not None else self._active_title()
             for shot in shots:
-                image = encode(shot, window_title=title)
+                image = self._encode(shot, title)
                 entry = self._incident().add_capture(image, pressed_at, source="gui")
                 self.captured.emit(entry, CaptureTimings(pressed, grabbed, perf_counter()))
 
@@ -165,7 +177,6 @@ class _CaptureWorker(QObject):
 
         `ignore`: desktop rectangles (the recorder's own windows) left out of the comparison.
         """
-        from incident_recorder.capture import encode
         from incident_recorder.capture.fingerprint import frame_fingerprint
 
         with self._reporting(self.interval_failed):
@@ -175,7 +186,7 @@ class _CaptureWorker(QObject):
             if self._interval_sha.get(shot.monitor) == sha:
                 self.interval_skipped.emit(shot.monitor)
                 return
-            image = encode(shot, window_title=self._active_title())
+            image = self._encode(shot, self._active_title())
             entry = self._incident().add_capture(image, pressed_at, source="interval")
             self._interval_sha[shot.monitor] = sha
             self.captured.emit(entry, CaptureTimings(pressed, grabbed, perf_counter()))
@@ -192,12 +203,11 @@ class _CaptureWorker(QObject):
     @Slot(object, object)
     def capture_region(self, frame: FrozenFrame, rect: tuple[int, int, int, int]) -> None:
         """Cut ``rect`` (x, y, width, height in the frame's pixels) out, encode it, save it."""
-        from incident_recorder.capture import encode
         from incident_recorder.capture.crop import crop
 
         with self._reporting(self.failed):
             shot = crop(frame.shot, *rect)
-            image = encode(shot, window_title=frame.window_title)
+            image = self._encode(shot, frame.window_title)
             entry = self._incident().add_capture(image, frame.pressed_at, source="gui")
             self.captured.emit(entry, CaptureTimings(frame.pressed, frame.grabbed, perf_counter()))
 
@@ -261,6 +271,13 @@ class CaptureService(QObject):
         self._thread: QThread | None = None
         self._worker: _CaptureWorker | None = None
         self._stopped = False
+        self._image_format: tuple[str, int] = ("png", 85)
+
+    def set_image_format(self, fmt: str, quality: int) -> None:
+        """Encode the next captures as `fmt` ("png" or "jpeg", at JPEG `quality`)."""
+        self._image_format = (fmt, quality)
+        if self._worker is not None:
+            self._worker.image_format = self._image_format
 
     def start(self) -> None:
         """Start the worker and let it connect to the screen, so the first capture is quick."""
@@ -312,6 +329,7 @@ class CaptureService(QObject):
         self._thread = QThread()
         self._thread.setObjectName("capture")
         self._worker = _CaptureWorker(self._path, self._clock)
+        self._worker.image_format = self._image_format
         self._worker.moveToThread(self._thread)
         self._requested.connect(self._worker.capture)
         self._stop.connect(self._worker.shutdown)

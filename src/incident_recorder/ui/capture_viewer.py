@@ -3,7 +3,8 @@
 F toggles fit-to-window; Ctrl+= / Ctrl+- zoom (also Ctrl+wheel), Ctrl+0 shows actual pixels;
 a zoomed image is panned by dragging it or with the scrollbars; Ctrl+C copies the image; Enter
 in the caption field (or Save) emits `caption_submitted` — whoever owns the incident file
-records it as a revision and calls `caption_saved`. Large PNGs are decoded on the pool
+records it as a revision and calls `caption_saved`. The capture may be PNG or JPEG (the
+capture-format setting; Qt tells them apart by their bytes). Large ones are decoded on the pool
 (`DecodeJob`, a QImage back by signal) while "Loading…" shows. Esc closes.
 
 Annotations (ui/annotation_tools.py): the Rectangle, Arrow, Text and Redact tools draw by
@@ -50,11 +51,15 @@ from PySide6.QtWidgets import (
 
 from incident_recorder.domain import Entry
 from incident_recorder.domain.annotation import Shape, ShapeKind
+from incident_recorder.domain.image_bytes import image_kind
 from incident_recorder.ui.actions import VIEWER_KEYS
 from incident_recorder.ui.annotation_tools import TOOLS, AnnotationEditor
 
 DECODE_IN_BACKGROUND = 2 * 1024 * 1024
 """PNGs larger than this (bytes) are decoded on the pool, not the UI thread."""
+JPEG_DENSITY = 8
+"""A JPEG capture is about this many times smaller than the PNG of the same screen, and as slow
+to decode: its threshold is DECODE_IN_BACKGROUND divided by this."""
 ZOOM_STEP = 1.25
 DAMAGED = "This capture could not be decoded (damaged image data)."
 
@@ -64,7 +69,7 @@ class DecodeSignals(QObject):
 
 
 class DecodeJob(QRunnable):
-    """Decode PNG bytes into a QImage (safe across threads; a QPixmap is not)."""
+    """Decode PNG or JPEG bytes into a QImage (safe across threads; a QPixmap is not)."""
 
     def __init__(self, png: bytes) -> None:
         super().__init__()
@@ -76,7 +81,7 @@ class DecodeJob(QRunnable):
 
 
 class CaptureViewer(QDialog):
-    """Shows the PNG of a capture entry; see the module docstring for the keys."""
+    """Shows the image of a capture entry; see the module docstring for the keys."""
 
     caption_submitted = Signal(int, str)
     annotations_submitted = Signal(int, list, int)
@@ -176,8 +181,9 @@ class CaptureViewer(QDialog):
         if screen is not None:
             self.resize(int(screen.width() * 0.8), int(screen.height() * 0.8))
         self.decode_job: DecodeJob | None = None
-        """Set for a large PNG: the owner starts it on its pool (and keeps it until done)."""
-        if len(png) > DECODE_IN_BACKGROUND:
+        """Set for a large image: the owner starts it on its pool (and keeps it until done)."""
+        jpeg = image_kind(png) == "jpeg"
+        if len(png) > DECODE_IN_BACKGROUND // (JPEG_DENSITY if jpeg else 1):
             self.decode_job = DecodeJob(png)
             self.decode_job.setAutoDelete(False)
             self.decode_job.signals.decoded.connect(self.set_image)

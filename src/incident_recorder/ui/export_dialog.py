@@ -34,11 +34,11 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder.domain.times import Clock
-from incident_recorder.settings import SettingsStore
 from incident_recorder.ui import report_backend
 from incident_recorder.ui.export_job import ExportJob
 from incident_recorder.ui.export_review import ENTRY_ROLE, ReviewJob, ReviewList, ReviewResult
 from incident_recorder.ui.report_export import FORMAT_LABELS, export_formats
+from incident_recorder.ui.settings_store import SettingsStore
 
 __all__ = ["ENTRY_ROLE", "ExportDialog"]
 

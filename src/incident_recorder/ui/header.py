@@ -102,7 +102,7 @@ class IncidentHeader(QWidget):
         self._model = model
         self._clock = clock
         self._zone = local_zone
-        self._utc = False
+        self._display = "local"
         self._file_name = file_name
         self._created = incident.created_at
         self._details = IncidentDetails(incident.title)
@@ -260,22 +260,28 @@ class IncidentHeader(QWidget):
             )
         self.severity.setAccessibleName(f"Severity: {severity or 'not set'}")
 
-    def set_utc(self, utc: bool) -> None:
-        self._utc = utc
+    def set_time_display(self, display: str) -> None:
+        """Local time, UTC or T+ (the milestone chips then lead with their T+)."""
+        self._display = display
         self.show_incident(self._details, self._milestones)
         self.refresh()
 
     def _time(self, when: datetime, long: bool = False) -> str:
-        shown = when.astimezone(UTC if self._utc else self._zone)
+        utc = self._display == "utc"
+        shown = when.astimezone(UTC if utc else self._zone)
+        if self._display == "offset":
+            offset = self._model.format_offset(when)
+            return f"{offset} · {shown:%a %d %b %Y, %H:%M:%S}" if long else offset
         text = f"{shown:%a %d %b %Y, %H:%M:%S}" if long else f"{shown:%H:%M:%S}"
-        return f"{text} UTC" if long and self._utc else text
+        return f"{text} UTC" if long and utc else text
 
     def refresh(self) -> None:
         count = self._model.rowCount()
         captures = self._model.capture_count
-        created = self._created.astimezone(UTC if self._utc else self._zone)
+        utc = self._display == "utc"
+        created = self._created.astimezone(UTC if utc else self._zone)
         parts = [
-            f"Created {created:%a %d %b %Y, %H:%M}" + (" UTC" if self._utc else ""),
+            f"Created {created:%a %d %b %Y, %H:%M}" + (" UTC" if utc else ""),
             f"{count:,} entr{'y' if count == 1 else 'ies'}",
         ]
         if captures:

@@ -28,7 +28,7 @@ from incident_recorder.domain.annotation import Shape, has_redaction
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.times import Clock
 from incident_recorder.drafts import DraftStore
-from incident_recorder.settings import Settings, SettingsStore, default_store
+from incident_recorder.settings import Settings
 from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.ui import global_hotkeys
 from incident_recorder.ui.actions import ACTIONS
@@ -53,6 +53,7 @@ from incident_recorder.ui.settings_dialog import (
     global_combinations,
     shortcuts_of,
 )
+from incident_recorder.ui.settings_store import SettingsStore, default_store
 from incident_recorder.ui.status_page_writer import StatusPageWriter
 from incident_recorder.ui.timeline_model import Prepared, TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
@@ -182,8 +183,7 @@ class RecorderWindow(QMainWindow):
         self._build_actions()
         settings = self.settings_store.load()
         self.apply_settings(settings)
-        if settings.time_display == "utc":  # the initial state; Ctrl+Shift+U still switches
-            self.actions_by_id["toggle_utc"].setChecked(True)
+        self.set_time_display(settings.time_display)  # the initial one; Ctrl+Shift+U switches
         self.reload_incident()
         self.tray = install_tray(self)
         self.statusBar().showMessage(f"Recording into {incident_file.path}")
@@ -277,7 +277,7 @@ class RecorderWindow(QMainWindow):
             "capture_region": self.capture_region,
             "focus_note": self.focus_note,
             "interval_capture": self.interval.open_dialog,
-            "toggle_utc": self.set_utc,
+            "toggle_utc": self.next_time_display,
             "jump_latest": self.view.follow_latest,
             "shortcuts": self.show_shortcuts,
             "settings": self.open_settings,
@@ -348,6 +348,7 @@ class RecorderWindow(QMainWindow):
         self.severities = settings.severities
         self.header.set_severities(settings.severities)
         self.header.set_update_cadence(settings.update_cadence_minutes)
+        self.captures.set_image_format(settings.capture_format, settings.jpeg_quality)
 
     def show_shortcuts(self) -> None:
         """The keyboard cheat sheet (F1), from the actions table."""
@@ -422,6 +423,7 @@ class RecorderWindow(QMainWindow):
         except IncidentFileError as error:
             self._live_error(str(error))
             return
+        self.model.set_impact_start(milestones[Milestone.IMPACT_STARTED])  # T+ counts from it
         self.header.show_incident(details, milestones)
         self.setWindowTitle(f"{details.title} — Incident Recorder")
         self.incident_changed.emit()
@@ -633,10 +635,19 @@ class RecorderWindow(QMainWindow):
 
     # -- view --------------------------------------------------------------------------------
 
-    def set_utc(self, utc: bool) -> None:
-        self.model.set_utc(utc)
-        self.note_bar.set_utc(utc)
-        self.header.set_utc(utc)
+    def next_time_display(self) -> None:
+        """Ctrl+Shift+U: local time → UTC → T+ → local time."""
+        self.set_time_display(self.model.next_time_display(), announce=True)
+
+    def set_time_display(self, display: str, announce: bool = False) -> None:
+        """Times in local time, UTC or T+ (settings.TIME_DISPLAYS), in the timeline and header;
+        the note bar takes times in local time or UTC."""
+        self.model.set_time_display(display)
+        self.note_bar.set_utc(display == "utc")
+        self.header.set_time_display(display)
+        if announce:
+            names = {"local": "local time", "utc": "UTC", "offset": "T+"}
+            self.statusBar().showMessage(f"Times in {names[display]}", 3000)
 
     # -- report and export -------------------------------------------------------------------
 

@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from incident_recorder.settings import Settings, SettingsStore
+from incident_recorder.settings import Settings
 from incident_recorder.ui import global_hotkeys
 from incident_recorder.ui.actions import ACTIONS, NOTE_KEYS, VIEWER_KEYS
 from incident_recorder.ui.settings_general import GeneralPage
+from incident_recorder.ui.settings_store import SettingsStore
 
 DEFAULTS: dict[str, str] = {spec.id: spec.shortcut for spec in ACTIONS}
 GLOBAL_MODIFIERS = ("Ctrl+", "Alt+", "Meta+")

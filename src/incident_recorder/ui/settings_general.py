@@ -5,10 +5,11 @@ with, and the public-update cadence of each severity. ``show`` fills the page fr
 ``chosen`` returns the settings with the page's values; ``problem`` says why they cannot be
 saved (only the data folder can be wrong).
 
-Captures have no format setting on purpose: they are always PNG, lossless, because a screenshot
-of a log or a dashboard must stay readable and a redaction must cover exact pixels; the PNG is
-written at zlib level 1 to keep a capture within its latency budget (a higher level would make
-every capture slower for a smaller file).
+The capture format: PNG (lossless, the default: a screenshot of a log or a dashboard stays
+exactly readable; written at zlib level 1 to keep a capture within its latency budget) or JPEG
+at a chosen quality (files several times smaller, for long incidents with many or timed
+captures; fine detail may blur). Exported redactions are exact either way: a redacted copy is
+always written as PNG (report/annotate.py).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -30,10 +32,11 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder import paths
-from incident_recorder.settings import Settings
+from incident_recorder.settings import JPEG_QUALITIES, Settings
 
-TIME_CHOICES = (("local", "Local time"), ("utc", "UTC"))
+TIME_CHOICES = (("local", "Local time"), ("utc", "UTC"), ("offset", "T+ (since impact started)"))
 THEME_CHOICES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
+CAPTURE_CHOICES = (("png", "PNG (lossless)"), ("jpeg", "JPEG (smaller files)"))
 
 
 def _template_names() -> list[str]:
@@ -51,6 +54,14 @@ def _combo(name: str, choices: tuple[tuple[str, str], ...]) -> QComboBox:
     return box
 
 
+def _buddy(text: str, field: QWidget) -> QLabel:
+    """A row label whose mnemonic focuses `field` (QFormLayout cannot give a buddy to a row
+    that is a layout, and would show the '&')."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
+
+
 class GeneralPage(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,8 +77,8 @@ class GeneralPage(QWidget):
         folder_row.addWidget(browse)
         self.time_box = _combo("Time display", TIME_CHOICES)
         self.time_box.setToolTip(
-            "The times a recorder window shows when it opens (Ctrl+Shift+U switches); the T+ "
-            "column beside them always counts from the incident's start"
+            "The times a recorder window shows when it opens (Ctrl+Shift+U switches: local, UTC, "
+            "T+). T+ counts from impact started, else from the first entry, as the report does"
         )
         self.theme_box = _combo("Theme", THEME_CHOICES)
         self.template_box = QComboBox()
@@ -75,34 +86,54 @@ class GeneralPage(QWidget):
         for name in _template_names():
             self.template_box.addItem(name, name)
         self.cadence_boxes: dict[str, QSpinBox] = {}
-        self.cadence_form = QFormLayout()
-        capture = QLabel(
-            "Captures are always PNG: lossless, so text stays readable and redactions are exact."
+        self.cadence_grid = QGridLayout()
+        self.cadence_grid.setColumnStretch(1, 1)
+        self.cadence_grid.setColumnStretch(4, 1)
+        self.cadence_grid.setColumnMinimumWidth(2, 12)
+        self.capture_box = _combo("Capture format", CAPTURE_CHOICES)
+        self.capture_box.setToolTip(
+            "How new screen captures are stored. PNG keeps every pixel; JPEG makes files several "
+            "times smaller, fine text may blur. Exported redactions are exact either way."
         )
-        capture.setObjectName("hint")
-        capture.setWordWrap(True)
+        self.quality_box = QSpinBox()
+        self.quality_box.setRange(JPEG_QUALITIES.start, JPEG_QUALITIES.stop - 1)
+        self.quality_box.setAccessibleName("JPEG quality")
+        self.quality_box.setToolTip("Higher: sharper and larger (85 is a good balance)")
+        self.capture_box.currentIndexChanged.connect(self._capture_format_changed)
+        capture_row = QHBoxLayout()
+        capture_row.addWidget(self.capture_box, 1)
+        self.quality_label = QLabel("&Quality")
+        self.quality_label.setBuddy(self.quality_box)
+        capture_row.addWidget(self.quality_label)
+        capture_row.addWidget(self.quality_box)
         form = QFormLayout(self)
-        form.addRow("&Data folder", folder_row)
+        form.addRow(_buddy("&Data folder", self.folder_edit), folder_row)
         form.addRow("&Times shown in", self.time_box)
         form.addRow("T&heme", self.theme_box)
         form.addRow("Default report &template", self.template_box)
-        heading = QLabel("Public update every (minutes; 0: no countdown)")
-        heading.setObjectName("sectionHeading")
-        form.addRow(heading)
-        form.addRow(self.cadence_form)
-        form.addRow(capture)
+        form.addRow(_buddy("&Captures stored as", self.capture_box), capture_row)
+        self.cadence_label = cadence_label = QLabel("Public &update every")
+        cadence_label.setToolTip(
+            "Minutes between public updates per severity: the recorder counts down to the next "
+            "one. 0: no countdown."
+        )
+        form.addRow(cadence_label, self.cadence_grid)
 
     def show_settings(self, settings: Settings) -> None:
         self.folder_edit.setText(settings.data_folder)
         self.time_box.setCurrentIndex(max(0, self.time_box.findData(settings.time_display)))
         self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(settings.theme)))
+        self.capture_box.setCurrentIndex(max(0, self.capture_box.findData(settings.capture_format)))
+        self.quality_box.setValue(settings.jpeg_quality)
+        self._capture_format_changed()
         index = self.template_box.findData(settings.report_template)
         if index < 0:  # a template that is gone: kept, so saving does not silently change it
             self.template_box.addItem(settings.report_template, settings.report_template)
             index = self.template_box.count() - 1
         self.template_box.setCurrentIndex(index)
-        while self.cadence_form.rowCount():
-            self.cadence_form.removeRow(0)
+        while (item := self.cadence_grid.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.deleteLater()
         self.cadence_boxes = {}
         for severity in settings.severities:
             box = QSpinBox()
@@ -111,8 +142,14 @@ class GeneralPage(QWidget):
             box.setSpecialValueText("no countdown")
             box.setAccessibleName(f"Public update cadence of {severity}")
             box.setValue(settings.update_cadence_minutes.get(severity, 0))
-            self.cadence_form.addRow(severity, box)
+            label = QLabel(severity)
+            label.setBuddy(box)
+            row, pair = divmod(len(self.cadence_boxes), 2)
+            self.cadence_grid.addWidget(label, row, 3 * pair)
+            self.cadence_grid.addWidget(box, row, 3 * pair + 1)
             self.cadence_boxes[severity] = box
+        if self.cadence_boxes:  # Alt+U goes to the first (worst) severity's minutes
+            self.cadence_label.setBuddy(next(iter(self.cadence_boxes.values())))
 
     def problem(self) -> str | None:
         text = self.folder_edit.text().strip()
@@ -133,9 +170,16 @@ class GeneralPage(QWidget):
             data_folder=self.folder_edit.text().strip(),
             time_display=str(self.time_box.currentData()),
             theme=str(self.theme_box.currentData()),
+            capture_format=str(self.capture_box.currentData()),
+            jpeg_quality=self.quality_box.value(),
             report_template=str(self.template_box.currentData() or settings.report_template),
             update_cadence_minutes=MappingProxyType(cadence),
         )
+
+    def _capture_format_changed(self) -> None:
+        jpeg = self.capture_box.currentData() == "jpeg"
+        self.quality_box.setEnabled(jpeg)
+        self.quality_label.setEnabled(jpeg)
 
     def _browse(self) -> None:
         start = self.folder_edit.text() or str(paths.data_dir())

@@ -6,6 +6,11 @@ of a second. Appends at the end — the common case — are one `beginInsertRows
 or a revision goes to its sorted place. Hidden entries are not shown. Thumbnails are loaded on
 demand through a callable and kept in a small LRU cache.
 
+Times show in one of three displays (``set_time_display``): local time, UTC, or T+. T+ counts
+from impact start when it is recorded, else from the first entry shown — the report's rule
+(report/context.py), so a T+ read in the window is the T+ the report prints. In the T+ display
+the Time column leads with the offset and the column beside it gives the local clock time.
+
 Hidden entries are kept aside (for the "show hidden entries" view, see timeline_filter), as is
 which entries mark a milestone (`set_milestones`); every change to the records is announced by
 `record_changed(old, new)` so a filtered view can follow it without rescanning.
@@ -31,6 +36,9 @@ from incident_recorder.storage.incident_file import RECORD_CAPTURE_ID, RECORD_HI
 
 COL_TIME, COL_OFFSET, COL_KIND, COL_ENTRY = range(4)
 HEADERS = ("Time", "T+", "Kind", "Entry")
+TIME_DISPLAYS = ("local", "utc", "offset")
+"""The same choices as settings.TIME_DISPLAYS; Ctrl+Shift+U moves to the next one."""
+TIME_HEADERS = {"local": "Time (local)", "utc": "Time (UTC)", "offset": "Time (T+)"}
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
 KIND_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -92,7 +100,8 @@ class TimelineModel(QAbstractTableModel):
         self.redacted: set[int] = set()
         """Ids of captures whose annotations hold a redaction (marked in the tooltip)."""
         self._local_zone = local_zone
-        self._utc = False
+        self._display = "local"
+        self._impact_start: datetime | None = None
         self._captures = 0
         self._tall: list[int] = []
         self._spans_days = False
@@ -113,8 +122,15 @@ class TimelineModel(QAbstractTableModel):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             if section == COL_TIME:
-                return "Time (UTC)" if self._utc else "Time (local)"
+                return {"utc": "Time (UTC)", "offset": "Time (T+)"}.get(
+                    self._display, "Time (local)"
+                )
+            if section == COL_OFFSET and self._display == "offset":
+                return "Local"
             return HEADERS[section]
+        if role == Qt.ItemDataRole.ToolTipRole and section in (COL_TIME, COL_OFFSET):
+            since = "impact started" if self._impact_start else "the first entry"
+            return f"T+ is the time since {since} (Ctrl+Shift+U: local time, UTC, T+)"
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -153,8 +169,9 @@ class TimelineModel(QAbstractTableModel):
         if column == COL_TIME:
             return self.format_time(entry.occurred_at)
         if column == COL_OFFSET:
-            start = self.entry_at(0).occurred_at if self._rows else entry.occurred_at
-            return format_offset(entry.occurred_at - start)
+            if self._display == "offset":  # the T+ leads in the Time column: the clock here
+                return self._clock_time(entry.occurred_at, self._local_zone)
+            return self.format_offset(entry.occurred_at)
         if column == COL_KIND:
             return entry.kind.label
         if column == COL_ENTRY:
@@ -166,16 +183,56 @@ class TimelineModel(QAbstractTableModel):
 
     @property
     def utc(self) -> bool:
-        return self._utc
+        """True when times show in UTC (dialogs that take a time start in the same zone)."""
+        return self._display == "utc"
 
     def set_utc(self, utc: bool) -> None:
         """Show times in UTC (True) or local time (False)."""
-        if utc == self._utc:
+        self.set_time_display("utc" if utc else "local")
+
+    @property
+    def time_display(self) -> str:
+        """One of TIME_DISPLAYS."""
+        return self._display
+
+    def set_time_display(self, display: str) -> None:
+        """Show times in local time, UTC or T+ (one of TIME_DISPLAYS)."""
+        if display not in TIME_DISPLAYS:
+            raise ValueError(f"time display must be one of {', '.join(TIME_DISPLAYS)}")
+        if display == self._display:
             return
-        self._utc = utc
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, COL_TIME, COL_TIME)
+        self._display = display
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, COL_TIME, COL_OFFSET)
         self._column_changed(COL_TIME)
+        self._column_changed(COL_OFFSET)
         self._check_days()
+
+    def next_time_display(self) -> str:
+        """The display after this one: local → UTC → T+ → local."""
+        return TIME_DISPLAYS[(TIME_DISPLAYS.index(self._display) + 1) % len(TIME_DISPLAYS)]
+
+    @property
+    def origin(self) -> datetime | None:
+        """Where T+ counts from: impact start, else the first entry shown (None: neither)."""
+        if self._impact_start is not None:
+            return self._impact_start
+        return self.entry_at(0).occurred_at if self._rows else None
+
+    def set_impact_start(self, when: datetime | None) -> None:
+        """The "impact started" milestone (None: not recorded); T+ counts from it."""
+        if when == self._impact_start:
+            return
+        self._impact_start = when
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, COL_TIME, COL_OFFSET)
+        self._offsets_changed()
+
+    def format_offset(self, moment: datetime) -> str:
+        """'T+00:04:22' from `origin` ('T−…' before it)."""
+        origin = self.origin
+        return format_offset(moment - (origin if origin is not None else moment))
+
+    def _offsets_changed(self) -> None:
+        self._column_changed(COL_TIME if self._display == "offset" else COL_OFFSET)
 
     @property
     def spans_days(self) -> bool:
@@ -183,14 +240,20 @@ class TimelineModel(QAbstractTableModel):
         return self._spans_days
 
     def format_time(self, moment: datetime) -> str:
-        shown = moment.astimezone(UTC if self._utc else self._local_zone)
+        """A moment as the timeline shows it: local time, UTC or T+ (status messages too)."""
+        if self._display == "offset":
+            return self.format_offset(moment)
+        return self._clock_time(moment, UTC if self._display == "utc" else self._local_zone)
+
+    def _clock_time(self, moment: datetime, zone: tzinfo | None) -> str:
+        shown = moment.astimezone(zone)
         return shown.strftime("%d %b %H:%M:%S" if self._spans_days else "%H:%M:%S")
 
     def _check_days(self) -> None:
         """Keep `spans_days` right after rows come and go (first and last row decide)."""
         spans = False
         if len(self._rows) > 1:
-            zone = UTC if self._utc else self._local_zone
+            zone = UTC if self._display == "utc" else self._local_zone
             first = self.entry_at(0).occurred_at.astimezone(zone).date()
             last = self.entry_at(len(self._rows) - 1).occurred_at.astimezone(zone).date()
             spans = first != last
@@ -198,6 +261,7 @@ class TimelineModel(QAbstractTableModel):
             self._spans_days = spans
             self.time_format_changed.emit()
             self._column_changed(COL_TIME)
+            self._column_changed(COL_OFFSET)
 
     @staticmethod
     def capture_caption(entry: Entry) -> str:
@@ -365,8 +429,8 @@ class TimelineModel(QAbstractTableModel):
         self._remember(entry)
         self._captures += entry.capture is not None
         self.endInsertRows()
-        if first_changes:
-            self._column_changed(COL_OFFSET)
+        if first_changes and self._impact_start is None:
+            self._offsets_changed()
         if row in (0, len(self._rows) - 1):
             self._check_days()
         return record
@@ -378,8 +442,8 @@ class TimelineModel(QAbstractTableModel):
         self._entries.pop(record[0], None)
         self._captures -= record[RECORD_CAPTURE_ID] is not None
         self.endRemoveRows()
-        if row == 0 and self._rows:
-            self._column_changed(COL_OFFSET)
+        if row == 0 and self._rows and self._impact_start is None:
+            self._offsets_changed()
         self._check_days()
 
     def _column_changed(self, column: int) -> None:

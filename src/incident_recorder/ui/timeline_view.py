@@ -134,7 +134,7 @@ class TimelineView(QTableView):
         days = bool(getattr(model, "spans_days", False))
         fixed = QFontMetrics(fixed_font())
         header = QFontMetrics(self.horizontalHeader().font())
-        time_text = "28 Nov 00:00:00" if days else "00:00:00"
+        time_text = "28 Nov 00:00:00" if days else "T+00:00:00"  # the T+ display leads with it
         offset_text = "T+10d 00:00:00" if days else "T+00:00:00"
         width = max(
             fixed.horizontalAdvance(time_text), header.horizontalAdvance("Time (local)") + 6
