@@ -6,14 +6,15 @@ server, the QApplication, the theme, the settings, the incident opened, the reco
 shown). It is timed from the moment the parent launches it to the end of the window's first
 paint (the timeline's first paint event posts a zero timer, which fires once that whole paint
 pass, the timeline's rows included, is done), as read on the system-wide monotonic clock; so the
-interpreter's own start-up and every import count. The child only wraps ``app.build`` to watch
-for that paint (each run gets its own instance socket, so it never forwards to an app already
-running). Also reported: when every entry of the file is in the timeline's model (a large
-incident's earlier entries are read in the background after the first paint). One warm-up run
-of each comes first (not counted): it writes the byte-code caches an installed app has, and
-brings the files into the page cache. The floor is a bare PySide6 script that shows an empty
-QMainWindow, timed the same way (its first paint event posts the zero timer) in the same run.
-Reported: the median (and the spread) of N runs of each.
+interpreter's own start-up and every import count, in the order the command line makes them.
+The child only wraps ``app.build`` (as the command line imports the app) to watch for that
+paint; each run gets its own instance socket, so it never forwards to an app already running.
+Also reported: when every entry of the file is in the timeline's model (a large incident's
+earlier entries are read in the background after the first paint). One warm-up run of each
+comes first (not counted): it writes the byte-code caches an installed app has, and brings the
+files into the page cache. The floor is a bare PySide6 script that shows an empty QMainWindow,
+timed the same way (its first paint event posts the zero timer) in the same run. Reported: the
+median (and the spread) of N runs of each.
 
     python benchmarks/bench_startup.py [--entries 10000] [--runs 7] [--json PATH]
 
@@ -40,32 +41,44 @@ REEXEC_FLAG = "INCIDENT_RECORDER_BENCH_XVFB"
 BUDGET_MS = 400.0
 
 _APP_CHILD = """
-import os, sys, time
-import incident_recorder.app as app_module
-_build = app_module.build
-def build(path, *args, **kwargs):
-    from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
-    app = _build(path, *args, **kwargs)
-    window = app.windows[0]
-    painted, started = [], []
-    class Watch(QObject):
-        def eventFilter(self, obj, event):
-            if event.type() == QEvent.Type.Paint and not started:
-                started.append(True)  # painted once this paint pass is over (timer 0)
-                QTimer.singleShot(0, lambda: painted.append(time.monotonic()))
-                QTimer.singleShot(0, lambda: painted.append(len(sys.modules)))
-            return False
-    watch = Watch()
-    window.view.viewport().installEventFilter(watch)
-    while not painted:
-        app.qapp.processEvents()
-    modules = painted[1]  # at the paint, not after the work the window starts then
-    entries, model = window.file.entry_count(), window.model
-    while len(model.records()) + len(model.hidden_records()) < entries:
-        app.qapp.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
-    print(painted[0], entries, modules, time.monotonic(), flush=True)
-    os._exit(0)
-app_module.build = build
+import importlib.util, os, sys, time
+def build_watched(_build):
+    def build(path, *args, **kwargs):
+        from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer
+        app = _build(path, *args, **kwargs)
+        window = app.windows[0]
+        painted, started = [], []
+        class Watch(QObject):
+            def eventFilter(self, obj, event):
+                if event.type() == QEvent.Type.Paint and not started:
+                    started.append(True)  # painted once this paint pass is over (timer 0)
+                    QTimer.singleShot(0, lambda: painted.append(time.monotonic()))
+                    QTimer.singleShot(0, lambda: painted.append(len(sys.modules)))
+                return False
+        watch = Watch()
+        window.view.viewport().installEventFilter(watch)
+        while not painted:
+            app.qapp.processEvents()
+        modules = painted[1]  # at the paint, not after the work the window starts then
+        entries, model = window.file.entry_count(), window.model
+        while len(model.records()) + len(model.hidden_records()) < entries:
+            app.qapp.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+        print(painted[0], entries, modules, time.monotonic(), flush=True)
+        os._exit(0)
+    return build
+class WrapBuild:  # app.build is wrapped when the command line imports the app, not before
+    def find_spec(self, name, path=None, target=None):
+        if name != "incident_recorder.app":
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        run = spec.loader.exec_module
+        def exec_module(module):
+            run(module)
+            module.build = build_watched(module.build)
+        spec.loader.exec_module = exec_module
+        return spec
+sys.meta_path.insert(0, WrapBuild())
 from incident_recorder.cli import main
 main([sys.argv[1]])
 raise SystemExit("the recorder window was not built")
