@@ -193,15 +193,13 @@ class RecorderWindow(QMainWindow):
         self.resize(1100, 760)
 
     def _after_first_paint(self) -> None:
-        """What the window need not wait for, started once it has been painted: reading the
-        rest of a large incident, the capture worker's warm-up (mss, Pillow, Xlib) and the
-        global key grabs (python-xlib): on a worker thread or not, they would hold the GIL
-        while the window is being built."""
+        """What the window need not wait for, started once it has been painted: the global key
+        grabs (python-xlib), reading the rest of a large incident, then the capture worker's
+        warm-up (mss, Pillow, Xlib; a capture asked for sooner starts it itself). On a worker
+        thread or not, they would hold the GIL while the window is being built; the warm-up
+        waits for the load so that the UI thread competes with two of them at most."""
         if self._closing:
             return
-        if self.file.entry_count() > FIRST_ROWS:
-            self._load_all()
-        self.captures.start()
         if global_hotkeys.needs_connection():  # 100–300 ms of python-xlib: not on this thread
             job = global_hotkeys.OpenConnection()
             job.setAutoDelete(False)
@@ -210,6 +208,10 @@ class RecorderWindow(QMainWindow):
             self._pool.start(job)
         else:
             self._subscribe_hotkeys(global_hotkeys.OPEN_HERE)
+        if self.file.entry_count() > FIRST_ROWS:
+            self._load_all()  # the warm-up follows it
+        else:
+            self.captures.start()
 
     def _subscribe_hotkeys(self, connection: object) -> None:
         """Global keys come to this window from now on (grabbed over `connection` if first)."""
@@ -235,6 +237,7 @@ class RecorderWindow(QMainWindow):
 
     def _load_failed(self, message: str) -> None:
         if not self._closing:
+            self.captures.start()
             self.show_error("Earlier entries could not be read", message)
 
     def _all_loaded(self, records: Prepared, marks: tuple[int, int]) -> None:
@@ -246,6 +249,7 @@ class RecorderWindow(QMainWindow):
         # walking them on every full collection (tens of milliseconds each with 100,000 rows).
         gc.freeze()
         self.statusBar().showMessage(f"All {self.model.rowCount():,} entries loaded", 4000)
+        self.captures.start()  # the capture worker's warm-up, now that the load is done
 
     def _keep_draft(self) -> None:
         if self._drafts is not None:
