@@ -304,3 +304,25 @@ def test_capture_as_jpeg_stores_jpeg_bytes(tmp_path: Path) -> None:
         data = handle.capture_png(entry.capture.id)
     assert data.startswith(b"\xff\xd8\xff")
     assert hashlib.sha256(data).hexdigest() == entry.capture.sha256
+
+
+def test_a_desktop_launch_gives_what_the_parser_gives_without_building_it(
+    tmp_path, monkeypatch
+) -> None:
+    from incident_recorder import cli
+
+    path = tmp_path / "a.incident"
+    IncidentFile.create(path, "A").close()
+    assert vars(cli._desktop_launch([str(path)])) == vars(cli._parse([str(path)]))
+    for other in ([], ["note"], [str(tmp_path / "missing.incident")], ["--capture"]):
+        assert cli._desktop_launch(other) is None  # the parser decides (and explains)
+    assert cli._desktop_launch([str(path), "extra"]) is None
+    opened: list[object] = []
+
+    def no_parser() -> None:
+        raise AssertionError("the parser was built")
+
+    monkeypatch.setattr(cli, "_parser", no_parser)
+    monkeypatch.setitem(cli.HANDLERS, "open", lambda args: opened.append(args.file) or 0)
+    assert cli.main([str(path)]) == 0
+    assert opened == [path]

@@ -171,3 +171,49 @@ def test_many_windows_open_and_close_without_leaking(make_window, qtbot) -> None
         make_window().close()
     assert (time.perf_counter() - started) < 20
     assert len(os.listdir("/proc/self/fd")) <= before + 2
+
+
+def test_the_window_opens_the_x_connection_on_a_worker_and_grabs_with_it(
+    make_window, qtbot, monkeypatch: pytest.MonkeyPatch, x_connection
+) -> None:
+    import threading
+
+    opened_in: list[str] = []
+    closed: list[object] = []
+    real_open, real_discard = global_hotkeys.open_connection, global_hotkeys.discard
+
+    def open_connection() -> Any:
+        opened_in.append(threading.current_thread().name)
+        return real_open()
+
+    def discard(connection: Any) -> None:
+        closed.append(connection)
+        real_discard(connection)
+
+    monkeypatch.setattr(global_hotkeys, "open_connection", open_connection)
+    monkeypatch.setattr(global_hotkeys, "discard", discard)
+    first = make_window()  # waits until subscribed
+    assert len(opened_in) == 1 and opened_in[0] != threading.main_thread().name
+    assert global_hotkeys.grabbed_actions() == sorted(s.id for s in ACTIONS if s.global_key)
+    second = make_window()  # the grabs are held: no second connection is opened
+    assert len(opened_in) == 1 and second.hotkeys_subscribed
+    extra = real_open()  # one arriving when the grabs are held already is closed
+    assert global_hotkeys.subscribe(second, lambda _: None, extra) == []
+    assert closed[-1] is extra
+    first.close()
+    second.close()
+    assert global_hotkeys.grabbed_actions() == []
+
+
+def test_a_connection_arriving_after_the_window_closed_is_closed(
+    make_window, qtbot, x_connection
+) -> None:
+    window = make_window()
+    window.close()
+    connection = global_hotkeys.open_connection()
+    window._subscribe_hotkeys(connection)  # the worker's late answer
+    assert global_hotkeys.grabbed_actions() == []
+    from Xlib.error import ConnectionClosedError
+
+    with pytest.raises(ConnectionClosedError):
+        connection.screen().root.query_pointer()

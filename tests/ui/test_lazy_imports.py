@@ -2,7 +2,9 @@
 
 Checked in a fresh interpreter: what ``sys.modules`` holds after importing the modules on the
 start path. Markdown, nh3, Pillow, the report package, webhooks, importers and sqlite-utils are
-loaded when first used (export, preview, a capture, a webhook server), never before.
+loaded when first used (export, preview, a capture, a webhook server), never before; so are the
+recorder window's dialogs (capture viewer, details, entry editor and history, past entry,
+shortcuts) and the export job.
 """
 
 from __future__ import annotations
@@ -26,6 +28,14 @@ NOT_AT_START = (
     "incident_recorder.report",
     "incident_recorder.webhooks",
     "incident_recorder.importers",
+    # the recorder window's dialogs and jobs: imported when first opened
+    "incident_recorder.ui.capture_viewer",
+    "incident_recorder.ui.details_dialog",
+    "incident_recorder.ui.entry_editor",
+    "incident_recorder.ui.entry_history",
+    "incident_recorder.ui.export_job",
+    "incident_recorder.ui.past_entry",
+    "incident_recorder.ui.shortcuts_dialog",
 )
 
 

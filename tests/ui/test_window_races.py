@@ -66,3 +66,24 @@ def test_the_full_load_replaces_the_first_rows_and_keeps_notes_typed_meanwhile(
     assert window.model.entry_at(40).text == "typed before the load finished"
     assert [window.model.entry_at(r).text for r in range(3)] == ["note 0", "note 1", "note 2"]
     window.close()
+
+
+def test_the_capture_warm_up_waits_for_the_full_load(qtbot, clock, tmp_path, monkeypatch):
+    monkeypatch.setattr(recorder_window, "FIRST_ROWS", 5)
+    path = tmp_path / "big.incident"
+    with IncidentFile.create(path, "Big", clock=clock) as handle:
+        for number in range(40):
+            clock.advance(1)
+            handle.add_note(f"note {number}")
+    started: list[int] = []
+    window = RecorderWindow(IncidentFile.open(path, clock=clock), clock=clock, local_zone=UTC)
+    real_start = window.captures.start
+    monkeypatch.setattr(
+        window.captures, "start", lambda: (started.append(window.model.rowCount()), real_start())
+    )
+    window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: bool(started), timeout=5000)
+    assert started == [40]  # after every entry was in the model, not beside the load
+    window.close()

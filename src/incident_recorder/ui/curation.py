@@ -22,15 +22,15 @@ from PySide6.QtWidgets import QDialog, QMenu, QStackedWidget
 from incident_recorder.domain import Entry
 from incident_recorder.domain.times import Clock
 from incident_recorder.storage import IncidentFileError
-from incident_recorder.ui.entry_editor import EntryEditor
-from incident_recorder.ui.entry_history import EntryHistory
 from incident_recorder.ui.filter_bar import FilterBar
-from incident_recorder.ui.past_entry import PastEntryDialog
 from incident_recorder.ui.timeline_filter import FilteredTimeline, FilterJob, TimelineFilter
 from incident_recorder.ui.timeline_model import Record
 from incident_recorder.ui.timeline_view import TimelineView
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the dialogs are imported when first opened (start-up stays short)
+    from incident_recorder.ui.entry_editor import EntryEditor
+    from incident_recorder.ui.entry_history import EntryHistory
+    from incident_recorder.ui.past_entry import PastEntryDialog
     from incident_recorder.ui.recorder_window import RecorderWindow
 
 TYPING_DEBOUNCE_MS = 150
@@ -159,6 +159,8 @@ class Curation(QObject):
         entry = entry or self.selected()
         if entry is None:
             return None
+        from incident_recorder.ui.entry_editor import EntryEditor
+
         editor = EntryEditor(
             self.window.file,
             entry,
@@ -178,6 +180,8 @@ class Curation(QObject):
         if entry_id is None:
             self.selected()  # says what to do
             return None
+        from incident_recorder.ui.entry_history import EntryHistory
+
         try:
             dialog = EntryHistory(
                 self.window.file,
@@ -193,6 +197,8 @@ class Curation(QObject):
         return self._open(dialog)
 
     def add_past_entry(self) -> PastEntryDialog:
+        from incident_recorder.ui.past_entry import PastEntryDialog
+
         dialog = PastEntryDialog(
             self.window.file,
             now=self._clock(),

@@ -16,6 +16,10 @@ settings (``configure``); changing them releases our grabs and grabs the new one
 
 Anywhere else than the ``xcb`` platform with a reachable X display (offscreen, Wayland, Windows,
 macOS) there are no global hotkeys, and nothing fails: the in-window shortcuts remain.
+
+Opening the connection (python-xlib imported, the server's setup and keyboard map read) is
+100–300 ms of pure Python: a window opens it on a worker with ``OpenConnection`` and hands it to
+``subscribe``, so its UI thread stays free while it appears.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QObject, QSocketNotifier
+from PySide6.QtCore import QObject, QRunnable, QSocketNotifier, Signal
 from PySide6.QtGui import QGuiApplication
 from shiboken6 import isValid
 
@@ -38,6 +42,8 @@ DISABLE_ENV = "INCIDENT_RECORDER_NO_GLOBAL_KEYS"
 """Set to 1 to never grab keys system-wide."""
 
 Handler = Callable[[str], None]
+OPEN_HERE: Any = object()
+"""``subscribe``'s default: open the X connection in the calling thread if it is needed."""
 
 
 def taken_message(shortcut: str) -> str:
@@ -285,10 +291,49 @@ def available() -> bool:
     return True
 
 
-def _open_hub() -> _Hub | None:
+def needs_connection() -> bool:
+    """True when the next ``subscribe`` would open the X connection (see ``OpenConnection``)."""
+    return _hub is None and available()
+
+
+def open_connection() -> Any | None:
+    """The X connection the grabs use, or None where none opens. No Qt: any thread may call it."""
     from incident_recorder.capture.pointer import _open_display
 
-    connection = _open_display(None)
+    return _open_display(None)
+
+
+def discard(connection: Any) -> None:
+    """Close a connection ``open_connection`` gave that is not needed after all."""
+    if connection is not None and connection is not OPEN_HERE:
+        with contextlib.suppress(Exception):
+            connection.close()
+
+
+class _Opened(QObject):
+    opened = Signal(object)
+    """The connection (or None), for ``subscribe``; delivered in the thread that made this."""
+
+
+class OpenConnection(QRunnable):
+    """``open_connection`` on a worker thread; ``signals.opened`` carries the result."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.signals = _Opened()
+
+    def run(self) -> None:
+        try:
+            connection = open_connection()
+        except Exception:  # no global keys then; the in-window shortcuts remain
+            log.info("the X connection for global keys could not be opened", exc_info=True)
+            connection = None
+        self.signals.opened.emit(connection)
+
+
+def _open_hub(connection: Any = OPEN_HERE) -> _Hub | None:
+    if connection is OPEN_HERE:
+        connection = open_connection()
     if connection is None:
         return None
     hub = _Hub(connection)
@@ -301,20 +346,24 @@ def _open_hub() -> _Hub | None:
     return hub
 
 
-def subscribe(owner: QObject, handler: Handler) -> list[str]:
+def subscribe(owner: QObject, handler: Handler, connection: Any = OPEN_HERE) -> list[str]:
     """Send global keys to ``handler`` (while ``owner`` is the most recent subscriber).
 
+    ``connection``: one from ``open_connection`` (None: it could not be opened), used if the
+    grabs are not held yet and closed otherwise; by default it is opened here when needed.
     Returns the messages to show, once per process: combinations another program holds.
     """
     global _hub
     if _hub is None:
         if not available():
+            discard(connection)
             return []
-        _hub = _open_hub()
+        _hub = _open_hub(connection)
         if _hub is None:
             return []
         messages = [taken_message(key) for key in _hub.taken]
     else:
+        discard(connection)  # another window's grabs serve this one too
         messages = []
     unsubscribe(owner, close=False)
     _hub.subscribers.append((owner, handler))

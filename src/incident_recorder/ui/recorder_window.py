@@ -39,10 +39,7 @@ from incident_recorder.ui.capture_service import (
     CaptureService,
     CaptureTimings,
 )
-from incident_recorder.ui.capture_viewer import CaptureViewer
 from incident_recorder.ui.curation import Curation
-from incident_recorder.ui.details_dialog import DetailsDialog
-from incident_recorder.ui.export_job import ExportJob
 from incident_recorder.ui.first_paint import after_first_paint
 from incident_recorder.ui.header import IncidentHeader, recorded_message
 from incident_recorder.ui.image_import import ImageImporter
@@ -57,22 +54,24 @@ from incident_recorder.ui.settings_dialog import (
     shortcuts_of,
 )
 from incident_recorder.ui.settings_store import SettingsStore, default_store
-from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
 from incident_recorder.ui.status_page_writer import StatusPageWriter
 from incident_recorder.ui.timeline_model import Prepared, TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
 from incident_recorder.ui.tray import RecorderTray, install_tray, notify
 from incident_recorder.ui.webhook_toggle import WebhookToggle
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the dialogs and jobs below are imported when first asked for
+    from incident_recorder.ui.capture_viewer import CaptureViewer
+    from incident_recorder.ui.details_dialog import DetailsDialog
     from incident_recorder.ui.export_dialog import ExportDialog
+    from incident_recorder.ui.export_job import ExportJob
     from incident_recorder.ui.report_window import ReportWindow
 
 CHECKPOINT_INTERVAL_MS = 15_000
 """How often the WAL is folded into the main file, so a copy of the file alone is current."""
-FIRST_ROWS = 2000
-"""Entries read before the window shows; a larger incident's earlier ones follow in the
-background."""
+FIRST_ROWS = 300
+"""Entries read before the window shows (a few screenfuls: ~3 ms, against ~15 ms for 2,000); a
+larger incident's earlier ones follow in the background right after the first paint."""
 
 
 class RecorderWindow(QMainWindow):
@@ -194,18 +193,34 @@ class RecorderWindow(QMainWindow):
         self.resize(1100, 760)
 
     def _after_first_paint(self) -> None:
-        """What the window need not wait for, started once it has been painted: reading the
-        rest of a large incident, the capture worker's warm-up (mss, Pillow, Xlib) and the
-        global key grabs (python-xlib): on a worker thread or not, they would hold the GIL
-        while the window is being built."""
+        """What the window need not wait for, started once it has been painted: the global key
+        grabs (python-xlib), reading the rest of a large incident, then the capture worker's
+        warm-up (mss, Pillow, Xlib; a capture asked for sooner starts it itself). On a worker
+        thread or not, they would hold the GIL while the window is being built; the warm-up
+        waits for the load so that the UI thread competes with two of them at most."""
         if self._closing:
             return
+        if global_hotkeys.needs_connection():  # 100–300 ms of python-xlib: not on this thread
+            job = global_hotkeys.OpenConnection()
+            job.setAutoDelete(False)
+            job.signals.opened.connect(self._subscribe_hotkeys)
+            self._jobs.append(job)
+            self._pool.start(job)
+        else:
+            self._subscribe_hotkeys(global_hotkeys.OPEN_HERE)
         if self.file.entry_count() > FIRST_ROWS:
-            self._load_all()
-        self.captures.start()
+            self._load_all()  # the warm-up follows it
+        else:
+            self.captures.start()
+
+    def _subscribe_hotkeys(self, connection: object) -> None:
+        """Global keys come to this window from now on (grabbed over `connection` if first)."""
+        if self._closing:
+            global_hotkeys.discard(connection)
+            return
         settings = self.settings_store.load()
         self.hotkey_messages = global_hotkeys.configure(global_combinations(settings))
-        self.hotkey_messages += global_hotkeys.subscribe(self, self._global_key)
+        self.hotkey_messages += global_hotkeys.subscribe(self, self._global_key, connection)
         self.hotkeys_subscribed = True
         if self.hotkey_messages:
             self.statusBar().showMessage(" · ".join(self.hotkey_messages), 20_000)
@@ -222,6 +237,7 @@ class RecorderWindow(QMainWindow):
 
     def _load_failed(self, message: str) -> None:
         if not self._closing:
+            self.captures.start()
             self.show_error("Earlier entries could not be read", message)
 
     def _all_loaded(self, records: Prepared, marks: tuple[int, int]) -> None:
@@ -233,6 +249,7 @@ class RecorderWindow(QMainWindow):
         # walking them on every full collection (tens of milliseconds each with 100,000 rows).
         gc.freeze()
         self.statusBar().showMessage(f"All {self.model.rowCount():,} entries loaded", 4000)
+        self.captures.start()  # the capture worker's warm-up, now that the load is done
 
     def _keep_draft(self) -> None:
         if self._drafts is not None:
@@ -266,7 +283,7 @@ class RecorderWindow(QMainWindow):
             "interval_capture": self.interval.open_dialog,
             "toggle_utc": self.next_time_display,
             "jump_latest": self.view.follow_latest,
-            "shortcuts": lambda: ShortcutsDialog(self).exec(),
+            "shortcuts": self.show_shortcuts,
             "settings": self.open_settings,
             "receive_webhooks": self.webhooks.set_on,
             "write_status_page": self.write_status_page,
@@ -336,6 +353,12 @@ class RecorderWindow(QMainWindow):
         self.header.set_severities(settings.severities)
         self.header.set_update_cadence(settings.update_cadence_minutes)
         self.captures.set_image_format(settings.capture_format, settings.jpeg_quality)
+
+    def show_shortcuts(self) -> None:
+        """The keyboard cheat sheet (F1), from the actions table."""
+        from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
 
     def open_settings(self) -> SettingsDialog:
         """The Settings dialog (window-modal, not blocking); saving applies to every window."""
@@ -418,6 +441,8 @@ class RecorderWindow(QMainWindow):
     def open_details(self) -> DetailsDialog:
         """The Incident details dialog (window-modal, not blocking); Save writes revisions."""
         if self.details_dialog is None or not self.details_dialog.isVisible():
+            from incident_recorder.ui.details_dialog import DetailsDialog
+
             self.details_dialog = DetailsDialog(
                 self.file,
                 severities=self.severities,
@@ -542,6 +567,8 @@ class RecorderWindow(QMainWindow):
         except IncidentFileError as error:
             self.show_error("The annotations cannot be read", str(error))
             return None  # editing from nothing would be refused or drop a redaction
+        from incident_recorder.ui.capture_viewer import CaptureViewer
+
         viewer = CaptureViewer(entry, png, caption, self, shapes=shapes, revision=revision)
         capture_id = entry.capture.id
         self.viewers[capture_id] = viewer
@@ -575,6 +602,8 @@ class RecorderWindow(QMainWindow):
         Refused when they were saved elsewhere since the viewer loaded them (`base_revision`):
         the viewer is told and shows the current ones instead.
         """
+        from incident_recorder.ui.capture_viewer import CaptureViewer  # loaded: it sent this
+
         viewer = self.sender()
         try:
             revision = self.file.set_annotations(capture_id, shapes, base_revision=base_revision)
@@ -595,6 +624,8 @@ class RecorderWindow(QMainWindow):
 
     def _save_caption(self, entry_id: int, text: str) -> None:
         """A caption from the viewer: a new revision of the entry (the original stays)."""
+        from incident_recorder.ui.capture_viewer import CaptureViewer  # loaded: it sent this
+
         try:
             entry = self.file.revise(entry_id, text=text)
         except (ValueError, IncidentFileError) as error:
@@ -705,6 +736,8 @@ class RecorderWindow(QMainWindow):
             if not chosen:
                 return None
             out_dir = Path(chosen)
+        from incident_recorder.ui.export_job import ExportJob
+
         job = ExportJob(self.file.path, out_dir, fmt, tz=self._local_zone)
         job.signals.progress.connect(self._export_progress)
         job.signals.finished.connect(self._export_finished)
@@ -716,6 +749,8 @@ class RecorderWindow(QMainWindow):
 
     def _keep_alive(self, job: QRunnable | ExportJob) -> None:
         """Keep a job of a closing dialog until the pool is done (an export: until we close)."""
+        from incident_recorder.ui.export_job import ExportJob  # loaded by the dialog
+
         if isinstance(job, ExportJob):
             self._exports.append(job)
         else:
