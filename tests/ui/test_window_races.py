@@ -60,11 +60,13 @@ def test_the_full_load_replaces_the_first_rows_and_keeps_notes_typed_meanwhile(
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
     qtbot.addWidget(window)
     assert window.model.rowCount() == 5
+    assert "reading 40 entries…" in window.header.details.text()  # not "5 entries"
     clock.advance(1)
     window.save_note("typed before the load finished", window.note_bar.kind, clock.now)
     qtbot.waitUntil(lambda: window.model.rowCount() == 41, timeout=5000)
     assert window.model.entry_at(40).text == "typed before the load finished"
     assert [window.model.entry_at(r).text for r in range(3)] == ["note 0", "note 1", "note 2"]
+    assert "41 entries" in window.header.details.text()
     window.close()
 
 

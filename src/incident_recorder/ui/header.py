@@ -104,6 +104,7 @@ class IncidentHeader(QWidget):
         self._zone = local_zone
         self._display = "local"
         self._file_name = file_name
+        self._loading: int | None = None
         self._created = incident.created_at
         self._details = IncidentDetails(incident.title)
         self._milestones = Milestones()
@@ -275,6 +276,11 @@ class IncidentHeader(QWidget):
         text = f"{shown:%a %d %b %Y, %H:%M:%S}" if long else f"{shown:%H:%M:%S}"
         return f"{text} UTC" if long and utc else text
 
+    def set_loading(self, total: int | None) -> None:
+        """The file holds `total` entries, not all read yet (None: every entry is shown)."""
+        self._loading = total
+        self.refresh()
+
     def refresh(self) -> None:
         count = self._model.rowCount()
         captures = self._model.capture_count
@@ -282,9 +288,11 @@ class IncidentHeader(QWidget):
         created = self._created.astimezone(UTC if utc else self._zone)
         parts = [
             f"Created {created:%a %d %b %Y, %H:%M}" + (" UTC" if utc else ""),
-            f"{count:,} entr{'y' if count == 1 else 'ies'}",
+            f"{count:,} entr{'y' if count == 1 else 'ies'}"
+            if self._loading is None
+            else f"reading {self._loading:,} entries…",
         ]
-        if captures:
+        if captures and self._loading is None:
             parts.append(f"{captures:,} capture{'s' if captures != 1 else ''}")
         parts.append(self._file_name)
         self.details.setText("  ·  ".join(parts))

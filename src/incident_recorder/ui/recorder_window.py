@@ -141,6 +141,10 @@ class RecorderWindow(QMainWindow):
         )
         self.header.title_clicked.connect(self.open_details)
         self.header.update_due.connect(self.public_update_due)
+        total = incident_file.entry_count()
+        self._partial = total > FIRST_ROWS  # the rest is read right after the first paint
+        if self._partial:
+            self.header.set_loading(total)
         self.details_dialog: DetailsDialog | None = None
         self._local_zone = local_zone
 
@@ -208,7 +212,7 @@ class RecorderWindow(QMainWindow):
             self._pool.start(job)
         else:
             self._subscribe_hotkeys(global_hotkeys.OPEN_HERE)
-        if self.file.entry_count() > FIRST_ROWS:
+        if self._partial:
             self._load_all()  # the warm-up follows it
         else:
             self.captures.start()
@@ -235,8 +239,13 @@ class RecorderWindow(QMainWindow):
         self.statusBar().showMessage("Loading earlier entries…")
         self._pool.start(job)
 
+    def _loaded(self) -> None:
+        self._partial = False
+        self.header.set_loading(None)
+
     def _load_failed(self, message: str) -> None:
         if not self._closing:
+            self._loaded()
             self.captures.start()
             self.show_error("Earlier entries could not be read", message)
 
@@ -248,6 +257,7 @@ class RecorderWindow(QMainWindow):
         # The loaded records live as long as the window: keep the cyclic garbage collector from
         # walking them on every full collection (tens of milliseconds each with 100,000 rows).
         gc.freeze()
+        self._loaded()
         self.statusBar().showMessage(f"All {self.model.rowCount():,} entries loaded", 4000)
         self.captures.start()  # the capture worker's warm-up, now that the load is done
 
