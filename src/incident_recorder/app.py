@@ -102,6 +102,9 @@ class Application:
         """Open recorder windows, the most recently active last."""
         self.wayland_told = False
         self._start: StartWindow | None = None
+        self._preparing: dict[Path, tuple[object, object]] = {}
+        """Large files being checked on a worker before they open (job and progress kept)."""
+        self._prepared: set[Path] = set()
         qapp.focusWindowChanged.connect(self._focus_moved)  # type: ignore[attr-defined]
 
     @property
@@ -141,7 +144,10 @@ class Application:
         self.start.raise_()
         self.start.activateWindow()
 
-    def open_path(self, path: Path) -> object | None:
+    def open_path(self, path: Path, *, in_background: bool = True) -> object | None:
+        """The recorder window of `path` (an open one is brought to the front). A large file is
+        first checked and migrated on a worker (`in_background`): then None is returned and
+        the window follows; None too if the file cannot be opened (the start window says why)."""
         from incident_recorder.storage import IncidentFile, IncidentFileError
 
         for window in self.windows:  # one window per incident: two would fight over the draft
@@ -153,6 +159,8 @@ class Application:
                 window.raise_()  # type: ignore[attr-defined]
                 window.activateWindow()  # type: ignore[attr-defined]
                 return window
+        if in_background and self._prepare(Path(path)):
+            return None
         try:
             handle = IncidentFile.open(path, clock=self.clock)
         except IncidentFileError as error:
@@ -161,6 +169,45 @@ class Application:
             self.show_start(message)
             return None
         return self._show_recorder(handle)
+
+    def _prepare(self, path: Path) -> bool:
+        """Start checking a large `path` on a worker (True), unless it is small or prepared."""
+        from incident_recorder.ui import open_job
+
+        key = path.resolve()
+        if key in self._prepared:
+            self._prepared.discard(key)  # prepared just now: open it here
+            return False
+        if key in self._preparing:
+            return True  # already on its way
+        if not open_job.needs_preparing(path):
+            return False
+        from PySide6.QtCore import QThreadPool
+
+        parent = self.windows[-1] if self.windows else self._start
+        progress = open_job.PrepareProgress(path, parent)  # type: ignore[arg-type]
+        job = open_job.PrepareJob(path, self.clock)
+        self._preparing[key] = (job, progress)
+
+        def done(_: object) -> None:
+            self._preparing.pop(key, None)
+            progress.close()
+            progress.deleteLater()
+            self._prepared.add(key)
+            self.open_path(path)
+
+        def failed(_: object, reason: str) -> None:
+            self._preparing.pop(key, None)
+            progress.close()
+            progress.deleteLater()
+            print(f"incident-recorder: error: {reason}", file=sys.stderr)
+            self.show_start(f"Could not open {path}: {reason}")
+
+        job.signals.prepared.connect(done)
+        job.signals.failed.connect(failed)
+        QThreadPool.globalInstance().start(job)
+        progress.setValue(0)
+        return True
 
     def create(self, path: Path, title: str, severity: str | None = None) -> object | None:
         from incident_recorder.storage import IncidentFile, IncidentFileError
@@ -292,8 +339,8 @@ def build(path: Path | None, clock: Clock = system_clock) -> Application:
     app = Application(qapp, clock, RecentList(paths.config_dir() / "recent.json"))
     if path is None:
         app.show_start()
-    else:
-        app.open_path(path)
+    else:  # at start-up no window can freeze: the command line has already checked the file
+        app.open_path(path, in_background=False)
     return app
 
 
