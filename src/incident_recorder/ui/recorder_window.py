@@ -7,13 +7,12 @@ and only then shows it; captures and exports run off the UI thread and come back
 from __future__ import annotations
 
 import gc
-from datetime import UTC, datetime, tzinfo
+from datetime import tzinfo
 from pathlib import Path
-from time import perf_counter
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder.domain import Entry, EntryKind
-from incident_recorder.domain.annotation import Shape, has_redaction
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.times import Clock
 from incident_recorder.drafts import DraftStore
@@ -33,9 +31,6 @@ from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.ui import global_hotkeys
 from incident_recorder.ui.actions import ACTIONS
 from incident_recorder.ui.capture_service import (
-    ALL,
-    POINTER,
-    WINDOW,
     CaptureService,
     CaptureTimings,
 )
@@ -47,6 +42,8 @@ from incident_recorder.ui.interval_capture import IntervalCapture
 from incident_recorder.ui.live_updates import LiveUpdates
 from incident_recorder.ui.loader import LoadAllJob
 from incident_recorder.ui.note_bar import Draft, NoteBar
+from incident_recorder.ui.recorder_captures import RecorderCaptures
+from incident_recorder.ui.recorder_reports import RecorderReports
 from incident_recorder.ui.region_overlay import RegionCapture
 from incident_recorder.ui.settings_dialog import (
     SettingsDialog,
@@ -74,7 +71,7 @@ FIRST_ROWS = 300
 larger incident's earlier ones follow in the background right after the first paint."""
 
 
-class RecorderWindow(QMainWindow):
+class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
     """Records into one open incident file. Owns the file handle and closes it on close."""
 
     new_incident_requested = Signal()
@@ -471,30 +468,6 @@ class RecorderWindow(QMainWindow):
         self.reload_incident()
         self.statusBar().showMessage(message, 6000)
 
-    # -- captures ----------------------------------------------------------------------------
-
-    def capture_screen(self) -> None:
-        """Capture the monitor under the pointer now; the typed note stays untouched."""
-        pressed = perf_counter()
-        self.captures.request(self._clock(), pressed, POINTER)
-        self.statusBar().showMessage("Capturing the screen…")
-
-    def capture_all(self) -> None:
-        """Capture every monitor now, one entry per monitor."""
-        pressed = perf_counter()
-        self.captures.request(self._clock(), pressed, ALL)
-        self.statusBar().showMessage("Capturing all monitors…")
-
-    def capture_window(self) -> None:
-        """Capture the active window only (cropped to it), recording its title."""
-        pressed = perf_counter()
-        self.captures.request(self._clock(), pressed, WINDOW)
-        self.statusBar().showMessage("Capturing the active window…")
-
-    def capture_region(self) -> None:
-        """Freeze the screen under the pointer now, then capture the region dragged on it."""
-        self.region.start(self._clock(), perf_counter())
-
     def focus_note(self) -> None:
         """Come forward with the note field focused; an empty note is stamped now."""
         self.note_bar.stamp_if_empty(self._clock())
@@ -513,140 +486,6 @@ class RecorderWindow(QMainWindow):
         if action_id == "focus_note":
             global_hotkeys.activate(int(self.winId()))
 
-    def _capture_saved(self, entry: Entry, timings: CaptureTimings) -> None:
-        if self._closing:
-            return
-        self.last_capture_timings = timings
-        self.model.add([entry])
-        capture = entry.capture
-        size = f"{capture.width}×{capture.height}" if capture else ""
-        self.statusBar().showMessage(
-            f"Capture saved ({size}, on disk {timings.to_durable_ms:.0f} ms after the key press)",
-            6000,
-        )
-
-    def _capture_failed(self, message: str) -> None:
-        if self._closing:
-            return
-        self.show_error("The screen was not captured", message)
-
-    def paste_image(self) -> bool:
-        """Ctrl+V: the clipboard's image becomes a capture entry stamped now (False: no image)."""
-        if self._closing or not self.importer.paste():
-            return False
-        self.statusBar().showMessage("Recording the pasted image…")
-        return True
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.matches(QKeySequence.StandardKey.Paste) and self.paste_image():
-            return  # Ctrl+V with the focus outside the note field (the timeline)
-        super().keyPressEvent(event)
-
-    def _capture_imported(self, entry: Entry) -> None:
-        if self._closing:
-            return
-        self.model.add([entry])
-        capture = entry.capture
-        size = f"{capture.width}×{capture.height}" if capture else ""
-        self.statusBar().showMessage(f"Image recorded ({entry.source}, {size})", 6000)
-
-    def _import_refused(self, message: str) -> None:
-        if not self._closing:
-            self.show_error("Not recorded", message)
-
-    def open_capture(self, entry: Entry) -> CaptureViewer | None:
-        """Show a capture; its viewer if already open (raised), else a new one."""
-        if entry.capture is None:
-            return None
-        open_viewer = self.viewers.get(entry.capture.id)
-        if open_viewer is not None and open_viewer.isVisible():
-            open_viewer.raise_()
-            open_viewer.activateWindow()
-            return open_viewer
-        try:
-            png = self.file.capture_png(entry.capture.id)
-        except IncidentFileError as error:
-            self.show_error("The capture cannot be shown", str(error))
-            return None
-        caption = (
-            f"Capture at {self.model.format_time(entry.occurred_at)} — "
-            f"{entry.capture.width}×{entry.capture.height}"
-        )
-        try:
-            shapes, revision = self.file.annotations_at_revision(entry.capture.id)
-        except IncidentFileError as error:
-            self.show_error("The annotations cannot be read", str(error))
-            return None  # editing from nothing would be refused or drop a redaction
-        from incident_recorder.ui.capture_viewer import CaptureViewer
-
-        viewer = CaptureViewer(entry, png, caption, self, shapes=shapes, revision=revision)
-        capture_id = entry.capture.id
-        self.viewers[capture_id] = viewer
-        viewer.destroyed.connect(lambda _=None: self._viewer_gone(capture_id, viewer))
-        viewer.finished.connect(lambda _=0: self._viewer_gone(capture_id, viewer))
-        viewer.caption_submitted.connect(self._save_caption)
-        viewer.annotations_submitted.connect(self._save_annotations)
-        if viewer.decode_job is not None:  # a large image: decoded on the pool
-            self._jobs.append(viewer.decode_job)
-            self._pool.start(viewer.decode_job)
-        viewer.show()
-        return viewer
-
-    def _thumbnail(self, capture_id: int) -> bytes:
-        """The timeline thumbnail of a capture, with its annotations drawn (redactions solid)."""
-        thumbnail = self.file.capture_thumbnail(capture_id)
-        shapes = self.file.annotations(capture_id)
-        if not shapes:
-            return thumbnail
-        from incident_recorder.report.annotate import render_thumbnail  # Pillow: only if needed
-
-        return render_thumbnail(thumbnail, shapes, self.file.capture_size(capture_id)[0])
-
-    def _viewer_gone(self, capture_id: int, viewer: CaptureViewer) -> None:
-        if self.viewers.get(capture_id) is viewer:
-            del self.viewers[capture_id]
-
-    def _save_annotations(self, capture_id: int, shapes: list[Shape], base_revision: int) -> None:
-        """Annotations from the viewer: a new revision (the original image is never changed).
-
-        Refused when they were saved elsewhere since the viewer loaded them (`base_revision`):
-        the viewer is told and shows the current ones instead.
-        """
-        from incident_recorder.ui.capture_viewer import CaptureViewer  # loaded: it sent this
-
-        viewer = self.sender()
-        try:
-            revision = self.file.set_annotations(capture_id, shapes, base_revision=base_revision)
-        except IncidentFileError as error:
-            self.show_error("The annotations were not saved", str(error))
-            if isinstance(viewer, CaptureViewer):
-                try:
-                    current, at = self.file.annotations_at_revision(capture_id)
-                except IncidentFileError:
-                    viewer.annotations_refused(str(error))
-                else:
-                    viewer.annotations_refused(str(error), current, at)
-            return
-        self.model.annotations_changed(capture_id, has_redaction(shapes))
-        if isinstance(viewer, CaptureViewer):
-            viewer.annotations_saved(revision)
-        self.statusBar().showMessage(f"Annotations saved (revision {revision})", 4000)
-
-    def _save_caption(self, entry_id: int, text: str) -> None:
-        """A caption from the viewer: a new revision of the entry (the original stays)."""
-        from incident_recorder.ui.capture_viewer import CaptureViewer  # loaded: it sent this
-
-        try:
-            entry = self.file.revise(entry_id, text=text)
-        except (ValueError, IncidentFileError) as error:
-            self.show_error("The caption was not saved", str(error))
-            return
-        self.model.add([entry])
-        viewer = self.sender()
-        if isinstance(viewer, CaptureViewer):
-            viewer.caption_saved(entry)
-        self.statusBar().showMessage("Caption saved (a new revision; the original is kept)", 4000)
-
     # -- view --------------------------------------------------------------------------------
 
     def next_time_display(self) -> None:
@@ -662,121 +501,6 @@ class RecorderWindow(QMainWindow):
         if announce:
             names = {"local": "local time", "utc": "UTC", "offset": "T+"}
             self.statusBar().showMessage(f"Times in {names[display]}", 3000)
-
-    # -- report and export -------------------------------------------------------------------
-
-    def open_report(self) -> ReportWindow:
-        """The report window of this incident (raised if already open)."""
-        if self.report_window is None:
-            from incident_recorder.ui.report_window import ReportWindow  # only when asked for
-
-            window = ReportWindow(
-                self.file,
-                clock=self._clock,
-                local_zone_=self._local_zone,
-                thread_pool=self._pool,
-                keep_alive=self._jobs.append,
-            )
-            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            window.export_requested.connect(self.open_export_dialog)
-            window.closed.connect(self._report_closed)
-            settings = self.settings_store.load()
-            window.apply_settings(settings)
-            window.template = settings.report_template  # the preview shows the usual template
-            self.report_window = window
-        self.report_window.show()
-        self.report_window.raise_()
-        self.report_window.activateWindow()
-        return self.report_window
-
-    def _report_closed(self, window: object) -> None:
-        if self.report_window is window:
-            self.report_window = None
-
-    def open_export_dialog(self) -> ExportDialog:
-        """The Export dialog (review, format, template, folder); not blocking either window."""
-        if self.export_dialog is None or not self.export_dialog.isVisible():
-            from incident_recorder.ui.export_dialog import ExportDialog  # only when asked for
-
-            parent = self.report_window if self.report_window is not None else self
-            dialog = ExportDialog(
-                self.file.path,
-                clock=self._clock,
-                tz=self._local_zone or datetime.now().astimezone().tzinfo or UTC,
-                settings_store=self.settings_store,
-                thread_pool=self._pool,
-                before_export=self._save_report,
-                keep_alive=self._keep_alive,
-                parent=parent,
-            )
-            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            dialog.entry_selected.connect(self.select_entry)
-            dialog.destroyed.connect(lambda _=None: setattr(self, "export_dialog", None))
-            self.export_dialog = dialog
-            dialog.show()
-        self.export_dialog.raise_()
-        self.export_dialog.activateWindow()
-        return self.export_dialog
-
-    def _save_report(self) -> None:
-        if self.report_window is not None:
-            self.report_window.save_now()
-
-    def select_entry(self, entry_id: int) -> bool:
-        """Select entry `entry_id` in the timeline shown (filtered or not), and come forward."""
-        view = self.curation.stack.currentWidget()
-        if not isinstance(view, TimelineView) or not view.select_entry(entry_id):
-            self.statusBar().showMessage(
-                "That entry is not in the timeline shown (hidden, or filtered out)", 6000
-            )
-            return False
-        view.setFocus()
-        self.raise_()
-        self.activateWindow()
-        return True
-
-    # -- export (quick path) -----------------------------------------------------------------
-
-    def export(self, fmt: str, out_dir: Path | None = None) -> ExportJob | None:
-        """Export in the background into `out_dir` (asked for when not given)."""
-        if out_dir is None:
-            chosen = QFileDialog.getExistingDirectory(
-                self, "Export into folder", str(self.file.path.parent)
-            )
-            if not chosen:
-                return None
-            out_dir = Path(chosen)
-        from incident_recorder.ui.export_job import ExportJob
-
-        job = ExportJob(self.file.path, out_dir, fmt, tz=self._local_zone)
-        job.signals.progress.connect(self._export_progress)
-        job.signals.finished.connect(self._export_finished)
-        job.signals.failed.connect(self._export_failed)
-        self._exports.append(job)
-        self.statusBar().showMessage(f"Exporting {fmt} to {out_dir}…")
-        job.start()  # a child process: the window never waits for it
-        return job
-
-    def _keep_alive(self, job: QRunnable | ExportJob) -> None:
-        """Keep a job of a closing dialog until the pool is done (an export: until we close)."""
-        from incident_recorder.ui.export_job import ExportJob  # loaded by the dialog
-
-        if isinstance(job, ExportJob):
-            self._exports.append(job)
-        else:
-            self._jobs.append(job)
-
-    def _export_progress(self, done: int, total: int) -> None:
-        if not self._closing:
-            self.statusBar().showMessage(f"Exporting… {done}/{total} images")
-
-    def _export_finished(self, path: str) -> None:
-        if not self._closing:
-            self.statusBar().showMessage(f"Exported: {path}", 10000)
-
-    def _export_failed(self, message: str) -> None:
-        if not self._closing:
-            self.show_error("Export failed", message)
 
     # -- errors, focus, closing --------------------------------------------------------------
 
