@@ -38,7 +38,7 @@ def test_a_failed_create_leaves_no_half_made_file(tmp_path: Path, monkeypatch) -
     def broken_uuid() -> str:
         raise incident_file.IncidentFileError("disk full while creating")
 
-    monkeypatch.setattr(incident_file.uuid, "uuid4", broken_uuid)
+    monkeypatch.setattr(incident_file, "_uuid4", broken_uuid)
     with pytest.raises(incident_file.IncidentFileError):
         IncidentFile.create(path, "Half")
     assert sorted(p.name for p in tmp_path.iterdir()) == []

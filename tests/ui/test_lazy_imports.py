@@ -39,7 +39,7 @@ NOT_AT_START = (
 )
 
 
-def loaded_after(code: str) -> list[str]:
+def loaded_after(code: str, names: tuple[str, ...] = NOT_AT_START) -> list[str]:
     env = {**os.environ, "PYTHONPATH": str(SRC), "QT_QPA_PLATFORM": "offscreen"}
     probe = (
         code
@@ -49,9 +49,7 @@ def loaded_after(code: str) -> list[str]:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, env=env
     ).stdout
     modules = json.loads(out.splitlines()[-1])
-    return sorted(
-        m for m in modules if any(m == bad or m.startswith(bad + ".") for bad in NOT_AT_START)
-    )
+    return sorted(m for m in modules if any(m == bad or m.startswith(bad + ".") for bad in names))
 
 
 @pytest.mark.parametrize(
@@ -80,6 +78,27 @@ app.qapp.processEvents()
 assert window.isVisible()
 """
     assert loaded_after(code) == []
+
+
+def test_opening_a_file_from_the_desktop_loads_no_id_makers(tmp_path: Path) -> None:
+    """`incident-recorder FILE` (a double-click): no uuid (with platform) or secrets: only
+    creating a file or serving webhooks needs them."""
+    from incident_recorder.storage import IncidentFile
+
+    path = tmp_path / "a.incident"
+    IncidentFile.create(path, "Checkout outage").close()
+    code = f"""
+import os
+os.environ["INCIDENT_RECORDER_CONFIG_DIR"] = {str(tmp_path / "config")!r}
+from pathlib import Path
+from incident_recorder import cli
+args = cli._desktop_launch([{str(path)!r}])
+assert args.command == "open"
+from incident_recorder.app import build
+app = build(Path(args.file))
+app.qapp.processEvents()
+"""
+    assert loaded_after(code, ("uuid", "secrets")) == []
 
 
 def test_the_probe_would_see_a_heavy_import() -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import secrets
 import sqlite3
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
@@ -144,6 +143,8 @@ class EventsFile:
         with self._write("saving the webhook token") as conn:
             token = self._stored_token(conn)  # another connection may have just made one
             if token is None:
+                import secrets  # only the webhook server needs it
+
                 token = secrets.token_urlsafe(32)
                 self._insert_token(conn, token)
         return token
