@@ -29,8 +29,10 @@ if command -v dpkg-query >/dev/null 2>&1; then
     echo "Installing Debian packages: ${missing[*]}"
     sudo=""
     [ "$(id -u)" -ne 0 ] && sudo="sudo"
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    # A fresh machine's unattended upgrades may hold the dpkg lock for a while: wait for it.
+    apt=(env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300)
+    $sudo "${apt[@]}" update -qq
+    $sudo "${apt[@]}" install -y -qq --no-install-recommends \
       "${missing[@]}" >/dev/null
   fi
 fi
