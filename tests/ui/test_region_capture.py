@@ -170,6 +170,7 @@ def press_ctrl_alt_r(qtbot, window: Any) -> RegionOverlay:
     qtbot.waitUntil(overlay.isVisible)
     xdotool("search", "--sync", "--onlyvisible", "--name", "^Select a region")  # mapped
     qtbot.waitUntil(lambda: RegionOverlay.keyboardGrabber() is overlay)
+    qtbot.waitUntil(lambda: overlay.keys_grabbed)  # the X server's grab, not only Qt's
     return overlay
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from time import perf_counter
 
-from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
@@ -38,6 +38,9 @@ from incident_recorder.ui.capture_service import CaptureService, FrozenFrame
 
 MIN_DRAG = 4
 """A drag narrower or lower than this (frame pixels) is taken for a slip and ignored."""
+GRAB_RETRY_MS = 20
+GRAB_TRIES = 100
+"""The keyboard grab is asked for again every GRAB_RETRY_MS until the X server gives it."""
 DIM = QColor(0, 0, 0, 115)
 """The veil over everything but the selection (45% black)."""
 BORDER = QColor(80, 160, 255)
@@ -89,6 +92,9 @@ class RegionOverlay(QWidget):
         self._current: QPoint | None = None
         self._done = False
         self._grabbing = False
+        self._grab_tries = 0
+        self.keys_grabbed = False
+        """The X server has given this overlay the keyboard (xcb only)."""
         self.setGeometry(
             screen_rect if screen_rect is not None else QRect(QPoint(0, 0), image.size())
         )
@@ -175,6 +181,22 @@ class RegionOverlay(QWidget):
         if QGuiApplication.platformName() == "xcb":
             self.grabKeyboard()  # no window manager may give us the focus: take the keys
             self._grabbing = True
+            self._grab_tries = 0
+            self._take_keys()
+
+    def _take_keys(self) -> None:
+        """Make sure the X server gave us the keyboard: it refuses a grab until the window is
+        viewable (mapped), which may come a moment after the show event; until then Esc and
+        Enter would still go to the application that had the focus. Tried every 20 ms, 2 s."""
+        if self._done or not self._grabbing or self.keys_grabbed:
+            return
+        handle = self.windowHandle()
+        if handle is not None and handle.setKeyboardGrabEnabled(True):
+            self.keys_grabbed = True
+            return
+        self._grab_tries += 1
+        if self._grab_tries < GRAB_TRIES:
+            QTimer.singleShot(GRAB_RETRY_MS, self._take_keys)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._grabbing:
