@@ -7,8 +7,8 @@ saved (only the data folder can be wrong).
 
 The capture format: PNG (lossless, the default: a screenshot of a log or a dashboard stays
 exactly readable; written at zlib level 1 to keep a capture within its latency budget) or JPEG
-at a chosen quality (files several times smaller, for long incidents with many or timed
-captures; fine detail may blur). Exported redactions are exact either way: a redacted copy is
+at a chosen quality (smaller on busy screens — dashboards, gradients, photos —, often not on
+flat text; fine detail may blur). Exported redactions are exact either way: a redacted copy is
 always written as PNG (report/annotate.py).
 """
 
@@ -92,8 +92,9 @@ class GeneralPage(QWidget):
         self.cadence_grid.setColumnMinimumWidth(2, 12)
         self.capture_box = _combo("Capture format", CAPTURE_CHOICES)
         self.capture_box.setToolTip(
-            "How new screen captures are stored. PNG keeps every pixel; JPEG makes files several "
-            "times smaller, fine text may blur. Exported redactions are exact either way."
+            "How new screen captures are stored. PNG keeps every pixel; JPEG is smaller on busy "
+            "screens (dashboards, gradients, photos), often not on flat text, and fine text may "
+            "blur. Exported redactions are exact either way."
         )
         self.quality_box = QSpinBox()
         self.quality_box.setRange(JPEG_QUALITIES.start, JPEG_QUALITIES.stop - 1)
