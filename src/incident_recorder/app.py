@@ -164,11 +164,20 @@ class Application:
         try:
             handle = IncidentFile.open(path, clock=self.clock)
         except IncidentFileError as error:
-            message = f"Could not open {path}: {error}"
             print(f"incident-recorder: error: {error}", file=sys.stderr)
-            self.show_start(message)
+            self._open_failed(path, str(error))
             return None
         return self._show_recorder(handle)
+
+    def _open_failed(self, path: Path, reason: str, verb: str = "open") -> None:
+        """Say why `path` could not be opened: in the recorder window the user is working in,
+        else on the start window. The reason names the file already when it starts with it."""
+        message = reason if str(path) in reason else f"Could not {verb} {path}: {reason}"
+        active = [w for w in self.windows if w.isActiveWindow()]  # type: ignore[attr-defined]
+        if active:
+            active[-1].show_error(f"Could not {verb} the incident", message)  # type: ignore[attr-defined]
+        else:
+            self.show_start(message)
 
     def _prepare(self, path: Path) -> bool:
         """Start checking a large `path` on a worker (True), unless it is small or prepared."""
@@ -201,7 +210,7 @@ class Application:
             progress.close()
             progress.deleteLater()
             print(f"incident-recorder: error: {reason}", file=sys.stderr)
-            self.show_start(f"Could not open {path}: {reason}")
+            self._open_failed(path, reason)
 
         job.signals.prepared.connect(done)
         job.signals.failed.connect(failed)
@@ -218,7 +227,7 @@ class Application:
             if severity:
                 handle.set_details(replace(handle.details(), severity=severity))
         except (IncidentFileError, OSError) as error:
-            self.show_start(f"Could not create {path}: {error}")
+            self._open_failed(path, str(error), "create")
             return None
         return self._show_recorder(handle)
 
@@ -237,7 +246,7 @@ class Application:
             )
         except IncidentFileError as error:
             handle.close()  # type: ignore[attr-defined]
-            self.show_start(f"Could not open {handle.path}: {error}")  # type: ignore[attr-defined]
+            self._open_failed(handle.path, str(error))  # type: ignore[attr-defined]
             return None
         window.new_incident_requested.connect(lambda: self.ask_new(window))
         window.open_incident_requested.connect(lambda: self.ask_open(window))
@@ -296,13 +305,22 @@ class Application:
             return None
         return self.create(dialog.path(), dialog.title(), dialog.severity())
 
+    def open_folder(self) -> Path:
+        """Where the Open dialog starts: the folder of the incident opened last, else the data
+        folder, else the home folder (a folder that does not exist would start it elsewhere)."""
+        recent = [Path(r.path).parent for r in self.recent.load()]
+        for folder in (*recent[:1], self.data_folder(), Path.home()):
+            if folder.is_dir():
+                return folder
+        return Path.cwd()
+
     def ask_open(self, parent: object) -> object | None:
         from PySide6.QtWidgets import QFileDialog
 
         chosen, _ = QFileDialog.getOpenFileName(
             parent,  # type: ignore[arg-type]
             "Open incident",
-            str(self.data_folder()),
+            str(self.open_folder()),
             "Incident files (*.incident);;All files (*)",
         )
         return self.open_path(Path(chosen)) if chosen else None

@@ -188,3 +188,31 @@ def test_the_start_window_uses_the_keys_from_the_settings(
     assert asked == [True]
     assert "Ctrl+Shift+Y" in start.empty_hint.text()
     start.close()
+
+
+def test_a_bad_file_opened_from_a_recorder_window_is_explained_there(
+    application, qtbot, tmp_path
+) -> None:
+    good = tmp_path / "good.incident"
+    IncidentFile.create(good, "DB failover").close()
+    window = application.open_path(good)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    bad = tmp_path / "notes.txt"
+    bad.write_bytes(b"just some notes\n" * 50)
+
+    assert application.open_path(bad) is None
+
+    assert not application.start.isVisible()  # the recorder is not covered by the start window
+    assert "not an incident file" in window.last_error
+    assert window.last_error.count(str(bad)) == 1  # the path once, not "Could not open P: P …"
+
+
+def test_the_open_dialog_starts_where_the_last_incident_was(application, tmp_path) -> None:
+    assert application.open_folder().is_dir()  # never a folder that does not exist
+    folder = tmp_path / "incidents" / "2026"
+    folder.mkdir(parents=True)
+    path = folder / "db.incident"
+    IncidentFile.create(path, "DB failover").close()
+    application.open_path(path).close()
+    assert application.open_folder() == folder.resolve()
