@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from incident_recorder.domain.details import Status
+from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.record import current_status
 from incident_recorder.storage.errors import IncidentFileError
 
@@ -26,6 +27,7 @@ class IncidentSummary:
     status: Status | None = None
     resolved: bool = False
     started_at: datetime | None = None
+    """When impact started (the milestone), else when the file was created."""
     problem: str | None = None
     """Why the file could not be read (None: it was read)."""
 
@@ -48,7 +50,8 @@ def read_summary(path: Path | str) -> IncidentSummary:
         with IncidentFile.open(path, readonly=True) as handle:
             incident = handle.incident()
             details = handle.details()
-            status = current_status(details, handle.milestones())
+            milestones = handle.milestones()
+            status = current_status(details, milestones)
     except IncidentFileError as error:
         return IncidentSummary(path, problem=str(error))
     except OSError as error:
@@ -59,5 +62,5 @@ def read_summary(path: Path | str) -> IncidentSummary:
         severity=details.severity,
         status=status,
         resolved=status is Status.RESOLVED,
-        started_at=incident.created_at,
+        started_at=milestones[Milestone.IMPACT_STARTED] or incident.created_at,
     )
