@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -13,51 +10,13 @@ import pytest
 from incident_recorder.capture import Grabber, active_window_title
 from incident_recorder.ui import global_hotkeys
 from incident_recorder.ui.actions import ACTIONS
+from tests.ui.x_support import captures, xdotool
 
 pytestmark = pytest.mark.xvfb
 
 
-def xdotool(*args: str) -> str:
-    return subprocess.run(
-        ["xdotool", *args], capture_output=True, text=True, timeout=20, check=True
-    ).stdout.strip()
-
-
-@pytest.fixture(scope="module")
-def x_connection() -> Iterator[Any]:
-    """One Xlib connection for the module: Xvfb resets when its last client disconnects."""
-    if not shutil.which("xdotool") or not shutil.which("xterm"):
-        pytest.skip("xdotool and xterm are needed")
-    from Xlib import display
-
-    connection = display.Display()
-    yield connection
-    connection.close()
-
-
-@pytest.fixture
-def other_app(x_connection: Any) -> Iterator[str]:
-    """An xterm titled "Other app" holding the input focus; yields its window id."""
-    proc = subprocess.Popen(["xterm", "-T", "Other app", "-geometry", "80x24+40+50"])
-    try:
-        window = xdotool("search", "--sync", "--onlyvisible", "--name", "^Other app$")
-        window = window.splitlines()[0]
-        xdotool("mousemove", "300", "300")
-        xdotool("windowfocus", "--sync", window)
-        yield window
-    finally:
-        proc.terminate()
-        proc.wait(timeout=5)
-
-
 def focused_window() -> str:
     return xdotool("getwindowfocus")
-
-
-def captures(window: Any) -> list[Any]:
-    rows = range(window.model.rowCount())
-    entries = [window.model.entry_at(row) for row in rows]
-    return [e for e in entries if e.capture is not None]
 
 
 def test_ctrl_alt_s_captures_while_another_app_has_focus(make_window, qtbot, other_app) -> None:

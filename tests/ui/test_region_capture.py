@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-from collections.abc import Iterator
 from io import BytesIO
 from pathlib import Path
 from time import perf_counter
@@ -19,6 +16,7 @@ from incident_recorder.capture.grabber import RawShot
 from incident_recorder.storage import IncidentFile
 from incident_recorder.ui.capture_service import FrozenFrame, _CaptureWorker
 from incident_recorder.ui.region_overlay import RegionOverlay, frame_image, size_text
+from tests.ui.x_support import captures, xdotool
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -121,46 +119,6 @@ def test_the_worker_crops_encodes_and_saves_the_frozen_frame(tmp_path: Path, clo
 
 
 # -- the real thing: Xvfb, xdotool, an xterm with the focus ----------------------------------
-
-
-def xdotool(*args: str) -> str:
-    return subprocess.run(
-        ["xdotool", *args], capture_output=True, text=True, timeout=20, check=True
-    ).stdout.strip()
-
-
-@pytest.fixture(scope="module")
-def x_connection() -> Iterator[Any]:
-    """One Xlib connection for the module: Xvfb resets when its last client disconnects."""
-    if not shutil.which("xdotool") or not shutil.which("xterm"):
-        pytest.skip("xdotool and xterm are needed")
-    from Xlib import display
-
-    connection = display.Display()
-    yield connection
-    connection.close()
-
-
-@pytest.fixture
-def other_app(x_connection: Any) -> Iterator[str]:
-    """A dark-blue xterm titled "Other app" holding the input focus; yields its window id."""
-    proc = subprocess.Popen(
-        ["xterm", "-T", "Other app", "-bg", "#203060", "-geometry", "80x24+40+50"]
-    )
-    try:
-        window = xdotool("search", "--sync", "--onlyvisible", "--name", "^Other app$")
-        window = window.splitlines()[0]
-        xdotool("mousemove", "300", "300")
-        xdotool("windowfocus", "--sync", window)
-        yield window
-    finally:
-        proc.terminate()
-        proc.wait(timeout=5)
-
-
-def captures(window: Any) -> list[Any]:
-    entries = [window.model.entry_at(row) for row in range(window.model.rowCount())]
-    return [e for e in entries if e.capture is not None]
 
 
 def press_ctrl_alt_r(qtbot, window: Any) -> RegionOverlay:

@@ -2,55 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-from collections.abc import Iterator
-from typing import Any
-
 import pytest
 
 from incident_recorder.ui import global_hotkeys
+from tests.ui.x_support import captures, xdotool
 
 pytestmark = pytest.mark.xvfb
 
 TAKEN = "Ctrl+Alt+X is already taken by another program; the in-window shortcut still works"
-
-
-def xdotool(*args: str) -> str:
-    return subprocess.run(
-        ["xdotool", *args], capture_output=True, text=True, timeout=20, check=True
-    ).stdout.strip()
-
-
-@pytest.fixture(scope="module")
-def x_connection() -> Iterator[Any]:
-    """One Xlib connection for the module: Xvfb resets when its last client disconnects."""
-    if not shutil.which("xdotool") or not shutil.which("xterm"):
-        pytest.skip("xdotool and xterm are needed")
-    from Xlib import display
-
-    connection = display.Display()
-    yield connection
-    connection.close()
-
-
-@pytest.fixture
-def other_app(x_connection: Any) -> Iterator[str]:
-    proc = subprocess.Popen(["xterm", "-T", "Other app", "-geometry", "80x24+40+50"])
-    try:
-        window = xdotool("search", "--sync", "--onlyvisible", "--name", "^Other app$")
-        window = window.splitlines()[0]
-        xdotool("mousemove", "300", "300")
-        xdotool("windowfocus", "--sync", window)
-        yield window
-    finally:
-        proc.terminate()
-        proc.wait(timeout=5)
-
-
-def captures(window: Any) -> list[Any]:
-    entries = [window.model.entry_at(row) for row in range(window.model.rowCount())]
-    return [e for e in entries if e.capture is not None]
 
 
 def test_a_new_global_key_is_grabbed_and_the_old_one_released(
