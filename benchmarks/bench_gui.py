@@ -47,7 +47,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_common import PEAK_SNIPPET, percentile  # noqa: E402
+from bench_common import PEAK_SNIPPET, percentile, time_captures  # noqa: E402
 
 REEXEC_FLAG = "INCIDENT_RECORDER_BENCH_XVFB"
 XVFB_SCREEN = "-screen 0 1920x1080x24"
@@ -217,38 +217,14 @@ def measure_window(path: Path, notes: int, captures: int) -> dict[str, Any]:
     scroll_figures = measure_scroll(window, app)
     resize_figures = measure_resize(window, app, heartbeat)
 
-    pixels_ms: list[float] = []
-    durable_ms: list[float] = []
-    stalls: list[float] = []
-    done: list[Any] = []
-    window.captures.captured.connect(lambda _entry, timings: done.append(timings))
-    window.captures.failed.connect(lambda message: done.append(RuntimeError(message)))
-    # let the worker connect to the screen and the file first, as it does once the window is up
-    settle = time.monotonic() + 2
-    while time.monotonic() < settle:
-        app.processEvents()
-    for _ in range(captures):
-        done.clear()
-        heartbeat.start()
-        start = time.perf_counter()
+    def press(_: int) -> None:
         QTest.keyClick(
             edit,
             Qt.Key.Key_S,
             Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier,
         )
-        deadline = time.monotonic() + 10
-        while not done and time.monotonic() < deadline:
-            app.processEvents()
-        # keep the heartbeat running while the timeline shows the new row
-        end = time.monotonic() + 0.05
-        while time.monotonic() < end:
-            app.processEvents()
-        stalls.append(heartbeat.stop())
-        if not done or isinstance(done[0], Exception):
-            raise RuntimeError(f"capture failed: {done[0] if done else 'timed out'}")
-        timings = done[0]
-        pixels_ms.append((timings.grabbed - start) * 1000)
-        durable_ms.append((timings.durable - start) * 1000)
+
+    pixels_ms, durable_ms, stalls = time_captures(app, window, heartbeat, captures, press)
     window.close()
     return {
         "note_ms": _summary(note_ms),

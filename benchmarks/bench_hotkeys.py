@@ -29,7 +29,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_common import percentile  # noqa: E402
+from bench_common import percentile, time_captures  # noqa: E402
 
 CHILD_FLAG = "INCIDENT_RECORDER_BENCH_HOTKEYS_CHILD"
 SIZES = ((1920, 1080), (3840, 2160))
@@ -57,6 +57,11 @@ def measure(presses: int, width: int, height: int) -> dict[str, Any]:
         path = folder / "keys.incident"
         window = RecorderWindow(IncidentFile.create(path, "Hotkeys"), clock=system_clock)
         window.show()
+        deadline = time.monotonic() + 10  # the keys are grabbed on a worker after the paint
+        while "capture_screen" not in global_hotkeys.grabbed_actions():
+            if time.monotonic() > deadline:
+                break
+            app.processEvents()
         if "capture_screen" not in global_hotkeys.grabbed_actions():
             raise RuntimeError("Ctrl+Alt+S could not be grabbed on this display")
         sender = display.Display()
@@ -72,37 +77,22 @@ def measure(presses: int, width: int, height: int) -> dict[str, Any]:
         subprocess.run(
             ["xdotool", "search", "--name", "Other application", "windowfocus"], capture_output=True
         )
-        settle = time.monotonic() + 2  # the worker connects to the screen and the file
-        while time.monotonic() < settle:
-            app.processEvents()
 
-        done: list[Any] = []
-        window.captures.captured.connect(lambda _entry, timings: done.append(timings))
-        window.captures.failed.connect(lambda message: done.append(RuntimeError(message)))
-        heartbeat = Heartbeat()
-        pixels, durable, stalls = [], [], []
-        for press in range(presses):
-            done.clear()
-            heartbeat.start()
-            start = time.perf_counter()
+        def press(_: int) -> None:
             for code in codes:
                 xtest.fake_input(sender, X.KeyPress, code)
             for code in reversed(codes):
                 xtest.fake_input(sender, X.KeyRelease, code)
             sender.sync()
-            deadline = time.monotonic() + 10
-            while not done and time.monotonic() < deadline:
-                app.processEvents()
-            end = time.monotonic() + 0.05
-            while time.monotonic() < end:
-                app.processEvents()
-            stalls.append(heartbeat.stop())
-            if not done or isinstance(done[0], Exception):
-                raise RuntimeError(f"press {press}: {done[0] if done else 'no capture'}")
-            pixels.append((done[0].grabbed - start) * 1000)
-            durable.append((done[0].durable - start) * 1000)
-            # a new frame each time, or the file would only note an unchanged screen
-            keep = paint_dashboard(width, height, seed=press + 1)
+
+        shown = [keep]
+
+        def repaint(number: int) -> None:  # a new frame each time, or the file would only
+            shown[0] = paint_dashboard(width, height, seed=number + 1)  # note an unchanged screen
+
+        pixels, durable, stalls = time_captures(
+            app, window, Heartbeat(), presses, press, after=repaint
+        )
         window.close()
         sender.close()
         baselines = capture_baselines(n=5)
