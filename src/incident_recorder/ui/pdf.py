@@ -9,7 +9,8 @@ of one, not of all. A4 with margins, laid out at 96 logical dots per inch
 and painted at the writer's resolution; images wider than the text are scaled to the text width
 (and to most of a page's height), and an image in a table (a capture in the timeline) to the
 room its column has beside the others, whose short texts (times, T+, kinds) stay on one line;
-each page has a footer with the title and "Page n of N".
+a heading never ends a page (it moves to the next one with what follows it); each page has a
+footer with the title and "Page n of N".
 
 Works in a worker thread (no widgets; a QGuiApplication must exist for fonts; the CLI makes an
 offscreen one). The PDF is written to a temporary file beside the target and renamed into
@@ -50,8 +51,11 @@ from PySide6.QtGui import (
     QPageSize,
     QPainter,
     QPdfWriter,
+    QTextBlock,
+    QTextBlockFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
 )
 
 from incident_recorder.report.html import render_pdf_html
@@ -242,6 +246,47 @@ def _drop_unknown_images(document: QTextDocument, known: Collection[str]) -> Non
         cursor.removeSelectedText()
 
 
+def _first_line_bottom(document: QTextDocument, block: QTextBlock) -> float:
+    """Where the first line of `block` ends (document coordinates)."""
+    rect = document.documentLayout().blockBoundingRect(block)
+    layout = block.layout()
+    if layout is None or layout.lineCount() == 0:
+        return rect.bottom()
+    line = layout.lineAt(0)
+    return rect.top() + line.y() + line.height()
+
+
+_PAGE_TOP = 32.0  # logical pixels: a heading's top margin and some slack
+
+
+def _keep_headings_with_next(document: QTextDocument, page_height: float) -> None:
+    """A heading (or a run of them) whose next block starts on a later page starts that page
+    instead: no heading is left alone at the bottom of a page. (QTextDocument has no
+    keep-with-next; a page break before the heading is what it offers.)"""
+    block = document.begin()
+    while block.isValid():
+        if block.blockFormat().headingLevel() == 0:
+            block = block.next()
+            continue
+        first = block
+        while block.isValid() and block.blockFormat().headingLevel() > 0:
+            block = block.next()
+        if not block.isValid():
+            return
+        top = document.documentLayout().blockBoundingRect(first).top()
+        page = int(top // page_height)
+        at_page_top = top - page * page_height < _PAGE_TOP  # a break would add a blank page
+        following = _first_line_bottom(document, block) - 0.5
+        if not at_page_top and int(following // page_height) > page:
+            cursor = QTextCursor(first)
+            moved = QTextBlockFormat()
+            moved.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            cursor.mergeBlockFormat(moved)
+            # laid out again from here on (otherwise later blocks keep stale positions)
+            start = first.position()
+            document.markContentsDirty(start, document.characterCount() - start)
+
+
 def _document(
     html: str, images: Mapping[str, bytes], width: float, height: float, scale: float
 ) -> _ReportDocument:
@@ -263,6 +308,7 @@ def _document(
     document.setHtml(_sized(html, sizer, box))
     document.shown.update(sizer.shown)
     _drop_unknown_images(document, sizes)
+    _keep_headings_with_next(document, height)
     return document
 
 
