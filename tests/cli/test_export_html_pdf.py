@@ -160,6 +160,10 @@ def test_pdf_timeline_with_a_capture_keeps_its_columns_on_the_page(tmp_path: Pat
     out = tmp_path / "out"
     result = run("export", str(path), "--format", "pdf", "--out", str(out), "--tz", "UTC")
     assert result.returncode == 0, result.stderr
+    # only what docs/export.md promises every format: the report, the captures, the timeline
+    written = sorted(str(f.relative_to(out)) for f in out.rglob("*") if f.is_file())
+    assert written[0] == "images/entry-0003-" + hashlib.sha256(png).hexdigest()[:12] + ".png"
+    assert written[1:] == ["images/timeline.png", "images/timeline.svg", "report.pdf"]
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     pdf = str(out / "report.pdf")
