@@ -185,3 +185,27 @@ def test_the_pdf_renderer_uses_the_png_timeline(tmp_path: Path) -> None:
     assert data.startswith(b"%PDF-") and pages(data) == 1
     assert len(re.findall(rb"/Subtype\s*/Image", data)) == 1  # the PNG; the SVG is not used
     assert TITLE in text(target) and "End." in text(target)
+
+
+def test_no_heading_is_left_alone_at_the_bottom_of_a_page(tmp_path: Path) -> None:
+    # Sections of 1 to 7 lines: over several pages their headings land at every height.
+    sections = 140
+    lines = [f"# {TITLE}", ""]
+    for n in range(sections):
+        lines += [f"## Section heading {n}", ""]
+        lines += [f"Line {k} of section {n}.  " for k in range(1 + n % 7)] + [""]
+    path = tmp_path / "report.pdf"
+    write_pdf(render_pdf_html("\n".join(lines), title=TITLE, images={}), {}, path, title=TITLE)
+    content = text(path)
+    pages_text = [page for page in content.split("\f") if page.strip()]
+    assert len(pages_text) >= 6
+    for page in pages_text:
+        body = [line.strip() for line in page.splitlines() if line.strip()]
+        assert "Page" in body[-1]  # the footer
+        assert not body[-2].startswith("Section heading"), page
+    found = {int(n) for n in re.findall(r"Section heading (\d+)\n", content)}
+    assert found == set(range(sections))  # nothing lost
+    written = set(re.findall(r"Line \d+ of section \d+\.", content))
+    assert written == {
+        f"Line {k} of section {n}." for n in range(sections) for k in range(1 + n % 7)
+    }

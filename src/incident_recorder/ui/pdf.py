@@ -7,7 +7,10 @@ dropped right after (their size is read from the header for the layout), scaled 
 shows, and the PDF is written straight to a temporary file: 500 screen captures cost the memory
 of one, not of all. A4 with margins, laid out at 96 logical dots per inch
 and painted at the writer's resolution; images wider than the text are scaled to the text width
-(and to most of a page's height); each page has a footer with the title and "Page n of N".
+(and to most of a page's height), and an image in a table (a capture in the timeline) to the
+room its column has beside the others, whose short texts (times, T+, kinds) stay on one line;
+a heading never ends a page (it moves to the next one with what follows it); each page has a
+footer with the title and "Page n of N".
 
 Works in a worker thread (no widgets; a QGuiApplication must exist for fonts; the CLI makes an
 offscreen one). The PDF is written to a temporary file beside the target and renamed into
@@ -48,8 +51,11 @@ from PySide6.QtGui import (
     QPageSize,
     QPainter,
     QPdfWriter,
+    QTextBlock,
+    QTextBlockFormat,
     QTextCursor,
     QTextDocument,
+    QTextFormat,
 )
 
 from incident_recorder.report.html import render_pdf_html
@@ -134,23 +140,90 @@ def _png_dots_per_metre(data: bytes) -> float:
 
 
 _IMG = re.compile(r'<img src="([^"]*)"')
+_TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
+_CELL = re.compile(r"<(t[dh])\b([^>]*)>(.*?)</\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+_BR = re.compile(r"<br\s*/?>")
+_CELL_FONT_PT = 9  # th, td in html_style.PDF_STYLESHEET
+_CELL_EXTRA = 14.0  # a column's padding (cellpadding 4 each side), border and some slack
 
 
-def _sized(html: str, sizes: Mapping[str, QSizeF], box: QSizeF) -> str:
-    """Every given image with its size in the HTML: its natural size, shrunk to fit `box`.
+def _fit(natural: QSizeF, box: QSizeF) -> QSizeF:
+    factor = min(1.0, box.width() / natural.width(), box.height() / natural.height())
+    return QSizeF(natural.width() * factor, natural.height() * factor)
+
+
+def _cell_text_width(cell: str, metrics: QFontMetricsF) -> float:
+    lines = _BR.split(cell)
+    return max(metrics.horizontalAdvance(html_lib.unescape(_TAG.sub("", line))) for line in lines)
+
+
+def _table_with_images(table: str, box: QSizeF, sized: _ImageSizer) -> str:
+    """A table holding images (the timeline with captures): the other columns keep their
+    short texts on one line (white-space: nowrap) and each image is shrunk to fit the room
+    they leave. (QTextDocument sizes columns from their content's widths: an image sized to
+    the page width left the time, T+ and kind columns one letter wide.)"""
+    font = QFont("DejaVu Sans", _CELL_FONT_PT)
+    font.setBold(True)  # th and the kind names are bold: measure every cell as bold
+    metrics = QFontMetricsF(font)
+    image_columns: set[int] = set()
+    widths: dict[int, float] = {}
+    for cells in _ROW.findall(table):
+        for column, cell in enumerate(_CELL.findall(cells)):
+            if "<img" in cell[2]:
+                image_columns.add(column)
+            widths[column] = max(widths.get(column, 0.0), _cell_text_width(cell[2], metrics))
+    others = sum(w + _CELL_EXTRA for c, w in widths.items() if c not in image_columns)
+    room = box.width() - others - _CELL_EXTRA * max(1, len(image_columns))
+    cell_box = QSizeF(max(room, box.width() / 4), box.height())
+
+    def row(match: re.Match[str]) -> str:
+        column = -1
+
+        def cell(found: re.Match[str]) -> str:
+            nonlocal column
+            column += 1
+            tag, attrs, content = found[1], found[2], found[3]
+            if column in image_columns:
+                return f"<{tag}{attrs}>{_IMG.sub(lambda m: sized(m, cell_box), content)}</{tag}>"
+            return f'<{tag}{attrs} style="white-space: nowrap">{content}</{tag}>'
+
+        head = match[0][: match.start(1) - match.start(0)]
+        return f"{head}{_CELL.sub(cell, match[1])}</tr>"
+
+    return _ROW.sub(row, table)
+
+
+class _ImageSizer:
+    """Puts each given image's shown size into its <img> and keeps the largest per name."""
+
+    def __init__(self, sizes: Mapping[str, QSizeF]) -> None:
+        self.sizes = sizes
+        self.shown: dict[str, QSizeF] = {}
+
+    def __call__(self, match: re.Match[str], box: QSizeF) -> str:
+        name = html_lib.unescape(match[1])
+        natural = self.sizes.get(name)
+        if natural is None or natural.isEmpty():
+            return match[0]
+        shown = _fit(natural, box)
+        before = self.shown.get(name)
+        if before is None or shown.width() > before.width():
+            self.shown[name] = shown
+        return f'<img width="{shown.width():.0f}" height="{shown.height():.0f}" src="{match[1]}"'
+
+
+def _sized(html: str, sized: _ImageSizer, box: QSizeF) -> str:
+    """Every given image with its size in the HTML: its natural size, shrunk to fit `box`, or,
+    in a table, to fit its cell.
 
     (Set in the HTML, not on the laid-out document: each change there would lay out the whole
     document again, which for 500 captures in a 10,000-entry report takes minutes.)"""
-
-    def size(match: re.Match[str]) -> str:
-        natural = sizes.get(html_lib.unescape(match[1]))
-        if natural is None or natural.isEmpty():
-            return match[0]
-        factor = min(1.0, box.width() / natural.width(), box.height() / natural.height())
-        w, h = natural.width() * factor, natural.height() * factor
-        return f'<img width="{w:.0f}" height="{h:.0f}" src="{match[1]}"'
-
-    return _IMG.sub(size, html)
+    html = _TABLE.sub(
+        lambda m: _table_with_images(m[0], box, sized) if "<img" in m[0] else m[0], html
+    )
+    return _IMG.sub(lambda m: sized(m, box), html)
 
 
 def _drop_unknown_images(document: QTextDocument, known: Collection[str]) -> None:
@@ -173,6 +246,47 @@ def _drop_unknown_images(document: QTextDocument, known: Collection[str]) -> Non
         cursor.removeSelectedText()
 
 
+def _first_line_bottom(document: QTextDocument, block: QTextBlock) -> float:
+    """Where the first line of `block` ends (document coordinates)."""
+    rect = document.documentLayout().blockBoundingRect(block)
+    layout = block.layout()
+    if layout is None or layout.lineCount() == 0:
+        return rect.bottom()
+    line = layout.lineAt(0)
+    return rect.top() + line.y() + line.height()
+
+
+_PAGE_TOP = 32.0  # logical pixels: a heading's top margin and some slack
+
+
+def _keep_headings_with_next(document: QTextDocument, page_height: float) -> None:
+    """A heading (or a run of them) whose next block starts on a later page starts that page
+    instead: no heading is left alone at the bottom of a page. (QTextDocument has no
+    keep-with-next; a page break before the heading is what it offers.)"""
+    block = document.begin()
+    while block.isValid():
+        if block.blockFormat().headingLevel() == 0:
+            block = block.next()
+            continue
+        first = block
+        while block.isValid() and block.blockFormat().headingLevel() > 0:
+            block = block.next()
+        if not block.isValid():
+            return
+        top = document.documentLayout().blockBoundingRect(first).top()
+        page = int(top // page_height)
+        at_page_top = top - page * page_height < _PAGE_TOP  # a break would add a blank page
+        following = _first_line_bottom(document, block) - 0.5
+        if not at_page_top and int(following // page_height) > page:
+            cursor = QTextCursor(first)
+            moved = QTextBlockFormat()
+            moved.setPageBreakPolicy(QTextFormat.PageBreakFlag.PageBreak_AlwaysBefore)
+            cursor.mergeBlockFormat(moved)
+            # laid out again from here on (otherwise later blocks keep stale positions)
+            start = first.position()
+            document.markContentsDirty(start, document.characterCount() - start)
+
+
 def _document(
     html: str, images: Mapping[str, bytes], width: float, height: float, scale: float
 ) -> _ReportDocument:
@@ -190,11 +304,11 @@ def _document(
     for name in images:  # an image given but not used must still be an image
         if name not in sizes:
             _natural_size(name, images[name])
-    for name, natural in sizes.items():
-        factor = min(1.0, box.width() / natural.width(), box.height() / natural.height())
-        document.shown[name] = QSizeF(natural.width() * factor, natural.height() * factor)
-    document.setHtml(_sized(html, sizes, box))
+    sizer = _ImageSizer(sizes)
+    document.setHtml(_sized(html, sizer, box))
+    document.shown.update(sizer.shown)
     _drop_unknown_images(document, sizes)
+    _keep_headings_with_next(document, height)
     return document
 
 
