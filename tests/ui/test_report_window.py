@@ -85,6 +85,19 @@ def test_the_prompt_shows_while_empty(report) -> None:
     assert "time to detection in half" in detection.placeholderText()
 
 
+def test_the_editor_and_the_preview_ask_in_the_same_words(report, qtbot) -> None:
+    from incident_recorder.report.templates import load_template
+
+    _, report_window = report()
+    templates = [load_template("default"), load_template("public")]
+    written = {s.key: s.prompt for t in templates for s in t.sections if s.prompt}
+    for key, editor in report_window.editors.items():
+        assert editor.edit.placeholderText() == written[key], key
+    summary = report_window.editors["summary"].edit.placeholderText()
+    assert summary.startswith("In two or three sentences")
+    qtbot.waitUntil(lambda: summary in report_window.preview.toPlainText(), timeout=15_000)
+
+
 def test_the_preview_follows_the_text(report, qtbot) -> None:
     _, report_window = report()
     edit = report_window.editors["summary"].edit
