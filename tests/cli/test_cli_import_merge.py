@@ -17,6 +17,10 @@ SCENARIO = ROOT / "data" / "checkout-outage.csv"
 sys.path.insert(0, str(ROOT / "importers"))
 from importer_support import START, ts, write_slack  # noqa: E402
 
+PAST = START - timedelta(days=7)
+"""The scenario a week back: these imports run with the real clock, and an import refuses
+entries in the future (a --start later than now)."""
+
 
 def new(path: Path) -> Path:
     assert run("new", str(path), "--title", "Checkout outage").returncode == 0
@@ -25,7 +29,7 @@ def new(path: Path) -> Path:
 
 def test_import_the_scenario_csv(tmp_path: Path) -> None:
     target = new(tmp_path / "a.incident")
-    result = run("import", str(target), str(SCENARIO), "--start", "2026-11-27T14:00:00Z")
+    result = run("import", str(target), str(SCENARIO), "--start", "2026-11-20T14:00:00Z")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "imported 13 entries (5 milestones, 3 public)\n"
     with IncidentFile.open(target, readonly=True) as handle:
@@ -41,7 +45,7 @@ def test_bad_rows_one_line_each_exit_1_nothing_imported(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     before = sha(target)
-    result = run("import", str(target), str(source), "--start", "2026-11-27T14:00:00Z")
+    result = run("import", str(target), str(source), "--start", "2026-11-20T14:00:00Z")
     assert result.returncode == 1
     lines = result.stderr.splitlines()
     assert lines[0].startswith("incident-recorder: error: timeline.csv: line 3: unknown kind")
@@ -66,17 +70,17 @@ def test_import_slack_window(tmp_path: Path) -> None:
         tmp_path / "export",
         "inc-1",
         {
-            "2026-11-27": [
-                {"ts": ts(START - timedelta(minutes=5)), "user": "U1", "text": "before"},
-                {"ts": ts(START), "user": "U2", "subtype": "channel_join", "text": "joined"},
-                {"ts": ts(START + timedelta(minutes=1)), "user": "U1", "text": "<@U2> look"},
-                {"ts": ts(START + timedelta(hours=2)), "user": "U2", "text": "after"},
+            "2026-11-20": [
+                {"ts": ts(PAST - timedelta(minutes=5)), "user": "U1", "text": "before"},
+                {"ts": ts(PAST), "user": "U2", "subtype": "channel_join", "text": "joined"},
+                {"ts": ts(PAST + timedelta(minutes=1)), "user": "U1", "text": "<@U2> look"},
+                {"ts": ts(PAST + timedelta(hours=2)), "user": "U2", "text": "after"},
             ]
         },
     )
     result = run(
         "import", str(target), str(folder),
-        "--since", "2026-11-27T14:00:00Z", "--until", "2026-11-27T15:00:00Z",
+        "--since", "2026-11-20T14:00:00Z", "--until", "2026-11-20T15:00:00Z",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
@@ -99,17 +103,17 @@ def test_unknown_format_and_missing_source(tmp_path: Path) -> None:
     assert result.returncode == 1 and "no such file or folder" in result.stderr
     result = run("import", str(target), str(odd), "--format", "pdf")
     assert result.returncode == 2
-    result = run("import", str(target), str(SCENARIO), "--since", "2026-11-27T14:00:00Z")
+    result = run("import", str(target), str(SCENARIO), "--since", "2026-11-20T14:00:00Z")
     assert result.returncode == 1
     assert result.stderr.strip().endswith("--since does not apply to a csv import")
 
 
 def test_merge(tmp_path: Path) -> None:
     a, b = new(tmp_path / "alice.incident"), new(tmp_path / "bob.incident")
-    for path, start in ((a, "2026-11-27T14:00:00Z"), (b, "2026-11-27T14:00:00.400Z")):
+    for path, start in ((a, "2026-11-20T14:00:00Z"), (b, "2026-11-20T14:00:00.400Z")):
         assert run("import", str(path), str(SCENARIO), "--start", start).returncode == 0
     with IncidentFile.open(b) as handle:
-        handle.add_note("Only Bob saw this", occurred_at=START + timedelta(minutes=20))
+        handle.add_note("Only Bob saw this", occurred_at=PAST + timedelta(minutes=20))
     before = sha(a), sha(b)
     out = tmp_path / "merged.incident"
     result = run("merge", str(a), str(b), "--out", str(out))
@@ -138,7 +142,7 @@ def test_merge(tmp_path: Path) -> None:
 
 def test_importing_twice_says_the_entries_were_there(tmp_path: Path) -> None:
     target = new(tmp_path / "a.incident")
-    args = ("import", str(target), str(SCENARIO), "--start", "2026-11-27T14:00:00Z")
+    args = ("import", str(target), str(SCENARIO), "--start", "2026-11-20T14:00:00Z")
     assert run(*args).returncode == 0
     again = run(*args)
     assert again.returncode == 0
@@ -153,3 +157,22 @@ def test_help() -> None:
         result = run(command, "--help")
         assert result.returncode == 0
         assert f"usage: incident-recorder {command}" in result.stdout
+
+
+def test_a_start_in_the_future_imports_nothing_and_says_so_in_one_line(tmp_path: Path) -> None:
+    """The user trial: --start 3.5 h ahead imported 13 entries silently."""
+    from datetime import UTC, datetime
+
+    target = new(tmp_path / "a.incident")
+    before = sha(target)
+    ahead = (datetime.now(UTC) + timedelta(hours=3, minutes=30)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    result = run("import", str(target), str(SCENARIO), "--start", ahead)
+    assert result.returncode == 1
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2, result.stderr
+    assert lines[0].startswith(
+        "incident-recorder: error: checkout-outage.csv: lines 2–14: 13 rows, the first at "
+    )
+    assert "are in the future (--start " in lines[0] and "is later than now)" in lines[0]
+    assert lines[1] == "incident-recorder: error: nothing was imported (1 problem)"
+    assert sha(target) == before

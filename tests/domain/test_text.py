@@ -79,3 +79,13 @@ def test_emoji_and_right_to_left_text_are_kept_exactly(text: str) -> None:
 )
 def test_html_and_markdown_are_kept_verbatim(text: str) -> None:
     assert clean_note_text(text) == text
+
+
+def test_large_notes_and_their_size_in_words() -> None:
+    from incident_recorder.domain.text import LARGE_NOTE_CHARS, describe_size, is_large_note
+
+    assert not is_large_note("x" * LARGE_NOTE_CHARS)
+    assert is_large_note("x" * (LARGE_NOTE_CHARS + 1))
+    log = ("a" * 47 + "\n") * 41_667  # 2,000,016 characters
+    assert describe_size(log) == "2.0 MB (2,000,016 characters, 41,668 lines)"
+    assert describe_size("é" * 30_000) == "60 KB (30,000 characters, 1 line)"

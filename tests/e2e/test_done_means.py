@@ -40,7 +40,7 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 def test_the_scenario_imports_reports_and_publishes(tmp_path: Path) -> None:
     incident = tmp_path / "checkout.incident"
     cli("new", str(incident), "--title", "Checkout outage")
-    imported = cli("import", str(incident), str(SCENARIO), "--start", "2026-11-27T14:00:00Z")
+    imported = cli("import", str(incident), str(SCENARIO), "--start", "2026-11-20T14:00:00Z")
     assert imported.stdout.startswith("imported 13 entries")
 
     cli("export", str(incident), "--format", "json", "--out", str(tmp_path / "internal"))

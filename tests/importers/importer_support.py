@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -34,3 +34,7 @@ def write_slack(root: Path, channel: str, days: dict[str, list[dict[str, Any]]])
     for day, messages in days.items():
         (folder / f"{day}.json").write_text(json.dumps(messages), encoding="utf-8")
     return folder
+
+
+NOW = START + timedelta(days=1)
+"""The importers' clock in these tests: a day after the scenario began, so nothing is future."""

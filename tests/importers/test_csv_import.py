@@ -167,3 +167,41 @@ def test_the_import_gives_the_record_the_keys_would_have(tmp_path: Path, clock) 
     assert seen(imported) == seen(pressed)
     pressed.close()
     imported.close()
+
+
+def test_a_start_in_the_future_is_refused_in_one_line(incident_file: IncidentFile) -> None:
+    now = START - timedelta(hours=3, minutes=30)  # the trial: --start 3.5 h ahead of now
+    with pytest.raises(ImportFailed) as failed:
+        store(incident_file, read_csv(SCENARIO.read_bytes(), start=START, now=now))
+    assert failed.value.problems == [
+        "lines 2–14: 13 rows, the first at 2026-11-27 14:00:00 UTC, are in the future "
+        "(--start 2026-11-27 14:00:00 UTC is later than now): an entry records what has "
+        "happened (now 2026-11-27 10:30:00 UTC)"
+    ]
+    assert incident_file.entry_count() == 0
+
+
+def test_one_future_row_is_named_and_a_minute_of_clock_skew_is_allowed() -> None:
+    now = START
+    text = (
+        "occurred_at,text\n"
+        "2026-11-27T13:00:00Z,fine\n"
+        "2026-11-27T14:00:59Z,within a minute\n"
+        "2026-11-27T14:05:00Z,later\n"
+    )
+    with pytest.raises(ImportFailed) as failed:
+        parse_csv(text, now=now)
+    assert failed.value.problems == [
+        "line 4: 2026-11-27 14:05:00 UTC is in the future: an entry records what has happened "
+        "(now 2026-11-27 14:00:00 UTC)"
+    ]
+    assert len(parse_csv(text.rsplit("2026-11-27T14:05", 1)[0], now=now)) == 2
+
+
+def test_the_missing_start_example_is_an_hour_before_now() -> None:
+    with pytest.raises(ImportFailed) as failed:
+        parse_csv("offset_s,text\n1,a\n", now=datetime(2026, 11, 27, 10, 52, tzinfo=UTC))
+    assert failed.value.problems == [
+        "line 2: offset_s needs --start WHEN (the moment offset 0 stands for, e.g. "
+        "--start 2026-11-27T09:00:00Z)"
+    ]

@@ -48,15 +48,18 @@ def entry_fields(document: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def recorded(path: Path) -> None:
+    """An incident a week before the scenario: the CLI imports it with the real clock, and an
+    import refuses entries in the future."""
+    begin = START - timedelta(days=7)
     with IncidentFile.create(path, "Checkout outage") as handle:
-        handle.add_note("Error rate climbing", EntryKind.IMPACT, START)
-        handle.add_note("Pager fired", EntryKind.DETECTION, START + timedelta(seconds=262))
-        handle.add_capture(new_capture(), START + timedelta(seconds=300), text="Grafana")
-        blank = handle.add_capture(new_capture(32, 24, None), START + timedelta(seconds=301))
-        wrong = handle.add_note("typo'd note", EntryKind.ACTION, START + timedelta(seconds=400))
+        handle.add_note("Error rate climbing", EntryKind.IMPACT, begin)
+        handle.add_note("Pager fired", EntryKind.DETECTION, begin + timedelta(seconds=262))
+        handle.add_capture(new_capture(), begin + timedelta(seconds=300), text="Grafana")
+        blank = handle.add_capture(new_capture(32, 24, None), begin + timedelta(seconds=301))
+        wrong = handle.add_note("typo'd note", EntryKind.ACTION, begin + timedelta(seconds=400))
         handle.revise(wrong.id, hidden=True)
         handle.add_note("Status page: investigating", EntryKind.COMMUNICATION,
-                        START + timedelta(seconds=405), public=True, author="Alice")  # fmt: skip
+                        begin + timedelta(seconds=405), public=True, author="Alice")  # fmt: skip
         assert blank.text == ""
 
 
@@ -219,3 +222,19 @@ def test_the_report_issue_shape_keeps_each_milestone_on_its_entry(
     assert summary.milestones == 2
     assert list(incident_file.milestone_entries().values()) == [Milestone.DETECTED]
     assert incident_file.milestones()[Milestone.ACKNOWLEDGED] == START + timedelta(seconds=299)
+
+
+def test_entries_and_milestones_in_the_future_are_refused() -> None:
+    now = START + timedelta(seconds=100)
+    with pytest.raises(ImportFailed) as failed:
+        parse_document(
+            document([note(1, 0), note(2, 262)], milestones={"resolved": "2026-11-27T15:00:00Z"}),
+            Path("."),
+            now=now,
+        )
+    assert failed.value.problems == [
+        "entry 2 (id 2): 2026-11-27 14:04:22 UTC is in the future: an entry records what has "
+        "happened (now 2026-11-27 14:01:40 UTC)",
+        "milestones: resolved: 2026-11-27 15:00:00 UTC is in the future: an entry records what "
+        "has happened (now 2026-11-27 14:01:40 UTC)",
+    ]

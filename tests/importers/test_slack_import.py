@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -165,3 +165,18 @@ def test_file_shares_usernames_and_tombstones() -> None:
 def test_a_window_that_ends_before_it_starts(export: Path) -> None:
     with pytest.raises(ImportFailed, match=r"--since \(2026-11-27 15:00:00 UTC\) is after"):
         read_slack(export, since=START + timedelta(hours=1), until=START)
+
+
+def test_a_message_in_the_future_is_a_problem() -> None:
+    problems, skipped = Problems(), Counter[str]()
+    now = datetime.fromtimestamp(1795788000, UTC)
+    entries = day_messages(
+        [{"ts": "1795788030.1", "user": "U1", "text": "skew"},
+         {"ts": "1795788600.1", "user": "U1", "text": "later"}],
+        "d.json", "c", USERS, (None, None), problems, skipped, now,
+    )  # fmt: skip
+    assert [e.text for e in entries] == ["skew"]
+    assert problems.items == [
+        "d.json message 2: 2026-11-27 14:10:00 UTC is in the future: an entry records what has "
+        "happened (now 2026-11-27 14:00:00 UTC)"
+    ]

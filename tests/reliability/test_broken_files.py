@@ -144,7 +144,7 @@ def _argv(command: str, path: Path, tmp_path: Path) -> list[str]:
         return ["export", str(path), "--format", "json", "--out", str(tmp_path / "out")]
     if command == "import":
         source = tmp_path / "rows.csv"
-        source.write_text("time,kind,text\n2026-11-27T14:00:00Z,observation,from a csv\n")
+        source.write_text("time,kind,text\n2026-11-20T14:00:00Z,observation,from a csv\n")
         return ["import", str(path), str(source)]
     if command == "merge":
         other = tmp_path / "other.incident"

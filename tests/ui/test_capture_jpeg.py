@@ -114,8 +114,11 @@ def test_a_redacted_jpeg_capture_is_exported_as_png_with_the_box_black(
 
 @pytest.mark.xvfb
 def test_json_export_import_and_merge_keep_the_jpeg_bytes(
-    jpeg_capture, tmp_path: Path, clock
+    jpeg_capture, tmp_path: Path, clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The capture was taken at the fake clock's time; the import (which refuses the future)
+    # reads the same clock.
+    monkeypatch.setattr("incident_recorder.importers.json_import.system_clock", clock)
     window, entry = jpeg_capture
     data = window.file.capture_png(entry.capture.id)
     out = tmp_path / "json"

@@ -85,6 +85,19 @@ def test_the_prompt_shows_while_empty(report) -> None:
     assert "time to detection in half" in detection.placeholderText()
 
 
+def test_the_editor_and_the_preview_ask_in_the_same_words(report, qtbot) -> None:
+    from incident_recorder.report.templates import load_template
+
+    _, report_window = report()
+    templates = [load_template("default"), load_template("public")]
+    written = {s.key: s.prompt for t in templates for s in t.sections if s.prompt}
+    for key, editor in report_window.editors.items():
+        assert editor.edit.placeholderText() == written[key], key
+    summary = report_window.editors["summary"].edit.placeholderText()
+    assert summary.startswith("In two or three sentences")
+    qtbot.waitUntil(lambda: summary in report_window.preview.toPlainText(), timeout=15_000)
+
+
 def test_the_preview_follows_the_text(report, qtbot) -> None:
     _, report_window = report()
     edit = report_window.editors["summary"].edit
@@ -181,3 +194,52 @@ def test_insert_adds_and_delete_removes_an_action_item(report, qtbot) -> None:
     [hidden] = window.file.action_items(include_hidden=True)
     assert hidden.hidden and hidden.description == "Page on connection pool saturation"
     assert [item.revision for item in window.file.action_item_history(hidden.id)] == [1, 2]
+
+
+def test_action_item_columns_fit_their_editors(report, qtbot) -> None:
+    from PySide6.QtGui import QFontMetrics
+    from PySide6.QtWidgets import QComboBox, QDateEdit
+
+    from incident_recorder.ui.action_items_model import DUE, OWNER, STATUS, TYPE
+
+    _, report_window = report()
+    table = report_window.items_panel.table
+    table.add_item()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: table.state() != table.State.EditingState)
+    metrics = QFontMetrics(table.font())
+    assert table.columnWidth(OWNER) >= metrics.horizontalAdvance("Priya Raghunathan")
+    for column, kind in ((DUE, QDateEdit), (STATUS, QComboBox), (TYPE, QComboBox)):
+        index = report_window.items.index(0, column)
+        table.setCurrentIndex(index)
+        table.edit(index)
+        editor = QApplication.focusWidget()
+        while editor is not None and not isinstance(editor, kind):
+            editor = editor.parentWidget()
+        assert editor is not None, column
+        assert editor.width() >= editor.sizeHint().width(), column  # "2026-11-27", not "202"
+        if isinstance(editor, QDateEdit):
+            assert editor.text() == editor.date().toString("yyyy-MM-dd")
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+        qtbot.waitUntil(lambda: table.state() != table.State.EditingState)
+
+
+def test_the_add_key_scrolls_to_the_new_row_and_edits_it(report, qtbot) -> None:
+    _, report_window = report()
+    report_window.resize(1000, 600)
+    table = report_window.items_panel.table
+    area = report_window.column_scroll
+    area.verticalScrollBar().setValue(0)
+    key = (Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    for row in range(8):
+        qtbot.keyClick(QApplication.focusWidget() or report_window, *key)
+        assert report_window.items.rowCount() == row + 1
+        qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+        editor = QApplication.focusWidget()
+        assert editor.parentWidget() is table.viewport()
+        rect = table.visualRect(report_window.items.index(row, 0))
+        assert table.viewport().rect().contains(rect.center()), row
+        top = table.viewport().mapTo(area.viewport(), rect.topLeft())
+        bottom = table.viewport().mapTo(area.viewport(), rect.bottomLeft())
+        assert area.viewport().rect().contains(top) and area.viewport().rect().contains(bottom)
+    assert area.verticalScrollBar().value() > 0, "the column scrolled down to the table"

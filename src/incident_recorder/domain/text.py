@@ -7,6 +7,11 @@ import re
 MAX_NOTE_CHARS = 10_000_000
 """Ten million characters: far beyond any real note, small enough to keep the file sane."""
 
+LARGE_NOTE_CHARS = 20_000
+"""Above this a note is confirmed before saving. A typed note, even a long hand-written
+summary, stays under ~3,000 characters; 20,000 is about five pages of the exported report
+(2,000,000 pasted characters made 447 pages), so only a pasted log or dump goes over it."""
+
 _CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
 _CONTROL_PICTURES[0x7F] = "\u2421"
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
@@ -29,3 +34,16 @@ def clean_note_text(text: str) -> str:
             f"the note is too long ({len(text):,} characters; at most {MAX_NOTE_CHARS:,})"
         )
     return text
+
+
+def is_large_note(text: str) -> bool:
+    """True when ``text`` is long enough to be confirmed before it becomes a note."""
+    return len(text) > LARGE_NOTE_CHARS
+
+
+def describe_size(text: str) -> str:
+    """'2.0 MB (2,000,000 characters, 41,000 lines)': how big a note is, for a question."""
+    size = len(text.encode("utf-8", "surrogatepass"))
+    amount = f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} KB"
+    lines = text.count("\n") + 1
+    return f"{amount} ({len(text):,} characters, {lines:,} line{'s' if lines != 1 else ''})"

@@ -18,6 +18,9 @@ from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.storage import IncidentFile
 
+FUTURE_GRACE = timedelta(minutes=1)
+"""An entry may be this far after now (clocks differ); later is refused, as `note --at` does."""
+
 MAX_PROBLEMS = 100
 """Problems listed before the rest are only counted (a wrong file can have thousands)."""
 
@@ -117,6 +120,21 @@ def store(
     return ImportSummary(entries, len(imported), [one_line(note) for note in (*notes, *moved)])
 
 
+def check_not_future(moment: datetime, now: datetime) -> None:
+    """ValueError (one line) if `moment` is more than a minute after `now`: an import brings in
+    what has happened, and a future entry would sort every note typed now before it."""
+    if moment > now + FUTURE_GRACE:
+        raise ValueError(
+            f"{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC is in the future: an entry records "
+            f"what has happened (now {now.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC)"
+        )
+
+
+def past_example(now: datetime) -> str:
+    """An example --start for a message: the hour before `now` ('2026-11-27T09:00:00Z')."""
+    return f"{(now - timedelta(hours=1)).astimezone(UTC):%Y-%m-%dT%H:00:00Z}"
+
+
 def normalized(text: str) -> str:
     """Text as compared for duplicates: NFKC, case-folded, spacing collapsed, surrounding
     punctuation dropped."""
@@ -159,13 +177,16 @@ def read_iso(text: str) -> tuple[datetime, str | None]:
 
 
 __all__ = [
+    "FUTURE_GRACE",
     "MAX_PROBLEMS",
     "ImportFailed",
     "ImportSummary",
     "Problems",
+    "check_not_future",
     "entry_key",
     "normalized",
     "offset_text",
+    "past_example",
     "read_iso",
     "store",
 ]

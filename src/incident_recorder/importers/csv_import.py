@@ -8,7 +8,8 @@ each row's absolute time in ISO 8601 with a zone. `kind` is an entry kind (or a 
 empty: observation, or the milestone's kind), `milestone` one of impact_started, detected,
 acknowledged, mitigated, resolved (the entry marks it), `visibility` public or internal (empty:
 internal), `author` who recorded it. Every bad row is reported with its line number; a file with
-any bad row imports nothing.
+any bad row imports nothing. A row more than a minute in the future (a --start later than the
+incident began) is a bad row, as `note --at` refuses a future time.
 """
 
 from __future__ import annotations
@@ -16,14 +17,20 @@ from __future__ import annotations
 import csv
 import io
 import math
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.text import clean_note_text
-from incident_recorder.domain.times import truncate_ms
-from incident_recorder.importers.common import ImportFailed, Problems, read_iso
+from incident_recorder.domain.times import system_clock, truncate_ms
+from incident_recorder.importers.common import (
+    FUTURE_GRACE,
+    ImportFailed,
+    Problems,
+    past_example,
+    read_iso,
+)
 
 SOURCE = "import:csv"
 TIME_COLUMNS = ("occurred_at", "time")
@@ -148,37 +155,68 @@ def _entry(row: _Row, start: datetime | None, seen: dict[Milestone, int]) -> Imp
     )
 
 
-def parse_csv(text: str, *, start: datetime | None = None) -> list[ImportedEntry]:
-    """Every row of `text` as an entry; ImportFailed listing every bad row by line number."""
+def _lines(numbers: list[int]) -> str:
+    """'line 5', or 'lines 2–14' (the first and last of several)."""
+    return f"line {numbers[0]}" if len(numbers) == 1 else f"lines {numbers[0]}–{numbers[-1]}"
+
+
+def _future_problem(
+    future: list[tuple[int, datetime]], start: datetime | None, now: datetime
+) -> str:
+    """One line for every row in the future: which lines, the first such time, and why."""
+    lines = [line for line, _ in future]
+    first = f"{future[0][1].astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
+    what = f"{first} is" if len(lines) == 1 else f"{len(lines)} rows, the first at {first}, are"
+    hint = ""
+    if start is not None and start > now + FUTURE_GRACE:
+        hint = f" (--start {start.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC is later than now)"
+    return (
+        f"{_lines(lines)}: {what} in the future{hint}: an entry records "
+        f"what has happened (now {now.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC)"
+    )
+
+
+def parse_csv(
+    text: str, *, start: datetime | None = None, now: datetime | None = None
+) -> list[ImportedEntry]:
+    """Every row of `text` as an entry; ImportFailed listing every bad row by line number.
+    A row more than a minute after `now` (default: the system clock) is refused."""
+    now = now or system_clock()
     problems = Problems()
     rows = _rows(text, problems)
     entries: list[ImportedEntry] = []
     seen: dict[Milestone, int] = {}
     no_start: list[int] = []
+    future: list[tuple[int, datetime]] = []
     for row in rows:
         try:
-            entries.append(_entry(row, start, seen))
+            entry = _entry(row, start, seen)
         except _NoStart:
             no_start.append(row.line)
         except ValueError as error:
             problems.add(f"line {row.line}: {error}")
+        else:
+            if entry.occurred_at > now + FUTURE_GRACE:
+                future.append((row.line, entry.occurred_at))
+            entries.append(entry)
     if no_start:
         problems.add(
-            f"lines {no_start[0]}–{no_start[-1]}: offset_s needs --start WHEN (the moment "
-            "offset 0 stands for, e.g. --start 2026-11-27T14:00:00Z)"
-            if len(no_start) > 1
-            else f"line {no_start[0]}: offset_s needs --start WHEN (the moment offset 0 "
-            "stands for, e.g. --start 2026-11-27T14:00:00Z)"
+            f"{_lines(no_start)}: offset_s needs --start WHEN (the moment offset 0 stands "
+            f"for, e.g. --start {past_example(now)})"
         )
+    if future:
+        problems.add(_future_problem(future, start, now))
     problems.check()
     return entries
 
 
-def read_csv(data: bytes, *, start: datetime | None = None) -> list[ImportedEntry]:
+def read_csv(
+    data: bytes, *, start: datetime | None = None, now: datetime | None = None
+) -> list[ImportedEntry]:
     """`parse_csv` of a file's bytes (UTF-8, with or without BOM)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise ImportFailed([f"line {line}: not UTF-8 text (save the CSV as UTF-8)"]) from None
-    return parse_csv(text, start=start)
+    return parse_csv(text, start=start, now=now)

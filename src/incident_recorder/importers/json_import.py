@@ -5,8 +5,9 @@ offset (the last four when the export has them). Milestones come from a top-leve
 (an object of name → time, or a list of {name, occurred_at, entry_id}) or an entry's own
 `milestone`. A capture is read from the file the export names, next to incident.json, and
 checked against its SHA-256; when it is missing or does not match, the entry is imported
-without it and its text says so. Problems are reported per entry; any problem, nothing is
-imported.
+without it and its text says so. An entry or milestone more than a minute in the future is a
+problem (as `note --at` refuses a future time). Problems are reported per entry; any problem,
+nothing is imported.
 """
 
 from __future__ import annotations
@@ -25,7 +26,14 @@ from incident_recorder.domain.image_bytes import image_kind
 from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.text import clean_note_text
-from incident_recorder.importers.common import ImportFailed, Problems, one_line, read_iso
+from incident_recorder.domain.times import system_clock
+from incident_recorder.importers.common import (
+    ImportFailed,
+    Problems,
+    check_not_future,
+    one_line,
+    read_iso,
+)
 from incident_recorder.imports_image import ImageImportError, capture_from_bytes
 
 SOURCE = "import:json"
@@ -168,8 +176,10 @@ def _milestones(raw: object) -> list[tuple[Milestone, datetime, object]]:
     return found
 
 
-def parse_document(document: object, folder: Path) -> JsonImport:
-    """The entries of a parsed incident.json whose captures lie in `folder`."""
+def parse_document(document: object, folder: Path, *, now: datetime | None = None) -> JsonImport:
+    """The entries of a parsed incident.json whose captures lie in `folder`; an entry or
+    milestone more than a minute after `now` (default: the system clock) is a problem."""
+    now = now or system_clock()
     problems = Problems()
     if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
         raise ImportFailed(["not an Incident Recorder JSON export (no entries list)"])
@@ -184,7 +194,9 @@ def parse_document(document: object, folder: Path) -> JsonImport:
         if isinstance(record, dict) and isinstance(record.get("id"), int):
             label += f" (id {record['id']})"
         try:
-            entries.append(_entry(record, folder, notes))
+            entry = _entry(record, folder, notes)
+            check_not_future(entry.occurred_at, now)
+            entries.append(entry)
         except (ValueError, OSError) as error:
             problems.add(f"{label}: {error}")
             continue
@@ -194,6 +206,12 @@ def parse_document(document: object, folder: Path) -> JsonImport:
         standalone = _link_milestones(document.get("milestones"), entries, ids)
     except ValueError as error:
         problems.add(str(error))
+    else:
+        for milestone, when in standalone.items():
+            try:
+                check_not_future(when, now)
+            except ValueError as error:
+                problems.add(f"milestones: {milestone.cli_name}: {error}")
     problems.check()
     return JsonImport(entries, standalone, notes)
 
@@ -218,7 +236,7 @@ def _link_milestones(
     return standalone
 
 
-def read_json(path: Path) -> JsonImport:
+def read_json(path: Path, *, now: datetime | None = None) -> JsonImport:
     """The export at `path` (incident.json, or the folder holding it)."""
     if path.is_dir():
         path = path / "incident.json"
@@ -232,4 +250,4 @@ def read_json(path: Path) -> JsonImport:
         raise ImportFailed([f"{path.name} is not UTF-8 text"]) from None
     except OSError as error:
         raise ImportFailed([f"cannot read {path}: {error.strerror or error}"]) from None
-    return parse_document(document, path.parent)
+    return parse_document(document, path.parent, now=now)

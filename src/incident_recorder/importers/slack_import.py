@@ -2,7 +2,8 @@
 messages, and `users.json` (in the folder or the export's root above it).
 
 Each message a person wrote becomes an observation entry, its author the sender's real name and
-its time the message's `ts`, within the chosen window only. Skipped (and counted): joins,
+its time the message's `ts`, within the chosen window only (a message more than a minute in the
+future is refused, as `note --at` refuses a future time). Skipped (and counted): joins,
 leaves and other channel housekeeping (SKIPPED_SUBTYPES), messages posted by bots or apps
 (`bot_message`, or any message with a `bot_id`), and messages with no text (a message that
 only shares files reads `Shared file: name`). Slack's markup is
@@ -25,7 +26,8 @@ from typing import Any
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.text import clean_note_text
-from incident_recorder.importers.common import ImportFailed, Problems
+from incident_recorder.domain.times import system_clock
+from incident_recorder.importers.common import ImportFailed, Problems, check_not_future
 
 SKIPPED_SUBTYPES = frozenset(
     {
@@ -131,8 +133,11 @@ def day_messages(
     window: tuple[datetime | None, datetime | None],
     problems: Problems,
     skipped: Counter[str],
+    now: datetime | None = None,
 ) -> list[ImportedEntry]:
-    """The entries of one day file's parsed JSON (problems named after `name`)."""
+    """The entries of one day file's parsed JSON (problems named after `name`); a message more
+    than a minute after `now` (default: the system clock) is a problem."""
+    now = now or system_clock()
     if not isinstance(document, list):
         problems.add(f"{name}: not a list of messages")
         return []
@@ -157,6 +162,11 @@ def day_messages(
             continue
         if subtype in SKIPPED_SUBTYPES or message.get("bot_id"):
             skipped[subtype or "bot_id"] += 1
+            continue
+        try:
+            check_not_future(at, now)
+        except ValueError as error:
+            problems.add(f"{where}: {error}")
             continue
         raw = message.get("text", "")
         if not isinstance(raw, str):
@@ -206,9 +216,15 @@ def _users(folder: Path, problems: Problems) -> dict[str, str]:
 
 
 def read_slack(
-    folder: Path, *, since: datetime | None = None, until: datetime | None = None
+    folder: Path,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    now: datetime | None = None,
 ) -> SlackMessages:
-    """Every message of a channel export folder in [since, until], oldest first."""
+    """Every message of a channel export folder in [since, until], oldest first; ImportFailed
+    (nothing imported) if one is more than a minute after `now` (default: the system clock)."""
+    now = now or system_clock()
     if since is not None and until is not None and since > until:
         raise ImportFailed(
             [
@@ -247,7 +263,7 @@ def read_slack(
             problems.add(f"{day.name}: cannot be read ({error})")
             continue
         entries += day_messages(
-            document, day.name, folder.name, users, (since, until), problems, skipped
+            document, day.name, folder.name, users, (since, until), problems, skipped, now
         )
     problems.check()
     entries.sort(key=lambda entry: entry.occurred_at)

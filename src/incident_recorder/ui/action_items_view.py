@@ -4,6 +4,9 @@ Due dates get a calendar date editor, status and type a combo box, the ticket a 
 takes only http(s) links. Insert (or the "Add item" button, or the window's Add Action Item
 key) adds a row and starts editing its description; Delete on the description removes the item
 (a hidden revision), elsewhere it clears the cell. Ctrl+click on a ticket link opens it.
+Columns start wide enough for their editors (a whole "2026-11-27" in the date editor, the
+longest status and type) and can be resized; a new row is scrolled into view, in the table and
+in any scroll area holding it.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeyEvent
+from PySide6.QtGui import QDesktopServices, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QPushButton,
+    QScrollArea,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -31,6 +35,7 @@ from incident_recorder.domain.actions import ActionStatus, ActionType
 from incident_recorder.ui.action_items_model import (
     DESCRIPTION,
     DUE,
+    OWNER,
     STATUS,
     TICKET,
     TYPE,
@@ -38,6 +43,40 @@ from incident_recorder.ui.action_items_model import (
 )
 
 _Index = QModelIndex | QPersistentModelIndex
+
+OWNER_CHARS = 16
+"""The Owner column shows a name this long ('Priya Raghunathan') before it is cut."""
+TICKET_CHARS = 20
+"""The Ticket column shows this much of a link ('https://jira.example/OPS-1')."""
+
+
+def _editor_width(editor: QWidget) -> int:
+    """The width `editor` wants, plus the cell's margins."""
+    width = editor.sizeHint().width() + 8
+    editor.deleteLater()
+    return width
+
+
+def column_widths(table: QTableView) -> dict[int, int]:
+    """Starting widths: the due date's editor shows the whole date, the combo boxes their
+    longest choice, the owner and the ticket a readable length; never narrower than the header."""
+    metrics = QFontMetrics(table.font())
+    date = QDateEdit()
+    date.setCalendarPopup(True)
+    date.setDisplayFormat("yyyy-MM-dd")
+    date.setDate(QDate(2026, 11, 27))
+    widths = {
+        OWNER: metrics.horizontalAdvance("x" * (OWNER_CHARS + 2)),
+        DUE: _editor_width(date),
+        TICKET: metrics.horizontalAdvance("x" * TICKET_CHARS),
+    }
+    for column, members in ((STATUS, list(ActionStatus)), (TYPE, list(ActionType))):
+        combo = QComboBox()
+        for member in members:
+            combo.addItem(member.label)
+        widths[column] = _editor_width(combo)
+    header = table.horizontalHeader()
+    return {column: max(width, header.sectionSizeHint(column)) for column, width in widths.items()}
 
 
 class ItemDelegate(QStyledItemDelegate):
@@ -100,8 +139,10 @@ class ActionItemsTable(QTableView):
         self.setWordWrap(True)
         header = self.horizontalHeader()
         header.setSectionResizeMode(DESCRIPTION, QHeaderView.ResizeMode.Stretch)
-        for column in range(1, model.columnCount()):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setMinimumSectionSize(QFontMetrics(self.font()).horizontalAdvance("Action item"))
+        for column, width in column_widths(self).items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
         self.setMinimumHeight(150)
         self.clicked.connect(self._clicked)
 
@@ -111,7 +152,21 @@ class ActionItemsTable(QTableView):
         index = self.items.index(row, DESCRIPTION)
         self.setFocus()
         self.setCurrentIndex(index)
+        self.scrollTo(index)
+        self.reveal(index)
         self.edit(index)
+
+    def reveal(self, index: QModelIndex) -> None:
+        """Scroll any scroll area holding the table so that the cell at `index` is on screen."""
+        parent = self.parentWidget()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parentWidget()
+        content = parent.widget() if parent is not None else None
+        if parent is None or content is None:
+            return
+        rect = self.visualRect(index)
+        centre = self.viewport().mapTo(content, rect.center())
+        parent.ensureVisible(centre.x(), centre.y(), rect.width() // 2, rect.height() + 24)
 
     def remove_current(self) -> bool:
         index = self.currentIndex()

@@ -4,7 +4,9 @@ Shift+Enter adds a line, Esc discards the draft (Ctrl+Z in the empty field bring
 Ctrl+1 … Ctrl+9 (window actions) set the kind shown on the badge, Ctrl+P makes the note public
 (a PUBLIC badge shows it; internal is the default, and both reset after saving). The bar only emits
 `submitted`; whoever saves the note calls `committed()` once it is durable, or leaves the
-draft in place if saving failed.
+draft in place if saving failed. A very large note (a pasted log) is confirmed first on an
+inline bar (Enter again or Save saves it, Esc or Keep editing goes back to the field); the draft
+stays in the field until it is saved.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QMimeData, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.kinds import DEFAULT_KIND
+from incident_recorder.domain.text import is_large_note
 from incident_recorder.domain.times import Clock
+from incident_recorder.ui.large_note import LargeNoteBar
 from incident_recorder.ui.style import adapt, badge_stylesheet, fixed_font
 
 MAX_VISIBLE_LINES = 5
@@ -39,6 +43,7 @@ class NoteEdit(QPlainTextEdit):
     discard = Signal()
     restore = Signal()
     page = Signal(int)
+    pasted = Signal()
     paste_image: Callable[[], bool] | None = None
     """Called on Ctrl+V: True when it recorded the clipboard's image (text is pasted if not)."""
 
@@ -64,6 +69,10 @@ class NoteEdit(QPlainTextEdit):
             self.page.emit(-1 if key == Qt.Key.Key_PageUp else 1)
             return
         super().keyPressEvent(event)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 (Qt's name)
+        super().insertFromMimeData(source)  # Ctrl+V, Shift+Insert, the menu, a drop
+        self.pasted.emit()
 
 
 class NoteBar(QWidget):
@@ -111,6 +120,10 @@ class NoteBar(QWidget):
         self.edit.submit.connect(self._submit)
         self.edit.discard.connect(self.discard)
         self.edit.restore.connect(self.restore)
+        self.edit.pasted.connect(self._pasted)
+        self.large_bar = LargeNoteBar()
+        self.large_bar.save_button.clicked.connect(self._save_large)
+        self.large_bar.keep_button.clicked.connect(self.keep_editing)
         self.edit.textChanged.connect(self._text_changed)
         self.hint = QLabel(
             "Enter save · Shift+Enter new line · Esc discard · Ctrl+1–9 kind · Ctrl+P public"
@@ -129,6 +142,7 @@ class NoteBar(QWidget):
         layout.setContentsMargins(10, 6, 10, 10)
         layout.setSpacing(4)
         layout.addLayout(top)
+        layout.addWidget(self.large_bar)
         layout.addWidget(self.edit)
         self._fit_height()
         self._show_stamp()
@@ -212,12 +226,26 @@ class NoteBar(QWidget):
         self._occurred_at = None
         self._kind = DEFAULT_KIND
         self._kind_chosen = False
+        self.large_bar.hide()
         self.set_public(False)
         self._show_stamp()
         self._show_kind()
         self.draft_changed.emit()
 
+    @property
+    def asking(self) -> bool:
+        """True while the large-note question is shown (nothing is saved until it is answered)."""
+        return self.large_bar.isVisible()
+
+    def keep_editing(self) -> None:
+        """Answer 'Keep editing': the question goes, the draft stays in the field."""
+        self.large_bar.hide()
+        self.edit.setFocus()
+
     def discard(self) -> None:
+        if self.asking:  # Esc answers the question first; a second Esc discards
+            self.keep_editing()
+            return
         if not self.text():
             return
         self._discarded = self.draft()
@@ -230,10 +258,27 @@ class NoteBar(QWidget):
             self.load_draft(draft)
 
     def _submit(self) -> None:
-        if not self.text().strip():
+        text = self.text()
+        if not text.strip():
             return
+        if is_large_note(text) and not self.asking:
+            self.large_bar.ask(text)  # asked once: Enter again (or Save) saves it
+            return
+        self._emit(text)
+
+    def _save_large(self) -> None:
+        if self.text().strip():
+            self._emit(self.text())
+        self.edit.setFocus()
+
+    def _emit(self, text: str) -> None:
         occurred = self._occurred_at or self._clock()
-        self.submitted.emit(self.text(), self._kind, occurred)
+        self.submitted.emit(text, self._kind, occurred)
+
+    def _pasted(self) -> None:
+        text = self.text()
+        if is_large_note(text) and not self.asking:
+            self.large_bar.ask(text)
 
     def _text_changed(self) -> None:
         if not self._restoring:
@@ -241,6 +286,12 @@ class NoteBar(QWidget):
                 self._occurred_at = self._clock()  # the first keystroke of this note
             elif not self.text():
                 self._occurred_at = None
+        if self.asking:
+            text = self.text()
+            if is_large_note(text):
+                self.large_bar.ask(text)  # the figures follow the edits
+            else:
+                self.large_bar.hide()
         self._show_stamp()
         self._fit_height()
         self.draft_changed.emit()

@@ -25,28 +25,27 @@ from incident_recorder.report.html import render_html_fragment
 from incident_recorder.report.templates import (
     DEFAULT_TEMPLATE,
     EDITABLE_SECTIONS,
+    PUBLIC_TEMPLATE,
     ReportTemplate,
     available_templates,
 )
 from incident_recorder.report.templates import load_template as _load_template
 
-PROMPTS: dict[str, str] = {
-    "summary": "What happened, to whom, for how long, and how it ended — in three or four "
-    "sentences a reader outside the team understands.",
-    "detection": "How was it noticed, and by whom or what? How could we have cut the time to "
-    "detection in half?",
-    "impact": "Who was affected and how: customers, requests, revenue, data. For how long?",
-    "root_cause_immediate": "The immediate cause: the change or condition that triggered it.",
-    "root_cause_underlying": "The underlying conditions that let it happen or made it worse. "
-    '"Operator error" is never a root cause: what made the mistake easy to make?',
-    "resolution": "What brought service back, and why did that work?",
-    "prevention": "What will keep this from happening again, or make it hurt less?",
-    "public_summary": "For customers: what they saw, when it started and ended, and what we are "
-    "doing about it. No internal names.",
-    "public_prevention": "For customers: what we are changing so this does not happen again. "
-    "No internal names or systems.",
-}
-"""The guiding prompt of each editable section (shown while the section is empty)."""
+
+def section_prompts() -> dict[str, str]:
+    """The guiding prompt of each editable section (shown while the section is empty): the
+    prompts of the default and public templates, so the editor asks what the preview and the
+    export ask, in the same words (one text, in resources/templates/*.toml or a team's own)."""
+    prompts: dict[str, str] = {}
+    for name in (DEFAULT_TEMPLATE, PUBLIC_TEMPLATE):
+        try:
+            template = load_template(name)
+        except ValueError:  # a team's broken template: the export says why; no prompt here
+            continue
+        for section in template.sections:
+            if section.key and section.prompt:
+                prompts.setdefault(section.key, section.prompt)
+    return prompts
 
 
 def editable_sections() -> tuple[tuple[str, str], ...]:

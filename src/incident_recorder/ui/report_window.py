@@ -112,8 +112,9 @@ class ReportWindow(QMainWindow):
         self.banner.hide()
         layout.addWidget(self.banner)
         saved = incident_file.report_texts()
+        prompts = report_backend.section_prompts()
         for key, label in report_backend.editable_sections():
-            editor = SectionEditor(key, label, report_backend.PROMPTS.get(key, ""))
+            editor = SectionEditor(key, label, prompts.get(key, ""))
             editor.set_text(saved.get(key, ""))
             editor.edited.connect(self._edited)
             layout.addWidget(editor)
