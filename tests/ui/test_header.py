@@ -67,23 +67,6 @@ def test_impact_clock_ticks_each_second_and_stops_at_mitigated(make_window, qtbo
     assert tta.missing and "not recorded" in tta.toolTip()
 
 
-def test_alt_4_shows_monitoring_unless_the_team_chose_a_status(make_window, qtbot, clock) -> None:
-    window = make_window()
-    status = window.header.status
-    qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_1, ALT)
-    assert status.text() == "Investigating"
-    clock.advance(600)
-    qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_4, ALT)  # mitigated: a fix is in place
-    assert status.text() == "Monitoring"
-    assert status.accessibleName() == "Status: Monitoring"
-    window.file.set_details(IncidentDetails("Checkout outage", status=Status.IDENTIFIED))
-    window.reload_incident()
-    assert status.text() == "Identified", "a status the team chose is kept"
-    clock.advance(600)
-    qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_5, ALT)
-    assert status.text() == "Resolved"
-
-
 def test_changes_by_another_program_appear_after_the_poll(make_window, qtbot, clock) -> None:
     window = make_window()
     header = window.header

@@ -46,12 +46,8 @@ class IncidentRecord:
 
 
 def current_status(details: IncidentDetails, milestones: Milestones) -> Status:
-    """Resolved once the resolved milestone is set; Monitoring once the mitigated milestone is
-    set while the status is still the initial Investigating (a fix is in place: the word the
-    public update uses then too); else the status the team chose — Identified or Monitoring
-    chosen is kept. The status is never guessed from the entries."""
+    """Resolved once the resolved milestone is set, else the status the team chose (the
+    status is never guessed from the entries)."""
     if milestones[Milestone.RESOLVED] is not None:
         return Status.RESOLVED
-    if details.status is Status.INVESTIGATING and milestones[Milestone.MITIGATED] is not None:
-        return Status.MONITORING
     return details.status
