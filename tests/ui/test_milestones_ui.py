@@ -139,3 +139,38 @@ def test_a_failed_save_keeps_the_note_and_says_so(make_window, qtbot, clock, mon
     assert "the disk is full" in (window.last_error or "")
     assert window.model.rowCount() == 0
     assert window.file.milestones()[Milestone.IMPACT_STARTED] is None
+
+
+def test_the_first_mitigated_sets_the_status_to_monitoring_as_a_change_that_can_be_undone(
+    make_window, qtbot, clock
+) -> None:
+    from dataclasses import replace
+
+    from incident_recorder.domain.details import Status
+
+    window = make_window()
+    assert window.file.details().status is Status.INVESTIGATING
+    clock.advance(745)
+    press_milestone(qtbot, window, 4)
+
+    assert window.file.details().status is Status.MONITORING  # stored, not inferred
+    assert "status set to Monitoring" in window.statusBar().currentMessage()
+    assert window.header.status.text() == "Monitoring"
+
+    # the team says otherwise (the fix did not hold): their choice stands, also on a new Alt+4
+    window.file.set_details(replace(window.file.details(), status=Status.INVESTIGATING))
+    clock.advance(60)
+    press_milestone(qtbot, window, 4)
+    assert window.file.details().status is Status.INVESTIGATING
+
+
+def test_mitigated_keeps_a_status_the_team_chose_after_identified(make_window, qtbot) -> None:
+    from dataclasses import replace
+
+    from incident_recorder.domain.details import Status
+
+    window = make_window()
+    window.file.set_details(replace(window.file.details(), status=Status.MONITORING))
+    press_milestone(qtbot, window, 4)
+    assert window.file.details().status is Status.MONITORING
+    assert "status set" not in window.statusBar().currentMessage()

@@ -7,6 +7,7 @@ and only then shows it; captures and exports run off the UI thread and come back
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder.domain import Entry, EntryKind
+from incident_recorder.domain.details import Status
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.times import Clock
 from incident_recorder.drafts import DraftStore
@@ -417,12 +419,28 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
             self.note_bar.committed()
             self._draft_timer.stop()
             self._keep_draft()  # now, not after the debounce: a crash must not bring it back
+        status = self._monitor_after_mitigation(milestone, before)
         self.reload_incident()
         message = recorded_message(
             milestone, before, self.header.milestones, self.model.format_time
         )
-        self.statusBar().showMessage(message, 10_000)
+        self.statusBar().showMessage(message + status, 10_000)
         return entry
+
+    def _monitor_after_mitigation(self, milestone: Milestone, before: object) -> str:
+        """The first Mitigated sets the status from Investigating or Identified to Monitoring,
+        as a recorded change of the details the team can undo in Incident Details (Ctrl+I);
+        the status is never inferred on reading. Returns what to add to the status message."""
+        if milestone is not Milestone.MITIGATED or before is not None:
+            return ""
+        details = self.file.details()
+        if details.status not in (Status.INVESTIGATING, Status.IDENTIFIED):
+            return ""
+        try:
+            self.file.set_details(replace(details, status=Status.MONITORING))
+        except IncidentFileError as error:
+            return f" · the status stays {details.status.label}: {error}"
+        return " · status set to Monitoring (Ctrl+I changes it)"
 
     def reload_incident(self) -> None:
         """Re-read the milestones and details into the header (after a change here or, via the
