@@ -74,7 +74,8 @@ def test_a_full_disk_refuses_clearly_keeps_everything_and_recovers(
         refused += 1
 
         window.note_bar.edit.setPlainText(big)
-        qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_Return)
+        qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_Return)  # a large note: asked first
+        qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_Return)  # yes, save it
         assert window.note_bar.text() == big, "the note left the field unsaved"
         assert window.last_error is not None and "full" in window.last_error
         refused += 1
