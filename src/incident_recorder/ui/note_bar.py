@@ -9,7 +9,7 @@ draft in place if saving failed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, 
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.kinds import DEFAULT_KIND
 from incident_recorder.domain.times import Clock
+from incident_recorder.ui.hint_card import note_hint
 from incident_recorder.ui.style import adapt, badge_stylesheet, fixed_font
 
 MAX_VISIBLE_LINES = 5
@@ -112,10 +113,7 @@ class NoteBar(QWidget):
         self.edit.discard.connect(self.discard)
         self.edit.restore.connect(self.restore)
         self.edit.textChanged.connect(self._text_changed)
-        self.hint = QLabel(
-            "Enter save · Shift+Enter new line · Esc discard · Ctrl+1–9 kind · Ctrl+P public"
-            " · Ctrl+Alt+S capture"
-        )
+        self.hint = QLabel(note_hint({}))  # the table's keys until show_keys() gives the user's
         self.hint.setObjectName("hint")
 
         top = QHBoxLayout()
@@ -170,6 +168,10 @@ class NoteBar(QWidget):
         self._kind_chosen = True
         self._show_kind()
         self.draft_changed.emit()
+
+    def show_keys(self, keys: Mapping[str, str]) -> None:
+        """The hint line lists ``keys`` (action id → key in effect, the user's settings)."""
+        self.hint.setText(note_hint(keys))
 
     def set_utc(self, utc: bool) -> None:
         self._utc = utc

@@ -1,6 +1,12 @@
-"""The keyboard cheat sheet (F1), generated from the one table of actions."""
+"""The keyboard cheat sheet (F1), generated from the one table of actions.
+
+The keys listed are the ones in effect: the user's choices from Settings applied to the table's
+defaults, so a changed key is never misreported.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
@@ -12,10 +18,14 @@ def _key_text(shortcut: str) -> str:
     return QKeySequence(shortcut).toString(QKeySequence.SequenceFormat.NativeText)
 
 
-def cheat_sheet_html() -> str:
+def cheat_sheet_html(keys: Mapping[str, str] | None = None) -> str:
+    """The cheat sheet's table; ``keys`` (action id → key, e.g. ``shortcuts_of(settings)``)
+    overrides the table's defaults."""
+    chosen = keys or {}
     rows = [f"<tr><td><b>{_key_text(k)}</b></td><td>{what}</td></tr>" for k, what in NOTE_KEYS]
     rows += [
-        f"<tr><td><b>{_key_text(spec.shortcut)}</b></td><td>{spec.text.replace('&', '')}"
+        f"<tr><td><b>{_key_text(chosen.get(spec.id, spec.shortcut)) or '(no key)'}</b></td>"
+        f"<td>{spec.text.replace('&', '')}"
         f"{' (report window)' if spec.window == 'report' else ''}</td></tr>"
         for spec in ACTIONS
     ]
@@ -26,10 +36,12 @@ def cheat_sheet_html() -> str:
 
 
 class ShortcutsDialog(QDialog):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, keys: Mapping[str, str] | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Keyboard Shortcuts")
-        label = QLabel(cheat_sheet_html())
+        self.label = label = QLabel(cheat_sheet_html(keys))
         label.setAccessibleName("Keyboard shortcuts")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

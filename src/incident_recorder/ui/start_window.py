@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder.recent import RecentIncident
+from incident_recorder.settings import Settings
 from incident_recorder.storage.summary import IncidentSummary, read_summary
 from incident_recorder.ui.actions import action
 from incident_recorder.ui.hint_card import HintCard
@@ -153,20 +154,37 @@ class StartWindow(QWidget):
         layout.addWidget(recent_label)
         layout.addWidget(self.recent_list, 1)
         layout.addWidget(self.empty_hint)
-        keys = dict(keys or {})  # the actions table's keys with the user's settings applied
-        new_key = keys.get("new_incident", action("new_incident").shortcut)
-        open_key = keys.get("open_incident", action("open_incident").shortcut)
-        QShortcut(QKeySequence(new_key), self, self.new_requested.emit)
-        QShortcut(QKeySequence(open_key), self, self.browse_requested.emit)
-        self.new_button.setToolTip(f"Start recording a new incident ({new_key})")
-        self.open_button.setToolTip(f"Open an incident file ({open_key})")
-        self.empty_hint.setText(
-            f"No recent incidents yet. Start one with New Incident ({new_key or 'no key'})."
-        )
+        self.new_shortcut = QShortcut(self)
+        self.new_shortcut.activated.connect(self.new_requested.emit)
+        self.open_shortcut = QShortcut(self)
+        self.open_shortcut.activated.connect(self.browse_requested.emit)
+        self.set_keys(keys or {})
         remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.recent_list)
         remove.activated.connect(self._remove_current)
         self.set_recent(recent)
         self.resize(860, 560)
+
+    # -- keys ------------------------------------------------------------------------------
+
+    def set_keys(self, keys: Mapping[str, str]) -> None:
+        """Bind and show ``keys`` (action id → key: the actions table with the user's settings
+        applied) in the shortcuts, tooltips, empty-list hint and the hint card."""
+        new_key = keys.get("new_incident", action("new_incident").shortcut)
+        open_key = keys.get("open_incident", action("open_incident").shortcut)
+        self.new_shortcut.setKey(QKeySequence(new_key))
+        self.open_shortcut.setKey(QKeySequence(open_key))
+        self.new_button.setToolTip(f"Start recording a new incident ({new_key or 'no key'})")
+        self.open_button.setToolTip(f"Open an incident file ({open_key or 'no key'})")
+        self.empty_hint.setText(
+            f"No recent incidents yet. Start one with New Incident ({new_key or 'no key'})."
+        )
+        self.hint.set_keys(keys)
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Saved settings (the Settings dialog calls this on every top-level window)."""
+        from incident_recorder.ui.settings_dialog import shortcuts_of
+
+        self.set_keys(shortcuts_of(settings))
 
     # -- the list ---------------------------------------------------------------------------
 
