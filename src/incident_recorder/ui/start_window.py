@@ -3,7 +3,8 @@
 Each recent incident is listed with its title, severity, state and date. The files are read
 read-only on a worker thread (``storage.summary``), so a long list or a slow disk never holds the
 window; rows fill in as the summaries arrive. A missing or unreadable file stays listed, greyed,
-with the reason, and can be removed from the list (Delete, or "Remove From List").
+with the reason, and can be removed from the list (Delete, or "Remove From List"). Enter or a
+double-click opens the highlighted incident; the list has the focus when it has rows.
 """
 
 from __future__ import annotations
@@ -106,7 +107,6 @@ class StartWindow(QWidget):
         self.hint.dismissed.connect(self._dismiss_hint)
 
         self.new_button = QPushButton("New Incident…")
-        self.new_button.setDefault(True)
         self.new_button.setAccessibleName("New incident")
         self.new_button.clicked.connect(self.new_requested.emit)
         self.open_button = QPushButton("Open Incident File…")
@@ -159,6 +159,13 @@ class StartWindow(QWidget):
         self.open_shortcut = QShortcut(self)
         self.open_shortcut.activated.connect(self.browse_requested.emit)
         self.set_keys(keys or {})
+        for button in (self.new_button, self.open_button, self.remove_button):
+            button.setAutoDefault(True)  # Enter clicks the focused button, as in a dialog
+        self.hint.dismiss_button.setAutoDefault(True)
+        QWidget.setTabOrder(self.recent_list, self.new_button)  # the list first, then buttons
+        QWidget.setTabOrder(self.new_button, self.open_button)
+        QWidget.setTabOrder(self.open_button, self.remove_button)
+        QWidget.setTabOrder(self.remove_button, self.hint.dismiss_button)
         remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.recent_list)
         remove.activated.connect(self._remove_current)
         self.set_recent(recent)
@@ -199,6 +206,9 @@ class StartWindow(QWidget):
             row.setToolTip(0, item.path)
             self.recent_list.addTopLevelItem(row)
         self.empty_hint.setVisible(not recent)
+        # The focus where Enter does what the window offers: open the highlighted incident
+        # (itemActivated), else start a new one.
+        (self.recent_list if recent else self.new_button).setFocus()
         if recent:
             self.recent_list.setCurrentItem(self.recent_list.topLevelItem(0))  # type: ignore[arg-type]
             job = _SummaryJob(self._generation, [Path(r.path) for r in recent])
