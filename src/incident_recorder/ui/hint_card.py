@@ -33,12 +33,29 @@ def _span(first: str, last: str) -> str:
     return f"{a} … {b}"
 
 
+def key_in_effect(keys: Mapping[str, str], action_id: str) -> str:
+    """The key of ``action_id`` in ``keys`` (the user's), else the actions table's default."""
+    return keys.get(action_id, next(s.shortcut for s in ACTIONS if s.id == action_id))
+
+
+def note_hint(keys: Mapping[str, str]) -> str:
+    """The one-line key hint above the note field, with ``keys`` (action id → key) applied."""
+    kinds = list(EntryKind)
+    first, last = (key_in_effect(keys, f"kind_{k.value}") for k in (kinds[0], kinds[-1]))
+    kind_span = _span(first, last)
+    public = _native(key_in_effect(keys, "note_public")) or "(no key)"
+    capture = _native(key_in_effect(keys, "capture_screen")) or "(no key)"
+    return (
+        "Enter save · Shift+Enter new line · Esc discard"
+        f" · {kind_span} kind · {public} public · {capture} capture"
+    )
+
+
 def five_keys(keys: Mapping[str, str]) -> list[tuple[str, str]]:
     """(key, what it does) for the five keys a first-time user needs, with ``keys`` applied."""
 
     def key(action_id: str) -> str:
-        default = next(spec.shortcut for spec in ACTIONS if spec.id == action_id)
-        return keys.get(action_id, default)
+        return key_in_effect(keys, action_id)
 
     enter = next(k for k, _ in NOTE_KEYS if k == "Enter")
     kinds = list(EntryKind)
@@ -71,13 +88,9 @@ class HintCard(QFrame):
         self.setAccessibleName("The five keys that matter")
         heading = QLabel("The five keys that matter")
         heading.setObjectName("sectionHeading")
-        rows = "".join(
-            f"<tr><td style='padding:3px 18px 3px 0'><b>{escape(k)}</b></td>"
-            f"<td style='padding:3px 0'>{escape(what)}</td></tr>"
-            for k, what in five_keys(keys)
-        )
-        self.table = QLabel(f"<table>{rows}</table>")
+        self.table = QLabel()
         self.table.setTextFormat(Qt.TextFormat.RichText)
+        self.set_keys(keys)
         self.table.setAccessibleName("Keys")
         more = QLabel("Every key: F1 in the recorder window. Change them in Settings (Ctrl+,).")
         more.setObjectName("hint")
@@ -93,3 +106,12 @@ class HintCard(QFrame):
         layout.addLayout(top)
         layout.addWidget(self.table)
         layout.addWidget(more)
+
+    def set_keys(self, keys: Mapping[str, str]) -> None:
+        """Show the five keys with ``keys`` (action id → key, the user's settings) applied."""
+        rows = "".join(
+            f"<tr><td style='padding:3px 18px 3px 0'><b>{escape(k)}</b></td>"
+            f"<td style='padding:3px 0'>{escape(what)}</td></tr>"
+            for k, what in five_keys(keys)
+        )
+        self.table.setText(f"<table>{rows}</table>")

@@ -76,7 +76,9 @@ class NewIncidentDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("&Title", self.title_edit)
         form.addRow("&Severity", self.severity_box)
-        form.addRow("&File", path_row)
+        file_label = QLabel("&File")  # a row that is a layout gets no buddy from addRow
+        file_label.setBuddy(self.path_edit)
+        form.addRow(file_label, path_row)
         form.addRow(self.error)
         form.addRow(self.buttons)
         self.resize(620, 0)

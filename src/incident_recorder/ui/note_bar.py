@@ -11,7 +11,7 @@ stays in the field until it is saved.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
@@ -23,6 +23,7 @@ from incident_recorder.domain import EntryKind
 from incident_recorder.domain.kinds import DEFAULT_KIND
 from incident_recorder.domain.text import is_large_note
 from incident_recorder.domain.times import Clock
+from incident_recorder.ui.hint_card import note_hint
 from incident_recorder.ui.large_note import LargeNoteBar
 from incident_recorder.ui.style import adapt, badge_stylesheet, fixed_font
 
@@ -125,10 +126,7 @@ class NoteBar(QWidget):
         self.large_bar.save_button.clicked.connect(self._save_large)
         self.large_bar.keep_button.clicked.connect(self.keep_editing)
         self.edit.textChanged.connect(self._text_changed)
-        self.hint = QLabel(
-            "Enter save · Shift+Enter new line · Esc discard · Ctrl+1–9 kind · Ctrl+P public"
-            " · Ctrl+Alt+S capture"
-        )
+        self.hint = QLabel(note_hint({}))  # the table's keys until show_keys() gives the user's
         self.hint.setObjectName("hint")
 
         top = QHBoxLayout()
@@ -184,6 +182,10 @@ class NoteBar(QWidget):
         self._kind_chosen = True
         self._show_kind()
         self.draft_changed.emit()
+
+    def show_keys(self, keys: Mapping[str, str]) -> None:
+        """The hint line lists ``keys`` (action id → key in effect, the user's settings)."""
+        self.hint.setText(note_hint(keys))
 
     def set_utc(self, utc: bool) -> None:
         self._utc = utc

@@ -177,6 +177,8 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         )
         self.tray: RecorderTray | None = None
         self.actions_by_id: dict[str, QAction] = {}
+        self.keys: dict[str, str] = {}
+        """Action id → key in effect (the user's settings applied); set by apply_settings."""
         self.settings_store = settings_store or default_store()
         self.settings_dialog: SettingsDialog | None = None
         self.curation = Curation(self, clock, local_zone)
@@ -355,7 +357,9 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
 
     def apply_settings(self, settings: Settings) -> None:
         """Give every action its key under ``settings`` (the Settings dialog calls this)."""
-        for action_id, key in shortcuts_of(settings).items():
+        self.keys = shortcuts_of(settings)
+        self.note_bar.show_keys(self.keys)
+        for action_id, key in self.keys.items():
             if action_id in self.actions_by_id:  # the report window's own keys are its own
                 self.actions_by_id[action_id].setShortcut(QKeySequence(key))
         self.severities = settings.severities
@@ -364,10 +368,10 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         self.captures.set_image_format(settings.capture_format, settings.jpeg_quality)
 
     def show_shortcuts(self) -> None:
-        """The keyboard cheat sheet (F1), from the actions table."""
+        """The keyboard cheat sheet (F1), from the actions table with the keys in effect."""
         from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
 
-        ShortcutsDialog(self).exec()
+        ShortcutsDialog(self.keys, self).exec()
 
     def open_settings(self) -> SettingsDialog:
         """The Settings dialog (window-modal, not blocking); saving applies to every window."""

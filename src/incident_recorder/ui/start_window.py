@@ -3,7 +3,8 @@
 Each recent incident is listed with its title, severity, state and date. The files are read
 read-only on a worker thread (``storage.summary``), so a long list or a slow disk never holds the
 window; rows fill in as the summaries arrive. A missing or unreadable file stays listed, greyed,
-with the reason, and can be removed from the list (Delete, or "Remove From List").
+with the reason, and can be removed from the list (Delete, or "Remove From List"). Enter or a
+double-click opens the highlighted incident; the list has the focus when it has rows.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder.recent import RecentIncident
+from incident_recorder.settings import Settings
 from incident_recorder.storage.summary import IncidentSummary, read_summary
 from incident_recorder.ui.actions import action
 from incident_recorder.ui.hint_card import HintCard
@@ -105,7 +107,6 @@ class StartWindow(QWidget):
         self.hint.dismissed.connect(self._dismiss_hint)
 
         self.new_button = QPushButton("New Incident…")
-        self.new_button.setDefault(True)
         self.new_button.setAccessibleName("New incident")
         self.new_button.clicked.connect(self.new_requested.emit)
         self.open_button = QPushButton("Open Incident File…")
@@ -153,20 +154,44 @@ class StartWindow(QWidget):
         layout.addWidget(recent_label)
         layout.addWidget(self.recent_list, 1)
         layout.addWidget(self.empty_hint)
-        keys = dict(keys or {})  # the actions table's keys with the user's settings applied
-        new_key = keys.get("new_incident", action("new_incident").shortcut)
-        open_key = keys.get("open_incident", action("open_incident").shortcut)
-        QShortcut(QKeySequence(new_key), self, self.new_requested.emit)
-        QShortcut(QKeySequence(open_key), self, self.browse_requested.emit)
-        self.new_button.setToolTip(f"Start recording a new incident ({new_key})")
-        self.open_button.setToolTip(f"Open an incident file ({open_key})")
-        self.empty_hint.setText(
-            f"No recent incidents yet. Start one with New Incident ({new_key or 'no key'})."
-        )
+        self.new_shortcut = QShortcut(self)
+        self.new_shortcut.activated.connect(self.new_requested.emit)
+        self.open_shortcut = QShortcut(self)
+        self.open_shortcut.activated.connect(self.browse_requested.emit)
+        self.set_keys(keys or {})
+        for button in (self.new_button, self.open_button, self.remove_button):
+            button.setAutoDefault(True)  # Enter clicks the focused button, as in a dialog
+        self.hint.dismiss_button.setAutoDefault(True)
+        QWidget.setTabOrder(self.recent_list, self.new_button)  # the list first, then buttons
+        QWidget.setTabOrder(self.new_button, self.open_button)
+        QWidget.setTabOrder(self.open_button, self.remove_button)
+        QWidget.setTabOrder(self.remove_button, self.hint.dismiss_button)
         remove = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.recent_list)
         remove.activated.connect(self._remove_current)
         self.set_recent(recent)
         self.resize(860, 560)
+
+    # -- keys ------------------------------------------------------------------------------
+
+    def set_keys(self, keys: Mapping[str, str]) -> None:
+        """Bind and show ``keys`` (action id → key: the actions table with the user's settings
+        applied) in the shortcuts, tooltips, empty-list hint and the hint card."""
+        new_key = keys.get("new_incident", action("new_incident").shortcut)
+        open_key = keys.get("open_incident", action("open_incident").shortcut)
+        self.new_shortcut.setKey(QKeySequence(new_key))
+        self.open_shortcut.setKey(QKeySequence(open_key))
+        self.new_button.setToolTip(f"Start recording a new incident ({new_key or 'no key'})")
+        self.open_button.setToolTip(f"Open an incident file ({open_key or 'no key'})")
+        self.empty_hint.setText(
+            f"No recent incidents yet. Start one with New Incident ({new_key or 'no key'})."
+        )
+        self.hint.set_keys(keys)
+
+    def apply_settings(self, settings: Settings) -> None:
+        """Saved settings (the Settings dialog calls this on every top-level window)."""
+        from incident_recorder.ui.settings_dialog import shortcuts_of
+
+        self.set_keys(shortcuts_of(settings))
 
     # -- the list ---------------------------------------------------------------------------
 
@@ -181,6 +206,9 @@ class StartWindow(QWidget):
             row.setToolTip(0, item.path)
             self.recent_list.addTopLevelItem(row)
         self.empty_hint.setVisible(not recent)
+        # The focus where Enter does what the window offers: open the highlighted incident
+        # (itemActivated), else start a new one.
+        (self.recent_list if recent else self.new_button).setFocus()
         if recent:
             self.recent_list.setCurrentItem(self.recent_list.topLevelItem(0))  # type: ignore[arg-type]
             job = _SummaryJob(self._generation, [Path(r.path) for r in recent])
