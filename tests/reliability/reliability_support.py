@@ -89,37 +89,3 @@ def wait_for(predicate: Callable[[], bool], timeout: float = 10.0, step: float =
             return time.monotonic() - started
         time.sleep(step)
     raise AssertionError(f"timed out after {timeout} s waiting")
-
-
-def pages_of(path: Path, name: str, pagetype: str = "leaf") -> list[int]:
-    """The numbers of the pages of table or index `name` of that type (SQLite's dbstat)."""
-    conn = sqlite3.connect(path)  # read-write: a mode=ro connection would leave -wal/-shm
-    try:
-        return [
-            int(pageno)
-            for (pageno,) in conn.execute(
-                "SELECT pageno FROM dbstat WHERE name = ? AND pagetype = ? ORDER BY pageno",
-                (name, pagetype),
-            )
-        ]
-    finally:
-        conn.close()
-
-
-def damage_page(path: Path, name: str, seed: int = 7, pagetype: str = "leaf") -> int:
-    """Overwrite a middle page of `name` (a leaf of old rows) with random bytes; its number.
-
-    The file must be checkpointed (closed): the page is changed in the main file itself.
-    """
-    pages = pages_of(path, name, pagetype)
-    assert pages, f"{name} has no {pagetype} page in {path}"
-    number = pages[len(pages) // 2]
-    conn = sqlite3.connect(path)  # read-write: a mode=ro connection would leave -wal/-shm
-    try:
-        size = int(conn.execute("PRAGMA page_size").fetchone()[0])
-    finally:
-        conn.close()
-    with open(path, "r+b") as handle:
-        handle.seek((number - 1) * size)  # pages are numbered from 1
-        handle.write(random.Random(seed).randbytes(size))
-    return number

@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from reliability_support import damage_page, env, sha256
+from reliability_support import env, sha256
 
 from incident_recorder.storage import IncidentFile
+from tests.storage.storage_support import damage_page
 
 CASES = [
     "not-sqlite",
