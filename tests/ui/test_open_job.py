@@ -9,21 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from incident_recorder.app import Application
-from incident_recorder.recent import RecentList
 from incident_recorder.storage import IncidentFile, schema
 from incident_recorder.ui import open_job
 from tests.storage.storage_support import damage_page
 
 
-@pytest.fixture
-def application(qapp, clock, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr(open_job, "PREPARE_BYTES", 0)  # every file counts as large here
-    app = Application(qapp, clock, RecentList(tmp_path / "config" / "recent.json"))
-    yield app
-    for window in list(app.windows):
-        window.close()
-    app.start.close()
+@pytest.fixture(autouse=True)
+def every_file_is_large(monkeypatch) -> None:
+    monkeypatch.setattr(open_job, "PREPARE_BYTES", 0)
 
 
 def _version(path: Path) -> int:

@@ -11,20 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from incident_recorder.app import WAYLAND_NOTICE, Application, wayland_session
+from incident_recorder.app import WAYLAND_NOTICE, wayland_session
 from incident_recorder.app_requests import NO_RECORDER, open_request
-from incident_recorder.recent import RecentList
 from incident_recorder.storage import IncidentFile
 from incident_recorder.ui.single_instance import ENV, instance_name
-
-
-@pytest.fixture
-def application(qapp, clock, tmp_path: Path):
-    app = Application(qapp, clock, RecentList(tmp_path / "config" / "recent.json"))
-    yield app
-    for window in list(app.windows):
-        window.close()
-    app.start.close()
 
 
 def make(tmp_path: Path, name: str) -> Path:

@@ -13,15 +13,6 @@ from incident_recorder.recent import RecentList
 from incident_recorder.storage import IncidentFile
 
 
-@pytest.fixture
-def application(qapp, clock, tmp_path: Path):
-    app = Application(qapp, clock, RecentList(tmp_path / "config" / "recent.json"))
-    yield app
-    for window in list(app.windows):
-        window.close()
-    app.start.close()
-
-
 def test_start_window_lists_recent_incidents_and_opens_one(application, qtbot, tmp_path) -> None:
     path = tmp_path / "db-failover.incident"
     IncidentFile.create(path, "DB failover").close()

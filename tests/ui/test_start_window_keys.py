@@ -8,18 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 
-from incident_recorder.app import Application
-from incident_recorder.recent import RecentList
 from incident_recorder.storage import IncidentFile
-
-
-@pytest.fixture
-def application(qapp, clock, tmp_path: Path):
-    app = Application(qapp, clock, RecentList(tmp_path / "config" / "recent.json"))
-    yield app
-    for window in list(app.windows):
-        window.close()
-    app.start.close()
 
 
 def _shown(application, qtbot):
