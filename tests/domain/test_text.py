@@ -89,3 +89,4 @@ def test_large_notes_and_their_size_in_words() -> None:
     log = ("a" * 47 + "\n") * 41_667  # 2,000,016 characters
     assert describe_size(log) == "2.0 MB (2,000,016 characters, 41,668 lines)"
     assert describe_size("é" * 30_000) == "60 KB (30,000 characters, 1 line)"
+    assert describe_size("x" * 144_000) == "144 KB (144,000 characters, 1 line)"  # not "0.1 MB"

@@ -44,6 +44,6 @@ def is_large_note(text: str) -> bool:
 def describe_size(text: str) -> str:
     """'2.0 MB (2,000,000 characters, 41,000 lines)': how big a note is, for a question."""
     size = len(text.encode("utf-8", "surrogatepass"))
-    amount = f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size / 1000:.0f} KB"
+    amount = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size / 1000:.0f} KB"
     lines = text.count("\n") + 1
     return f"{amount} ({len(text):,} characters, {lines:,} line{'s' if lines != 1 else ''})"
