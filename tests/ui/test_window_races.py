@@ -11,6 +11,18 @@ from incident_recorder.ui import recorder_window
 from incident_recorder.ui.recorder_window import RecorderWindow
 
 
+def _big_incident(tmp_path, clock, monkeypatch, notes: int):
+    """An incident of `notes` notes, one a second, larger than the rows a window reads before
+    it shows (FIRST_ROWS, lowered to 5), so the rest is loaded in the background."""
+    monkeypatch.setattr(recorder_window, "FIRST_ROWS", 5)
+    path = tmp_path / "big.incident"
+    with IncidentFile.create(path, "Big", clock=clock) as handle:
+        for number in range(notes):
+            clock.advance(1)
+            handle.add_note(f"note {number}")
+    return path
+
+
 def test_an_entry_committed_while_the_window_reads_the_file_is_shown(qtbot, clock, tmp_path):
     path = tmp_path / "race.incident"
     IncidentFile.create(path, "Race", clock=clock).close()
@@ -32,12 +44,7 @@ def test_an_entry_committed_while_the_window_reads_the_file_is_shown(qtbot, cloc
 
 
 def test_closing_while_earlier_entries_load_raises_nothing(qtbot, clock, tmp_path, monkeypatch):
-    monkeypatch.setattr(recorder_window, "FIRST_ROWS", 5)
-    path = tmp_path / "big.incident"
-    with IncidentFile.create(path, "Big", clock=clock) as handle:
-        for number in range(50):
-            clock.advance(1)
-            handle.add_note(f"note {number}")
+    path = _big_incident(tmp_path, clock, monkeypatch, notes=50)
     for _ in range(5):
         window = RecorderWindow(IncidentFile.open(path, clock=clock), clock=clock, local_zone=UTC)
         window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
@@ -50,12 +57,7 @@ def test_closing_while_earlier_entries_load_raises_nothing(qtbot, clock, tmp_pat
 def test_the_full_load_replaces_the_first_rows_and_keeps_notes_typed_meanwhile(
     qtbot, clock, tmp_path, monkeypatch
 ):
-    monkeypatch.setattr(recorder_window, "FIRST_ROWS", 5)
-    path = tmp_path / "big.incident"
-    with IncidentFile.create(path, "Big", clock=clock) as handle:
-        for number in range(40):
-            clock.advance(1)
-            handle.add_note(f"note {number}")
+    path = _big_incident(tmp_path, clock, monkeypatch, notes=40)
     window = RecorderWindow(IncidentFile.open(path, clock=clock), clock=clock, local_zone=UTC)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
     qtbot.addWidget(window)
@@ -71,12 +73,7 @@ def test_the_full_load_replaces_the_first_rows_and_keeps_notes_typed_meanwhile(
 
 
 def test_the_capture_warm_up_waits_for_the_full_load(qtbot, clock, tmp_path, monkeypatch):
-    monkeypatch.setattr(recorder_window, "FIRST_ROWS", 5)
-    path = tmp_path / "big.incident"
-    with IncidentFile.create(path, "Big", clock=clock) as handle:
-        for number in range(40):
-            clock.advance(1)
-            handle.add_note(f"note {number}")
+    path = _big_incident(tmp_path, clock, monkeypatch, notes=40)
     started: list[int] = []
     window = RecorderWindow(IncidentFile.open(path, clock=clock), clock=clock, local_zone=UTC)
     real_start = window.captures.start
