@@ -315,9 +315,9 @@ class Application:
         return Path.cwd()
 
     def ask_open(self, parent: object) -> object | None:
-        from PySide6.QtWidgets import QFileDialog
+        from incident_recorder.ui.file_dialogs import open_file_name
 
-        chosen, _ = QFileDialog.getOpenFileName(
+        chosen = open_file_name(
             parent,  # type: ignore[arg-type]
             "Open incident",
             str(self.open_folder()),

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -37,6 +36,7 @@ from incident_recorder.domain.times import Clock
 from incident_recorder.ui import report_backend
 from incident_recorder.ui.export_job import ExportJob
 from incident_recorder.ui.export_review import ENTRY_ROLE, ReviewJob, ReviewList, ReviewResult
+from incident_recorder.ui.file_dialogs import existing_directory
 from incident_recorder.ui.report_export import FORMAT_LABELS, export_formats
 from incident_recorder.ui.settings_store import SettingsStore
 
@@ -203,7 +203,7 @@ class ExportDialog(QDialog):
         self.template.setEnabled(not (public and public_templates))
 
     def _choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Export into folder", self.folder.text())
+        chosen = existing_directory(self, "Export into folder", self.folder.text())
         if chosen:
             self.folder.setText(chosen)
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder.domain.details import DEFAULT_SEVERITIES
+from incident_recorder.ui.file_dialogs import save_file_name
 
 SUFFIX = ".incident"
 
@@ -99,7 +99,7 @@ class NewIncidentDialog(QDialog):
             self.path_edit.setText(str(self._folder / default_file_name(text, self._now)))
 
     def _browse(self) -> None:
-        chosen, _ = QFileDialog.getSaveFileName(
+        chosen = save_file_name(
             self, "Incident file", str(self.path()), f"Incident files (*{SUFFIX})"
         )
         if chosen:

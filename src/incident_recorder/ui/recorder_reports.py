@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QRunnable, Qt, QThreadPool
-from PySide6.QtWidgets import QFileDialog, QMainWindow
+from PySide6.QtWidgets import QMainWindow
 
 from incident_recorder.storage import IncidentFile
+from incident_recorder.ui.file_dialogs import existing_directory
 from incident_recorder.ui.timeline_view import TimelineView
 
 if TYPE_CHECKING:
@@ -125,7 +126,7 @@ class RecorderReports(_Window):
     def export(self, fmt: str, out_dir: Path | None = None) -> ExportJob | None:
         """Export in the background into `out_dir` (asked for when not given)."""
         if out_dir is None:
-            chosen = QFileDialog.getExistingDirectory(
+            chosen = existing_directory(
                 self, "Export into folder", str(self.file.path.parent)
             )
             if not chosen:

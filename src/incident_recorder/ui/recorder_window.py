@@ -16,7 +16,6 @@ from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QFileDialog,
     QMainWindow,
     QMessageBox,
     QVBoxLayout,
@@ -37,6 +36,7 @@ from incident_recorder.ui.capture_service import (
     CaptureTimings,
 )
 from incident_recorder.ui.curation import Curation
+from incident_recorder.ui.file_dialogs import existing_directory
 from incident_recorder.ui.first_paint import after_first_paint
 from incident_recorder.ui.header import IncidentHeader, recorded_message
 from incident_recorder.ui.image_import import ImageImporter
@@ -348,7 +348,7 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         current while the window is open (ui/status_page_writer.py)."""
         if out_dir is None:
             start = self.status_page.out_dir or self.file.path.parent
-            chosen = QFileDialog.getExistingDirectory(self, "Status page folder", str(start))
+            chosen = existing_directory(self, "Status page folder", str(start))
             if not chosen:
                 return
             out_dir = Path(chosen)

@@ -20,7 +20,6 @@ from types import MappingProxyType
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from incident_recorder import paths
 from incident_recorder.settings import JPEG_QUALITIES, Settings
+from incident_recorder.ui.file_dialogs import existing_directory
 
 TIME_CHOICES = (("local", "Local time"), ("utc", "UTC"), ("offset", "T+ (since impact started)"))
 THEME_CHOICES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
@@ -184,6 +184,6 @@ class GeneralPage(QWidget):
 
     def _browse(self) -> None:
         start = self.folder_edit.text() or str(paths.data_dir())
-        chosen = QFileDialog.getExistingDirectory(self, "Data folder", start)
+        chosen = existing_directory(self, "Data folder", start)
         if chosen:
             self.folder_edit.setText(chosen)
