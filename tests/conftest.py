@@ -14,6 +14,11 @@ import pytest
 
 @pytest.hookimpl(trylast=True)
 def pytest_configure(config: pytest.Config) -> None:
+    from incident_recorder.storage.guard import install_open_guard
+
+    # As in the app: any test code (or app code under test) that opens an incident file open in
+    # this process as a plain file fails loudly instead of silently dropping SQLite's locks.
+    install_open_guard()
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from incident_recorder.domain.entry import NewCapture
+from incident_recorder.storage.guard import open_here
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -34,6 +35,11 @@ class ImageImportError(ValueError):
 
 def capture_from_file(path: Path) -> NewCapture:
     """Read an image file; ``ImageImportError`` when it is not one, is damaged or too large."""
+    if open_here(path):  # reading it would drop this process's SQLite locks (storage/guard.py)
+        raise ImageImportError(
+            f"{path.name} is part of an incident open in this program, not an image: "
+            "nothing was recorded"
+        )
     try:
         size = path.stat().st_size
     except OSError as error:

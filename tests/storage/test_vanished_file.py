@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -21,9 +21,10 @@ def test_writes_after_the_file_vanished_fail_clearly(tmp_path: Path, how: str) -
     elif how == "moved":
         path.rename(tmp_path / "elsewhere.incident")
     else:
-        shutil.copy(path, tmp_path / "copy.incident")
+        # another program replaces it (a copy in this process would drop its locks)
+        subprocess.run(["cp", str(path), str(tmp_path / "copy.incident")], check=True)
         path.unlink()
-        shutil.copy(tmp_path / "copy.incident", path)
+        subprocess.run(["cp", str(tmp_path / "copy.incident"), str(path)], check=True)
     with pytest.raises(FileMissingError, match="deleted, moved or replaced"):
         handle.add_note("after")
     assert [e.text for e in handle.entries()] == ["before"]  # still readable for an export

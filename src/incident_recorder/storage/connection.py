@@ -49,6 +49,17 @@ def _configure(conn: sqlite3.Connection, writable: bool) -> None:
     if writable:
         # FULL: every commit is fsynced to the WAL, so power loss cannot take a saved entry.
         conn.execute("PRAGMA synchronous = FULL")
+        # Never a checkpoint inside a commit: a Checkpointer thread runs them (checkpoints.py).
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
+
+
+def connect_for_checkpoints(path: Path) -> sqlite3.Connection:
+    """A plain connection for a Checkpointer's thread (the file was checked when it was opened,
+    and this connection only ever runs PRAGMA wal_checkpoint)."""
+    conn = _connect(_uri(path, "rw"))
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA wal_autocheckpoint = 0")
+    return conn
 
 
 def check_header(path: Path) -> None:

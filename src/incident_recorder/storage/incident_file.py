@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sqlite3
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -24,8 +25,14 @@ from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.domain.text import clean_note_text
 from incident_recorder.domain.times import Clock, from_iso, system_clock, to_iso
 from incident_recorder.storage import annotations as annotation_store
+from incident_recorder.storage import guard
 from incident_recorder.storage.annotations import AnnotationSummary
-from incident_recorder.storage.connection import create_database, open_database
+from incident_recorder.storage.checkpoints import Checkpointer
+from incident_recorder.storage.connection import (
+    connect_for_checkpoints,
+    create_database,
+    open_database,
+)
 from incident_recorder.storage.curated import CuratedFile
 from incident_recorder.storage.schema import CAPTURES_META
 
@@ -249,9 +256,23 @@ class _Extra:
 class IncidentFile(EventsFile, CuratedFile):
     """An open incident file. Use `create` or `open`; close it (or use `with`) when done."""
 
-    def __init__(self, path: Path, conn: sqlite3.Connection, clock: Clock) -> None:
+    def __init__(
+        self,
+        path: Path,
+        conn: sqlite3.Connection,
+        clock: Clock,
+        watch: guard.LockWatch | None = None,
+    ) -> None:
         self.path = path
         self._conn = conn
+        self._watch = watch
+        self._lost: str | None = None  # why this connection may never write again
+        # Released on close, or when the object is collected unclosed (its connection closes
+        # then, and the inode number may go to another file).
+        self._release = weakref.finalize(self, guard.release, guard.register(path))
+        self._checkpointer = (
+            None if watch is None else Checkpointer(self._checkpoint_connection, self._foldable)
+        )
         self._sqlite_utils: Database | None = None
         self._clock = clock
         self._identity = _identity(path)
@@ -281,7 +302,9 @@ class IncidentFile(EventsFile, CuratedFile):
         if not title:
             raise IncidentFileError("an incident needs a title")
         path = Path(path)
-        incident = cls(path, create_database(path), clock)
+        with guard.watching(path) as watch:
+            conn = create_database(path)
+        incident = cls(path, conn, clock, watch)
         try:
             with incident._write("creating the incident") as conn:
                 conn.execute(
@@ -302,7 +325,9 @@ class IncidentFile(EventsFile, CuratedFile):
     ) -> IncidentFile:
         """Open an existing incident file; IncidentFileError (clear message) if it cannot be."""
         path = Path(path)
-        return cls(path, open_database(path, readonly), clock)
+        with guard.watching(path) as watch:
+            conn = open_database(path, readonly)
+        return cls(path, conn, clock, None if readonly else watch)
 
     @property
     def _db(self) -> Database:
@@ -314,8 +339,49 @@ class IncidentFile(EventsFile, CuratedFile):
         return self._sqlite_utils
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.close()  # the last checkpoint, while this connection is open
+        self._release()
         self._closed = True
         self._conn.close()
+
+    def _checkpoint_connection(self) -> sqlite3.Connection:
+        with guard.watching(self.path):  # its WAL descriptor is not taken for another's
+            return connect_for_checkpoints(self.path)
+
+    def _foldable(self) -> bool:
+        """Whether the checkpointer may fold the WAL in: never from a connection whose locks
+        were lost (its idea of the WAL may be stale, storage/guard.py)."""
+        if self._closed or self._lost is not None:
+            return False
+        return self._watch is None or self._watch.problem() is None
+
+    def check_locks(self) -> None:
+        """LockLostError if this process lost what SQLite needs to write safely (storage/guard.py).
+
+        Called before every write: the write is refused, never made into a deleted WAL. When
+        the WAL is gone, what this connection can still read is first copied beside the file.
+        """
+        if self._lost is not None:
+            raise guard.LockLostError(self._lost)
+        if self._watch is None:
+            return
+        problem = self._watch.problem()
+        if problem is None:
+            return
+        guard.pin(self.path)  # before anything else: this connection must never checkpoint
+        kept = None
+        if problem.wal_gone:
+            kept = guard.salvage(self._conn, self.path, f"{self._clock():%Y%m%d-%H%M%S}")
+        message = (
+            f"nothing was saved: {problem.reason}, so {self.path.name} could lose what is written "
+            "now (something in this program opened the file behind its storage connection). "
+            "Close and reopen the incident to go on recording"
+        )
+        if kept is not None:
+            message += f"; what this window held is kept in {kept.name}"
+        self._lost = message
+        raise guard.LockLostError(message, kept)
 
     def _connection(self) -> sqlite3.Connection:
         """The open connection; a clear IncidentFileError once `close` was called (a late
@@ -334,6 +400,7 @@ class IncidentFile(EventsFile, CuratedFile):
     def _write(self, action: str) -> Iterator[sqlite3.Connection]:
         conn = self._connection()
         self.check_still_there()
+        self.check_locks()
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
@@ -347,6 +414,8 @@ class IncidentFile(EventsFile, CuratedFile):
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise translate(error, self.path, action) from None
+        if self._checkpointer is not None:
+            self._checkpointer.written()
 
     @contextmanager
     def _snapshot(self) -> Iterator[None]:
@@ -683,6 +752,15 @@ class IncidentFile(EventsFile, CuratedFile):
         """Copy what the WAL holds into the main file (SQLite's PASSIVE checkpoint: it never
         blocks a writer), so a copy of the main file alone is nearly up to date."""
         self._read("PRAGMA wal_checkpoint(PASSIVE)")
+
+    def backup_into(self, target: sqlite3.Connection) -> None:
+        """Copy the file as it now reads, WAL included, into `target` (SQLite's backup API, in
+        one step: one read transaction, so the copy is the incident as of one moment)."""
+        conn = self._connection()
+        try:
+            conn.backup(target)
+        except sqlite3.Error as error:
+            raise translate(error, self.path, "copying the incident") from None
 
     def data_version(self) -> int:
         """Changes whenever another connection commits: cheap to poll."""

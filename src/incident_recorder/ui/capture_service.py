@@ -1,8 +1,5 @@
 """Screen capture off the UI thread: grab, encode and save in a worker thread of its own.
 
-The same worker folds the WAL into the main file now and then (a checkpoint fsyncs, so it
-stays off the UI thread too).
-
 The worker owns its mss grabber, its Xlib reader of the active window and its own connection to
 the incident file (SQLite connections, mss instances and Xlib connections belong to one thread).
 The UI asks with `request(pressed_at, pressed, mode)` and hears back `captured(entry, timings)`
@@ -221,14 +218,6 @@ class _CaptureWorker(QObject):
             return
 
     @Slot()
-    def checkpoint(self) -> None:
-        """Fold the WAL into the main file, here rather than on the UI thread (it fsyncs)."""
-        try:
-            self._incident().checkpoint()
-        except IncidentFileError:
-            return  # the window's own checks report a vanished or broken file
-
-    @Slot()
     def shutdown(self) -> None:
         if self._grabber is not None:
             self._grabber.close()
@@ -261,7 +250,6 @@ class CaptureService(QObject):
     _freeze = Signal(object, float)
     _region = Signal(object, object)
     _warm = Signal()
-    _checkpoint = Signal()
     _stop = Signal()
 
     def __init__(self, path: Path, clock: Clock, parent: QObject | None = None) -> None:
@@ -284,11 +272,6 @@ class CaptureService(QObject):
         if self._thread is None:
             self._start()
             self._warm.emit()
-
-    def checkpoint(self) -> None:
-        """Ask the worker to fold the WAL into the main file."""
-        if self._thread is not None:
-            self._checkpoint.emit()
 
     def request(
         self, pressed_at: datetime, pressed: float | None = None, mode: str = POINTER
@@ -334,7 +317,6 @@ class CaptureService(QObject):
         self._requested.connect(self._worker.capture)
         self._stop.connect(self._worker.shutdown)
         self._warm.connect(self._worker.warm_up)
-        self._checkpoint.connect(self._worker.checkpoint)
         self._freeze.connect(self._worker.freeze)
         self._region.connect(self._worker.capture_region)
         self._interval.connect(self._worker.capture_interval)

@@ -66,8 +66,6 @@ if TYPE_CHECKING:  # the dialogs and jobs below are imported when first asked fo
     from incident_recorder.ui.export_job import ExportJob
     from incident_recorder.ui.report_window import ReportWindow
 
-CHECKPOINT_INTERVAL_MS = 15_000
-"""How often the WAL is folded into the main file, so a copy of the file alone is current."""
 FIRST_ROWS = 300
 """Entries read before the window shows (a few screenfuls: ~3 ms, against ~15 ms for 2,000); a
 larger incident's earlier ones follow in the background right after the first paint."""
@@ -110,8 +108,8 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         self.setWindowTitle(f"{self.incident.title} — Incident Recorder")
         self.setObjectName("recorderWindow")
 
-        # Checkpoints fsync the main file: the capture worker runs them, never a note's commit.
-        incident_file.defer_checkpoints()
+        # Checkpoints fsync the main file: each IncidentFile's checkpointer thread runs them a
+        # second after a write (storage/checkpoints.py), never a note's commit.
         self.model = TimelineModel(self._thumbnail, local_zone, self)
         self.model.redacted = incident_file.sensitive_captures()
         live_start = (incident_file.data_version(), incident_file.marks())  # before the read
@@ -166,10 +164,6 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         self.importer.refused.connect(self._import_refused)
         self.importer.watch(self.view.viewport())
         self.note_bar.edit.paste_image = self.paste_image
-        self._checkpoints = QTimer(self)
-        self._checkpoints.setInterval(CHECKPOINT_INTERVAL_MS)
-        self._checkpoints.timeout.connect(self.captures.checkpoint)
-        self._checkpoints.start()
         self.live = LiveUpdates(incident_file, self.model, self._live_error, live_start, self)
         self.live.changed.connect(self.reload_incident)
         self.interval = IntervalCapture(
@@ -560,7 +554,6 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         self._closing = True
         self.region.close()  # an open region overlay (and its keyboard grab) goes with us
         global_hotkeys.unsubscribe(self)
-        self._checkpoints.stop()
         self.interval.stop()
         if self.tray is not None:
             self.tray.remove()

@@ -1,0 +1,70 @@
+"""A consistent copy of a live incident file, taken with SQLite's backup API.
+
+A plain copy of `checkout.incident` holds only what has been folded into the main file; the
+rest is in `-wal` (every writer folds it in within seconds, storage/checkpoints.py, but a copy
+taken right after a note may still miss it). `snapshot` reads the file as SQLite sees it, WAL
+included, in one read transaction, so the copy is the incident as of one moment, complete.
+The copy is written under a temporary name beside the destination and renamed when it is
+whole and synced: a copy cut short never carries the destination's name. It is created 0600,
+like every incident file: its notes are nobody else's to read.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from incident_recorder.storage.errors import FileExistsError_, FileMissingError, IncidentFileError
+from incident_recorder.storage.incident_file import IncidentFile
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """What `snapshot` wrote."""
+
+    path: Path
+    entries: int
+    size: int
+
+
+def snapshot(source: Path, dest: Path) -> Snapshot:
+    """Copy the incident file `source` (live or not) to `dest` (a new file, or a folder to put
+    a file of the same name in); IncidentFileError with a clear message if it cannot be."""
+    if dest.is_dir():
+        dest = dest / source.name
+    if dest.exists():
+        raise FileExistsError_(f"{dest} already exists: choose another name")
+    if not dest.parent.is_dir():
+        raise FileMissingError(f"cannot copy to {dest}: folder {dest.parent} does not exist")
+    partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
+    try:
+        with IncidentFile.open(source, readonly=True) as live:
+            fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.close(fd)
+            target = sqlite3.connect(partial)
+            try:
+                live.backup_into(target)
+                entries = int(target.execute("SELECT count(*) FROM entries").fetchone()[0])
+            finally:
+                target.close()  # the last connection: folds its WAL in and removes it
+        _fsync(partial)
+        os.replace(partial, dest)
+        _fsync(dest.parent)
+    except OSError as error:
+        raise IncidentFileError(f"cannot copy to {dest}: {error.strerror or error}") from None
+    except sqlite3.Error as error:
+        raise IncidentFileError(f"copying {source.name} failed: {error}") from None
+    finally:
+        for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+            leftover.unlink(missing_ok=True)
+    return Snapshot(dest, entries, dest.stat().st_size)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
