@@ -23,7 +23,7 @@ from incident_recorder import __version__
 
 PROG = "incident-recorder"
 COMMANDS: tuple[str, ...] = ("new", "open", "note", "capture", "export", "milestone", "review")
-COMMANDS += ("serve", "import", "merge", "status-page")
+COMMANDS += ("serve", "import", "merge", "copy", "status-page")
 FOCUS_NOTE = "\0focus"
 """`--note` given without TEXT."""
 NOT_RUNNING = (
@@ -383,6 +383,17 @@ def _import_merge_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParse
     merge.add_argument(
         "--out", type=Path, required=True, metavar="C", help="the merged file (must not exist)"
     )
+
+
+    copy = sub.add_parser(
+        "copy",
+        help="copy a live incident file safely (to mail or archive it)",
+        description="Copy FILE to DEST as it reads now, including what is still in its -wal "
+        "(SQLite's backup API): safe while the recorder, serve or others are writing to it, "
+        "where a plain file copy may miss the last seconds. DEST is a new file or a folder.",
+    )
+    copy.add_argument("file", type=Path, metavar="FILE")
+    copy.add_argument("dest", type=Path, metavar="DEST")
 
 
 def _normalise(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
@@ -750,6 +761,16 @@ def cmd_merge(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_copy(args: argparse.Namespace) -> int:
+    from incident_recorder.storage.snapshot import snapshot
+
+    copied = snapshot(args.file, args.dest)
+    entries = "entry" if copied.entries == 1 else "entries"
+    print(f"Copied {args.file.name} to {copied.path}: {copied.entries} {entries}, "
+          f"{copied.size / 1024 / 1024:.1f} MB, complete as of now")  # fmt: skip
+    return 0
+
+
 WATCH_INTERVAL_S = 0.5
 """How often `status-page --watch` looks at the file's data_version (a cheap read)."""
 
@@ -1029,6 +1050,7 @@ HANDLERS = {
     "forward": cmd_forward,
     "import": cmd_import,
     "merge": cmd_merge,
+    "copy": cmd_copy,
     "status-page": cmd_status_page,
 }
 
@@ -1070,7 +1092,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args is None:
         args = _parse(arguments)
     from incident_recorder.storage import IncidentFileError
+    from incident_recorder.storage.guard import install_open_guard
 
+    install_open_guard()  # no plain open() of an incident file this process has open
     try:
         return HANDLERS[args.command](args)
     except (CliError, IncidentFileError) as error:
