@@ -180,7 +180,8 @@ class Application:
             self.show_start(message)
 
     def _prepare(self, path: Path) -> bool:
-        """Start checking a large `path` on a worker (True), unless it is small or prepared."""
+        """Start checking `path` on a worker (True), unless it is prepared, or small while no
+        window records (a file that hangs or fails must never freeze or touch another window)."""
         from incident_recorder.ui import open_job
 
         key = path.resolve()
@@ -189,8 +190,8 @@ class Application:
             return False
         if key in self._preparing:
             return True  # already on its way
-        if not open_job.needs_preparing(path):
-            return False
+        if not open_job.needs_preparing(path) and not self.windows:
+            return False  # small, and no window is recording: opening here freezes nothing
         from PySide6.QtCore import QThreadPool
 
         parent = self.windows[-1] if self.windows else self._start

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from datetime import datetime
@@ -324,11 +325,20 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="the address to listen on (default 127.0.0.1, this machine only; another address "
         "lets the network in, over plain HTTP)",
     )
-    serve.add_argument(
+    token = serve.add_mutually_exclusive_group()
+    token.add_argument(
+        "--token-file",
+        type=Path,
+        metavar="PATH",
+        help="use the token in PATH (its first line) as the incident's webhook token from now "
+        f"on; so does ${TOKEN_ENV}. Default: the token stored in FILE, generated the first "
+        "time. The token is stored in the incident file: it travels with every copy of it",
+    )
+    token.add_argument(
         "--token",
         metavar="TOKEN",
-        help="use TOKEN as the incident's webhook token from now on (at least 16 letters, "
-        "digits or -._~+/); default: the token stored in FILE, generated the first time",
+        help="as --token-file, but on the command line, where every user of this computer can "
+        "read it (ps): prefer --token-file or the environment",
     )
 
 
@@ -383,7 +393,6 @@ def _import_merge_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParse
     merge.add_argument(
         "--out", type=Path, required=True, metavar="C", help="the merged file (must not exist)"
     )
-
 
     copy = sub.add_parser(
         "copy",
@@ -591,6 +600,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from incident_recorder.report.export_protocol import ProgressPrinter, cancel_on_signals
     from incident_recorder.report.html_export import timeline_pictures
     from incident_recorder.storage import IncidentFile
+    from incident_recorder.storage.errors import StoppedError
 
     if args.public and args.include_originals:
         raise CliError(
@@ -604,6 +614,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise CliError(str(error)) from None
     printer = ProgressPrinter() if args.progress else None
     with cancel_on_signals() as cancelled, IncidentFile.open(args.file, readonly=True) as handle:
+        handle.stop_when(cancelled)  # SIGTERM stops a long read too, not only between images
         try:
             written = write_report(
                 args.out,
@@ -620,7 +631,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 renderers=export_renderers(),
                 picture=timeline_pictures,
             )
-        except ExportCancelled:
+        except (ExportCancelled, StoppedError):
             if printer is not None:
                 printer.cancelled()
             raise CliError("export cancelled: no report was written") from None
@@ -652,7 +663,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         printer.put(recorded_lines(events, outcomes, system_clock().astimezone()))
 
     server = WebhookServer(
-        args.file, host=args.host, port=args.port, token=args.token, listener=show
+        args.file, host=args.host, port=args.port, token=_serve_token(args), listener=show
     )
     try:
         server.start()
@@ -665,6 +676,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         for number in (signal.SIGINT, signal.SIGTERM)
     }
     try:
+        if args.token is not None:
+            print(
+                f"{PROG}: warning: --token shows the token to every user of this computer (ps); "
+                f"use --token-file PATH or ${TOKEN_ENV}",
+                file=sys.stderr,
+            )
         if not is_loopback(args.host):
             print(
                 f"{PROG}: warning: listening on {args.host}: anyone who can reach this machine "
@@ -689,6 +706,27 @@ def cmd_serve(args: argparse.Namespace) -> int:
         flush=True,
     )
     return 0
+
+
+TOKEN_ENV = "INCIDENT_RECORDER_WEBHOOK_TOKEN"
+"""The environment variable `serve` reads a chosen webhook token from."""
+
+
+def _serve_token(args: argparse.Namespace) -> str | None:
+    """The token `serve` was given: --token-file, --token, the environment (None: none)."""
+    if args.token_file is not None:
+        try:
+            lines = args.token_file.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError) as error:
+            reason = getattr(error, "strerror", None) or error
+            raise CliError(f"cannot read the token from {args.token_file}: {reason}") from None
+        if not lines or not lines[0].strip():
+            raise CliError(f"{args.token_file} holds no token (its first line is empty)")
+        return str(lines[0]).strip()
+    if args.token is not None:
+        return str(args.token)  # warned about once the server runs (cmd_serve)
+    from_env = os.environ.get(TOKEN_ENV, "").strip()
+    return from_env or None
 
 
 def _import_format(source: Path, given: str | None) -> str:
@@ -1086,6 +1124,17 @@ def _desktop_launch(argv: list[str]) -> argparse.Namespace | None:
     )
 
 
+def _warn_if_shared(args: argparse.Namespace) -> None:
+    """One line on stderr when the incident file named can be read by other users."""
+    from incident_recorder.storage.connection import shared_with_others
+
+    path = getattr(args, "file", None)
+    if isinstance(path, Path) and args.command != "new":
+        warning = shared_with_others(path, check_header=True)
+        if warning:
+            print(f"{PROG}: warning: {warning}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     args = _desktop_launch(arguments)
@@ -1095,6 +1144,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from incident_recorder.storage.guard import install_open_guard
 
     install_open_guard()  # no plain open() of an incident file this process has open
+    _warn_if_shared(args)
     try:
         return HANDLERS[args.command](args)
     except (CliError, IncidentFileError) as error:

@@ -16,7 +16,7 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import quote
 
-from incident_recorder.storage import schema
+from incident_recorder.storage import guard, limits, schema, schema_check
 from incident_recorder.storage.errors import (
     CorruptFileError,
     FileExistsError_,
@@ -37,9 +37,11 @@ def _uri(path: Path, mode: str, immutable: bool = False) -> str:
 
 
 def _connect(uri: str) -> sqlite3.Connection:
-    return sqlite3.connect(
+    conn = sqlite3.connect(
         uri, uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=True
     )
+    limits.harden(conn)  # before anything of the file is read (limits.py)
+    return conn
 
 
 def _configure(conn: sqlite3.Connection, writable: bool) -> None:
@@ -60,6 +62,41 @@ def connect_for_checkpoints(path: Path) -> sqlite3.Connection:
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA wal_autocheckpoint = 0")
     return conn
+
+
+PRIVATE_MODE = 0o600
+"""Incident files (and so their -wal and -shm) are created readable by their owner only."""
+
+
+def shared_with_others(path: Path, *, check_header: bool = False) -> str | None:
+    """A warning if other users of this computer may read the incident file `path` (its mode
+    lets group or others read or write it), else None. `check_header`: only if its header says
+    it is an incident file (read from the file: never while this process has it open)."""
+    try:
+        mode = path.stat().st_mode & 0o777
+    except OSError:
+        return None
+    if not mode & 0o066:
+        return None
+    if check_header and not _incident_header(path):
+        return None
+    return (
+        f"{path.name} can be read by other users of this computer (mode {mode:04o}): its "
+        f"internal notes and webhook token are exposed; `chmod 600 {path.name}` makes it private"
+    )
+
+
+def _incident_header(path: Path) -> bool:
+    """Whether `path` starts as an SQLite file with our application id (offset 68)."""
+    guard.refuse_open_here(path)
+    try:
+        with open(path, "rb") as source:
+            header = source.read(72)
+    except OSError:
+        return False
+    return header[:16] == b"SQLite format 3\x00" and header[
+        68:72
+    ] == schema.APPLICATION_ID.to_bytes(4, "big")
 
 
 def check_header(path: Path) -> None:
@@ -98,6 +135,7 @@ def open_database(path: Path, readonly: bool) -> sqlite3.Connection:
     try:
         conn = _connect(_uri(path, "rw")) if writable else _connect_readonly(path)
         version = _validate(conn, path)
+        schema_check.verify(conn, path, version)  # before any table of the file is read
         _configure(conn, writable)
         if writable:
             check_record_pages(conn, path)  # before the first write, a migration included
@@ -226,6 +264,9 @@ def create_database(path: Path) -> sqlite3.Connection:
         raise ReadOnlyFileError(f"cannot create {path}: folder {path.parent} is read-only")
     conn: sqlite3.Connection | None = None
     try:
+        # Readable by its owner only, created before SQLite sees it: SQLite gives the -wal and
+        # -shm files the mode of the database file. Internal notes are nobody else's to read.
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_MODE))
         conn = _connect(_uri(path, "rwc"))
         conn.execute("PRAGMA journal_mode = WAL")
         _configure(conn, writable=True)

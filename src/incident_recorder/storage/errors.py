@@ -45,10 +45,20 @@ class FileBusyError(IncidentFileError):
     """Another program holds a write lock for longer than we wait."""
 
 
+class StoppedError(IncidentFileError):
+    """A statement was stopped: it ran past its time limit, or was cancelled (limits.py)."""
+
+
 def translate(error: sqlite3.Error, path: Path, action: str) -> IncidentFileError:
     """Turn a sqlite3 error met while doing `action` on `path` into a clear IncidentFileError."""
     message = str(error).lower()
     name = path.name
+    if "interrupted" in message:
+        return StoppedError(f"{action} on {name} was stopped (it took too long, or was cancelled)")
+    if "too big" in message:
+        return CorruptFileError(
+            f"{name} holds a value too large to read ({error}); {action} failed"
+        )
     if "disk is full" in message or "database or disk is full" in message:
         return DiskFullError(f"the disk holding {name} is full: {action} failed, nothing was saved")
     if "readonly" in message or "read-only" in message:

@@ -34,6 +34,7 @@ from incident_recorder.storage.connection import (
     open_database,
 )
 from incident_recorder.storage.curated import CuratedFile
+from incident_recorder.storage.limits import Interrupter
 from incident_recorder.storage.schema import CAPTURES_META
 
 if TYPE_CHECKING:
@@ -267,6 +268,7 @@ class IncidentFile(EventsFile, CuratedFile):
         self._conn = conn
         self._watch = watch
         self._lost: str | None = None  # why this connection may never write again
+        self._interrupter = Interrupter(conn)
         # Released on close, or when the object is collected unclosed (its connection closes
         # then, and the inode number may go to another file).
         self._release = weakref.finalize(self, guard.release, guard.register(path))
@@ -388,7 +390,22 @@ class IncidentFile(EventsFile, CuratedFile):
         timer or signal must get an error it can handle, not sqlite3.ProgrammingError)."""
         if self._closed:
             raise IncidentFileError(f"{self.path.name} is closed")
+        self._interrupter.started()
         return self._conn
+
+    def limit_statements(self, seconds: float | None) -> None:
+        """Stop any statement that runs longer than `seconds` with StoppedError (a window sets
+        this on its own connection: no file may freeze it)."""
+        self._interrupter.limit_statements(seconds)
+
+    def stop_when(self, should_stop: Callable[[], bool] | None) -> None:
+        """Stop the running statement (StoppedError) as soon as `should_stop()` is true: a
+        Cancel button, or a SIGTERM handler's flag (limits.py says why this works mid-query)."""
+        self._interrupter.stop_when(should_stop)
+
+    def interrupt(self) -> None:
+        """Stop the running statement now; safe to call from any thread."""
+        self._conn.interrupt()
 
     def __enter__(self) -> IncidentFile:
         return self

@@ -126,9 +126,7 @@ class RecorderReports(_Window):
     def export(self, fmt: str, out_dir: Path | None = None) -> ExportJob | None:
         """Export in the background into `out_dir` (asked for when not given)."""
         if out_dir is None:
-            chosen = existing_directory(
-                self, "Export into folder", str(self.file.path.parent)
-            )
+            chosen = existing_directory(self, "Export into folder", str(self.file.path.parent))
             if not chosen:
                 return None
             out_dir = Path(chosen)

@@ -29,6 +29,7 @@ from incident_recorder.domain.times import Clock
 from incident_recorder.drafts import DraftStore
 from incident_recorder.settings import Settings
 from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.storage.connection import shared_with_others
 from incident_recorder.ui import global_hotkeys
 from incident_recorder.ui.actions import ACTIONS
 from incident_recorder.ui.capture_service import (
@@ -66,6 +67,8 @@ if TYPE_CHECKING:  # the dialogs and jobs below are imported when first asked fo
     from incident_recorder.ui.export_job import ExportJob
     from incident_recorder.ui.report_window import ReportWindow
 
+UI_STATEMENT_LIMIT_S = 10.0
+"""The longest a statement on the window's own connection may run."""
 FIRST_ROWS = 300
 """Entries read before the window shows (a few screenfuls: ~3 ms, against ~15 ms for 2,000); a
 larger incident's earlier ones follow in the background right after the first paint."""
@@ -94,6 +97,9 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.file = incident_file
+        # No statement on the UI thread may freeze the window: one that runs this long is
+        # stopped with a clear error (storage/limits.py). Reading 2 GB takes under half a second.
+        incident_file.limit_statements(UI_STATEMENT_LIMIT_S)
         self.incident = incident_file.incident()
         self._clock = clock
         self._pool = thread_pool or QThreadPool(self)  # its own: closing waits for its jobs only
@@ -185,7 +191,8 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         self.set_time_display(settings.time_display)  # the initial one; Ctrl+Shift+U switches
         self.reload_incident()
         self.tray = install_tray(self)
-        self.statusBar().showMessage(f"Recording into {incident_file.path}")
+        exposed = shared_with_others(incident_file.path)
+        self.statusBar().showMessage(exposed or f"Recording into {incident_file.path}")
         self.hotkey_messages: list[str] = []
         self.hotkeys_subscribed = False
         after_first_paint(self.view.viewport(), self._after_first_paint)
