@@ -45,14 +45,25 @@ def test_an_alert_without_fingerprint_is_keyed_by_its_sorted_labels() -> None:
     assert parse_alertmanager(other)[0].key != first.key
 
 
-def test_the_key_is_fingerprint_status_and_time() -> None:
+def test_the_key_is_the_state_change_fingerprint_status_start_and_end() -> None:
     firing = _alert(fingerprint="abc", startsAt="2026-11-27T15:00:00.1234+01:00")
-    resolved = _alert(fingerprint="abc", status="resolved", endsAt="2026-11-27T14:09:00Z")
-    keys = [e.key for e in parse_alertmanager({"version": "4", "alerts": [firing, resolved]})]
-    assert keys == [
+    resolved = _alert(
+        fingerprint="abc",
+        status="resolved",
+        startsAt="2026-11-27T14:00:00.1234Z",
+        endsAt="2026-11-27T14:09:00Z",
+    )
+    events = parse_alertmanager({"version": "4", "alerts": [firing, resolved]})
+    assert [e.key for e in events] == [
         "alertmanager:abc:firing:2026-11-27T14:00:00.123Z",
-        "alertmanager:abc:resolved:2026-11-27T14:09:00.000Z",
+        "alertmanager:abc:resolved:2026-11-27T14:00:00.123Z:2026-11-27T14:09:00.000Z",
     ]
+    # firing again after a resolution of the same episode is keyed after that resolution
+    recurrence = events[0].recurrence
+    assert recurrence is not None and events[1].recurrence is None
+    assert str(events[1].key).startswith(recurrence.ended_by)
+    assert recurrence.text.startswith("Alert firing again: DiskFull\n")
+    assert "kept this episode's first start, 2026-11-27T14:00:00.123Z" in recurrence.text
     grafana = parse_grafana({"version": "1", "alerts": [firing]})
     assert grafana[0].key == "grafana:abc:firing:2026-11-27T14:00:00.123Z"
 
@@ -61,7 +72,7 @@ def test_a_resolved_alert_without_end_is_recorded_when_it_arrives() -> None:
     (event,) = parse_alertmanager({"version": "4", "alerts": [_alert(status="resolved")]})
     assert event.occurred_at is None and event.kind is EntryKind.OBSERVATION
     assert str(event.key).startswith("alertmanager:labels-")
-    assert str(event.key).endswith(":resolved:2026-11-27T14:00:00.000Z")  # keyed by its start
+    assert str(event.key).endswith(":resolved:2026-11-27T14:00:00.000Z:-")  # keyed by its start
 
 
 def test_an_alert_with_nothing_but_a_status_and_start() -> None:
@@ -175,7 +186,10 @@ _alert_like = st.fixed_dictionaries(
         "version": _mostly(st.sampled_from(["4", "1"])),
         "alerts": st.lists(_alert_fields, max_size=3),
     },
-    optional={"title": _mostly(st.text(max_size=20)), "message": _mostly(st.text(max_size=20))},
+    optional={
+        "title": _mostly(st.text(max_size=20)),
+        "message": _mostly(st.text(max_size=20)),
+    },
 )
 _generic_like = st.fixed_dictionaries(
     {"text": _mostly(st.text(max_size=40))},

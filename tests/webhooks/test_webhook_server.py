@@ -319,6 +319,31 @@ def test_a_repeated_alertmanager_notification_is_recorded_once(
     assert reader.entry_count() == 3 and reader.event_key_count() == 3
 
 
+def test_an_alert_firing_again_with_the_same_start_is_a_new_state_change(
+    served: WebhookServer, reader: IncidentFile
+) -> None:
+    """Alertmanager merges an alert that fires again soon after it resolved into its first
+    episode: the third notification is the first one again, and must not be taken for it."""
+    firing = json.loads(payload("alertmanager-firing.json"))
+    firing["alerts"] = firing["alerts"][:1]
+    resolved = payload("alertmanager-resolved.json")
+    notifications = [firing, resolved, firing]
+    replies = [_post(served, "/alertmanager", body) for body in notifications]
+    assert [len(reply.body["recorded"]) for reply in replies] == [1, 1, 1]
+    timeline = sorted(reader.entries(), key=lambda entry: entry.occurred_at)
+    assert [entry.text.split(" —")[0] for entry in timeline] == [
+        "Alert firing: CheckoutHighErrorRate",
+        "Alert resolved: CheckoutHighErrorRate",
+        "Alert firing again: CheckoutHighErrorRate",
+    ]
+    assert timeline[-1].kind is EntryKind.DETECTION  # the record ends firing, as the alert does
+    # an exact redelivery of any of the three notifications records nothing
+    for body in notifications:
+        again = _post(served, "/alertmanager", body)
+        assert again.status == 200 and again.body["recorded"] == []
+    assert reader.entry_count() == 3
+
+
 def test_grafana_alerts_become_entries(served: WebhookServer, reader: IncidentFile) -> None:
     reply = _post(served, "/grafana", payload("grafana-firing.json"))
     assert reply.status == 200
