@@ -68,6 +68,52 @@ def test_the_key_is_the_state_change_fingerprint_status_start_and_end() -> None:
     assert grafana[0].key == "grafana:abc:firing:2026-11-27T14:00:00.123Z"
 
 
+def _notification(count: int, truncated: Any, **more: Any) -> dict[str, Any]:
+    alerts = [_alert(fingerprint=f"fp{n}", labels={"alertname": "DiskFull", "instance": f"db-{n}"})
+              for n in range(count)]  # fmt: skip
+    return {"version": "4", "alerts": alerts, "truncatedAlerts": truncated, **more}
+
+
+def test_alerts_left_out_of_a_notification_are_counted_in_an_entry() -> None:
+    data = _notification(
+        2,
+        3,
+        groupLabels={"alertname": "DiskFull"},
+        groupKey='{}:{alertname="DiskFull"}',
+        externalURL="http://alertmanager:9093",
+    )
+    *alerts, note = parse_alertmanager(data)
+    assert len(alerts) == 2 and note.kind is EntryKind.OBSERVATION and note.occurred_at is None
+    assert note.text == (
+        'Alertmanager left 3 alerts of group {alertname="DiskFull"} out of this notification '
+        "(max_alerts): it sent 2 of 5; the 3 left out are not in this record.\n"
+        "See them in Alertmanager: http://alertmanager:9093"
+    )
+    assert note.source == "alertmanager" and str(note.key).startswith("alertmanager:truncated:")
+    # the same notification again has the same key (a retry adds nothing); another one does not
+    assert parse_alertmanager(data)[-1].key == note.key
+    other = _notification(2, 4, groupLabels={"alertname": "DiskFull"})
+    assert parse_alertmanager(other)[-1].key != note.key
+    resolved = json.loads(json.dumps(data))
+    for alert in resolved["alerts"]:
+        alert.update(status="resolved", endsAt="2026-11-27T14:30:00Z")
+    assert parse_alertmanager(resolved)[-1].key != note.key
+    (grafana,) = parse_grafana({"version": "1", "alerts": [], "truncatedAlerts": 1})
+    assert grafana.text.startswith("Grafana left 1 alert of group (all alerts) out of this")
+    assert grafana.source == "grafana"
+
+
+@pytest.mark.parametrize(
+    ("truncated", "reason"),
+    [("3", "a whole number, 0 or more \\(got a string\\)"), (True, "got a boolean"),
+     (2.5, "got 2.5"), (-1, "got -1")],
+)  # fmt: skip
+def test_a_bad_truncated_count_is_refused(truncated: Any, reason: str) -> None:
+    with pytest.raises(PayloadError, match=reason):
+        parse_alertmanager(_notification(1, truncated))
+    assert len(parse_alertmanager(_notification(2, 0))) == 2  # nothing left out: no entry
+
+
 def test_a_resolved_alert_without_end_is_recorded_when_it_arrives() -> None:
     (event,) = parse_alertmanager({"version": "4", "alerts": [_alert(status="resolved")]})
     assert event.occurred_at is None and event.kind is EntryKind.OBSERVATION
@@ -189,6 +235,10 @@ _alert_like = st.fixed_dictionaries(
     optional={
         "title": _mostly(st.text(max_size=20)),
         "message": _mostly(st.text(max_size=20)),
+        "truncatedAlerts": _mostly(st.integers(0, 3)),
+        "groupLabels": _mostly(_strings),
+        "groupKey": _mostly(st.text(max_size=20)),
+        "externalURL": _mostly(st.text(max_size=20)),
     },
 )
 _generic_like = st.fixed_dictionaries(

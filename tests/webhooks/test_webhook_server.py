@@ -344,6 +344,22 @@ def test_an_alert_firing_again_with_the_same_start_is_a_new_state_change(
     assert reader.entry_count() == 3
 
 
+def test_alerts_left_out_of_a_notification_are_said_in_an_entry(
+    served: WebhookServer, reader: IncidentFile
+) -> None:
+    notification = json.loads(payload("alertmanager-firing.json"))
+    notification["truncatedAlerts"] = 3
+    reply = _post(served, "/alertmanager", notification)
+    assert reply.status == 200 and len(reply.body["recorded"]) == 3
+    note = reader.entry(reply.body["recorded"][-1])
+    assert note.text.startswith(
+        'Alertmanager left 3 alerts of group {alertname="CheckoutHighErrorRate"} out of this '
+        "notification (max_alerts): it sent 2 of 5"
+    )
+    assert _post(served, "/alertmanager", notification).body["recorded"] == []  # a retry
+    assert reader.entry_count() == 3
+
+
 def test_grafana_alerts_become_entries(served: WebhookServer, reader: IncidentFile) -> None:
     reply = _post(served, "/grafana", payload("grafana-firing.json"))
     assert reply.status == 200

@@ -8,6 +8,8 @@ keyed by the state change it reports: the alert (its fingerprint, or a hash of i
 when there is none), its status and its episode's `startsAt` (and `endsAt` when resolved). The
 same alert re-sent with every later notification of its group is recorded once; an alert firing
 again after it was resolved is recorded again even with the same `startsAt` (domain Recurrence).
+A notification that left alerts out (`truncatedAlerts`, the receiver's `max_alerts`) adds an
+entry saying how many: their state is not in the payload, and the record must not look complete.
 
 The fields used are checked strictly (wrong type → PayloadError naming it); fields not used are
 ignored, since both senders add fields from one release to the next and refusing them would lose
@@ -81,7 +83,52 @@ def _alerts(payload: dict[str, Any], source: str, *, grafana: bool) -> list[NewE
     events = [
         _alert(alert, f"alerts[{number}]", source, grafana) for number, alert in enumerate(alerts)
     ]
+    truncated = payload.get("truncatedAlerts", 0)
+    if isinstance(truncated, bool) or not isinstance(truncated, int) or truncated < 0:
+        number = isinstance(truncated, int | float) and not isinstance(truncated, bool)
+        shown = json.dumps(truncated)[:20] if number else json_type(truncated)
+        raise PayloadError(f"truncatedAlerts must be a whole number, 0 or more (got {shown})")
+    if truncated:
+        events.append(_truncation(payload, source, truncated, events))
     return events
+
+
+def _truncation(
+    payload: dict[str, Any], source: str, left_out: int, events: list[NewEvent]
+) -> NewEvent:
+    """The entry saying how many alerts the sender left out of this notification (its
+    `max_alerts`): their state is nowhere in the payload, so the record must say it lacks it.
+    Keyed by the notification's content: a retry of it adds no second entry."""
+    labels = string_map(payload.get("groupLabels", {}), "groupLabels")
+    group_key = payload.get("groupKey", "")
+    shown = (f"{name}={json.dumps(value, ensure_ascii=False)}" for name, value in labels.items())
+    if labels:
+        group = "{" + ", ".join(shown) + "}"
+    elif isinstance(group_key, str) and group_key:
+        group = group_key
+    else:
+        group = "(all alerts)"
+    sender = "Grafana" if source == "grafana" else "Alertmanager"
+    plural = "alert" if left_out == 1 else "alerts"
+    sent = len(events)
+    lines = [
+        f"{sender} left {left_out} {plural} of group {group} out of this notification "
+        f"(max_alerts): it sent {sent} of {sent + left_out}; the {left_out} left out are not "
+        "in this record."
+    ]
+    external = payload.get("externalURL")
+    if isinstance(external, str) and external.startswith(("http://", "https://")):
+        lines.append(f"See them in {sender}: {external}")
+    identity = [payload.get("status"), group_key, labels, left_out, [e.key for e in events]]
+    digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode("utf-8", "replace"))
+    return NewEvent(
+        text=clean_text("\n".join(lines), "groupLabels"),
+        kind=EntryKind.OBSERVATION,
+        occurred_at=None,
+        source=source,
+        public=False,
+        key=f"{source}:truncated:{digest.hexdigest()[:32]}",
+    )
 
 
 def _alert(data: Any, where: str, source: str, grafana: bool) -> NewEvent:
