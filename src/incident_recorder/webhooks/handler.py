@@ -2,10 +2,11 @@
 
 The checks run in order and cheapest first: the path and method (404, 405), the bearer token
 (401, compared in constant time by the server), the body's size from Content-Length before any
-of it is read (411, 413; the read is capped at 1 MiB), then the JSON and the payload (400). Only
-then are the events handed to the writer, and the 200 goes out once they are committed. Every
-answer, errors included, is JSON; a refused body is drained (bounded) so the client, still
-sending, reads the answer instead of a reset connection.
+of it is read (411, 413: the endpoint's limit, BODY_LIMITS), then the JSON and the payload (400).
+The body is read as it arrives, in chunks, never more than announced: a client that announces
+32 MiB and sends little holds little. Only then are the events handed to the writer, and the 200
+goes out once they are committed. Every answer, errors included, is JSON; a refused body is
+drained (bounded) so the client, still sending, reads the answer instead of a reset connection.
 """
 
 from __future__ import annotations
@@ -25,12 +26,22 @@ from incident_recorder.webhooks.payloads import PayloadError, load_json, parse_e
 from incident_recorder.webhooks.writer import WriterClosed
 
 MAX_BODY_BYTES = 1024 * 1024
-"""Bodies over 1 MiB are refused (413) unread."""
+"""Generic events: bodies over 1 MiB are refused (413) unread."""
+MAX_ALERT_BODY_BYTES = 32 * 1024 * 1024
+"""Alertmanager and Grafana send a whole group of alerts in one notification, and never retry a
+4xx: a real group of 1,200 alerts is 1.7 MB, so their limit is 32 MiB (about 20,000 alerts)."""
 ROUTES: dict[str, Callable[[Any], list[NewEvent]]] = {
     "/events": parse_events,
     "/alertmanager": parse_alertmanager,
     "/grafana": parse_grafana,
 }
+BODY_LIMITS = {
+    "/events": MAX_BODY_BYTES,
+    "/alertmanager": MAX_ALERT_BODY_BYTES,
+    "/grafana": MAX_ALERT_BODY_BYTES,
+}
+READ_CHUNK_BYTES = 256 * 1024
+"""The body is read in chunks of at most this size, as it arrives."""
 DRAIN_LIMIT_BYTES = 16 * MAX_BODY_BYTES
 """A refused body is read and dropped up to this size."""
 DRAIN_TIMEOUT_S = 2.0
@@ -127,11 +138,9 @@ class RequestHandler(BaseHTTPRequestHandler):
             raise _Refused(411, "a Content-Length header is required")
         if len(lengths) > 1 or not lengths[0].strip().isdigit():
             raise _Refused(400, "one Content-Length header, a whole number of bytes, is required")
-        length = int(lengths[0])
-        if length > MAX_BODY_BYTES:
-            raise _Refused(
-                413, f"the body is {length:,} bytes; at most {MAX_BODY_BYTES:,} are accepted"
-            )
+        length, limit = int(lengths[0]), BODY_LIMITS[path]
+        if length > limit:
+            raise _Refused(413, f"the body is {length:,} bytes; {path} accepts at most {limit:,}")
         return path, length
 
     def handle_expect_100(self) -> bool:
@@ -185,11 +194,17 @@ class RequestHandler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _read(self, length: int) -> bytes:
+    def _read(self, length: int) -> bytearray:
+        """The body, read as it arrives (chunks of READ_CHUNK_BYTES, `length` at most)."""
+        body = bytearray()
         try:
-            body = self.rfile.read(length)
+            while len(body) < length:
+                chunk = self.rfile.read1(min(READ_CHUNK_BYTES, length - len(body)))
+                if not chunk:
+                    break
+                body += chunk
         except TimeoutError:
-            raise _Refused(408, f"the body did not arrive within {self.timeout} s") from None
+            raise _Refused(408, f"the body stopped arriving for {self.timeout} s") from None
         if len(body) < length:
             raise _Refused(400, f"the body ended after {len(body)} of {length} bytes")
         return body

@@ -3,10 +3,11 @@
 Routes: POST /events (generic JSON events), POST /alertmanager, POST /grafana; GET / a health
 check. The standard library's ThreadingHTTPServer is enough for a local endpoint taking a few
 events a second at most, and adds no dependency: each request has its own thread, which checks
-the token (constant-time), the size (Content-Length before reading, the read capped at 1 MiB)
-and the payload (webhooks/handler.py), then hands the events to the one writer thread
-(webhooks/writer.py) and answers only once they are committed. Every error is a JSON
-`{"error": "…"}` with a 4xx/5xx status.
+the token (constant-time), the size (Content-Length before reading: 1 MiB for generic events,
+32 MiB for a group of alerts; the body read as it arrives) and the payload (webhooks/handler.py),
+then hands the events to the one writer thread (webhooks/writer.py) and answers only once they
+are committed (a request's events in one transaction). Every error is a JSON `{"error": "…"}`
+with a 4xx/5xx status.
 """
 
 from __future__ import annotations
@@ -27,10 +28,22 @@ from typing import Any
 
 from incident_recorder.domain.events import NewEvent
 from incident_recorder.domain.times import Clock, system_clock
-from incident_recorder.webhooks.handler import MAX_BODY_BYTES, ROUTES, RequestHandler
+from incident_recorder.webhooks.handler import (
+    MAX_ALERT_BODY_BYTES,
+    MAX_BODY_BYTES,
+    ROUTES,
+    RequestHandler,
+)
 from incident_recorder.webhooks.writer import EventWriter, Listener
 
-__all__ = ["MAX_BODY_BYTES", "ROUTES", "ServerError", "WebhookServer", "is_loopback"]
+__all__ = [
+    "MAX_ALERT_BODY_BYTES",
+    "MAX_BODY_BYTES",
+    "ROUTES",
+    "ServerError",
+    "WebhookServer",
+    "is_loopback",
+]
 
 REPLY_TIMEOUT_S = 60.0
 """How long a request waits for the writer before answering 503."""
