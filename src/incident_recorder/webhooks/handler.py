@@ -7,13 +7,16 @@ The body is read as it arrives, in chunks, never more than announced: a client t
 32 MiB and sends little holds little. Only then are the events handed to the writer, and the 200
 goes out once they are committed. Every answer, errors included, is JSON; a refused body is
 drained (bounded) so the client, still sending, reads the answer instead of a reset connection.
+Every refusal (4xx, 5xx) is also told to the server as a Refusal (status, method, path without
+its query, reason, client address; never a header), so `serve` can show a misconfigured sender.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -47,12 +50,26 @@ DRAIN_LIMIT_BYTES = 16 * MAX_BODY_BYTES
 DRAIN_TIMEOUT_S = 2.0
 
 
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A request answered with an error: what `serve` prints. Never holds a header or a query
+    string (where a sender might put its token)."""
+
+    status: int
+    method: str
+    path: str
+    reason: str
+    client: str
+
+
 class App(Protocol):
     """What a request needs of the server (webhooks/server.py's WebhookServer)."""
 
     title: str
 
     def authorized(self, header: str | None) -> bool: ...
+
+    def refused(self, refusal: Refusal) -> None: ...
 
     def record(self, events: list[NewEvent]) -> dict[str, Any]: ...
 
@@ -86,13 +103,22 @@ class RequestHandler(BaseHTTPRequestHandler):
         """No access log on stderr: the CLI prints what was recorded instead."""
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """http.server's own errors (bad request line, header too long) as JSON too."""
+        """http.server's own errors (bad request line, header too long) as JSON too. Their
+        message may quote the request line, query and all: only the part before it is told."""
         self.close_connection = True
-        self._reply(code, {"error": message or explain or "bad request"})
+        error = message or explain or "bad request"
+        self._reply(code, {"error": error}, told=error.split(" (", 1)[0])
 
     def _reply(
-        self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+        self,
+        status: int,
+        payload: dict[str, Any],
+        headers: dict[str, str] | None = None,
+        *,
+        told: str | None = None,
     ) -> None:
+        if status >= 400:
+            self._tell_refusal(status, told or str(payload.get("error", "")))
         body = (json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -106,6 +132,20 @@ class RequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+    def _tell_refusal(self, status: int, reason: str) -> None:
+        # No command: the request line was unreadable, and self.path is unset or a previous one
+        raw = urlsplit(self.path).path if self.command else ""
+        path = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in raw)
+        refusal = Refusal(
+            status,
+            self.command or "-",
+            (path if len(path) <= 100 else path[:99] + "…") or "-",
+            " ".join(reason.split()),
+            str(self.client_address[0]),
+        )
+        with suppress(Exception):  # telling must never stop the answer
+            self.server.app.refused(refusal)
 
     def _check(self, method: str) -> tuple[str, int]:
         """The path and body length of a request that may go on (for GET / the length is 0);

@@ -20,7 +20,7 @@ import socketserver
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -32,6 +32,7 @@ from incident_recorder.webhooks.handler import (
     MAX_ALERT_BODY_BYTES,
     MAX_BODY_BYTES,
     ROUTES,
+    Refusal,
     RequestHandler,
 )
 from incident_recorder.webhooks.writer import EventWriter, Listener
@@ -40,6 +41,7 @@ __all__ = [
     "MAX_ALERT_BODY_BYTES",
     "MAX_BODY_BYTES",
     "ROUTES",
+    "Refusal",
     "ServerError",
     "WebhookServer",
     "is_loopback",
@@ -99,8 +101,12 @@ class WebhookServer:
         token: str | None = None,
         clock: Clock = system_clock,
         listener: Listener | None = None,
+        on_refusal: Callable[[Refusal], None] | None = None,
     ) -> None:
+        """`listener` hears what each request recorded (on the writer thread), `on_refusal`
+        each request answered with an error (on the request's thread); both must be quick."""
         self.path = Path(path)
+        self._on_refusal = on_refusal
         self.host = host
         self._port = port
         self._writer = EventWriter(self.path, token=token, clock=clock, listener=listener)
@@ -190,6 +196,10 @@ class WebhookServer:
         given = credentials.strip().encode("latin-1", "replace")
         match = hmac.compare_digest(given, self.token.encode("ascii"))
         return scheme.lower() == "bearer" and match
+
+    def refused(self, refusal: Refusal) -> None:
+        if self._on_refusal is not None:
+            self._on_refusal(refusal)
 
     def record(self, events: list[NewEvent]) -> dict[str, Any]:
         outcomes = self._writer.submit(events, REPLY_TIMEOUT_S)
