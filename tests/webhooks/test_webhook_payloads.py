@@ -139,6 +139,13 @@ def test_the_documented_examples_parse() -> None:
         parse_alertmanager(json.loads(payload("grafana-firing.json")))
 
 
+def test_a_huge_grafana_value_is_left_out_not_an_error() -> None:
+    """An integer too large for a float made the whole notification a 500 (retried forever)."""
+    alert = _alert(values={"A": 10**400, "B": 9.812, "C": 1})
+    (event,) = parse_grafana({"version": "1", "alerts": [alert]})
+    assert event.text.endswith("\nvalues: B=9.812, C=1")
+
+
 def test_event_texts_are_cleaned_like_notes() -> None:
     (event,) = parse_events({"text": "\n\nESC \x1b[31m here\r\nnext line  \n"})
     assert event.text == "ESC \u241b[31m here\nnext line"
