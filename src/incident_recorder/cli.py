@@ -652,23 +652,37 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import threading
 
     from incident_recorder.domain.times import system_clock
-    from incident_recorder.webhooks.console import LinePrinter, recorded_lines, serving_lines
-    from incident_recorder.webhooks.server import ServerError, WebhookServer, is_loopback
+    from incident_recorder.webhooks.console import (
+        LinePrinter,
+        recorded_lines,
+        refusal_line,
+        serving_lines,
+    )
+    from incident_recorder.webhooks.server import Refusal, ServerError, WebhookServer, is_loopback
 
     if not 0 <= args.port <= 65535:
         raise CliError(f"--port {args.port} is not a port (0 to 65535)")
-    printer = LinePrinter()
+    printer, complaints = LinePrinter(), LinePrinter(sys.stderr)
 
     def show(events: Sequence[Any], outcomes: Sequence[Any]) -> None:
         printer.put(recorded_lines(events, outcomes, system_clock().astimezone()))
 
+    def complain(refusal: Refusal) -> None:  # a misconfigured sender must be visible
+        complaints.put([refusal_line(refusal, system_clock().astimezone())])
+
     server = WebhookServer(
-        args.file, host=args.host, port=args.port, token=_serve_token(args), listener=show
+        args.file,
+        host=args.host,
+        port=args.port,
+        token=_serve_token(args),
+        listener=show,
+        on_refusal=complain,
     )
     try:
         server.start()
     except (ServerError, ValueError) as error:
         printer.close()
+        complaints.close()
         raise CliError(str(error)) from None
     stop = threading.Event()
     previous = {
@@ -696,6 +710,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     finally:
         server.stop()
         printer.close()
+        complaints.close()
         for number, handler in previous.items():
             signal.signal(number, handler)
     entries = "entry" if server.recorded == 1 else "entries"

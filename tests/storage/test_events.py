@@ -12,7 +12,7 @@ from storage_support import fingerprint
 
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.details import IncidentDetails
-from incident_recorder.domain.events import NewEvent
+from incident_recorder.domain.events import NewEvent, Recurrence
 from incident_recorder.storage import IncidentFile, IncidentFileError, schema
 from incident_recorder.storage.events import check_token
 
@@ -49,6 +49,45 @@ def test_a_repeated_key_is_recorded_once(incident_file: IncidentFile) -> None:
         (first.entry_id, True),
     ]
     assert incident_file.entry_count() == 2 and incident_file.event_key_count() == 2
+
+
+def _firing() -> NewEvent:
+    return NewEvent(
+        "Disk full", EntryKind.DETECTION, T0, key="a:fp:firing:T0",
+        recurrence=Recurrence("a:fp:resolved:T0:", "Disk full again"),
+    )  # fmt: skip
+
+
+def _resolved(end: str) -> NewEvent:
+    return NewEvent("Disk fine", occurred_at=T0, key=f"a:fp:resolved:T0:{end}")
+
+
+def test_a_recurring_event_is_recorded_again_after_each_end_and_once(
+    incident_file: IncidentFile, clock
+) -> None:
+    """firing → resolved → firing (the same key) → resolved → firing: five state changes; any of
+    them delivered again, in any order, records nothing."""
+    deliveries = [[_firing()], [_resolved("E1")], [_firing()], [_resolved("E2")], [_firing()]]
+    outcomes = [incident_file.record_events(events)[0] for events in deliveries]
+    assert not any(o.duplicate for o in outcomes)
+    assert [o.key for o in outcomes] == [
+        "a:fp:firing:T0", "a:fp:resolved:T0:E1", "a:fp:firing:T0:after:E1",
+        "a:fp:resolved:T0:E2", "a:fp:firing:T0:after:E2",
+    ]  # fmt: skip
+    again = incident_file.entry(outcomes[2].entry_id)
+    assert again.text == "Disk full again" and again.occurred_at == clock.now  # not T0
+    assert incident_file.entry(outcomes[0].entry_id).occurred_at == T0
+    for events in deliveries:
+        assert incident_file.record_events(events)[0].duplicate
+    assert incident_file.entry_count() == 5
+    # in one transaction too: an end earlier in the batch counts
+    both = incident_file.record_events([_resolved("E3"), _firing(), _firing()])
+    assert [o.duplicate for o in both] == [False, False, True]
+    assert both[1].key == "a:fp:firing:T0:after:E3"
+    # another episode's end (another prefix) does not make this one recur
+    other = NewEvent("x", key="a:fp:resolved:T1:E9")
+    assert not incident_file.record_events([other])[0].duplicate
+    assert incident_file.record_events([_firing()])[0].duplicate
 
 
 def test_a_bad_text_saves_nothing_of_the_batch(incident_file: IncidentFile) -> None:

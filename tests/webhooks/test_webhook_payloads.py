@@ -45,23 +45,80 @@ def test_an_alert_without_fingerprint_is_keyed_by_its_sorted_labels() -> None:
     assert parse_alertmanager(other)[0].key != first.key
 
 
-def test_the_key_is_fingerprint_status_and_time() -> None:
+def test_the_key_is_the_state_change_fingerprint_status_start_and_end() -> None:
     firing = _alert(fingerprint="abc", startsAt="2026-11-27T15:00:00.1234+01:00")
-    resolved = _alert(fingerprint="abc", status="resolved", endsAt="2026-11-27T14:09:00Z")
-    keys = [e.key for e in parse_alertmanager({"version": "4", "alerts": [firing, resolved]})]
-    assert keys == [
+    resolved = _alert(
+        fingerprint="abc",
+        status="resolved",
+        startsAt="2026-11-27T14:00:00.1234Z",
+        endsAt="2026-11-27T14:09:00Z",
+    )
+    events = parse_alertmanager({"version": "4", "alerts": [firing, resolved]})
+    assert [e.key for e in events] == [
         "alertmanager:abc:firing:2026-11-27T14:00:00.123Z",
-        "alertmanager:abc:resolved:2026-11-27T14:09:00.000Z",
+        "alertmanager:abc:resolved:2026-11-27T14:00:00.123Z:2026-11-27T14:09:00.000Z",
     ]
+    # firing again after a resolution of the same episode is keyed after that resolution
+    recurrence = events[0].recurrence
+    assert recurrence is not None and events[1].recurrence is None
+    assert str(events[1].key).startswith(recurrence.ended_by)
+    assert recurrence.text.startswith("Alert firing again: DiskFull\n")
+    assert "kept this episode's first start, 2026-11-27T14:00:00.123Z" in recurrence.text
     grafana = parse_grafana({"version": "1", "alerts": [firing]})
     assert grafana[0].key == "grafana:abc:firing:2026-11-27T14:00:00.123Z"
+
+
+def _notification(count: int, truncated: Any, **more: Any) -> dict[str, Any]:
+    alerts = [_alert(fingerprint=f"fp{n}", labels={"alertname": "DiskFull", "instance": f"db-{n}"})
+              for n in range(count)]  # fmt: skip
+    return {"version": "4", "alerts": alerts, "truncatedAlerts": truncated, **more}
+
+
+def test_alerts_left_out_of_a_notification_are_counted_in_an_entry() -> None:
+    data = _notification(
+        2,
+        3,
+        groupLabels={"alertname": "DiskFull"},
+        groupKey='{}:{alertname="DiskFull"}',
+        externalURL="http://alertmanager:9093",
+    )
+    *alerts, note = parse_alertmanager(data)
+    assert len(alerts) == 2 and note.kind is EntryKind.OBSERVATION and note.occurred_at is None
+    assert note.text == (
+        'Alertmanager left 3 alerts of group {alertname="DiskFull"} out of this notification '
+        "(max_alerts): it sent 2 of 5; the 3 left out are not in this record.\n"
+        "See them in Alertmanager: http://alertmanager:9093"
+    )
+    assert note.source == "alertmanager" and str(note.key).startswith("alertmanager:truncated:")
+    # the same notification again has the same key (a retry adds nothing); another one does not
+    assert parse_alertmanager(data)[-1].key == note.key
+    other = _notification(2, 4, groupLabels={"alertname": "DiskFull"})
+    assert parse_alertmanager(other)[-1].key != note.key
+    resolved = json.loads(json.dumps(data))
+    for alert in resolved["alerts"]:
+        alert.update(status="resolved", endsAt="2026-11-27T14:30:00Z")
+    assert parse_alertmanager(resolved)[-1].key != note.key
+    (grafana,) = parse_grafana({"version": "1", "alerts": [], "truncatedAlerts": 1})
+    assert grafana.text.startswith("Grafana left 1 alert of group (all alerts) out of this")
+    assert grafana.source == "grafana"
+
+
+@pytest.mark.parametrize(
+    ("truncated", "reason"),
+    [("3", "a whole number, 0 or more \\(got a string\\)"), (True, "got a boolean"),
+     (2.5, "got 2.5"), (-1, "got -1")],
+)  # fmt: skip
+def test_a_bad_truncated_count_is_refused(truncated: Any, reason: str) -> None:
+    with pytest.raises(PayloadError, match=reason):
+        parse_alertmanager(_notification(1, truncated))
+    assert len(parse_alertmanager(_notification(2, 0))) == 2  # nothing left out: no entry
 
 
 def test_a_resolved_alert_without_end_is_recorded_when_it_arrives() -> None:
     (event,) = parse_alertmanager({"version": "4", "alerts": [_alert(status="resolved")]})
     assert event.occurred_at is None and event.kind is EntryKind.OBSERVATION
     assert str(event.key).startswith("alertmanager:labels-")
-    assert str(event.key).endswith(":resolved:2026-11-27T14:00:00.000Z")  # keyed by its start
+    assert str(event.key).endswith(":resolved:2026-11-27T14:00:00.000Z:-")  # keyed by its start
 
 
 def test_an_alert_with_nothing_but_a_status_and_start() -> None:
@@ -80,6 +137,13 @@ def test_the_documented_examples_parse() -> None:
     # a Grafana payload is not an Alertmanager one: its version says so
     with pytest.raises(PayloadError, match='"version" must be "4" \\(got "1"\\)'):
         parse_alertmanager(json.loads(payload("grafana-firing.json")))
+
+
+def test_a_huge_grafana_value_is_left_out_not_an_error() -> None:
+    """An integer too large for a float made the whole notification a 500 (retried forever)."""
+    alert = _alert(values={"A": 10**400, "B": 9.812, "C": 1})
+    (event,) = parse_grafana({"version": "1", "alerts": [alert]})
+    assert event.text.endswith("\nvalues: B=9.812, C=1")
 
 
 def test_event_texts_are_cleaned_like_notes() -> None:
@@ -175,7 +239,14 @@ _alert_like = st.fixed_dictionaries(
         "version": _mostly(st.sampled_from(["4", "1"])),
         "alerts": st.lists(_alert_fields, max_size=3),
     },
-    optional={"title": _mostly(st.text(max_size=20)), "message": _mostly(st.text(max_size=20))},
+    optional={
+        "title": _mostly(st.text(max_size=20)),
+        "message": _mostly(st.text(max_size=20)),
+        "truncatedAlerts": _mostly(st.integers(0, 3)),
+        "groupLabels": _mostly(_strings),
+        "groupKey": _mostly(st.text(max_size=20)),
+        "externalURL": _mostly(st.text(max_size=20)),
+    },
 )
 _generic_like = st.fixed_dictionaries(
     {"text": _mostly(st.text(max_size=40))},

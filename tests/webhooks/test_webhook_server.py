@@ -9,11 +9,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from webhook_client import payload, raw_exchange, read_answer, request
+from webhook_client import alert_group, payload, raw_exchange, read_answer, request
 
 from incident_recorder.domain import EntryKind
 from incident_recorder.storage import IncidentFile
-from incident_recorder.webhooks.server import MAX_BODY_BYTES, ServerError, WebhookServer
+from incident_recorder.webhooks.server import (
+    MAX_ALERT_BODY_BYTES,
+    MAX_BODY_BYTES,
+    ServerError,
+    WebhookServer,
+)
 
 EVENT = {"text": "Deploy 2024.11.4 of checkout-api started", "kind": "action"}
 
@@ -104,6 +109,62 @@ def test_an_oversized_body_is_413_and_nothing_is_recorded(
     # exactly at the limit is read (and here refused as malformed, not as too large)
     at_limit = b"[" + b" " * (MAX_BODY_BYTES - 2) + b"]"
     assert _post(served, "/events", at_limit).status == 400
+
+
+def test_a_real_size_group_of_1200_alerts_is_recorded_whole_in_one_transaction(
+    served: WebhookServer, reader: IncidentFile
+) -> None:
+    """A real group of 1,200 alerts (1.7 MB) was refused 413 by a 1 MiB limit, and Alertmanager
+    never retries a 4xx: all were lost."""
+    body = json.dumps(alert_group(1200)).encode()
+    assert len(body) > 1.6e6 > MAX_BODY_BYTES
+    reply = _post(served, "/alertmanager", body)
+    assert reply.status == 200 and len(reply.body["recorded"]) == 1200
+    assert reader.entry_count() == 1200  # on disk when the 200 came
+    entries = reader.entries()
+    assert len({entry.recorded_at for entry in entries}) == 1  # one transaction, one commit
+    assert len({entry.text.split("\n")[2] for entry in entries}) == 1200  # each its own alert
+    assert _post(served, "/alertmanager", body).body["recorded"] == []  # and once only
+    grafana = alert_group(1200)
+    grafana["version"] = "1"
+    assert len(_post(served, "/grafana", grafana).body["recorded"]) == 1200
+
+
+@pytest.mark.parametrize("path", ["/alertmanager", "/grafana"])
+def test_alert_endpoints_take_32_mib_and_no_more(served: WebhookServer, path: str) -> None:
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {served.token}\r\n"
+        f"Content-Length: {MAX_ALERT_BODY_BYTES + 1}\r\n\r\n"
+    ).encode()
+    answer = raw_exchange(served.port, head)
+    assert answer.startswith(b"HTTP/1.1 413 ")
+    assert f"{path} accepts at most 33,554,432".encode() in answer
+    at_limit = b"[" + b" " * (MAX_ALERT_BODY_BYTES - 2) + b"]"
+    reply = _post(served, path, at_limit)
+    assert reply.status == 400 and "must be a JSON object" in reply.error  # read, not refused
+
+
+def test_the_body_is_held_only_as_far_as_it_arrived(served: WebhookServer) -> None:
+    """A client that announces 30 MB and sends 1 KB makes the server hold about 1 KB, not 30 MB
+    allocated for what was announced."""
+    import socket
+    import tracemalloc
+
+    head = (
+        f"POST /alertmanager HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {served.token}\r\n"
+        "Content-Length: 30000000\r\n\r\n"
+    ).encode()
+    tracemalloc.start()
+    try:
+        with socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock:
+            sock.sendall(head + b'{"version": "4", "alerts": [' + b" " * 1000)
+            sock.shutdown(socket.SHUT_WR)
+            answer = read_answer(sock)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert answer.startswith(b"HTTP/1.1 400 ") and b"after 1028 of 30000000 bytes" in answer
+    assert peak < 5_000_000
 
 
 def test_content_length_is_checked_before_the_body_is_read(served: WebhookServer) -> None:
@@ -317,6 +378,47 @@ def test_a_repeated_alertmanager_notification_is_recorded_once(
     later["alerts"][0]["startsAt"] = "2026-11-27T14:30:00Z"
     assert len(_post(served, "/alertmanager", later).body["recorded"]) == 1
     assert reader.entry_count() == 3 and reader.event_key_count() == 3
+
+
+def test_an_alert_firing_again_with_the_same_start_is_a_new_state_change(
+    served: WebhookServer, reader: IncidentFile
+) -> None:
+    """Alertmanager merges an alert that fires again soon after it resolved into its first
+    episode: the third notification is the first one again, and must not be taken for it."""
+    firing = json.loads(payload("alertmanager-firing.json"))
+    firing["alerts"] = firing["alerts"][:1]
+    resolved = payload("alertmanager-resolved.json")
+    notifications = [firing, resolved, firing]
+    replies = [_post(served, "/alertmanager", body) for body in notifications]
+    assert [len(reply.body["recorded"]) for reply in replies] == [1, 1, 1]
+    timeline = sorted(reader.entries(), key=lambda entry: entry.occurred_at)
+    assert [entry.text.split(" —")[0] for entry in timeline] == [
+        "Alert firing: CheckoutHighErrorRate",
+        "Alert resolved: CheckoutHighErrorRate",
+        "Alert firing again: CheckoutHighErrorRate",
+    ]
+    assert timeline[-1].kind is EntryKind.DETECTION  # the record ends firing, as the alert does
+    # an exact redelivery of any of the three notifications records nothing
+    for body in notifications:
+        again = _post(served, "/alertmanager", body)
+        assert again.status == 200 and again.body["recorded"] == []
+    assert reader.entry_count() == 3
+
+
+def test_alerts_left_out_of_a_notification_are_said_in_an_entry(
+    served: WebhookServer, reader: IncidentFile
+) -> None:
+    notification = json.loads(payload("alertmanager-firing.json"))
+    notification["truncatedAlerts"] = 3
+    reply = _post(served, "/alertmanager", notification)
+    assert reply.status == 200 and len(reply.body["recorded"]) == 3
+    note = reader.entry(reply.body["recorded"][-1])
+    assert note.text.startswith(
+        'Alertmanager left 3 alerts of group {alertname="CheckoutHighErrorRate"} out of this '
+        "notification (max_alerts): it sent 2 of 5"
+    )
+    assert _post(served, "/alertmanager", notification).body["recorded"] == []  # a retry
+    assert reader.entry_count() == 3
 
 
 def test_grafana_alerts_become_entries(served: WebhookServer, reader: IncidentFile) -> None:

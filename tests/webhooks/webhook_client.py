@@ -84,3 +84,56 @@ def read_answer(sock: socket.socket) -> bytes:
             break
         rest += chunk
     return headers + b"\r\n\r\n" + rest
+
+
+def alert_group(count: int, *, status: str = "firing") -> dict[str, Any]:
+    """An Alertmanager notification of one group of `count` alerts, each the size of a real one
+    (labels, a summary and a description: about 1.4 KB, so 1,200 alerts are about 1.7 MB)."""
+    alerts = []
+    for number in range(count):
+        instance = f"node-{number:04d}.eu-west-1.compute.internal:9100"
+        alerts.append(
+            {
+                "status": status,
+                "labels": {
+                    "alertname": "NodeFilesystemAlmostOutOfSpace",
+                    "severity": "warning",
+                    "service": "storage",
+                    "instance": instance,
+                    "job": "node-exporter",
+                    "device": "/dev/nvme0n1p1",
+                    "fstype": "ext4",
+                    "mountpoint": "/var/lib/containerd",
+                    "cluster": "prod-eu-west-1",
+                    "namespace": "monitoring",
+                    "prometheus": "monitoring/k8s",
+                },
+                "annotations": {
+                    "summary": "Filesystem has less than 5% space left.",
+                    "description": (
+                        f"Filesystem on /dev/nvme0n1p1 at {instance} has only 4.1% available "
+                        "space left. " + "Check what is writing to /var/lib/containerd. " * 9
+                    ),
+                    "runbook_url": "https://runbooks.prometheus-operator.dev/runbooks/node/"
+                    "nodefilesystemalmostoutofspace",
+                },
+                "startsAt": "2026-11-27T14:04:22.512345678Z",
+                "endsAt": "0001-01-01T00:00:00Z",
+                "generatorURL": "http://prometheus-k8s-0:9090/graph?g0.expr=%28node_filesystem_"
+                "avail_bytes%7Bjob%3D%22node-exporter%22%2Cfstype%21%3D%22%22%7D+%2F+node_"
+                "filesystem_size_bytes%29+%2A+100+%3C+5&g0.tab=1",
+                "fingerprint": f"{number:016x}",
+            }
+        )
+    return {
+        "receiver": "incident-recorder",
+        "status": status,
+        "alerts": alerts,
+        "groupLabels": {"alertname": "NodeFilesystemAlmostOutOfSpace"},
+        "commonLabels": {"alertname": "NodeFilesystemAlmostOutOfSpace"},
+        "commonAnnotations": {},
+        "externalURL": "http://alertmanager-main-0:9093",
+        "version": "4",
+        "groupKey": '{}:{alertname="NodeFilesystemAlmostOutOfSpace"}',
+        "truncatedAlerts": 0,
+    }

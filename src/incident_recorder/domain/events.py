@@ -2,7 +2,9 @@
 
 Parsed from a payload (webhooks/payloads.py) and recorded by `IncidentFile.record_events`. `key`
 identifies a delivery: an event whose key is already in the file was recorded before (a
-retried or repeated webhook) and is skipped.
+retried or repeated webhook) and is skipped. An event that can happen again under the same key
+(an alert firing again after it was resolved, which Alertmanager sends with its first `startsAt`)
+carries a `Recurrence`, so that it is recorded again after each end, yet once only.
 """
 
 from __future__ import annotations
@@ -11,6 +13,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from incident_recorder.domain.kinds import EntryKind
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    """How an event that can recur under the same key is told apart from a repeated delivery.
+
+    `ended_by` is the key prefix of the events that end it (an alert's resolutions). When the
+    file holds such a key, the event's key is completed with the latest of them (`key` +
+    ":after:" + the rest of that key): the event is then a new state change, recorded once after
+    that end, with `text` and at the time it arrives (its own time is the first episode's)."""
+
+    ended_by: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,3 +39,4 @@ class NewEvent:
     source: str = "webhook"
     public: bool = False
     key: str | None = None
+    recurrence: Recurrence | None = None

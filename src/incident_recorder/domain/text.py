@@ -15,6 +15,9 @@ summary, stays under ~3,000 characters; 20,000 is about five pages of the export
 _CONTROL_PICTURES = {code: chr(0x2400 + code) for code in range(0x20) if code not in (0x09, 0x0A)}
 _CONTROL_PICTURES[0x7F] = "\u2421"
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f]")
+"""What _CONTROL_PICTURES replaces: looked for first, since str.translate with pictures outside
+ASCII is slow (0.1 ms for a 600-character text; a group of 20,000 alerts is 20,000 texts)."""
 
 
 def clean_note_text(text: str) -> str:
@@ -26,7 +29,9 @@ def clean_note_text(text: str) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _LONE_SURROGATE.sub("\ufffd", text)
-    text = text.translate(_CONTROL_PICTURES).strip("\n").rstrip()
+    if _CONTROL.search(text):
+        text = text.translate(_CONTROL_PICTURES)
+    text = text.strip("\n").rstrip()
     if not text.strip():
         raise ValueError("the note is empty")
     if len(text) > MAX_NOTE_CHARS:

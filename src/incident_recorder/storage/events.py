@@ -3,8 +3,10 @@
 IncidentFile inherits these methods. Each event becomes an ordinary timeline entry; an event with
 a delivery key also gets a row in `event_keys` (schema version 4), written in the same transaction
 as its entry, so a key already there marks a delivery recorded before, which is skipped and
-reported as a duplicate. The webhook token lives in the `details` table under its own name,
-`webhook_token`: a history like every detail (a new token is a new row; the latest is current).
+reported as a duplicate. An event that can recur under the same key (domain.events.Recurrence) has
+its key completed, in the same transaction, with the latest key that ended it. The webhook token
+lives in the `details` table under its own name, `webhook_token`: a history like every detail (a
+new token is a new row; the latest is current).
 """
 
 from __future__ import annotations
@@ -40,6 +42,19 @@ class EventOutcome:
     duplicate: bool
 
 
+def _latest_key(conn: sqlite3.Connection, prefix: str) -> str | None:
+    """The most recently recorded key that starts with `prefix` (a range of the key's index:
+    the keys starting with "a:b:" are exactly those from "a:b:" up to, not including, "a:b;")."""
+    if not prefix:
+        return None
+    end = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    row = conn.execute(
+        "SELECT key FROM event_keys WHERE key >= ? AND key < ? ORDER BY entry_id DESC LIMIT 1",
+        (prefix, end),
+    ).fetchone()
+    return None if row is None else str(row[0])
+
+
 def check_token(token: str) -> str:
     """`token` if it can be a bearer token, else ValueError saying why."""
     if not _TOKEN.fullmatch(token):
@@ -73,38 +88,49 @@ class EventsFile:
         """Record each event as an entry, all in one transaction, durable when this returns.
 
         An event whose key was recorded before (or earlier in `events`) is skipped: its outcome
-        names the entry recorded then. ValueError (nothing saved) if an event's text cannot be a
-        note.
+        names the entry recorded then. An event with a recurrence whose end is recorded is keyed
+        after the latest end (see domain.events.Recurrence). ValueError (nothing saved) if an
+        event's text cannot be a note.
         """
         self._require_events("events")
         texts = [clean_note_text(event.text) for event in events]
+        again = [
+            clean_note_text(event.recurrence.text) if event.recurrence is not None else None
+            for event in events
+        ]
         for event in events:
             if event.key is not None and not 0 < len(event.key) <= MAX_KEY_CHARS:
                 raise ValueError(f"an event key needs 1 to {MAX_KEY_CHARS} characters")
         outcomes: list[EventOutcome] = []
         with self._write("recording the events") as conn:
             now = to_iso(self._clock())
-            for event, text in zip(events, texts, strict=True):
-                if event.key is not None:
+            for event, text, text_again in zip(events, texts, again, strict=True):
+                key = event.key
+                occurred = now if event.occurred_at is None else to_iso(event.occurred_at)
+                if key is not None and event.recurrence is not None and text_again is not None:
+                    ended = _latest_key(conn, event.recurrence.ended_by)
+                    if ended is not None:
+                        key = f"{key}:after:{ended[len(event.recurrence.ended_by) :]}"
+                        text, occurred = text_again, now
+                if key is not None:
                     row = conn.execute(
-                        "SELECT entry_id FROM event_keys WHERE key = ?", (event.key,)
+                        "SELECT entry_id FROM event_keys WHERE key = ?", (key,)
                     ).fetchone()
                     if row is not None:
-                        outcomes.append(EventOutcome(int(row[0]), event.key, duplicate=True))
+                        outcomes.append(EventOutcome(int(row[0]), key, duplicate=True))
                         continue
-                occurred = now if event.occurred_at is None else to_iso(event.occurred_at)
                 entry_id = conn.execute(
                     "INSERT INTO entries (kind, text, occurred_at, recorded_at, source, public) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
                     (str(event.kind), text, occurred, now, event.source, int(event.public)),
                 ).lastrowid
                 assert entry_id is not None
-                if event.key is not None:
+                if key is not None:
                     conn.execute(
                         "INSERT INTO event_keys (key, entry_id, received_at) VALUES (?, ?, ?)",
-                        (event.key, entry_id, now),
+                        (key, entry_id, now),
                     )
-                outcomes.append(EventOutcome(entry_id, event.key, duplicate=False))
+                outcomes.append(EventOutcome(entry_id, key, duplicate=False))
         return outcomes
 
     def event_key_count(self) -> int:

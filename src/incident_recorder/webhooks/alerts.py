@@ -3,9 +3,13 @@
 Both send a group of alerts (`alerts[]`, each with `status`, `labels`, `annotations`, `startsAt`,
 `endsAt`, `fingerprint`): Prometheus Alertmanager's webhook format version 4, and Grafana's
 unified alerting webhook (version 1, which adds `values`, `title`, `message`…). A firing alert
-becomes a detection entry at `startsAt`, a resolved one an observation at `endsAt`. Each event's
-key is (fingerprint — or a hash of the sorted labels when there is none —, status, time): the
-same alert re-sent with every later notification of its group is recorded once.
+becomes a detection entry at `startsAt`, a resolved one an observation at `endsAt`. Each event is
+keyed by the state change it reports: the alert (its fingerprint, or a hash of its sorted labels
+when there is none), its status and its episode's `startsAt` (and `endsAt` when resolved). The
+same alert re-sent with every later notification of its group is recorded once; an alert firing
+again after it was resolved is recorded again even with the same `startsAt` (domain Recurrence).
+A notification that left alerts out (`truncatedAlerts`, the receiver's `max_alerts`) adds an
+entry saying how many: their state is not in the payload, and the record must not look complete.
 
 The fields used are checked strictly (wrong type → PayloadError naming it); fields not used are
 ignored, since both senders add fields from one release to the next and refusing them would lose
@@ -18,7 +22,7 @@ import hashlib
 import json
 from typing import Any
 
-from incident_recorder.domain.events import NewEvent
+from incident_recorder.domain.events import NewEvent, Recurrence
 from incident_recorder.domain.kinds import EntryKind
 from incident_recorder.domain.times import to_iso
 from incident_recorder.webhooks.payloads import (
@@ -76,9 +80,55 @@ def _alerts(payload: dict[str, Any], source: str, *, grafana: bool) -> list[NewE
     alerts = payload["alerts"]
     if not isinstance(alerts, list):
         raise PayloadError(f"alerts must be an array, not {json_type(alerts)}")
-    return [
+    events = [
         _alert(alert, f"alerts[{number}]", source, grafana) for number, alert in enumerate(alerts)
     ]
+    truncated = payload.get("truncatedAlerts", 0)
+    if isinstance(truncated, bool) or not isinstance(truncated, int) or truncated < 0:
+        number = isinstance(truncated, int | float) and not isinstance(truncated, bool)
+        shown = json.dumps(truncated)[:20] if number else json_type(truncated)
+        raise PayloadError(f"truncatedAlerts must be a whole number, 0 or more (got {shown})")
+    if truncated:
+        events.append(_truncation(payload, source, truncated, events))
+    return events
+
+
+def _truncation(
+    payload: dict[str, Any], source: str, left_out: int, events: list[NewEvent]
+) -> NewEvent:
+    """The entry saying how many alerts the sender left out of this notification (its
+    `max_alerts`): their state is nowhere in the payload, so the record must say it lacks it.
+    Keyed by the notification's content: a retry of it adds no second entry."""
+    labels = string_map(payload.get("groupLabels", {}), "groupLabels")
+    group_key = payload.get("groupKey", "")
+    shown = (f"{name}={json.dumps(value, ensure_ascii=False)}" for name, value in labels.items())
+    if labels:
+        group = "{" + ", ".join(shown) + "}"
+    elif isinstance(group_key, str) and group_key:
+        group = group_key
+    else:
+        group = "(all alerts)"
+    sender = "Grafana" if source == "grafana" else "Alertmanager"
+    plural = "alert" if left_out == 1 else "alerts"
+    sent = len(events)
+    lines = [
+        f"{sender} left {left_out} {plural} of group {group} out of this notification "
+        f"(max_alerts): it sent {sent} of {sent + left_out}; the {left_out} left out are not "
+        "in this record."
+    ]
+    external = payload.get("externalURL")
+    if isinstance(external, str) and external.startswith(("http://", "https://")):
+        lines.append(f"See them in {sender}: {external}")
+    identity = [payload.get("status"), group_key, labels, left_out, [e.key for e in events]]
+    digest = hashlib.sha256(json.dumps(identity, sort_keys=True).encode("utf-8", "replace"))
+    return NewEvent(
+        text=clean_text("\n".join(lines), "groupLabels"),
+        kind=EntryKind.OBSERVATION,
+        occurred_at=None,
+        source=source,
+        public=False,
+        key=f"{source}:truncated:{digest.hexdigest()[:32]}",
+    )
 
 
 def _alert(data: Any, where: str, source: str, grafana: bool) -> NewEvent:
@@ -93,19 +143,32 @@ def _alert(data: Any, where: str, source: str, grafana: bool) -> NewEvent:
         raise PayloadError(f"{where}: the field 'startsAt' is required")
     starts = parse_time(alert["startsAt"], f"{where}.startsAt")
     ends = parse_time(alert["endsAt"], f"{where}.endsAt") if "endsAt" in alert else None
-    firing = status == "firing"
-    occurred = starts if firing else ends
-    text = _text(status, labels, annotations, alert.get("values") if grafana else None)
-    identity = _identity(alert, labels, where)
-    moment = occurred or starts
-    key = f"{source}:{identity}:{status}:{to_iso(moment) if moment else '-'}"
+    values = alert.get("values") if grafana else None
+    episode = f"{source}:{_identity(alert, labels, where)}"
+    since = to_iso(starts) if starts else "-"
+    if status == "resolved":  # one key per end of the episode: each resolution is recorded once
+        return NewEvent(
+            text=clean_text(_text("resolved", labels, annotations, values), where),
+            kind=EntryKind.OBSERVATION,
+            occurred_at=ends,
+            source=source,
+            public=False,
+            key=f"{episode}:resolved:{since}:{to_iso(ends) if ends else '-'}",
+        )
+    # Firing: once per episode (startsAt), and once more after each resolution recorded for it,
+    # since Alertmanager merges an alert firing again soon after it resolved back into its first
+    # episode, with the same startsAt.
+    again = _text("firing again", labels, annotations, values)
+    sender = "Grafana" if grafana else "Alertmanager"
+    again += f"\nResolved, then firing again: {sender} kept this episode's first start, {since}."
     return NewEvent(
-        text=clean_text(text, where),
-        kind=EntryKind.DETECTION if firing else EntryKind.OBSERVATION,
-        occurred_at=occurred,
+        text=clean_text(_text("firing", labels, annotations, values), where),
+        kind=EntryKind.DETECTION,
+        occurred_at=starts,
         source=source,
         public=False,
-        key=key,
+        key=f"{episode}:firing:{since}",
+        recurrence=Recurrence(f"{episode}:resolved:{since}:", clean_text(again, where)),
     )
 
 
@@ -130,7 +193,7 @@ def _text(status: str, labels: dict[str, str], annotations: dict[str, str], valu
     summary = " ".join(annotations.get("summary", "").split())
     lines = [f"Alert {status}: {name}" + (f" — {summary}" if summary else "")]
     description = annotations.get("description", "").strip()
-    if status == "firing" and description and description != summary:
+    if status != "resolved" and description and description != summary:
         lines.append(description)
     shown = [f"{label}={labels[label]}" for label in KEY_LABELS if labels.get(label, "").strip()]
     if shown:

@@ -1,4 +1,6 @@
-"""What `incident-recorder serve` prints: how to reach the server, and each event recorded.
+"""What `incident-recorder serve` prints: how to reach the server, each event recorded (on
+stdout), and each request refused (on stderr, one line: the status, the path and why; never the
+token, which no Refusal holds).
 
 The lines about events are printed by a thread of their own: a terminal that stops reading
 (output paused with Ctrl+S, a full pipe) must never hold up the recording.
@@ -16,6 +18,7 @@ from typing import TextIO
 
 from incident_recorder.domain.events import NewEvent
 from incident_recorder.storage.events import EventOutcome
+from incident_recorder.webhooks.handler import Refusal
 
 EXAMPLE_EVENT = '{"text": "Deploy 2.14.1 started", "kind": "action"}'
 
@@ -48,6 +51,14 @@ def recorded_lines(
             what = f"entry {outcome.entry_id} ({event.kind.value})"
         lines.append(f"{now:%H:%M:%S} {what} ← {event.source}: {text}")
     return lines
+
+
+def refusal_line(refusal: Refusal, now: datetime) -> str:
+    """'14:04:23 refused 401 POST /alertmanager from 127.0.0.1: the bearer token is not …'."""
+    return (
+        f"{now:%H:%M:%S} refused {refusal.status} {refusal.method} {refusal.path} "
+        f"from {refusal.client}: {refusal.reason}"
+    )
 
 
 class LinePrinter:

@@ -2,17 +2,21 @@
 
 The checks run in order and cheapest first: the path and method (404, 405), the bearer token
 (401, compared in constant time by the server), the body's size from Content-Length before any
-of it is read (411, 413; the read is capped at 1 MiB), then the JSON and the payload (400). Only
-then are the events handed to the writer, and the 200 goes out once they are committed. Every
-answer, errors included, is JSON; a refused body is drained (bounded) so the client, still
-sending, reads the answer instead of a reset connection.
+of it is read (411, 413: the endpoint's limit, BODY_LIMITS), then the JSON and the payload (400).
+The body is read as it arrives, in chunks, never more than announced: a client that announces
+32 MiB and sends little holds little. Only then are the events handed to the writer, and the 200
+goes out once they are committed. Every answer, errors included, is JSON; a refused body is
+drained (bounded) so the client, still sending, reads the answer instead of a reset connection.
+Every refusal (4xx, 5xx) is also told to the server as a Refusal (status, method, path without
+its query, reason, client address; never a header), so `serve` can show a misconfigured sender.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, suppress
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler
 from typing import Any, Protocol
 from urllib.parse import urlsplit
@@ -25,15 +29,37 @@ from incident_recorder.webhooks.payloads import PayloadError, load_json, parse_e
 from incident_recorder.webhooks.writer import WriterClosed
 
 MAX_BODY_BYTES = 1024 * 1024
-"""Bodies over 1 MiB are refused (413) unread."""
+"""Generic events: bodies over 1 MiB are refused (413) unread."""
+MAX_ALERT_BODY_BYTES = 32 * 1024 * 1024
+"""Alertmanager and Grafana send a whole group of alerts in one notification, and never retry a
+4xx: a real group of 1,200 alerts is 1.7 MB, so their limit is 32 MiB (about 23,000 alerts)."""
 ROUTES: dict[str, Callable[[Any], list[NewEvent]]] = {
     "/events": parse_events,
     "/alertmanager": parse_alertmanager,
     "/grafana": parse_grafana,
 }
+BODY_LIMITS = {
+    "/events": MAX_BODY_BYTES,
+    "/alertmanager": MAX_ALERT_BODY_BYTES,
+    "/grafana": MAX_ALERT_BODY_BYTES,
+}
+READ_CHUNK_BYTES = 256 * 1024
+"""The body is read in chunks of at most this size, as it arrives."""
 DRAIN_LIMIT_BYTES = 16 * MAX_BODY_BYTES
 """A refused body is read and dropped up to this size."""
 DRAIN_TIMEOUT_S = 2.0
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A request answered with an error: what `serve` prints. Never holds a header or a query
+    string (where a sender might put its token)."""
+
+    status: int
+    method: str
+    path: str
+    reason: str
+    client: str
 
 
 class App(Protocol):
@@ -42,6 +68,8 @@ class App(Protocol):
     title: str
 
     def authorized(self, header: str | None) -> bool: ...
+
+    def refused(self, refusal: Refusal) -> None: ...
 
     def record(self, events: list[NewEvent]) -> dict[str, Any]: ...
 
@@ -75,13 +103,22 @@ class RequestHandler(BaseHTTPRequestHandler):
         """No access log on stderr: the CLI prints what was recorded instead."""
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """http.server's own errors (bad request line, header too long) as JSON too."""
+        """http.server's own errors (bad request line, header too long) as JSON too. Their
+        message may quote the request line, query and all: only the part before it is told."""
         self.close_connection = True
-        self._reply(code, {"error": message or explain or "bad request"})
+        error = message or explain or "bad request"
+        self._reply(code, {"error": error}, told=error.split(" (", 1)[0])
 
     def _reply(
-        self, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
+        self,
+        status: int,
+        payload: dict[str, Any],
+        headers: dict[str, str] | None = None,
+        *,
+        told: str | None = None,
     ) -> None:
+        if status >= 400:
+            self._tell_refusal(status, told or str(payload.get("error", "")))
         body = (json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -95,6 +132,20 @@ class RequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
+
+    def _tell_refusal(self, status: int, reason: str) -> None:
+        # No command: the request line was unreadable, and self.path is unset or a previous one
+        raw = urlsplit(self.path).path if self.command else ""
+        path = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in raw)
+        refusal = Refusal(
+            status,
+            self.command or "-",
+            (path if len(path) <= 100 else path[:99] + "…") or "-",
+            " ".join(reason.split()),
+            str(self.client_address[0]),
+        )
+        with suppress(Exception):  # telling must never stop the answer
+            self.server.app.refused(refusal)
 
     def _check(self, method: str) -> tuple[str, int]:
         """The path and body length of a request that may go on (for GET / the length is 0);
@@ -127,11 +178,9 @@ class RequestHandler(BaseHTTPRequestHandler):
             raise _Refused(411, "a Content-Length header is required")
         if len(lengths) > 1 or not lengths[0].strip().isdigit():
             raise _Refused(400, "one Content-Length header, a whole number of bytes, is required")
-        length = int(lengths[0])
-        if length > MAX_BODY_BYTES:
-            raise _Refused(
-                413, f"the body is {length:,} bytes; at most {MAX_BODY_BYTES:,} are accepted"
-            )
+        length, limit = int(lengths[0]), BODY_LIMITS[path]
+        if length > limit:
+            raise _Refused(413, f"the body is {length:,} bytes; {path} accepts at most {limit:,}")
         return path, length
 
     def handle_expect_100(self) -> bool:
@@ -185,11 +234,17 @@ class RequestHandler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def _read(self, length: int) -> bytes:
+    def _read(self, length: int) -> bytearray:
+        """The body, read as it arrives (chunks of READ_CHUNK_BYTES, `length` at most)."""
+        body = bytearray()
         try:
-            body = self.rfile.read(length)
+            while len(body) < length:
+                chunk = self.rfile.read1(min(READ_CHUNK_BYTES, length - len(body)))
+                if not chunk:
+                    break
+                body += chunk
         except TimeoutError:
-            raise _Refused(408, f"the body did not arrive within {self.timeout} s") from None
+            raise _Refused(408, f"the body stopped arriving for {self.timeout} s") from None
         if len(body) < length:
             raise _Refused(400, f"the body ended after {len(body)} of {length} bytes")
         return body

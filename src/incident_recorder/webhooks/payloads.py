@@ -34,8 +34,10 @@ def _name(value: str) -> str:
     return text if len(text) <= 40 else text[:37] + "…'"
 
 
-def load_json(body: bytes) -> Any:
-    """The JSON value of `body` (UTF-8, no field twice, no NaN or Infinity), or PayloadError."""
+def load_json(body: bytes | bytearray) -> Any:
+    """The JSON value of `body` (UTF-8, no field twice, no NaN or Infinity), or PayloadError.
+    The caller hands `body` over: it is let go once decoded, before the parse (a large body is
+    then held once as text, not twice)."""
 
     def no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -52,6 +54,7 @@ def load_json(body: bytes) -> Any:
         text = body.decode("utf-8")
     except UnicodeDecodeError as error:
         raise PayloadError(f"the body is not UTF-8 (byte {error.start})") from None
+    del body
     try:
         return json.loads(text, object_pairs_hook=no_duplicates, parse_constant=no_constant)
     except PayloadError:
@@ -201,4 +204,10 @@ def parse_events(data: Any) -> list[NewEvent]:
 
 
 def finite_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    """A JSON number a float can show (an integer of 400 digits is not: no OverflowError)."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False

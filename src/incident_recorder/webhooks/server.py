@@ -3,10 +3,11 @@
 Routes: POST /events (generic JSON events), POST /alertmanager, POST /grafana; GET / a health
 check. The standard library's ThreadingHTTPServer is enough for a local endpoint taking a few
 events a second at most, and adds no dependency: each request has its own thread, which checks
-the token (constant-time), the size (Content-Length before reading, the read capped at 1 MiB)
-and the payload (webhooks/handler.py), then hands the events to the one writer thread
-(webhooks/writer.py) and answers only once they are committed. Every error is a JSON
-`{"error": "…"}` with a 4xx/5xx status.
+the token (constant-time), the size (Content-Length before reading: 1 MiB for generic events,
+32 MiB for a group of alerts; the body read as it arrives) and the payload (webhooks/handler.py),
+then hands the events to the one writer thread (webhooks/writer.py) and answers only once they
+are committed (a request's events in one transaction). Every error is a JSON `{"error": "…"}`
+with a 4xx/5xx status.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import socketserver
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -27,10 +28,24 @@ from typing import Any
 
 from incident_recorder.domain.events import NewEvent
 from incident_recorder.domain.times import Clock, system_clock
-from incident_recorder.webhooks.handler import MAX_BODY_BYTES, ROUTES, RequestHandler
+from incident_recorder.webhooks.handler import (
+    MAX_ALERT_BODY_BYTES,
+    MAX_BODY_BYTES,
+    ROUTES,
+    Refusal,
+    RequestHandler,
+)
 from incident_recorder.webhooks.writer import EventWriter, Listener
 
-__all__ = ["MAX_BODY_BYTES", "ROUTES", "ServerError", "WebhookServer", "is_loopback"]
+__all__ = [
+    "MAX_ALERT_BODY_BYTES",
+    "MAX_BODY_BYTES",
+    "ROUTES",
+    "Refusal",
+    "ServerError",
+    "WebhookServer",
+    "is_loopback",
+]
 
 REPLY_TIMEOUT_S = 60.0
 """How long a request waits for the writer before answering 503."""
@@ -86,8 +101,12 @@ class WebhookServer:
         token: str | None = None,
         clock: Clock = system_clock,
         listener: Listener | None = None,
+        on_refusal: Callable[[Refusal], None] | None = None,
     ) -> None:
+        """`listener` hears what each request recorded (on the writer thread), `on_refusal`
+        each request answered with an error (on the request's thread); both must be quick."""
         self.path = Path(path)
+        self._on_refusal = on_refusal
         self.host = host
         self._port = port
         self._writer = EventWriter(self.path, token=token, clock=clock, listener=listener)
@@ -177,6 +196,10 @@ class WebhookServer:
         given = credentials.strip().encode("latin-1", "replace")
         match = hmac.compare_digest(given, self.token.encode("ascii"))
         return scheme.lower() == "bearer" and match
+
+    def refused(self, refusal: Refusal) -> None:
+        if self._on_refusal is not None:
+            self._on_refusal(refusal)
 
     def record(self, events: list[NewEvent]) -> dict[str, Any]:
         outcomes = self._writer.submit(events, REPLY_TIMEOUT_S)
