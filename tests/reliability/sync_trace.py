@@ -38,8 +38,11 @@ def strace_argv(out: Path) -> list[str]:
     return ["strace", "-f", "-yy", "-s", "65536", "-e", f"trace={TRACED}", "-o", str(out)]
 
 
-def missing_tools(*tools: str) -> str | None:
-    """Why the sync tests cannot run here (a tool absent, or ptrace not permitted), or None."""
+def missing_tools(*tools: str, attach: bool = False) -> str | None:
+    """Why the sync tests cannot run here (a tool absent, or ptrace not permitted), or None.
+
+    `attach`: strace must also be able to attach to a running process that is not its child
+    (refused, e.g., for a non-root user under kernel.yama.ptrace_scope=1)."""
     for tool in tools:
         if not shutil.which(tool):
             return f"{tool} is not installed (./install.sh --test installs it)"
@@ -51,7 +54,36 @@ def missing_tools(*tools: str) -> str | None:
         )
         if probe.returncode != 0:
             return f"strace cannot trace here (ptrace not permitted?): {probe.stderr.strip()}"
+        if attach:
+            return _attach_refused()
     return None
+
+
+def _attach_refused() -> str | None:
+    """strace -p on a sibling process: None once it is attached, else why not."""
+    target = subprocess.Popen(["sleep", "60"])
+    tracer = subprocess.Popen(
+        ["strace", "-e", "trace=none", "-o", os.devnull, "-p", str(target.pid)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if f"TracerPid:\t{tracer.pid}\n" in Path(f"/proc/{target.pid}/status").read_text():
+                return None
+            if tracer.poll() is not None:
+                assert tracer.stderr is not None
+                return (f"strace cannot attach to a running process here (run as root, or "
+                        f"kernel.yama.ptrace_scope=0): {tracer.stderr.read().strip()}")  # fmt: skip
+            time.sleep(0.01)
+        return "strace did not attach to a running process within 10 s"
+    finally:
+        target.kill()
+        target.wait(timeout=10)
+        tracer.wait(timeout=10)
+        if tracer.stderr:
+            tracer.stderr.close()
 
 
 @dataclass

@@ -47,8 +47,8 @@ from incident_recorder.storage import IncidentFile, connection
 MISSING_SYNC = "no fsync/fdatasync of"
 
 
-def _need(*tools: str) -> None:
-    reason = missing_tools(*tools)
+def _need(*tools: str, attach: bool = False) -> None:
+    reason = missing_tools(*tools, attach=attach)
     if reason:
         pytest.skip(reason)
 
@@ -121,14 +121,14 @@ def serve_problems(tmp_path: Path, prefix: tuple[str, ...] = ()) -> list[str]:
 
 
 def test_serve_answers_2xx_only_after_the_wal_is_synced(tmp_path: Path, figures) -> None:
-    _need("strace")
+    _need("strace", attach=True)
     problems = serve_problems(tmp_path)
     assert not problems, problems[0]
     figures.add("sync", "`serve` (webhook event)", reply="the HTTP 200 on the socket", synced=True)
 
 
 def test_the_serve_check_fails_when_fsync_is_a_no_op(tmp_path: Path, figures) -> None:
-    _need("strace", "eatmydata")
+    _need("strace", "eatmydata", attach=True)
     problems = serve_problems(tmp_path, ("eatmydata",))
     assert len(problems) == 1 and MISSING_SYNC in problems[0], problems
     figures.add("sync", "`serve` (webhook event)", reply="the HTTP 200 on the socket",
@@ -214,7 +214,7 @@ def window_note_problems(qtbot, traced_window: TracedWindow, tmp_path: Path) -> 
 def test_window_note_is_synced_before_the_timeline_shows_it(
     sync_levels, qtbot, traced_window, tmp_path: Path, figures
 ) -> None:
-    _need("strace")
+    _need("strace", attach=True)
     problems = window_note_problems(qtbot, traced_window, tmp_path)
     assert not problems, problems[0]
     assert sync_levels and set(sync_levels) == {2}, sync_levels  # FULL, as the app sets it
@@ -224,7 +224,7 @@ def test_window_note_is_synced_before_the_timeline_shows_it(
 def test_the_window_note_check_fails_with_synchronous_off(
     synchronous_off, qtbot, traced_window, tmp_path: Path, figures
 ) -> None:
-    _need("strace")
+    _need("strace", attach=True)
     problems = window_note_problems(qtbot, traced_window, tmp_path)
     assert synchronous_off and set(synchronous_off) == {0}, synchronous_off
     assert len(problems) == 1 and MISSING_SYNC in problems[0], problems
@@ -253,7 +253,7 @@ def window_capture_problems(qtbot, traced_window: TracedWindow, tmp_path: Path) 
 def test_window_capture_is_synced_before_the_timeline_shows_it(
     sync_levels, qtbot, traced_window, tmp_path: Path, figures
 ) -> None:
-    _need("strace")
+    _need("strace", attach=True)
     problems = window_capture_problems(qtbot, traced_window, tmp_path)
     assert not problems, problems[0]
     assert len(sync_levels) >= 2 and set(sync_levels) == {2}, sync_levels  # window and worker
@@ -265,7 +265,7 @@ def test_window_capture_is_synced_before_the_timeline_shows_it(
 def test_the_window_capture_check_fails_with_synchronous_off(
     synchronous_off, qtbot, traced_window, tmp_path: Path, figures
 ) -> None:
-    _need("strace")
+    _need("strace", attach=True)
     problems = window_capture_problems(qtbot, traced_window, tmp_path)
     assert len(synchronous_off) >= 2 and set(synchronous_off) == {0}, synchronous_off
     assert len(problems) == 1 and MISSING_SYNC in problems[0], problems
