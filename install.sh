@@ -3,8 +3,9 @@
 # a virtual environment in .venv, and the app itself. Safe to run again (it skips what is there).
 #   ./install.sh          the app
 #   ./install.sh --test   the app and what the test suite needs (Xvfb, xdotool, xterm, pytest…,
-#                         the desktop-file and AppStream validators, binutils for the bundle,
-#                         a real Alertmanager for the webhook tests)
+#                         strace and eatmydata for the fsync-order tests, the desktop-file and
+#                         AppStream validators, binutils for the bundle, a real Alertmanager for
+#                         the webhook tests)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -17,6 +18,8 @@ packages=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfreety
   libxcb-util1 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core python3-venv)
 if [ "$want_tests" = 1 ]; then
   packages+=(xvfb xauth xdotool xterm scrot chromium prometheus-alertmanager)
+  # power loss: strace shows the WAL's fsync before each reply; eatmydata removes it (meta-test)
+  packages+=(strace eatmydata)
   # packaging: validators of the desktop integration, the MIME database, PyInstaller's objcopy
   packages+=(desktop-file-utils appstream shared-mime-info binutils poppler-utils)
 fi

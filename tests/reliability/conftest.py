@@ -1,9 +1,11 @@
 """Fixtures for the fault, load and bad-input suite (issue 7).
 
-`full` runs (`-m reliability_full`, or RELIABILITY_FULL=1) repeat each fault many more times;
-without them the tests marked `reliability_full` are skipped and the fast subset runs. Every test
-reports what it measured through `figures`: with RELIABILITY_RESULTS set (benchmarks/reliability.py
-does) each figure is appended as one JSON line, and the runner turns them into docs/reliability.md.
+Three shares (reliability_support.SHARES): by default the tests marked `reliability_full` are
+skipped and the fast subset runs; RELIABILITY_SHARE=quick (CI) runs them too, each at reduced
+counts (the same test code, a parameter from `long_run`); RELIABILITY_SHARE=full (or
+RELIABILITY_FULL=1, or `-m reliability_full`) runs them at full counts. Every test reports what it
+measured through `figures`: with RELIABILITY_RESULTS set (benchmarks/reliability.py does) each
+figure is appended as one JSON line, and the runner turns them into docs/reliability.md.
 """
 
 from __future__ import annotations
@@ -13,18 +15,21 @@ import os
 from typing import Any
 
 import pytest
+from reliability_support import share
 
 
-def full_run(config: pytest.Config) -> bool:
-    return os.environ.get("RELIABILITY_FULL") == "1" or "reliability_full" in (
+def long_runs_wanted(config: pytest.Config) -> bool:
+    return share() != "fast" or "reliability_full" in (
         config.getoption("markexpr", "") or ""
     ).replace("not reliability_full", "")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if full_run(config):
+    if long_runs_wanted(config):
         return
-    skip = pytest.mark.skip(reason="long run: -m reliability_full or RELIABILITY_FULL=1")
+    skip = pytest.mark.skip(
+        reason="long run: RELIABILITY_SHARE=quick (reduced counts) or RELIABILITY_SHARE=full"
+    )
     for item in items:
         if "reliability_full" in item.keywords:
             item.add_marker(skip)

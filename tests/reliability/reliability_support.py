@@ -1,4 +1,5 @@
-"""Helpers shared by the reliability tests: the CLI as a process, integrity checks, real PNGs."""
+"""Helpers shared by the reliability tests: the share being run, the CLI as a process, integrity
+checks, real PNGs."""
 
 from __future__ import annotations
 
@@ -12,13 +13,44 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from PIL import Image
 
 from incident_recorder.domain import NewCapture
 
 REPO = Path(__file__).resolve().parents[2]
 SRC = REPO / "src"
+
+
+SHARES = ("fast", "quick", "full")
+"""fast: only the short tests (every `pytest` run); quick: the long (`reliability_full`) tests too,
+each at reduced counts (CI: RELIABILITY_SHARE=quick); full: the long tests at full counts
+(RELIABILITY_SHARE=full, what benchmarks/reliability.py --full runs for docs/reliability.md)."""
+
+
+def share() -> str:
+    """The share chosen by the environment (RELIABILITY_FULL=1 is the older spelling of full)."""
+    if os.environ.get("RELIABILITY_FULL") == "1":
+        return "full"
+    chosen = os.environ.get("RELIABILITY_SHARE") or "fast"
+    if chosen not in SHARES:
+        raise pytest.UsageError(f"RELIABILITY_SHARE={chosen!r}: use one of {', '.join(SHARES)}")
+    return chosen
+
+
+def long_run(full: Any, quick: Any) -> Any:
+    """The `full` parameter of a long test (marked reliability_full): `full` in the full share,
+    `quick` in the quick share. A tuple gives one value per parameter name."""
+    value = quick if share() == "quick" else full
+    values = value if isinstance(value, tuple) else (value,)
+    return pytest.param(*values, id="full", marks=pytest.mark.reliability_full)
+
+
+def runs(fast: Any, full: Any, quick: Any) -> list[Any]:
+    """Parameters of a test run with `fast` every time and `full` (or `quick`) as a long run."""
+    return [pytest.param(fast, id="fast"), long_run(full, quick)]
 
 
 def env() -> dict[str, str]:

@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,13 @@ from reliability_support import env
 
 
 class Served:
-    """A running `serve` on a free loopback port; its port and token read from its banner."""
+    """A running `serve` on a free loopback port; its port and token read from its banner.
 
-    def __init__(self, path: Path) -> None:
+    `prefix`: a command that execs the server in the same process (e.g. ``["eatmydata"]``)."""
+
+    def __init__(self, path: Path, prefix: Sequence[str] = ()) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "incident_recorder", "serve", str(path), "--port", "0"],
+            [*prefix, sys.executable, "-m", "incident_recorder", "serve", str(path), "--port", "0"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,

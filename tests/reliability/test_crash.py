@@ -5,6 +5,10 @@ Two recorders are killed for real: a driver process recording through the CLI's 
 capture of real PNG bytes every few notes through IncidentFile.add_capture, and the real app under
 Xvfb typed into with xdotool (notes and Ctrl+Alt+S). After each kill: PRAGMA integrity_check is
 ok and every entry that was reported saved is in the file, with the text it was reported with.
+
+What this proves is crash consistency: a killed process's writes are already in the kernel's page
+cache, which outlives it, so these tests pass with `synchronous = OFF` too. Surviving a power cut
+also needs the fsync before each reply, which test_sync_before_reply.py checks.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability_support import env, integrity, wait_for
+from reliability_support import env, integrity, runs, wait_for
 
 from incident_recorder.storage import IncidentFile
 
@@ -102,9 +106,7 @@ def _check_after_kill(path: Path, notes: dict[int, str], captures: dict) -> tupl
     return len(lost), time.perf_counter() - started
 
 
-@pytest.mark.parametrize(
-    "kills", [10, pytest.param(100, marks=pytest.mark.reliability_full)], ids=["fast", "full"]
-)
+@pytest.mark.parametrize("kills", runs(10, full=100, quick=12))
 def test_sigkill_of_the_cli_recorder_loses_nothing_reported(
     tmp_path: Path, kills: int, figures
 ) -> None:
@@ -211,9 +213,7 @@ def _gui_run(path: Path, run: int, rng: random.Random, log: Path) -> tuple[list[
 
 
 @pytest.mark.xvfb
-@pytest.mark.parametrize(
-    "kills", [2, pytest.param(100, marks=pytest.mark.reliability_full)], ids=["fast", "full"]
-)
+@pytest.mark.parametrize("kills", runs(2, full=100, quick=3))
 def test_sigkill_of_the_real_app_loses_nothing_it_showed(
     tmp_path: Path, kills: int, figures
 ) -> None:

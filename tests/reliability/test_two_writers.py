@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from reliability_support import cli, integrity
+from reliability_support import cli, integrity, runs
 from served import Served
 
 from incident_recorder.domain.times import system_clock
@@ -26,9 +26,7 @@ from incident_recorder.storage import IncidentFile
 SAVED = re.compile(r"^Saved entry (\d+) ")
 
 
-@pytest.mark.parametrize(
-    "seconds", [10, pytest.param(60, marks=pytest.mark.reliability_full)], ids=["fast", "full"]
-)
+@pytest.mark.parametrize("seconds", runs(10, full=60, quick=15))
 def test_window_cli_and_webhooks_write_at_once(
     tmp_path: Path, qtbot, seconds: int, figures
 ) -> None:
