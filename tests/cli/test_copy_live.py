@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from incident_recorder.storage import IncidentFile
-from tests.cli.test_serve import Served
+from tests.cli.serve_support import Served
 from tests.storage.test_checkpoints import plain_copy_entries, wait_for_plain_copy
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from incident_recorder.storage import IncidentFile
-from tests.cli.test_serve import Served
+from tests.cli.serve_support import Served
 from tests.e2e.test_real_keys import entries, wait_for, xdotool
 from tests.storage.lock_probe import pids_holding
 

@@ -30,8 +30,10 @@ MAX_VALUE_BYTES = 256 * 1024 * 1024
 characters (40 MB of UTF-8 at worst), an imported image 200 MB; a screen capture is a few MB."""
 MAX_SQL_BYTES = 1024 * 1024
 MAX_TRIGGER_DEPTH = 8
-PROGRESS_STEPS = 20_000
-"""Virtual-machine steps between two calls of the progress handler (well under a millisecond)."""
+PROGRESS_STEPS = 500_000
+"""Virtual-machine steps between two calls of the progress handler (a few milliseconds of work).
+Each call takes the GIL back from whatever thread holds it: called more often, a statement on the
+UI thread would wait for the GIL again and again while workers run."""
 
 
 @cache
@@ -69,18 +71,25 @@ class Interrupter:
     """Stops the running statement of one connection on a deadline or on request."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
         self._limit: float | None = None
         self._deadline = float("inf")
         self._stop: Callable[[], bool] | None = None
-        conn.set_progress_handler(self._progress, PROGRESS_STEPS)
 
     def limit_statements(self, seconds: float | None) -> None:
         """Stop any statement that runs longer than `seconds` (None: no limit)."""
         self._limit = seconds
+        self._install()
 
     def stop_when(self, should_stop: Callable[[], bool] | None) -> None:
         """Stop the running statement as soon as `should_stop()` is true."""
         self._stop = should_stop
+        self._install()
+
+    def _install(self) -> None:
+        """The handler only while something asks for it: none costs nothing."""
+        needed = self._limit is not None or self._stop is not None
+        self._conn.set_progress_handler(self._progress if needed else None, PROGRESS_STEPS)
 
     def started(self) -> None:
         """A new operation begins: its statements get the full time limit again."""
