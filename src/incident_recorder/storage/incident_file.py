@@ -25,7 +25,7 @@ from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.domain.text import clean_note_text
 from incident_recorder.domain.times import Clock, from_iso, system_clock, to_iso
 from incident_recorder.storage import annotations as annotation_store
-from incident_recorder.storage import guard
+from incident_recorder.storage import guard, value_check
 from incident_recorder.storage.annotations import AnnotationSummary
 from incident_recorder.storage.checkpoints import Checkpointer
 from incident_recorder.storage.connection import (
@@ -205,6 +205,20 @@ def entry_from_record(row: Sequence[Any]) -> Entry:
 
 
 def _entry(row: Sequence[Any]) -> Entry:
+    """The Entry of a raw row; CorruptFileError if a value cannot be read (a row another program
+    added after the file was opened: rows present at open were checked, value_check.py)."""
+    try:
+        if type(row[2]) is not str:  # bytes would be an Entry that fails far from here
+            raise TypeError("its text is not text")
+        return _convert(row)
+    except (ValueError, TypeError, AttributeError) as error:
+        reason = value_check.problem(row) or str(error)
+        raise CorruptFileError(
+            f"entry {row[0]!r} holds a value that cannot be read ({reason})"
+        ) from None
+
+
+def _convert(row: Sequence[Any]) -> Entry:
     capture = None
     if row[8] is not None:
         capture = CaptureInfo(row[8], row[9], row[10], row[11], row[12], row[13])
@@ -675,14 +689,22 @@ class IncidentFile(EventsFile, CuratedFile):
         return [_entry(row) for row in self.records(include_hidden=include_hidden)]
 
     def records(
-        self, *, include_hidden: bool = True, newest: int | None = None
+        self, *, include_hidden: bool = True, newest: int | None = None, check: bool = False
     ) -> list[tuple[Any, ...]]:
         """Every entry as a raw row (see `entry_from_record`), in occurred-at order.
 
         Several times faster than `entries()` for a large incident: nothing is parsed, so a
         view can convert only the rows it shows. `newest=N` reads only the N latest originals
-        (a window shows those at once and reads the rest in the background).
+        (a window shows those at once and reads the rest in the background). `check=True`:
+        CorruptFileError if a row holds a value no entry can have (value_check.py; a window
+        converts rows lazily, while painting, where an error could only crash it).
         """
+        records = self._records(include_hidden, newest)
+        if check:
+            value_check.check_records(records, self.path)
+        return records
+
+    def _records(self, include_hidden: bool, newest: int | None) -> list[tuple[Any, ...]]:
         sql: str = self._sql.originals
         params: tuple[int, ...] = ()
         if newest is not None:

@@ -30,7 +30,7 @@ class LoadAllJob(QRunnable):
         try:
             with IncidentFile.open(self.path, readonly=True) as source:
                 marks = source.marks()  # before the read: what follows it is re-read later
-                records = source.records()  # hidden ones too: shown on request
+                records = source.records(check=True)  # hidden ones too: shown on request
             self.signals.loaded.emit(prepare(records), marks)
         except IncidentFileError as error:
             self.signals.failed.emit(str(error))

@@ -119,7 +119,7 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         self.model = TimelineModel(self._thumbnail, local_zone, self)
         self.model.redacted = incident_file.sensitive_captures()
         live_start = (incident_file.data_version(), incident_file.marks())  # before the read
-        self.model.reset(incident_file.records(newest=FIRST_ROWS))  # hidden: kept aside
+        self.model.reset(incident_file.records(newest=FIRST_ROWS, check=True))  # hidden: aside
         self.view = TimelineView()
         self.view.setModel(self.model)
         self.view.capture_activated.connect(self.open_capture)
