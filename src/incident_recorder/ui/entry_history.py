@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from incident_recorder.domain import Entry
 from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.ui.inert_browser import InertBrowser
 from incident_recorder.ui.links import plain_tip
 from incident_recorder.ui.style import adapt
 
@@ -103,7 +103,7 @@ class EntryHistory(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.detail = QTextBrowser()
+        self.detail = InertBrowser()  # HTML from notes: loads nothing
         self.detail.setAccessibleName("Text of the selected revision")
         self.detail.setOpenLinks(False)
         self.detail.setMaximumHeight(140)
