@@ -14,6 +14,7 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from incident_recorder.domain import image_bytes
 from incident_recorder.domain.entry import NewCapture
 from incident_recorder.storage.guard import open_here
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 MAX_BYTES = 200 * 1024 * 1024
 """Largest image file (or pasted data) recorded."""
-MAX_PIXELS = 100_000_000
+MAX_PIXELS = image_bytes.MAX_PIXELS
 """Largest image recorded, in pixels (a 7680×4320 screen is 33 megapixels)."""
 THUMB_SIZE = (320, 180)
 PNG_LEVEL = 1

@@ -129,3 +129,12 @@ def test_other_modes_become_rgb_and_are_still_redacted() -> None:
 def test_not_an_image_is_a_clear_error() -> None:
     with pytest.raises(RenderError, match="cannot be decoded"):
         render(b"not a png", REDACTIONS)
+
+
+def test_a_capture_declaring_too_many_pixels_is_refused_undecoded() -> None:
+    from tests.crafted import bomb_png
+
+    # 121 megapixels: over the cap, under Pillow's own error limit (it would only warn, then
+    # decode 121 MB of pixels and convert them to 363 MB of RGB).
+    with pytest.raises(RenderError, match="11000×11000"):
+        render(bomb_png(11000, 11000), [])

@@ -209,3 +209,13 @@ def test_no_heading_is_left_alone_at_the_bottom_of_a_page(tmp_path: Path) -> Non
     assert written == {
         f"Line {k} of section {n}." for n in range(sections) for k in range(1 + n % 7)
     }
+
+
+def test_an_image_declaring_too_many_pixels_is_refused_before_decoding(tmp_path: Path) -> None:
+    from tests.crafted import bomb_png
+
+    with pytest.raises(ReportError, match="too large: it declares 30000×30000"):
+        write_pdf(
+            "<p>x</p>", {"images/a.png": bomb_png(30000, 30000)}, tmp_path / "a.pdf", title="T"
+        )
+    assert not (tmp_path / "a.pdf").exists()

@@ -8,6 +8,13 @@ the file's name; an entry both recorded names both. Captures are stored once per
 every shape drawn on them in either file (so a redaction is never lost). Each milestone takes
 the earliest time either file gives it. Details come from A, with the services of both. The
 inputs are opened read-only and never written; the output must not exist yet.
+
+Either input may come from anyone, so no stored SHA-256 is trusted: every capture read is
+checked (importers/capture_check.py: hashed again, sized from its header, decoded). An entry
+whose capture fails takes the image of another copy of it that passes; if none does, the entry
+is merged without its capture, with a line saying so in its text, and the summary names the
+file, the entry and the reason. The merge goes on: one bad capture never stops it, and the
+merged file holds only captures that every export can show.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.domain.times import Clock, system_clock
+from incident_recorder.importers.capture_check import check_capture
 from incident_recorder.importers.common import entry_key
 from incident_recorder.storage import IncidentFile, IncidentFileError
 
@@ -90,19 +98,17 @@ class _Input:
     def shapes(self, entry: Entry) -> list[Shape]:
         return [] if entry.capture is None else self.handle.annotations(entry.capture.id)
 
-    def capture(self, entry: Entry) -> NewCapture | None:
+    def capture(self, entry: Entry) -> tuple[NewCapture | None, str | None]:
+        """The entry's capture as checked (None, None: it has none), or (None, why not:
+        naming this file and the entry)."""
         info = entry.capture
         if info is None:
-            return None
-        return NewCapture(
-            png=self.handle.capture_png(info.id),
-            thumbnail_png=self.handle.capture_thumbnail(info.id),
-            width=info.width,
-            height=info.height,
-            sha256=info.sha256,
-            monitor=info.monitor,
-            window_title=info.window_title,
-        )
+            return None, None
+        png = self.handle.capture_png(info.id)
+        capture, problem = check_capture(info, png, self.handle.capture_thumbnail(info.id))
+        if problem is not None:
+            return None, f"{self.path.name}, entry {entry.id} (capture {info.id}): {problem}"
+        return capture, None
 
 
 def _services(a: Sequence[Service], b: Sequence[Service]) -> tuple[Service, ...]:
@@ -219,9 +225,21 @@ def merge_files(a: Path, b: Path, out: Path, *, clock: Clock = system_clock) -> 
         milestones, notes = _earliest(inputs)
         items, standalone = _plan(merged, milestones)
         sources = [[(inputs[origin], entry) for origin, entry in m.copies] for m in merged]
-        _write(out, _details(inputs), items, sources, standalone, clock)
-    shas = {m.entry.capture.sha256 for m in merged if m.entry.capture is not None}
+        shas, quarantined = _write(out, _details(inputs), items, sources, standalone, clock)
+    notes += [f"capture not merged: {line}" for line in quarantined]
     return MergeSummary(len(items), duplicates, len(shas), milestones, notes)
+
+
+def _checked(copies: list[tuple[_Input, Entry]]) -> tuple[NewCapture | None, list[str]]:
+    """The first copy's capture that passes the checks, and why each failing one failed."""
+    chosen, problems = None, []
+    for source, entry in copies:
+        capture, problem = source.capture(entry)
+        if problem is not None:
+            problems.append(problem)
+        elif chosen is None:
+            chosen = capture
+    return chosen, problems
 
 
 def _write(
@@ -231,10 +249,13 @@ def _write(
     sources: list[list[tuple[_Input, Entry]]],
     standalone: dict[Milestone, datetime],
     clock: Clock,
-) -> None:
-    """Create `out` and write the entries CHUNK at a time, loading their captures as it goes
-    (two files full of screenshots never sit in memory at once); on any failure `out` is
-    removed, so a merge is all or nothing."""
+) -> tuple[set[str], list[str]]:
+    """Create `out` and write the entries CHUNK at a time, loading and checking their
+    captures as it goes (two files full of screenshots never sit in memory at once); on any
+    failure `out` is removed, so a merge is all or nothing. Returns the SHA-256 of every
+    capture written and a line for each capture quarantined."""
+    shas: set[str] = set()
+    quarantined: list[str] = []
     handle = IncidentFile.create(out, details.title, clock=clock)
     try:
         handle.set_details(details)
@@ -243,9 +264,16 @@ def _write(
             for item, copies in zip(
                 items[start : start + CHUNK], sources[start : start + CHUNK], strict=True
             ):
-                capture = copies[0][0].capture(copies[0][1])
-                # The shapes every recorder drew on it: a redaction made in one file stays.
-                shapes = tuple(shape for source, e in copies for shape in source.shapes(e))
+                capture, problems = _checked(copies)
+                quarantined += problems
+                if capture is None and problems:
+                    note = f"[Capture not merged: {problems[0]}]"
+                    item = replace(item, text=f"{item.text}\n{note}" if item.text else note)
+                shapes: tuple[Shape, ...] = ()
+                if capture is not None:
+                    shas.add(capture.sha256)
+                    # The shapes every recorder drew on it: a redaction made in one file stays.
+                    shapes = tuple(shape for source, e in copies for shape in source.shapes(e))
                 chunk.append(replace(item, capture=capture, shapes=shapes))
             last = start + CHUNK >= len(items)
             handle.import_entries(
@@ -257,3 +285,4 @@ def _write(
             leftover.unlink(missing_ok=True)
         raise
     handle.close()
+    return shas, quarantined

@@ -18,6 +18,12 @@ from collections.abc import Sequence
 from PIL import Image, ImageDraw, ImageFont
 
 from incident_recorder.domain.annotation import Shape, ShapeKind
+from incident_recorder.domain.image_bytes import (
+    MAX_PIXELS,
+    THUMBNAIL_MAX_PIXELS,
+    image_size,
+    size_problem,
+)
 
 INK = (230, 20, 20)
 """The colour of rectangles, arrows and labels."""
@@ -111,10 +117,18 @@ def redact(image: Image.Image, shapes: Sequence[Shape]) -> None:
                 image.paste(solid, box)
 
 
-def render_image(png: bytes, shapes: Sequence[Shape]) -> Image.Image:
-    """The annotated, redacted copy as a Pillow image holding only its pixels (no metadata)."""
+def render_image(png: bytes, shapes: Sequence[Shape], max_pixels: int = MAX_PIXELS) -> Image.Image:
+    """The annotated, redacted copy as a Pillow image holding only its pixels (no metadata).
+
+    RenderError, nothing decoded, for anything but a PNG or JPEG whose header declares at most
+    `max_pixels` (the file may come from anyone: a few KB can declare gigabytes of pixels)."""
+    problem = size_problem(png, max_pixels)
+    if problem is not None:
+        raise RenderError(f"the capture cannot be decoded: {problem}")
     try:
         with Image.open(io.BytesIO(png)) as source:
+            if source.width * source.height > max_pixels:  # Pillow read the header the same way
+                raise RenderError(f"the capture cannot be decoded: too large ({source.size})")
             source.load()
             mode = source.mode if source.mode in ("RGB", "RGBA") else None
             if mode is None:
@@ -146,18 +160,18 @@ def _scaled(shape: Shape, factor: float) -> Shape:
 
 def render_thumbnail(thumbnail: bytes, shapes: Sequence[Shape], full_width: int) -> bytes:
     """A thumbnail with the shapes (given in full-size pixels) scaled onto it and drawn."""
-    try:
-        with Image.open(io.BytesIO(thumbnail)) as image:
-            factor = image.width / max(1, full_width)
-    except (OSError, ValueError) as error:
-        raise RenderError(f"the thumbnail cannot be decoded: {error}") from error
-    return render(thumbnail, [_scaled(shape, factor) for shape in shapes])
+    size = image_size(thumbnail)
+    problem = size_problem(thumbnail, THUMBNAIL_MAX_PIXELS)
+    if size is None or problem is not None:
+        raise RenderError(f"the thumbnail cannot be decoded: {problem}")
+    factor = size[0] / max(1, full_width)
+    return render(thumbnail, [_scaled(shape, factor) for shape in shapes], THUMBNAIL_MAX_PIXELS)
 
 
-def render(png: bytes, shapes: Sequence[Shape]) -> bytes:
+def render(png: bytes, shapes: Sequence[Shape], max_pixels: int = MAX_PIXELS) -> bytes:
     """The PNG of the capture (PNG or JPEG bytes) with `shapes` applied: labels drawn,
-    redactions destroyed."""
-    image = render_image(png, shapes)
+    redactions destroyed (RenderError for an image above `max_pixels`, as render_image)."""
+    image = render_image(png, shapes, max_pixels)
     out = io.BytesIO()
     try:
         image.save(out, format="PNG", compress_level=6)

@@ -2,11 +2,13 @@
 
 Runs inside the caller's write transaction (`CuratedFile.import_entries`): any error, and the
 whole batch is rolled back. A capture whose SHA-256 is already in the file is not stored again:
-the entry points at the stored one.
+the entry points at the stored one — only if the stored bytes really hash to it (the file may
+come from anyone: a row claiming another image's SHA-256 must not capture that image's entries).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
@@ -23,12 +25,15 @@ from incident_recorder.storage import curation
 
 
 def _capture_id(conn: sqlite3.Connection, capture: NewCapture, captured_at: datetime) -> int:
-    """The id of the stored capture with the same SHA-256, or of the one stored now."""
-    row = conn.execute(
-        "SELECT id FROM captures WHERE sha256 = ? ORDER BY id LIMIT 1", (capture.sha256,)
-    ).fetchone()
-    if row is not None:
-        return int(row[0])
+    """The id of the stored capture with the same SHA-256 (its bytes checked), or of the one
+    stored now."""
+    rows = conn.execute(
+        "SELECT id FROM captures WHERE sha256 = ? ORDER BY id", (capture.sha256,)
+    ).fetchall()
+    for (capture_id,) in rows:
+        (stored,) = conn.execute("SELECT png FROM captures WHERE id = ?", (capture_id,)).fetchone()
+        if isinstance(stored, bytes) and hashlib.sha256(stored).hexdigest() == capture.sha256:
+            return int(capture_id)
     new_id = conn.execute(
         "INSERT INTO captures (png, thumbnail, width, height, monitor, sha256, window_title, "
         "captured_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

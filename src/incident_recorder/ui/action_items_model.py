@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from typing import Any, Protocol
-from urllib.parse import urlparse
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -28,7 +27,9 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from incident_recorder.domain.actions import ActionItem, ActionStatus, ActionType
+from incident_recorder.domain.links import web_link
 from incident_recorder.storage import IncidentFileError
+from incident_recorder.ui.links import plain_tip
 from incident_recorder.ui.style import adapt
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -48,12 +49,15 @@ class ActionStore(Protocol):
 def ticket_problem(text: str) -> str | None:
     """Why `text` is not a ticket link (None: it is one, or it is empty)."""
     text = text.strip()
-    if not text:
+    if not text or web_link(text) is not None:
         return None
-    parsed = urlparse(text)
-    if parsed.scheme.lower() not in ("http", "https") or not parsed.netloc or " " in text:
-        return f"“{text}” is not a web link: a ticket link starts with http:// or https://"
-    return None
+    return f"“{text}” is not a web link: a ticket link starts with http:// or https://"
+
+
+def _ticket_tip(ticket: str) -> str:
+    if web_link(ticket) is None:  # put there by hand or by another program: never opened
+        return f"Not a web link, so Ctrl+click does not open it: {ticket}; F2 edits it"
+    return f"Ctrl+click opens {ticket}; double-click or F2 edits it"
 
 
 class ActionItemsModel(QAbstractTableModel):
@@ -122,16 +126,16 @@ class ActionItemsModel(QAbstractTableModel):
             return self._edit_value(item, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column == TICKET and item.ticket:
-                return f"Ctrl+click opens {item.ticket}; double-click or F2 edits it"
+                return plain_tip(_ticket_tip(item.ticket))
             if item.id is None:
                 return "Not saved yet: an action item is saved once it has a description"
             return f"Action item {item.id}, revision {item.revision}"
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column == TICKET and item.ticket:
+            if column == TICKET and web_link(item.ticket) is not None:
                 return QApplication.palette().color(QPalette.ColorRole.Link)
             if column in (OWNER, DUE) and not self._edit_value(item, column):
                 return QColor(adapt("#b45309"))  # missing owner / due date: the review flags it too
-        if role == Qt.ItemDataRole.FontRole and column == TICKET and item.ticket:
+        if role == Qt.ItemDataRole.FontRole and column == TICKET and web_link(item.ticket):
             font = QFont()
             font.setUnderline(True)
             return font

@@ -3,7 +3,8 @@
 Due dates get a calendar date editor, status and type a combo box, the ticket a line edit that
 takes only http(s) links. Insert (or the "Add item" button, or the window's Add Action Item
 key) adds a row and starts editing its description; Delete on the description removes the item
-(a hidden revision), elsewhere it clears the cell. Ctrl+click on a ticket link opens it.
+(a hidden revision), elsewhere it clears the cell. Ctrl+click on a ticket link opens it if it
+is an http(s) link (ui/links.py); any other is refused in the status bar, never opened.
 Columns start wide enough for their editors (a whole "2026-11-27" in the date editor, the
 longest status and type) and can be resized; a new row is scrolled into view, in the table and
 in any scroll area holding it.
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QFontMetrics, QKeyEvent
+from PySide6.QtCore import QAbstractItemModel, QDate, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -41,6 +42,7 @@ from incident_recorder.ui.action_items_model import (
     TYPE,
     ActionItemsModel,
 )
+from incident_recorder.ui.links import open_web_link
 
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -191,8 +193,8 @@ class ActionItemsTable(QTableView):
         modifiers = QApplication.keyboardModifiers()
         if index.column() == TICKET and modifiers & Qt.KeyboardModifier.ControlModifier:
             link = str(index.data(Qt.ItemDataRole.EditRole) or "")
-            if link:
-                QDesktopServices.openUrl(QUrl(link))
+            if link:  # http(s) only, however it got into the file (ui/links.py)
+                open_web_link(link, self)
 
 
 class ActionItemsPanel(QWidget):

@@ -4,8 +4,10 @@ F toggles fit-to-window; Ctrl+= / Ctrl+- zoom (also Ctrl+wheel), Ctrl+0 shows ac
 a zoomed image is panned by dragging it or with the scrollbars; Ctrl+C copies the image; Enter
 in the caption field (or Save) emits `caption_submitted` — whoever owns the incident file
 records it as a revision and calls `caption_saved`. The capture may be PNG or JPEG (the
-capture-format setting; Qt tells them apart by their bytes). Large ones are decoded on the pool
-(`DecodeJob`, a QImage back by signal) while "Loading…" shows. Esc closes.
+capture-format setting; told apart by their bytes). Large ones are decoded on the pool
+(`DecodeJob`, a QImage back by signal) while "Loading…" shows. An image whose header declares
+more than MAX_PIXELS is never decoded: the viewer says so instead (ui/image_decode.py; the file
+may come from anyone). Esc closes.
 
 Annotations (ui/annotation_tools.py): the Rectangle, Arrow, Text and Redact tools draw by
 dragging on the image (positions mapped to image pixels, whatever the zoom); in Select, a click
@@ -51,9 +53,10 @@ from PySide6.QtWidgets import (
 
 from incident_recorder.domain import Entry
 from incident_recorder.domain.annotation import Shape, ShapeKind
-from incident_recorder.domain.image_bytes import image_kind
+from incident_recorder.domain.image_bytes import TOO_LARGE, image_kind, size_problem
 from incident_recorder.ui.actions import VIEWER_KEYS
 from incident_recorder.ui.annotation_tools import TOOLS, AnnotationEditor
+from incident_recorder.ui.image_decode import decode_image
 
 DECODE_IN_BACKGROUND = 2 * 1024 * 1024
 """PNGs larger than this (bytes) are decoded on the pool, not the UI thread."""
@@ -66,6 +69,8 @@ DAMAGED = "This capture could not be decoded (damaged image data)."
 
 class DecodeSignals(QObject):
     decoded = Signal(QImage)
+    refused = Signal(str)
+    """Why the image was not decoded (too large, damaged): one line."""
 
 
 class DecodeJob(QRunnable):
@@ -77,7 +82,11 @@ class DecodeJob(QRunnable):
         self.signals = DecodeSignals()
 
     def run(self) -> None:
-        self.signals.decoded.emit(QImage.fromData(self.png))
+        image, problem = decode_image(self.png)
+        if problem is not None:
+            self.signals.refused.emit(problem)
+        else:
+            self.signals.decoded.emit(image)
 
 
 class CaptureViewer(QDialog):
@@ -106,6 +115,8 @@ class CaptureViewer(QDialog):
         self.revision = revision
         """The annotations revision the editor's saved shapes are (0: never annotated)."""
         self.save_error: str | None = None
+        self.problem: str | None = None
+        """Why the image is not shown (too large or damaged), once known."""
         self.image = QImage()
         self.pixmap = QPixmap()
         self._fit = True
@@ -183,12 +194,20 @@ class CaptureViewer(QDialog):
         self.decode_job: DecodeJob | None = None
         """Set for a large image: the owner starts it on its pool (and keeps it until done)."""
         jpeg = image_kind(png) == "jpeg"
-        if len(png) > DECODE_IN_BACKGROUND // (JPEG_DENSITY if jpeg else 1):
+        refused = size_problem(png)  # from the header alone: never decode a bomb, even later
+        if refused is not None:
+            self.refuse(refused)
+        elif len(png) > DECODE_IN_BACKGROUND // (JPEG_DENSITY if jpeg else 1):
             self.decode_job = DecodeJob(png)
             self.decode_job.setAutoDelete(False)
             self.decode_job.signals.decoded.connect(self.set_image)
+            self.decode_job.signals.refused.connect(self.refuse)
         else:
-            self.set_image(QImage.fromData(png))
+            image, problem = decode_image(png)
+            if problem is not None:
+                self.refuse(problem)
+            else:
+                self.set_image(image)
         self._annotations_changed()
 
     # -- image -------------------------------------------------------------------------------
@@ -198,6 +217,15 @@ class CaptureViewer(QDialog):
         self.pixmap = QPixmap.fromImage(image)
         if self.pixmap.isNull():
             self.label.setText(DAMAGED)
+        self._show()
+
+    def refuse(self, problem: str) -> None:
+        """Show why the image is not shown instead of it (nothing decoded)."""
+        self.image = QImage()
+        self.pixmap = QPixmap()
+        self.problem = problem
+        too_large = problem.startswith(TOO_LARGE)
+        self.label.setText(f"This capture is not shown: it is {problem}." if too_large else DAMAGED)
         self._show()
 
     @property

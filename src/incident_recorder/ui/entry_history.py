@@ -24,13 +24,14 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
 from incident_recorder.domain import Entry
 from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.ui.inert_browser import InertBrowser
+from incident_recorder.ui.links import plain_tip
 from incident_recorder.ui.style import adapt
 
 COLUMNS = ("Rev.", "Saved", "Kind", "Occurred at", "Public", "Starred", "Hidden", "Text")
@@ -102,7 +103,7 @@ class EntryHistory(QDialog):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
-        self.detail = QTextBrowser()
+        self.detail = InertBrowser()  # HTML from notes: loads nothing
         self.detail.setAccessibleName("Text of the selected revision")
         self.detail.setOpenLinks(False)
         self.detail.setMaximumHeight(140)
@@ -139,7 +140,7 @@ class EntryHistory(QDialog):
                 if before is not None and column >= 2 and before != text:
                     item.setFont(bold)
                     item.setBackground(QBrush(QColor(adapt(CHANGED.name()))))
-                    item.setToolTip(f"Changed; before: {before[:300]}")
+                    item.setToolTip(plain_tip(f"Changed; before: {before[:300]}"))
                 item.setData(Qt.ItemDataRole.UserRole, column >= 2 and before not in (None, text))
                 self.table.setItem(number, column, item)
         current = self.revisions[-1]

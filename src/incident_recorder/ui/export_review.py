@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 
 from incident_recorder.domain.review import Finding
 from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.ui.links import plain_tip
 from incident_recorder.ui.report_backend import review, status_update
 
 CHECK_TITLES: dict[str, str] = {
@@ -115,6 +116,7 @@ class ReviewList(QWidget):
         self.detail = QLabel()
         self.detail.setObjectName("findingDetail")
         self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)  # quotes notes: text, never markup
         self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail.hide()
         layout = QVBoxLayout(self)
@@ -142,7 +144,7 @@ class ReviewList(QWidget):
                 tip = text
                 if finding.entry_id is not None:
                     tip += "\n\nClick to select the entry in the timeline."
-                child.setToolTip(0, tip)
+                child.setToolTip(0, plain_tip(tip))
                 group.addChild(child)
             self.tree.addTopLevelItem(group)
         self.tree.expandAll()

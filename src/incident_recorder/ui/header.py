@@ -25,6 +25,7 @@ from incident_recorder.domain.milestones import Metric, Milestone, Milestones
 from incident_recorder.domain.record import current_status
 from incident_recorder.domain.times import Clock, format_offset
 from incident_recorder.ui.header_parts import MISSING, Chip, ElidedLabel
+from incident_recorder.ui.links import plain_tip
 from incident_recorder.ui.style import adapt, fixed_font
 from incident_recorder.ui.timeline_model import TimelineModel
 from incident_recorder.ui.update_due import UpdateCountdown
@@ -200,7 +201,9 @@ class IncidentHeader(QWidget):
         """Show these details and milestones (read from the file by the window)."""
         self._details, self._milestones = details, milestones
         self.title.setText(details.title)
-        self.title.setToolTip(f"{details.title}\n\nClick (or Ctrl+I) for the incident details")
+        self.title.setToolTip(
+            plain_tip(f"{details.title}\n\nClick (or Ctrl+I) for the incident details")
+        )
         self._show_severity()
         self.countdown.set_incident(details, milestones)
         status = current_status(details, milestones)
@@ -296,7 +299,7 @@ class IncidentHeader(QWidget):
             parts.append(f"{captures:,} capture{'s' if captures != 1 else ''}")
         parts.append(self._file_name)
         self.details.setText("  ·  ".join(parts))
-        self.details.setToolTip(self.details.text())
+        self.details.setToolTip(plain_tip(self.details.text()))
         self.tick()
 
     def tick(self) -> None:

@@ -58,9 +58,11 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 
+from incident_recorder.domain.image_bytes import TOO_LARGE, size_problem
 from incident_recorder.report.html import render_pdf_html
 from incident_recorder.report.html_export import ImageFiles
 from incident_recorder.report.writer import ReportError, file_mode
+from incident_recorder.ui.image_decode import decode_image
 
 LOGICAL_DPI = 96.0
 RESOLUTION = 300
@@ -88,7 +90,7 @@ class _ReportDocument(QTextDocument):
         key = name.toString() if isinstance(name, QUrl) else str(name)
         shown = self.shown.get(key)
         if shown is not None and key in self._images:
-            image = QImage.fromData(QByteArray(self._images[key]))
+            image, _problem = decode_image(self._images[key])  # sizes checked: _natural_size
             if not image.isNull():
                 return _fitted(image, shown, self._scale)
         blank = QImage(1, 1, QImage.Format.Format_ARGB32)
@@ -106,7 +108,12 @@ def _fitted(image: QImage, shown: QSizeF, scale: float) -> QImage:
 
 
 def _natural_size(name: str, data: bytes) -> QSizeF:
-    """An image's size from its header (nothing decoded); ReportError if it is not an image."""
+    """An image's size from its header (nothing decoded); ReportError if it is not a PNG or
+    JPEG, or declares more than MAX_PIXELS (a few KB can declare gigabytes of pixels)."""
+    problem = size_problem(data)
+    if problem is not None:
+        reason = problem if problem.startswith(TOO_LARGE) else f"not a readable image ({problem})"
+        raise ReportError(f"cannot put image {name} in the PDF: {reason}")
     buffer = QBuffer()
     buffer.setData(QByteArray(data))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)

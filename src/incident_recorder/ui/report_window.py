@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QScrollArea,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -36,6 +35,7 @@ from incident_recorder.ui import report_backend
 from incident_recorder.ui.action_items_model import ActionItemsModel
 from incident_recorder.ui.action_items_view import ActionItemsPanel
 from incident_recorder.ui.actions import ACTIONS
+from incident_recorder.ui.inert_browser import InertBrowser
 from incident_recorder.ui.report_jobs import PreviewJob, RecordJob
 from incident_recorder.ui.section_editor import SectionEditor
 from incident_recorder.ui.style import adapt
@@ -135,7 +135,7 @@ class ReportWindow(QMainWindow):
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.column_scroll = scroll
 
-        self.preview = QTextBrowser()
+        self.preview = InertBrowser()  # HTML from notes: loads nothing
         self.preview.setObjectName("reportPreview")
         self.preview.setAccessibleName("Report preview")
         self.preview.setOpenLinks(False)  # a link in a note is shown, never followed from here

@@ -35,6 +35,8 @@ _LEFT_CENTRE = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _ONE_LINE = _LEFT_CENTRE | int(Qt.TextFlag.TextSingleLine)
 THUMB_SIZE = QSize(160, 90)
 THUMB_GAP = 10
+PLACEHOLDER = "Image not shown"
+"""Drawn instead of a thumbnail that was refused (too large) or is damaged."""
 PILL_GAP = 8
 LINES_CACHE_SIZE = 4096
 _LINES: OrderedDict[tuple[str, int, str], list[str]] = OrderedDict()
@@ -197,6 +199,17 @@ class TimelineDelegate(QStyledItemDelegate):
             option.rect.left() + PADDING, option.rect.top() + PADDING - 1, self._badge(kind, option)
         )
 
+    @staticmethod
+    def _paint_placeholder(painter: QPainter, option: QStyleOptionViewItem, rect: QRect) -> None:
+        """A framed box saying the thumbnail is not shown (the tooltip says why)."""
+        target = QRect(rect.left(), rect.top(), THUMB_SIZE.width(), THUMB_SIZE.height())
+        pen = painter.pen()
+        painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
+        painter.drawRect(target.adjusted(0, 0, -1, -1))
+        painter.setPen(option.palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(target, Qt.AlignmentFlag.AlignCenter, PLACEHOLDER)
+        painter.setPen(pen)
+
     def _paint_entry(self, painter: QPainter, option: QStyleOptionViewItem, entry: Entry) -> None:
         rect = option.rect.adjusted(PADDING, PADDING, -PADDING, -PADDING)
         if entry.capture is not None:
@@ -209,6 +222,8 @@ class TimelineDelegate(QStyledItemDelegate):
                 painter.setPen(option.palette.color(QPalette.ColorRole.Mid))
                 painter.drawRect(target.adjusted(0, 0, -1, -1))
                 painter.setPen(pen)
+            elif self._model.thumbnail_problem(entry.capture.id) is not None:
+                self._paint_placeholder(painter, option, rect)
             rect.setLeft(rect.left() + THUMB_SIZE.width() + THUMB_GAP)
         painter.setFont(option.font)
         metrics = QFontMetrics(option.font)

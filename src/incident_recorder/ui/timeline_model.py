@@ -4,7 +4,8 @@ Rows are the storage layer's raw records, kept sorted by (occurred_at, id); an E
 only for the rows a view asks about, and cached, so a 100,000-entry incident loads in a fraction
 of a second. Appends at the end — the common case — are one `beginInsertRows`; a backdated entry
 or a revision goes to its sorted place. Hidden entries are not shown. Thumbnails are loaded on
-demand through a callable and kept in a small LRU cache.
+demand through a callable into a ThumbnailCache (ui/thumbnail_cache.py): bounded by bytes, and
+refusing any thumbnail that declares more pixels than a thumbnail has (`thumbnail_problem`).
 
 Times show in one of three displays (``set_time_display``): local time, UTC, or T+. T+ counts
 from impact start when it is recorded, else from the first entry shown — the report's rule
@@ -34,6 +35,7 @@ from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.times import format_offset
 from incident_recorder.storage import entry_from_record, record_from_entry, record_key
 from incident_recorder.storage.incident_file import RECORD_CAPTURE_ID, RECORD_HIDDEN
+from incident_recorder.ui.thumbnail_cache import ThumbnailCache
 
 COL_TIME, COL_OFFSET, COL_KIND, COL_ENTRY = range(4)
 HEADERS = ("Time", "T+", "Kind", "Entry")
@@ -46,7 +48,6 @@ KIND_ROLE = Qt.ItemDataRole.UserRole + 2
 THUMBNAIL_ROLE = Qt.ItemDataRole.UserRole + 3
 OCCURRED_AT_ROLE = Qt.ItemDataRole.UserRole + 4
 
-THUMBNAIL_CACHE_SIZE = 256
 ENTRY_CACHE_SIZE = 4096
 TOOLTIP_WIDTH = 100  # characters a tooltip line holds
 _Index = QModelIndex | QPersistentModelIndex
@@ -91,8 +92,7 @@ class TimelineModel(QAbstractTableModel):
         self._rows: list[Record] = []
         self._by_id: dict[int, Record] = {}
         self._entries: OrderedDict[int, Entry] = OrderedDict()
-        self._load_thumbnail = load_thumbnail
-        self._thumbnails: OrderedDict[int, QPixmap] = OrderedDict()
+        self.thumbnails = ThumbnailCache(load_thumbnail)
         self.redacted: set[int] = set()
         """Ids of captures whose annotations hold a redaction (marked in the tooltip)."""
         self._local_zone = local_zone
@@ -284,6 +284,9 @@ class TimelineModel(QAbstractTableModel):
         if entry.capture is not None:
             redacted = " · redacted" if entry.capture.id in self.redacted else ""
             lines.append(self.capture_caption(entry) + redacted + " — double-click to open")
+            problem = self.thumbnail_problem(entry.capture.id)
+            if problem is not None:
+                lines.append(problem)
         text = entry.text if len(entry.text) <= 2000 else entry.text[:2000] + " …"
         if text:  # wrapped: a plain-text tooltip shows a long line as one, off the screen
             lines.append("")
@@ -298,28 +301,20 @@ class TimelineModel(QAbstractTableModel):
             self.redacted.add(capture_id)
         else:
             self.redacted.discard(capture_id)
-        self._thumbnails.pop(capture_id, None)
+        self.thumbnails.forget(capture_id)
         if self._rows:
             last = self.index(len(self._rows) - 1, self.columnCount() - 1)
             self.dataChanged.emit(self.index(0, 0), last)
 
     def thumbnail(self, capture_id: int) -> QPixmap | None:
-        cached = self._thumbnails.get(capture_id)
-        if cached is not None:
-            self._thumbnails.move_to_end(capture_id)
-            return cached
-        if self._load_thumbnail is None:
-            return None
-        try:
-            data = self._load_thumbnail(capture_id)
-        except Exception:  # a damaged thumbnail must not break painting the timeline
-            return None
-        pixmap = QPixmap()
-        pixmap.loadFromData(data, "PNG")
-        self._thumbnails[capture_id] = pixmap
-        if len(self._thumbnails) > THUMBNAIL_CACHE_SIZE:
-            self._thumbnails.popitem(last=False)
-        return pixmap
+        """The capture's thumbnail; None if there is none to show (see thumbnail_problem)."""
+        value = self.thumbnails.get(capture_id)
+        return value if isinstance(value, QPixmap) else None
+
+    def thumbnail_problem(self, capture_id: int) -> str | None:
+        """Why the capture's thumbnail is not shown (too large, damaged), or None."""
+        value = self.thumbnails.get(capture_id)
+        return value if isinstance(value, str) else None
 
     # -- contents ----------------------------------------------------------------------------
 
@@ -388,7 +383,7 @@ class TimelineModel(QAbstractTableModel):
         self._entries.clear()
         self._captures = prepared.captures
         self._hidden = dict(prepared.hidden)
-        self._thumbnails.clear()
+        self.thumbnails.clear()
         self.endResetModel()
         self._check_days()
 
