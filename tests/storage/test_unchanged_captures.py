@@ -56,3 +56,25 @@ def test_a_caption_is_kept_with_the_unchanged_note(incident_file, clock) -> None
     incident_file.add_capture(capture("red"), clock.now)
     again = incident_file.add_capture(capture("red"), clock.now, text="still red")
     assert again.text.startswith("still red\nThe screen had not changed")
+
+
+def test_a_planted_row_claiming_this_screens_hash_is_not_reused(incident_file, clock) -> None:
+    """A received file's last capture may claim a hash over other pixels: the new capture is
+    stored in full, never pointed at the planted image."""
+    import sqlite3
+
+    planted = capture("black")
+    real = capture("red")
+    conn = sqlite3.connect(incident_file.path, isolation_level=None)
+    try:
+        conn.execute(
+            "INSERT INTO captures (png, thumbnail, width, height, monitor, sha256, window_title, "
+            "captured_at) VALUES (?, ?, 64, 36, 1, ?, 'Grafana', '2026-11-27T13:59:00.000Z')",
+            (planted.png, planted.png, real.sha256),
+        )
+    finally:
+        conn.close()
+    entry = incident_file.add_capture(real, clock.now)
+    assert stored_captures(incident_file) == 2
+    assert incident_file.capture_png(entry.capture.id) == real.png
+    assert "had not changed" not in entry.text

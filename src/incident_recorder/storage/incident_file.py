@@ -9,6 +9,7 @@ connection does); other threads open their own.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import sqlite3
 import weakref
@@ -623,6 +624,11 @@ class IncidentFile(EventsFile, CuratedFile):
             .fetchone()
         )
         if row is None or row[1] != capture.sha256 or row[3] != capture.window_title:
+            return None
+        # The stored hash is the file's word, not proof: a received file could plant a row that
+        # claims this screen's hash over other pixels. The bytes must hash to it too.
+        stored = self._read("SELECT png FROM captures WHERE id = ?", (row[0],))
+        if not stored or hashlib.sha256(bytes(stored[0][0])).hexdigest() != capture.sha256:
             return None
         return int(row[0]), str(row[2]), capture
 
