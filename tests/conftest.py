@@ -40,6 +40,7 @@ def _isolated_dirs(
     base = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("INCIDENT_RECORDER_CONFIG_DIR", str(base / "config"))
     monkeypatch.setenv("INCIDENT_RECORDER_DATA_DIR", str(base / "data"))
+    monkeypatch.setenv("INCIDENT_RECORDER_STATE_DIR", str(base / "state"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(base / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(base / "xdg-data"))
     # A GUI started by a test listens here, never on the developer's running app.

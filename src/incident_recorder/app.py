@@ -408,10 +408,14 @@ def run_gui(path: Path | None, start_up: contextlib.ExitStack | None = None) -> 
     from PySide6.QtCore import QCoreApplication, QTimer
 
     speed_up_import_check()  # PySide6 is loaded: every later import is checked faster
+    from incident_recorder import logs
     from incident_recorder.app_requests import open_request
+    from incident_recorder.ui import qt_log
     from incident_recorder.ui.single_instance import InstanceServer, forward
 
+    logs.start("incident-recorder")
     make_qapp()
+    qt_log.install()
     server = InstanceServer()
     if not server.listen():
         reply = forward(open_request(path), server.name, timeout_ms=15_000) or {}

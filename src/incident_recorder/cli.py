@@ -648,6 +648,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve webhooks into FILE until Ctrl+C or SIGTERM; exit 0 after a clean stop."""
+    from incident_recorder import logs
+
+    logs.start("serve")
     import signal
     import threading
 

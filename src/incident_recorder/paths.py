@@ -32,6 +32,16 @@ def data_dir() -> Path:
     return platformdirs.user_documents_path() / "Incidents"
 
 
+def state_dir() -> Path:
+    """The app's log files (INCIDENT_RECORDER_STATE_DIR overrides)."""
+    override = os.environ.get("INCIDENT_RECORDER_STATE_DIR")
+    if override:
+        return Path(override)
+    import platformdirs
+
+    return platformdirs.user_state_path(APP_NAME)
+
+
 def resources_dir() -> Path:
     """The shipped resources: inside the installed package, or resources/ of a source checkout."""
     packaged = Path(__file__).resolve().parent / "resources"

@@ -7,6 +7,7 @@ and only then shows it; captures and exports run off the UI thread and come back
 from __future__ import annotations
 
 import gc
+import logging
 from dataclasses import replace
 from datetime import tzinfo
 from pathlib import Path
@@ -530,6 +531,8 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
     def show_error(self, title: str, message: str) -> None:
         """A clear, non-blocking message box (and the status bar)."""
         self.last_error = message
+        # The title only: a message may quote a file's contents, and the log holds none.
+        logging.getLogger(__name__).warning("%s: %s", self.file.path.name, title)
         self.statusBar().showMessage(f"{title}: {message.splitlines()[0]}", 10000)
         box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
