@@ -46,6 +46,15 @@ if [ ! -x .venv/bin/python ]; then
   "$python" -m venv .venv
 fi
 extra=""
-[ "$want_tests" = 1 ] && extra="[test]"
-.venv/bin/python -m pip install -q --disable-pip-version-check -e ".${extra}"
+lock=requirements/app.lock
+[ "$want_tests" = 1 ] && extra="[test]" && lock=requirements/test.lock
+pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
+# On Python 3.11 (what CI and the bundle use) the exact versions CI tested, from the lock file
+# (make it again: requirements/README.md); elsewhere the ranges in pyproject.toml.
+if .venv/bin/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then
+  "${pip[@]}" -r "$lock"
+  "${pip[@]}" --no-deps -e .
+else
+  "${pip[@]}" -e ".${extra}"
+fi
 echo "Installed: $(.venv/bin/incident-recorder --version) in $(pwd)/.venv"
