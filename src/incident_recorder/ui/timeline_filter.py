@@ -20,7 +20,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QRunnable,
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.storage import record_key
-from incident_recorder.storage.incident_file import (
+from incident_recorder.storage.rows import (
     RECORD_HIDDEN,
     RECORD_PUBLIC,
     RECORD_STARRED,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QFontMetrics
 
-from incident_recorder.storage.incident_file import (
+from incident_recorder.storage.rows import (
     RECORD_CAPTURE_ID,
     RECORD_HIDDEN,
     RECORD_PUBLIC,

@@ -34,7 +34,7 @@ from incident_recorder.domain import Entry
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.times import format_offset
 from incident_recorder.storage import entry_from_record, record_from_entry, record_key
-from incident_recorder.storage.incident_file import RECORD_CAPTURE_ID, RECORD_HIDDEN
+from incident_recorder.storage.rows import RECORD_CAPTURE_ID, RECORD_HIDDEN
 from incident_recorder.ui.thumbnail_cache import ThumbnailCache
 
 COL_TIME, COL_OFFSET, COL_KIND, COL_ENTRY = range(4)

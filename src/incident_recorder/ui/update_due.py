@@ -23,7 +23,7 @@ from incident_recorder.domain.cadence import DEFAULT_CADENCE, countdown_text, ne
 from incident_recorder.domain.details import IncidentDetails, Status
 from incident_recorder.domain.milestones import Milestone, Milestones
 from incident_recorder.domain.times import from_iso
-from incident_recorder.storage.incident_file import RECORD_HIDDEN, RECORD_PUBLIC
+from incident_recorder.storage.rows import RECORD_HIDDEN, RECORD_PUBLIC
 from incident_recorder.ui.header_parts import Chip
 from incident_recorder.ui.style import adapt
 from incident_recorder.ui.timeline_model import Record, TimelineModel
