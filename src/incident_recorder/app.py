@@ -8,7 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +20,7 @@ from incident_recorder.recent import RecentList
 from incident_recorder.ui.settings_store import SettingsStore, default_store
 
 if TYPE_CHECKING:
+    from incident_recorder.app_requests import Pending
     from incident_recorder.ui.start_window import StartWindow
 
 APP_ICON = "incident-recorder.svg"
@@ -105,6 +106,7 @@ class Application:
         self._preparing: dict[Path, tuple[object, object]] = {}
         """Large files being checked on a worker before they open (job and progress kept)."""
         self._prepared: set[Path] = set()
+        self._opened_listeners: dict[Path, list[Callable[[object | None, str | None], None]]] = {}
         qapp.focusWindowChanged.connect(self._focus_moved)  # type: ignore[attr-defined]
 
     @property
@@ -169,6 +171,21 @@ class Application:
             return None
         return self._show_recorder(handle)
 
+    def when_opened(
+        self, path: Path, listener: Callable[[object | None, str | None], None]
+    ) -> None:
+        """Call `listener(window, None)` once the file being checked opens, or
+        `listener(None, reason)` if it cannot be."""
+        self._opened_listeners.setdefault(path.resolve(), []).append(listener)
+
+    def _tell_opened(self, path: Path, window: object | None, reason: str | None) -> None:
+        for listener in self._opened_listeners.pop(path.resolve(), []):
+            listener(window, reason)
+
+    def is_preparing(self, path: Path) -> bool:
+        """Whether `path` is being checked on a worker: its window follows, or the reason."""
+        return path.resolve() in self._preparing
+
     def _open_failed(self, path: Path, reason: str, verb: str = "open") -> None:
         """Say why `path` could not be opened: in the recorder window the user is working in,
         else on the start window. The reason names the file already when it starts with it."""
@@ -192,6 +209,8 @@ class Application:
             return True  # already on its way
         if not open_job.needs_preparing(path) and not self.windows:
             return False  # small, and no window is recording: opening here freezes nothing
+        if not path.is_file():
+            return False  # nothing to read: the clear message at once
         from PySide6.QtCore import QThreadPool
 
         parent = self.windows[-1] if self.windows else self._start
@@ -204,7 +223,8 @@ class Application:
             progress.close()
             progress.deleteLater()
             self._prepared.add(key)
-            self.open_path(path)
+            window = self.open_path(path)
+            self._tell_opened(path, window, None if window else "it could not be opened")
 
         def failed(_: object, reason: str) -> None:
             self._preparing.pop(key, None)
@@ -212,6 +232,7 @@ class Application:
             progress.deleteLater()
             print(f"incident-recorder: error: {reason}", file=sys.stderr)
             self._open_failed(path, reason)
+            self._tell_opened(path, None, reason)
 
         job.signals.prepared.connect(done)
         job.signals.failed.connect(failed)
@@ -283,7 +304,7 @@ class Application:
                 self._to_front(window)
                 return
 
-    def handle_request(self, request: dict[str, Any]) -> dict[str, Any]:
+    def handle_request(self, request: dict[str, Any]) -> dict[str, Any] | Pending:
         """A request forwarded by a later launch or a script (see ui/single_instance.py)."""
         from incident_recorder.app_requests import answer
 

@@ -15,6 +15,7 @@ Qt is imported only inside `answer`, so the command line can build requests with
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -47,7 +48,28 @@ def _moment(request: dict[str, Any], app: Any) -> datetime:
     return from_iso(at) if isinstance(at, str) and at else app.clock()
 
 
-def answer(app: Any, request: dict[str, Any]) -> dict[str, Any]:
+class Pending:
+    """A reply that is not known yet (a file being checked on a worker): the server sends it
+    when `resolve` is called."""
+
+    def __init__(self) -> None:
+        self._reply: dict[str, Any] | None = None
+        self._listeners: list[Callable[[dict[str, Any]], None]] = []
+
+    def then(self, listener: Callable[[dict[str, Any]], None]) -> None:
+        if self._reply is not None:
+            listener(self._reply)
+        else:
+            self._listeners.append(listener)
+
+    def resolve(self, reply: dict[str, Any]) -> None:
+        self._reply = reply
+        for listener in self._listeners:
+            listener(reply)
+        self._listeners.clear()
+
+
+def answer(app: Any, request: dict[str, Any]) -> dict[str, Any] | Pending:
     """Carry out `request` in `app` (an app.Application) and say what was done."""
     cmd = request.get("cmd")
     if cmd == "show":
@@ -62,6 +84,17 @@ def answer(app: Any, request: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(path, str) or not path:
             return _error("open: no file given")
         window = app.open_path(Path(path))
+        if window is None and app.is_preparing(Path(path)):  # checked on a worker first
+            pending = Pending()
+
+            def opened(window: Any, error: str | None) -> None:
+                if window is None:
+                    pending.resolve(_error(f"could not open {path}: {error}"))
+                else:
+                    pending.resolve(_ok(f"opened {window.file.path} in the running app"))
+
+            app.when_opened(Path(path), opened)
+            return pending
         if window is None:
             return _error(f"could not open {path} (the start window says why)")
         return _ok(f"opened {window.file.path} in the running Incident Recorder")

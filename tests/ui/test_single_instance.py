@@ -15,6 +15,7 @@ from incident_recorder.app import WAYLAND_NOTICE, wayland_session
 from incident_recorder.app_requests import NO_RECORDER, open_request
 from incident_recorder.storage import IncidentFile
 from incident_recorder.ui.single_instance import ENV, instance_name
+from tests.ui.window_support import opened, settled
 
 
 def make(tmp_path: Path, name: str) -> Path:
@@ -68,11 +69,11 @@ def test_wayland_session(environ: dict[str, str], expected: bool) -> None:
     assert wayland_session(environ) is expected
 
 
-def test_wayland_notice_is_shown_once(application, tmp_path, monkeypatch) -> None:
+def test_wayland_notice_is_shown_once(application, tmp_path, monkeypatch, qtbot) -> None:
     monkeypatch.setenv("WAYLAND_DISPLAY", "wayland-0")  # offscreen: no global keys either
     first = application.open_path(make(tmp_path, "a.incident"))
     assert first.statusBar().currentMessage() == WAYLAND_NOTICE
-    second = application.open_path(make(tmp_path, "b.incident"))
+    second = opened(application, make(tmp_path, "b.incident"), qtbot)
     assert second.statusBar().currentMessage() != WAYLAND_NOTICE
 
 
@@ -83,14 +84,14 @@ def test_no_wayland_notice_on_x11(application, tmp_path, monkeypatch) -> None:
     assert "Wayland" not in window.statusBar().currentMessage()
 
 
-def test_requests_go_to_the_most_recent_recorder(application, clock, tmp_path) -> None:
+def test_requests_go_to_the_most_recent_recorder(application, clock, tmp_path, qtbot) -> None:
     assert application.handle_request({"cmd": "note", "text": "x"}) == {
         "ok": False,
         "error": NO_RECORDER,
     }
     a, b = make(tmp_path, "a.incident"), make(tmp_path, "b.incident")
     assert application.handle_request(open_request(a))["ok"]
-    assert application.handle_request(open_request(b))["ok"]
+    assert settled(application.handle_request(open_request(b)), qtbot)["ok"]
     reply = application.handle_request(
         {"cmd": "note", "text": "on b", "at": "2026-11-27T13:59:00.000Z"}
     )

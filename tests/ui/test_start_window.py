@@ -192,7 +192,8 @@ def test_a_bad_file_opened_from_a_recorder_window_is_explained_there(
     bad = tmp_path / "notes.txt"
     bad.write_bytes(b"just some notes\n" * 50)
 
-    assert application.open_path(bad) is None
+    assert application.open_path(bad) is None  # checked on a worker: the reason follows
+    qtbot.waitUntil(lambda: window.last_error is not None, timeout=15_000)
 
     assert not application.start.isVisible()  # the recorder is not covered by the start window
     assert "not an incident file" in window.last_error

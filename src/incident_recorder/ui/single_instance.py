@@ -13,6 +13,7 @@ Only QtCore and QtNetwork are used, so the command line can forward without load
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sys
@@ -20,7 +21,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -34,7 +35,15 @@ MAX_REQUEST = 1 << 20
 """A request line longer than this is refused (a note is far shorter)."""
 
 Reply = dict[str, Any]
-Handler = Callable[[dict[str, Any]], Reply]
+
+
+class Later(Protocol):
+    """A reply known later: `then(send)` calls `send(reply)` once it is."""
+
+    def then(self, listener: Callable[[Reply], None]) -> None: ...
+
+
+Handler = Callable[[dict[str, Any]], "Reply | Later"]
 
 
 class ForwardError(Exception):
@@ -177,9 +186,14 @@ class InstanceServer(QObject):
             else:
                 self._buffers[sock] = data
             return
-        self._reply(sock, self._answer(data.split(b"\n", 1)[0]))
+        reply = self._answer(data.split(b"\n", 1)[0])
+        if isinstance(reply, dict):
+            self._reply(sock, reply)
+        else:  # known later (a file checked on a worker first): the client waits for it
+            self._buffers.pop(sock, None)
+            reply.then(functools.partial(self._reply, sock))
 
-    def _answer(self, line: bytes) -> Reply:
+    def _answer(self, line: bytes) -> Reply | Later:
         try:
             request = json.loads(line)
         except ValueError:
