@@ -149,10 +149,9 @@ def _note(window: Any, text: object, at: datetime) -> dict[str, Any]:
     if not isinstance(text, str):
         return _error("note: no text given")
     try:
-        entry = window.file.add_note(text, EntryKind.OBSERVATION, at, source="cli")
+        entry = window.session.add_note(text, EntryKind.OBSERVATION, at, source="cli")
     except (ValueError, IncidentFileError) as error:
         return _error(f"{error}: nothing was saved")
-    window.model.add([entry])
     window.statusBar().showMessage(
         f"Saved {entry.kind.value} at {window.model.format_time(entry.occurred_at)} "
         "(forwarded command)",

@@ -536,12 +536,14 @@ def cmd_forward(args: argparse.Namespace) -> int:
 
 
 def cmd_note(args: argparse.Namespace) -> int:
+    from incident_recorder.session import IncidentSession
     from incident_recorder.storage import IncidentFile
 
     text = sys.stdin.read() if args.text == "-" else args.text
     with IncidentFile.open(args.file) as handle:
+        session = IncidentSession(handle)
         try:
-            entry = handle.add_note(text, args.kind, args.at, source="cli", public=args.public)
+            entry = session.add_note(text, args.kind, args.at, source="cli", public=args.public)
         except ValueError as error:
             raise CliError(f"{error}: nothing was saved") from None
     local = entry.occurred_at.astimezone()
@@ -562,6 +564,7 @@ def _jpeg_quality(text: str) -> int:
 def cmd_capture(args: argparse.Namespace) -> int:
     from incident_recorder.capture import CaptureError, Grabber, capture_now
     from incident_recorder.domain.times import system_clock
+    from incident_recorder.session import IncidentSession
     from incident_recorder.storage import IncidentFile
 
     pressed_at = system_clock()
@@ -575,7 +578,9 @@ def cmd_capture(args: argparse.Namespace) -> int:
             raise CliError(str(error)) from None
         finally:
             grabber.close()
-        entry = handle.add_capture(image, pressed_at, text=args.text, kind=args.kind, source="cli")
+        entry = IncidentSession(handle).add_capture(
+            image, pressed_at, text=args.text, kind=args.kind, source="cli"
+        )
     print(
         f"Saved capture entry {entry.id}: {image.width}×{image.height} {args.format.upper()}, "
         f"monitor {image.monitor}"
@@ -1009,6 +1014,7 @@ def _shown(moment: datetime, offset: str | None) -> str:
 def cmd_milestone(args: argparse.Namespace) -> int:
     from incident_recorder.domain.milestones import Metric, Milestone
     from incident_recorder.domain.times import format_duration_exact
+    from incident_recorder.session import IncidentSession
     from incident_recorder.storage import IncidentFile
 
     milestone: Milestone = args.name
@@ -1017,22 +1023,23 @@ def cmd_milestone(args: argparse.Namespace) -> int:
         print(f"{PROG} milestone: error: --clear takes no --at or --note", file=sys.stderr)
         return 2
     with IncidentFile.open(args.file) as handle:
-        before = handle.milestones()[milestone]
+        session = IncidentSession(handle)
         if args.clear:
+            before = session.clear_milestone(milestone, source="cli")
             if before is None:
                 print(f"{name} is not set: nothing to clear")
                 return 0
-            handle.set_milestone(milestone, None, source="cli")
             was = _shown(before, None).replace(" (", ", ").rstrip(")")
             print(f"{name} cleared (it was {was}); its timeline entry stays")
             return 0
         when, offset = args.at if args.at is not None else (None, None)
         try:
-            entry = handle.record_milestone(
+            result = session.record_milestone(
                 milestone, when, text=args.text, source="cli", offset=offset
             )
         except ValueError as error:
             raise CliError(f"{error}: nothing was saved") from None
+        entry, before = result.entry, result.before
         milestones = handle.milestones()
     line = f"{name} at {_shown(entry.occurred_at, offset)}"
     if before is not None and before != entry.occurred_at:
@@ -1055,6 +1062,12 @@ def cmd_milestone(args: argparse.Namespace) -> int:
         else:
             line += f" — {label} {format_duration_exact(value)}"
     print(f"{line} (entry {entry.id})")
+    if result.status is not None:
+        status = result.status.label
+        print(f"Status set to {status}: the first Mitigated (Incident Details changes it)")
+    elif result.status_problem is not None:
+        print(f"{PROG}: warning: the status was not changed: {result.status_problem}",
+              file=sys.stderr)  # fmt: skip
     return 0
 
 

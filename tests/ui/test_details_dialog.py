@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit
 
 from incident_recorder.domain.details import DetectionSource, Role, Service, Status
 from incident_recorder.domain.milestones import Milestone
+from incident_recorder.session import IncidentSession
 from incident_recorder.storage import IncidentFile
 from incident_recorder.ui.details_dialog import DetailsDialog
 from incident_recorder.ui.milestone_times import offset_text, parse_entered
@@ -138,7 +139,11 @@ def test_utc_toggle_and_the_entered_offset_is_kept(make_window, qtbot, clock) ->
     window.close()
     handle = IncidentFile.open(window.file.path, clock=clock)
     dialog = DetailsDialog(
-        handle, severities=("P1", "P2"), clock=clock, local_zone=PLUS_ONE, utc=False
+        IncidentSession(handle),
+        severities=("P1", "P2"),
+        clock=clock,
+        local_zone=PLUS_ONE,
+        utc=False,
     )
     qtbot.addWidget(dialog)
     row = dialog.times.rows[Milestone.MITIGATED]

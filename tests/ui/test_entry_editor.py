@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.entry import NewCapture
+from incident_recorder.session import IncidentSession
 from incident_recorder.storage import IncidentFile
 from incident_recorder.ui.entry_editor import EntryEditor
 from incident_recorder.ui.time_field import parse_typed
@@ -56,7 +57,7 @@ def test_saving_without_changes_adds_no_revision(make_window, qtbot) -> None:
 
 def test_occurred_at_typed_in_local_time_keeps_its_offset(incident_file, qtbot, clock) -> None:
     entry = incident_file.add_note("config push went out")
-    editor = EntryEditor(incident_file, entry, now=clock(), local_zone=PLUS_ONE)
+    editor = EntryEditor(IncidentSession(incident_file), entry, now=clock(), local_zone=PLUS_ONE)
     qtbot.addWidget(editor)
     editor.show()
     editor.activateWindow()
@@ -78,7 +79,7 @@ def test_occurred_at_typed_in_local_time_keeps_its_offset(incident_file, qtbot, 
 
 def test_occurred_at_typed_in_utc_with_a_full_date(incident_file, qtbot, clock) -> None:
     entry = incident_file.add_note("alert fired")
-    editor = EntryEditor(incident_file, entry, now=clock(), local_zone=PLUS_ONE)
+    editor = EntryEditor(IncidentSession(incident_file), entry, now=clock(), local_zone=PLUS_ONE)
     qtbot.addWidget(editor)
     editor.show()
     qtbot.mouseClick(editor.when.utc, Qt.LeftButton)
@@ -94,7 +95,7 @@ def test_occurred_at_typed_in_utc_with_a_full_date(incident_file, qtbot, clock) 
 
 def test_bad_input_is_said_inline_and_the_dialog_stays_open(incident_file, qtbot, clock) -> None:
     entry = incident_file.add_note("first words")
-    editor = EntryEditor(incident_file, entry, now=clock(), local_zone=UTC)
+    editor = EntryEditor(IncidentSession(incident_file), entry, now=clock(), local_zone=UTC)
     qtbot.addWidget(editor)
     editor.show()
     editor.when.edit.clear()
@@ -114,7 +115,7 @@ def test_bad_input_is_said_inline_and_the_dialog_stays_open(incident_file, qtbot
 
 def test_a_revision_made_elsewhere_is_not_silently_overwritten(incident_file, qtbot, clock) -> None:
     entry = incident_file.add_note("typo hre")
-    editor = EntryEditor(incident_file, entry, now=clock(), local_zone=UTC)
+    editor = EntryEditor(IncidentSession(incident_file), entry, now=clock(), local_zone=UTC)
     qtbot.addWidget(editor)
     editor.show()
     with IncidentFile.open(incident_file.path, clock=clock) as other:

@@ -8,6 +8,7 @@ from curation_helpers import CTRL, CTRL_SHIFT, last_dialog, press
 from PySide6.QtCore import Qt
 
 from incident_recorder.domain import EntryKind
+from incident_recorder.session import IncidentSession
 from incident_recorder.ui.past_entry import PastEntryDialog
 
 
@@ -37,7 +38,9 @@ def test_ctrl_shift_n_adds_a_backdated_public_entry_in_its_place(make_window, qt
 
 
 def test_local_time_is_stored_in_utc_with_its_offset(incident_file, qtbot, clock) -> None:
-    dialog = PastEntryDialog(incident_file, now=clock(), local_zone=timezone(timedelta(hours=1)))
+    dialog = PastEntryDialog(
+        IncidentSession(incident_file), now=clock(), local_zone=timezone(timedelta(hours=1))
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.activateWindow()
@@ -64,7 +67,7 @@ def test_local_time_is_stored_in_utc_with_its_offset(incident_file, qtbot, clock
 def test_missing_or_future_time_and_empty_text_are_refused_inline(
     incident_file, qtbot, clock
 ) -> None:
-    dialog = PastEntryDialog(incident_file, now=clock(), local_zone=UTC)
+    dialog = PastEntryDialog(IncidentSession(incident_file), now=clock(), local_zone=UTC)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.text.setPlainText("something")

@@ -114,8 +114,8 @@ class Curation(QObject):
         return entry
 
     def _shown(self, entry: Entry, message: str) -> None:
-        """A revision is durable: show it, keep it selected, say so."""
-        self.model.add([entry])
+        """A revision is durable and shown (the session told the model): keep it selected, say
+        so."""
         self.view.select_entry(entry.id, scroll=False)
         self.window.statusBar().showMessage(message, 6000)
 
@@ -130,7 +130,7 @@ class Curation(QObject):
         value = not getattr(entry, flag)
         try:
             changes: dict[str, Any] = {flag: value}
-            revised = self.window.file.revise(entry.id, **changes)
+            revised = self.window.session.revise(entry.id, **changes)
         except (ValueError, IncidentFileError) as error:
             self._failed("The entry was not changed", error)
             return None
@@ -162,7 +162,7 @@ class Curation(QObject):
         from incident_recorder.ui.entry_editor import EntryEditor
 
         editor = EntryEditor(
-            self.window.file,
+            self.window.session,
             entry,
             now=self._clock(),
             local_zone=self._local_zone,
@@ -184,7 +184,7 @@ class Curation(QObject):
 
         try:
             dialog = EntryHistory(
-                self.window.file,
+                self.window.session,
                 entry_id,
                 local_zone=self._local_zone,
                 utc=self.model.utc,
@@ -200,7 +200,7 @@ class Curation(QObject):
         from incident_recorder.ui.past_entry import PastEntryDialog
 
         dialog = PastEntryDialog(
-            self.window.file,
+            self.window.session,
             now=self._clock(),
             local_zone=self._local_zone,
             utc=self.model.utc,
@@ -210,7 +210,6 @@ class Curation(QObject):
         return self._open(dialog)
 
     def _past_saved(self, entry: Entry) -> None:
-        self.model.add([entry])
         self.view.select_entry(entry.id)
         when = self.model.format_time(entry.occurred_at)
         self.window.statusBar().showMessage(f"Past entry added at {when}", 6000)

@@ -39,7 +39,8 @@ from incident_recorder.domain.details import (
 )
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.times import Clock
-from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.session import IncidentSession
+from incident_recorder.storage import IncidentFileError
 from incident_recorder.ui.milestone_times import MilestoneTimes
 from incident_recorder.ui.style import adapt
 
@@ -131,7 +132,7 @@ class DetailsDialog(QDialog):
 
     def __init__(
         self,
-        incident_file: IncidentFile,
+        session: IncidentSession,
         *,
         severities: tuple[str, ...],
         clock: Clock,
@@ -141,8 +142,9 @@ class DetailsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Incident Details")
-        self._file = incident_file
-        current = incident_file.details()
+        self._session = session
+        self._file = session.file
+        current = self._file.details()
         self._details = current
 
         self.title = QLineEdit(current.title)
@@ -187,11 +189,11 @@ class DetailsDialog(QDialog):
         services_box = QGroupBox("Services affected")
         QVBoxLayout(services_box).addWidget(self.services)
 
-        history = {m: incident_file.milestone_history(m) for m in Milestone}
+        history = {m: self._file.milestone_history(m) for m in Milestone}
         self.times = MilestoneTimes(
-            incident_file.milestones(),
+            self._file.milestones(),
             history,
-            created=incident_file.incident().created_at,
+            created=self._file.incident().created_at,
             now=clock(),
             local_zone=local_zone,
             utc=utc,
@@ -281,10 +283,10 @@ class DetailsDialog(QDialog):
                 # Only the fields edited here: one another program changed meanwhile stays.
                 current = self._file.details()
                 merged = replace(current, **{name: getattr(wanted, name) for name in edited})
-                self._details = self._file.set_details(merged)
+                self._details = self._session.set_details(merged)
             changed = [name.replace("_", " ") for name in edited]
             for milestone, when, offset in changes:
-                self._file.set_milestone(milestone, when, offset=offset, source="gui")
+                self._session.set_milestone(milestone, when, offset=offset, source="gui")
                 self.times.saved(milestone, when)
                 changed.append(milestone.label.lower())
         except (ValueError, IncidentFileError) as error:

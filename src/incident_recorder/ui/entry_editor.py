@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder.domain import Entry, EntryKind
-from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.session import IncidentSession
+from incident_recorder.storage import IncidentFileError
 from incident_recorder.ui.time_field import TimeField
 
 
@@ -60,7 +61,7 @@ class EntryEditor(QDialog):
 
     def __init__(
         self,
-        incident_file: IncidentFile,
+        session: IncidentSession,
         entry: Entry,
         *,
         now: datetime,
@@ -71,7 +72,8 @@ class EntryEditor(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Edit Entry")
         self.setObjectName("entryEditor")
-        self._file = incident_file
+        self._session = session
+        self._file = session.file
         self.entry = entry
         self._base_revision = entry.revision
         what = "capture" if entry.capture is not None else "note"
@@ -190,7 +192,7 @@ class EntryEditor(QDialog):
                     f"{current}). Save again to save the fields changed here over it."
                 )
                 return None
-            entry = self._file.revise(self.entry.id, **changes)
+            entry = self._session.revise(self.entry.id, **changes)
         except (ValueError, IncidentFileError) as error:
             self.show_message(f"Not saved: {error}")
             return None

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder.domain import Entry
-from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.session import IncidentSession
+from incident_recorder.storage import IncidentFileError
 from incident_recorder.ui.inert_browser import InertBrowser
 from incident_recorder.ui.links import plain_tip
 from incident_recorder.ui.style import adapt
@@ -77,7 +78,7 @@ class EntryHistory(QDialog):
 
     def __init__(
         self,
-        incident_file: IncidentFile,
+        session: IncidentSession,
         entry_id: int,
         *,
         local_zone: tzinfo | None,
@@ -87,7 +88,8 @@ class EntryHistory(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Entry History")
         self.setObjectName("entryHistory")
-        self._file = incident_file
+        self._session = session
+        self._file = session.file
         self._entry_id = entry_id
         self._zone = UTC if utc else local_zone
         self.summary = QLabel()
@@ -175,7 +177,7 @@ class EntryHistory(QDialog):
 
     def _unhide(self) -> None:
         try:
-            entry = self._file.revise(self._entry_id, hidden=False)
+            entry = self._session.revise(self._entry_id, hidden=False)
             self.reload()
         except (ValueError, IncidentFileError) as error:
             self.summary.setText(f"Not saved: {error}")

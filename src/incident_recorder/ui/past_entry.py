@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (
 
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.kinds import DEFAULT_KIND
-from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.session import IncidentSession
+from incident_recorder.storage import IncidentFileError
 from incident_recorder.ui.entry_editor import _TextEdit, kind_box
 from incident_recorder.ui.time_field import TimeField
 
@@ -37,7 +38,7 @@ class PastEntryDialog(QDialog):
 
     def __init__(
         self,
-        incident_file: IncidentFile,
+        session: IncidentSession,
         *,
         now: datetime,
         local_zone: tzinfo | None,
@@ -48,7 +49,8 @@ class PastEntryDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Add Past Entry")
         self.setObjectName("pastEntry")
-        self._file = incident_file
+        self._session = session
+        self._file = session.file
         self._now = now
         intro = QLabel("Record something that happened earlier, at the time it happened.")
         intro.setObjectName("hint")
@@ -116,7 +118,7 @@ class PastEntryDialog(QDialog):
             self.text.setFocus()
             return None
         try:
-            entry = self._file.add_note(
+            entry = self._session.add_note(
                 self.text.toPlainText(),
                 self.kind.currentData(),
                 typed.moment,

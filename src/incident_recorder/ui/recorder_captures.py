@@ -23,6 +23,7 @@ from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.ui.capture_service import ALL, POINTER, WINDOW, CaptureTimings
 
 if TYPE_CHECKING:
+    from incident_recorder.session import IncidentSession
     from incident_recorder.ui.capture_service import CaptureService
     from incident_recorder.ui.capture_viewer import CaptureViewer
     from incident_recorder.ui.image_import import ImageImporter
@@ -45,6 +46,7 @@ class RecorderCaptures(_Window):
         importer: ImageImporter
         model: TimelineModel
         file: IncidentFile
+        session: IncidentSession
         viewers: dict[int, CaptureViewer]
         last_capture_timings: CaptureTimings | None
         _clock: Callable[[], datetime]
@@ -80,7 +82,7 @@ class RecorderCaptures(_Window):
         if self._closing:
             return
         self.last_capture_timings = timings
-        self.model.add([entry])
+        self.session.added_elsewhere([entry])  # made durable by the capture worker
         capture = entry.capture
         size = f"{capture.width}×{capture.height}" if capture else ""
         self.statusBar().showMessage(
@@ -108,7 +110,7 @@ class RecorderCaptures(_Window):
     def _capture_imported(self, entry: Entry) -> None:
         if self._closing:
             return
-        self.model.add([entry])
+        self.session.added_elsewhere([entry])  # made durable by the import job
         capture = entry.capture
         size = f"{capture.width}×{capture.height}" if capture else ""
         self.statusBar().showMessage(f"Image recorded ({entry.source}, {size})", 6000)
@@ -200,11 +202,10 @@ class RecorderCaptures(_Window):
         from incident_recorder.ui.capture_viewer import CaptureViewer  # loaded: it sent this
 
         try:
-            entry = self.file.revise(entry_id, text=text)
+            entry = self.session.revise(entry_id, text=text)
         except (ValueError, IncidentFileError) as error:
             self.show_error("The caption was not saved", str(error))
             return
-        self.model.add([entry])
         viewer = self.sender()
         if isinstance(viewer, CaptureViewer):
             viewer.caption_saved(entry)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from dataclasses import replace
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,10 +23,10 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder.domain import Entry, EntryKind
-from incident_recorder.domain.details import Status
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.times import Clock
 from incident_recorder.drafts import DraftStore
+from incident_recorder.session import Change, EntriesAdded, EntryRevised, IncidentSession
 from incident_recorder.settings import Settings
 from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.storage.connection import shared_with_others
@@ -121,6 +120,10 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         self.model.redacted = incident_file.sensitive_captures()
         live_start = (incident_file.data_version(), incident_file.marks())  # before the read
         self.model.reset(incident_file.records(newest=FIRST_ROWS, check=True))  # hidden: aside
+        # Every change of the record goes through the session: durable, the rules applied, then
+        # announced here, where the timeline and the header follow (session/core.py).
+        self.session = IncidentSession(incident_file)
+        self.session.listen(self._on_change)
         self.view = TimelineView()
         self.view.setModel(self.model)
         self.view.capture_activated.connect(self.open_capture)
@@ -386,14 +389,13 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
 
     # -- notes -------------------------------------------------------------------------------
 
-    def save_note(self, text: str, kind: EntryKind, occurred_at: object) -> None:
+    def save_note(self, text: str, kind: EntryKind, occurred_at: datetime | None) -> None:
         """Make the note durable, then show it; on failure the note stays in the field."""
         try:
-            entry = self.file.add_note(text, kind, occurred_at, public=self.note_bar.public)
+            entry = self.session.add_note(text, kind, occurred_at, public=self.note_bar.public)
         except (ValueError, IncidentFileError) as error:
             self.show_error("The note was not saved", f"{error}\n\nThe note is still in the field.")
             return
-        self.model.add([entry])
         self.note_bar.committed()
         self._draft_timer.stop()
         self._keep_draft()  # now, not after the debounce: a crash must not bring it back
@@ -412,41 +414,40 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         when = (self.note_bar.occurred_at or pressed) if note else pressed
         kind = self.note_bar.kind if note and self.note_bar.kind_chosen else None
         try:
-            before = self.file.milestones()[milestone]
-            entry = self.file.record_milestone(
+            result = self.session.record_milestone(
                 milestone, when, text=text if note else "", kind=kind
             )
         except (ValueError, IncidentFileError) as error:
             kept = "\n\nThe note is still in the field." if note else ""
             self.show_error(f"{milestone.label} was not recorded", f"{error}{kept}")
             return None
-        self.model.add([entry])
+        entry, before = result.entry, result.before
         if note:
             self.note_bar.committed()
             self._draft_timer.stop()
             self._keep_draft()  # now, not after the debounce: a crash must not bring it back
-        status = self._monitor_after_mitigation(milestone, before)
-        self.reload_incident()
+        status = ""
+        if result.status is not None:
+            status = f" · status set to {result.status.label} (Ctrl+I changes it)"
+        elif result.status_problem is not None:
+            status = f" · the status was not changed: {result.status_problem}"
         message = recorded_message(
             milestone, before, self.header.milestones, self.model.format_time
         )
         self.statusBar().showMessage(message + status, 10_000)
         return entry
 
-    def _monitor_after_mitigation(self, milestone: Milestone, before: object) -> str:
-        """The first Mitigated sets the status from Investigating or Identified to Monitoring,
-        as a recorded change of the details the team can undo in Incident Details (Ctrl+I);
-        the status is never inferred on reading. Returns what to add to the status message."""
-        if milestone is not Milestone.MITIGATED or before is not None:
-            return ""
-        details = self.file.details()
-        if details.status not in (Status.INVESTIGATING, Status.IDENTIFIED):
-            return ""
-        try:
-            self.file.set_details(replace(details, status=Status.MONITORING))
-        except IncidentFileError as error:
-            return f" · the status stays {details.status.label}: {error}"
-        return " · status set to Monitoring (Ctrl+I changes it)"
+    def _on_change(self, change: Change) -> None:
+        """What the session announces: new or revised entries into the timeline, milestones and
+        details into the header."""
+        if self._closing:
+            return
+        if isinstance(change, EntriesAdded):
+            self.model.add(list(change.entries))
+        elif isinstance(change, EntryRevised):
+            self.model.add([change.entry])
+        else:
+            self.reload_incident()
 
     def reload_incident(self) -> None:
         """Re-read the milestones and details into the header (after a change here or, via the
@@ -475,7 +476,7 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
             from incident_recorder.ui.details_dialog import DetailsDialog
 
             self.details_dialog = DetailsDialog(
-                self.file,
+                self.session,
                 severities=self.severities,
                 clock=self._clock,
                 local_zone=self._local_zone,
