@@ -204,7 +204,7 @@ def write_status_page(
     if base_url is not None and not re.match(r"https?://[^\s/]+", base_url):
         raise ReportError(f"the base URL must start with http:// or https://: {base_url!r}")
     out_dir = Path(out_dir)
-    _make_dir(out_dir)
+    _make_dir(out_dir, may_be_link=True)  # the folder chosen; index.html, feed.xml never links
     mode = file_mode()
     feed, index = out_dir / FEED, out_dir / INDEX
     write_atomically(feed, render_feed(record, base_url=base_url), mode)

@@ -31,6 +31,7 @@ from incident_recorder.report.files import (
     _umask_by_swapping,
     current_umask,
     file_mode,
+    refuse_link,
     write_atomically,
 )
 from incident_recorder.report.images import (
@@ -173,7 +174,9 @@ def write_report(
     zone = tz if tz is not None else facts.local_zone()
     internal_json = fmt == "json" and not public
     exported = list(record.entries) if internal_json else record.visible_entries()
-    _make_dir(out_dir)
+    _make_dir(out_dir, may_be_link=True)  # the folder chosen; nothing in it is followed
+    for folder in (facts.IMAGES_DIR, facts.ORIGINALS_DIR):  # before anything is written
+        refuse_link(out_dir / folder)
     mode = file_mode()  # read once per export, for the images and the report alike
     captures = write_images(
         out_dir,

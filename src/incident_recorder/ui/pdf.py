@@ -58,6 +58,7 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 
+from incident_recorder.report.files import refuse_link
 from incident_recorder.report.html import render_pdf_html
 from incident_recorder.report.html_export import ImageFiles
 from incident_recorder.report.writer import ReportError, file_mode
@@ -392,6 +393,7 @@ def write_pdf(html: str, images: Mapping[str, bytes], path: Path, *, title: str)
     asked for when its page is painted). ReportError (one line) on failure.
     """
     path = Path(path)
+    refuse_link(path)  # a report.pdf that is a link is refused, never replaced or written through
     if not path.parent.is_dir():
         raise ReportError(f"cannot write {path}: folder {path.parent} does not exist")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
