@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from incident_recorder.domain.record import IncidentRecord
+from incident_recorder.domain.text import visible
 from incident_recorder.domain.times import truncate_ms
 from incident_recorder.report import facts, jsondoc
 from incident_recorder.report.document import render_report
@@ -216,6 +217,6 @@ def write_report(
             write_atomically(target, text.encode("utf-8", errors="replace"), mode)
         else:
             images = {name: out_dir / name for name in [*image_files.values(), *pictures]}
-            target = extra[fmt](text, images, out_dir, record.title)
+            target = extra[fmt](text, images, out_dir, visible(record.title))
     remove_stale_images(out_dir, captures, include_originals, also_keep=pictures)
     return target
