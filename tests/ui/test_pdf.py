@@ -136,8 +136,13 @@ def test_nothing_outside_the_given_images_is_loaded(tmp_path: Path) -> None:
 
 
 def test_failures_are_one_line_report_errors(tmp_path: Path) -> None:
-    with pytest.raises(ReportError, match="not a readable image"):
-        write_pdf("<p>x</p>", {"images/a.png": b"not a png"}, tmp_path / "a.pdf", title="T")
+    # An image that cannot be shown is named in its place (tests/ui/test_pdf_bad_captures.py),
+    # not a failure of the whole PDF.
+    html = '<p>x</p><p><img src="images/a.png" alt="Capture at 14:00:00 UTC"></p>'
+    write_pdf(html, {"images/a.png": b"not a png"}, tmp_path / "a.pdf", title="T")
+    assert "Capture at 14:00:00 UTC: not shown in this PDF: not a readable image" in " ".join(
+        text(tmp_path / "a.pdf").split()
+    )
     with pytest.raises(ReportError, match="cannot write") as caught:
         write_pdf("<p>x</p>", {}, tmp_path / "missing" / "a.pdf", title="T")
     assert "\n" not in str(caught.value)
