@@ -41,20 +41,21 @@ def capture_from_file(path: Path) -> NewCapture:
             f"{path.name} is part of an incident open in this program, not an image: "
             "nothing was recorded"
         )
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise ImageImportError(f"{path.name} cannot be read: {error.strerror or error}") from error
-    if size > MAX_BYTES:
-        raise ImageImportError(
-            f"too large to record: {path.name} is {size / 1024 / 1024:.0f} MB "
-            f"(at most {MAX_BYTES // 1024 // 1024} MB)"
-        )
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise ImageImportError(f"{path.name} cannot be read: {error.strerror or error}") from error
+    from incident_recorder.importers.common import ImportFailed
+    from incident_recorder.importers.files import Budget, read_named
+
+    try:  # a regular file only (a link to one is fine: it was picked in a window), capped
+        data = read_named(path, Budget(MAX_BYTES, MAX_BYTES), follow=True)
+    except ImportFailed as failed:
+        raise ImageImportError(_image_problem(failed.problems[0], path.name)) from None
     return capture_from_bytes(data, path.name)
+
+
+def _image_problem(problem: str, name: str) -> str:
+    if "too large" in problem:
+        return f"too large to record: {name} is over {MAX_BYTES // 1024 // 1024} MB"
+    shown = problem.removeprefix("the file: ").replace(": not read", "")
+    return f"{name}: {shown}: nothing was recorded"
 
 
 def capture_from_bytes(data: bytes, name: str) -> NewCapture:

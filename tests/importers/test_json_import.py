@@ -183,15 +183,14 @@ def test_not_an_export(tmp_path: Path, text: str, fragment: str) -> None:
         read_json(path)
 
 
-def test_a_capture_outside_the_export_folder_is_not_read(tmp_path: Path) -> None:
+def test_a_capture_outside_the_export_folder_refuses_the_import(tmp_path: Path) -> None:
     secret = tmp_path / "secret.png"
     secret.write_bytes(new_capture().png)
     folder = tmp_path / "export"
     folder.mkdir()
     capture = {"file": "../secret.png", "sha256": new_capture().sha256}
-    parsed = parse_document(document([note(1, 0, capture=capture)]), folder)
-    assert parsed.entries[0].capture is None
-    assert "outside the export's folder" in parsed.entries[0].text
+    with pytest.raises(ImportFailed, match=r"^\.\./secret\.png: points outside the export's"):
+        parse_document(document([note(1, 0, capture=capture)]), folder)
 
 
 def test_times_stay_utc_to_the_millisecond() -> None:

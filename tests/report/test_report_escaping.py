@@ -124,12 +124,21 @@ def entry(number: int, text: str, *, capture: bool = False) -> Entry:
     return Entry(number, EntryKind.OBSERVATION, text, moment, moment, capture=info)
 
 
+BIDI_AND_ZERO_WIDTH = {
+    0x061C, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x202A, 0x202B, 0x202C, 0x202D, 0x202E,
+    0x2060, 0x2066, 0x2067, 0x2068, 0x2069, 0xFEFF,
+}  # fmt: skip
+
+
 def expected_cell(text: str) -> str:
-    """What a reader should see: the note itself, control characters made visible."""
+    """What a reader should see: the note itself, control characters made visible, bidi
+    controls and zero-width characters as markers naming them."""
     shown = []
     for char in "\n".join(normalize_lines(text)):
         code = ord(char)
-        if char == "\t":
+        if code in BIDI_AND_ZERO_WIDTH:
+            shown.append(f"\u27e8U+{code:04X}\u27e9")
+        elif char == "\t":
             shown.append(" ")
         elif code < 0x20 and char != "\n":
             shown.append(chr(0x2400 + code))

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from incident_recorder.domain.text import comparable
+
 DEFAULT_HINT = (
     "Describe the condition that allowed it: what made the mistake easy to make and hard to notice?"
 )
@@ -177,6 +179,10 @@ class BlameScanner:
         self._lower_words: set[str] | None = None
 
     def scan(self, text: str) -> list[BlameSentence]:
+        """The sentences of `text` that hold blame. The text is matched as `comparable` makes
+        it (NFKC, no zero-width or bidi characters), so 'bl\u200bame' or a full-width 'ｂｌａｍｅ'
+        is found; the sentences given back are of that text."""
+        text = comparable(text)
         found: dict[tuple[int, int], tuple[list[str], list[str], list[str]]] = {}
         sentences = _Sentences(text)
         lists = self._phrases
@@ -213,7 +219,7 @@ class BlameScanner:
         if lower in self._never or (initial and lower.endswith(_NOUN_ENDINGS)):
             return False
         if self._lower_words is None:
-            corpus = "\n".join(self._corpus())
+            corpus = comparable("\n".join(self._corpus()))
             self._lower_words = set(map(str.lower, _LOWER_INITIAL.findall(corpus)))
         return lower not in self._lower_words
 

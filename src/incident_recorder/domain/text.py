@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MAX_NOTE_CHARS = 10_000_000
 """Ten million characters: far beyond any real note, small enough to keep the file sane."""
@@ -52,3 +53,33 @@ def describe_size(text: str) -> str:
     amount = f"{size / 1_000_000:.1f} MB" if size >= 1_000_000 else f"{size / 1000:.0f} KB"
     lines = text.count("\n") + 1
     return f"{amount} ({len(text):,} characters, {lines:,} line{'s' if lines != 1 else ''})"
+
+
+INVISIBLE = re.compile("[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+"""Characters that change how text reads without showing themselves: the bidirectional
+controls (U+202A–U+202E embeddings and overrides, U+2066–U+2069 isolates, U+200E/U+200F and
+U+061C marks) and the zero-width ones (U+200B–U+200D, U+2060 word joiner, U+FEFF). A title
+ending in U+202E 'fdp.exe' reads 'exe.pdf'; a zero-width space inside a word hides it from a
+search."""
+
+
+def _marker(match: re.Match[str]) -> str:
+    return f"\u27e8U+{ord(match.group()):04X}\u27e9"
+
+
+def visible(text: str) -> str:
+    """`text` as shown to people: each INVISIBLE character replaced by a marker naming it
+    (U+202E → '⟨U+202E⟩'), so it can neither reorder what follows nor hide inside a word.
+
+    For display only (window, timeline, reports, status page, command line): what is stored
+    stays what was typed.
+    """
+    if not INVISIBLE.search(text):  # the usual case: no copy
+        return text
+    return INVISIBLE.sub(_marker, text)
+
+
+def comparable(text: str) -> str:
+    """`text` as compared with word lists: NFKC (full-width and compatibility forms become the
+    plain letters) and every INVISIBLE character removed ('bl\u200bame' → 'blame')."""
+    return INVISIBLE.sub("", unicodedata.normalize("NFKC", text))

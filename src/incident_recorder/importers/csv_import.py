@@ -18,6 +18,7 @@ import csv
 import io
 import math
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.imported import ImportedEntry
@@ -31,6 +32,7 @@ from incident_recorder.importers.common import (
     past_example,
     read_iso,
 )
+from incident_recorder.importers.files import Budget, read_named
 
 SOURCE = "import:csv"
 TIME_COLUMNS = ("occurred_at", "time")
@@ -220,3 +222,12 @@ def read_csv(
         line = data[: error.start].count(b"\n") + 1
         raise ImportFailed([f"line {line}: not UTF-8 text (save the CSV as UTF-8)"]) from None
     return parse_csv(text, start=start, now=now)
+
+
+def read_csv_file(
+    path: Path, *, start: datetime | None = None, now: datetime | None = None
+) -> list[ImportedEntry]:
+    """`read_csv` of the file at `path`, read as data from elsewhere (importers/files.py): a
+    regular file, not a link, device or FIFO, of at most MAX_FILE_BYTES; ImportFailed naming it
+    otherwise."""
+    return read_csv(read_named(path, Budget()), start=start, now=now)

@@ -5,9 +5,11 @@ offset (the last four when the export has them). Milestones come from a top-leve
 (an object of name → time, or a list of {name, occurred_at, entry_id}) or an entry's own
 `milestone`. A capture is read from the file the export names, next to incident.json, and
 checked against its SHA-256; when it is missing or does not match, the entry is imported
-without it and its text says so. An entry or milestone more than a minute in the future is a
-problem (as `note --at` refuses a future time). Problems are reported per entry; any problem,
-nothing is imported.
+without it and its text says so. Files are read as data from elsewhere (importers/files.py):
+a capture named outside the folder (`..`, an absolute name), through a link, or that is not a
+regular file or is over the size caps refuses the whole import, one line naming it. An entry
+or milestone more than a minute in the future is a problem (as `note --at` refuses a future
+time). Problems are reported per entry; any problem, nothing is imported.
 """
 
 from __future__ import annotations
@@ -33,6 +35,13 @@ from incident_recorder.importers.common import (
     check_not_future,
     one_line,
     read_iso,
+)
+from incident_recorder.importers.files import (
+    Budget,
+    exists_inside,
+    read_inside,
+    read_named,
+    unsafe_name,
 )
 from incident_recorder.imports_image import ImageImportError, capture_from_bytes
 
@@ -64,8 +73,9 @@ def _optional_text(record: Mapping[str, Any], name: str) -> str | None:
     return value or None
 
 
-def _capture(record: object, folder: Path) -> tuple[NewCapture | None, str | None]:
-    """The capture an entry's `capture` names, or None and why it could not be imported."""
+def _capture(record: object, folder: Path, budget: Budget) -> tuple[NewCapture | None, str | None]:
+    """The capture an entry's `capture` names, or None and why it could not be imported;
+    ImportFailed (one line) for a file that is not data: a link, a device, outside, too large."""
     if record is None:
         return None, None
     if not isinstance(record, dict):
@@ -73,12 +83,9 @@ def _capture(record: object, folder: Path) -> tuple[NewCapture | None, str | Non
     name, sha256 = record.get("file"), record.get("sha256")
     if not isinstance(name, str) or not name:
         return None, "the export holds no file for it"
-    path = (folder / name).resolve()
-    if not path.is_relative_to(folder.resolve()):
-        return None, f"{name} lies outside the export's folder"
-    if not path.is_file():
+    if unsafe_name(name) is None and not exists_inside(folder, name):
         return None, f"{name} was not found next to the JSON file"
-    data = path.read_bytes()
+    data = read_inside(folder, name, budget)
     if hashlib.sha256(data).hexdigest() != sha256:
         return None, f"{name} does not match its SHA-256 in the export"
     try:
@@ -104,7 +111,7 @@ def _capture(record: object, folder: Path) -> tuple[NewCapture | None, str | Non
     )
 
 
-def _entry(record: object, folder: Path, notes: list[str]) -> ImportedEntry:
+def _entry(record: object, folder: Path, notes: list[str], budget: Budget) -> ImportedEntry:
     if not isinstance(record, dict):
         raise ValueError("not an object")
     kind_name, text = record.get("kind"), record.get("text", "")
@@ -122,7 +129,7 @@ def _entry(record: object, folder: Path, notes: list[str]) -> ImportedEntry:
     if offset is not None and not _OFFSET.match(offset):
         raise ValueError(f"occurred_offset {offset!r} is not like +01:00")
     milestone_name = _optional_text(record, "milestone")
-    capture, missing = _capture(record.get("capture"), folder)
+    capture, missing = _capture(record.get("capture"), folder, budget)
     if missing is not None:
         note = f"(The capture recorded here was not imported: {missing}.)"
         notes.append(one_line(f"entry {record.get('id')!r}: capture not imported: {missing}"))
@@ -176,10 +183,15 @@ def _milestones(raw: object) -> list[tuple[Milestone, datetime, object]]:
     return found
 
 
-def parse_document(document: object, folder: Path, *, now: datetime | None = None) -> JsonImport:
+def parse_document(
+    document: object, folder: Path, *, now: datetime | None = None, budget: Budget | None = None
+) -> JsonImport:
     """The entries of a parsed incident.json whose captures lie in `folder`; an entry or
-    milestone more than a minute after `now` (default: the system clock) is a problem."""
+    milestone more than a minute after `now` (default: the system clock) is a problem. A
+    capture file that is not a regular file inside `folder` within the caps of `budget`
+    (importers/files.py) refuses the whole import."""
     now = now or system_clock()
+    budget = budget or Budget()
     problems = Problems()
     if not isinstance(document, dict) or not isinstance(document.get("entries"), list):
         raise ImportFailed(["not an Incident Recorder JSON export (no entries list)"])
@@ -194,7 +206,7 @@ def parse_document(document: object, folder: Path, *, now: datetime | None = Non
         if isinstance(record, dict) and isinstance(record.get("id"), int):
             label += f" (id {record['id']})"
         try:
-            entry = _entry(record, folder, notes)
+            entry = _entry(record, folder, notes, budget)
             check_not_future(entry.occurred_at, now)
             entries.append(entry)
         except (ValueError, OSError) as error:
@@ -237,17 +249,21 @@ def _link_milestones(
 
 
 def read_json(path: Path, *, now: datetime | None = None) -> JsonImport:
-    """The export at `path` (incident.json, or the folder holding it)."""
-    if path.is_dir():
+    """The export at `path` (incident.json, or the folder holding it): incident.json and its
+    captures read as regular files only, never through a link, within the caps
+    (importers/files.py)."""
+    budget = Budget()
+    if path.is_dir():  # the folder the user named; nothing below it is reached through a link
+        data = read_inside(path, "incident.json", budget)
         path = path / "incident.json"
+    else:
+        data = read_named(path, budget)
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(data.decode("utf-8"))
     except json.JSONDecodeError as error:
         raise ImportFailed([f"line {error.lineno}: not JSON ({error.msg})"]) from None
     except RecursionError:
         raise ImportFailed(["not JSON (nested too deeply)"]) from None
     except UnicodeDecodeError:
         raise ImportFailed([f"{path.name} is not UTF-8 text"]) from None
-    except OSError as error:
-        raise ImportFailed([f"cannot read {path}: {error.strerror or error}"]) from None
-    return parse_document(document, path.parent, now=now)
+    return parse_document(document, path.parent, now=now, budget=budget)

@@ -1,5 +1,7 @@
 """A Slack channel export: a folder of per-day JSON files (`2026-11-27.json`), each a list of
-messages, and `users.json` (in the folder or the export's root above it).
+messages, and `users.json` (in the folder or the export's root above it); or a zip of them, read
+in place (importers/slack_source.py). Its files are data from elsewhere: read only as regular
+files inside the export, within size caps (importers/files.py); anything else refuses it all.
 
 Each message a person wrote becomes an observation entry, its author the sender's real name and
 its time the message's `ts`, within the chosen window only (a message more than a minute in the
@@ -20,7 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from incident_recorder.domain import EntryKind
@@ -28,6 +30,8 @@ from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.text import clean_note_text
 from incident_recorder.domain.times import system_clock
 from incident_recorder.importers.common import ImportFailed, Problems, check_not_future
+from incident_recorder.importers.files import Budget
+from incident_recorder.importers.slack_source import SlackSource, open_source
 
 SKIPPED_SUBTYPES = frozenset(
     {
@@ -40,7 +44,6 @@ SKIPPED_SUBTYPES = frozenset(
     }
 )  # fmt: skip
 """Housekeeping and bot messages: not what people observed."""
-DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 _MARKUP = re.compile(r"<((?:[@#!]|[A-Za-z][\w+.-]*:)[^<>\s|]*(?:\|[^<>\n]*)?)>")
 """Slack's markup: <@user>, <#channel|name>, <!special>, <scheme:target|label>."""
 MAX_TS = Decimal(253402300799)  # 9999-12-31T23:59:59Z
@@ -190,29 +193,33 @@ def day_messages(
     return entries
 
 
-def _users(folder: Path, problems: Problems) -> dict[str, str]:
+def _users(source: SlackSource, problems: Problems) -> dict[str, str]:
     """user id → real name, from users.json in the folder or the export's root."""
-    for candidate in (folder / "users.json", folder.parent / "users.json"):
-        if not candidate.is_file():
+    try:
+        found = source.users()
+    except ImportFailed as failed:
+        problems.items.extend(failed.problems)
+        return {}
+    if found is None:
+        return {}
+    name, data = found
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        problems.add(f"{name}: cannot be read ({type(error).__name__})")
+        return {}
+    names: dict[str, str] = {}
+    for user in document if isinstance(document, list) else []:
+        if not isinstance(user, dict) or not isinstance(user.get("id"), str):
             continue
-        try:
-            document = json.loads(candidate.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
-            problems.add(f"{candidate.name}: cannot be read ({type(error).__name__})")
-            return {}
-        names: dict[str, str] = {}
-        for user in document if isinstance(document, list) else []:
-            if not isinstance(user, dict) or not isinstance(user.get("id"), str):
-                continue
-            profile = user.get("profile")
-            if not isinstance(profile, dict):
-                profile = {}
-            for name in (user.get("real_name"), profile.get("real_name"), user.get("name")):
-                if isinstance(name, str) and name.strip():
-                    names[user["id"]] = name.strip()
-                    break
-        return names
-    return {}
+        profile = user.get("profile")
+        if not isinstance(profile, dict):
+            profile = {}
+        for candidate in (user.get("real_name"), profile.get("real_name"), user.get("name")):
+            if isinstance(candidate, str) and candidate.strip():
+                names[user["id"]] = candidate.strip()
+                break
+    return names
 
 
 def read_slack(
@@ -232,39 +239,39 @@ def read_slack(
                 f"({until:%Y-%m-%d %H:%M:%S} UTC): no message can be in between"
             ]
         )
-    if not folder.is_dir():
-        raise ImportFailed([f"{folder} is not a folder (a Slack export has one per channel)"])
-    days = sorted(path for path in folder.iterdir() if DAY_FILE.match(path.name))
-    if not days:
-        channels = sorted(
-            sub.name
-            for sub in folder.iterdir()
-            if sub.is_dir() and any(DAY_FILE.match(path.name) for path in sub.iterdir())
-        )
-        hint = f": this looks like a whole export, import one channel ({', '.join(channels)})"
-        raise ImportFailed(
-            [f"{folder.name}: no day files (2026-11-27.json, …) in the folder"
-             + (hint if channels else "")]
-        )  # fmt: skip
+    budget = Budget()
+    source = open_source(folder, budget)
+    try:
+        return _read_days(source, (since, until), now)
+    finally:
+        source.close()
+
+
+def _read_days(
+    source: SlackSource, window: tuple[datetime | None, datetime | None], now: datetime
+) -> SlackMessages:
     problems = Problems()
-    users = _users(folder, problems)
+    users = _users(source, problems)
     skipped: Counter[str] = Counter()
     entries: list[ImportedEntry] = []
-    for day in days:
+    for day in source.days:
         try:
-            document = json.loads(day.read_text(encoding="utf-8"))
+            document = json.loads(source.read(day).decode("utf-8"))
+        except ImportFailed as failed:  # a link, a device, too large: nothing is imported
+            raise ImportFailed([*problems.items, *failed.problems]) from None
         except json.JSONDecodeError as error:
-            problems.add(f"{day.name} line {error.lineno}: not JSON ({error.msg})")
+            problems.add(f"{day} line {error.lineno}: not JSON ({error.msg})")
             continue
         except RecursionError:
-            problems.add(f"{day.name}: not JSON (nested too deeply)")
+            problems.add(f"{day}: not JSON (nested too deeply)")
             continue
-        except (OSError, UnicodeDecodeError) as error:
-            problems.add(f"{day.name}: cannot be read ({error})")
+        except UnicodeDecodeError as error:
+            problems.add(f"{day}: cannot be read ({error})")
             continue
         entries += day_messages(
-            document, day.name, folder.name, users, (since, until), problems, skipped, now
-        )
+            document, PurePosixPath(day).name, source.channel, users, window, problems,
+            skipped, now,
+        )  # fmt: skip
     problems.check()
     entries.sort(key=lambda entry: entry.occurred_at)
     return SlackMessages(entries, skipped)

@@ -20,7 +20,9 @@ mid-line. What is escaped, because it means something anywhere inline:
 - against GFM / linkify autolinks: the `:` of `://` (`https\\://`), the `.` of `www.`
   (`www\\.`) and the first `/` of a `//` that does not follow a `:` (`\\//host`);
 - control characters become their visible Unicode control pictures (␛, ␀), as the incident
-  file does; tabs become spaces; unpaired surrogates become U+FFFD.
+  file does; tabs become spaces; unpaired surrogates become U+FFFD;
+- bidirectional controls and zero-width characters become markers naming them (`⟨U+202E⟩`,
+  domain/text.py `visible`): a title cannot read backwards or hide a word in the report.
 
 A heading also gets its trailing `#` escaped (`# Title #` would lose it as a closing sequence).
 Identifiers (the incident uuid) go in a code span instead: `code_span`.
@@ -29,6 +31,8 @@ Identifiers (the incident uuid) go in a code span instead: `code_span`.
 from __future__ import annotations
 
 import re
+
+from incident_recorder.domain.text import visible
 
 _ESCAPED = "\\`*[]|~${}"
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
@@ -73,7 +77,7 @@ def escape_inline(text: str) -> str:
 
     A line break left in `text` shows as a control picture (␊); use `escape_text` for notes.
     """
-    return _SPECIAL.sub(_replace, text)
+    return _SPECIAL.sub(_replace, visible(text))
 
 
 def escape_text(text: str, *, line_break: str = BR) -> str:
@@ -103,7 +107,7 @@ def code_span(text: str) -> str:
     breaks become spaces and control characters their pictures. Not for table cells (a `|`
     would still split the cell there). Empty text gives ''.
     """
-    line = " ".join(normalize_lines(text))
+    line = visible(" ".join(normalize_lines(text)))
     line = _SURROGATE_OR_CONTROL.sub(_replace, line)
     if not line:
         return ""

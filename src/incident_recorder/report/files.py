@@ -5,6 +5,10 @@ so a crash or a full disk never leaves a half-written file behind under the fina
 gets the mode a plain open() would give it (0o666 less the umask, e.g. 0o644), not mkstemp's
 0o600, so colleagues on a shared host can read the postmortem. Each failure becomes one
 ReportError with a one-line message.
+
+An export never follows a link it did not make: the output folder the user chose may be one,
+but a report file, images/ or images/originals/ that is a symbolic link is refused (`refuse_link`),
+so nothing is written into, or removed from, whatever such a link points to.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -67,6 +72,7 @@ def write_atomically(
     """
     tmp: str | None = None
     mode = file_mode() if mode is None else mode
+    refuse_link(path)
     try:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
@@ -90,7 +96,27 @@ def write_atomically(
                 os.unlink(tmp)
 
 
-def _make_dir(path: Path) -> None:
+def refuse_link(path: Path) -> None:
+    """ReportError if `path` is a symbolic link: an export writes and removes only its own
+    files, never through a link it did not make (whatever the link points to stays as it is)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise ReportError(f"cannot use {path}: {_reason(error)}") from error
+    if stat.S_ISLNK(mode):
+        raise ReportError(
+            f"{path} is a symbolic link: an export never writes through a link it did not make "
+            "(remove the link or choose another folder)"
+        )
+
+
+def _make_dir(path: Path, *, may_be_link: bool = False) -> None:
+    """Create the folder `path` (and its parents); ReportError if it cannot be, if a file has
+    its name, or, unless `may_be_link` (the output folder the user chose), if it is a link."""
+    if not may_be_link:
+        refuse_link(path)
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as error:

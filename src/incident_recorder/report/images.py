@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import os
 import re
+import stat
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from incident_recorder.report.files import (
     _make_dir,
     _reason,
     file_mode,
+    refuse_link,
     write_atomically,
 )
 
@@ -171,18 +173,45 @@ def remove_stale_images(
     }
     removed: list[Path] = []
     for folder in (out_dir / facts.IMAGES_DIR, out_dir / facts.ORIGINALS_DIR):
-        try:
-            names = sorted(os.listdir(folder))
-        except FileNotFoundError:
-            continue
-        except OSError as error:
-            raise ReportError(f"cannot list folder {folder}: {_reason(error)}") from error
+        removed += _remove_ours(folder, keep)
+    if not include_originals and not (out_dir / facts.ORIGINALS_DIR).is_symlink():
+        with contextlib.suppress(OSError):  # not empty: the user keeps other files there
+            (out_dir / facts.ORIGINALS_DIR).rmdir()
+    return removed
+
+
+_NOFOLLOW_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+
+
+def _remove_ours(folder: Path, keep: set[Path]) -> list[Path]:
+    """Remove the regular files named as ours in `folder` that are not in `keep`. The folder is
+    opened without following a link (a linked images/ is a ReportError: what it points to is
+    never touched) and each name is checked and removed relative to it."""
+    by_fd = os.open in os.supports_dir_fd and os.unlink in os.supports_dir_fd
+    fd: int | None = None
+    try:
+        fd = os.open(folder, _NOFOLLOW_DIR) if by_fd else None
+        if fd is None:  # pragma: no cover - Windows: checked by name instead
+            refuse_link(folder)
+        names = sorted(os.listdir(folder if fd is None else fd))
+    except OSError as error:
+        if fd is not None:
+            os.close(fd)
+        if isinstance(error, FileNotFoundError):
+            return []
+        refuse_link(folder)
+        raise ReportError(f"cannot list folder {folder}: {_reason(error)}") from error
+    removed: list[Path] = []
+    try:
         for name in names:
             path = folder / name
-            if not OUR_IMAGE.fullmatch(name) or path in keep or not path.is_file():
+            if not OUR_IMAGE.fullmatch(name) or path in keep:
                 continue
             try:
-                path.unlink()
+                where = name if fd is not None else path
+                if not stat.S_ISREG(os.stat(where, dir_fd=fd, follow_symlinks=False).st_mode):
+                    continue
+                os.unlink(where, dir_fd=fd)
             except FileNotFoundError:
                 continue
             except OSError as error:
@@ -190,7 +219,7 @@ def remove_stale_images(
                     f"cannot remove {path} left by an earlier export: {_reason(error)}"
                 ) from error
             removed.append(path)
-    if not include_originals:
-        with contextlib.suppress(OSError):  # not empty: the user keeps other files there
-            (out_dir / facts.ORIGINALS_DIR).rmdir()
+    finally:
+        if fd is not None:
+            os.close(fd)
     return removed

@@ -23,6 +23,7 @@ from incident_recorder.domain import Entry
 from incident_recorder.domain.details import Status
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.record import IncidentRecord
+from incident_recorder.domain.text import visible
 from incident_recorder.report.files import ReportError, _make_dir, file_mode, write_atomically
 from incident_recorder.report.public import public_record
 
@@ -65,8 +66,9 @@ COLOURS = {
 
 
 def clean(text: str) -> str:
-    """`text` without the characters XML cannot hold (HTML gets the same text)."""
-    return _NOT_XML.sub("", text)
+    """`text` without the characters XML cannot hold (HTML gets the same text), bidirectional
+    controls and zero-width characters shown as markers (domain/text.py `visible`)."""
+    return visible(_NOT_XML.sub("", text))
 
 
 def rfc3339(moment: datetime) -> str:
@@ -204,7 +206,7 @@ def write_status_page(
     if base_url is not None and not re.match(r"https?://[^\s/]+", base_url):
         raise ReportError(f"the base URL must start with http:// or https://: {base_url!r}")
     out_dir = Path(out_dir)
-    _make_dir(out_dir)
+    _make_dir(out_dir, may_be_link=True)  # the folder chosen; index.html, feed.xml never links
     mode = file_mode()
     feed, index = out_dir / FEED, out_dir / INDEX
     write_atomically(feed, render_feed(record, base_url=base_url), mode)

@@ -19,6 +19,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from incident_recorder.domain.record import IncidentRecord
+from incident_recorder.domain.text import visible
 from incident_recorder.report.timeline_layout import Dot, Layout, Line, Rect, Text, layout
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -29,7 +30,7 @@ _FONTS = "DejaVu Sans, Verdana, Arial, sans-serif"
 
 
 def _xml(text: str) -> str:
-    cleaned = _NOT_XML.sub("\ufffd", text)
+    cleaned = _NOT_XML.sub("\ufffd", visible(text))  # a U+202E cannot reverse the label
     return (
         cleaned.replace("&", "&amp;")
         .replace("<", "&lt;")
@@ -112,7 +113,7 @@ _ANCHORS = {"start": "ls", "middle": "ms", "end": "rs"}
 
 def _draw_text(draw: ImageDraw.ImageDraw, shape: Text, scale: int) -> None:
     font = _font(round(shape.size * scale), shape.bold)
-    text = _NOT_XML.sub("\ufffd", shape.text)
+    text = _NOT_XML.sub("\ufffd", visible(shape.text))
     xy = (shape.x * scale, shape.y * scale)
     try:
         draw.text(xy, text, fill=shape.fill, font=font, anchor=_ANCHORS[shape.anchor])

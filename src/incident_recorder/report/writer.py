@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 
 from incident_recorder.domain.record import IncidentRecord
+from incident_recorder.domain.text import visible
 from incident_recorder.domain.times import truncate_ms
 from incident_recorder.report import facts, jsondoc
 from incident_recorder.report.document import render_report
@@ -31,6 +32,7 @@ from incident_recorder.report.files import (
     _umask_by_swapping,
     current_umask,
     file_mode,
+    refuse_link,
     write_atomically,
 )
 from incident_recorder.report.images import (
@@ -173,7 +175,9 @@ def write_report(
     zone = tz if tz is not None else facts.local_zone()
     internal_json = fmt == "json" and not public
     exported = list(record.entries) if internal_json else record.visible_entries()
-    _make_dir(out_dir)
+    _make_dir(out_dir, may_be_link=True)  # the folder chosen; nothing in it is followed
+    for folder in (facts.IMAGES_DIR, facts.ORIGINALS_DIR):  # before anything is written
+        refuse_link(out_dir / folder)
     mode = file_mode()  # read once per export, for the images and the report alike
     captures = write_images(
         out_dir,
@@ -213,6 +217,6 @@ def write_report(
             write_atomically(target, text.encode("utf-8", errors="replace"), mode)
         else:
             images = {name: out_dir / name for name in [*image_files.values(), *pictures]}
-            target = extra[fmt](text, images, out_dir, record.title)
+            target = extra[fmt](text, images, out_dir, visible(record.title))
     remove_stale_images(out_dir, captures, include_originals, also_keep=pictures)
     return target

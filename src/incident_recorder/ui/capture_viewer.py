@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 from incident_recorder.domain import Entry
 from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.domain.image_bytes import TOO_LARGE, image_kind, size_problem
+from incident_recorder.domain.text import visible
 from incident_recorder.ui.actions import VIEWER_KEYS
 from incident_recorder.ui.annotation_tools import TOOLS, AnnotationEditor
 from incident_recorder.ui.image_decode import decode_image
@@ -109,7 +110,7 @@ class CaptureViewer(QDialog):
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setModal(False)
-        self.setWindowTitle(caption)
+        self.setWindowTitle(visible(caption))
         self.entry = entry
         self.png = png
         self.revision = revision

@@ -23,6 +23,7 @@ from incident_recorder.domain import Incident
 from incident_recorder.domain.details import DEFAULT_SEVERITIES, IncidentDetails, Status
 from incident_recorder.domain.milestones import Metric, Milestone, Milestones
 from incident_recorder.domain.record import current_status
+from incident_recorder.domain.text import visible
 from incident_recorder.domain.times import Clock, format_offset
 from incident_recorder.ui.header_parts import MISSING, Chip, ElidedLabel
 from incident_recorder.ui.links import plain_tip
@@ -111,7 +112,7 @@ class IncidentHeader(QWidget):
         self._milestones = Milestones()
         self._severities: tuple[str, ...] = DEFAULT_SEVERITIES
 
-        self.title = ElidedLabel(incident.title)
+        self.title = ElidedLabel(visible(incident.title))
         self.title.setObjectName("incidentTitle")
         self.title.setAccessibleName("Incident title")
         self.title.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -200,10 +201,9 @@ class IncidentHeader(QWidget):
     def show_incident(self, details: IncidentDetails, milestones: Milestones) -> None:
         """Show these details and milestones (read from the file by the window)."""
         self._details, self._milestones = details, milestones
-        self.title.setText(details.title)
-        self.title.setToolTip(
-            plain_tip(f"{details.title}\n\nClick (or Ctrl+I) for the incident details")
-        )
+        title = visible(details.title)  # a U+202E in the file cannot turn the title around
+        self.title.setText(title)
+        self.title.setToolTip(plain_tip(f"{title}\n\nClick (or Ctrl+I) for the incident details"))
         self._show_severity()
         self.countdown.set_incident(details, milestones)
         status = current_status(details, milestones)

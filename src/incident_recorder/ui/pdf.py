@@ -30,7 +30,6 @@ from pathlib import Path
 
 from PySide6.QtCore import (
     QBuffer,
-    QByteArray,
     QFile,
     QFileDevice,
     QIODevice,
@@ -46,7 +45,6 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QImage,
-    QImageReader,
     QPageLayout,
     QPageSize,
     QPainter,
@@ -58,13 +56,21 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 
-from incident_recorder.domain.image_bytes import TOO_LARGE, size_problem
+from incident_recorder.report.files import refuse_link
 from incident_recorder.report.html import render_pdf_html
 from incident_recorder.report.html_export import ImageFiles
 from incident_recorder.report.writer import ReportError, file_mode
 from incident_recorder.ui.image_decode import decode_image
+from incident_recorder.ui.pdf_images import (
+    LOG,
+    LOGICAL_DPI,
+    Unshowable,
+    describe,
+    image_size,
+    unshown_html,
+    unshown_image,
+)
 
-LOGICAL_DPI = 96.0
 RESOLUTION = 300
 MARGINS_MM = QMarginsF(18, 16, 18, 14)
 _FOOTER = 26.0  # logical pixels kept free at the bottom of each page
@@ -85,14 +91,22 @@ class _ReportDocument(QTextDocument):
         self._images = images
         self._scale = scale
         self.shown: dict[str, QSizeF] = {}  # name → the size it is shown at (logical pixels)
+        self.alts: dict[str, str] = {}  # name → its caption, for a message
+        self._failed: set[str] = set()
 
     def loadResource(self, kind: int, name: QUrl | str) -> object:  # noqa: N802 - Qt's name
         key = name.toString() if isinstance(name, QUrl) else str(name)
         shown = self.shown.get(key)
         if shown is not None and key in self._images:
-            image, _problem = decode_image(self._images[key])  # sizes checked: _natural_size
+            image, _problem = decode_image(self._images[key])  # sizes checked: image_size
             if not image.isNull():
                 return _fitted(image, shown, self._scale)
+            alt = self.alts.get(key, "")
+            if key not in self._failed:  # its header read well, its data does not decode
+                self._failed.add(key)
+                LOG.warning(f"report.pdf: {describe(key, alt)} not shown: it does not decode")
+            words = f"{alt or key}: not shown in this PDF: it does not decode"
+            return unshown_image(shown, self._scale, words)
         blank = QImage(1, 1, QImage.Format.Format_ARGB32)
         blank.fill(Qt.GlobalColor.transparent)
         return blank
@@ -105,45 +119,6 @@ def _fitted(image: QImage, shown: QSizeF, scale: float) -> QImage:
     if image.width() <= width:
         return image
     return image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
-
-
-def _natural_size(name: str, data: bytes) -> QSizeF:
-    """An image's size from its header (nothing decoded); ReportError if it is not a PNG or
-    JPEG, or declares more than MAX_PIXELS (a few KB can declare gigabytes of pixels)."""
-    problem = size_problem(data)
-    if problem is not None:
-        reason = problem if problem.startswith(TOO_LARGE) else f"not a readable image ({problem})"
-        raise ReportError(f"cannot put image {name} in the PDF: {reason}")
-    buffer = QBuffer()
-    buffer.setData(QByteArray(data))
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    reader = QImageReader(buffer)
-    size = reader.size()
-    if not reader.canRead() or not size.isValid() or size.isEmpty():
-        raise ReportError(f"cannot put image {name} in the PDF: not a readable image")
-    # A picture drawn at 2× says so in its PNG density (the timeline PNG: 192 dpi) and is
-    # shown at its 1× size; other images at one pixel per logical pixel.
-    # (QImageReader gives the density only by decoding: read the PNG's pHYs chunk instead.)
-    density = _png_dots_per_metre(data) * 0.0254
-    ratio = min(4.0, max(1.0, density / LOGICAL_DPI))
-    return QSizeF(size.width() / ratio, size.height() / ratio)
-
-
-def _png_dots_per_metre(data: bytes) -> float:
-    """The horizontal density of a PNG's pHYs chunk (dots per metre), or 0."""
-    if not data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return 0.0
-    position = 8
-    while position + 8 <= len(data):
-        length = int.from_bytes(data[position : position + 4], "big")
-        kind = data[position + 4 : position + 8]
-        if kind == b"pHYs" and length >= 9:
-            body = data[position + 8 : position + 17]
-            return float(int.from_bytes(body[0:4], "big")) if body[8] == 1 else 0.0
-        if kind in (b"IDAT", b"IEND"):
-            return 0.0
-        position += 12 + length
-    return 0.0
 
 
 _IMG = re.compile(r'<img src="([^"]*)"')
@@ -302,15 +277,17 @@ def _document(
     document.setDocumentMargin(0)
     document.setPageSize(QSizeF(width, height))
     box = QSizeF(width, height * 0.85)
-    names = set(_IMG_NAMES.findall(html))
-    sizes = {
-        name: _natural_size(name, images[name])
-        for name in (html_lib.unescape(n) for n in names)
-        if name in images
-    }
-    for name in images:  # an image given but not used must still be an image
-        if name not in sizes:
-            _natural_size(name, images[name])
+    sizes: dict[str, QSizeF] = {}
+    unshown: dict[str, str] = {}
+    for name in {html_lib.unescape(n) for n in _IMG_NAMES.findall(html)}:
+        if name not in images:
+            continue
+        try:
+            sizes[name] = image_size(images[name])
+        except Unshowable as why:
+            unshown[name] = str(why)
+    told: set[str] = set()
+    html = _IMG_TAG.sub(lambda m: _judged(m, unshown, document.alts, told), html)
     sizer = _ImageSizer(sizes)
     document.setHtml(_sized(html, sizer, box))
     document.shown.update(sizer.shown)
@@ -320,6 +297,23 @@ def _document(
 
 
 _IMG_NAMES = re.compile(r'<img src="([^"]*)"')
+_IMG_TAG = re.compile(r'<img src="([^"]*)" alt="([^"]*)">')
+
+
+def _judged(
+    match: re.Match[str], unshown: Mapping[str, str], alts: dict[str, str], told: set[str]
+) -> str:
+    """An <img> as it goes into the document: itself, or for an image the PDF cannot show, a
+    line naming it and why (also told in the export's messages, once per image)."""
+    name, alt = html_lib.unescape(match[1]), html_lib.unescape(match[2])
+    alts.setdefault(name, alt)
+    reason = unshown.get(name)
+    if reason is None:
+        return match[0]
+    if name not in told:
+        told.add(name)
+        LOG.warning(f"report.pdf: {describe(name, alt)} not shown: {reason}")
+    return unshown_html(alt, reason)
 
 
 def _footer(painter: QPainter, title: str, page: int, pages: int, width: float, top: float) -> None:
@@ -399,6 +393,7 @@ def write_pdf(html: str, images: Mapping[str, bytes], path: Path, *, title: str)
     asked for when its page is painted). ReportError (one line) on failure.
     """
     path = Path(path)
+    refuse_link(path)  # a report.pdf that is a link is refused, never replaced or written through
     if not path.parent.is_dir():
         raise ReportError(f"cannot write {path}: folder {path.parent} does not exist")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.milestones import Milestone
+from incident_recorder.domain.text import visible
 from incident_recorder.domain.times import Clock
 from incident_recorder.drafts import DraftStore
 from incident_recorder.session import Change, EntriesAdded, EntryRevised, IncidentSession
@@ -111,7 +112,7 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         """capture id → its open viewer: one per capture, so two never save over each other."""
         self.last_error: str | None = None
         self.last_capture_timings: CaptureTimings | None = None
-        self.setWindowTitle(f"{self.incident.title} — Incident Recorder")
+        self.setWindowTitle(f"{visible(self.incident.title)} — Incident Recorder")
         self.setObjectName("recorderWindow")
 
         # Checkpoints fsync the main file: each IncidentFile's checkpointer thread runs them a
@@ -461,7 +462,7 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
             return
         self.model.set_impact_start(milestones[Milestone.IMPACT_STARTED])  # T+ counts from it
         self.header.show_incident(details, milestones)
-        self.setWindowTitle(f"{details.title} — Incident Recorder")
+        self.setWindowTitle(f"{visible(details.title)} — Incident Recorder")
         self.incident_changed.emit()
 
     def public_update_due(self, message: str) -> None:

@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixm
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from incident_recorder.domain import Entry, EntryKind
+from incident_recorder.domain.text import visible
 from incident_recorder.ui.style import adapt, fixed_font, is_dark, kind_colour
 from incident_recorder.ui.timeline_model import COL_ENTRY, COL_KIND
 from incident_recorder.ui.timeline_text import MAX_TEXT_LINES, wrap_lines
@@ -83,7 +84,7 @@ class TimelineDelegate(QStyledItemDelegate):
     def text_lines(self, entry: Entry, column_width: int, font: QFont) -> list[str]:
         """The lines the entry's text shows in an Entry cell `column_width` wide (cached)."""
         width = self.text_width(entry, column_width, font)
-        text = entry.text or self._model.capture_caption(entry)
+        text = visible(entry.text or self._model.capture_caption(entry))
         key = (text, width, font.key())
         lines = _LINES.get(key)
         if lines is None:

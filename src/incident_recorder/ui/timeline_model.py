@@ -32,6 +32,7 @@ from PySide6.QtGui import QPixmap
 
 from incident_recorder.domain import Entry
 from incident_recorder.domain.milestones import Milestone
+from incident_recorder.domain.text import visible
 from incident_recorder.domain.times import format_offset
 from incident_recorder.storage import entry_from_record, record_from_entry, record_key
 from incident_recorder.storage.rows import RECORD_CAPTURE_ID, RECORD_HIDDEN
@@ -171,6 +172,7 @@ class TimelineModel(QAbstractTableModel):
             return entry.kind.label
         if column == COL_ENTRY:
             text = entry.text if entry.text or not entry.capture else self.capture_caption(entry)
+            text = visible(text)  # a U+202E from a file is shown, never obeyed
             marks = [f"⚑ {m.label}"] if (m := self._milestones.get(entry.id)) else []
             marks += ["★"] * entry.starred + ["public"] * entry.public + ["hidden"] * entry.hidden
             return " · ".join([*marks, text]) if marks else text
@@ -264,7 +266,7 @@ class TimelineModel(QAbstractTableModel):
         if capture is None:
             return ""
         where = f" · monitor {capture.monitor}" if capture.monitor else ""
-        title = f" · {capture.window_title}" if capture.window_title else ""
+        title = f" · {visible(capture.window_title)}" if capture.window_title else ""
         return f"Screen capture {capture.width}×{capture.height}{where}{title}"
 
     def _tooltip(self, entry: Entry) -> str:
@@ -287,7 +289,7 @@ class TimelineModel(QAbstractTableModel):
             problem = self.thumbnail_problem(entry.capture.id)
             if problem is not None:
                 lines.append(problem)
-        text = entry.text if len(entry.text) <= 2000 else entry.text[:2000] + " …"
+        text = visible(entry.text if len(entry.text) <= 2000 else entry.text[:2000] + " …")
         if text:  # wrapped: a plain-text tooltip shows a long line as one, off the screen
             lines.append("")
             lines += [
