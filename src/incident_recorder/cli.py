@@ -436,17 +436,15 @@ def _kind(text: str) -> object:
 
 def _when(text: str) -> object:
     """argparse type for --at: a moment that is not in the future."""
-    from datetime import timedelta
-
-    from incident_recorder.domain.times import parse_when, system_clock
+    from incident_recorder.domain.times import in_zone, is_future, parse_when, system_clock
 
     now = system_clock()
     try:
         moment = parse_when(text, now)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
-    if moment > now + timedelta(minutes=1):
-        local = moment.astimezone()
+    if is_future(moment, now):  # the rule the importers and `serve` share
+        local = in_zone(moment, None)
         raise argparse.ArgumentTypeError(
             f"{text!r} is in the future ({local:%Y-%m-%d %H:%M:%S %Z}): a note records what "
             "has happened"
@@ -536,6 +534,7 @@ def cmd_forward(args: argparse.Namespace) -> int:
 
 
 def cmd_note(args: argparse.Namespace) -> int:
+    from incident_recorder.domain.times import in_zone, show
     from incident_recorder.storage import IncidentFile
 
     text = sys.stdin.read() if args.text == "-" else args.text
@@ -544,9 +543,9 @@ def cmd_note(args: argparse.Namespace) -> int:
             entry = handle.add_note(text, args.kind, args.at, source="cli", public=args.public)
         except ValueError as error:
             raise CliError(f"{error}: nothing was saved") from None
-    local = entry.occurred_at.astimezone()
+    local = in_zone(entry.occurred_at, None)
     kind = f"{entry.kind.value}, public" if entry.public else entry.kind.value
-    print(f"Saved entry {entry.id} ({kind}) at {local:%Y-%m-%d %H:%M:%S %Z}")
+    print(f"Saved entry {entry.id} ({kind}) at {show(local, '%Y-%m-%d %H:%M:%S %Z')}")
     return 0
 
 
@@ -1061,6 +1060,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     from incident_recorder import paths
     from incident_recorder.domain.blame import load_phrases
     from incident_recorder.domain.review import review
+    from incident_recorder.domain.times import in_zone
     from incident_recorder.storage import IncidentFile
 
     phrases = load_phrases(paths.review_word_lists())
@@ -1075,7 +1075,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         at = times.get(finding.entry_id) if finding.entry_id is not None else finding.start
         parts = [f"{finding.severity}:"]
         if at is not None:
-            parts.append(f"{at.astimezone():%H:%M:%S}")
+            parts.append(f"{in_zone(at, None):%H:%M:%S}")
         parts.append(finding.message)
         if finding.sentence:
             parts.append(f"— “{finding.sentence}”")
