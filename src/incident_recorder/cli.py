@@ -325,6 +325,16 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="the address to listen on (default 127.0.0.1, this machine only; another address "
         "lets the network in, over plain HTTP)",
     )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        type=_allowed_host,
+        metavar="NAME",
+        help="also answer requests whose Host header is NAME (repeatable): the name a reverse "
+        "proxy passes on. Without it only localhost, 127.0.0.1, [::1], --host and the address "
+        "dialled are answered; any other Host gets 421 (DNS rebinding)",
+    )
     token = serve.add_mutually_exclusive_group()
     token.add_argument(
         "--token-file",
@@ -340,6 +350,16 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="as --token-file, but on the command line, where every user of this computer can "
         "read it (ps): prefer --token-file or the environment",
     )
+
+
+def _allowed_host(text: str) -> str:
+    """argparse type for --allow-host: a host name or address, normalised."""
+    from incident_recorder.webhooks.hosts import check_allowed_name
+
+    try:
+        return check_allowed_name(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _import_merge_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -676,6 +696,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         token=_serve_token(args),
         listener=show,
         on_refusal=complain,
+        allow_hosts=args.allow_host,
     )
     try:
         server.start()
