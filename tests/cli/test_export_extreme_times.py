@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -23,6 +24,7 @@ import pytest
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.cadence import next_update_due
 from incident_recorder.domain.milestones import Milestone, Milestones
+from incident_recorder.domain.times import from_iso
 from incident_recorder.report import timeline_axis
 from incident_recorder.storage import IncidentFile
 
@@ -126,3 +128,26 @@ def test_the_next_update_due_after_9999_is_held_at_the_end() -> None:
         severity="SEV1", cadence={"SEV1": 30}, last_update=None, started=LAST, resolved=False
     )
     assert due is not None and due >= LAST - timedelta(seconds=1)
+
+
+def test_a_stored_time_whose_offset_takes_it_past_either_end_is_read_and_exported(
+    extreme: Path, tmp_path: Path
+) -> None:
+    """Text another program wrote into the file ('0001-01-01T00:30:00+01:00' is before year 1 in
+    UTC) is read as the first or last moment there is, not an OverflowError on every read."""
+    assert from_iso("0001-01-01T00:30:00+01:00") == datetime.min.replace(tzinfo=UTC)
+    assert from_iso("9999-12-31T23:00:00-05:00") == datetime.max.replace(tzinfo=UTC)
+    with sqlite3.connect(extreme) as conn:
+        names = [row[1] for row in conn.execute("PRAGMA table_info(entries)")]
+        columns = ", ".join(n for n in names if n not in ("id", "occurred_at"))
+        for odd in ("0001-01-01T00:30:00+01:00", "9999-12-31T23:00:00-05:00"):
+            conn.execute(
+                f"INSERT INTO entries ({columns}, occurred_at) "  # noqa: S608 (our own names)
+                f"SELECT {columns}, ? FROM entries WHERE id = 1",
+                (odd,),
+            )
+    conn.close()
+    out = tmp_path / "odd"
+    result = run("export", str(extreme), "--tz", ZONES[0], "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert (out / "report.md").read_text("utf-8").count("an ordinary note") == 3

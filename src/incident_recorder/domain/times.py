@@ -93,7 +93,10 @@ def from_iso(text: str) -> datetime:
         raise ValueError(f"time without a zone: {text!r}")
     if moment.tzinfo is UTC:  # the stored form ('…Z'): already UTC, skip the conversion
         return moment
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # '0001-01-01T00:30+01:00': before year 1 in UTC; held at the end
+        return _EARLIEST if moment.year == 1 else _LATEST
 
 
 def parse_when(text: str, now: datetime, local: tzinfo | None = None) -> datetime:
