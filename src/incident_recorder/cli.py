@@ -325,6 +325,16 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="the address to listen on (default 127.0.0.1, this machine only; another address "
         "lets the network in, over plain HTTP)",
     )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        type=_allowed_host,
+        metavar="NAME",
+        help="also answer requests whose Host header is NAME (repeatable): the name a reverse "
+        "proxy passes on. Without it only localhost, 127.0.0.1, [::1], --host and the address "
+        "dialled are answered; any other Host gets 421 (DNS rebinding)",
+    )
     token = serve.add_mutually_exclusive_group()
     token.add_argument(
         "--token-file",
@@ -340,6 +350,16 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="as --token-file, but on the command line, where every user of this computer can "
         "read it (ps): prefer --token-file or the environment",
     )
+
+
+def _allowed_host(text: str) -> str:
+    """argparse type for --allow-host: a host name or address, normalised."""
+    from incident_recorder.webhooks.hosts import check_allowed_name
+
+    try:
+        return check_allowed_name(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _import_merge_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -436,17 +456,15 @@ def _kind(text: str) -> object:
 
 def _when(text: str) -> object:
     """argparse type for --at: a moment that is not in the future."""
-    from datetime import timedelta
-
-    from incident_recorder.domain.times import parse_when, system_clock
+    from incident_recorder.domain.times import in_zone, is_future, parse_when, system_clock
 
     now = system_clock()
     try:
         moment = parse_when(text, now)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
-    if moment > now + timedelta(minutes=1):
-        local = moment.astimezone()
+    if is_future(moment, now):  # the rule the importers and `serve` share
+        local = in_zone(moment, None)
         raise argparse.ArgumentTypeError(
             f"{text!r} is in the future ({local:%Y-%m-%d %H:%M:%S %Z}): a note records what "
             "has happened"
@@ -536,6 +554,7 @@ def cmd_forward(args: argparse.Namespace) -> int:
 
 
 def cmd_note(args: argparse.Namespace) -> int:
+    from incident_recorder.domain.times import in_zone, show
     from incident_recorder.session import IncidentSession
     from incident_recorder.storage import IncidentFile
 
@@ -546,9 +565,9 @@ def cmd_note(args: argparse.Namespace) -> int:
             entry = session.add_note(text, args.kind, args.at, source="cli", public=args.public)
         except ValueError as error:
             raise CliError(f"{error}: nothing was saved") from None
-    local = entry.occurred_at.astimezone()
+    local = in_zone(entry.occurred_at, None)
     kind = f"{entry.kind.value}, public" if entry.public else entry.kind.value
-    print(f"Saved entry {entry.id} ({kind}) at {local:%Y-%m-%d %H:%M:%S %Z}")
+    print(f"Saved entry {entry.id} ({kind}) at {show(local, '%Y-%m-%d %H:%M:%S %Z')}")
     return 0
 
 
@@ -685,6 +704,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         token=_serve_token(args),
         listener=show,
         on_refusal=complain,
+        allow_hosts=args.allow_host,
     )
     try:
         server.start()
@@ -1077,6 +1097,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     from incident_recorder import paths
     from incident_recorder.domain.blame import load_phrases
     from incident_recorder.domain.review import review
+    from incident_recorder.domain.times import in_zone
     from incident_recorder.storage import IncidentFile
 
     phrases = load_phrases(paths.review_word_lists())
@@ -1091,7 +1112,7 @@ def cmd_review(args: argparse.Namespace) -> int:
         at = times.get(finding.entry_id) if finding.entry_id is not None else finding.start
         parts = [f"{finding.severity}:"]
         if at is not None:
-            parts.append(f"{at.astimezone():%H:%M:%S}")
+            parts.append(f"{in_zone(at, None):%H:%M:%S}")
         parts.append(finding.message)
         if finding.sentence:
             parts.append(f"— “{finding.sentence}”")

@@ -35,7 +35,7 @@ def test_each_refusal_is_told_once_with_status_path_and_reason(
     assert request(port, "POST", "/alertmanagr", EVENT, token=token).status == 404
     assert request(port, "GET", "/events").status == 405
     assert request(port, "POST", "/events", b'{"txt": "typo"}', token=token).status == 400
-    head = f"POST /grafana HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+    head = f"POST /grafana HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
     too_big = (head + "Content-Length: 40000000\r\n\r\n").encode()
     assert raw_exchange(port, too_big).startswith(b"HTTP/1.1 413 ")
     assert [(r.status, r.method, r.path, r.client) for r in refusals] == [
@@ -83,3 +83,46 @@ def test_the_refusal_line() -> None:
     assert refusal_line(refusal, datetime(2026, 11, 27, 14, 4, 23, tzinfo=UTC)) == (
         "14:04:23 refused 401 POST /alertmanager from 10.0.0.7: the bearer token is not …"
     )
+
+
+def test_a_sender_that_hangs_up_before_the_answer_is_no_refusal(
+    told: tuple[WebhookServer, list[Refusal]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alertmanager cancels a notification it took too long to answer (its group interval)
+    and sends it again: the event is recorded once and nothing is reported as refused (a
+    "500 … BrokenPipeError" line used to appear on serve's stderr)."""
+    import json
+    import socket
+    import struct
+    import time
+
+    from incident_recorder.webhooks import handler
+
+    server, refusals = told
+    real_reply = handler.RequestHandler._reply
+    hung_up = []
+
+    def slow_reply(self, status, payload, headers=None, *, told=None):
+        if status == 200 and not hung_up:
+            hung_up.append(True)
+            time.sleep(0.3)  # the sender gives up meanwhile
+        return real_reply(self, status, payload, headers, told=told)
+
+    monkeypatch.setattr(handler.RequestHandler, "_reply", slow_reply)
+    body = json.dumps(EVENT).encode()
+    head = (
+        f"POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {server.token}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    ).encode()
+    sock = socket.create_connection(("127.0.0.1", server.port))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    sock.sendall(head + body)
+    time.sleep(0.1)
+    sock.close()  # a reset: the answer cannot be written
+    deadline = time.monotonic() + 10
+    while not (hung_up and server.recorded >= 1) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)  # the answer's write has failed by now
+    assert server.recorded == 1
+    assert refusals == []
+    assert request(server.port, "POST", "/events", EVENT, token=server.token).status == 200

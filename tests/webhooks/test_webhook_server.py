@@ -151,7 +151,8 @@ def test_the_body_is_held_only_as_far_as_it_arrived(served: WebhookServer) -> No
     import tracemalloc
 
     head = (
-        f"POST /alertmanager HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {served.token}\r\n"
+        "POST /alertmanager HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        f"Authorization: Bearer {served.token}\r\n"
         "Content-Length: 30000000\r\n\r\n"
     ).encode()
     tracemalloc.start()
@@ -190,7 +191,7 @@ def test_expect_100_continue_is_refused_before_the_body(served: WebhookServer) -
 
 
 def test_length_required_and_chunked_refused(served: WebhookServer) -> None:
-    base = f"POST /events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {served.token}\r\n"
+    base = f"POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {served.token}\r\n"
     answer = raw_exchange(served.port, (base + "\r\n").encode())
     assert answer.startswith(b"HTTP/1.1 411 ")
     chunked = (base + "Transfer-Encoding: chunked\r\n\r\n").encode()
@@ -202,7 +203,7 @@ def test_length_required_and_chunked_refused(served: WebhookServer) -> None:
 
 def test_a_body_shorter_than_announced_is_400(served: WebhookServer) -> None:
     head = (
-        f"POST /events HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {served.token}\r\n"
+        f"POST /events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {served.token}\r\n"
         "Content-Length: 100\r\n\r\n"
     ).encode()
     import socket

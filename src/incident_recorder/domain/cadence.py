@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from types import MappingProxyType
 
+from incident_recorder.domain.times import shifted
+
 DEFAULT_CADENCE: Mapping[str, int] = MappingProxyType(
     {"SEV1": 30, "SEV2": 60, "SEV3": 120, "SEV4": 0}
 )
@@ -31,7 +33,7 @@ def next_update_due(
     minutes = cadence.get(severity, 0) if severity else 0
     if resolved or minutes <= 0:
         return None
-    return (last_update or started) + timedelta(minutes=minutes)
+    return shifted(last_update or started, timedelta(minutes=minutes))
 
 
 def _clock(delta: timedelta) -> str:

@@ -22,7 +22,7 @@ from incident_recorder.domain.entry import Entry
 from incident_recorder.domain.kinds import DEFAULT_KIND, EntryKind
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.record import IncidentRecord
-from incident_recorder.domain.times import format_duration_exact
+from incident_recorder.domain.times import format_duration_exact, in_zone
 
 Severity = Literal["warning", "info"]
 _LISTED = 8
@@ -78,7 +78,7 @@ def review(
 
 
 def _clock(moment: datetime, zone: tzinfo | None) -> str:
-    return moment.astimezone(zone).strftime("%H:%M:%S")
+    return f"{in_zone(moment, zone):%H:%M:%S}"
 
 
 def _listed(entries: list[Entry], zone: tzinfo | None) -> str:
@@ -216,7 +216,7 @@ def _gaps(
     points = [start, *sorted(inside), end]
     for before, after in itertools.pairwise(points):
         if after - before > gap:
-            name = after.astimezone(zone).tzname()
+            name = in_zone(after, zone).tzname()
             label = f" {name}" if name else ""
             yield Finding(
                 "gap",

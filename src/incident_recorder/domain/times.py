@@ -9,6 +9,13 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 Clock = Callable[[], datetime]
 """Returns the current moment as an aware datetime. Injected so tests can fix time."""
 
+FUTURE_GRACE = timedelta(minutes=1)
+"""An entry may be this far after now (clocks differ); later is refused: `note --at`, the
+importers and `serve` share this rule (an entry records what has happened, and a future one
+would sort every note typed now before it)."""
+_EARLIEST = datetime.min.replace(tzinfo=UTC)
+_LATEST = datetime.max.replace(tzinfo=UTC)
+
 _RELATIVE = re.compile(
     r"^(?:-\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr)?|(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|hr)\s+ago)$",
     re.IGNORECASE,
@@ -24,6 +31,46 @@ def system_clock() -> datetime:
 def truncate_ms(moment: datetime) -> datetime:
     """`moment` without its sub-millisecond part."""
     return moment.replace(microsecond=moment.microsecond - moment.microsecond % 1000)
+
+
+def is_future(moment: datetime, now: datetime) -> bool:
+    """Whether `moment` is more than FUTURE_GRACE after `now` (both aware)."""
+    return moment - now > FUTURE_GRACE
+
+
+def check_not_future(moment: datetime, now: datetime) -> None:
+    """ValueError (one line) if `moment` is more than a minute after `now`."""
+    if is_future(moment, now):
+        raise ValueError(
+            f"{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC is in the future: an entry records "
+            f"what has happened (now {now.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC)"
+        )
+
+
+def in_zone(moment: datetime, tz: tzinfo | None) -> datetime:
+    """`moment` as local time in `tz` (None: the machine's zone); in UTC when that local time
+    would be outside years 1–9999 (a stored time within hours of either end, in a zone whose
+    offset takes it past)."""
+    for zone in (tz, UTC):
+        try:
+            return moment.astimezone(zone)
+        except (OverflowError, ValueError):
+            continue
+    return moment
+
+
+def shifted(moment: datetime, delta: timedelta) -> datetime:
+    """`moment + delta`, held at the first or last representable moment instead of raising
+    OverflowError (a stored time may be any moment of years 1–9999)."""
+    try:
+        return moment + delta
+    except OverflowError:
+        return _LATEST if delta > timedelta(0) else _EARLIEST
+
+
+def show(moment: datetime, pattern: str) -> str:
+    """`moment.strftime(pattern)` with '%Y' always four digits (glibc writes year 1 as '1')."""
+    return moment.strftime(pattern.replace("%Y", f"{moment.year:04d}"))
 
 
 def to_iso(moment: datetime) -> str:
@@ -46,7 +93,10 @@ def from_iso(text: str) -> datetime:
         raise ValueError(f"time without a zone: {text!r}")
     if moment.tzinfo is UTC:  # the stored form ('…Z'): already UTC, skip the conversion
         return moment
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # '0001-01-01T00:30+01:00': before year 1 in UTC; held at the end
+        return _EARLIEST if moment.year == 1 else _LATEST
 
 
 def parse_when(text: str, now: datetime, local: tzinfo | None = None) -> datetime:

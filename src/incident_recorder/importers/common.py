@@ -16,10 +16,8 @@ from datetime import UTC, datetime, timedelta
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.milestones import Milestone
+from incident_recorder.domain.times import FUTURE_GRACE, check_not_future
 from incident_recorder.storage import IncidentFile
-
-FUTURE_GRACE = timedelta(minutes=1)
-"""An entry may be this far after now (clocks differ); later is refused, as `note --at` does."""
 
 MAX_PROBLEMS = 100
 """Problems listed before the rest are only counted (a wrong file can have thousands)."""
@@ -118,16 +116,6 @@ def store(
             "second, kind and text): if this was imported before, hide the copies"
         )
     return ImportSummary(entries, len(imported), [one_line(note) for note in (*notes, *moved)])
-
-
-def check_not_future(moment: datetime, now: datetime) -> None:
-    """ValueError (one line) if `moment` is more than a minute after `now`: an import brings in
-    what has happened, and a future entry would sort every note typed now before it."""
-    if moment > now + FUTURE_GRACE:
-        raise ValueError(
-            f"{moment.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC is in the future: an entry records "
-            f"what has happened (now {now.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC)"
-        )
 
 
 def past_example(now: datetime) -> str:

@@ -24,9 +24,8 @@ from incident_recorder.domain import EntryKind
 from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.text import clean_note_text
-from incident_recorder.domain.times import system_clock, truncate_ms
+from incident_recorder.domain.times import is_future, system_clock, truncate_ms
 from incident_recorder.importers.common import (
-    FUTURE_GRACE,
     ImportFailed,
     Problems,
     past_example,
@@ -170,7 +169,7 @@ def _future_problem(
     first = f"{future[0][1].astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC"
     what = f"{first} is" if len(lines) == 1 else f"{len(lines)} rows, the first at {first}, are"
     hint = ""
-    if start is not None and start > now + FUTURE_GRACE:
+    if start is not None and is_future(start, now):
         hint = f" (--start {start.astimezone(UTC):%Y-%m-%d %H:%M:%S} UTC is later than now)"
     return (
         f"{_lines(lines)}: {what} in the future{hint}: an entry records "
@@ -198,7 +197,7 @@ def parse_csv(
         except ValueError as error:
             problems.add(f"line {row.line}: {error}")
         else:
-            if entry.occurred_at > now + FUTURE_GRACE:
+            if is_future(entry.occurred_at, now):
                 future.append((row.line, entry.occurred_at))
             entries.append(entry)
     if no_start:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.record import IncidentRecord
-from incident_recorder.domain.times import format_offset
+from incident_recorder.domain.times import format_offset, in_zone
 from incident_recorder.report import facts
 from incident_recorder.report.escape import escape_text
 
@@ -57,7 +57,7 @@ class ReportContext:
         first = self.entries[0].occurred_at if self.entries else None
         self.start = impact or first
         self.start_label = "impact started" if impact else "the first entry"
-        dates = {entry.occurred_at.astimezone(tz).date() for entry in self.entries}
+        dates = {in_zone(entry.occurred_at, tz).date() for entry in self.entries}
         self.with_date = len(dates) > 1
         self.utc_only = facts.is_utc(tz, first or exported_at)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from incident_recorder.domain import Entry
+from incident_recorder.domain.times import in_zone, show
 
 IMAGES_DIR = "images"
 """The folder (relative to the report) that holds the exported captures."""
@@ -45,13 +46,13 @@ def zone_label(moment: datetime) -> str:
 
 def is_utc(tz: tzinfo, at: datetime) -> bool:
     """Whether local time in `tz` is plain UTC at `at` (then a report shows each time once)."""
-    local = at.astimezone(tz)
+    local = in_zone(at, tz)
     return local.utcoffset() == timedelta(0) and zone_label(local) == "UTC"
 
 
 def describe_zone(tz: tzinfo, at: datetime) -> str:
     """How the report names the zone it uses: 'Europe/Paris (CET, UTC+01:00)', or 'UTC'."""
-    local = at.astimezone(tz)
+    local = in_zone(at, tz)
     key = getattr(tz, "key", None)
     label, offset = zone_label(local), utc_offset(local)
     parts = [label] if label == offset or is_utc(tz, at) else [label, offset]
@@ -62,15 +63,15 @@ def describe_zone(tz: tzinfo, at: datetime) -> str:
 
 def local_time(moment: datetime, tz: tzinfo, *, with_date: bool = True) -> str:
     """'2026-11-27 15:02:07 CET' (or without the date) in the report's local zone."""
-    local = moment.astimezone(tz)
+    local = in_zone(moment, tz)
     pattern = "%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S"
-    return f"{local.strftime(pattern)} {zone_label(local)}"
+    return f"{show(local, pattern)} {zone_label(local)}"
 
 
 def utc_time(moment: datetime, *, with_date: bool = True) -> str:
     """'2026-11-27 14:02:07 UTC' (or without the date)."""
     pattern = "%Y-%m-%d %H:%M:%S" if with_date else "%H:%M:%S"
-    return f"{moment.astimezone(UTC).strftime(pattern)} UTC"
+    return f"{show(in_zone(moment, UTC), pattern)} UTC"
 
 
 def iso_ms(moment: datetime) -> str:

@@ -17,6 +17,7 @@ from incident_recorder.domain import Entry
 from incident_recorder.domain.details import Status
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.record import IncidentRecord
+from incident_recorder.domain.times import in_zone, show
 
 PUBLIC_TEXT_PREFIX = "public_"
 WITHHELD = "screenshot withheld: not yet reviewed for redaction"
@@ -65,7 +66,7 @@ def public_record(record: IncidentRecord) -> IncidentRecord:
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return show(in_zone(moment, UTC), "%Y-%m-%d %H:%M UTC")
 
 
 def _state(record: IncidentRecord) -> str:

@@ -24,6 +24,7 @@ from incident_recorder.domain.details import Status
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.domain.text import visible
+from incident_recorder.domain.times import in_zone, show
 from incident_recorder.report.files import ReportError, _make_dir, file_mode, write_atomically
 from incident_recorder.report.public import public_record
 
@@ -73,7 +74,7 @@ def clean(text: str) -> str:
 
 def rfc3339(moment: datetime) -> str:
     """'2026-11-27T14:06:45Z' (RFC 3339, UTC, whole seconds)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return show(in_zone(moment, UTC), "%Y-%m-%dT%H:%M:%SZ")
 
 
 def updates(record: IncidentRecord) -> list[Entry]:
@@ -89,9 +90,9 @@ def current_status(record: IncidentRecord) -> Status:
 
 
 def _both(moment: datetime, tz: tzinfo) -> str:
-    utc = moment.astimezone(UTC)
-    local = moment.astimezone(tz)
-    shown = f"{utc:%a %d %b %Y, %H:%M} UTC"
+    utc = in_zone(moment, UTC)
+    local = in_zone(moment, tz)
+    shown = f"{show(utc, '%a %d %b %Y, %H:%M')} UTC"
     if local.utcoffset() != utc.utcoffset():
         shown += f" ({local:%H:%M} {local.tzname() or local.strftime('%z')})"
     return shown
@@ -106,7 +107,7 @@ def entry_title(entry: Entry) -> str:
     text = _one_line(entry.text) or "Update"
     if len(text) > TITLE_CHARS:
         text = text[: TITLE_CHARS - 1].rstrip() + "\u2026"
-    return f"{entry.occurred_at.astimezone(UTC):%H:%M} UTC \u2014 {text}"
+    return f"{in_zone(entry.occurred_at, UTC):%H:%M} UTC \u2014 {text}"
 
 
 def render_index(record: IncidentRecord, *, now: datetime, tz: tzinfo) -> str:

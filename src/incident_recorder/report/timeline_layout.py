@@ -17,7 +17,9 @@ from datetime import datetime, timedelta, tzinfo
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.kinds import KIND_COLOURS
 from incident_recorder.domain.milestones import Milestone, Milestones
+from incident_recorder.domain.times import in_zone
 from incident_recorder.report import facts
+from incident_recorder.report import timeline_axis as axis
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,10 +82,6 @@ class Layout:
 _LEFT, _RIGHT, _ROW, _LANE = 118.0, 28.0, 17.0, 26.0
 _INK, _MUTED, _GRID = "#1f2937", "#64748b", "#e2e8f0"
 _IMPACT_BAND = "#fde8e8"
-_NICE_STEPS = [
-    timedelta(seconds=s)
-    for s in (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600)
-] + [timedelta(hours=12), timedelta(days=1), timedelta(days=2), timedelta(days=7)]
 _MAX_STARRED_ROWS = 6
 
 
@@ -114,34 +112,6 @@ class _Rows:
         return sum(1 for row in self.rows if row)
 
 
-def _span(entries: Sequence[Entry], milestones: Milestones) -> tuple[datetime, datetime] | None:
-    moments = [entry.occurred_at for entry in entries] + [t for _, t in milestones.reached()]
-    if not moments:
-        return None
-    start, end = min(moments), max(moments)
-    if end - start < timedelta(seconds=1):
-        return start - timedelta(minutes=5), end + timedelta(minutes=5)
-    pad = (end - start) * 0.04
-    return start - pad, end + pad
-
-
-def _ticks(start: datetime, end: datetime, tz: tzinfo, plot_width: float) -> list[datetime]:
-    span = end - start
-    step = next((s for s in _NICE_STEPS if plot_width * (s / span) >= 95), _NICE_STEPS[-1])
-    local = start.astimezone(tz)
-    midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-    first = math.ceil((local - midnight) / step)
-    ticks, k = [], first
-    while (moment := midnight + k * step) <= end:
-        ticks.append(moment)
-        k += 1
-    return ticks
-
-
-def _label_for(moment: datetime, tz: tzinfo, step: timedelta) -> str:
-    return moment.astimezone(tz).strftime("%H:%M:%S" if step < timedelta(minutes=1) else "%H:%M")
-
-
 def layout(
     title: str, entries: Sequence[Entry], milestones: Milestones, tz: tzinfo, width: int
 ) -> Layout:
@@ -150,7 +120,7 @@ def layout(
     out = Layout(width=width, height=0, title=title)
     shapes = out.shapes
     plot_left, plot_right = _LEFT, width - _RIGHT
-    span = _span(entries, milestones)
+    span = axis.span(entries, milestones)
     kinds = [kind for kind in EntryKind if any(entry.kind is kind for entry in entries)]
 
     def x_of(moment: datetime) -> float:
@@ -164,7 +134,7 @@ def layout(
     placed: list[tuple[Milestone, float, int, str, str]] = []
     for milestone, moment in reached:
         x = x_of(moment)
-        label = f"{milestone.label} {moment.astimezone(tz).strftime('%H:%M:%S')}"
+        label = f"{milestone.label} {in_zone(moment, tz):%H:%M:%S}"
         w = text_width(label, 11.5)
         anchor = "start" if x + 4 + w <= width - 4 else "end"
         a, b = (x + 4, x + 4 + w) if anchor == "start" else (x - 4 - w, x - 4)
@@ -207,16 +177,17 @@ def layout(
         )
         y = axis_y + 8
     else:
-        ticks = _ticks(span[0], span[1], tz, plot_right - plot_left)
+        ticks = axis.ticks(span[0], span[1], tz, plot_right - plot_left)
         step = ticks[1] - ticks[0] if len(ticks) > 1 else timedelta(hours=1)
-        multi_day = span[0].astimezone(tz).date() != span[1].astimezone(tz).date()
+        by_date = axis.by_date(step)  # the tick labels are dates already
+        multi_day = not by_date and in_zone(span[0], tz).date() != in_zone(span[1], tz).date()
         previous_day = None
         for tick in ticks:
             x = x_of(tick)
             shapes.append(Line(x, plot_top, x, axis_y, _GRID, 1, cls="grid"))
             shapes.append(Line(x, axis_y, x, axis_y + 5, _MUTED, 1, cls="tick"))
-            shapes.append(Text(x, axis_y + 17, _label_for(tick, tz, step), 11, _MUTED, "middle"))
-            day = tick.astimezone(tz).date()
+            shapes.append(Text(x, axis_y + 17, axis.label(tick, tz, step), 11, _MUTED, "middle"))
+            day = in_zone(tick, tz).date()
             if multi_day and day != previous_day:
                 shapes.append(
                     Text(x, axis_y + 31, day.strftime("%a %d %b"), 10.5, _MUTED, "middle")
@@ -228,7 +199,7 @@ def layout(
             note = "Times in UTC"
         else:
             zone = facts.describe_zone(tz, reference)
-            local = reference.astimezone(tz).strftime("%H:%M")
+            local = f"{in_zone(reference, tz):%H:%M}"
             utc = facts.utc_time(reference, with_date=False)[:5]
             note = f"Local time, {zone}: {local} local = {utc} UTC"
 
@@ -248,7 +219,7 @@ def layout(
     labels: list[tuple[float, float, int, str, str]] = []
     for entry in starred:
         x = x_of(entry.occurred_at)
-        time = entry.occurred_at.astimezone(tz).strftime("%H:%M")
+        time = f"{in_zone(entry.occurred_at, tz):%H:%M}"
         label = f"\u2605 {time} {shorten(entry.text, 46) or entry.kind.label}"
         w = text_width(label, 11)
         anchor = "start" if x + w <= width - 4 else "end"
@@ -294,7 +265,7 @@ def layout(
     for entry in sorted(entries, key=lambda e: e.starred):
         x = x_of(entry.occurred_at)
         cy = plot_top + lane_of[entry.kind] * _LANE + _LANE / 2
-        time = entry.occurred_at.astimezone(tz).strftime("%H:%M:%S")
+        time = f"{in_zone(entry.occurred_at, tz):%H:%M:%S}"
         tip = f"{time} {entry.kind.label}: {shorten(entry.text, 160)}"
         radius, stroke = (6.5, _INK) if entry.starred else (4.0, "#ffffff")
         cls = f"entry kind-{entry.kind.value}" + (" starred" if entry.starred else "")

@@ -10,6 +10,10 @@ same alert re-sent with every later notification of its group is recorded once; 
 again after it was resolved is recorded again even with the same `startsAt` (domain Recurrence).
 A notification that left alerts out (`truncatedAlerts`, the receiver's `max_alerts`) adds an
 entry saying how many: their state is not in the payload, and the record must not look complete.
+Grafana's "Test" button on a contact point sends a made-up alert (`alertname="TestAlert"`,
+`instance="Grafana"`, summary "Notification test", in a group keyed `<integration>-<hash>-<unix
+time>`): it is recorded as "Grafana test notification received", an observation, never as a
+detection. Given `now`, the time an alert is recorded at may not be in the future (FutureTime).
 
 The fields used are checked strictly (wrong type → PayloadError naming it); fields not used are
 ignored, since both senders add fields from one release to the next and refusing them would lose
@@ -20,6 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from datetime import datetime
 from typing import Any
 
 from incident_recorder.domain.events import NewEvent, Recurrence
@@ -32,6 +38,7 @@ from incident_recorder.webhooks.payloads import (
     expect_string,
     finite_number,
     json_type,
+    not_future,
     parse_time,
     string_map,
 )
@@ -40,9 +47,14 @@ KEY_LABELS = ("severity", "service", "instance", "job")
 """Labels worth reading in the timeline entry, in this order."""
 MAX_FINGERPRINT_CHARS = 128
 _STATUSES = ("firing", "resolved")
+TEST_LABELS = {"alertname": "TestAlert", "instance": "Grafana"}
+"""The labels of the alert Grafana makes up for a contact point's Test button."""
+_TEST_GROUP_KEY = re.compile(r"^[^{}]*-[0-9a-f]{16}-\d{9,}$")
+"""Grafana's group key for a test notification: '<integration>-<labels hash>-<unix time>' (a
+real group's key is '{…}:{…}')."""
 
 
-def parse_alertmanager(data: Any) -> list[NewEvent]:
+def parse_alertmanager(data: Any, now: datetime | None = None) -> list[NewEvent]:
     """The events of an Alertmanager webhook (`"version": "4"`); PayloadError otherwise."""
     payload = expect_object(data, "the body")
     version = payload.get("version")
@@ -51,10 +63,10 @@ def parse_alertmanager(data: Any) -> list[NewEvent]:
             'not an Alertmanager webhook payload: its "version" must be "4" (got '
             f"{json.dumps(version) if isinstance(version, str) else json_type(version)})"
         )
-    return _alerts(payload, "alertmanager", grafana=False)
+    return _alerts(payload, "alertmanager", now, grafana=False)
 
 
-def parse_grafana(data: Any) -> list[NewEvent]:
+def parse_grafana(data: Any, now: datetime | None = None) -> list[NewEvent]:
     """The events of a Grafana alerting webhook (`"version": "1"`); PayloadError otherwise."""
     payload = expect_object(data, "the body")
     if "alerts" not in payload and ("ruleName" in payload or "evalMatches" in payload):
@@ -71,17 +83,22 @@ def parse_grafana(data: Any) -> list[NewEvent]:
     for field in ("title", "message"):
         if field in payload:
             expect_string(payload[field], field)
-    return _alerts(payload, "grafana", grafana=True)
+    return _alerts(payload, "grafana", now, grafana=True)
 
 
-def _alerts(payload: dict[str, Any], source: str, *, grafana: bool) -> list[NewEvent]:
+def _alerts(
+    payload: dict[str, Any], source: str, now: datetime | None, *, grafana: bool
+) -> list[NewEvent]:
     if "alerts" not in payload:
         raise PayloadError("the field 'alerts' is required")
     alerts = payload["alerts"]
     if not isinstance(alerts, list):
         raise PayloadError(f"alerts must be an array, not {json_type(alerts)}")
+    group_key = payload.get("groupKey")
+    test_group = grafana and isinstance(group_key, str) and bool(_TEST_GROUP_KEY.match(group_key))
     events = [
-        _alert(alert, f"alerts[{number}]", source, grafana) for number, alert in enumerate(alerts)
+        _alert(alert, f"alerts[{number}]", source, grafana, test_group, now)
+        for number, alert in enumerate(alerts)
     ]
     truncated = payload.get("truncatedAlerts", 0)
     if isinstance(truncated, bool) or not isinstance(truncated, int) or truncated < 0:
@@ -131,7 +148,9 @@ def _truncation(
     )
 
 
-def _alert(data: Any, where: str, source: str, grafana: bool) -> NewEvent:
+def _alert(
+    data: Any, where: str, source: str, grafana: bool, test_group: bool, now: datetime | None
+) -> NewEvent:
     alert = expect_object(data, where)
     status = alert.get("status")
     if status not in _STATUSES:
@@ -146,6 +165,12 @@ def _alert(data: Any, where: str, source: str, grafana: bool) -> NewEvent:
     values = alert.get("values") if grafana else None
     episode = f"{source}:{_identity(alert, labels, where)}"
     since = to_iso(starts) if starts else "-"
+    if status == "resolved":
+        not_future(ends, f"{where}.endsAt", now)
+    else:
+        not_future(starts, f"{where}.startsAt", now)
+    if grafana and (test_group or all(labels.get(k) == v for k, v in TEST_LABELS.items())):
+        return _test(labels, annotations, starts, f"{episode}:test:{since}", where)
     if status == "resolved":  # one key per end of the episode: each resolution is recorded once
         return NewEvent(
             text=clean_text(_text("resolved", labels, annotations, values), where),
@@ -169,6 +194,31 @@ def _alert(data: Any, where: str, source: str, grafana: bool) -> NewEvent:
         public=False,
         key=f"{episode}:firing:{since}",
         recurrence=Recurrence(f"{episode}:resolved:{since}:", clean_text(again, where)),
+    )
+
+
+def _test(
+    labels: dict[str, str],
+    annotations: dict[str, str],
+    starts: datetime | None,
+    key: str,
+    where: str,
+) -> NewEvent:
+    """Grafana's Test button: the contact point works; nothing is firing."""
+    name = labels.get("alertname", "").strip() or "(no alertname)"
+    summary = " ".join(annotations.get("summary", "").split())
+    about = f"{name}" + (f" — {summary}" if summary else "")
+    return NewEvent(
+        text=clean_text(
+            "Grafana test notification received: this contact point reaches the incident "
+            f"recorder ({about}). Not an alert.",
+            where,
+        ),
+        kind=EntryKind.OBSERVATION,
+        occurred_at=starts,
+        source="grafana",
+        public=False,
+        key=key,
     )
 
 

@@ -18,7 +18,7 @@ from typing import TextIO
 
 from incident_recorder.domain.events import NewEvent
 from incident_recorder.storage.events import EventOutcome
-from incident_recorder.webhooks.handler import Refusal
+from incident_recorder.webhooks.routes import Refusal
 
 EXAMPLE_EVENT = '{"text": "Deploy 2.14.1 started", "kind": "action"}'
 

@@ -1,8 +1,11 @@
 """One webhook request, from its headers to its JSON answer (the server's request handler).
 
-The checks run in order and cheapest first: the path and method (404, 405), the bearer token
-(401, compared in constant time by the server), the body's size from Content-Length before any
-of it is read (411, 413: the endpoint's limit, BODY_LIMITS), then the JSON and the payload (400).
+The checks run in order and cheapest first: the Host header (421: webhooks/hosts.py, against DNS
+rebinding), the path and method (404, 405), the bearer token (401, compared in constant time by
+the server), the body's size from Content-Length before any of it is read (411, 413: the
+endpoint's limit, BODY_LIMITS), then the JSON and the payload (400), then the events' times
+(422: none more than a minute in the future). The whole request must arrive within the server's
+deadline (408: webhooks/deadline.py), however slowly its bytes come.
 The body is read as it arrives, in chunks, never more than announced: a client that announces
 32 MiB and sends little holds little. Only then are the events handed to the writer, and the 200
 goes out once they are committed. Every answer, errors included, is JSON; a refused body is
@@ -13,71 +16,49 @@ its query, reason, client address; never a header), so `serve` can show a miscon
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Callable
-from contextlib import AbstractContextManager, suppress
-from dataclasses import dataclass
+from contextlib import suppress
 from http.server import BaseHTTPRequestHandler
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from incident_recorder import __version__
-from incident_recorder.domain.events import NewEvent
 from incident_recorder.storage import IncidentFileError
-from incident_recorder.webhooks.alerts import parse_alertmanager, parse_grafana
-from incident_recorder.webhooks.payloads import PayloadError, load_json, parse_events
+from incident_recorder.webhooks.deadline import IDLE_S, DeadlinePassed, DeadlineReader
+from incident_recorder.webhooks.payloads import FutureTime, PayloadError, load_json
+from incident_recorder.webhooks.routes import (
+    BODY_LIMITS,
+    MAX_ALERT_BODY_BYTES,
+    MAX_BODY_BYTES,
+    ROUTES,
+    App,
+    Refusal,
+)
 from incident_recorder.webhooks.writer import WriterClosed
 
-MAX_BODY_BYTES = 1024 * 1024
-"""Generic events: bodies over 1 MiB are refused (413) unread."""
-MAX_ALERT_BODY_BYTES = 32 * 1024 * 1024
-"""Alertmanager and Grafana send a whole group of alerts in one notification, and never retry a
-4xx: a real group of 1,200 alerts is 1.7 MB, so their limit is 32 MiB (about 23,000 alerts)."""
-ROUTES: dict[str, Callable[[Any], list[NewEvent]]] = {
-    "/events": parse_events,
-    "/alertmanager": parse_alertmanager,
-    "/grafana": parse_grafana,
-}
-BODY_LIMITS = {
-    "/events": MAX_BODY_BYTES,
-    "/alertmanager": MAX_ALERT_BODY_BYTES,
-    "/grafana": MAX_ALERT_BODY_BYTES,
-}
 READ_CHUNK_BYTES = 256 * 1024
 """The body is read in chunks of at most this size, as it arrives."""
 DRAIN_LIMIT_BYTES = 16 * MAX_BODY_BYTES
 """A refused body is read and dropped up to this size."""
 DRAIN_TIMEOUT_S = 2.0
+"""A refused body is drained for at most this long in all."""
+WRITE_TIMEOUT_S = 15.0
+"""How long one write of an answer may wait for the client to read."""
 
 
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    """A request answered with an error: what `serve` prints. Never holds a header or a query
-    string (where a sender might put its token)."""
-
-    status: int
-    method: str
-    path: str
-    reason: str
-    client: str
-
-
-class App(Protocol):
-    """What a request needs of the server (webhooks/server.py's WebhookServer)."""
-
-    title: str
-
-    def authorized(self, header: str | None) -> bool: ...
-
-    def refused(self, refusal: Refusal) -> None: ...
-
-    def record(self, events: list[NewEvent]) -> dict[str, Any]: ...
-
-    def in_flight(self) -> AbstractContextManager[None]: ...
+__all__ = ["MAX_ALERT_BODY_BYTES", "MAX_BODY_BYTES", "ROUTES", "Refusal", "RequestHandler"]
 
 
 class _Served(Protocol):
     app: App
+
+
+def _late(deadline: float) -> str:
+    return (
+        f"the request did not arrive within {deadline:g} s of its first byte (its line, "
+        "headers and body must all come within that time)"
+    )
 
 
 class _Refused(Exception):
@@ -91,13 +72,42 @@ class RequestHandler(BaseHTTPRequestHandler):
     server: _Served  # type: ignore[assignment]
     protocol_version = "HTTP/1.1"
     server_version = f"IncidentRecorder/{__version__}"
-    timeout = 15  # seconds a client may take to send its request
+    timeout = IDLE_S  # before a request's first byte; then the request's deadline (setup)
     # The reply goes out as two writes (headers, body): with Nagle's algorithm the second waits
     # for the client's delayed ACK, 40 ms on Linux, on every request.
     disable_nagle_algorithm = True
 
     def version_string(self) -> str:
         return self.server_version
+
+    def setup(self) -> None:
+        """Read through a DeadlineReader: the whole request has one deadline, not each read."""
+        super().setup()
+        self.rfile.close()  # the socket stays open: it is only the buffered reader of makefile
+        self._raw = DeadlineReader(self.connection)
+        self._buffered = io.BufferedReader(self._raw, 65536)
+        self.rfile = self._buffered
+
+    def handle_one_request(self) -> None:
+        """Wait (IDLE_S) for a request's first byte, then give the request its deadline; one
+        that does not arrive in time is answered 408 and the connection closed."""
+        self._raw.idle()
+        try:
+            if not self._buffered.peek(1):
+                self.close_connection = True
+                return
+        except OSError:  # idle too long (TimeoutError), or the client went away
+            self.close_connection = True
+            return
+        deadline = self.server.app.request_deadline
+        self._raw.start(deadline)
+        self.command, self.path, self.requestline = "", "", ""  # until the request line is read
+        self.request_version = "HTTP/1.1"
+        try:
+            super().handle_one_request()
+        except DeadlinePassed:
+            self.close_connection = True
+            self._reply(408, {"error": _late(deadline)})
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (the base's name)
         """No access log on stderr: the CLI prints what was recorded instead."""
@@ -119,6 +129,9 @@ class RequestHandler(BaseHTTPRequestHandler):
     ) -> None:
         if status >= 400:
             self._tell_refusal(status, told or str(payload.get("error", "")))
+        if self.server.app.saturated():  # every worker busy: let others in after this answer
+            self.close_connection = True
+        self.connection.settimeout(WRITE_TIMEOUT_S)
         body = (json.dumps(payload, ensure_ascii=False) + "\n").encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -149,7 +162,11 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def _check(self, method: str) -> tuple[str, int]:
         """The path and body length of a request that may go on (for GET / the length is 0);
-        _Refused (404, 405, 401, 411, 413, 400) for one that may not. Reads only headers."""
+        _Refused (421, 404, 405, 401, 411, 413, 400) for one that may not. Reads only headers."""
+        local = str(self.connection.getsockname()[0])
+        refusal = self.server.app.host_refusal(self.headers.get_all("Host") or [], local)
+        if refusal is not None:
+            raise _Refused(421, refusal)
         path = urlsplit(self.path).path
         allowed = "GET" if path == "/" else "POST" if path in ROUTES else None
         if allowed is None:
@@ -203,17 +220,24 @@ class RequestHandler(BaseHTTPRequestHandler):
                 return
             body_read = True
             with self.server.app.in_flight():
-                events = ROUTES[path](load_json(self._read(length)))
+                events = ROUTES[path](load_json(self._read(length)), self.server.app.now())
                 self._reply(200, self.server.app.record(events))
         except _Refused as refused:
             self.close_connection = True
             self._reply(refused.status, {"error": str(refused)}, refused.headers)
             if not body_read:
                 self._drain()
+        except FutureTime as error:
+            self._reply(422, {"error": f"{error}; nothing of this request was recorded"})
         except PayloadError as error:
             self._reply(400, {"error": str(error)})
         except (IncidentFileError, WriterClosed, TimeoutError) as error:
             self._reply(503, {"error": str(error)}, {"Retry-After": "5"})
+        except (BrokenPipeError, ConnectionResetError):
+            # The sender hung up (Alertmanager cancels a notification it took too long to
+            # answer, then retries it): no answer can reach it, and nothing was refused. What
+            # was recorded stays recorded; its retry is recognised and skipped.
+            self.close_connection = True
         except Exception as error:  # one JSON line, never a traceback on the server's stderr
             self.close_connection = True
             self._reply(500, {"error": f"unexpected {type(error).__name__}: {error}"})
@@ -224,14 +248,14 @@ class RequestHandler(BaseHTTPRequestHandler):
         self.wfile.flush()
         length = self.headers.get("Content-Length", "").strip()
         remaining = min(int(length) if length.isdigit() else 0, DRAIN_LIMIT_BYTES)
+        self._raw.limit(DRAIN_TIMEOUT_S)  # in all: a client sending slowly is let go soon
         try:
-            self.connection.settimeout(DRAIN_TIMEOUT_S)  # a client not sending: let it go soon
             while remaining > 0:
                 chunk = self.rfile.read1(min(remaining, 65536))
                 if not chunk:
                     break
                 remaining -= len(chunk)
-        except OSError:
+        except (OSError, DeadlinePassed):
             pass
 
     def _read(self, length: int) -> bytearray:
@@ -243,8 +267,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                 if not chunk:
                     break
                 body += chunk
-        except TimeoutError:
-            raise _Refused(408, f"the body stopped arriving for {self.timeout} s") from None
+        except DeadlinePassed:
+            raise _Refused(408, _late(self.server.app.request_deadline)) from None
         if len(body) < length:
             raise _Refused(400, f"the body ended after {len(body)} of {length} bytes")
         return body

@@ -3,7 +3,9 @@
 Pure functions, no I/O: `load_json` reads a body, `parse_events` a generic event (or a list of
 them), and webhooks/alerts.py the Alertmanager and Grafana formats. Every problem is a
 PayloadError (a ValueError) whose message is one line naming the field, fit to send back in a
-400 response; nothing else is ever raised for any JSON value (tests fuzz this).
+400 response; nothing else is ever raised for any JSON value (tests fuzz this). Given `now`, an
+event dated more than a minute after it is a FutureTime (422), by the rule `note --at` and the
+importers follow (domain.times.check_not_future).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from incident_recorder.domain.events import NewEvent
 from incident_recorder.domain.kinds import EntryKind
 from incident_recorder.domain.text import clean_note_text
+from incident_recorder.domain.times import check_not_future
 
 GENERIC_FIELDS = ("text", "kind", "occurred_at", "source", "public", "key")
 """The fields of a generic event; any other is refused."""
@@ -26,6 +29,20 @@ MAX_KEY_CHARS = 200
 
 class PayloadError(ValueError):
     """A body that cannot be recorded; str() is one line saying why."""
+
+
+class FutureTime(PayloadError):
+    """An event dated in the future (more than a minute after it arrived): 422."""
+
+
+def not_future(moment: datetime | None, where: str, now: datetime | None) -> datetime | None:
+    """`moment`, or FutureTime naming the field if it is in the future (None `now`: no check)."""
+    if moment is not None and now is not None:
+        try:
+            check_not_future(moment, now)
+        except ValueError as error:
+            raise FutureTime(f"{where}: {error}") from None
+    return moment
 
 
 def _name(value: str) -> str:
@@ -162,7 +179,7 @@ def _bounded(value: Any, where: str, limit: int) -> str:
     return text
 
 
-def _generic(data: Any, where: str) -> NewEvent:
+def _generic(data: Any, where: str, now: datetime | None) -> NewEvent:
     event = expect_object(data, where or "the body")
     check_fields(event, GENERIC_FIELDS, where)
     if "text" not in event:
@@ -174,7 +191,8 @@ def _generic(data: Any, where: str) -> NewEvent:
         kind = _kind(event["kind"], field(where, "kind"))
     occurred = None
     if event.get("occurred_at") is not None:
-        occurred = parse_time(event["occurred_at"], field(where, "occurred_at"))
+        at = field(where, "occurred_at")
+        occurred = not_future(parse_time(event["occurred_at"], at), at, now)
     source = "webhook"
     if event.get("source") is not None:
         source += ":" + _bounded(event["source"], field(where, "source"), MAX_SOURCE_CHARS)
@@ -189,18 +207,19 @@ def _generic(data: Any, where: str) -> NewEvent:
     return NewEvent(text, kind, occurred, source, public, key)
 
 
-def parse_events(data: Any) -> list[NewEvent]:
+def parse_events(data: Any, now: datetime | None = None) -> list[NewEvent]:
     """A generic event `{"text", "kind", "occurred_at", "source", "public", "key"}` (only
-    `text` required), or a non-empty array of them; PayloadError otherwise."""
+    `text` required), or a non-empty array of them; PayloadError otherwise (FutureTime for one
+    dated more than a minute after `now`)."""
     if isinstance(data, list):
         if not data:
             raise PayloadError("the array holds no events")
-        return [_generic(item, f"[{number}]") for number, item in enumerate(data)]
+        return [_generic(item, f"[{number}]", now) for number, item in enumerate(data)]
     if not isinstance(data, dict):
         raise PayloadError(
             f"the body must be a JSON object (an event) or an array of them, not {json_type(data)}"
         )
-    return [_generic(data, "")]
+    return [_generic(data, "", now)]
 
 
 def finite_number(value: Any) -> bool:

@@ -1,13 +1,14 @@
 """The webhook server: HTTP on loopback, a bearer token, and every accepted event durable first.
 
 Routes: POST /events (generic JSON events), POST /alertmanager, POST /grafana; GET / a health
-check. The standard library's ThreadingHTTPServer is enough for a local endpoint taking a few
-events a second at most, and adds no dependency: each request has its own thread, which checks
-the token (constant-time), the size (Content-Length before reading: 1 MiB for generic events,
-32 MiB for a group of alerts; the body read as it arrives) and the payload (webhooks/handler.py),
-then hands the events to the one writer thread (webhooks/writer.py) and answers only once they
-are committed (a request's events in one transaction). Every error is a JSON `{"error": "…"}`
-with a 4xx/5xx status.
+check. The standard library's HTTPServer, with no dependency added: a real listen backlog and a
+fixed pool of workers (webhooks/pool.py) answer connections, each request within one deadline
+(webhooks/deadline.py). A worker checks the Host header (webhooks/hosts.py), the token
+(constant-time), the size (Content-Length before reading: 1 MiB for generic events, 32 MiB for a
+group of alerts; the body read as it arrives) and the payload (webhooks/handler.py), then hands
+the events to the one writer thread (webhooks/writer.py) and answers only once they are
+committed (a request's events in one transaction). Every error is a JSON `{"error": "…"}` with
+a 4xx/5xx status.
 """
 
 from __future__ import annotations
@@ -20,21 +21,19 @@ import socketserver
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
+from datetime import datetime
+from http.server import HTTPServer
 from pathlib import Path
 from typing import Any
 
 from incident_recorder.domain.events import NewEvent
 from incident_recorder.domain.times import Clock, system_clock
-from incident_recorder.webhooks.handler import (
-    MAX_ALERT_BODY_BYTES,
-    MAX_BODY_BYTES,
-    ROUTES,
-    Refusal,
-    RequestHandler,
-)
+from incident_recorder.webhooks.handler import RequestHandler
+from incident_recorder.webhooks.hosts import accepted_names, host_refusal
+from incident_recorder.webhooks.pool import BACKLOG, WORKERS, WorkerPool
+from incident_recorder.webhooks.routes import MAX_ALERT_BODY_BYTES, MAX_BODY_BYTES, ROUTES, Refusal
 from incident_recorder.webhooks.writer import EventWriter, Listener
 
 __all__ = [
@@ -51,6 +50,9 @@ REPLY_TIMEOUT_S = 60.0
 """How long a request waits for the writer before answering 503."""
 STOP_WAIT_S = 5.0
 """How long `stop` waits for requests being answered."""
+REQUEST_DEADLINE_S = 30.0
+"""A request's line, headers and body must all arrive within this time of its first byte (408):
+a 32 MiB group of alerts needs 1.1 MB/s, far below what loopback or a LAN carries."""
 
 
 class ServerError(Exception):
@@ -66,8 +68,8 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
+class _HTTPServer(HTTPServer):
+    request_queue_size = BACKLOG
     app: WebhookServer
 
     def server_bind(self) -> None:
@@ -102,16 +104,25 @@ class WebhookServer:
         clock: Clock = system_clock,
         listener: Listener | None = None,
         on_refusal: Callable[[Refusal], None] | None = None,
+        allow_hosts: Sequence[str] = (),
+        workers: int = WORKERS,
+        request_deadline: float = REQUEST_DEADLINE_S,
     ) -> None:
         """`listener` hears what each request recorded (on the writer thread), `on_refusal`
-        each request answered with an error (on the request's thread); both must be quick."""
+        each request answered with an error (on the request's thread); both must be quick.
+        `allow_hosts` are Host names accepted besides this machine's (a reverse proxy's);
+        ValueError if one is not a host name."""
         self.path = Path(path)
+        self._names = accepted_names(host, allow_hosts)
+        self._clock = clock
+        self._workers = workers
+        self.request_deadline = request_deadline
+        self._pool: WorkerPool | None = None
         self._on_refusal = on_refusal
         self.host = host
         self._port = port
         self._writer = EventWriter(self.path, token=token, clock=clock, listener=listener)
         self._httpd: _HTTPServer | None = None
-        self._thread: threading.Thread | None = None
         self.title = ""
         self.token = ""
         self._busy = 0
@@ -132,10 +143,8 @@ class WebhookServer:
             raise ServerError(f"cannot listen on {self.host} port {self._port}: {reason}") from None
         httpd.app = self
         self._httpd = httpd
-        self._thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, name="webhook-http"
-        )
-        self._thread.start()
+        self._pool = WorkerPool(httpd, self._workers)
+        self._pool.start()
         return self
 
     @property
@@ -159,11 +168,10 @@ class WebhookServer:
     def stop(self) -> None:
         """Stop listening, record what was already accepted, close the file, and give the
         requests being answered a moment to get their answer out."""
+        if self._pool is not None:
+            self._pool.stop()
         if self._httpd is not None:
-            self._httpd.shutdown()
             self._httpd.server_close()
-        if self._thread is not None:
-            self._thread.join()
         self._writer.stop()
         deadline = time.monotonic() + STOP_WAIT_S
         with self._idle:
@@ -187,6 +195,16 @@ class WebhookServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+    def host_refusal(self, values: list[str], local_address: str) -> str | None:
+        """Why a request with these Host headers is refused (None: it is not)."""
+        return host_refusal(values, local_address, self._names)
+
+    def saturated(self) -> bool:
+        return self._pool is not None and self._pool.saturated
+
+    def now(self) -> datetime:
+        return self._clock()
 
     def authorized(self, header: str | None) -> bool:
         """Whether an Authorization header carries this incident's token (constant time)."""

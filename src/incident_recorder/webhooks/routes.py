@@ -1,0 +1,64 @@
+"""What a webhook request may be: the endpoints, their body limits, and the server as a request
+sees it (App: the checks it asks of the server) and tells it (Refusal: what `serve` prints).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from incident_recorder.domain.events import NewEvent
+from incident_recorder.webhooks.alerts import parse_alertmanager, parse_grafana
+from incident_recorder.webhooks.payloads import parse_events
+
+MAX_BODY_BYTES = 1024 * 1024
+"""Generic events: bodies over 1 MiB are refused (413) unread."""
+MAX_ALERT_BODY_BYTES = 32 * 1024 * 1024
+"""Alertmanager and Grafana send a whole group of alerts in one notification, and never retry a
+4xx: a real group of 1,200 alerts is 1.7 MB, so their limit is 32 MiB (about 23,000 alerts)."""
+ROUTES: dict[str, Callable[[Any, datetime], list[NewEvent]]] = {
+    "/events": parse_events,
+    "/alertmanager": parse_alertmanager,
+    "/grafana": parse_grafana,
+}
+BODY_LIMITS = {
+    "/events": MAX_BODY_BYTES,
+    "/alertmanager": MAX_ALERT_BODY_BYTES,
+    "/grafana": MAX_ALERT_BODY_BYTES,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """A request answered with an error: what `serve` prints. Never holds a header or a query
+    string (where a sender might put its token)."""
+
+    status: int
+    method: str
+    path: str
+    reason: str
+    client: str
+
+
+class App(Protocol):
+    """What a request needs of the server (webhooks/server.py's WebhookServer)."""
+
+    title: str
+    request_deadline: float
+
+    def host_refusal(self, values: list[str], local_address: str) -> str | None: ...
+
+    def saturated(self) -> bool: ...
+
+    def now(self) -> datetime: ...
+
+    def authorized(self, header: str | None) -> bool: ...
+
+    def refused(self, refusal: Refusal) -> None: ...
+
+    def record(self, events: list[NewEvent]) -> dict[str, Any]: ...
+
+    def in_flight(self) -> AbstractContextManager[None]: ...
