@@ -54,5 +54,5 @@ def test_wheel_from_a_clean_export_contains_the_package_and_resources(tmp_path: 
     assert build.returncode == 0, build.stderr[-2000:]
     wheel = next((tmp_path / "w").glob("*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    assert "incident_recorder/cli.py" in names
+    assert "incident_recorder/cli/__init__.py" in names
     assert "incident_recorder/resources/icons/incident-recorder.svg" in names

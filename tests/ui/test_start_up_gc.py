@@ -65,7 +65,7 @@ def test_the_command_line_pauses_the_collector_for_the_window_only(monkeypatch, 
 
     monkeypatch.setattr(app, "run_gui", run_gui)
     monkeypatch.setattr(app, "display_problem", lambda: None)
-    monkeypatch.setattr(cli, "_forward", lambda request, timeout_ms=0: None)  # none running
+    monkeypatch.setattr(cli.recording, "_forward", lambda request, timeout_ms=0: None)  # none
     assert cli.main([str(path)]) == 0
     assert seen and seen[0][0] is False  # off while PySide6 loads and the window is built
     assert isinstance(seen[0][1], contextlib.ExitStack)  # run_gui closes it at the first paint

@@ -1,0 +1,40 @@
+"""What every command shares: the program name, the commands, the one-line error."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    pass
+
+
+PROG = "incident-recorder"
+
+
+COMMANDS: tuple[str, ...] = ("new", "open", "note", "capture", "export", "milestone", "review")
+
+
+COMMANDS += ("serve", "import", "merge", "copy", "status-page")
+
+
+FOCUS_NOTE = "\0focus"
+"""`--note` given without TEXT."""
+
+
+NOT_RUNNING = (
+    f"no Incident Recorder window is running; start it with `{PROG} FILE`, or record from a "
+    f"shell with `{PROG} note FILE TEXT`"
+)
+
+
+class CliError(Exception):
+    """An error to print as one line, exit status 1."""
+
+
+def one_line(text: str) -> str:
+    """`text` safe to print as one line: control and other unprintable characters (a carriage
+    return in an argument would overwrite the message on a terminal) shown escaped."""
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape", "backslashreplace").decode()
+        for char in text
+    )
