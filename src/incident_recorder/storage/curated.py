@@ -9,9 +9,7 @@ from __future__ import annotations
 import dataclasses
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractContextManager
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from incident_recorder.domain import Entry, EntryKind, Incident
@@ -21,26 +19,19 @@ from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.milestones import Milestone, Milestones
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.domain.text import clean_note_text
-from incident_recorder.domain.times import Clock, to_iso
+from incident_recorder.domain.times import to_iso
 from incident_recorder.storage import batch, curation
 from incident_recorder.storage.annotations import AnnotationSummary
 from incident_recorder.storage.errors import IncidentFileError, translate
+from incident_recorder.storage.handle import FileHandle
 
 _T = TypeVar("_T")
 
 
-class CuratedFile:
+class CuratedFile(FileHandle):
     """Milestones, details, report texts and action items of an open incident file."""
 
-    path: Path
-    version: int
-    _clock: Clock
-
-    if TYPE_CHECKING:  # provided by IncidentFile, which this class is a part of
-
-        def _connection(self) -> sqlite3.Connection: ...
-
-        def _write(self, action: str) -> AbstractContextManager[sqlite3.Connection]: ...
+    if TYPE_CHECKING:  # the entries and the incident row are IncidentFile's (incident_file.py)
 
         def incident(self) -> Incident: ...
 
@@ -49,8 +40,6 @@ class CuratedFile:
         def entries(self, *, include_hidden: bool = True) -> list[Entry]: ...
 
         def annotation_summaries(self) -> dict[int, AnnotationSummary]: ...
-
-        def _snapshot(self) -> AbstractContextManager[None]: ...
 
     def record(self) -> IncidentRecord:
         """The whole incident for a report, read in one snapshot (no write half-seen)."""

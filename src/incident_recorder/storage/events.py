@@ -15,15 +15,13 @@ import json
 import re
 import sqlite3
 from collections.abc import Sequence
-from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from incident_recorder.domain.events import NewEvent
 from incident_recorder.domain.text import clean_note_text
-from incident_recorder.domain.times import Clock, to_iso
+from incident_recorder.domain.times import to_iso
 from incident_recorder.storage.errors import IncidentFileError, translate
+from incident_recorder.storage.handle import FileHandle
 
 WEBHOOK_TOKEN = "webhook_token"
 """The name of the token's rows in the `details` table."""
@@ -65,18 +63,8 @@ def check_token(token: str) -> str:
     return token
 
 
-class EventsFile:
+class EventsFile(FileHandle):
     """Recording events and keeping the webhook token, for an open incident file."""
-
-    path: Path
-    version: int
-    _clock: Clock
-
-    if TYPE_CHECKING:  # provided by IncidentFile, which this class is a part of
-
-        def _connection(self) -> sqlite3.Connection: ...
-
-        def _write(self, action: str) -> AbstractContextManager[sqlite3.Connection]: ...
 
     def _require_events(self, what: str) -> None:
         if self.version < 4:

@@ -9,11 +9,7 @@ connection does); other threads open their own.
 from __future__ import annotations
 
 import hashlib
-import os
 import sqlite3
-import weakref
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -21,30 +17,22 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from incident_recorder import __version__
 from incident_recorder.domain import CaptureInfo, Entry, EntryKind, Incident, NewCapture
-from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.domain.text import clean_note_text
 from incident_recorder.domain.times import Clock, from_iso, system_clock, to_iso
-from incident_recorder.storage import annotations as annotation_store
 from incident_recorder.storage import guard, value_check
-from incident_recorder.storage.annotations import AnnotationSummary
-from incident_recorder.storage.checkpoints import Checkpointer
 from incident_recorder.storage.connection import (
-    connect_for_checkpoints,
     create_database,
     open_database,
 )
 from incident_recorder.storage.curated import CuratedFile
-from incident_recorder.storage.limits import Interrupter
 from incident_recorder.storage.schema import CAPTURES_META
 
 if TYPE_CHECKING:
-    from sqlite_utils import Database
+    pass
 
+from incident_recorder.storage.annotated import AnnotatedFile
 from incident_recorder.storage.errors import (
-    CorruptFileError,
-    FileMissingError,
     IncidentFileError,
-    translate,
 )
 from incident_recorder.storage.events import EventsFile
 from incident_recorder.storage.rows import (
@@ -73,14 +61,6 @@ class Changes:
     revision_mark: int
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return (stat.st_dev, stat.st_ino)
-
-
 @dataclass(frozen=True, slots=True)
 class _Extra:
     """What a new entry may carry besides kind, text and time (schema version 3)."""
@@ -90,7 +70,7 @@ class _Extra:
     occurred_offset: str | None = None
 
 
-class IncidentFile(EventsFile, CuratedFile):
+class IncidentFile(EventsFile, CuratedFile, AnnotatedFile):
     """An open incident file. Use `create` or `open`; close it (or use `with`) when done."""
 
     def __init__(
@@ -100,38 +80,11 @@ class IncidentFile(EventsFile, CuratedFile):
         clock: Clock,
         watch: guard.LockWatch | None = None,
     ) -> None:
-        self.path = path
-        self._conn = conn
-        self._watch = watch
-        self._lost: str | None = None  # why this connection may never write again
-        self._interrupter = Interrupter(conn)
-        # Released on close, or when the object is collected unclosed (its connection closes
-        # then, and the inode number may go to another file).
-        self._release = weakref.finalize(self, guard.release, guard.register(path))
-        self._checkpointer = (
-            None if watch is None else Checkpointer(self._checkpoint_connection, self._foldable)
-        )
-        self._sqlite_utils: Database | None = None
-        self._clock = clock
-        self._identity = _identity(path)
-        self._closed = False
-        self.version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        super().__init__(path, conn, clock, watch)
         has_index = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (CAPTURES_META,)
         ).fetchone()
         self._sql = _Queries.for_version(self.version, captures_meta=has_index is not None)
-
-    def check_still_there(self) -> None:
-        """FileMissingError if the file was deleted, moved or replaced since it was opened.
-
-        SQLite would go on writing into the unlinked file, and everything written after that
-        would vanish when the connection closes; so every write checks first.
-        """
-        if _identity(self.path) != self._identity:
-            raise FileMissingError(
-                f"{self.path} was deleted, moved or replaced while it was open: nothing more is "
-                "saved into it. Export what is shown, or reopen the file"
-            )
 
     @classmethod
     def create(cls, path: Path | str, title: str, *, clock: Clock = system_clock) -> IncidentFile:
@@ -166,151 +119,6 @@ class IncidentFile(EventsFile, CuratedFile):
         with guard.watching(path) as watch:
             conn = open_database(path, readonly)
         return cls(path, conn, clock, None if readonly else watch)
-
-    @property
-    def _db(self) -> Database:
-        """The connection as a ``sqlite_utils.Database`` (imported only when first asked for)."""
-        if self._sqlite_utils is None:
-            from sqlite_utils import Database
-
-            self._sqlite_utils = Database(self._conn)
-        return self._sqlite_utils
-
-    def close(self) -> None:
-        if self._checkpointer is not None:
-            self._checkpointer.close()  # the last checkpoint, while this connection is open
-        self._release()
-        self._closed = True
-        self._conn.close()
-
-    def _checkpoint_connection(self) -> sqlite3.Connection:
-        with guard.watching(self.path):  # its WAL descriptor is not taken for another's
-            return connect_for_checkpoints(self.path)
-
-    def _foldable(self) -> bool:
-        """Whether the checkpointer may fold the WAL in: never from a connection whose locks
-        were lost (its idea of the WAL may be stale, storage/guard.py)."""
-        if self._closed or self._lost is not None:
-            return False
-        return self._watch is None or self._watch.problem() is None
-
-    def check_locks(self) -> None:
-        """LockLostError if this process lost what SQLite needs to write safely (storage/guard.py).
-
-        Called before every write: the write is refused, never made into a deleted WAL. When
-        the WAL is gone, what this connection can still read is first copied beside the file.
-        """
-        if self._lost is not None:
-            raise guard.LockLostError(self._lost)
-        if self._watch is None:
-            return
-        problem = self._watch.problem()
-        if problem is None:
-            return
-        guard.pin(self.path)  # before anything else: this connection must never checkpoint
-        kept = None
-        if problem.wal_gone:
-            kept = guard.salvage(self._conn, self.path, f"{self._clock():%Y%m%d-%H%M%S}")
-        message = (
-            f"nothing was saved: {problem.reason}, so {self.path.name} could lose what is written "
-            "now (something in this program opened the file behind its storage connection). "
-            "Close and reopen the incident to go on recording"
-        )
-        if kept is not None:
-            message += f"; what this window held is kept in {kept.name}"
-        self._lost = message
-        raise guard.LockLostError(message, kept)
-
-    def _connection(self) -> sqlite3.Connection:
-        """The open connection; a clear IncidentFileError once `close` was called (a late
-        timer or signal must get an error it can handle, not sqlite3.ProgrammingError)."""
-        if self._closed:
-            raise IncidentFileError(f"{self.path.name} is closed")
-        self._interrupter.started()
-        return self._conn
-
-    def limit_statements(self, seconds: float | None) -> None:
-        """Stop any statement that runs longer than `seconds` with StoppedError (a window sets
-        this on its own connection: no file may freeze it)."""
-        self._interrupter.limit_statements(seconds)
-
-    def stop_when(self, should_stop: Callable[[], bool] | None) -> None:
-        """Stop the running statement (StoppedError) as soon as `should_stop()` is true: a
-        Cancel button, or a SIGTERM handler's flag (limits.py says why this works mid-query)."""
-        self._interrupter.stop_when(should_stop)
-
-    def interrupt(self) -> None:
-        """Stop the running statement now; safe to call from any thread."""
-        self._conn.interrupt()
-
-    def __enter__(self) -> IncidentFile:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    @contextmanager
-    def _write(self, action: str) -> Iterator[sqlite3.Connection]:
-        conn = self._connection()
-        self.check_still_there()
-        self.check_locks()
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
-        except sqlite3.Error as error:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise translate(error, self.path, action) from None
-        if self._checkpointer is not None:
-            self._checkpointer.written()
-
-    @contextmanager
-    def _snapshot(self) -> Iterator[None]:
-        """A read transaction: every read inside sees the file as of its first read."""
-        conn = self._connection()
-        if conn.in_transaction:
-            yield
-            return
-        try:
-            conn.execute("BEGIN")
-        except sqlite3.Error as error:
-            raise translate(error, self.path, "reading the incident") from None
-        try:
-            yield
-        except BaseException:
-            if conn.in_transaction:
-                with suppress(sqlite3.Error):  # the reader's own error is the one to report
-                    conn.execute("ROLLBACK")
-            raise
-        if conn.in_transaction:
-            try:
-                conn.execute("COMMIT")
-            except sqlite3.Error as error:
-                raise translate(error, self.path, "reading the incident") from None
-
-    def _stream(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Any]:
-        cursor = None
-        try:
-            cursor = self._connection().execute(sql, params)
-            yield from cursor
-        except sqlite3.Error as error:
-            raise translate(error, self.path, "reading the incident") from None
-        finally:
-            if cursor is not None:
-                cursor.close()
-
-    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
-        conn = self._connection()
-        try:
-            return list(conn.execute(sql, params).fetchall())
-        except sqlite3.Error as error:
-            raise translate(error, self.path, "reading the incident") from None
 
     # -- the incident ------------------------------------------------------------------------
 
@@ -604,34 +412,6 @@ class IncidentFile(EventsFile, CuratedFile):
             )
         return Changes([_entry(row) for row in rows], new_entry_mark, new_revision_mark)
 
-    def defer_checkpoints(self) -> None:
-        """Never run SQLite's automatic WAL checkpoint on this connection's commits.
-
-        A checkpoint fsyncs the main file: on a slow disk, hundreds of milliseconds inside an
-        ordinary commit. A window defers them on its UI-thread connection and has another
-        thread call `checkpoint` now and then instead. Durability is unchanged: every commit is
-        still fsynced to the WAL.
-        """
-        self._read("PRAGMA wal_autocheckpoint = 0")
-
-    def checkpoint(self) -> None:
-        """Copy what the WAL holds into the main file (SQLite's PASSIVE checkpoint: it never
-        blocks a writer), so a copy of the main file alone is nearly up to date."""
-        self._read("PRAGMA wal_checkpoint(PASSIVE)")
-
-    def backup_into(self, target: sqlite3.Connection) -> None:
-        """Copy the file as it now reads, WAL included, into `target` (SQLite's backup API, in
-        one step: one read transaction, so the copy is the incident as of one moment)."""
-        conn = self._connection()
-        try:
-            conn.backup(target)
-        except sqlite3.Error as error:
-            raise translate(error, self.path, "copying the incident") from None
-
-    def data_version(self) -> int:
-        """Changes whenever another connection commits: cheap to poll."""
-        return int(self._read("PRAGMA data_version")[0][0])
-
     def entry_count(self) -> int:
         return int(self._read("SELECT count(*) FROM entries")[0][0])
 
@@ -652,84 +432,3 @@ class IncidentFile(EventsFile, CuratedFile):
         if not rows:
             raise IncidentFileError(f"no capture {capture_id} in {self.path.name}")
         return bytes(rows[0][0])
-
-    # -- annotations (schema version 2; see storage/annotations.py) ----------------------------
-
-    def _annotations_table(self) -> bool:
-        """Whether the file has the annotations table (a v1 file opened read-only has not)."""
-        try:
-            return annotation_store.has_table(self._connection())
-        except sqlite3.Error as error:
-            raise translate(error, self.path, "reading the incident") from None
-
-    def set_annotations(
-        self, capture_id: int, shapes: Sequence[Shape], *, base_revision: int
-    ) -> int:
-        """Save `shapes` as the capture's annotations; the new revision's number (1, 2, …).
-
-        `base_revision` is the revision the shapes were edited from (`annotation_revision`
-        when they were loaded; 0 for a capture never annotated). If another save came in
-        between, nothing is saved and IncidentFileError says so: saving would silently drop
-        that save (a redaction, say). Earlier revisions stay in the file and the original PNG
-        is never touched. An empty list is a revision too: it clears the annotations. Durable
-        when this returns.
-        """
-        if not self._annotations_table():
-            raise IncidentFileError(f"{self.path.name} is read-only: annotations cannot be saved")
-        with self._write("saving the annotations") as conn:
-            try:
-                return annotation_store.insert(
-                    conn,
-                    capture_id,
-                    list(shapes),
-                    to_iso(self._clock()),
-                    base_revision=base_revision,
-                )
-            except LookupError:
-                raise IncidentFileError(f"no capture {capture_id} in {self.path.name}") from None
-            except annotation_store.StaleRevision as stale:
-                raise IncidentFileError(
-                    "the annotations were changed elsewhere since this viewer opened them; "
-                    f"reopen to see them (now revision {stale.current}, opened at revision "
-                    f"{stale.base})"
-                ) from None
-
-    def annotation_revision(self, capture_id: int) -> int:
-        """The capture's current annotations revision (0 if never annotated)."""
-        return self._read_annotations(lambda c: annotation_store.revision(c, capture_id), 0)
-
-    def annotations_at_revision(self, capture_id: int) -> tuple[list[Shape], int]:
-        """The capture's current shapes and their revision, read together (for an editor)."""
-        with self._snapshot():
-            return self.annotations(capture_id), self.annotation_revision(capture_id)
-
-    def _read_annotations(self, read: Callable[[sqlite3.Connection], _T], empty: _T) -> _T:
-        if not self._annotations_table():
-            return empty
-        try:
-            return read(self._connection())
-        except sqlite3.Error as error:
-            raise translate(error, self.path, "reading the annotations") from None
-        except ValueError as error:
-            raise CorruptFileError(
-                f"{self.path.name} holds annotations that cannot be read ({error})"
-            ) from None
-
-    def annotations(self, capture_id: int) -> list[Shape]:
-        """The capture's current shapes ([] if never annotated)."""
-        return self._read_annotations(lambda c: annotation_store.current(c, capture_id), [])
-
-    def annotation_history(self, capture_id: int) -> list[list[Shape]]:
-        """Every saved revision of the capture's shapes, the first first."""
-        return self._read_annotations(lambda c: annotation_store.history(c, capture_id), [])
-
-    def annotation_summaries(self) -> dict[int, AnnotationSummary]:
-        """capture id → its current annotations counted (shapes, redactions, revision)."""
-        return self._read_annotations(annotation_store.summaries, {})
-
-    def sensitive_captures(self) -> set[int]:
-        """Ids of the captures whose current annotations hold a redaction."""
-        return {cid for cid, summary in self.annotation_summaries().items() if summary.sensitive}
-
-    def is_sensitive(self, capture_id: int) -> bool:
-        return any(shape.kind is ShapeKind.REDACTION for shape in self.annotations(capture_id))
