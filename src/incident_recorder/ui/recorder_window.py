@@ -5,7 +5,10 @@ The window composes its parts and lays them out; each part is a controller hande
   durable commit takes well under a millisecond or two, and only then is it shown);
 - capture_controller.CaptureController: the capture keys, pasted and dropped images, viewers;
 - report_controller.ReportController: the report window, exports and the status page;
-- curation.Curation: editing, flags, history, past entries and the filter of the timeline.
+- curation.Curation: editing, flags, history, past entries and the filter of the timeline;
+- loader.EarlierEntries: the entries of a large incident beyond the first screenfuls.
+The window itself keeps the layout, the actions table, settings, the details dialog, the time
+display, the global keys and closing.
 Every write goes through the session (session/core.py), which tells the window (`_on_change`);
 captures and exports run off the UI thread and come back by signal.
 """
@@ -21,13 +24,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QMainWindow,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.milestones import Milestone
@@ -51,11 +48,7 @@ from incident_recorder.ui.loader import EarlierEntries
 from incident_recorder.ui.note_bar import NoteBar
 from incident_recorder.ui.note_controller import NoteController
 from incident_recorder.ui.report_controller import ReportController
-from incident_recorder.ui.settings_dialog import (
-    SettingsDialog,
-    global_combinations,
-    shortcuts_of,
-)
+from incident_recorder.ui.settings_dialog import SettingsDialog, global_combinations, shortcuts_of
 from incident_recorder.ui.settings_store import SettingsStore, default_store
 from incident_recorder.ui.timeline_model import TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
@@ -134,15 +127,9 @@ class RecorderWindow(QMainWindow):
         )  # fmt: skip
         self.header.title_clicked.connect(self.open_details)
         self.header.update_due.connect(self.public_update_due)
-        self.earlier = EarlierEntries(
-            incident_file,
-            self.model,
-            FIRST_ROWS,
-            self.header.set_loading,
-            pool=self._pool,
-            jobs=self._jobs,
-            host=self,
-            parent=self,
+        self.earlier = EarlierEntries(  # the rest is read right after the first paint
+            incident_file, self.model, FIRST_ROWS, self.header.set_loading,
+            pool=self._pool, jobs=self._jobs, host=self, parent=self,
         )  # fmt: skip
         self.details_dialog: DetailsDialog | None = None
         self._local_zone = local_zone
