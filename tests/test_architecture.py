@@ -41,3 +41,84 @@ def test_import_linter_contracts_hold() -> None:
         pytest.skip("import-linter is not installed")
     result = subprocess.run([str(lint)], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _circles(imports: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of more than one module (Tarjan, iteratively): the
+    groups of modules that each reach every other through imports."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[list[str]] = []
+    for root in sorted(imports):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(imports[root])))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            module, targets = work[-1]
+            target = next(targets, None)
+            if target is not None:
+                if target not in index:
+                    index[target] = low[target] = len(index)
+                    stack.append(target)
+                    on_stack.add(target)
+                    work.append((target, iter(sorted(imports[target]))))
+                elif target in on_stack:
+                    low[module] = min(low[module], index[target])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[module])
+            if low[module] == index[module]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == module:
+                        break
+                if len(component) > 1:
+                    components.append(sorted(component))
+    return components
+
+
+def _cycle_through(component: list[str], imports: dict[str, set[str]]) -> list[str]:
+    """A shortest import path from the component's first module back to itself: the modules in
+    the order one imports the next."""
+    members, start = set(component), component[0]
+    paths = {start: [start]}
+    queue = [start]
+    for module in queue:
+        for target in sorted(imports[module] & members):
+            if target == start:
+                return [*paths[module], start]
+            if target not in paths:
+                paths[target] = [*paths[module], target]
+                queue.append(target)
+    return component  # not reached: a component's members all reach one another
+
+
+def test_cycles_are_found_and_named() -> None:
+    """The check below can fail: a made-up graph with a circle of three is caught and named."""
+    imports = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set(), "e": {"e"}}
+    assert _circles(imports) == [["a", "b", "c"]]
+    assert _cycle_through(["a", "b", "c"], imports) == ["a", "b", "c", "a"]
+
+
+def test_no_import_circles() -> None:
+    """No module of the package imports, through any chain, one that imports it back; imports
+    made only for the type checker (under TYPE_CHECKING) count too: a circle there is a part
+    that knows the class of the whole (use a Protocol for what the part needs instead)."""
+    import grimp
+
+    graph = grimp.build_graph("incident_recorder", exclude_type_checking_imports=False)
+    imports = {m: set(graph.find_modules_directly_imported_by(m)) for m in graph.modules}
+    circles = [
+        " → ".join(_cycle_through(members, imports)) + f"  (all {len(members)}: {members})"
+        for members in _circles(imports)
+    ]
+    assert not circles, "import circles:\n" + "\n".join(circles)

@@ -24,11 +24,11 @@ def test_opening_a_capture_twice_raises_its_viewer(make_window, qtbot) -> None:
     window = make_window()
     viewer, entry, _ = _open(window, qtbot)
     assert window.open_capture(entry) is viewer
-    assert window.viewers == {entry.capture.id: viewer}
+    assert window.capture_controller.viewers == {entry.capture.id: viewer}
     viewer.close()
-    qtbot.waitUntil(lambda: entry.capture.id not in window.viewers)
+    qtbot.waitUntil(lambda: entry.capture.id not in window.capture_controller.viewers)
     again = window.open_capture(entry)
-    assert again is not viewer and window.viewers[entry.capture.id] is again
+    assert again is not viewer and window.capture_controller.viewers[entry.capture.id] is again
     again.close()
 
 

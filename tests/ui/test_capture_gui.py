@@ -35,7 +35,7 @@ def test_ctrl_alt_s_captures_the_screen_and_leaves_the_note_alone(
     png = window.file.capture_png(entry.capture.id)
     assert Image.open(BytesIO(png)).size == (1920, 1080)
     assert window.model.thumbnail(entry.capture.id) is not None
-    timings = window.last_capture_timings
+    timings = window.capture_controller.last_capture_timings
     assert timings is not None and timings.grabbed <= timings.durable
 
 

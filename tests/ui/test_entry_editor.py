@@ -137,9 +137,9 @@ def test_double_click_edits_a_note_and_opens_a_capture(make_window, qtbot, clock
     window.model.add([capture])
     click_row(qtbot, window, 0, double=True)
     assert last_dialog(window, EntryEditor).entry.text == "a note"
-    assert window.viewers == {}
+    assert window.capture_controller.viewers == {}
     click_row(qtbot, window, 1, double=True)
-    qtbot.waitUntil(lambda: capture.capture.id in window.viewers)
+    qtbot.waitUntil(lambda: capture.capture.id in window.capture_controller.viewers)
     assert len([d for d in window.curation.dialogs if isinstance(d, EntryEditor)]) == 1
     menu = window.curation._context_menu(capture, window.view.mapToGlobal(window.view.pos()))
     texts = [a.text().replace("&", "") for a in menu.actions()]

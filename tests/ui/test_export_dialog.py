@@ -45,8 +45,8 @@ def recorder(make_window):
 
 def open_dialog(window, qtbot) -> ExportDialog:
     qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.export_dialog is not None)
-    dialog = window.export_dialog
+    qtbot.waitUntil(lambda: window.report_controller.export_dialog is not None)
+    dialog = window.report_controller.export_dialog
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
     qtbot.waitUntil(lambda: dialog.review_result is not None)
     return dialog

@@ -144,7 +144,7 @@ def test_dropping_or_pasting_the_incident_file_itself_keeps_the_locks(
 ) -> None:
     path = recorder.file.path
     refused: list[str] = []
-    recorder.importer.refused.connect(refused.append)
+    recorder.capture_controller.importer.refused.connect(refused.append)
     for target in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         mime = QMimeData()
         mime.setUrls([QUrl.fromLocalFile(str(target))])
@@ -158,7 +158,7 @@ def test_dropping_or_pasting_the_incident_file_itself_keeps_the_locks(
     QGuiApplication.clipboard().setMimeData(mime)
     qtbot.waitUntil(lambda: QGuiApplication.clipboard().mimeData().hasUrls())
     refused.clear()
-    assert recorder.importer.paste()
+    assert recorder.capture_controller.importer.paste()
     qtbot.waitUntil(lambda: bool(refused), timeout=10_000)
     _assert_locks_held(path)
     assert recorder.model.rowCount() == 1  # nothing was recorded from the file itself

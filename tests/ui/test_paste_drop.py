@@ -42,7 +42,7 @@ def test_ctrl_v_of_an_image_records_a_capture_stamped_at_the_key_press(
     QGuiApplication.clipboard().setImage(image)
     qtbot.waitUntil(lambda: QGuiApplication.clipboard().mimeData().hasImage())
     pressed_at = clock.advance(5)
-    with qtbot.waitSignal(window.importer.saved, timeout=10_000):
+    with qtbot.waitSignal(window.capture_controller.importer.saved, timeout=10_000):
         qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
         clock.advance(5)  # the save happens later: the entry keeps the key press's time
     qtbot.waitUntil(lambda: window.model.rowCount() == 1)
@@ -69,13 +69,13 @@ def test_dropped_png_files_and_image_data_become_entries(make_window, qtbot, tmp
     window = make_window()
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(_png_file(tmp_path / "graph.png", (800, 600))))])
-    with qtbot.waitSignal(window.importer.saved, timeout=10_000):
+    with qtbot.waitSignal(window.capture_controller.importer.saved, timeout=10_000):
         _drop(window, mime)
     data = QMimeData()
     image = QImage(300, 200, QImage.Format.Format_ARGB32)
     image.fill(QColor(0, 255, 0, 128))
     data.setImageData(image)
-    with qtbot.waitSignal(window.importer.saved, timeout=10_000):
+    with qtbot.waitSignal(window.capture_controller.importer.saved, timeout=10_000):
         _drop(window, data)
     qtbot.waitUntil(lambda: window.model.rowCount() == 2)
     sizes = sorted((e.capture.width, e.capture.height) for e in window.file.entries() if e.capture)
@@ -93,7 +93,7 @@ def test_dropping_a_text_file_records_nothing_and_says_why(make_window, qtbot, t
             QUrl.fromLocalFile(str(_png_file(tmp_path / "ok.png", (50, 40)))),
         ]
     )
-    with qtbot.waitSignal(window.importer.refused, timeout=10_000) as refused:
+    with qtbot.waitSignal(window.capture_controller.importer.refused, timeout=10_000) as refused:
         _drop(window, mime)
     assert refused.args[0] == "x.txt is not an image"
     qtbot.waitUntil(lambda: window.model.rowCount() == 1)  # the image among them is recorded

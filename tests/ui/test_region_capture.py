@@ -123,8 +123,8 @@ def test_the_worker_crops_encodes_and_saves_the_frozen_frame(tmp_path: Path, clo
 
 def press_ctrl_alt_r(qtbot, window: Any) -> RegionOverlay:
     xdotool("key", "ctrl+alt+r")
-    qtbot.waitUntil(lambda: window.region.overlay is not None, timeout=10_000)
-    overlay = window.region.overlay
+    qtbot.waitUntil(lambda: window.capture_controller.region.overlay is not None, timeout=10_000)
+    overlay = window.capture_controller.region.overlay
     qtbot.waitUntil(overlay.isVisible)
     xdotool("search", "--sync", "--onlyvisible", "--name", "^Select a region")  # mapped
     qtbot.waitUntil(lambda: RegionOverlay.keyboardGrabber() is overlay)
@@ -159,7 +159,9 @@ def test_ctrl_alt_r_captures_the_dragged_region_as_it_was_at_the_key_press(
     clock.advance(20)  # the drag comes later: the entry keeps the moment of the key press
     xdrag((100, 120), (400, 320))
     qtbot.waitUntil(lambda: len(captures(window)) == 1, timeout=10_000)
-    assert window.region.overlay is None and RegionOverlay.keyboardGrabber() is None
+    assert (
+        window.capture_controller.region.overlay is None and RegionOverlay.keyboardGrabber() is None
+    )
     entry = captures(window)[0]
     assert (entry.capture.width, entry.capture.height) == (300, 200)
     assert entry.occurred_at == pressed_at
@@ -168,7 +170,7 @@ def test_ctrl_alt_r_captures_the_dragged_region_as_it_was_at_the_key_press(
     png = Image.open(BytesIO(window.file.capture_png(entry.capture.id))).convert("RGB")
     assert png.tobytes() == screen.crop((100, 120, 400, 320)).tobytes()
     assert png.getpixel((50, 50)) == (0x20, 0x30, 0x60), "the xterm, not the dimmed overlay"
-    print(f"key press to overlay: {window.region.shown_ms:.1f} ms in-process, "
+    print(f"key press to overlay: {window.capture_controller.region.shown_ms:.1f} ms in-process, "
           f"{shown_ms:.1f} ms with xdotool")  # fmt: skip
 
     # Enter: the same region again
@@ -191,7 +193,7 @@ def test_esc_records_nothing_and_enter_without_a_region_says_so(
     xdrag((500, 500), (502, 503))  # a slip of the mouse: ignored
     qtbot.waitUntil(lambda: "Too small" in overlay.hint)
     xdotool("key", "Escape")
-    qtbot.waitUntil(lambda: window.region.overlay is None)
+    qtbot.waitUntil(lambda: window.capture_controller.region.overlay is None)
     assert "cancelled" in window.statusBar().currentMessage()
     assert RegionOverlay.keyboardGrabber() is None
     qtbot.wait(200)
@@ -207,7 +209,7 @@ def test_a_frame_arriving_after_the_window_closed_shows_no_overlay(make_window, 
     from incident_recorder.ui.capture_service import FrozenFrame
 
     window = make_window()
-    region = window.region
+    region = window.capture_controller.region
     window.close()
     shot = RawShot(bytes(64 * 64 * 4), 64, 64, 1, 0, 0)
     frame = FrozenFrame(shot, None, window._clock(), 0.0, 0.0)

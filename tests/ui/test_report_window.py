@@ -62,7 +62,7 @@ def test_closing_saves_at_once(report, qtbot) -> None:
     qtbot.keyClicks(edit, "Canary deploys for the payments config")
     report_window.close()
     assert saved_texts(window.file.path)["prevention"] == "Canary deploys for the payments config"
-    assert window.report_window is None
+    assert window.report_controller.report_window is None
 
 
 def test_a_draft_is_offered_but_saved_only_when_used(report, qtbot) -> None:
@@ -132,8 +132,8 @@ def test_a_failed_save_keeps_the_text_and_says_so(report, qtbot, monkeypatch) ->
 def test_ctrl_r_opens_the_report_window(make_window, qtbot) -> None:
     window = make_window()
     qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: window.report_window is not None)
-    report_window = window.report_window
+    qtbot.waitUntil(lambda: window.report_controller.report_window is not None)
+    report_window = window.report_controller.report_window
     qtbot.waitUntil(report_window.isVisible)
     report_window.close()
 

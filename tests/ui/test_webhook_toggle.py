@@ -114,7 +114,7 @@ def test_the_status_page_follows_public_updates(make_window, qtbot, tmp_path: Pa
     )
     out = tmp_path / "site"
     writes: list[object] = []
-    window.status_page.written.connect(writes.append)
+    window.report_controller.status_page.written.connect(writes.append)
     window.write_status_page(out)
     qtbot.waitUntil(lambda: len(writes) == 1, timeout=5000)
     page = out / "index.html"
@@ -129,6 +129,6 @@ def test_the_status_page_follows_public_updates(make_window, qtbot, tmp_path: Pa
     assert text.index("A fix is in place") < text.index("We are investigating")
     assert "internal detail" not in text
 
-    with qtbot.waitSignal(window.status_page.checked, timeout=5000):
+    with qtbot.waitSignal(window.report_controller.status_page.checked, timeout=5000):
         window.model.add([window.file.add_note("another internal one", EntryKind.ACTION)])
     assert len(writes) == 2  # read again, but nothing public changed: nothing written

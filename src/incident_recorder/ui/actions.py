@@ -7,7 +7,12 @@ anywhere else. Actions with ``global_key`` set are also grabbed system-wide on X
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QWidget
 
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.milestones import Milestone
@@ -260,3 +265,28 @@ def action(action_id: str) -> ActionSpec:
         if spec.id == action_id:
             return spec
     raise KeyError(action_id)
+
+
+def make_actions(
+    owner: QWidget,
+    window: str,
+    menus: Mapping[str, QMenu],
+    handlers: Mapping[str, Callable[..., object]],
+) -> dict[str, QAction]:
+    """The actions of `window` in the table, each in its menu with its default key, its tip and
+    its handler (`handlers`: action id → function; a checkable action's gets its state)."""
+    made: dict[str, QAction] = {}
+    for spec in ACTIONS:
+        if spec.window != window:
+            continue
+        act = QAction(spec.text, owner)
+        act.setShortcut(QKeySequence(spec.shortcut))
+        act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        act.setToolTip(spec.tip or spec.text.replace("&", ""))
+        act.setStatusTip(spec.tip)
+        act.setCheckable(spec.checkable)
+        handler = handlers[spec.id]
+        (act.toggled if spec.checkable else act.triggered).connect(handler)
+        menus[spec.menu].addAction(act)
+        made[spec.id] = act
+    return made

@@ -1,61 +1,89 @@
 """Curating the timeline from the recorder window: edit, history, star / public / hide, add past
 entries, filter, milestone markers.
 
-`Curation(window)` puts the filter bar above the timeline and hooks the view (double-click on a
-note, context menu); `handlers()` gives the window the functions of the curation actions of the
-actions table. Every change is one revision written on the window's own connection, then shown.
-Filtering runs off the UI thread (timeline_filter.FilterJob); its result is shown in a second
-view stacked over the timeline's, so closing the filter (Esc) only switches back to the whole
-timeline, which was never reset (instant with 100,000 entries), following its tail.
+`Curation` is handed what it works with (the session, the timeline model and view, the note bar,
+the window's actions table, the window's status bar and error box through `WindowHost`). It
+makes the filter bar and a stack of the whole and the filtered timeline, which the window lays
+out, and hooks the views (double-click on a note, context menu); `handlers()` gives the window the
+functions of the curation actions of the actions table. Every change is one revision written
+through the session, then shown. Filtering runs off the UI thread (timeline_filter.FilterJob);
+its result is shown in the second view of the stack, so closing the filter (Esc) only switches
+back to the whole timeline, which was never reset (instant with 100,000 entries), following its
+tail.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from contextlib import suppress
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from PySide6.QtCore import QObject, QPoint, QThreadPool, QTimer
-from PySide6.QtWidgets import QDialog, QMenu, QStackedWidget
+from PySide6.QtCore import QObject, QPoint, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QMenu, QStackedWidget, QWidget
 
 from incident_recorder.domain import Entry
 from incident_recorder.domain.times import Clock
+from incident_recorder.session import IncidentSession
 from incident_recorder.storage import IncidentFileError
 from incident_recorder.ui.filter_bar import FilterBar
+from incident_recorder.ui.note_bar import NoteBar
 from incident_recorder.ui.timeline_filter import FilteredTimeline, FilterJob, TimelineFilter
-from incident_recorder.ui.timeline_model import Record
+from incident_recorder.ui.timeline_model import Record, TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
+from incident_recorder.ui.window_host import WindowHost
 
 if TYPE_CHECKING:  # the dialogs are imported when first opened (start-up stays short)
     from incident_recorder.ui.entry_editor import EntryEditor
     from incident_recorder.ui.entry_history import EntryHistory
     from incident_recorder.ui.past_entry import PastEntryDialog
-    from incident_recorder.ui.recorder_window import RecorderWindow
 
 TYPING_DEBOUNCE_MS = 150
 _D = TypeVar("_D", bound=QDialog)
 
 
 class Curation(QObject):
-    def __init__(self, window: RecorderWindow, clock: Clock, local_zone: tzinfo | None) -> None:
+    """The curation of one window's timeline (`window`: the dialogs' parent).
+
+    Emits `capture_activated(entry)` when a capture is asked for from the filtered view or the
+    context menu (the window opens it, as for the whole timeline's double-click).
+    """
+
+    capture_activated = Signal(object)
+
+    def __init__(
+        self,
+        session: IncidentSession,
+        model: TimelineModel,
+        timeline_view: TimelineView,
+        note_bar: NoteBar,
+        actions: Mapping[str, QAction],
+        *,
+        clock: Clock,
+        local_zone: tzinfo | None,
+        host: WindowHost,
+        window: QWidget,
+    ) -> None:
         super().__init__(window)
-        self.window = window
+        self._session = session
+        self._note_bar = note_bar
+        self._actions = actions  # the window's actions table, filled once its actions are made
+        self._host = host
+        self._window = window
         self._clock = clock
         self._local_zone = local_zone
-        self.model = window.model
-        self.timeline_view = window.view
-        self.filtered = FilteredTimeline(window.model, self)
+        self.model = model
+        self.timeline_view = timeline_view
+        self.filtered = FilteredTimeline(model, self)
         self.filter_view = TimelineView()
         self.filter_view.setAccessibleName("Filtered timeline")
         self.filter_view.setModel(self.filtered)
         self.bar = FilterBar()
-        central: Any = window.centralWidget()
-        layout = central.layout()
+        """The filter bar, laid out by the window above `stack`."""
         self.stack = QStackedWidget()
-        layout.insertWidget(layout.indexOf(window.view), self.bar)
-        layout.replaceWidget(window.view, self.stack)
-        self.stack.addWidget(window.view)
+        """The whole timeline, or the filtered one over it; laid out by the window."""
+        self.stack.addWidget(timeline_view)
         self.stack.addWidget(self.filter_view)
         self.bar.changed.connect(self._filter_changed)
         self.bar.closed.connect(self._bar_closed)
@@ -68,24 +96,24 @@ class Curation(QObject):
         self._debounce.setSingleShot(True)
         self._debounce.timeout.connect(self.run_filter)
         self.model.record_changed.connect(self._record_changed)
-        for model in (self.filtered, self.model):  # "12 of 4,301": both numbers can move
-            model.rowsInserted.connect(self._show_count)
-            model.rowsRemoved.connect(self._show_count)
+        for counted in (self.filtered, self.model):  # "12 of 4,301": both numbers can move
+            counted.rowsInserted.connect(self._show_count)
+            counted.rowsRemoved.connect(self._show_count)
         self.last_hidden: int | None = None
         self.dialogs: list[QDialog] = []
         for view in (self.timeline_view, self.filter_view):
             view.entry_activated.connect(self.edit_entry)
             view.context_menu.connect(self._context_menu)
-        self.filter_view.capture_activated.connect(window.open_capture)  # the window's is wired
-        window.note_bar.edit.page.connect(self._page_filtered)
+        self.filter_view.capture_activated.connect(self.capture_activated)
+        note_bar.edit.page.connect(self._page_filtered)
         self._markers = QTimer(self)
         self._markers.setSingleShot(True)
         self._markers.timeout.connect(self.refresh_markers)
         self.model.rowsInserted.connect(self._markers.start)
         self.model.modelReset.connect(self._markers.start)
-        # after another program's commit (the live poll) and after the window's own milestone
-        # or details changes: a milestone cleared or moved adds no row, but moves a marker
-        window.incident_changed.connect(self.refresh_markers)
+        # The window also calls refresh_markers after another program's commit (the live poll)
+        # and after its own milestone or details changes: a milestone cleared or moved adds no
+        # row, but moves a marker.
         self.refresh_markers()
 
     def handlers(self) -> dict[str, Callable[..., object]]:
@@ -97,7 +125,7 @@ class Curation(QObject):
             "toggle_public": lambda: self.toggle("public"),
             "hide_entry": lambda: self.toggle("hidden"),
             "add_past_entry": self.add_past_entry,
-            "note_public": self.window.note_bar.toggle_public,
+            "note_public": self._note_bar.toggle_public,
             "filter_timeline": self.bar.open_bar,
             "show_hidden": self.bar.set_show_hidden,
             "jump_latest": lambda: self.view.follow_latest(),  # the view on screen
@@ -108,7 +136,7 @@ class Curation(QObject):
     def selected(self) -> Entry | None:
         entry = self.view.selected_entry()
         if entry is None:
-            self.window.statusBar().showMessage(
+            self._host.statusBar().showMessage(
                 "Select an entry in the timeline first (click it)", 5000
             )
         return entry
@@ -117,10 +145,10 @@ class Curation(QObject):
         """A revision is durable and shown (the session told the model): keep it selected, say
         so."""
         self.view.select_entry(entry.id, scroll=False)
-        self.window.statusBar().showMessage(message, 6000)
+        self._host.statusBar().showMessage(message, 6000)
 
     def _failed(self, what: str, error: Exception) -> None:
-        self.window.show_error(what, str(error))
+        self._host.show_error(what, str(error))
 
     def toggle(self, flag: str) -> Entry | None:
         """Star, public or hidden on the selected entry flipped: one revision."""
@@ -130,11 +158,11 @@ class Curation(QObject):
         value = not getattr(entry, flag)
         try:
             changes: dict[str, Any] = {flag: value}
-            revised = self.window.session.revise(entry.id, **changes)
+            revised = self._session.revise(entry.id, **changes)
         except (ValueError, IncidentFileError) as error:
             self._failed("The entry was not changed", error)
             return None
-        key = self.window.actions_by_id["entry_history"].shortcut().toString()
+        key = self._actions["entry_history"].shortcut().toString()
         messages = {
             ("starred", True): "Starred",
             ("starred", False): "Star removed",
@@ -162,12 +190,12 @@ class Curation(QObject):
         from incident_recorder.ui.entry_editor import EntryEditor
 
         editor = EntryEditor(
-            self.window.session,
+            self._session,
             entry,
             now=self._clock(),
             local_zone=self._local_zone,
             utc=self.model.utc,
-            parent=self.window,
+            parent=self._window,
         )
         editor.saved.connect(
             lambda e: self._shown(e, f"Entry saved (revision {e.revision}; earlier ones kept)")
@@ -184,11 +212,11 @@ class Curation(QObject):
 
         try:
             dialog = EntryHistory(
-                self.window.session,
+                self._session,
                 entry_id,
                 local_zone=self._local_zone,
                 utc=self.model.utc,
-                parent=self.window,
+                parent=self._window,
             )
         except IncidentFileError as error:
             self._failed("The history cannot be read", error)
@@ -200,11 +228,11 @@ class Curation(QObject):
         from incident_recorder.ui.past_entry import PastEntryDialog
 
         dialog = PastEntryDialog(
-            self.window.session,
+            self._session,
             now=self._clock(),
             local_zone=self._local_zone,
             utc=self.model.utc,
-            parent=self.window,
+            parent=self._window,
         )
         dialog.saved.connect(self._past_saved)
         return self._open(dialog)
@@ -212,13 +240,13 @@ class Curation(QObject):
     def _past_saved(self, entry: Entry) -> None:
         self.view.select_entry(entry.id)
         when = self.model.format_time(entry.occurred_at)
-        self.window.statusBar().showMessage(f"Past entry added at {when}", 6000)
+        self._host.statusBar().showMessage(f"Past entry added at {when}", 6000)
 
     def _context_menu(self, entry: Entry, where: QPoint) -> QMenu:
         menu = QMenu(self.view)
         if entry.capture is not None:
-            menu.addAction("&Open Capture", lambda: self.window.open_capture(entry))
-        actions = self.window.actions_by_id
+            menu.addAction("&Open Capture", lambda: self.capture_activated.emit(entry))
+        actions = self._actions
         for action_id in ("edit_entry", "entry_history"):
             menu.addAction(actions[action_id])
         menu.addSeparator()
@@ -232,12 +260,12 @@ class Curation(QObject):
     def refresh_markers(self) -> None:
         """Re-read which entries mark a milestone (cheap: one small query)."""
         with suppress(IncidentFileError):  # the live updates report an unreadable file
-            self.model.set_milestones(self.window.file.milestone_entries())
+            self.model.set_milestones(self._session.file.milestone_entries())
 
     # -- filtering ---------------------------------------------------------------------------
 
     def _show_hidden_toggled(self, shown: bool) -> None:
-        action = self.window.actions_by_id.get("show_hidden")
+        action = self._actions.get("show_hidden")
         if action is not None and action.isChecked() != shown:
             action.setChecked(shown)
 
@@ -289,7 +317,7 @@ class Curation(QObject):
 
     def _bar_closed(self) -> None:
         self.timeline_view.follow_latest()
-        self.window.note_bar.edit.setFocus()
+        self._note_bar.edit.setFocus()
 
     @property
     def busy(self) -> bool:

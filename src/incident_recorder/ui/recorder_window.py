@@ -1,26 +1,30 @@
 """The recorder window: header, live timeline, note bar; every key from the actions table.
 
-The window saves a note synchronously (a durable commit takes well under a millisecond or two)
-and only then shows it; captures and exports run off the UI thread and come back by signal.
+The window composes its parts and lays them out; each part is a controller handed what it uses:
+- note_controller.NoteController: notes, milestone keys and the draft (saved synchronously: a
+  durable commit takes well under a millisecond or two, and only then is it shown);
+- capture_controller.CaptureController: the capture keys, pasted and dropped images, viewers;
+- report_controller.ReportController: the report window, exports and the status page;
+- curation.Curation: editing, flags, history, past entries and the filter of the timeline;
+- loader.EarlierEntries: the entries of a large incident beyond the first screenfuls.
+The window itself keeps the layout, the actions table, settings, the details dialog, the time
+display, the global keys and closing.
+Every write goes through the session (session/core.py), which tells the window (`_on_change`);
+captures and exports run off the UI thread and come back by signal.
 """
 
 from __future__ import annotations
 
-import gc
 import logging
+from collections.abc import Callable
 from datetime import datetime, tzinfo
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import (
-    QApplication,
-    QMainWindow,
-    QMessageBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.milestones import Milestone
@@ -32,31 +36,21 @@ from incident_recorder.settings import Settings
 from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.storage.connection import shared_with_others
 from incident_recorder.ui import global_hotkeys
-from incident_recorder.ui.actions import ACTIONS
-from incident_recorder.ui.capture_service import (
-    CaptureService,
-    CaptureTimings,
-)
+from incident_recorder.ui.actions import make_actions
+from incident_recorder.ui.capture_controller import CaptureController, annotated_thumbnail
+from incident_recorder.ui.capture_service import CaptureService
 from incident_recorder.ui.curation import Curation
-from incident_recorder.ui.file_dialogs import existing_directory
 from incident_recorder.ui.first_paint import after_first_paint
-from incident_recorder.ui.header import IncidentHeader, recorded_message
-from incident_recorder.ui.image_import import ImageImporter
+from incident_recorder.ui.header import IncidentHeader
 from incident_recorder.ui.interval_capture import IntervalCapture
 from incident_recorder.ui.live_updates import LiveUpdates
-from incident_recorder.ui.loader import LoadAllJob
-from incident_recorder.ui.note_bar import Draft, NoteBar
-from incident_recorder.ui.recorder_captures import RecorderCaptures
-from incident_recorder.ui.recorder_reports import RecorderReports
-from incident_recorder.ui.region_overlay import RegionCapture
-from incident_recorder.ui.settings_dialog import (
-    SettingsDialog,
-    global_combinations,
-    shortcuts_of,
-)
+from incident_recorder.ui.loader import EarlierEntries
+from incident_recorder.ui.note_bar import NoteBar
+from incident_recorder.ui.note_controller import NoteController
+from incident_recorder.ui.report_controller import ReportController
+from incident_recorder.ui.settings_dialog import SettingsDialog, global_combinations, shortcuts_of
 from incident_recorder.ui.settings_store import SettingsStore, default_store
-from incident_recorder.ui.status_page_writer import StatusPageWriter
-from incident_recorder.ui.timeline_model import Prepared, TimelineModel
+from incident_recorder.ui.timeline_model import TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
 from incident_recorder.ui.tray import RecorderTray, install_tray, notify
 from incident_recorder.ui.webhook_toggle import WebhookToggle
@@ -64,7 +58,6 @@ from incident_recorder.ui.webhook_toggle import WebhookToggle
 if TYPE_CHECKING:  # the dialogs and jobs below are imported when first asked for
     from incident_recorder.ui.capture_viewer import CaptureViewer
     from incident_recorder.ui.details_dialog import DetailsDialog
-    from incident_recorder.ui.export_dialog import ExportDialog
     from incident_recorder.ui.export_job import ExportJob
     from incident_recorder.ui.report_window import ReportWindow
 
@@ -75,7 +68,7 @@ FIRST_ROWS = 300
 larger incident's earlier ones follow in the background right after the first paint."""
 
 
-class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
+class RecorderWindow(QMainWindow):
     """Records into one open incident file. Owns the file handle and closes it on close."""
 
     new_incident_requested = Signal()
@@ -106,18 +99,14 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         self._pool = thread_pool or QThreadPool(self)  # its own: closing waits for its jobs only
         self._closing = False
         self._jobs: list[QRunnable] = []
-        self._exports: list[ExportJob] = []
-        """Export processes started here (quick path or the dialog's), until the window closes."""
-        self.viewers: dict[int, CaptureViewer] = {}
-        """capture id → its open viewer: one per capture, so two never save over each other."""
+        """Jobs started on the pool by the window's parts, kept until the window closes."""
         self.last_error: str | None = None
-        self.last_capture_timings: CaptureTimings | None = None
         self.setWindowTitle(f"{visible(self.incident.title)} — Incident Recorder")
         self.setObjectName("recorderWindow")
 
         # Checkpoints fsync the main file: each IncidentFile's checkpointer thread runs them a
         # second after a write (storage/checkpoints.py), never a note's commit.
-        self.model = TimelineModel(self._thumbnail, local_zone, self)
+        self.model = TimelineModel(partial(annotated_thumbnail, incident_file), local_zone, self)
         self.model.redacted = incident_file.sensitive_captures()
         live_start = (incident_file.data_version(), incident_file.marks())  # before the read
         self.model.reset(incident_file.records(newest=FIRST_ROWS, check=True))  # hidden: aside
@@ -127,54 +116,33 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         self.session.listen(self._on_change)
         self.view = TimelineView()
         self.view.setModel(self.model)
-        self.view.capture_activated.connect(self.open_capture)
         self.note_bar = NoteBar(clock, local_zone)
-        self.note_bar.submitted.connect(self.save_note)
-        self.note_bar.discarded.connect(
-            lambda: self.statusBar().showMessage("Draft discarded — Ctrl+Z brings it back", 6000)
-        )
         self.note_bar.edit.page.connect(self.view.page)
-        self._drafts = drafts
-        self._draft_timer = QTimer(self)
-        self._draft_timer.setSingleShot(True)
-        self._draft_timer.setInterval(300)
-        self._draft_timer.timeout.connect(self._keep_draft)
-        if drafts is not None:
-            kept = drafts.load()
-            if kept is not None:
-                self.note_bar.load_draft(Draft(kept.text, kept.kind, kept.occurred_at))  # type: ignore[arg-type]
-            self.note_bar.draft_changed.connect(self._draft_timer.start)
         self.header = IncidentHeader(
             self.incident, incident_file.path.name, self.model, clock, local_zone
         )
+        self.note_controller = NoteController(
+            self.session, self.note_bar, self.model, self.header,
+            clock=clock, drafts=drafts, host=self, parent=self,
+        )  # fmt: skip
         self.header.title_clicked.connect(self.open_details)
         self.header.update_due.connect(self.public_update_due)
-        total = incident_file.entry_count()
-        self._partial = total > FIRST_ROWS  # the rest is read right after the first paint
-        if self._partial:
-            self.header.set_loading(total)
+        self.earlier = EarlierEntries(  # the rest is read right after the first paint
+            incident_file, self.model, FIRST_ROWS, self.header.set_loading,
+            pool=self._pool, jobs=self._jobs, host=self, parent=self,
+        )  # fmt: skip
         self.details_dialog: DetailsDialog | None = None
         self._local_zone = local_zone
 
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(self.header)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.note_bar)
-        self.setCentralWidget(central)
-        self.setFocusProxy(self.note_bar.edit)
-
         self.captures = CaptureService(incident_file.path, clock, self)
-        self.captures.captured.connect(self._capture_saved)
-        self.captures.failed.connect(self._capture_failed)
-        self.region = RegionCapture(self.captures, self.statusBar().showMessage, self)
-        self.importer = ImageImporter(incident_file.path, clock, self._pool, self)
-        self.importer.saved.connect(self._capture_imported)
-        self.importer.refused.connect(self._import_refused)
-        self.importer.watch(self.view.viewport())
-        self.note_bar.edit.paste_image = self.paste_image
+        self.earlier.done.connect(self.captures.start)
+        self.capture_controller = CaptureController(
+            self.session, self.model, self.captures,
+            clock=clock, pool=self._pool, jobs=self._jobs, host=self, window=self,
+        )  # fmt: skip
+        self.view.capture_activated.connect(self.capture_controller.open_capture)
+        self.capture_controller.importer.watch(self.view.viewport())
+        self.note_bar.edit.paste_image = self.capture_controller.paste_image
         self.live = LiveUpdates(incident_file, self.model, self._live_error, live_start, self)
         self.live.changed.connect(self.reload_incident)
         self.interval = IntervalCapture(
@@ -186,10 +154,21 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         """Action id → key in effect (the user's settings applied); set by apply_settings."""
         self.settings_store = settings_store or default_store()
         self.settings_dialog: SettingsDialog | None = None
-        self.curation = Curation(self, clock, local_zone)
-        self.report_window: ReportWindow | None = None
-        self.export_dialog: ExportDialog | None = None
-        self._status_outputs(local_zone)
+        self.curation = Curation(
+            self.session, self.model, self.view, self.note_bar, self.actions_by_id,
+            clock=clock, local_zone=local_zone, host=self, window=self,
+        )  # fmt: skip
+        self.curation.capture_activated.connect(self.capture_controller.open_capture)
+        self.incident_changed.connect(self.curation.refresh_markers)
+        self.report_controller = ReportController(
+            self.session, self.settings_store, lambda: self.curation.view,
+            clock=clock, local_zone=local_zone, pool=self._pool, jobs=self._jobs,
+            host=self, window=self,
+        )  # fmt: skip
+        self.model.record_changed.connect(self.report_controller.status_page.changed)
+        self.incident_changed.connect(self.report_controller.status_page.changed)
+        self._lay_out()
+        self._webhook_toggle()
         self._build_actions()
         settings = self.settings_store.load()
         self.apply_settings(settings)
@@ -219,8 +198,8 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
             self._pool.start(job)
         else:
             self._subscribe_hotkeys(global_hotkeys.OPEN_HERE)
-        if self._partial:
-            self._load_all()  # the warm-up follows it
+        if self.earlier.pending:
+            self.earlier.start()  # the warm-up follows it
         else:
             self.captures.start()
 
@@ -236,130 +215,63 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         if self.hotkey_messages:
             self.statusBar().showMessage(" · ".join(self.hotkey_messages), 20_000)
 
-    def _load_all(self) -> None:
-        """Read every entry in the background; until then the newest FIRST_ROWS are shown."""
-        job = LoadAllJob(self.file.path)
-        job.setAutoDelete(False)
-        job.signals.loaded.connect(self._all_loaded)
-        job.signals.failed.connect(self._load_failed)
-        self._jobs.append(job)
-        self.statusBar().showMessage("Loading earlier entries…")
-        self._pool.start(job)
-
-    def _loaded(self) -> None:
-        self._partial = False
-        self.header.set_loading(None)
-
-    def _load_failed(self, message: str) -> None:
-        if not self._closing:
-            self._loaded()
-            self.captures.start()
-            self.show_error("Earlier entries could not be read", message)
-
-    def _all_loaded(self, records: Prepared, marks: tuple[int, int]) -> None:
-        if self._closing:
-            return
-        self.model.reset(records)
-        self.model.add(self.file.changes_since(*marks).entries)
-        # The loaded records live as long as the window: keep the cyclic garbage collector from
-        # walking them on every full collection (tens of milliseconds each with 100,000 rows).
-        gc.freeze()
-        self._loaded()
-        self.statusBar().showMessage(f"All {self.model.rowCount():,} entries loaded", 4000)
-        self.captures.start()  # the capture worker's warm-up, now that the load is done
-
-    def _keep_draft(self) -> None:
-        if self._drafts is not None:
-            draft = self.note_bar.draft()
-            self._drafts.save(draft.text, draft.kind, draft.occurred_at)
+    def _lay_out(self) -> None:
+        """Header, filter bar, the timeline (whole or filtered: curation's stack), note bar."""
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.curation.bar)
+        layout.addWidget(self.curation.stack, 1)
+        layout.addWidget(self.note_bar)
+        self.setCentralWidget(central)
+        self.setFocusProxy(self.note_bar.edit)
 
     # -- actions -----------------------------------------------------------------------------
 
     def _build_actions(self) -> None:
+        """The menus, and every action of the table with its function (most from the parts)."""
+        bar = self.menuBar()
         menus = {
-            "file": self.menuBar().addMenu("&File"),
-            "entry": self.menuBar().addMenu("&Entry"),
-            "incident": self.menuBar().addMenu("&Incident"),
-            "view": self.menuBar().addMenu("&View"),
-            "report": self.menuBar().addMenu("&Report"),
-            "help": self.menuBar().addMenu("&Help"),
+            "file": bar.addMenu("&File"),
+            "entry": bar.addMenu("&Entry"),
+            "incident": bar.addMenu("&Incident"),
+            "view": bar.addMenu("&View"),
+            "report": bar.addMenu("&Report"),
+            "help": bar.addMenu("&Help"),
         }
-        handlers = {
+        handlers: dict[str, Callable[..., object]] = {
             "new_incident": self.new_incident_requested.emit,
             "incident_details": self.open_details,
             "open_incident": self.open_incident_requested.emit,
-            "export": self.open_export_dialog,
-            "report": self.open_report,
-            "export_json": lambda: self.export("json"),
             "close_window": self.close,
-            "capture_screen": self.capture_screen,
-            "capture_all": self.capture_all,
-            "capture_window": self.capture_window,
-            "capture_region": self.capture_region,
             "focus_note": self.focus_note,
             "interval_capture": self.interval.open_dialog,
             "toggle_utc": self.next_time_display,
-            "jump_latest": self.view.follow_latest,
             "shortcuts": self.show_shortcuts,
             "settings": self.open_settings,
             "receive_webhooks": self.webhooks.set_on,
-            "write_status_page": self.write_status_page,
+            **self.note_controller.handlers(),
+            **self.capture_controller.handlers(),
+            **self.report_controller.handlers(),
             **self.curation.handlers(),
         }
-        for kind in EntryKind:
-            handlers[f"kind_{kind.value}"] = lambda _=False, k=kind: self.note_bar.set_kind(k)
-        for milestone in Milestone:
-            handlers[f"milestone_{milestone.value}"] = lambda _=False, m=milestone: (
-                self.record_milestone(m)
-            )
-        for spec in ACTIONS:
-            if spec.window != "recorder":
-                continue
-            act = QAction(spec.text, self)
-            act.setShortcut(QKeySequence(spec.shortcut))
-            act.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            act.setToolTip(spec.tip or spec.text.replace("&", ""))
-            act.setStatusTip(spec.tip)
-            act.setCheckable(spec.checkable)
-            handler = handlers[spec.id]
-            (act.toggled if spec.checkable else act.triggered).connect(handler)
-            menus[spec.menu].addAction(act)
-            self.actions_by_id[spec.id] = act
+        self.actions_by_id.update(make_actions(self, "recorder", menus, handlers))
 
-    def _status_outputs(self, local_zone: tzinfo | None) -> None:
-        """The webhook server toggle and the status page kept current (issue 5)."""
+    def _webhook_toggle(self) -> None:
+        """The webhook server toggle (issue 5)."""
         self.webhooks = WebhookToggle(
             self.file.path, lambda message: self.statusBar().showMessage(message, 8000), self
         )
         self.webhooks.failed.connect(lambda m: self.show_error("Webhooks are not received", m))
         self.webhooks.running_changed.connect(self._webhooks_running)
-        self.status_page = StatusPageWriter(
-            self.file.path, self._pool, local_zone, self._jobs, self
-        )
-        self.status_page.written.connect(
-            lambda paths: self.statusBar().showMessage(f"Status page written: {paths[0]}", 6000)
-        )
-        self.status_page.failed.connect(lambda m: self.show_error("Status page not written", m))
-        self.model.record_changed.connect(self.status_page.changed)
-        self.incident_changed.connect(self.status_page.changed)
 
     def _webhooks_running(self, running: bool) -> None:
         act = self.actions_by_id["receive_webhooks"]
         act.blockSignals(True)
         act.setChecked(running)
         act.blockSignals(False)
-
-    def write_status_page(self, out_dir: Path | None = None) -> None:
-        """Write the status page into a folder (asked for the first time), then keep it
-        current while the window is open (ui/status_page_writer.py)."""
-        if out_dir is None:
-            start = self.status_page.out_dir or self.file.path.parent
-            chosen = existing_directory(self, "Status page folder", str(start))
-            if not chosen:
-                return
-            out_dir = Path(chosen)
-        self.status_page.start(out_dir)
-        self.statusBar().showMessage(f"Writing the status page into {out_dir}…")
 
     def apply_settings(self, settings: Settings) -> None:
         """Give every action its key under ``settings`` (the Settings dialog calls this)."""
@@ -388,55 +300,30 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
         self.settings_dialog.activateWindow()
         return self.settings_dialog
 
-    # -- notes -------------------------------------------------------------------------------
+    # -- what tests and the app call: each part does the work ---------------------------------
 
     def save_note(self, text: str, kind: EntryKind, occurred_at: datetime | None) -> None:
-        """Make the note durable, then show it; on failure the note stays in the field."""
-        try:
-            entry = self.session.add_note(text, kind, occurred_at, public=self.note_bar.public)
-        except (ValueError, IncidentFileError) as error:
-            self.show_error("The note was not saved", f"{error}\n\nThe note is still in the field.")
-            return
-        self.note_bar.committed()
-        self._draft_timer.stop()
-        self._keep_draft()  # now, not after the debounce: a crash must not bring it back
-        self.statusBar().showMessage(
-            f"Saved {entry.kind.value} at {self.model.format_time(entry.occurred_at)}", 4000
-        )
-
-    # -- milestones and details --------------------------------------------------------------
+        self.note_controller.save_note(text, kind, occurred_at)
 
     def record_milestone(self, milestone: Milestone) -> Entry | None:
-        """The milestone key: durable first, then shown. A note being typed becomes its entry
-        (its first keystroke is the milestone's time); otherwise the time is the key press."""
-        pressed = self._clock()
-        text = self.note_bar.text()
-        note = bool(text.strip())
-        when = (self.note_bar.occurred_at or pressed) if note else pressed
-        kind = self.note_bar.kind if note and self.note_bar.kind_chosen else None
-        try:
-            result = self.session.record_milestone(
-                milestone, when, text=text if note else "", kind=kind
-            )
-        except (ValueError, IncidentFileError) as error:
-            kept = "\n\nThe note is still in the field." if note else ""
-            self.show_error(f"{milestone.label} was not recorded", f"{error}{kept}")
-            return None
-        entry, before = result.entry, result.before
-        if note:
-            self.note_bar.committed()
-            self._draft_timer.stop()
-            self._keep_draft()  # now, not after the debounce: a crash must not bring it back
-        status = ""
-        if result.status is not None:
-            status = f" · status set to {result.status.label} (Ctrl+I changes it)"
-        elif result.status_problem is not None:
-            status = f" · the status was not changed: {result.status_problem}"
-        message = recorded_message(
-            milestone, before, self.header.milestones, self.model.format_time
-        )
-        self.statusBar().showMessage(message + status, 10_000)
-        return entry
+        return self.note_controller.record_milestone(milestone)
+
+    def capture_screen(self) -> None:
+        self.capture_controller.capture_screen()
+
+    def open_capture(self, entry: Entry) -> CaptureViewer | None:
+        return self.capture_controller.open_capture(entry)
+
+    def open_report(self) -> ReportWindow:
+        return self.report_controller.open_report()
+
+    def export(self, fmt: str, out_dir: Path | None = None) -> ExportJob | None:
+        return self.report_controller.export(fmt, out_dir)
+
+    def write_status_page(self, out_dir: Path | None = None) -> None:
+        self.report_controller.write_status_page(out_dir)
+
+    # -- changes of the record ---------------------------------------------------------------
 
     def _on_change(self, change: Change) -> None:
         """What the session announces: new or revised entries into the timeline, milestones and
@@ -543,6 +430,11 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
     def _live_error(self, message: str) -> None:
         self.show_error("The incident file cannot be read", message)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.Paste) and self.capture_controller.paste_image():
+            return  # Ctrl+V with the focus outside the note field (the timeline)
+        super().keyPressEvent(event)
+
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.note_bar.edit.setFocus()
@@ -554,30 +446,23 @@ class RecorderWindow(RecorderCaptures, RecorderReports, QMainWindow):
             global_hotkeys.bring_forward(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.report_window is not None and not self.report_window.close():
-            event.ignore()  # the report could not be saved and the user kept it open
+        # the report window saved (or kept open by the user), then unsaved annotations saved
+        # (or their error shown): either way, the window stays open
+        if not self.report_controller.may_close() or not self.capture_controller.may_close():
+            event.ignore()
             return
-        if self.export_dialog is not None:
-            self.export_dialog.reject()  # a running export is cancelled; the pool waits for it
-        for viewer in list(self.viewers.values()):  # unsaved annotations are saved first
-            if not viewer.submit_annotations():
-                event.ignore()  # the error is shown; the viewer and the window stay open
-                return
         self._closing = True
-        self.region.close()  # an open region overlay (and its keyboard grab) goes with us
+        self.earlier.close()
+        self.capture_controller.close()
         global_hotkeys.unsubscribe(self)
         self.interval.stop()
         if self.tray is not None:
             self.tray.remove()
-        self._draft_timer.stop()
-        self._keep_draft()  # a note being typed is there again when the incident is reopened
+        self.note_controller.close()  # the note being typed is kept for the next time
         self.live.stop()
         self.webhooks.shutdown()  # on a thread of its own: never waited for here
-        self.status_page.stop()
+        self.report_controller.close()  # the status page stops, and any export process
         self.captures.stop()
-        for export in self._exports:  # an export process still running stops without a report
-            if export.is_running():
-                export.cancel()
         self._pool.waitForDone(30_000)
         self.file.close()
         self.closed.emit(self)

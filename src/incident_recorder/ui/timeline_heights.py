@@ -13,10 +13,11 @@ the scroll position is adjusted by the difference so that what is on screen does
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import QHeaderView, QScrollBar, QWidget
 
 from incident_recorder.storage.rows import (
     RECORD_CAPTURE_ID,
@@ -25,12 +26,15 @@ from incident_recorder.storage.rows import (
     RECORD_STARRED,
     RECORD_TEXT,
 )
-from incident_recorder.ui.timeline_delegate import PADDING, PILL_GAP, THUMB_GAP, THUMB_SIZE
+from incident_recorder.ui.timeline_delegate import (
+    PADDING,
+    PILL_GAP,
+    THUMB_GAP,
+    THUMB_SIZE,
+    TimelineDelegate,
+)
 from incident_recorder.ui.timeline_model import COL_ENTRY
 from incident_recorder.ui.timeline_text import average_char_width, estimate_lines
-
-if TYPE_CHECKING:
-    from incident_recorder.ui.timeline_view import TimelineView
 
 SLICE_S = 0.005
 """The longest one slice of the estimating pass keeps the event loop (seconds)."""
@@ -40,11 +44,32 @@ EXACT_INSERTS = 64
 """Inserted rows up to this many are measured exactly at once; more are estimated."""
 
 
+class MeasuredView(Protocol):
+    """What RowHeights needs of its view (timeline_view.TimelineView provides it; that module
+    is not imported here, so that the two form no circle)."""
+
+    @property
+    def following(self) -> bool:
+        """The view is at the newest entry and stays there."""
+        ...
+
+    def model(self) -> Any: ...
+    def delegate(self) -> TimelineDelegate: ...
+    def verticalHeader(self) -> QHeaderView: ...
+    def verticalScrollBar(self) -> QScrollBar: ...
+    def viewport(self) -> QWidget: ...
+    def rowAt(self, y: int, /) -> int: ...
+    def rowViewportPosition(self, row: int, /) -> int: ...
+    def columnWidth(self, column: int, /) -> int: ...
+    def font(self) -> QFont: ...
+    def updateGeometries(self) -> None: ...
+
+
 class RowHeights(QObject):
     """Keeps a TimelineView's row heights following the text in its Entry column."""
 
-    def __init__(self, view: TimelineView) -> None:
-        super().__init__(view)
+    def __init__(self, view: MeasuredView) -> None:
+        super().__init__(view if isinstance(view, QObject) else None)  # the view owns it
         self._view = view
         self._width = -1  # the Entry column width the heights are for
         self._exact: dict[int, int] = {}  # entry id → measured height, at that width

@@ -11,16 +11,16 @@ always — no behaviour depends on the tray, and nothing is ever hidden into one
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QIcon
-from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QMenu, QStatusBar, QSystemTrayIcon
 
 from incident_recorder import paths
-
-if TYPE_CHECKING:
-    from incident_recorder.ui.recorder_window import RecorderWindow
+from incident_recorder.domain import Incident
+from incident_recorder.ui.capture_service import CaptureService
+from incident_recorder.ui.timeline_model import TimelineModel
 
 ICON = "incident-recorder.svg"
 MESSAGE_MS = 8000
@@ -37,7 +37,31 @@ def _icon() -> QIcon:
     return icon
 
 
-def _quit_app(window: RecorderWindow) -> None:
+class TrayWindow(Protocol):
+    """What the tray needs of its recorder window (RecorderWindow provides it; the window's
+    class is not imported here, so that the two modules form no circle)."""
+
+    tray: RecorderTray | None
+
+    @property
+    def model(self) -> TimelineModel: ...
+    @property
+    def captures(self) -> CaptureService: ...
+    @property
+    def incident(self) -> Incident: ...
+    def capture_screen(self) -> None: ...
+    def focus_note(self) -> None: ...
+    def statusBar(self) -> QStatusBar: ...
+    def isVisible(self) -> bool: ...
+    def isMinimized(self) -> bool: ...
+    def hide(self) -> None: ...
+    def showNormal(self) -> None: ...
+    def raise_(self) -> None: ...
+    def activateWindow(self) -> None: ...
+    def close(self) -> bool: ...
+
+
+def _quit_app(window: TrayWindow) -> None:
     """Close every window (each saves its draft and closes its file), then leave."""
     window.close()
     QApplication.closeAllWindows()
@@ -47,8 +71,8 @@ def _quit_app(window: RecorderWindow) -> None:
 class RecorderTray(QObject):
     """One tray icon for one recorder window; removed with it."""
 
-    def __init__(self, window: RecorderWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: TrayWindow) -> None:
+        super().__init__(window if isinstance(window, QObject) else None)  # the window owns it
         self._window = window
         self.menu = QMenu()
         self.actions_by_id: dict[str, QAction] = {}
@@ -112,14 +136,14 @@ class RecorderTray(QObject):
         self.menu.deleteLater()
 
 
-def install_tray(window: RecorderWindow, *, available: bool | None = None) -> RecorderTray | None:
+def install_tray(window: TrayWindow, *, available: bool | None = None) -> RecorderTray | None:
     """A tray icon for `window` where the platform has a tray, else None (nothing created)."""
     if not (tray_available() if available is None else available):
         return None
     return RecorderTray(window)
 
 
-def notify(window: RecorderWindow, title: str, message: str) -> None:
+def notify(window: TrayWindow, title: str, message: str) -> None:
     """A notice: a tray message where there is a tray, else in the window's status bar."""
     tray = getattr(window, "tray", None)
     if tray is not None:
