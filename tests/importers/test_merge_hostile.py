@@ -17,8 +17,8 @@ import pytest
 
 from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.kinds import EntryKind
+from incident_recorder.importers.images import capture_from_bytes
 from incident_recorder.importers.merge import merge_files
-from incident_recorder.imports_image import capture_from_bytes
 from incident_recorder.storage import IncidentFile
 from tests.crafted import add_capture_entry, bomb_png, new_file, solid_png
 

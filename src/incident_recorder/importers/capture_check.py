@@ -16,7 +16,7 @@ import warnings
 
 from incident_recorder.domain.entry import CaptureInfo, NewCapture
 from incident_recorder.domain.image_bytes import THUMBNAIL_MAX_PIXELS, image_size, size_problem
-from incident_recorder.imports_image import THUMB_LEVEL, THUMB_SIZE
+from incident_recorder.importers.images import THUMB_LEVEL, THUMB_SIZE
 
 
 def check_capture(

@@ -43,7 +43,7 @@ from incident_recorder.importers.files import (
     read_named,
     unsafe_name,
 )
-from incident_recorder.imports_image import ImageImportError, capture_from_bytes
+from incident_recorder.importers.images import ImageImportError, capture_from_bytes
 
 SOURCE = "import:json"
 FORMAT_PREFIX = "incident-recorder/"

@@ -3,7 +3,7 @@
 `ImageImporter` takes what the clipboard or a drop holds (local files, encoded image bytes, or
 a `QImage` — safe to pass between threads), stamps it with the moment of the key press or the
 drop, and hands it to an `ImportJob` on the window's pool. The job decodes, normalises and
-encodes with Pillow (``incident_recorder.imports_image``) and saves on its own connection, so
+encodes with Pillow (``incident_recorder.importers.images``) and saves on its own connection, so
 the UI never waits; every saved entry and every refused input comes back by signal.
 """
 
@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QMimeData, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
 
-from incident_recorder.imports_image import (
+from incident_recorder.importers.images import (
     MAX_PIXELS,
     ImageImportError,
     capture_from_bytes,

@@ -9,8 +9,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from incident_recorder import imports_image
-from incident_recorder.imports_image import ImageImportError, capture_from_bytes, capture_from_file
+from incident_recorder.importers import images as imports_image
+from incident_recorder.importers.images import (
+    ImageImportError,
+    capture_from_bytes,
+    capture_from_file,
+)
 
 
 def _jpeg(size: tuple[int, int]) -> bytes:
