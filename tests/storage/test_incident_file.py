@@ -349,3 +349,20 @@ def test_deferred_checkpoints_leave_the_wal_to_an_explicit_checkpoint(tmp_path) 
         handle.checkpoint()
         with IncidentFile.open(path, readonly=True) as other:
             assert other.entry_count() == 1500
+
+
+def test_records_are_typed_and_a_new_column_cannot_shift_them_silently(tmp_path) -> None:
+    """The window reads rows by name (Record), never by position: a SELECT that gains a
+    column without a field in Record is a TypeError at the first read, not a silent shift."""
+    import pytest
+
+    from incident_recorder.storage import IncidentFile, Record
+    from incident_recorder.storage.rows import records_of
+
+    with IncidentFile.create(tmp_path / "typed.incident", "Typed") as handle:
+        handle.add_note("db-7 is down")
+        (record,) = handle.records()
+    assert isinstance(record, Record)
+    assert (record.text, record.kind, record.hidden) == ("db-7 is down", "observation", 0)
+    with pytest.raises(TypeError, match="19 columns, Record 18"):
+        records_of([(*record, "a new column")])

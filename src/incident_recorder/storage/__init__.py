@@ -2,11 +2,17 @@
 
 from incident_recorder.storage.errors import IncidentFileError
 from incident_recorder.storage.incident_file import IncidentFile
-from incident_recorder.storage.rows import entry_from_record, record_from_entry, record_key
+from incident_recorder.storage.rows import (
+    Record,
+    entry_from_record,
+    record_from_entry,
+    record_key,
+)
 
 __all__ = [
     "IncidentFile",
     "IncidentFileError",
+    "Record",
     "entry_from_record",
     "record_from_entry",
     "record_key",

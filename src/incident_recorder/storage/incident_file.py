@@ -36,10 +36,12 @@ from incident_recorder.storage.errors import (
 )
 from incident_recorder.storage.events import EventsFile
 from incident_recorder.storage.rows import (
+    Record,
     _entry,
     _Queries,
     _revised,
     record_key,
+    records_of,
 )
 
 
@@ -325,7 +327,7 @@ class IncidentFile(EventsFile, CuratedFile, AnnotatedFile):
 
     def records(
         self, *, include_hidden: bool = True, newest: int | None = None, check: bool = False
-    ) -> list[tuple[Any, ...]]:
+    ) -> list[Record]:
         """Every entry as a raw row (see `entry_from_record`), in occurred-at order.
 
         Several times faster than `entries()` for a large incident: nothing is parsed, so a
@@ -339,7 +341,7 @@ class IncidentFile(EventsFile, CuratedFile, AnnotatedFile):
             value_check.check_records(records, self.path)
         return records
 
-    def _records(self, include_hidden: bool, newest: int | None) -> list[tuple[Any, ...]]:
+    def _records(self, include_hidden: bool, newest: int | None) -> list[Record]:
         sql: str = self._sql.originals
         params: tuple[int, ...] = ()
         if newest is not None:
@@ -347,9 +349,9 @@ class IncidentFile(EventsFile, CuratedFile, AnnotatedFile):
         with self._snapshot():
             latest = {row[0]: row for row in self._read(self._sql.latest_revisions)}
             if not latest and include_hidden:
-                return self._read(sql, params)
+                return records_of(self._read(sql, params))
             records = []
-            for row in self._stream(sql, params):
+            for row in records_of(self._stream(sql, params)):
                 revision = latest.get(row[0])
                 if revision is not None:
                     row = _revised(row, revision)

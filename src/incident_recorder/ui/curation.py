@@ -26,11 +26,11 @@ from PySide6.QtWidgets import QDialog, QMenu, QStackedWidget, QWidget
 from incident_recorder.domain import Entry
 from incident_recorder.domain.times import Clock
 from incident_recorder.session import IncidentSession
-from incident_recorder.storage import IncidentFileError
+from incident_recorder.storage import IncidentFileError, Record
 from incident_recorder.ui.filter_bar import FilterBar
 from incident_recorder.ui.note_bar import NoteBar
 from incident_recorder.ui.timeline_filter import FilteredTimeline, FilterJob, TimelineFilter
-from incident_recorder.ui.timeline_model import Record, TimelineModel
+from incident_recorder.ui.timeline_model import TimelineModel
 from incident_recorder.ui.timeline_view import TimelineView
 from incident_recorder.ui.window_host import WindowHost
 

@@ -17,13 +17,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QMimeData, QObject, QRunnable, QThreadPool, Signal
 from PySide6.QtGui import QDropEvent, QGuiApplication, QImage
 
-from incident_recorder.importers.images import (
-    MAX_PIXELS,
-    ImageImportError,
-    capture_from_bytes,
-    capture_from_file,
-    capture_from_image,
-)
 from incident_recorder.storage import IncidentFile, IncidentFileError
 
 if TYPE_CHECKING:
@@ -99,6 +92,14 @@ class ImportJob(QRunnable):
 
     def _record(self, target: IncidentFile, item: Item) -> str | None:
         """Save one item; the reason it was refused, or None."""
+        from incident_recorder.importers.images import (  # on the worker: not at start-up
+            MAX_PIXELS,
+            ImageImportError,
+            capture_from_bytes,
+            capture_from_file,
+            capture_from_image,
+        )
+
         try:
             if isinstance(item, Path):
                 capture = capture_from_file(item)

@@ -19,14 +19,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QRunnable,
 
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.milestones import Milestone
-from incident_recorder.storage import record_key
-from incident_recorder.storage.rows import (
-    RECORD_HIDDEN,
-    RECORD_PUBLIC,
-    RECORD_STARRED,
-    RECORD_TEXT,
-)
-from incident_recorder.ui.timeline_model import HEADERS, Record, TimelineModel, _Index
+from incident_recorder.storage import Record, record_key
+from incident_recorder.ui.timeline_model import HEADERS, TimelineModel, _Index
 
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
@@ -54,17 +48,17 @@ def select(records: Sequence[Record], wanted: TimelineFilter) -> list[Record]:
     """The records `wanted` lets through, in the given order (case-insensitive text match)."""
     rows: Any = records
     if not wanted.show_hidden:
-        rows = [r for r in rows if not r[RECORD_HIDDEN]]
+        rows = [r for r in rows if not r.hidden]
     if wanted.kinds:
         kinds = {str(kind) for kind in wanted.kinds}
-        rows = [r for r in rows if r[1] in kinds]
+        rows = [r for r in rows if r.kind in kinds]
     if wanted.starred:
-        rows = [r for r in rows if r[RECORD_STARRED]]
+        rows = [r for r in rows if r.starred]
     if wanted.public:
-        rows = [r for r in rows if r[RECORD_PUBLIC]]
+        rows = [r for r in rows if r.public]
     needle = wanted.text.strip().lower()
     if needle:
-        rows = [r for r in rows if needle in r[RECORD_TEXT].lower()]
+        rows = [r for r in rows if needle in r.text.lower()]
     return list(rows)
 
 
@@ -175,7 +169,7 @@ class FilteredTimeline(QAbstractTableModel):
         self.active = True
         self.filter = wanted
         self._rows = rows
-        self._ids = {r[0]: r for r in rows}
+        self._ids = {r.id: r for r in rows}
         self.endResetModel()
 
     def deactivate(self) -> None:

@@ -19,13 +19,6 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import QHeaderView, QScrollBar, QWidget
 
-from incident_recorder.storage.rows import (
-    RECORD_CAPTURE_ID,
-    RECORD_HIDDEN,
-    RECORD_PUBLIC,
-    RECORD_STARRED,
-    RECORD_TEXT,
-)
 from incident_recorder.ui.timeline_delegate import (
     PADDING,
     PILL_GAP,
@@ -200,15 +193,15 @@ class RowHeights(QObject):
         one_line = line + 2 * PADDING
 
         def estimate(record: Any) -> int:
-            text: str = record[RECORD_TEXT]
+            text: str = record.text
             room = text_width
-            if record[RECORD_STARRED]:
+            if record.starred:
                 room -= star
-            if record[RECORD_HIDDEN]:
+            if record.hidden:
                 room -= hidden
-            elif record[RECORD_PUBLIC]:
+            elif record.public:
                 room -= public
-            if record[RECORD_CAPTURE_ID] is not None:
+            if record.capture_id is not None:
                 lines = estimate_lines(text, (room - thumb) / average) if text else 1
                 return max(lines * line, thumb_height) + 2 * PADDING
             if len(text) * average < room * 0.9 and "\n" not in text:
@@ -241,7 +234,7 @@ class RowHeights(QObject):
         try:
             while row < count_rows:
                 record = records[row]
-                height = exact.get(record[0]) or estimate(record)
+                height = exact.get(record.id) or estimate(record)
                 old = header.sectionSize(row)
                 if height != old:
                     header.resizeSection(row, height)

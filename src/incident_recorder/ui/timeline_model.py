@@ -34,8 +34,7 @@ from incident_recorder.domain import Entry
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.text import visible
 from incident_recorder.domain.times import format_offset
-from incident_recorder.storage import entry_from_record, record_from_entry, record_key
-from incident_recorder.storage.rows import RECORD_CAPTURE_ID, RECORD_HIDDEN
+from incident_recorder.storage import Record, entry_from_record, record_from_entry, record_key
 from incident_recorder.ui.thumbnail_cache import ThumbnailCache
 
 COL_TIME, COL_OFFSET, COL_KIND, COL_ENTRY = range(4)
@@ -53,7 +52,6 @@ ENTRY_CACHE_SIZE = 4096
 TOOLTIP_WIDTH = 100  # characters a tooltip line holds
 _Index = QModelIndex | QPersistentModelIndex
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # built once: flags() is hot
-Record = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -69,10 +67,10 @@ class Prepared:
 def prepare(records: Iterable[Record]) -> Prepared:
     """Index raw records for the model. Pure Python: safe to run on a worker thread."""
     records = list(records)
-    hidden = {r[0]: r for r in records if r[RECORD_HIDDEN]}
-    rows = [r for r in records if not r[RECORD_HIDDEN]]
-    captures = sum(1 for r in rows if r[RECORD_CAPTURE_ID] is not None)
-    return Prepared(rows, {r[0]: r for r in rows}, captures, hidden)
+    hidden = {r.id: r for r in records if r.hidden}
+    rows = [r for r in records if not r.hidden]
+    captures = sum(1 for r in rows if r.capture_id is not None)
+    return Prepared(rows, {r.id: r for r in rows}, captures, hidden)
 
 
 class TimelineModel(QAbstractTableModel):
@@ -81,7 +79,7 @@ class TimelineModel(QAbstractTableModel):
     time_format_changed = Signal()
     record_changed = Signal(object, object)
     """(old raw record or None, new raw record or None) after every insert, revision or hide;
-    a hidden entry's record has RECORD_HIDDEN set."""
+    a hidden entry's record has `hidden` set."""
 
     def __init__(
         self,
@@ -329,8 +327,8 @@ class TimelineModel(QAbstractTableModel):
 
     def entry_for(self, record: Record) -> Entry:
         """The Entry of a record this model holds (cached: painting asks again and again)."""
-        entry = self._entries.get(record[0])
-        if entry is None or entry.revision != record[5]:
+        entry = self._entries.get(record.id)
+        if entry is None or entry.revision != record.revision:
             entry = entry_from_record(record)
             self._remember(entry)
         return entry
@@ -428,9 +426,9 @@ class TimelineModel(QAbstractTableModel):
     def _remove_row(self, row: int) -> None:
         self.beginRemoveRows(QModelIndex(), row, row)
         record = self._rows.pop(row)
-        del self._by_id[record[0]]
-        self._entries.pop(record[0], None)
-        self._captures -= record[RECORD_CAPTURE_ID] is not None
+        del self._by_id[record.id]
+        self._entries.pop(record.id, None)
+        self._captures -= record.capture_id is not None
         self.endRemoveRows()
         if row == 0 and self._rows and self._impact_start is None:
             self._offsets_changed()

@@ -23,10 +23,10 @@ from incident_recorder.domain.cadence import DEFAULT_CADENCE, countdown_text, ne
 from incident_recorder.domain.details import IncidentDetails, Status
 from incident_recorder.domain.milestones import Milestone, Milestones
 from incident_recorder.domain.times import from_iso
-from incident_recorder.storage.rows import RECORD_HIDDEN, RECORD_PUBLIC
+from incident_recorder.storage import Record
 from incident_recorder.ui.header_parts import Chip
 from incident_recorder.ui.style import adapt
-from incident_recorder.ui.timeline_model import Record, TimelineModel
+from incident_recorder.ui.timeline_model import TimelineModel
 
 OVERDUE = "#b91c1c"
 CAPTION = "Next update"
@@ -35,9 +35,9 @@ CAPTION = "Next update"
 def _public_update(record: Record | None) -> bool:
     return (
         record is not None
-        and record[1] == EntryKind.COMMUNICATION.value
-        and bool(record[RECORD_PUBLIC])
-        and not record[RECORD_HIDDEN]
+        and record.kind == EntryKind.COMMUNICATION.value
+        and bool(record.public)
+        and not record.hidden
     )
 
 
@@ -73,7 +73,7 @@ class UpdateCountdown(QObject):
 
     def _rescan(self) -> None:
         records = [*self._model.records(), *self._model.hidden_records()]
-        self._updates = {r[0]: r[3] for r in records if _public_update(r)}
+        self._updates = {r.id: r.occurred_at for r in records if _public_update(r)}
         self._find_latest()
 
     def _record_changed(self, old: Record | None, new: Record | None) -> None:
