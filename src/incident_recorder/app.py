@@ -384,6 +384,14 @@ def build(path: Path | None, clock: Clock = system_clock) -> Application:
     return app
 
 
+def _start_log() -> None:
+    from incident_recorder import logs
+    from incident_recorder.ui import qt_log
+
+    logs.start("incident-recorder")
+    qt_log.install()
+
+
 def _collect_after_first_paint(app: Application, start_up: contextlib.ExitStack) -> None:
     """Once the first window has painted: what start-up built moves out of the cyclic
     collector's way for good (``gc.freeze``: later full collections skip it, the recorder
@@ -429,14 +437,13 @@ def run_gui(path: Path | None, start_up: contextlib.ExitStack | None = None) -> 
     from PySide6.QtCore import QCoreApplication, QTimer
 
     speed_up_import_check()  # PySide6 is loaded: every later import is checked faster
-    from incident_recorder import logs
     from incident_recorder.app_requests import open_request
-    from incident_recorder.ui import qt_log
     from incident_recorder.ui.single_instance import InstanceServer, forward
 
-    logs.start("incident-recorder")
     make_qapp()
-    qt_log.install()
+    # The log file once the first window has painted: `logging.handlers` costs ~15 ms of a
+    # cold start, and until then an error is a message on stderr, as it always was.
+    start_up.callback(_start_log)
     server = InstanceServer()
     if not server.listen():
         reply = forward(open_request(path), server.name, timeout_ms=15_000) or {}
