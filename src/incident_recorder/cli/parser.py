@@ -21,7 +21,7 @@ from incident_recorder.cli.subparsers import (
     _serve_parser,
     _status_page_parser,
 )
-from incident_recorder.cli.values import _jpeg_quality, _kind, _when, _zone
+from incident_recorder.cli.values import _jpeg_quality, _kind, _when, _zone, kind_help
 
 
 class _Parser(argparse.ArgumentParser):
@@ -105,8 +105,7 @@ def _parser() -> argparse.ArgumentParser:
         "--kind",
         default="observation",
         type=_kind,
-        help="observation (default), detection, impact, "
-        "action, decision, communication, cause or resolution",
+        help=kind_help(),
     )
     note.add_argument(
         "--at",

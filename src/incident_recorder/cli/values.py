@@ -5,6 +5,15 @@ from __future__ import annotations
 import argparse
 
 
+def kind_help() -> str:
+    """Every kind, from EntryKind itself: 'observation (default), detection, …, or mitigation'."""
+    from incident_recorder.domain import EntryKind
+
+    names = [kind.value for kind in EntryKind]
+    names[0] += " (default)"
+    return ", ".join(names[:-1]) + f" or {names[-1]}"
+
+
 def _kind(text: str) -> object:
     """argparse type for --kind: a kind name or a unique prefix of one."""
     from incident_recorder.domain import EntryKind
