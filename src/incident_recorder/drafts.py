@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from incident_recorder.atomic import atomic_write
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.times import from_iso, to_iso
 
@@ -56,9 +55,6 @@ class DraftStore:
                 "kind": str(kind),
                 "occurred_at": to_iso(occurred_at) if occurred_at else None,  # type: ignore[arg-type]
             }
-            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".draft-")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(payload, handle)
-            os.replace(tmp, self.file)
+            atomic_write(self.file, json.dumps(payload).encode("utf-8"), 0o600)  # a note: private
         except OSError:
             pass

@@ -6,10 +6,10 @@ A damaged list is ignored (and replaced on the next save), never an error: it is
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+from incident_recorder.atomic import atomic_write
 
 MAX_RECENT = 20
 
@@ -50,9 +50,7 @@ class RecentList:
     def _save(self, items: list[RecentIncident]) -> None:
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".recent-")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump([asdict(r) for r in items], handle, indent=1)
-            os.replace(tmp, self.file)
+            data = json.dumps([asdict(r) for r in items], indent=1).encode("utf-8")
+            atomic_write(self.file, data, 0o600)  # which incidents one works on: one's own
         except OSError:
             pass

@@ -13,14 +13,14 @@ so nothing is written into, or removed from, whatever such a link points to.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import os
 import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
+
+from incident_recorder.atomic import atomic_write
 
 
 class ReportError(Exception):
@@ -70,30 +70,11 @@ def write_atomically(
     report too large to hold in memory at once. The file gets `mode` (default: `file_mode()`)
     before it appears under its name.
     """
-    tmp: str | None = None
-    mode = file_mode() if mode is None else mode
     refuse_link(path)
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            if callable(data):
-                data(handle)
-            else:
-                handle.write(data)
-            handle.flush()
-            if hasattr(os, "fchmod"):
-                os.fchmod(handle.fileno(), mode)
-            else:  # pragma: no cover - Windows before Python 3.13
-                os.chmod(tmp, mode)
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-        tmp = None
+        atomic_write(path, data, file_mode() if mode is None else mode)
     except OSError as error:
         raise ReportError(f"cannot write {path}: {_reason(error)}") from error
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def refuse_link(path: Path) -> None:

@@ -20,11 +20,8 @@ place, so a failure never leaves half a file under the final name; the file gets
 
 from __future__ import annotations
 
-import contextlib
 import html as html_lib
-import os
 import re
-import tempfile
 from collections.abc import Collection, Mapping
 from pathlib import Path
 
@@ -56,6 +53,7 @@ from PySide6.QtGui import (
     QTextFormat,
 )
 
+from incident_recorder.atomic import replacing
 from incident_recorder.report.files import refuse_link
 from incident_recorder.report.html import render_pdf_html
 from incident_recorder.report.html_export import ImageFiles
@@ -396,27 +394,19 @@ def write_pdf(html: str, images: Mapping[str, bytes], path: Path, *, title: str)
     refuse_link(path)  # a report.pdf that is a link is refused, never replaced or written through
     if not path.parent.is_dir():
         raise ReportError(f"cannot write {path}: folder {path.parent} does not exist")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
     try:
-        device = QFile(temporary)
-        if not device.open(QIODevice.OpenModeFlag.WriteOnly | QIODevice.OpenModeFlag.Truncate):
-            raise ReportError(f"cannot write {path}: {device.errorString()}")
-        try:
-            _paint(device, html, images, title)
-        finally:
-            device.close()
-        if device.error() != QFileDevice.FileError.NoError:
-            raise ReportError(f"cannot write {path}: {device.errorString()}")
-        with open(temporary, "rb+") as written:
-            os.fsync(written.fileno())
-        os.chmod(temporary, file_mode())
-        os.replace(temporary, path)
+        with replacing(path, file_mode()) as temporary:
+            device = QFile(str(temporary))
+            if not device.open(QIODevice.OpenModeFlag.WriteOnly | QIODevice.OpenModeFlag.Truncate):
+                raise ReportError(f"cannot write {path}: {device.errorString()}")
+            try:
+                _paint(device, html, images, title)
+            finally:
+                device.close()
+            if device.error() != QFileDevice.FileError.NoError:
+                raise ReportError(f"cannot write {path}: {device.errorString()}")
     except OSError as error:
         raise ReportError(f"cannot write {path}: {error.strerror or error}") from error
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
 
 
 PDF_NAME = "report.pdf"
