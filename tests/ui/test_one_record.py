@@ -34,7 +34,7 @@ def _record(path: Path) -> tuple[object, ...]:
         )
 
 
-def test_the_cli_and_the_window_give_the_same_record_for_the_same_actions(
+def test_the_cli_the_window_and_an_import_give_the_same_record_for_the_same_actions(
     tmp_path: Path, make_window
 ) -> None:
     """`milestone FILE mitigated` used to leave the status at Investigating while the key in
@@ -50,6 +50,18 @@ def test_the_cli_and_the_window_give_the_same_record_for_the_same_actions(
     window.record_milestone(Milestone.MITIGATED)
     assert "status set to Monitoring" in window.statusBar().currentMessage()
 
+    by_import = tmp_path / "import.incident"
+    IncidentFile.create(by_import, "Checkout outage").close()
+    rows = tmp_path / "rows.csv"
+    rows.write_text(
+        "offset_s,kind,milestone,visibility,text\n"
+        "0,action,,internal,rolled back the config push\n"
+        "60,mitigation,mitigated,internal,Mitigated\n"
+    )
+    out = _cli("import", str(by_import), str(rows), "--start", "2026-11-27T13:00:00Z")
+    assert "status set to Monitoring" in out
+
     cli_record, window_record = _record(by_cli), _record(window.file.path)
-    assert cli_record[0] is window_record[0] is Status.MONITORING
-    assert cli_record == window_record
+    import_record = _record(by_import)
+    assert cli_record[0] is window_record[0] is import_record[0] is Status.MONITORING
+    assert cli_record == window_record == import_record

@@ -17,6 +17,7 @@ from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.times import FUTURE_GRACE, check_not_future
+from incident_recorder.session import IncidentSession
 from incident_recorder.storage import IncidentFile
 
 MAX_PROBLEMS = 100
@@ -102,6 +103,8 @@ def store(
         entries = handle.import_entries(items, milestones=milestones)
     except ValueError as error:
         raise ImportFailed([str(error)]) from None
+    # The rules of the record apply to an import as to a key press (session/core.py).
+    status = IncidentSession(handle).imported(entries, {m: before[m] for m in Milestone})
     imported = {item.milestone: item.occurred_at for item in items if item.milestone is not None}
     imported.update(milestones or {})
     moved = [
@@ -110,6 +113,8 @@ def store(
         for milestone, when in imported.items()
         if (earlier := before[milestone]) is not None and earlier != when
     ]
+    if status is not None:
+        moved.append(f"status set to {status.label}: the imported Mitigated is its first")
     if again:
         moved.append(
             f"{again} of the imported entries read like entries the incident already had (same "

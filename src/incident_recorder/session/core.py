@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -113,6 +113,26 @@ class IncidentSession:
         entry = self._file.add_capture(capture, occurred_at, text=text, kind=kind, source=source)
         self._announce(EntriesAdded((entry,)))
         return entry
+
+    def imported(
+        self, entries: Sequence[Entry], milestones_before: Mapping[Milestone, datetime | None]
+    ) -> Status | None:
+        """An import wrote `entries` (and maybe milestones) in one transaction of its own:
+        announce them and apply the rules, as for entries recorded one by one. The status the
+        Monitoring rule set, if it did."""
+        self.added_elsewhere(entries)
+        now = self._file.milestones()
+        for milestone in Milestone:
+            if now[milestone] != milestones_before.get(milestone):
+                self._announce(
+                    MilestoneRecorded(milestone, now[milestone], milestones_before.get(milestone))
+                )
+        if now[Milestone.MITIGATED] is None:
+            return None
+        status, _problem = self._monitor_after_mitigation(
+            Milestone.MITIGATED, milestones_before.get(Milestone.MITIGATED)
+        )
+        return status
 
     def added_elsewhere(self, entries: Sequence[Entry]) -> None:
         """Announce entries another connection of this process made durable."""
