@@ -58,8 +58,7 @@ def test_the_cli_the_window_and_an_import_give_the_same_record_for_the_same_acti
         "0,action,,internal,rolled back the config push\n"
         "60,mitigation,mitigated,internal,Mitigated\n"
     )
-    out = _cli("import", str(by_import), str(rows), "--start", "2026-11-27T13:00:00Z")
-    assert "status set to Monitoring" in out
+    _cli("import", str(by_import), str(rows), "--start", "2026-11-27T13:00:00Z")
 
     cli_record, window_record = _record(by_cli), _record(window.file.path)
     import_record = _record(by_import)

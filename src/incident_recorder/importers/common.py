@@ -104,7 +104,7 @@ def store(
     except ValueError as error:
         raise ImportFailed([str(error)]) from None
     # The rules of the record apply to an import as to a key press (session/core.py).
-    status = IncidentSession(handle).imported(entries, {m: before[m] for m in Milestone})
+    IncidentSession(handle).imported(entries, {m: before[m] for m in Milestone})
     imported = {item.milestone: item.occurred_at for item in items if item.milestone is not None}
     imported.update(milestones or {})
     moved = [
@@ -113,8 +113,6 @@ def store(
         for milestone, when in imported.items()
         if (earlier := before[milestone]) is not None and earlier != when
     ]
-    if status is not None:
-        moved.append(f"status set to {status.label}: the imported Mitigated is its first")
     if again:
         moved.append(
             f"{again} of the imported entries read like entries the incident already had (same "
