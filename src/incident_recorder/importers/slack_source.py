@@ -9,6 +9,7 @@ only, never through a link, never outside the export, within the size caps.
 
 from __future__ import annotations
 
+import abc
 import re
 import stat
 from pathlib import Path, PurePosixPath
@@ -26,19 +27,21 @@ DAY_FILE = re.compile(r"^\d{4}-\d{2}-\d{2}\.json$")
 USERS = "users.json"
 
 
-class SlackSource:
-    """A channel's day files (names, oldest first) and how to read each, and users.json."""
+class SlackSource(abc.ABC):
+    """A channel's day files (names, oldest first) and how to read each, and users.json: a
+    folder or a zip (the two subclasses below)."""
 
     def __init__(self, channel: str, days: list[str]) -> None:
         self.channel = channel
         self.days = days
 
+    @abc.abstractmethod
     def read(self, name: str) -> bytes:
-        raise NotImplementedError
+        """The bytes of the day file `name`, read as data (importers/files.py)."""
 
+    @abc.abstractmethod
     def users(self) -> tuple[str, bytes] | None:
         """(name, bytes) of users.json, or None when the export has none."""
-        raise NotImplementedError
 
     def close(self) -> None:
         """Let go of what was opened (a zip)."""
