@@ -90,3 +90,20 @@ def test_the_first_mitigated_moves_the_status_to_monitoring(
     session.set_details(replace(incident_file.details(), status=Status.IDENTIFIED))
     again = session.record_milestone(Milestone.MITIGATED, clock.now + timedelta(minutes=2))
     assert again.status is None and incident_file.details().status is Status.IDENTIFIED
+
+
+def test_webhook_events_are_announced_like_any_entry_and_a_redelivery_is_not(
+    incident_file,
+) -> None:
+    from incident_recorder.domain import EntryKind
+    from incident_recorder.domain.events import NewEvent
+
+    session = IncidentSession(incident_file)
+    changes: list[object] = []
+    session.listen(changes.append)
+    event = NewEvent("Deploy started", EntryKind.ACTION, key="d-1")
+    (first,) = session.record_events([event])
+    (again,) = session.record_events([event])
+    assert not first.duplicate and again.duplicate
+    assert len(changes) == 1 and isinstance(changes[0], EntriesAdded)
+    assert [e.text for e in changes[0].entries] == ["Deploy started"]

@@ -23,6 +23,7 @@ from typing import Any
 
 from incident_recorder.domain import Entry, EntryKind, NewCapture
 from incident_recorder.domain.details import IncidentDetails, Status
+from incident_recorder.domain.events import NewEvent
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.session.changes import (
     Change,
@@ -32,6 +33,7 @@ from incident_recorder.session.changes import (
     MilestoneRecorded,
 )
 from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.storage.events import EventOutcome
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +135,15 @@ class IncidentSession:
             Milestone.MITIGATED, milestones_before.get(Milestone.MITIGATED)
         )
         return status
+
+    def record_events(self, events: Sequence[NewEvent]) -> list[EventOutcome]:
+        """Record webhook events (one transaction; a delivery seen before is skipped), then
+        announce the entries they became."""
+        outcomes = self._file.record_events(events)
+        if self._listeners:  # reading the new entries back only for someone who listens
+            new = [self._file.entry(o.entry_id) for o in outcomes if not o.duplicate]
+            self.added_elsewhere(new)
+        return outcomes
 
     def added_elsewhere(self, entries: Sequence[Entry]) -> None:
         """Announce entries another connection of this process made durable."""

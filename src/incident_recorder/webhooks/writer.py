@@ -18,6 +18,7 @@ from pathlib import Path
 
 from incident_recorder.domain.events import NewEvent
 from incident_recorder.domain.times import Clock, system_clock
+from incident_recorder.session import IncidentSession
 from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.storage.events import EventOutcome
 
@@ -139,6 +140,7 @@ class EventWriter:
             handle.close()
 
     def _serve(self, handle: IncidentFile) -> None:
+        session = IncidentSession(handle)  # events are recorded as every entry is (session/)
         stopping = False
         while not stopping:
             first = self._jobs.get()
@@ -154,16 +156,16 @@ class EventWriter:
                     stopping = True
                     break
                 batch.append(job)
-            self._record(handle, batch)
+            self._record(session, batch)
 
-    def _record(self, handle: IncidentFile, batch: list[Job]) -> None:
+    def _record(self, session: IncidentSession, batch: list[Job]) -> None:
         events = [event for job in batch for event in job.events]
         try:
-            outcomes = handle.record_events(events)
+            outcomes = session.record_events(events)
         except Exception as error:  # the writer thread must outlive any failure
             if len(batch) > 1 and isinstance(error, ValueError):
                 for job in batch:  # one bad job must not fail the others
-                    self._record(handle, [job])
+                    self._record(session, [job])
                 return
             reason = (
                 str(error) if isinstance(error, IncidentFileError | ValueError) else repr(error)
