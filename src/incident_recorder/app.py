@@ -396,10 +396,10 @@ def _collect_after_first_paint(app: Application, start_up: contextlib.ExitStack)
     """Once the first window has painted: what start-up built moves out of the cyclic
     collector's way for good (``gc.freeze``: later full collections skip it, the recorder
     window does the same once a large incident is loaded) and the collector runs again."""
-    import gc
 
     from PySide6.QtCore import QTimer
 
+    from incident_recorder.ui import startup_measures
     from incident_recorder.ui.first_paint import FALLBACK_MS, after_first_paint
 
     resumed: list[bool] = []
@@ -407,7 +407,7 @@ def _collect_after_first_paint(app: Application, start_up: contextlib.ExitStack)
     def resume() -> None:
         if not resumed:
             resumed.append(True)
-            gc.freeze()
+            startup_measures.freeze()
             start_up.close()
 
     shown = app.windows[-1] if app.windows else app.start
@@ -425,6 +425,7 @@ def run_gui(path: Path | None, start_up: contextlib.ExitStack | None = None) -> 
     """
     import signal
 
+    from incident_recorder.ui import startup_measures
     from incident_recorder.ui.gc_pause import paused
     from incident_recorder.ui.import_check import speed_up_import_check  # before PySide6 too
 
@@ -433,7 +434,8 @@ def run_gui(path: Path | None, start_up: contextlib.ExitStack | None = None) -> 
     # collector, ~30 ms before the first paint. It is off until the first window has painted.
     if start_up is None:
         start_up = contextlib.ExitStack()
-        start_up.enter_context(paused())
+        if startup_measures.enabled():
+            start_up.enter_context(paused())
     from PySide6.QtCore import QCoreApplication, QTimer
 
     speed_up_import_check()  # PySide6 is loaded: every later import is checked faster

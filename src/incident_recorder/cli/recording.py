@@ -27,10 +27,12 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_open(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
+    from incident_recorder.ui import startup_measures
     from incident_recorder.ui.gc_pause import paused
 
     with ExitStack() as start_up:  # closed once the window has painted (see app.run_gui)
-        start_up.enter_context(paused())  # the collector is off while PySide6 loads, too
+        if startup_measures.enabled():
+            start_up.enter_context(paused())  # the collector is off while PySide6 loads, too
         if args.file is not None:
             from incident_recorder.storage import IncidentFile
 

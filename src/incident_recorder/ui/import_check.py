@@ -17,11 +17,15 @@ from __future__ import annotations
 import sys
 from types import ModuleType
 
+from incident_recorder.ui import startup_measures
+
 _MARK = "_incident_recorder_byte_search"
 
 
 def speed_up_import_check() -> bool:
     """Replace PySide6's per-import source read with a byte search; True if done now."""
+    if not startup_measures.enabled():
+        return False
     feature = sys.modules.get("shibokensupport.feature")
     original = getattr(feature, "_mod_uses_pyside", None)
     if original is None or getattr(original, _MARK, False):
