@@ -161,3 +161,32 @@ def test_python_code_cannot_open_an_incident_file_that_is_open(tmp_path: Path) -
         assert incident._watch is not None and incident._watch.problem() is None
         incident.add_note("still holding its locks")
     assert path.read_bytes()[:15] == b"SQLite format 3"  # closed: a file like any other
+
+
+def test_opening_one_file_never_waits_for_the_opening_of_another(tmp_path: Path) -> None:
+    """A 2 GB migration on a worker holds its file's opening; another incident opened meanwhile
+    (the window's) must not wait for it."""
+    import threading
+    import time
+
+    slow, quick = tmp_path / "slow.incident", tmp_path / "quick.incident"
+    for path in (slow, quick):
+        IncidentFile.create(path, path.stem).close()
+    held = threading.Event()
+    release = threading.Event()
+
+    def long_opening() -> None:
+        with guard.watching(slow):
+            held.set()
+            release.wait(10)
+
+    worker = threading.Thread(target=long_opening)
+    worker.start()
+    try:
+        held.wait(10)
+        started = time.monotonic()
+        IncidentFile.open(quick).close()
+        assert time.monotonic() - started < 1.0
+    finally:
+        release.set()
+        worker.join()

@@ -148,14 +148,25 @@ def _audit(event: str, args: tuple[object, ...]) -> None:
         refuse_open_here(target)
 
 
-_opening = threading.Lock()
+_openings: dict[str, threading.Lock] = {}
+_openings_lock = threading.Lock()
+
+
+def _opening(path: Path) -> threading.Lock:
+    """One lock per file: openings of the same file in this process take turns (so each knows
+    its own WAL descriptor); openings of other files never wait for it (a 2 GB migration on a
+    worker must not hold up the window opening another incident)."""
+    key = os.path.realpath(path)
+    with _openings_lock:
+        return _openings.setdefault(key, threading.Lock())
 
 
 @contextmanager
 def watching(path: Path) -> Iterator[LockWatch]:
     """Around opening a connection to `path`: the watch of that connection's WAL descriptors
-    (those that appear while it opens; openings are one at a time, so no other's are taken)."""
-    with _opening:
+    (those that appear while it opens; openings of one file are one at a time, so no other's
+    are taken)."""
+    with _opening(path):
         before = wal_descriptors(path)
         watch = LockWatch(path, set())
         yield watch
