@@ -20,10 +20,10 @@ from incident_recorder.domain import Entry, EntryKind, Incident
 from incident_recorder.domain.details import IncidentDetails
 from incident_recorder.domain.milestones import Milestone, Milestones
 from incident_recorder.domain.record import IncidentRecord
+from incident_recorder.render.pdf import write_pdf, write_pdf_report
 from incident_recorder.report.html import render_pdf_html
 from incident_recorder.report.html_export import timeline_pictures
 from incident_recorder.report.writer import ReportError
-from incident_recorder.ui.pdf import write_pdf, write_pdf_report
 
 TITLE = "Checkout outage — payment errors"
 

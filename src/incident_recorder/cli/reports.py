@@ -48,7 +48,7 @@ def _write_pdf(markdown: str, images: Mapping[str, Path], out_dir: Path, title: 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QGuiApplication
 
-    from incident_recorder.ui.pdf import write_pdf_report
+    from incident_recorder.render.pdf import write_pdf_report
 
     app = QGuiApplication.instance() or QGuiApplication([PROG])  # alive until the PDF is written
     written = write_pdf_report(markdown, images, out_dir, title)

@@ -54,12 +54,8 @@ from PySide6.QtGui import (
 )
 
 from incident_recorder.atomic import replacing
-from incident_recorder.report.files import refuse_link
-from incident_recorder.report.html import render_pdf_html
-from incident_recorder.report.html_export import ImageFiles
-from incident_recorder.report.writer import ReportError, file_mode
-from incident_recorder.ui.image_decode import decode_image
-from incident_recorder.ui.pdf_images import (
+from incident_recorder.render.image_decode import decode_image
+from incident_recorder.render.pdf_images import (
     LOG,
     LOGICAL_DPI,
     Unshowable,
@@ -68,6 +64,10 @@ from incident_recorder.ui.pdf_images import (
     unshown_html,
     unshown_image,
 )
+from incident_recorder.report.files import refuse_link
+from incident_recorder.report.html import render_pdf_html
+from incident_recorder.report.html_export import ImageFiles
+from incident_recorder.report.writer import ReportError, file_mode
 
 RESOLUTION = 300
 MARGINS_MM = QMarginsF(18, 16, 18, 14)
