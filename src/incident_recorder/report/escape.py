@@ -16,7 +16,11 @@ mid-line. What is escaped, because it means something anywhere inline:
   math), `{` and `}` (Python-Markdown's attr_list: `{ onclick=... }`) get a backslash;
 - `_` gets a backslash unless it sits between two ASCII letters or digits (`idle_timeout`),
   where CommonMark, GFM and Python-Markdown never read it as emphasis;
-- `&`, `<`, `>` become `&amp;`, `&lt;`, `&gt;`, so no tag, entity or autolink can come from it;
+- a `<` that could open a tag, a comment or an autolink (`<b`, `</`, `<!`, `<?`, `<a@b.c>`)
+  becomes `&lt;`, and an `&` that could start an entity (`&amp;`, `&#60;`) becomes `&amp;`:
+  entities, since every Markdown dialect (Python-Markdown too) honours them where `\\<` would
+  not be; a `<` before a space (`latency < 50`) and every `>` stay as typed (`>` means
+  something only at a line start), so `->` and `x > 5` read as written;
 - against GFM / linkify autolinks: the `:` of `://` (`https\\://`), the `.` of `www.`
   (`www\\.`) and the first `/` of a `//` that does not follow a `:` (`\\//host`);
 - control characters become their visible Unicode control pictures (␛, ␀), as the incident
@@ -35,19 +39,20 @@ import re
 from incident_recorder.domain.text import visible
 
 _ESCAPED = "\\`*[]|~${}"
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
+_PICTURES: dict[str, str] = {chr(code): chr(0x2400 + code) for code in range(0x20)}
+_PICTURES["\x7f"] = "\u2421"
+_PICTURES["\t"] = " "
 _REPLACEMENTS: dict[str, str] = {char: "\\" + char for char in _ESCAPED + "_:./"}
-_REPLACEMENTS.update(_HTML)
-for _code in range(0x20):
-    _REPLACEMENTS[chr(_code)] = chr(0x2400 + _code)
-_REPLACEMENTS["\x7f"] = "\u2421"
-_REPLACEMENTS["\t"] = " "
+_REPLACEMENTS.update(_PICTURES)
+_REPLACEMENTS.update({"<": "&lt;", "&": "&amp;"})
 
 # Everything that needs a change; the contextual cases look only at characters that are never
 # escaped themselves (letters, digits, '/'), so the context reads the same before and after.
 _SPECIAL = re.compile(
-    r"[\\`*\[\]|~${}&<>\x00-\x1f\x7f\ud800-\udfff]"
+    r"[\\`*\[\]|~${}\x00-\x1f\x7f\ud800-\udfff]"
+    r"|<(?=[A-Za-z0-9/!?.#$%&'*+=^_`{|}~-])"  # could open a tag or an (email) autolink
+    r"|&(?=#?[0-9A-Za-z]+;)"  # could start an entity
     r"|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])"  # '_' except between two ASCII letters or digits
     r"|:(?=//)"  # 'https://' → 'https\://': no GFM or linkify URL autolink
     r"|(?<=[Ww]{3})\."  # 'www.' → 'www\.': no GFM or linkify www autolink
@@ -65,6 +70,16 @@ BR = "<br>"
 def _replace(match: re.Match[str]) -> str:
     # Anything matched that is not in the table is an unpaired surrogate.
     return _REPLACEMENTS.get(match.group(), "\ufffd")
+
+
+def shown(text: str) -> str:
+    """One line of text as every output shows it: bidi and zero-width characters as markers,
+    control characters as their pictures, tabs as spaces (no Markdown escaping)."""
+    return _SURROGATE_OR_CONTROL.sub(_replace_plain, visible(text))
+
+
+def _replace_plain(match: re.Match[str]) -> str:
+    return _PICTURES.get(match.group(), "\ufffd")
 
 
 def normalize_lines(text: str) -> list[str]:
