@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from incident_recorder.cli.common import PROG, CliError
 
 if TYPE_CHECKING:
+    from incident_recorder.report.model import Document
     from incident_recorder.report.writer import FormatRenderer
 
 
@@ -38,7 +39,7 @@ def export_renderers() -> dict[str, FormatRenderer]:
     return {"html": write_html, "pdf": _write_pdf}
 
 
-def _write_pdf(markdown: str, images: Mapping[str, Path], out_dir: Path, title: str) -> Path:
+def _write_pdf(document: Document, images: Mapping[str, Path], out_dir: Path, title: str) -> Path:
     """The "pdf" renderer: Qt's PDF writer, in an offscreen QGuiApplication made for it.
 
     Painting a PDF needs fonts, not a screen: unless QT_QPA_PLATFORM says otherwise the
@@ -51,7 +52,7 @@ def _write_pdf(markdown: str, images: Mapping[str, Path], out_dir: Path, title: 
     from incident_recorder.render.pdf import write_pdf_report
 
     app = QGuiApplication.instance() or QGuiApplication([PROG])  # alive until the PDF is written
-    written = write_pdf_report(markdown, images, out_dir, title)
+    written = write_pdf_report(document, images, out_dir, title)
     del app
     return written
 
