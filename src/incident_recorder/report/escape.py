@@ -60,6 +60,7 @@ _SPECIAL = re.compile(
 )
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _TRAILING_HASHES = re.compile(r"#+$")
+_LINE_START = re.compile(r"^([0-9]{1,9})?([#>+=.)-])")
 _BACKTICKS = re.compile("`+")
 _SURROGATE_OR_CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
@@ -87,12 +88,18 @@ def normalize_lines(text: str) -> list[str]:
     return _LINE_BREAKS.split(text)
 
 
-def escape_inline(text: str) -> str:
-    """One line of untrusted text as inert inline Markdown, placed anywhere but a line start.
+def escape_inline(text: str, *, at_line_start: bool = False) -> str:
+    """One line of untrusted text as inert inline Markdown, placed anywhere but a line start
+    (or, with at_line_start, at the start of a line too: a leading '#', '>', '-', '+', '='
+    or '1.' gets a backslash and leading spaces go, so it starts no heading, quote, list or
+    code block).
 
     A line break left in `text` shows as a control picture (␊); use `escape_text` for notes.
     """
-    return _SPECIAL.sub(_replace, visible(text))
+    escaped = _SPECIAL.sub(_replace, visible(text))
+    if at_line_start:
+        escaped = _LINE_START.sub(lambda m: f"{m[1] or ''}\\{m[2]}", escaped.lstrip(" "), 1)
+    return escaped
 
 
 def escape_text(text: str, *, line_break: str = BR) -> str:

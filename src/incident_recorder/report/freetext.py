@@ -10,7 +10,12 @@ would break the report's own structure is changed, and nothing else:
   is less indented (in a list item, that line ends the item and the fence with it);
 - raw HTML cannot start: a `<` that would open a tag, comment or declaration (`<script`,
   `</div`, `<!--`, `<?`) becomes `&lt;` outside code (an unclosed `<!--` or `<pre` would
-  swallow the rest of the report, and the HTML export must not get markup from it either);
+  swallow the rest of the report, and report.md is pasted into GitHub and wikis). What is code
+  is decided as CommonMark decides it, by parsing the whole text (markdown-it-py): a code span
+  may run across lines, and a `<` after it is outside code. An autolink (`<https://…>`,
+  `<a@b.example>`) stays a link, unless its scheme is javascript, vbscript, file or data.
+  Should a parse with raw HTML on still find any, every such `<` is escaped, in code too:
+  never markup, at worst a visible `&lt;`;
 - line breaks are normalised and trailing blank lines dropped; the caller puts a blank line
   before and after.
 """
@@ -18,6 +23,9 @@ would break the report's own structure is changed, and nothing else:
 from __future__ import annotations
 
 import re
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from incident_recorder.report.escape import normalize_lines
 
@@ -28,19 +36,63 @@ _ATX = re.compile(rf"^({_CONTAINERS}) {{0,3}}(#{{1,6}})(?=[ \t]|$)")
 _SETEXT = re.compile(r"^(?: {0,3}>[ ]?)* {0,3}(?:=+|-+)[ \t]*$")
 _PREFIX = re.compile(_CONTAINERS)
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
-_CODE_SPAN = re.compile(r"(`+)(.*?)\1", re.DOTALL)
+_DOMAIN = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_AUTOLINK = re.compile(  # CommonMark's autolinks, less the schemes no renderer should link
+    r"<(?!(?:javascript|vbscript|file|data):)"
+    rf"(?:[A-Za-z][A-Za-z0-9+.-]{{1,31}}:[^\s<>\x00-\x1f]*|[\w.!#$%&'*+/=?^`{{|}}~-]+@{_DOMAIN}"
+    rf"(?:\.{_DOMAIN})*)>",
+    re.ASCII | re.IGNORECASE,
+)
+_CODE_TOKENS = ("code_inline", "code_block", "fence")
+_PROBE = 0xF0000  # Supplementary Private Use Area-A: one stand-in character per '<'
+_PROBES = 0xFFFE
+
+_PARSER = MarkdownIt("commonmark", {"html": False}).enable("table")
+_WITH_HTML = MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
-def _no_html(line: str) -> str:
-    """`<` that could open HTML becomes `&lt;`, except inside code spans on the line."""
-    parts: list[str] = []
-    position = 0
-    for span in _CODE_SPAN.finditer(line):
-        parts.append(_TAG_START.sub("&lt;", line[position : span.start()]))
-        parts.append(span.group())
-        position = span.end()
-    parts.append(_TAG_START.sub("&lt;", line[position:]))
-    return "".join(parts)
+def _code_texts(tokens: list[Token]) -> list[str]:
+    found: list[str] = []
+    for token in tokens:
+        if token.type in _CODE_TOKENS:
+            found.append(token.content)
+        if token.children:
+            found += _code_texts(token.children)
+    return found
+
+
+def _has_html(text: str) -> bool:
+    tokens = _WITH_HTML.parse(text)
+    kinds = {t.type for t in tokens} | {c.type for t in tokens for c in t.children or []}
+    return bool(kinds & {"html_block", "html_inline"})
+
+
+def _no_html(text: str) -> str:
+    """Every `<` of `text` that could open HTML becomes `&lt;`, except in code (a code span,
+    even across lines, an indented or fenced block) and in an autolink."""
+    starts = [m.start() for m in _TAG_START.finditer(text) if not _AUTOLINK.match(text, m.start())]
+    if not starts:
+        return text
+    in_code: set[int] = set()
+    clash = any(_PROBE <= ord(char) < _PROBE + _PROBES for char in text)
+    if len(starts) <= _PROBES and not clash:
+        # Parse with a stand-in character for each '<' (no HTML can form), then keep the '<'
+        # whose stand-in ended up in code: the parser says what is code, not a guess.
+        probe = list(text)
+        for number, position in enumerate(starts):
+            probe[position] = chr(_PROBE + number)
+        for code in _code_texts(_PARSER.parse("".join(probe))):
+            in_code.update(ord(c) - _PROBE for c in code if _PROBE <= ord(c) < _PROBE + _PROBES)
+    out = _escape_at(text, [p for n, p in enumerate(starts) if n not in in_code])
+    return _escape_at(text, starts) if in_code and _has_html(out) else out
+
+
+def _escape_at(text: str, positions: list[int]) -> str:
+    parts, last = [], 0
+    for position in positions:
+        parts += [text[last:position], "&lt;"]
+        last = position + 1
+    return "".join([*parts, text[last:]])
 
 
 def _heading(level: int, text: str) -> str:
@@ -100,11 +152,11 @@ def place_free_text(text: str, section_level: int = 2) -> str:
         if starts and not continues:
             start_of_paragraph = len(out)
         paragraph = continues or starts
-        out.append(line if opened else _no_html(line))
+        out.append(line)
     if fence is not None:  # closed where it was opened (inside a list item: indented alike)
         out.append(indent + fence)
     while out and not out[-1].strip(" \t"):
         out.pop()
     while out and not out[0].strip(" \t"):
         out.pop(0)
-    return "\n".join(out)
+    return _no_html("\n".join(out))

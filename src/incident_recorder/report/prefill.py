@@ -47,7 +47,9 @@ def _metric(record: IncidentRecord, metric: Metric) -> str | None:
 def _summary(record: IncidentRecord, tz: tzinfo) -> str:
     details, milestones = record.details, record.milestones
     services = ", ".join(escape_inline(s.name) for s in details.services)
-    what = f"{escape_inline(record.title)}" + (f" affected {services}" if services else "")
+    what = escape_inline(record.title, at_line_start=True) + (
+        f" affected {services}" if services else ""
+    )
     start = milestones[Milestone.IMPACT_STARTED]
     sentence = f"{what}, starting {_when(start, tz)}" if start else what
     parts = [sentence + "."]
