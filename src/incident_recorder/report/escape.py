@@ -67,6 +67,10 @@ _SURROGATE_OR_CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 BR = "<br>"
 """The one HTML tag our Markdown carries inside table cells and list items: a line break."""
 
+HARD_BREAK = "\\\n  "
+"""A line break in a list item ('- ') of Markdown the team will edit (a draft): CommonMark's
+hard break, no HTML (a `<br>` copied into a section would be shown as text)."""
+
 
 def _replace(match: re.Match[str]) -> str:
     # Anything matched that is not in the table is an unpaired surrogate.
@@ -108,7 +112,11 @@ def escape_text(text: str, *, line_break: str = BR) -> str:
     Line breaks become `line_break`: `<br>` (the default) in table cells and list items, a
     space in headings. Empty lines are kept as breaks so the note reads as it was written.
     """
-    return line_break.join(escape_inline(line) for line in normalize_lines(text))
+    first, *rest = normalize_lines(text)
+    at_start = "\n" in line_break  # a Markdown hard break: each next line starts a line
+    return line_break.join(
+        [escape_inline(first), *(escape_inline(line, at_line_start=at_start) for line in rest)]
+    )
 
 
 def escape_heading(text: str) -> str:

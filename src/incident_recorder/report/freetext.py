@@ -43,6 +43,9 @@ _AUTOLINK = re.compile(  # CommonMark's autolinks, less the schemes no renderer 
     rf"(?:\.{_DOMAIN})*)>",
     re.ASCII | re.IGNORECASE,
 )
+_SWALLOWING_URL = re.compile(  # a GFM bare URL (a link on GitHub) running through a backtick
+    r"(?<![A-Za-z0-9<])(?:(?:https?|ftp)(:)//|[Ww]{3}(\.))[^\s<`]*`", re.ASCII
+)
 _CODE_TOKENS = ("code_inline", "code_block", "fence")
 _PROBE = 0xF0000  # Supplementary Private Use Area-A: one stand-in character per '<'
 _PROBES = 0xFFFE
@@ -69,28 +72,42 @@ def _has_html(text: str) -> bool:
 
 def _no_html(text: str) -> str:
     """Every `<` of `text` that could open HTML becomes `&lt;`, except in code (a code span,
-    even across lines, an indented or fenced block) and in an autolink."""
-    starts = [m.start() for m in _TAG_START.finditer(text) if not _AUTOLINK.match(text, m.start())]
-    if not starts:
+    even across lines, an indented or fenced block) and in an autolink.
+
+    What is code is what CommonMark says; GFM's bare-URL links can disagree: a URL runs on
+    through a backtick ('https://x`a'), which then opens no code span on GitHub. Such a URL
+    (outside code) gets its ':' or 'www.' escaped: no link, so every reader sees the code span.
+    """
+    marks = {m.start(): "&lt;" for m in _TAG_START.finditer(text)}
+    for position in [p for p in marks if _AUTOLINK.match(text, p)]:
+        del marks[position]
+    if not marks:
         return text
+    for url in _SWALLOWING_URL.finditer(text):
+        colon, dot = url.start(1), url.start(2)
+        marks[colon if colon >= 0 else dot] = "\\:" if colon >= 0 else "\\."
+    positions = sorted(marks)
     in_code: set[int] = set()
     clash = any(_PROBE <= ord(char) < _PROBE + _PROBES for char in text)
-    if len(starts) <= _PROBES and not clash:
-        # Parse with a stand-in character for each '<' (no HTML can form), then keep the '<'
-        # whose stand-in ended up in code: the parser says what is code, not a guess.
+    if len(positions) <= _PROBES and not clash:
+        # Parse with a stand-in character for each, then leave alone those whose stand-in
+        # ended up in code: the parser says what is code, not a guess.
         probe = list(text)
-        for number, position in enumerate(starts):
+        for number, position in enumerate(positions):
             probe[position] = chr(_PROBE + number)
         for code in _code_texts(_PARSER.parse("".join(probe))):
             in_code.update(ord(c) - _PROBE for c in code if _PROBE <= ord(c) < _PROBE + _PROBES)
-    out = _escape_at(text, [p for n, p in enumerate(starts) if n not in in_code])
-    return _escape_at(text, starts) if in_code and _has_html(out) else out
+    out = _escape_at(text, {p: marks[p] for n, p in enumerate(positions) if n not in in_code})
+    if in_code and _has_html(out):
+        return _escape_at(text, {p: "&lt;" for p, mark in marks.items() if mark == "&lt;"})
+    return out
 
 
-def _escape_at(text: str, positions: list[int]) -> str:
+def _escape_at(text: str, marks: dict[int, str]) -> str:
+    """`text` with the character at each position replaced by its mark."""
     parts, last = [], 0
-    for position in positions:
-        parts += [text[last:position], "&lt;"]
+    for position in sorted(marks):
+        parts += [text[last:position], marks[position]]
         last = position + 1
     return "".join([*parts, text[last:]])
 

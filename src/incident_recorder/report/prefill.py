@@ -20,7 +20,7 @@ from incident_recorder.domain.milestones import Metric, Milestone
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.report import facts
 from incident_recorder.report.context import clock
-from incident_recorder.report.escape import escape_inline, escape_text
+from incident_recorder.report.escape import HARD_BREAK, escape_inline, escape_text
 
 
 def _when(moment: datetime, tz: tzinfo) -> str:
@@ -33,7 +33,7 @@ def _items(entries: Sequence[Entry], tz: tzinfo, *, kind: bool = False) -> list[
     lines = []
     for entry in entries:
         label = f"{entry.kind.label}: " if kind else ""
-        text = escape_text(entry.text) if entry.text else "(capture)"
+        text = escape_text(entry.text, line_break=HARD_BREAK) if entry.text else "(capture)"
         when = facts.local_time(entry.occurred_at, tz, with_date=False)
         lines.append(f"- {when} \u2014 {label}{text}")
     return lines
@@ -96,7 +96,7 @@ def _public_summary(record: IncidentRecord) -> str:
     else:
         opening = ""
     updates = [
-        f"- {facts.utc_time(e.occurred_at)} \u2014 {escape_text(e.text)}"
+        f"- {facts.utc_time(e.occurred_at)} \u2014 {escape_text(e.text, line_break=HARD_BREAK)}"
         for e in facts.in_order(record.visible_entries())
         if e.public
     ]
@@ -144,7 +144,7 @@ def draft_texts(record: IncidentRecord, tz: tzinfo) -> dict[str, str]:
     causes = _items(_of(record, EntryKind.CAUSE), tz)
     cause_intro = "What the record says about the cause:" if causes else ""
     prevent = [
-        f"- {escape_text(item.description)}"
+        f"- {escape_text(item.description, line_break=HARD_BREAK)}"
         for item in record.action_items
         if not item.hidden and item.type is ActionType.PREVENT
     ]
