@@ -79,7 +79,8 @@ def _parser() -> argparse.ArgumentParser:
         "file",
         type=Path,
         metavar="FILE",
-        help="the incident file to create (e.g. checkout.incident)",
+        help="the incident file to create (e.g. checkout.incident; a name without "
+        ".incident gets it: `new checkout` creates checkout.incident)",
     )
     new.add_argument("--title", required=True, help='the incident title, e.g. "Checkout outage"')
     new.add_argument(

@@ -163,6 +163,12 @@ def _import_merge_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParse
     merge.add_argument(
         "--out", type=Path, required=True, metavar="C", help="the merged file (must not exist)"
     )
+    merge.add_argument(
+        "--different-incidents",
+        action="store_true",
+        help="merge even though A and B look like two different incidents (different titles "
+        "and timelines more than an hour apart), which is otherwise refused",
+    )
 
     copy = sub.add_parser(
         "copy",
