@@ -150,7 +150,7 @@ def _parser() -> argparse.ArgumentParser:
         help="with --format jpeg: the JPEG quality, 50 to 100 (default 85)",
     )
     capture.add_argument(
-        "--kind", default="observation", type=_kind, help="the entry's kind (default observation)"
+        "--kind", default="observation", type=_kind, help=f"the entry's kind: {kind_help()}"
     )
 
     export = sub.add_parser(
