@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any
 from incident_recorder import __version__, paths
 from incident_recorder.domain.times import Clock, system_clock, to_iso
 from incident_recorder.recent import RecentList
-from incident_recorder.ui.settings_store import SettingsStore, default_store
+from incident_recorder.ui.dialogs.settings_store import SettingsStore, default_store
 
 if TYPE_CHECKING:
     from incident_recorder.app_requests import Pending
-    from incident_recorder.ui.start_window import StartWindow
+    from incident_recorder.ui.start.start_window import StartWindow
 
 APP_ICON = "incident-recorder.svg"
 DESKTOP_ID = "io.github.incident_recorder.IncidentRecorder"
@@ -113,8 +113,8 @@ class Application:
     def start(self) -> StartWindow:
         """The start window, built when first needed (not when a file is opened directly)."""
         if self._start is None:
-            from incident_recorder.ui.settings_dialog import shortcuts_of
-            from incident_recorder.ui.start_window import StartWindow
+            from incident_recorder.ui.dialogs.settings_dialog import shortcuts_of
+            from incident_recorder.ui.start.start_window import StartWindow
 
             settings = self.settings_store.load()
             start = StartWindow(
@@ -199,7 +199,7 @@ class Application:
     def _prepare(self, path: Path) -> bool:
         """Start checking `path` on a worker (True), unless it is prepared, or small while no
         window records (a file that hangs or fails must never freeze or touch another window)."""
-        from incident_recorder.ui import open_job
+        from incident_recorder.ui.start import open_job
 
         key = path.resolve()
         if key in self._prepared:
@@ -256,7 +256,7 @@ class Application:
     def _show_recorder(self, handle: object) -> object | None:
         from incident_recorder.drafts import DraftStore
         from incident_recorder.storage import IncidentFileError
-        from incident_recorder.ui.recorder_window import RecorderWindow
+        from incident_recorder.ui.recorder.recorder_window import RecorderWindow
 
         drafts = DraftStore(paths.config_dir() / "drafts", handle.path)  # type: ignore[attr-defined]
         try:
@@ -305,7 +305,7 @@ class Application:
                 return
 
     def handle_request(self, request: dict[str, Any]) -> dict[str, Any] | Pending:
-        """A request forwarded by a later launch or a script (see ui/single_instance.py)."""
+        """A request forwarded by a later launch or a script (see ui/start/single_instance.py)."""
         from incident_recorder.app_requests import answer
 
         return answer(self, request)
@@ -315,7 +315,7 @@ class Application:
             self.windows.remove(window)
 
     def ask_new(self, parent: object) -> object | None:
-        from incident_recorder.ui.new_incident_dialog import NewIncidentDialog
+        from incident_recorder.ui.dialogs.new_incident_dialog import NewIncidentDialog
 
         dialog = NewIncidentDialog(
             self.data_folder(),
@@ -337,7 +337,7 @@ class Application:
         return Path.cwd()
 
     def ask_open(self, parent: object) -> object | None:
-        from incident_recorder.ui.file_dialogs import open_file_name
+        from incident_recorder.ui.dialogs.file_dialogs import open_file_name
 
         chosen = open_file_name(
             parent,  # type: ignore[arg-type]
@@ -351,13 +351,13 @@ class Application:
 def make_qapp(argv: list[str] | None = None) -> object:
     import PySide6.QtCore  # noqa: F401  (loaded first: its import hook is then sped up)
 
-    from incident_recorder.ui.import_check import speed_up_import_check
+    from incident_recorder.ui.common.import_check import speed_up_import_check
 
     speed_up_import_check()  # before the imports below and the recorder window's (~30 ms)
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
-    from incident_recorder.ui.theme import apply_theme
+    from incident_recorder.ui.common.theme import apply_theme
 
     # The capture and export workers hold the GIL in short bursts; a 1 ms switch interval
     # (instead of 5 ms) keeps the UI thread from waiting on them.
@@ -386,7 +386,7 @@ def build(path: Path | None, clock: Clock = system_clock) -> Application:
 
 def _start_log() -> None:
     from incident_recorder import logs
-    from incident_recorder.ui import qt_log
+    from incident_recorder.ui.common import qt_log
 
     logs.start("incident-recorder")
     qt_log.install()
@@ -399,8 +399,8 @@ def _collect_after_first_paint(app: Application, start_up: contextlib.ExitStack)
 
     from PySide6.QtCore import QTimer
 
-    from incident_recorder.ui import startup_measures
-    from incident_recorder.ui.first_paint import FALLBACK_MS, after_first_paint
+    from incident_recorder.ui.common import startup_measures
+    from incident_recorder.ui.common.first_paint import FALLBACK_MS, after_first_paint
 
     resumed: list[bool] = []
 
@@ -425,9 +425,9 @@ def run_gui(path: Path | None, start_up: contextlib.ExitStack | None = None) -> 
     """
     import signal
 
-    from incident_recorder.ui import startup_measures
-    from incident_recorder.ui.gc_pause import paused
-    from incident_recorder.ui.import_check import speed_up_import_check  # before PySide6 too
+    from incident_recorder.ui.common import startup_measures
+    from incident_recorder.ui.common.gc_pause import paused
+    from incident_recorder.ui.common.import_check import speed_up_import_check  # before PySide6 too
 
     # Start-up makes ~10^5 objects that live as long as the app (modules, classes, Qt's enums,
     # the first entries) and next to no garbage, yet they set off ~80 collections of the cyclic
@@ -440,7 +440,7 @@ def run_gui(path: Path | None, start_up: contextlib.ExitStack | None = None) -> 
 
     speed_up_import_check()  # PySide6 is loaded: every later import is checked faster
     from incident_recorder.app_requests import open_request
-    from incident_recorder.ui.single_instance import InstanceServer, forward
+    from incident_recorder.ui.start.single_instance import InstanceServer, forward
 
     make_qapp()
     # The log file once the first window has painted: `logging.handlers` costs ~15 ms of a

@@ -1,4 +1,5 @@
-"""PySide6's per-import check gets the same answers from the byte search (ui/import_check.py)."""
+"""PySide6's per-import check gets the same answers from the byte search
+(ui/common/import_check.py)."""
 
 from __future__ import annotations
 
@@ -15,11 +16,11 @@ import json, sys, types
 import PySide6.QtCore
 feature = sys.modules["shibokensupport.feature"]
 original = feature._mod_uses_pyside
-from incident_recorder.ui.import_check import speed_up_import_check
+from incident_recorder.ui.common.import_check import speed_up_import_check
 first, again = speed_up_import_check(), speed_up_import_check()
-import incident_recorder.ui.theme, incident_recorder.domain.times, json.decoder, math
+import incident_recorder.ui.common.theme, incident_recorder.domain.times, json.decoder, math
 names = [
-    "incident_recorder.ui.theme",  # uses PySide6
+    "incident_recorder.ui.common.theme",  # uses PySide6
     "incident_recorder.domain.times",  # does not
     "json.decoder",  # the standard library
     "math",  # built in: no source file
@@ -55,7 +56,7 @@ def test_the_byte_search_answers_as_pyside_does() -> None:
 
 
 def test_nothing_happens_before_pyside_is_loaded() -> None:
-    from incident_recorder.ui import import_check
+    from incident_recorder.ui.common import import_check
 
     saved = sys.modules.pop("shibokensupport.feature", None)
     try:

@@ -1,4 +1,5 @@
-"""The start-up measures have one off switch (ui/startup_measures.py): with it, PySide6's import
+"""The start-up measures have one off switch (ui/common/startup_measures.py): with it, PySide6's
+import
 check is its own, the collector is never paused or frozen by the app."""
 
 from __future__ import annotations
@@ -10,7 +11,8 @@ import sys
 PROBE = """
 import gc, sys
 import PySide6.QtCore  # loads shibokensupport.feature
-from incident_recorder.ui import import_check, startup_measures
+from incident_recorder.ui.common import import_check
+from incident_recorder.ui.common import startup_measures
 print(startup_measures.enabled(), import_check.speed_up_import_check())
 startup_measures.freeze()
 print(gc.get_freeze_count() > 0)
