@@ -349,11 +349,6 @@ class Application:
 
 
 def make_qapp(argv: list[str] | None = None) -> object:
-    import PySide6.QtCore  # noqa: F401  (loaded first: its import hook is then sped up)
-
-    from incident_recorder.ui.common.import_check import speed_up_import_check
-
-    speed_up_import_check()  # before the imports below and the recorder window's (~30 ms)
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
@@ -427,7 +422,6 @@ def run_gui(path: Path | None, start_up: contextlib.ExitStack | None = None) -> 
 
     from incident_recorder.ui.common import startup_measures
     from incident_recorder.ui.common.gc_pause import paused
-    from incident_recorder.ui.common.import_check import speed_up_import_check  # before PySide6 too
 
     # Start-up makes ~10^5 objects that live as long as the app (modules, classes, Qt's enums,
     # the first entries) and next to no garbage, yet they set off ~80 collections of the cyclic
@@ -436,9 +430,9 @@ def run_gui(path: Path | None, start_up: contextlib.ExitStack | None = None) -> 
         start_up = contextlib.ExitStack()
         if startup_measures.enabled():
             start_up.enter_context(paused())
+    startup_measures.import_core_first()
     from PySide6.QtCore import QCoreApplication, QTimer
 
-    speed_up_import_check()  # PySide6 is loaded: every later import is checked faster
     from incident_recorder.app_requests import open_request
     from incident_recorder.ui.start.single_instance import InstanceServer, forward
 
