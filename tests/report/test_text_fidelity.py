@@ -301,7 +301,7 @@ def test_the_report_windows_draft_shows_what_was_typed(
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QTextDocument
 
-    from incident_recorder.ui.section_editor import SectionEditor
+    from incident_recorder.ui.report.section_editor import SectionEditor
 
     def label_shows(editor: SectionEditor) -> str:
         label = editor.draft_label
