@@ -1,0 +1,123 @@
+"""Commands on the text of an incident: `recognise` (read the text in captures) and `search`.
+
+`search FILE QUERY` exits like grep: 0 with matches, 1 with none (2 on a usage error, and an
+error other than "no match" is reported on stderr with exit status 2 as well, so a script can
+tell "nothing found" from "could not look").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from contextlib import suppress
+from pathlib import Path
+from types import FrameType
+
+from incident_recorder.cli.common import PROG, CliError
+
+SEARCH_ERROR = 2
+"""Exit status of `search` when it could not search (grep's: 0 found, 1 none, 2 trouble)."""
+
+
+def text_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    recognise = sub.add_parser(
+        "recognise",
+        help="read the text in every capture not yet read (Tesseract)",
+        description="Recognise the text of every capture of FILE that has not been read yet, "
+        "oldest first, each saved as soon as it is read (the window runs this in the background "
+        "after each capture). Runs at low priority. Exit 0 when done, 1 when text recognition "
+        "is not available on this machine (the message says what to install).",
+    )
+    recognise.add_argument("file", type=Path, metavar="FILE")
+    recognise.add_argument(
+        "--progress",
+        action="store_true",
+        help="print 'progress DONE TOTAL' after each capture (for the window)",
+    )
+    search = sub.add_parser(
+        "search",
+        help="find notes, captions and text in captures (exit 0 found, 1 none)",
+        description="Search FILE's notes, captions and the text recognised in its captures, "
+        "best match first. Words in any order; typed as is (no query syntax). Exit status as "
+        "grep's: 0 when something matches, 1 when nothing does, 2 when FILE cannot be searched.",
+    )
+    search.add_argument("file", type=Path, metavar="FILE")
+    search.add_argument("query", metavar="QUERY", nargs="+")
+    search.add_argument("--json", action="store_true", help="print the matches as JSON")
+
+
+def cmd_recognise(args: argparse.Namespace) -> int:
+    from incident_recorder.recognition.engine import Recogniser, unavailable_reason
+    from incident_recorder.session.recognition import recognise_pending
+    from incident_recorder.storage import IncidentFile
+
+    reason = unavailable_reason()
+    if reason is not None:
+        raise CliError(f"text recognition is not available here: {reason}")
+    with suppress(OSError):
+        os.nice(10)  # a background job: the window and the recorder's other work come first
+    stop = {"now": False}
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stop["now"] = True
+
+    signal.signal(signal.SIGTERM, _stop)
+    with IncidentFile.open(args.file) as handle, Recogniser() as engine:
+
+        def _progress(done: int, total: int) -> None:
+            print(f"progress {done} {total}", flush=True)
+
+        run = recognise_pending(
+            handle,
+            engine,
+            should_stop=lambda: stop["now"],
+            progress=_progress if args.progress else None,
+        )
+    if not args.progress:
+        failed = f", {run.failed} could not be read" if run.failed else ""
+        print(f"Recognised {run.recognised} capture(s), {run.words} words{failed}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from incident_recorder.domain.times import in_zone
+    from incident_recorder.storage import IncidentFile, IncidentFileError
+
+    query = " ".join(args.query)
+    try:
+        with IncidentFile.open(args.file, readonly=True) as handle:
+            hits = handle.search(query)
+            times = {e.id: e.occurred_at for e in handle.entries()} if hits else {}
+    except IncidentFileError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return SEARCH_ERROR
+    if args.json:
+        rows = [
+            {
+                "entry": hit.entry_id,
+                "where": hit.where,
+                "occurred_at": times[hit.entry_id].isoformat() if hit.entry_id in times else None,
+                "text": hit.text,
+            }
+            for hit in hits
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for hit in hits:
+            at = times.get(hit.entry_id)
+            shown = f"{in_zone(at, None):%H:%M:%S}" if at is not None else "--:--:--"
+            print(f"entry {hit.entry_id} {shown} {hit.where}: {_excerpt(hit.text, query)}")
+    return 0 if hits else 1
+
+
+def _excerpt(text: str, query: str, width: int = 100) -> str:
+    """One line of `text` around the first word of `query` it contains."""
+    flat = " ".join(text.split())
+    lowered = flat.lower()
+    starts = [lowered.find(w.lower()) for w in query.split() if w.lower() in lowered]
+    start = max(0, min(starts, default=0) - width // 3)
+    piece = flat[start : start + width]
+    return ("…" if start > 0 else "") + piece + ("…" if start + width < len(flat) else "")
