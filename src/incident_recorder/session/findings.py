@@ -1,0 +1,148 @@
+"""Findings of an incident: what looks sensitive in its notes, captions and capture text, and
+whether someone has handled it.
+
+A finding in a capture's recognised text has a box (the words it covers); it is handled once a
+redaction of the capture's current annotations covers that box, or once someone dismissed it as
+not sensitive (`dismiss`, recorded with who and when). A finding in a note or caption is handled
+only by a dismissal (or by editing it away: the current text is what is checked).
+`accept_redactions` adds a redaction over every unhandled box of a capture as one annotation
+revision, editable later like any other. Review and the public export read `incident_findings`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from incident_recorder import paths
+from incident_recorder.domain.annotation import Shape, ShapeKind
+from incident_recorder.recognition.findings import Rules, find, load_rules
+from incident_recorder.recognition.words import Box, bounding, text_of, word_spans
+from incident_recorder.storage import IncidentFile
+
+PADDING = 3
+"""Pixels a proposed redaction reaches past the words' boxes (Tesseract's boxes are tight)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    entry_id: int
+    source: str  # 'note', 'caption' or 'capture'
+    kind: str
+    label: str
+    key: str
+    box: Box | None
+    handled: str | None  # 'redacted', 'dismissed' or None
+
+    @property
+    def message(self) -> str:
+        where = "capture" if self.source == "capture" else self.source
+        state = {"redacted": "redacted", "dismissed": "marked not sensitive"}.get(
+            self.handled or "", "not redacted" if self.source == "capture" else "not handled"
+        )
+        return f"entry {self.entry_id}, {where}: looks like {self.label} — {state}"
+
+
+def finding_rules() -> Rules:
+    """The shipped patterns and own domains, then a team's in <data dir>/findings/."""
+    shipped = paths.resources_dir() / "findings"
+    team = paths.data_dir() / "findings"
+
+    def files(pattern: str) -> list[Path]:
+        found = sorted(shipped.glob(pattern))
+        return found + (sorted(team.glob(pattern)) if team.is_dir() else [])
+
+    return load_rules(
+        [p for p in files("*.txt") if p.name != "own-domains.txt"], files("own-domains.txt")
+    )
+
+
+def incident_findings(file: IncidentFile, rules: Rules) -> list[Finding]:
+    """Every finding of the visible entries, in timeline order."""
+    salt = file.incident().uuid
+    with file._snapshot():
+        entries = file.entries(include_hidden=False)
+        texts = file.capture_texts()
+        dismissed = file.dismissals()
+        redactions = {
+            entry.capture.id: _redaction_boxes(file, entry.capture.id)
+            for entry in entries
+            if entry.capture is not None
+        }
+    found: list[Finding] = []
+    for entry in entries:
+        source = "caption" if entry.capture is not None else "note"
+        for item in find(entry.text, rules, salt=salt):
+            handled = "dismissed" if (entry.id, item.key) in dismissed else None
+            found.append(Finding(entry.id, source, item.kind, item.label, item.key, None, handled))
+        if entry.capture is None or entry.capture.id not in texts:
+            continue
+        words = texts[entry.capture.id].words
+        spans = word_spans(words)
+        for item in find(text_of(words), rules, salt=salt, recognised=True):
+            covered = [
+                w.box
+                for w, (s, e) in zip(words, spans, strict=True)
+                if s < item.end and item.start < e
+            ]
+            box = bounding(covered)
+            handled = None
+            if (entry.id, item.key) in dismissed:
+                handled = "dismissed"
+            elif box is not None and any(box.covered_by(r) for r in redactions[entry.capture.id]):
+                handled = "redacted"
+            found.append(
+                Finding(entry.id, "capture", item.kind, item.label, item.key, box, handled)
+            )
+    return found
+
+
+def _redaction_boxes(file: IncidentFile, capture_id: int) -> list[Box]:
+    boxes = []
+    for shape in file.annotations(capture_id):
+        if shape.kind is ShapeKind.REDACTION:
+            left, top, right, bottom = shape.box()
+            boxes.append(Box(left, top, right - left, bottom - top))
+    return boxes
+
+
+def unhandled(findings: list[Finding], public_only: set[int] | None = None) -> list[Finding]:
+    """The findings nobody handled (of the entries in `public_only`, if given)."""
+    return [
+        f
+        for f in findings
+        if f.handled is None and (public_only is None or f.entry_id in public_only)
+    ]
+
+
+def accept_redactions(file: IncidentFile, capture_id: int, rules: Rules) -> int:
+    """A redaction over each unhandled finding's box in the capture, added to its current
+    shapes as one annotation revision; the revision's number (0: nothing to redact)."""
+    width, height = file.capture_size(capture_id)
+    entry_ids = {
+        e.id for e in file.entries() if e.capture is not None and e.capture.id == capture_id
+    }
+    boxes = [
+        f.box
+        for f in incident_findings(file, rules)
+        if f.entry_id in entry_ids and f.box is not None and f.handled is None
+    ]
+    if not boxes:
+        return 0
+    shapes, revision = file.annotations_at_revision(capture_id)
+    added = [
+        Shape(
+            ShapeKind.REDACTION,
+            max(0, box.left - PADDING),
+            max(0, box.top - PADDING),
+            min(width, box.right + PADDING),
+            min(height, box.bottom + PADDING),
+        )
+        for box in dict.fromkeys(boxes)
+    ]
+    return file.set_annotations(capture_id, [*shapes, *added], base_revision=revision)
+
+
+def dismiss(file: IncidentFile, finding: Finding, by: str) -> None:
+    """Record `finding` as not sensitive, by `by`."""
+    file.dismiss_finding(finding.entry_id, finding.key, finding.kind, by)
