@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from incident_recorder.domain import EntryKind
-from incident_recorder.ui.recorder_window import FIRST_ROWS
+from incident_recorder.ui.recorder.recorder_window import FIRST_ROWS
 
 ROOT = Path(__file__).resolve().parents[1]
 

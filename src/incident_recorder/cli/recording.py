@@ -27,8 +27,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_open(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
-    from incident_recorder.ui import startup_measures
-    from incident_recorder.ui.gc_pause import paused
+    from incident_recorder.ui.common import startup_measures
+    from incident_recorder.ui.common.gc_pause import paused
 
     with ExitStack() as start_up:  # closed once the window has painted (see app.run_gui)
         if startup_measures.enabled():
@@ -37,6 +37,7 @@ def cmd_open(args: argparse.Namespace) -> int:
             from incident_recorder.storage import IncidentFile
 
             IncidentFile.open(args.file).close()  # a clear error now, before any window
+        startup_measures.import_core_first()  # before PySide6 (app_requests loads it)
         from incident_recorder.app_requests import open_request
 
         reply = _forward(open_request(args.file), timeout_ms=15_000)
@@ -52,7 +53,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 def _forward(request: dict[str, object], timeout_ms: int = 5000) -> dict[str, object] | None:
     """The running app's reply to `request`, or None when no app is running."""
-    from incident_recorder.ui.single_instance import ForwardError, forward
+    from incident_recorder.ui.start.single_instance import ForwardError, forward
 
     try:
         return forward(request, timeout_ms=timeout_ms)
