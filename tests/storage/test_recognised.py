@@ -133,3 +133,18 @@ def test_dismissals_are_kept_with_who_and_when(incident_file: IncidentFile) -> N
     dismissal = incident_file.dismiss_finding(note.id, "email:abc", "email", "alice")
     assert incident_file.dismissals() == {(note.id, "email:abc"): dismissal}
     assert dismissal.dismissed_by == "alice"
+
+
+def test_a_capture_hit_names_every_visible_entry_showing_it(incident_path: Path) -> None:
+    with IncidentFile.create(incident_path, "same screen") as handle:
+        first = handle.add_capture(new_capture(64, 48), text="first look")
+        again = handle.add_capture(new_capture(64, 48), text="second look")  # unchanged screen
+        hidden = handle.add_capture(new_capture(64, 48), text="third look")
+        assert first.capture is not None and again.capture is not None
+        assert first.capture.id == again.capture.id
+        handle.revise(hidden.id, hidden=True)
+        handle.save_recognition(first.capture.id, WORDS, engine="t", seconds=1)
+        assert [(h.entry_id, h.where) for h in handle.search("exhausted")] == [
+            (first.id, "capture text"),
+            (again.id, "capture text"),
+        ]

@@ -9,6 +9,7 @@ entry shows now is found (an edited-away word is not, a hidden entry is not).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -217,43 +218,60 @@ class RecognisedFile(FileHandle):
         for row in entries:
             where = "note" if row["capture_id"] is None else "caption"
             yield SearchHit(int(row["id"]), where, str(row["text"]), float(row["rank"]))
-        revisions = db.table("revisions").search(
-            query,
-            columns=["entry_id", "text"],
-            where=_CURRENT_REVISION,
-            limit=limit,
-            include_rank=True,
-            quote=True,
+        revisions = list(
+            db.table("revisions").search(
+                query,
+                columns=["entry_id", "text"],
+                where=_CURRENT_REVISION,
+                limit=limit,
+                include_rank=True,
+                quote=True,
+            )
         )
-        captured = self._capture_entries()
+        captioned = self._capture_of([int(row["entry_id"]) for row in revisions])
         for row in revisions:
             entry_id = int(row["entry_id"])
-            where = "caption" if entry_id in captured else "note"
+            where = "caption" if entry_id in captioned else "note"
             yield SearchHit(entry_id, where, str(row["text"]), float(row["rank"]))
-        recognised = db.table("recognitions").search(
-            query,
-            columns=["capture_id", "text"],
-            where=_CURRENT_RECOGNITION,
-            limit=limit,
-            include_rank=True,
-            quote=True,
+        recognised = list(
+            db.table("recognitions").search(
+                query,
+                columns=["capture_id", "text"],
+                where=_CURRENT_RECOGNITION,
+                limit=limit,
+                include_rank=True,
+                quote=True,
+            )
         )
+        showing = self._entries_showing([int(row["capture_id"]) for row in recognised])
         for row in recognised:
-            for entry_id in self._entries_showing(int(row["capture_id"])):
+            for entry_id in showing.get(int(row["capture_id"]), []):
                 yield SearchHit(entry_id, "capture text", str(row["text"]), float(row["rank"]))
 
-    def _capture_entries(self) -> dict[int, int]:
-        rows = self._read("SELECT id, capture_id FROM entries WHERE capture_id IS NOT NULL")
-        return {int(entry_id): int(capture_id) for entry_id, capture_id in rows}
-
-    def _entries_showing(self, capture_id: int) -> list[int]:
-        """Visible entries that show the capture (an unchanged screen is one capture, many
-        entries)."""
+    def _capture_of(self, entry_ids: list[int]) -> set[int]:
+        """Those of `entry_ids` that are captures."""
         rows = self._read(
-            "SELECT id FROM timeline WHERE capture_id = ? AND hidden = 0 ORDER BY id",
-            (capture_id,),
+            "SELECT id FROM entries WHERE id IN (SELECT value FROM json_each(?)) "
+            "AND capture_id IS NOT NULL",
+            (json.dumps(entry_ids),),
         )
-        return [int(row[0]) for row in rows]
+        return {int(row[0]) for row in rows}
+
+    def _entries_showing(self, capture_ids: list[int]) -> dict[int, list[int]]:
+        """capture id → the visible entries that show it (an unchanged screen is one capture,
+        many entries), through the index on entries.capture_id."""
+        rows = self._read(
+            "SELECT e.capture_id, e.id FROM entries AS e "
+            "WHERE e.capture_id IN (SELECT value FROM json_each(?)) AND NOT EXISTS ("
+            "SELECT 1 FROM revisions AS r WHERE r.entry_id = e.id AND r.hidden = 1 AND "
+            "r.revision = (SELECT max(revision) FROM revisions WHERE entry_id = e.id)) "
+            "ORDER BY e.id",
+            (json.dumps(capture_ids),),
+        )
+        showing: dict[int, list[int]] = {}
+        for capture_id, entry_id in rows:
+            showing.setdefault(int(capture_id), []).append(int(entry_id))
+        return showing
 
 
 def _version_with_recognition() -> int:

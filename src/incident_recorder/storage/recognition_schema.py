@@ -7,6 +7,8 @@
   restart or a crash.
 - `finding_dismissals`: a finding someone marked as not sensitive (who, when); the finding is
   named by a key derived from the incident, its kind and where it is — never its value.
+- `entries_capture`: the entries showing a capture, found without a scan (search hits in
+  capture text are mapped to entries through it).
 - Full-text search (FTS5) over entries' text (notes and captions), revisions' text and
   recognised text, with the tables and triggers sqlite-utils' `enable_fts(..., create_triggers=
   True)` makes, written out here (`fts_sql`) so that the schema of a file never depends on the
@@ -67,6 +69,7 @@ CREATE TABLE finding_dismissals (
     dismissed_at TEXT NOT NULL
 );
 CREATE INDEX finding_dismissals_entry ON finding_dismissals (entry_id, finding);
+CREATE INDEX entries_capture ON entries (capture_id) WHERE capture_id IS NOT NULL;
 """
     + "".join(
         f"""
