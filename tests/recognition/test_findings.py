@@ -63,6 +63,10 @@ def test_one_misread_character_in_recognised_text_is_tolerated() -> None:
     for misread in ("AKIAITOSFODNN7EXAMPLE", "AKlAIOSFODNN7EXAMPLE", "AKIAIOSFODNN7EXAMPL"):
         assert kinds(misread, recognised=True) == [("aws_key", misread)], misread
     assert kinds("AKlAIOSFODNN7EXAMPLE") == []  # typed notes are taken as typed
+    # Tesseract read a light terminal's GitHub token split in three (and O as 0)
+    split = "GITHUB_TOKEN=ghp_a1B2c3D4e5F 6g 7H8i9J0k1L2m3N405P6q7R8"
+    assert kinds(f"export {split} now", recognised=True) == [("github_token", split)]
+    assert kinds(f"export {split} now") == []
     assert kinds("ABCDIOSFODNN7EXAMPLE CONNECTIONTIMEOUTERRORS", recognised=True) == []
 
 

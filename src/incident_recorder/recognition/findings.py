@@ -6,9 +6,10 @@ private keys) and, after `token=`, `password=` and the like, by detect-secrets' 
 The rest are patterns in resources/findings/patterns.txt (card numbers Luhn-checked) and the
 domains of resources/findings/own-domains.txt, which a team extends like the review word lists.
 Text read from a screen has misread characters (Tesseract read AKIAIOSFODNN7EXAMPLE as
-AKIAITOSFODNN7EXAMPLE, and I as l): `find` with `recognised=True` also looks at each token
-upper-cased and allows an AWS key one character off. A finding carries where it is and a key
-derived from its value, never the value itself beyond this module's caller.
+AKIAITOSFODNN7EXAMPLE, and I as l, and split a long token with spaces): `find` with
+`recognised=True` also looks at each line upper-cased and with the spaces inside words removed
+(a credential split at most MAX_SPLITS times), and allows an AWS key one character off. A
+finding carries where it is and a key derived from its value, never the value itself.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ ENTROPY_LIMIT = 3.0
 """Bits per character above which a value after `token=` is taken for a secret (a word is ~2.5,
 a random base64 or hex token 3.5–5)."""
 _AWS = ("AKIA", "ASIA", "ABIA", "ACCA")
+MAX_SPLITS = 3
+"""Spaces a credential read from a screen may have been split by and still be caught."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,15 +193,21 @@ def find(text: str, rules: Rules, *, salt: str = "", recognised: bool = False) -
 
 def _in_line(line: str, recognised: bool) -> list[tuple[int, int, str]]:
     spans: list[tuple[int, int, str]] = []
-    variants = [line, line.upper()] if recognised else [line]
-    for variant in variants:
+    identity = list(range(len(line) + 1))
+    variants = [(line, identity)]
+    if recognised:
+        joined, positions = _joined(line)
+        variants += [(line.upper(), identity), (joined, positions), (joined.upper(), positions)]
+    for variant, position in variants:
         for plugin in _plugins():
+            if not plugin.analyze_line(filename="text", line=variant, line_number=1):
+                continue  # the plugin's own checks (a JWT must decode) say no
             kind = _PLUGIN_KINDS[type(plugin).__name__]
-            for secret in plugin.analyze_line(filename="text", line=variant, line_number=1):
-                value = secret.secret_value or ""
-                at = variant.find(value) if value else -1
-                if at >= 0:
-                    spans.append((*_token_around(line, at, at + len(value)), kind))
+            for regex in plugin.denylist:  # the plugin's patterns give the whole match
+                for match in regex.finditer(variant):
+                    start, end = position[match.start()], position[match.end() - 1] + 1
+                    if line.count(" ", start, end) <= MAX_SPLITS:
+                        spans.append((*_token_around(line, start, end), kind))
     for match in _ASSIGNED.finditer(line):
         value = match.group(1)
         if _entropy(value) >= ENTROPY_LIMIT and any(c.isdigit() for c in value):
@@ -208,6 +217,22 @@ def _in_line(line: str, recognised: bool) -> list[tuple[int, int, str]]:
             if _one_off_aws(token.group()):
                 spans.append((token.start(), token.end(), "aws_key"))
     return spans
+
+
+def _joined(line: str) -> tuple[str, list[int]]:
+    """`line` with single spaces between letters or digits removed (Tesseract splits a long
+    token where its glyphs are spaced: `ghp_a1B2c3D4e5F 6g 7H8…`), and for each position of
+    the result the position in `line` (one more, for the end)."""
+    kept: list[str] = []
+    positions: list[int] = []
+    for index, char in enumerate(line):
+        between = 0 < index < len(line) - 1 and line[index - 1].isalnum()
+        if char == " " and between and line[index + 1].isalnum():
+            continue
+        kept.append(char)
+        positions.append(index)
+    positions.append(len(line))
+    return "".join(kept), positions
 
 
 def _one_off_aws(token: str) -> bool:
