@@ -4,6 +4,7 @@ refused by the public export, redacted in one action, then exported with solid b
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
@@ -147,3 +148,36 @@ def test_a_dismissed_finding_is_handled_with_who_and_when(secret_capture: Path) 
         assert dismissal.dismissed_by == "Dana" and dismissal.kind == "email"
     review = run("review", str(secret_capture))
     assert "e-mail" not in review.stdout and "AWS access key — not redacted" in review.stdout
+
+
+def test_exports_carry_masked_text_findings_without_values_alt_text_and_marks(
+    secret_capture: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "json"
+    assert run("export", str(secret_capture), "--format", "json", "--out", str(out)).returncode == 0
+    (document,) = list(out.glob("*.json"))
+    raw = document.read_text()
+    assert KEY not in raw and "jane.doe" not in raw  # never the secret itself
+    capture = next(e["capture"] for e in json.loads(raw)["entries"] if e["capture"])
+    assert "pool exhausted on orders-db" in capture["text"]
+    assert "[redacted]" in capture["text"]
+    assert {(f["kind"], f["handled"]) for f in capture["findings"]} == {
+        ("aws_key", False),
+        ("email", False),
+    }
+    assert all(set(f["box"]) == {"left", "top", "width", "height"} for f in capture["findings"])
+
+    internal = tmp_path / "md"
+    assert (
+        run(
+            "export", str(secret_capture), "--format", "markdown", "--out", str(internal)
+        ).returncode
+        == 0
+    )
+    (report,) = list(internal.glob("*.md"))
+    markdown = report.read_text()
+    assert "Looks sensitive, not yet redacted or dismissed:** " in markdown
+    marked = next(line for line in markdown.splitlines() if "Looks sensitive" in line)
+    assert "an AWS access key" in marked and "an e-mail address" in marked
+    alt = next(line for line in markdown.splitlines() if "![Capture at" in line)
+    assert "pool exhausted on orders-db" in alt and "AKIA" not in alt

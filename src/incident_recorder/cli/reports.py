@@ -64,6 +64,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from incident_recorder.report import ExportCancelled, ReportError, load_template, write_report
     from incident_recorder.report.export_protocol import ProgressPrinter, cancel_on_signals
     from incident_recorder.report.html_export import timeline_pictures
+    from incident_recorder.session.findings import with_readings
     from incident_recorder.storage import IncidentFile
     from incident_recorder.storage.errors import StoppedError
 
@@ -86,7 +87,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             written = write_report(
                 args.out,
                 args.format,
-                handle.record(),
+                with_readings(handle, handle.record()),
                 handle.capture_png,
                 template=template,
                 public=args.public,

@@ -11,13 +11,16 @@ revision, editable later like any other. Review and the public export read `inci
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
 from incident_recorder import paths
 from incident_recorder.domain.annotation import Shape, ShapeKind
+from incident_recorder.domain.readings import MASK, FindingMark, Reading
+from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.recognition.findings import Rules, find, load_rules
-from incident_recorder.recognition.words import Box, bounding, text_of, word_spans
+from incident_recorder.recognition.words import Box, Word, bounding, text_of, word_spans
 from incident_recorder.storage import IncidentFile
 
 PADDING = 3
@@ -146,3 +149,52 @@ def accept_redactions(file: IncidentFile, capture_id: int, rules: Rules) -> int:
 def dismiss(file: IncidentFile, finding: Finding, by: str) -> None:
     """Record `finding` as not sensitive, by `by`."""
     file.dismiss_finding(finding.entry_id, finding.key, finding.kind, by)
+
+
+def readings(file: IncidentFile, rules: Rules) -> dict[int, Reading]:
+    """Entry id → its capture's recognised text with findings and redacted words masked, and
+    its findings (no values), for an export (domain/readings.py)."""
+    found: dict[int, list[Finding]] = {}
+    for finding in incident_findings(file, rules):
+        found.setdefault(finding.entry_id, []).append(finding)
+    texts = file.capture_texts()
+    salt = file.incident().uuid
+    result: dict[int, Reading] = {}
+    for entry in file.entries(include_hidden=False):
+        text = None
+        if entry.capture is not None and entry.capture.id in texts:
+            words = texts[entry.capture.id].words
+            text = _masked(words, _redaction_boxes(file, entry.capture.id), rules, salt)
+        marks = tuple(
+            FindingMark(
+                f.kind,
+                f.label,
+                None if f.box is None else (f.box.left, f.box.top, f.box.width, f.box.height),
+                f.handled,
+            )
+            for f in found.get(entry.id, [])
+        )
+        if text is not None or marks:
+            result[entry.id] = Reading(text, marks)
+    return result
+
+
+def _masked(words: list[Word], redactions: list[Box], rules: Rules, salt: str) -> str:
+    """The words as text, each word under a redaction or inside a finding replaced by MASK."""
+    text = text_of(words)
+    spans = word_spans(words)
+    hidden = [any(w.box.covered_by(r, 0.5) for r in redactions) for w in words]
+    for item in find(text, rules, salt=salt, recognised=True):
+        for index, (start, end) in enumerate(spans):
+            if start < item.end and item.start < end:
+                hidden[index] = True
+    shown = [
+        Word(MASK if hide else w.text, w.box, w.confidence, w.line)
+        for w, hide in zip(words, hidden, strict=True)
+    ]
+    return text_of(shown)
+
+
+def with_readings(file: IncidentFile, record: IncidentRecord) -> IncidentRecord:
+    """`record` with the readings of `file` (what an export shows of capture text)."""
+    return dataclasses.replace(record, readings=readings(file, finding_rules()))
