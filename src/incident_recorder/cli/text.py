@@ -70,6 +70,11 @@ def cmd_recognise(args: argparse.Namespace) -> int:
         stop["now"] = True
 
     signal.signal(signal.SIGTERM, _stop)
+    with IncidentFile.open(args.file) as handle:
+        if not handle.pending_captures(limit=1):  # nothing to read: no engine loaded
+            if not args.progress:
+                print("Recognised 0 capture(s), 0 words")
+            return 0
     with IncidentFile.open(args.file) as handle, Recogniser() as engine:
 
         def _progress(done: int, total: int) -> None:

@@ -60,11 +60,13 @@ def finding_rules() -> Rules:
     )
 
 
-def incident_findings(file: IncidentFile, rules: Rules) -> list[Finding]:
-    """Every finding of the visible entries, in timeline order."""
+def incident_findings(
+    file: IncidentFile, rules: Rules, only: set[int] | None = None
+) -> list[Finding]:
+    """Every finding of the visible entries (of those in `only`, if given), in timeline order."""
     salt = file.incident().uuid
     with file._snapshot():
-        entries = file.entries(include_hidden=False)
+        entries = [e for e in file.entries(include_hidden=False) if only is None or e.id in only]
         texts = file.capture_texts()
         dismissed = file.dismissals()
         redactions = {
@@ -127,8 +129,8 @@ def accept_redactions(file: IncidentFile, capture_id: int, rules: Rules) -> int:
     }
     boxes = [
         f.box
-        for f in incident_findings(file, rules)
-        if f.entry_id in entry_ids and f.box is not None and f.handled is None
+        for f in incident_findings(file, rules, entry_ids)
+        if f.box is not None and f.handled is None
     ]
     if not boxes:
         return 0
@@ -198,3 +200,9 @@ def _masked(words: list[Word], redactions: list[Box], rules: Rules, salt: str) -
 def with_readings(file: IncidentFile, record: IncidentRecord) -> IncidentRecord:
     """`record` with the readings of `file` (what an export shows of capture text)."""
     return dataclasses.replace(record, readings=readings(file, finding_rules()))
+
+
+def proposed_redactions(file: IncidentFile, entry_id: int, rules: Rules) -> list[Box]:
+    """The boxes of the capture entry's findings nobody has handled (for its viewer)."""
+    found = incident_findings(file, rules, {entry_id})
+    return [f.box for f in found if f.box is not None and f.handled is None]
