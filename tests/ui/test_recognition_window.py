@@ -69,3 +69,23 @@ def test_without_tesseract_the_window_says_so_once_and_captures_still_work(
     assert not window.recognition.is_running() and len(messages) == 1
     assert "tesseract-ocr-eng" in messages[0]
     assert "not available" in window.statusBar().currentMessage()
+
+
+def test_the_filter_bar_finds_text_inside_captures(make_window, qtbot) -> None:
+    window = make_window()
+    window.file.add_note("paged the database team")
+    QGuiApplication.clipboard().setImage(QImage.fromData(text_png(SCREEN)))
+    qtbot.waitUntil(lambda: QGuiApplication.clipboard().mimeData().hasImage())
+    with qtbot.waitSignal(window.recognition.idle, timeout=60_000):
+        qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    window.model.reset(window.file.records())
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    bar = window.curation.bar
+    qtbot.keyClicks(bar.search, "exhausted orders")  # words of the screen, not of any note
+    qtbot.waitUntil(
+        lambda: window.curation.filtering and window.curation.view.model().rowCount() == 1
+    )
+    shown = window.curation.view.model().entry_at(0)
+    assert shown.capture is not None and shown.source == "paste"
