@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import os
 import random
 import shutil
 import sqlite3
@@ -23,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -129,6 +131,74 @@ def bench_search(entries: int = 100_000, captures: int = 2_000) -> dict[str, flo
     return {"median_ms": statistics.median(times), "max_ms": max(times)}
 
 
+def bench_ui_stall(screens: list[Screen]) -> dict[str, float]:
+    """The longest gap of a 1 ms Qt timer on the UI thread while the window's RecognitionRunner
+    (a child process) reads `screens`; beside it the same recognition on a Python thread of the
+    window's process (what the child process avoids: Tesseract holds the GIL)."""
+    import hashlib
+    import threading
+
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from incident_recorder.domain import NewCapture
+    from incident_recorder.session import IncidentSession
+    from incident_recorder.ui.recorder.recognition_runner import RecognitionRunner
+
+    app = QApplication.instance() or QApplication([])
+
+    def longest_gap(run: Callable[[Callable[[], None]], None]) -> float:
+        clock = QElapsedTimer()
+        clock.start()
+        last = [clock.elapsed()]
+        gaps = [0.0]
+        timer = QTimer()
+        timer.setInterval(1)
+        timer.timeout.connect(
+            lambda: (gaps.append(clock.elapsed() - last[0]), last.__setitem__(0, clock.elapsed()))
+        )
+        timer.start()
+        run(app.quit)
+        app.exec()
+        timer.stop()
+        return max(gaps)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "stall.incident"
+        handle = IncidentFile.create(path, "stall bench")
+        for screen in screens:
+            digest = hashlib.sha256(screen.png).hexdigest()
+            handle.add_capture(NewCapture(screen.png, screen.png, 1920, 1080, digest))
+        runner = RecognitionRunner(IncidentSession(handle), path)
+
+        def child(done: Callable[[], None]) -> None:
+            runner.idle.connect(done)
+            runner.kick()
+
+        def thread(done: Callable[[], None]) -> None:
+            def work() -> None:
+                with Recogniser() as engine:
+                    for screen in screens:
+                        engine.recognise(screen.png)
+                QTimer.singleShot(0, app, done)
+
+            threading.Thread(target=work, daemon=True).start()
+
+        def idle(done: Callable[[], None]) -> None:
+            QTimer.singleShot(3000, app, done)
+
+        quiet = longest_gap(idle)  # the machine's own noise, for comparison
+        in_child = longest_gap(child)
+        on_thread = longest_gap(thread)
+        handle.close()
+    return {
+        "idle_max_ms": quiet,
+        "child_process_max_ms": in_child,
+        "in_process_thread_max_ms": on_thread,
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="1080p screens only")
@@ -137,8 +207,11 @@ def main() -> int:
     rows = bench_screens(all_screens(quick=args.quick))
     search = bench_search()
     print(json.dumps({"search": search}))
+    stall = bench_ui_stall([s for s in all_screens(quick=True) if s.name.startswith("terminal")])
+    print(json.dumps({"ui_stall": stall}))
     if args.json:
-        args.json.write_text(json.dumps({"screens": rows, "search": search}, indent=2))
+        result = {"screens": rows, "search": search, "ui_stall": stall}
+        args.json.write_text(json.dumps(result, indent=2))
     return 0
 
 

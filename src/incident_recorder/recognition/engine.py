@@ -34,7 +34,10 @@ TESSDATA_DIRS = (
 """Where Debian and others put Tesseract's language data (TESSDATA_PREFIX comes first)."""
 LANGUAGE = "eng"
 MIN_CONFIDENCE = 30.0
-"""Words Tesseract is less sure of are dropped: on screens they are mostly icons and borders."""
+"""Below this confidence a "word" without a letter or digit is dropped (icons, borders). Words
+with letters or digits are all kept: Tesseract gives random tokens — exactly what secrets look
+like — low confidence (a GitHub token on a 4K terminal: 24–27), and a dropped one could not be
+found or redacted."""
 MAX_PIXELS = 3840 * 2160 * 2
 """Larger images are scaled down before recognition (a huge import would take minutes)."""
 
@@ -177,7 +180,8 @@ class Recogniser:
             text = (item.GetUTF8Text(level) or "").strip()
             confidence = float(item.Confidence(level))
             box = item.BoundingBox(level)
-            if not text or confidence < MIN_CONFIDENCE or box is None:
+            noise = confidence < MIN_CONFIDENCE and not any(c.isalnum() for c in text)
+            if not text or noise or box is None:
                 continue
             left, top, right, bottom = (round(v / scale) for v in box)
             yield Word(text, Box(left, top, right - left, bottom - top), confidence, max(line, 0))

@@ -1,7 +1,7 @@
 """Text recognition of a window's captures, in a child process: `incident-recorder recognise`.
 
 Tesseract holds the interpreter lock for seconds per screen; in the window's process it would
-stall the UI thread. So, as exports do (ui/report/export_job.py), recognition runs as a child
+stall the UI thread. So, as exports do (ui/common/child_process.py), recognition runs as a child
 process at a lower CPU priority, and the window only reads its short progress lines. The queue
 is the incident file (captures without recognised text), so the runner is simply kicked: after
 every capture the session announces (global key, paste, drop, import) and once after the window
@@ -18,6 +18,11 @@ from PySide6.QtCore import QObject, QProcess, Signal
 
 from incident_recorder.session import Change, EntriesAdded, IncidentSession
 from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.ui.common.child_process import (
+    child_environment,
+    cli_command,
+    lower_priority,
+)
 
 NOT_AVAILABLE = "text recognition is not available here"
 
@@ -65,16 +70,9 @@ class RecognitionRunner(QObject):
         if self.process is not None:
             self._again = True
             return
-        # the export job's helpers: off the start-up path (imported at the first capture)
-        from incident_recorder.ui.report.export_job import (
-            ExportJob,
-            child_environment,
-            export_command,
-        )
-
         self._again = False
         self._stderr = b""
-        program, args = export_command(["recognise", str(self.path), "--progress"])
+        program, args = cli_command(["recognise", str(self.path), "--progress"])
         process = QProcess(self)
         process.setProgram(program)
         process.setArguments(args)
@@ -84,7 +82,7 @@ class RecognitionRunner(QObject):
         process.finished.connect(self._finished)
         self.process = process
         process.start()
-        ExportJob._lower_priority(process)
+        lower_priority(process)
 
     def _read(self) -> None:
         if self.process is None:
