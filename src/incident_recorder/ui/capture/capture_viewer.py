@@ -128,7 +128,7 @@ class CaptureViewer(QDialog):
         self._scale = 1.0  # shown pixels per image pixel
         self.editor = AnnotationEditor(shapes, self)
         self.editor.changed.connect(self._annotations_changed)
-        self.text_layer = TextLayer(self)  # recognised words, proposed redactions
+        self.text_layer = TextLayer(self, self)  # recognised words, proposed redactions
 
         self.label = QLabel("Loading…")
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)

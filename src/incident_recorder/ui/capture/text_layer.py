@@ -10,28 +10,46 @@ copies the capture's text, with every word under a redaction left out.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from PySide6.QtCore import QObject, QRect, Qt
-from PySide6.QtGui import QAction, QBrush, QColor, QGuiApplication, QPainter, QPen, QPixmap
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QGuiApplication,
+    QImage,
+    QPainter,
+    QPen,
+    QPixmap,
+)
 from PySide6.QtWidgets import QLabel, QToolBar
 
 from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.domain.readings import MASK
 from incident_recorder.recognition.words import Box, Word, text_of
-
-if TYPE_CHECKING:
-    from incident_recorder.ui.capture.capture_viewer import CaptureViewer
+from incident_recorder.ui.capture.annotation_tools import AnnotationEditor
 
 PADDING = 3
 """Pixels a redaction reaches past a proposal's box (as session/findings.py proposes them)."""
 
 
+class Viewer(Protocol):
+    """What the layer uses of its capture viewer (ui/capture/capture_viewer.py)."""
+
+    editor: AnnotationEditor
+    image: QImage
+
+    def refresh(self) -> None: ...
+
+    def submit_annotations(self) -> bool: ...
+
+
 class TextLayer(QObject):
     """Recognised words and proposed redactions of one capture viewer."""
 
-    def __init__(self, viewer: CaptureViewer) -> None:
-        super().__init__(viewer)
+    def __init__(self, viewer: Viewer, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._viewer = viewer
         self.words: list[Word] = []
         self.proposals: list[Box] = []
