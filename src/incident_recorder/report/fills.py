@@ -36,6 +36,7 @@ from incident_recorder.report.model import (
     Paragraph,
     Strong,
     Table,
+    Text,
     line,
 )
 
@@ -236,9 +237,18 @@ def _timeline_cell(ctx: ReportContext, entry: Entry) -> Line:
             f"Capture at {facts.utc_time(entry.occurred_at, with_date=False)} \u2014 "
             f"{capture.width}\u00d7{capture.height}{_capture_note(ctx.captures.get(entry.id))}"
         )
+        reading = ctx.record.readings.get(entry.id)
+        summary = reading.summary() if reading is not None else ""
+        if summary:  # for screen readers: what the screen says (caption is in the cell)
+            alt += f": {summary}"
         name = ctx.image_files.get(entry.id)
         image = line(Image(name, alt)) if name else line(Emph(f"({alt}: image not exported)"))
         cell = (*cell, Break(), *image) if cell else image
+    reading = ctx.record.readings.get(entry.id)
+    if reading is not None and reading.unhandled():
+        labels = ", ".join(dict.fromkeys(f.label for f in reading.unhandled()))
+        warning = Strong("\u26a0 Looks sensitive, not yet redacted or dismissed:")
+        cell = (*cell, Break(), warning, Text(f" {labels}"))
     return cell
 
 
