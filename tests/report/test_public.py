@@ -14,8 +14,9 @@ from scenario import INTERNAL_SERVICE, ROLES, START
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.domain.details import IncidentDetails, Role, Service
+from incident_recorder.domain.milestones import Milestone
 from incident_recorder.report import public_record, status_update, write_report
-from incident_recorder.report.public import WITHHELD
+from incident_recorder.report.public import PUBLIC_MILESTONES, WITHHELD
 from incident_recorder.storage import IncidentFile
 
 
@@ -34,7 +35,12 @@ def test_public_record_keeps_only_what_may_be_published(scenario_file: IncidentF
     assert [s.name for s in public.details.services] == ["checkout-api"]
     assert dict(public.report_texts) == {"public_summary": "For customers."}
     assert public.action_items == ()
-    assert public.milestones == record.milestones
+    # the milestones a customer is told of; detected and acknowledged are the team's own
+    assert public.milestones.reached() == [
+        (m, when) for m, when in record.milestones.reached() if m in PUBLIC_MILESTONES
+    ]
+    assert public.milestones[Milestone.DETECTED] is None
+    assert public.milestones[Milestone.ACKNOWLEDGED] is None
     assert public_record(public) == public  # applying it twice changes nothing more
 
 
@@ -186,9 +192,11 @@ def test_status_update(scenario_file: IncidentFile) -> None:
 
 
 def test_status_while_mitigated(incident_file: IncidentFile) -> None:
-    from incident_recorder.domain.milestones import Milestone
+    from incident_recorder.domain.details import Status
 
     incident_file.record_milestone(Milestone.MITIGATED, START, text="fixed", public=True)
+    # the session's rule moves the status to Monitoring; the status update follows the status
+    incident_file.set_details(IncidentDetails("Incident", status=Status.MONITORING))
     text = status_update(incident_file.record(), now=START, tz=UTC)
     assert "Status: Monitoring: a fix has been in place since 2026-11-27 14:00 UTC" in text
 

@@ -11,6 +11,13 @@ from incident_recorder.domain.entry import Entry, Incident
 from incident_recorder.domain.milestones import Milestone, Milestones
 
 
+PUBLIC_TEXTS: tuple[tuple[str, str], ...] = (
+    ("public_summary", "Public summary"),
+    ("public_prevention", "Public: what we are doing about it"),
+)
+"""The report texts written for customers (key, label): the public report's own words."""
+
+
 @dataclass(frozen=True, slots=True)
 class IncidentRecord:
     """An incident as the report layer sees it.
@@ -30,6 +37,8 @@ class IncidentRecord:
     action_items: tuple[ActionItem, ...] = ()
     reviewed_captures: frozenset[int] = frozenset()
     sensitive_captures: frozenset[int] = frozenset()
+    public: bool = False
+    """True for a record cut down to what may be published (report.public.public_record)."""
 
     def visible_entries(self) -> list[Entry]:
         """The entries a report shows: every entry not hidden."""

@@ -1,7 +1,8 @@
 """The review before export: a check list of what would make the report weaker, never blocking.
 
 `review()` looks at an IncidentRecord and returns findings, most important first: captures not
-yet reviewed for redaction, blame-oriented language (domain/blame.py), the missing impact-start
+yet reviewed for redaction, blame-oriented language (domain/blame.py), empty public sections
+once something is public, the missing impact-start
 and detection milestones, entries still at the default kind, long silent gaps in the timeline,
 action items without owner or due date; then the informational ones (other missing milestones,
 no action items, overdue ones). Times in messages are shown in the zone of `now`.
@@ -21,13 +22,13 @@ from incident_recorder.domain.blame import BlamePhrases, BlameScanner, BlameSent
 from incident_recorder.domain.entry import Entry
 from incident_recorder.domain.kinds import DEFAULT_KIND, EntryKind
 from incident_recorder.domain.milestones import Milestone
-from incident_recorder.domain.record import IncidentRecord
-from incident_recorder.domain.times import format_duration_exact, in_zone
+from incident_recorder.domain.record import PUBLIC_TEXTS, IncidentRecord
+from incident_recorder.domain.times import elapsed, format_duration_exact, in_zone
 
 Severity = Literal["warning", "info"]
 _LISTED = 8
 """How many entries a finding about many entries names before '… and N more'."""
-_ORDER = ("captures", "blame", "milestone", "unclassified", "gap", "action-item", "action-items")
+_ORDER = ("captures", "blame", "public-text", "milestone", "unclassified", "gap", "action-item", "action-items")
 _CALENDAR_WORDS = frozenset(
     word.lower()
     for word in itertools.chain(
@@ -68,6 +69,7 @@ def review(
     findings = [
         *_captures(record, entries, zone),
         *_blame(record, entries, phrases),
+        *_public_texts(record, entries),
         *_milestones(record),
         *_unclassified(record, entries, zone),
         *_gaps(record, entries, gap, zone),
@@ -163,6 +165,27 @@ def _blame(
             yield finding(found, "in an action item", item_id=item.id)
 
 
+def _public_texts(record: IncidentRecord, entries: list[Entry]) -> Iterator[Finding]:
+    """An empty public section once something is public (an entry, or another public text):
+    the public report prints no prompt in its place (an empty section is left out), so
+    customers would get none of the team's words there."""
+    texts = record.report_texts
+    published = any(e.public for e in entries) or any(
+        texts.get(key, "").strip() for key, _ in PUBLIC_TEXTS
+    )
+    if not published:
+        return
+    for key, label in PUBLIC_TEXTS:
+        if not texts.get(key, "").strip():
+            yield Finding(
+                "public-text",
+                "warning",
+                f"the “{label}” section is empty: customers read none of your words there "
+                "(the public report prints no writing prompt; write it in the report window)",
+                section=key,
+            )
+
+
 def _milestones(record: IncidentRecord) -> Iterator[Finding]:
     consequences = {
         Milestone.IMPACT_STARTED: "no metric can be given (each is measured from impact start)",
@@ -221,7 +244,7 @@ def _gaps(
             yield Finding(
                 "gap",
                 "warning",
-                f"nothing recorded for {format_duration_exact(after - before)}, "
+                f"nothing recorded for {format_duration_exact(elapsed(before, after))}, "
                 f"{_clock(before, zone)}–{_clock(after, zone)}{label}: add what happened "
                 "then, or a note that it was quiet",
                 start=before,
