@@ -152,13 +152,15 @@ def test_a_public_export_never_holds_anything_internal(
         *(sha[:12] for sha in originals),
     ]
     texts = {
-        name: (out / name).read_text(encoding="utf-8") for name in ("report.md", "incident.json")
+        name: (out / name).read_text(encoding="utf-8")
+        for name in ("report-public.md", "incident-public.json")
     }
+    assert not (out / "report.md").exists() and not (out / "incident.json").exists()
     for name, text in texts.items():
         for word in forbidden:
             assert word not in text, (name, word)
-    assert str(data["public_word"]) in texts["report.md"]
-    document = json.loads(texts["incident.json"])
+    assert str(data["public_word"]) in texts["report-public.md"]
+    document = json.loads(texts["incident-public.json"])
     assert all(e["public"] and not e["hidden"] for e in document["entries"])
     images = list((out / "images").glob("*")) if (out / "images").exists() else []
     import hashlib
@@ -249,7 +251,7 @@ def test_public_captures_are_re_encoded_without_metadata(
     [image] = list((out / "images").iterdir())
     assert b"secret-token-123" not in image.read_bytes()
     assert Image.open(image).getpixel((5, 5)) == (0, 0, 255)
-    document = json.loads((out / "incident.json").read_text(encoding="utf-8"))
+    document = json.loads((out / "incident-public.json").read_text(encoding="utf-8"))
     exported = document["entries"][0]["capture"]
     assert exported["original_sha256"] is None and exported["window_title"] is None
-    assert entry.capture.sha256 not in (out / "incident.json").read_text(encoding="utf-8")
+    assert entry.capture.sha256 not in (out / "incident-public.json").read_text(encoding="utf-8")

@@ -22,6 +22,8 @@ EXPORT_FORMATS = {
     "pdf": "DIR/report.pdf, the report on A4 pages",
     "json": "DIR/incident.json, the record as data",
 }
+"""(With --public: report-public.md, report-public.html, report-public.pdf,
+incident-public.json: report.writer.report_name.)"""
 """The --format choices and what each writes; a format with a renderer adds itself here and
 in `export_renderers`."""
 
@@ -38,7 +40,14 @@ def export_renderers() -> dict[str, FormatRenderer]:
     return {"html": write_html, "pdf": _write_pdf}
 
 
-def _write_pdf(markdown: str, images: Mapping[str, Path], out_dir: Path, title: str) -> Path:
+def _write_pdf(
+    markdown: str,
+    images: Mapping[str, Path],
+    out_dir: Path,
+    title: str,
+    *,
+    name: str | None = None,
+) -> Path:
     """The "pdf" renderer: Qt's PDF writer, in an offscreen QGuiApplication made for it.
 
     Painting a PDF needs fonts, not a screen: unless QT_QPA_PLATFORM says otherwise the
@@ -51,7 +60,7 @@ def _write_pdf(markdown: str, images: Mapping[str, Path], out_dir: Path, title: 
     from incident_recorder.ui.pdf import write_pdf_report
 
     app = QGuiApplication.instance() or QGuiApplication([PROG])  # alive until the PDF is written
-    written = write_pdf_report(markdown, images, out_dir, title)
+    written = write_pdf_report(markdown, images, out_dir, title, name=name)
     del app
     return written
 
@@ -61,6 +70,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     and a report already in DIR stays as it was (report/export_protocol.py)."""
     from incident_recorder import paths
     from incident_recorder.report import ExportCancelled, ReportError, load_template, write_report
+    from incident_recorder.report.writer import ReportExists
     from incident_recorder.report.export_protocol import ProgressPrinter, cancel_on_signals
     from incident_recorder.report.html_export import timeline_pictures
     from incident_recorder.storage import IncidentFile
@@ -94,7 +104,10 @@ def cmd_export(args: argparse.Namespace) -> int:
                 include_originals=args.include_originals,
                 renderers=export_renderers(),
                 picture=timeline_pictures,
+                overwrite=args.force,
             )
+        except ReportExists as error:
+            raise CliError(f"{error} (--force replaces it)") from None
         except (ExportCancelled, StoppedError):
             if printer is not None:
                 printer.cancelled()

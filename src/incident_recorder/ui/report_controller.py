@@ -155,17 +155,30 @@ class ReportController(QObject):
 
     # -- export (quick path) -----------------------------------------------------------------
 
-    def export(self, fmt: str, out_dir: Path | None = None) -> ExportJob | None:
-        """Export in the background into `out_dir` (asked for when not given)."""
+    def export(
+        self,
+        fmt: str,
+        out_dir: Path | None = None,
+        *,
+        confirm: Callable[[Path], bool] | None = None,
+    ) -> ExportJob | None:
+        """Export in the background into `out_dir` (asked for when not given). A report file
+        already there is replaced only if `confirm(path)` says so (default: ask the user)."""
         if out_dir is None:
             start = str(self._file.path.parent)
             chosen = existing_directory(self._window, "Export into folder", start)
             if not chosen:
                 return None
             out_dir = Path(chosen)
+        from incident_recorder.report.writer import report_path
         from incident_recorder.ui.export_job import ExportJob
 
-        job = ExportJob(self._file.path, out_dir, fmt, tz=self._local_zone)
+        target = report_path(out_dir, fmt, public=False)
+        force = target.exists() or target.is_symlink()
+        if force and not (confirm or self._confirm_replace)(target):
+            self._status(f"Not exported: {target} is already there", 6000)
+            return None
+        job = ExportJob(self._file.path, out_dir, fmt, tz=self._local_zone, force=force)
         job.signals.progress.connect(self._export_progress)
         job.signals.finished.connect(self._export_finished)
         job.signals.failed.connect(self._export_failed)
@@ -173,6 +186,19 @@ class ReportController(QObject):
         self._status(f"Exporting {fmt} to {out_dir}…")
         job.start()  # a child process: the window never waits for it
         return job
+
+    def _confirm_replace(self, target: Path) -> bool:
+        """Ask before a quick export replaces a report file (never silently)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self._window,
+            "Replace the report?",
+            f"{target.name} is already in {target.parent}. Replace it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _keep_alive(self, job: QRunnable | ExportJob) -> None:
         """Keep a job of a closing dialog until the pool is done (an export: until we close)."""
