@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from incident_recorder.domain.actions import ActionItem
 from incident_recorder.domain.details import IncidentDetails, Status
@@ -39,6 +40,8 @@ class IncidentRecord:
     sensitive_captures: frozenset[int] = frozenset()
     public: bool = False
     """True for a record cut down to what may be published (report.public.public_record)."""
+    corrected_at: Mapping[int, datetime] = field(default_factory=dict)
+    """entry id → when a revision last changed its text, kind or time (not listed: never)."""
 
     def visible_entries(self) -> list[Entry]:
         """The entries a report shows: every entry not hidden."""

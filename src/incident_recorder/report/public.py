@@ -77,6 +77,7 @@ def public_record(record: IncidentRecord) -> IncidentRecord:
         reviewed_captures=frozenset(
             entry.capture.id for entry in entries if entry.capture is not None
         ),
+        corrected_at={k: v for k, v in record.corrected_at.items() if k in kept},
         sensitive_captures=record.sensitive_captures
         & frozenset(entry.capture.id for entry in entries if entry.capture is not None),
     )

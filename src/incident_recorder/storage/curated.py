@@ -54,6 +54,7 @@ class CuratedFile(FileHandle):
                 report_texts=self.report_texts(),
                 action_items=tuple(self.action_items()),
                 reviewed_captures=frozenset(summaries),
+                corrected_at=self.corrections(),
                 sensitive_captures=frozenset(
                     cid for cid, summary in summaries.items() if summary.sensitive
                 ),
