@@ -162,7 +162,9 @@ def _entry(entry: ET.Element, where: str) -> list[str]:
             found.append(f"{where}: <updated> is before <published>")
     content = entry.find(_tag("content"))
     if content is None:
-        if not [ln for ln in entry.findall(_tag("link")) if ln.get("rel", "alternate") == "alternate"]:
+        if not [
+            ln for ln in entry.findall(_tag("link")) if ln.get("rel", "alternate") == "alternate"
+        ]:
             found.append(f"{where}: neither <content> nor an alternate link")
     else:
         kind = content.get("type", "text")
@@ -183,7 +185,10 @@ def problems(document: bytes) -> list[str]:
         return [f"the root element is {root.tag!r}, not the Atom feed"]
     found = _children(root, _FEED_CHILDREN, "feed")
     found += _counts(
-        root, "feed", ("id", "title", "updated"), ("generator", "icon", "logo", "rights", "subtitle")
+        root,
+        "feed",
+        ("id", "title", "updated"),
+        ("generator", "icon", "logo", "rights", "subtitle"),
     )
     found += _texts(root, "feed") + _links(root, "feed") + _people(root, "feed")
     for element in root.findall(_tag("id")):

@@ -22,7 +22,7 @@ from report_helpers import (
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.times import format_offset
 from incident_recorder.report import SECTIONS, render_markdown, write_report
-from incident_recorder.report.markdown import PROMPTS, SUBSECTIONS
+from incident_recorder.report.markdown import PROMPTS
 from incident_recorder.storage import IncidentFile
 
 PARIS = ZoneInfo("Europe/Paris")

@@ -9,9 +9,8 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
-
 from uuid import UUID, uuid5
+from zoneinfo import ZoneInfo
 
 import atom_check
 import feedparser

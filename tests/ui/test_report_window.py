@@ -95,7 +95,36 @@ def test_the_editor_and_the_preview_ask_in_the_same_words(report, qtbot) -> None
         assert editor.edit.placeholderText() == written[key], key
     summary = report_window.editors["summary"].edit.placeholderText()
     assert summary.startswith("In two or three sentences")
-    qtbot.waitUntil(lambda: summary in report_window.preview.toPlainText(), timeout=15_000)
+    # the prompts stay in the editor: the preview, like every export, prints none
+    qtbot.waitUntil(lambda: "checkout-api 502s" in report_window.preview.toPlainText())
+    shown = report_window.preview.toPlainText()
+    assert not [prompt for prompt in written.values() if prompt in shown]
+
+
+def test_a_used_draft_replaces_the_automatic_list(report, qtbot) -> None:
+    """Each entry once under its section (and once in the timeline), never two or three times."""
+    _, report_window = report(
+        notes=(
+            ("PagerDuty alert: checkout 5xx above 5%", EntryKind.DETECTION),
+            ("Deployed v2024.11.3 to checkout-api", EntryKind.ACTION),
+            ("Config push reverted; error rate back to normal", EntryKind.MITIGATION),
+        )
+    )
+    for key in ("detection", "resolution"):
+        editor = report_window.editors[key]
+        qtbot.waitUntil(lambda editor=editor: bool(editor.draft))
+        qtbot.mouseClick(editor.use_draft_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: (
+            "Config push reverted" in report_window.preview_source
+            and "What mitigated and resolved it" in report_window.preview.toPlainText()
+        ),
+        timeout=15_000,
+    )
+    shown = report_window.preview.toPlainText()
+    assert shown.count("PagerDuty alert: checkout 5xx above 5%") == 2  # Detection, Timeline
+    assert shown.count("Config push reverted; error rate back to normal") == 2  # Resolution too
+    assert shown.count("Deployed v2024.11.3") == 1  # the timeline only: it did not fix anything
 
 
 def test_the_preview_follows_the_text(report, qtbot) -> None:

@@ -70,9 +70,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     and a report already in DIR stays as it was (report/export_protocol.py)."""
     from incident_recorder import paths
     from incident_recorder.report import ExportCancelled, ReportError, load_template, write_report
-    from incident_recorder.report.writer import ReportExists
     from incident_recorder.report.export_protocol import ProgressPrinter, cancel_on_signals
     from incident_recorder.report.html_export import timeline_pictures
+    from incident_recorder.report.writer import ReportExists
     from incident_recorder.storage import IncidentFile
     from incident_recorder.storage.errors import StoppedError
 

@@ -11,7 +11,6 @@ from incident_recorder.domain.details import IncidentDetails, Status
 from incident_recorder.domain.entry import Entry, Incident
 from incident_recorder.domain.milestones import Milestone, Milestones
 
-
 PUBLIC_TEXTS: tuple[tuple[str, str], ...] = (
     ("public_summary", "Public summary"),
     ("public_prevention", "Public: what we are doing about it"),

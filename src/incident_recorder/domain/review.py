@@ -28,7 +28,16 @@ from incident_recorder.domain.times import elapsed, format_duration_exact, in_zo
 Severity = Literal["warning", "info"]
 _LISTED = 8
 """How many entries a finding about many entries names before '… and N more'."""
-_ORDER = ("captures", "blame", "public-text", "milestone", "unclassified", "gap", "action-item", "action-items")
+_ORDER = (
+    "captures",
+    "blame",
+    "public-text",
+    "milestone",
+    "unclassified",
+    "gap",
+    "action-item",
+    "action-items",
+)
 _CALENDAR_WORDS = frozenset(
     word.lower()
     for word in itertools.chain(

@@ -117,9 +117,8 @@ def _impact(record: IncidentRecord, tz: tzinfo) -> str:
     )
     lines = []
     if start and end:
-        lines.append(
-            f"Impact lasted {clock(elapsed(start, end))}, from {_when(start, tz)} to {_when(end, tz)}."
-        )
+        lasted = clock(elapsed(start, end))
+        lines.append(f"Impact lasted {lasted}, from {_when(start, tz)} to {_when(end, tz)}.")
     elif start:
         lines.append(f"Impact started {_when(start, tz)}; its end was not recorded.")
     services = ", ".join(escape_inline(s.name) for s in record.details.services)

@@ -6,7 +6,8 @@ public_* report texts; no action items; captures only when they were reviewed fo
 (they are then exported as the rendered, redaction-burned copy, never the original), no
 window titles, and only the milestones a customer is told of (`PUBLIC_MILESTONES`: when it
 started, when service was restored, when it was resolved; detected and acknowledged are the
-team's own). The result says it is public (`IncidentRecord.public`). Every public renderer (Markdown, JSON, HTML, PDF) starts from it, so a format
+team's own). The result says it is public (`IncidentRecord.public`). Every public renderer
+(Markdown, JSON, HTML, PDF, the timeline picture, the status page) starts from it, so a format
 cannot forget a rule. `status_update` writes the plain text a status page takes.
 """
 

@@ -119,9 +119,9 @@ def layout(
     tz: tzinfo,
     width: int,
     *,
-    labels: Mapping[Milestone, str] | None = None,
+    names: Mapping[Milestone, str] | None = None,
 ) -> Layout:
-    """The shapes of the picture of `entries` (already filtered) and `milestones`; `labels`
+    """The shapes of the picture of `entries` (already filtered) and `milestones`; `names`
     names the milestones (default: their own labels)."""
     width = max(int(width), 480)
     out = Layout(width=width, height=0, title=title)
@@ -141,7 +141,7 @@ def layout(
     placed: list[tuple[Milestone, float, int, str, str]] = []
     for milestone, moment in reached:
         x = x_of(moment)
-        name = labels.get(milestone, milestone.label) if labels else milestone.label
+        name = names.get(milestone, milestone.label) if names else milestone.label
         label = f"{name} {in_zone(moment, tz):%H:%M:%S}"
         w = text_width(label, 11.5)
         anchor = "start" if x + 4 + w <= width - 4 else "end"

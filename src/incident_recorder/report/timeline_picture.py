@@ -49,8 +49,8 @@ def _layout(record: IncidentRecord, tz: tzinfo, width: int, public: bool) -> Lay
     title = f"Timeline of {record.title or record.incident.title}: {len(entries)} entries"
     # A public picture labels what the public text shows, in its words (no Detected, no
     # Acknowledged: public_record keeps only PUBLIC_MILESTONES).
-    labels = PUBLIC_MILESTONES if record.public else None
-    return layout(title, entries, record.milestones, tz, width, labels=labels)
+    names = PUBLIC_MILESTONES if record.public else None
+    return layout(title, entries, record.milestones, tz, width, names=names)
 
 
 def _n(value: float) -> str:

@@ -107,11 +107,7 @@ class ReportExists(ReportError):
 def _other_kind(out_dir: Path, formats: Sequence[str], public: bool) -> list[str]:
     """The report files of the other kind of export (internal for a public one, and the
     reverse) already in `out_dir`, and an internal export's images/originals/."""
-    found = [
-        name
-        for fmt in formats
-        if (out_dir / (name := report_name(fmt, not public))).exists()
-    ]
+    found = [name for fmt in formats if (out_dir / (name := report_name(fmt, not public))).exists()]
     if public and (out_dir / facts.ORIGINALS_DIR).exists():
         found.append(f"{facts.ORIGINALS_DIR}/")
     return found

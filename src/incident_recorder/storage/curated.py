@@ -41,6 +41,8 @@ class CuratedFile(FileHandle):
 
         def annotation_summaries(self) -> dict[int, AnnotationSummary]: ...
 
+        def corrections(self) -> dict[int, datetime]: ...
+
     def record(self) -> IncidentRecord:
         """The whole incident for a report, read in one snapshot (no write half-seen)."""
         with self._snapshot():

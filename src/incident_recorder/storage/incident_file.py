@@ -86,6 +86,7 @@ GROUP BY entry_id
 """
 """Each entry's last revision that changed its kind, text or time (IncidentFile.corrections)."""
 
+
 class IncidentFile(EventsFile, CuratedFile, AnnotatedFile):
     """An open incident file. Use `create` or `open`; close it (or use `with`) when done."""
 
