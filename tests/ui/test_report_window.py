@@ -114,11 +114,11 @@ def test_a_used_draft_replaces_the_automatic_list(report, qtbot) -> None:
         editor = report_window.editors[key]
         qtbot.waitUntil(lambda editor=editor: bool(editor.draft))
         qtbot.mouseClick(editor.use_draft_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(
-        lambda: (
-            "Config push reverted" in report_window.preview_source
-            and "What mitigated and resolved it" in report_window.preview.toPlainText()
-        ),
+    firsts = [
+        report_window.editors[key].text().splitlines()[0] for key in ("detection", "resolution")
+    ]
+    qtbot.waitUntil(  # the preview shows the drafts, now in their sections
+        lambda: all(first.lstrip("- ") in report_window.preview.toPlainText() for first in firsts),
         timeout=15_000,
     )
     shown = report_window.preview.toPlainText()
