@@ -10,6 +10,7 @@ from incident_recorder.domain.actions import ActionItem
 from incident_recorder.domain.details import IncidentDetails, Status
 from incident_recorder.domain.entry import Entry, Incident
 from incident_recorder.domain.milestones import Milestone, Milestones
+from incident_recorder.domain.readings import Reading
 
 PUBLIC_TEXTS: tuple[tuple[str, str], ...] = (
     ("public_summary", "Public summary"),
@@ -41,6 +42,8 @@ class IncidentRecord:
     """True for a record cut down to what may be published (report.public.public_record)."""
     corrected_at: Mapping[int, datetime] = field(default_factory=dict)
     """entry id → when a revision last changed its text, kind or time (not listed: never)."""
+    readings: Mapping[int, Reading] = field(default_factory=dict)
+    """Entry id → its capture's recognised text (masked) and its findings, for an export."""
 
     def visible_entries(self) -> list[Entry]:
         """The entries a report shows: every entry not hidden."""

@@ -35,6 +35,7 @@ from incident_recorder.storage.errors import (
     IncidentFileError,
 )
 from incident_recorder.storage.events import EventsFile
+from incident_recorder.storage.recognised import RecognisedFile
 from incident_recorder.storage.rows import (
     Record,
     _entry,
@@ -87,7 +88,7 @@ GROUP BY entry_id
 """Each entry's last revision that changed its kind, text or time (IncidentFile.corrections)."""
 
 
-class IncidentFile(EventsFile, CuratedFile, AnnotatedFile):
+class IncidentFile(EventsFile, CuratedFile, AnnotatedFile, RecognisedFile):
     """An open incident file. Use `create` or `open`; close it (or use `with`) when done."""
 
     def __init__(
