@@ -281,6 +281,9 @@ class RecorderWindow(QMainWindow):
         """Give every action its key under ``settings`` (the Settings dialog calls this)."""
         self.keys = shortcuts_of(settings)
         self.note_bar.show_keys(self.keys)
+        self.note_bar.edit.window_keys = frozenset(
+            QKeySequence(key).toString() for key in self.keys.values() if key
+        )
         for action_id, key in self.keys.items():
             if action_id in self.actions_by_id:  # the report window's own keys are its own
                 self.actions_by_id[action_id].setShortcut(QKeySequence(key))
