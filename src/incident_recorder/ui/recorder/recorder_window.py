@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QVBoxLayout, QWidget
 
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.milestones import Milestone
@@ -40,6 +40,7 @@ from incident_recorder.ui.capture.capture_controller import CaptureController, a
 from incident_recorder.ui.capture.capture_service import CaptureService
 from incident_recorder.ui.capture.interval_capture import IntervalCapture
 from incident_recorder.ui.common.actions import make_actions
+from incident_recorder.ui.common.banner import Banner
 from incident_recorder.ui.common.first_paint import after_first_paint
 from incident_recorder.ui.dialogs.settings_dialog import (
     SettingsDialog,
@@ -105,6 +106,8 @@ class RecorderWindow(QMainWindow):
         self._jobs: list[QRunnable] = []
         """Jobs started on the pool by the window's parts, kept until the window closes."""
         self.last_error: str | None = None
+        self.banner = Banner()
+        """Errors, above the note bar: never a dialog that would take the keys typed next."""
         self.setWindowTitle(f"{visible(self.incident.title)} — Incident Recorder")
         self.setObjectName("recorderWindow")
 
@@ -228,6 +231,7 @@ class RecorderWindow(QMainWindow):
         layout.addWidget(self.header)
         layout.addWidget(self.curation.bar)
         layout.addWidget(self.curation.stack, 1)
+        layout.addWidget(self.banner)
         layout.addWidget(self.note_bar)
         self.setCentralWidget(central)
         self.setFocusProxy(self.note_bar.edit)
@@ -425,14 +429,16 @@ class RecorderWindow(QMainWindow):
     # -- errors, focus, closing --------------------------------------------------------------
 
     def show_error(self, title: str, message: str) -> None:
-        """A clear, non-blocking message box (and the status bar)."""
+        """A clear message on the banner above the note bar (and the status bar): never a
+        dialog, so the keys typed next still go to the note field."""
         self.last_error = message
         # The title only: a message may quote a file's contents, and the log holds none.
         logging.getLogger(__name__).warning("%s: %s", self.file.path.name, title)
         self.statusBar().showMessage(f"{title}: {message.splitlines()[0]}", 10000)
-        box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        self.banner.show_message(title, message)
+
+    def clear_error(self, title: str) -> None:
+        self.banner.clear(title)
 
     def _live_error(self, message: str) -> None:
         self.show_error("The incident file cannot be read", message)
