@@ -37,6 +37,7 @@ def cmd_open(args: argparse.Namespace) -> int:
             from incident_recorder.storage import IncidentFile
 
             IncidentFile.open(args.file).close()  # a clear error now, before any window
+        startup_measures.import_core_first()  # before PySide6 (app_requests loads it)
         from incident_recorder.app_requests import open_request
 
         reply = _forward(open_request(args.file), timeout_ms=15_000)
