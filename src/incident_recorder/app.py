@@ -89,6 +89,20 @@ def _x_display_unreachable(name: str) -> bool:
         xcb.xcb_disconnect(connection)
 
 
+def _raise(window: QWidget) -> None:
+    """Bring a window to the front (restored if minimised)."""
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+def _writable(path: Path) -> bool:
+    """Whether `path` and its folder may be written (else it opens read-only, at once)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
 class Application:
     """Owns the windows of one running app."""
 
@@ -153,27 +167,30 @@ class Application:
     def open_path(self, path: Path, *, in_background: bool = True) -> RecorderWindow | None:
         """The recorder window of `path` (an open one is brought to the front). A large file is
         first checked and migrated on a worker (`in_background`): then None is returned and
-        the window follows; None too if the file cannot be opened (the start window says why)."""
+        the window follows; None too if the file cannot be opened (the window says why). A file
+        that cannot be written opens read-only: a view-and-export window (read_only.py)."""
         from incident_recorder.storage import IncidentFile, IncidentFileError
+        from incident_recorder.storage.errors import ReadOnlyFileError
 
         for window in self.windows:  # one window per incident: two would fight over the draft
             if window.file.path.resolve() == Path(path).resolve():
                 self._to_front(window)
-                if window.isMinimized():
-                    window.showNormal()
-                window.show()
-                window.raise_()
-                window.activateWindow()
+                _raise(window)
                 return window
         if in_background and self._prepare(Path(path)):
             return None
+        read_only: str | None = None
         try:
-            handle = IncidentFile.open(path, clock=self.clock)
+            try:
+                handle = IncidentFile.open(path, clock=self.clock)
+            except ReadOnlyFileError as error:
+                read_only = str(error).split(": it can be exported")[0]
+                handle = IncidentFile.open(path, readonly=True, clock=self.clock)
         except IncidentFileError as error:
             print(f"incident-recorder: error: {error}", file=sys.stderr)
             self._open_failed(path, str(error))
             return None
-        return self._show_recorder(handle)
+        return self._show_recorder(handle, read_only)
 
     def when_opened(
         self, path: Path, listener: Callable[[object | None, str | None], None]
@@ -191,12 +208,15 @@ class Application:
         return path.resolve() in self._preparing
 
     def _open_failed(self, path: Path, reason: str, verb: str = "open") -> None:
-        """Say why `path` could not be opened: in the recorder window the user is working in,
-        else on the start window. The reason names the file already when it starts with it."""
+        """Say why `path` could not be opened: on the banner of the recorder window the user
+        worked in last (brought forward: a forwarded open comes from a shell that has the
+        focus), else on the start window. The reason names the file already when it starts
+        with it."""
         message = reason if str(path) in reason else f"Could not {verb} {path}: {reason}"
-        active = [w for w in self.windows if w.isActiveWindow()]
-        if active:
-            active[-1].show_error(f"Could not {verb} the incident", message)
+        if self.windows:
+            window = self.windows[-1]
+            window.show_error(f"Could not {verb} the incident", message)
+            _raise(window)
         else:
             self.show_start(message)
 
@@ -213,7 +233,7 @@ class Application:
             return True  # already on its way
         if not open_job.needs_preparing(path) and not self.windows:
             return False  # small, and no window is recording: opening here freezes nothing
-        if not path.is_file():
+        if not path.is_file() or not _writable(path):
             return False  # nothing to read: the clear message at once
         from PySide6.QtCore import QThreadPool
 
@@ -257,7 +277,9 @@ class Application:
             return None
         return self._show_recorder(handle)
 
-    def _show_recorder(self, handle: IncidentFile) -> RecorderWindow | None:
+    def _show_recorder(
+        self, handle: IncidentFile, read_only: str | None = None
+    ) -> RecorderWindow | None:
         from incident_recorder.drafts import DraftStore
         from incident_recorder.storage import IncidentFileError
         from incident_recorder.ui.recorder.recorder_window import RecorderWindow
@@ -267,8 +289,9 @@ class Application:
             window = RecorderWindow(
                 handle,
                 clock=self.clock,
-                drafts=drafts,
+                drafts=None if read_only else drafts,  # nothing is typed into a read-only one
                 settings_store=self.settings_store,
+                read_only=read_only,
             )
         except IncidentFileError as error:
             handle.close()

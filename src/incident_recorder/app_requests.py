@@ -103,6 +103,8 @@ def answer(app: Any, request: dict[str, Any]) -> dict[str, Any] | Pending:
     if not app.windows:
         return _error(NO_RECORDER)
     window = app.windows[-1]
+    if window.read_only is not None:
+        return _error(f"{window.file.path} is open read-only: nothing can be recorded into it")
     try:
         at = _moment(request, app)
     except ValueError as error:

@@ -54,6 +54,7 @@ from incident_recorder.ui.recorder.live_updates import LiveUpdates
 from incident_recorder.ui.recorder.loader import EarlierEntries
 from incident_recorder.ui.recorder.note_bar import NoteBar
 from incident_recorder.ui.recorder.note_controller import NoteController
+from incident_recorder.ui.recorder.read_only import make_read_only
 from incident_recorder.ui.recorder.tray import RecorderTray, install_tray, notify
 from incident_recorder.ui.recorder.webhook_toggle import WebhookToggle
 from incident_recorder.ui.report.report_controller import ReportController
@@ -91,8 +92,11 @@ class RecorderWindow(QMainWindow):
         thread_pool: QThreadPool | None = None,
         drafts: DraftStore | None = None,
         settings_store: SettingsStore | None = None,
+        read_only: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`read_only`: why the file cannot be written (opened read-only: a view-and-export
+        window, see read_only.py), or None."""
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.file = incident_file
@@ -107,6 +111,9 @@ class RecorderWindow(QMainWindow):
         """Jobs started on the pool by the window's parts, kept until the window closes."""
         self.last_error: str | None = None
         self.banner = Banner()
+        self.read_only = read_only
+        self.notice = Banner("noticeBanner")
+        """What holds for the whole window (read-only; the file open in another window)."""
         """Errors, above the note bar: never a dialog that would take the keys typed next."""
         self.setWindowTitle(f"{visible(self.incident.title)} — Incident Recorder")
         self.setObjectName("recorderWindow")
@@ -142,7 +149,8 @@ class RecorderWindow(QMainWindow):
         self._local_zone = local_zone
 
         self.captures = CaptureService(incident_file.path, clock, self)
-        self.earlier.done.connect(self.captures.start)
+        if read_only is None:  # a read-only window never captures
+            self.earlier.done.connect(self.captures.start)
         self.capture_controller = CaptureController(
             self.session, self.model, self.captures,
             clock=clock, pool=self._pool, jobs=self._jobs, host=self, window=self,
@@ -170,7 +178,7 @@ class RecorderWindow(QMainWindow):
         self.report_controller = ReportController(
             self.session, self.settings_store, lambda: self.curation.view,
             clock=clock, local_zone=local_zone, pool=self._pool, jobs=self._jobs,
-            host=self, window=self,
+            host=self, window=self, read_only=read_only is not None,
         )  # fmt: skip
         self.model.record_changed.connect(self.report_controller.status_page.changed)
         self.incident_changed.connect(self.report_controller.status_page.changed)
@@ -179,11 +187,14 @@ class RecorderWindow(QMainWindow):
         self._build_actions()
         settings = self.settings_store.load()
         self.apply_settings(settings)
+        if read_only is not None:  # the recording parts off, the notice says why
+            make_read_only(self, self.capture_controller.importer, self.view.viewport())
         self.set_time_display(settings.time_display)  # the initial one; Ctrl+Shift+U switches
         self.reload_incident()
         self.tray = install_tray(self)
         exposed = shared_with_others(incident_file.path)
-        self.statusBar().showMessage(exposed or f"Recording into {incident_file.path}")
+        doing = "Viewing (read-only)" if read_only else "Recording into"
+        self.statusBar().showMessage(exposed or f"{doing} {incident_file.path}")
         self.hotkey_messages: list[str] = []
         self.hotkeys_subscribed = False
         after_first_paint(self.view.viewport(), self._after_first_paint)
@@ -197,7 +208,9 @@ class RecorderWindow(QMainWindow):
         waits for the load so that the UI thread competes with two of them at most."""
         if self._closing:
             return
-        if global_hotkeys.needs_connection():  # 100–300 ms of python-xlib: not on this thread
+        if self.read_only is not None:  # no key of a read-only window records anything
+            self.hotkeys_subscribed = True
+        elif global_hotkeys.needs_connection():  # 100–300 ms of python-xlib: not on this thread
             job = global_hotkeys.OpenConnection()
             job.setAutoDelete(False)
             job.signals.opened.connect(self._subscribe_hotkeys)
@@ -206,8 +219,8 @@ class RecorderWindow(QMainWindow):
         else:
             self._subscribe_hotkeys(global_hotkeys.OPEN_HERE)
         if self.earlier.pending:
-            self.earlier.start()  # the warm-up follows it
-        else:
+            self.earlier.start()  # the warm-up follows it (not in a read-only window)
+        elif self.read_only is None:
             self.captures.start()
 
     def _subscribe_hotkeys(self, connection: object) -> None:
@@ -229,6 +242,7 @@ class RecorderWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.notice)
         layout.addWidget(self.curation.bar)
         layout.addWidget(self.curation.stack, 1)
         layout.addWidget(self.banner)
@@ -444,7 +458,8 @@ class RecorderWindow(QMainWindow):
         self.show_error("The incident file cannot be read", message)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.matches(QKeySequence.StandardKey.Paste) and self.capture_controller.paste_image():
+        pastes = event.matches(QKeySequence.StandardKey.Paste) and self.read_only is None
+        if pastes and self.capture_controller.paste_image():
             return  # Ctrl+V with the focus outside the note field (the timeline)
         super().keyPressEvent(event)
 
