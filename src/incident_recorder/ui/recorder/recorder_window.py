@@ -54,6 +54,7 @@ from incident_recorder.ui.recorder.live_updates import LiveUpdates
 from incident_recorder.ui.recorder.loader import EarlierEntries
 from incident_recorder.ui.recorder.note_bar import NoteBar
 from incident_recorder.ui.recorder.note_controller import NoteController
+from incident_recorder.ui.recorder.open_elsewhere import OPEN_ELSEWHERE, open_elsewhere
 from incident_recorder.ui.recorder.read_only import make_read_only
 from incident_recorder.ui.recorder.tray import RecorderTray, install_tray, notify
 from incident_recorder.ui.recorder.webhook_toggle import WebhookToggle
@@ -195,6 +196,8 @@ class RecorderWindow(QMainWindow):
         exposed = shared_with_others(incident_file.path)
         doing = "Viewing (read-only)" if read_only else "Recording into"
         self.statusBar().showMessage(exposed or f"{doing} {incident_file.path}")
+        if read_only is None and (elsewhere := open_elsewhere(incident_file.path)):
+            self.notice.show_message(OPEN_ELSEWHERE, elsewhere)
         self.hotkey_messages: list[str] = []
         self.hotkeys_subscribed = False
         after_first_paint(self.view.viewport(), self._after_first_paint)
