@@ -265,6 +265,16 @@ class Application:
         return True
 
     def create(self, path: Path, title: str, severity: str | None = None) -> RecorderWindow | None:
+        """The recorder window of a new incident file; None if it could not be made (the
+        window the user works in says why)."""
+        made = self._create(path, title, severity)
+        if isinstance(made, str):
+            self._open_failed(path, made, "create")
+            return None
+        return self._show_recorder(made)
+
+    def _create(self, path: Path, title: str, severity: str | None) -> IncidentFile | str:
+        """A new incident file, open; or why it could not be made."""
         from incident_recorder.storage import IncidentFile, IncidentFileError
 
         try:
@@ -273,9 +283,9 @@ class Application:
             if severity:
                 handle.set_details(replace(handle.details(), severity=severity))
         except (IncidentFileError, OSError) as error:
-            self._open_failed(path, str(error), "create")
-            return None
-        return self._show_recorder(handle)
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            return f"Could not create {path}: {reason}"
+        return handle
 
     def _show_recorder(
         self, handle: IncidentFile, read_only: str | None = None
@@ -350,9 +360,12 @@ class Application:
             parent,
             severities=self.settings_store.load().severities,
         )
-        if dialog.exec() != NewIncidentDialog.DialogCode.Accepted:
-            return None
-        return self.create(dialog.path(), dialog.title(), dialog.severity())
+        while dialog.exec() == NewIncidentDialog.DialogCode.Accepted:
+            made = self._create(dialog.path(), dialog.title(), dialog.severity())
+            if not isinstance(made, str):
+                return self._show_recorder(made)
+            dialog.show_error(made)  # asked again with what was typed, and why it failed
+        return None
 
     def open_folder(self) -> Path:
         """Where the Open dialog starts: the folder of the incident opened last, else the data
