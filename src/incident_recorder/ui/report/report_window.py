@@ -37,6 +37,7 @@ from incident_recorder.ui.common.style import adapt
 from incident_recorder.ui.report import report_backend
 from incident_recorder.ui.report.action_items_model import ActionItemsModel
 from incident_recorder.ui.report.action_items_view import ActionItemsPanel
+from incident_recorder.ui.report.keep_place import KeepPlace
 from incident_recorder.ui.report.report_jobs import PreviewJob, RecordJob
 from incident_recorder.ui.report.section_editor import SectionEditor
 
@@ -134,6 +135,7 @@ class ReportWindow(QMainWindow):
         scroll.setWidget(column)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.column_scroll = scroll
+        self.keep_place = KeepPlace(scroll)  # the section being edited stays where it is
 
         self.preview = InertBrowser()  # HTML from notes: loads nothing
         self.preview.setObjectName("reportPreview")
