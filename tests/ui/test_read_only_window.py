@@ -65,6 +65,8 @@ def test_a_read_only_incident_opens_to_view_and_export(
     capture = next(window.model.entry_at(r) for r in range(3) if window.model.entry_at(r).capture)
     viewer = window.open_capture(capture)  # the viewer shows the capture
     qtbot.waitUntil(lambda: viewer is not None and viewer.label.pixmap() is not None)
+    assert viewer.caption_edit.isReadOnly()
+    assert not viewer.tool_actions["redact"].isEnabled()
     viewer.close()
 
     report = window.open_report()  # the preview renders; the texts are not editable

@@ -15,7 +15,7 @@ from typing import Protocol
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
-from incident_recorder.ui.capture.image_import import ImageImporter
+from incident_recorder.ui.capture.capture_controller import CaptureController
 from incident_recorder.ui.common.banner import Banner
 from incident_recorder.ui.recorder.header import IncidentHeader
 from incident_recorder.ui.recorder.note_bar import NoteBar
@@ -62,9 +62,12 @@ class ReadOnlyWindow(Protocol):
     header: IncidentHeader
 
 
-def make_read_only(window: ReadOnlyWindow, importer: ImageImporter, drop_target: QObject) -> None:
+def make_read_only(
+    window: ReadOnlyWindow, captures: CaptureController, drop_target: QObject
+) -> None:
     """Disable every recording action of the window, show the notice, lock the note field,
-    refuse drops and pastes, and leave the title (the details dialog) unclickable."""
+    refuse drops and pastes, lock the capture viewers' caption and annotations, and leave the
+    title (the details dialog) unclickable."""
     reason = window.read_only or "This incident is read-only"
     note_bar = window.note_bar
     for action_id, action in window.actions_by_id.items():
@@ -72,7 +75,8 @@ def make_read_only(window: ReadOnlyWindow, importer: ImageImporter, drop_target:
             action.setEnabled(False)
             action.setToolTip(f"{action.toolTip()} — not in a read-only incident")
     window.notice.show_message(READ_ONLY_TITLE, read_only_notice(reason), closable=False)
-    importer.unwatch(drop_target)
+    captures.importer.unwatch(drop_target)
+    captures.read_only = True
     note_bar.edit.paste_image = None
     title = window.header.title
     title.clicked.disconnect(window.header.title_clicked)

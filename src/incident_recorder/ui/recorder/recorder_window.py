@@ -189,7 +189,7 @@ class RecorderWindow(QMainWindow):
         settings = self.settings_store.load()
         self.apply_settings(settings)
         if read_only is not None:  # the recording parts off, the notice says why
-            make_read_only(self, self.capture_controller.importer, self.view.viewport())
+            make_read_only(self, self.capture_controller, self.view.viewport())
         self.set_time_display(settings.time_display)  # the initial one; Ctrl+Shift+U switches
         self.reload_incident()
         self.tray = install_tray(self)
