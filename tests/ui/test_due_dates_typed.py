@@ -61,6 +61,8 @@ def test_a_date_that_is_not_one_is_refused_visibly(items_table, qtbot, typed) ->
     assert saved_due(window.file.path) is None  # nothing changed silently
     message = report_window.statusBar().currentMessage()
     assert typed in message and "YYYY-MM-DD" in message
+    assert QApplication.activeModalWidget() is None, "said on the banner, not in a dialog"
+    assert report_window.banner.isVisible() and typed in report_window.banner.text()
 
 
 def test_a_date_typed_over_a_saved_one_replaces_it(items_table, qtbot) -> None:

@@ -307,14 +307,16 @@ class ReportWindow(QMainWindow):
     # -- action items ------------------------------------------------------------------------
 
     def _item_saved(self, item: object) -> None:
+        if self.banner.text().startswith("Action item not saved"):
+            self.banner.hide()  # that is put right now
         self.save_state.setText(f"Saved {self._clock().astimezone(self.tz):%H:%M:%S}")
         self._schedule_preview()
 
     def _item_not_saved(self, message: str) -> None:
+        """On the banner, never a dialog: the keys typed next stay in the table."""
         self.statusBar().showMessage(f"Action item not saved: {message}", 10_000)
-        box = QMessageBox(QMessageBox.Icon.Warning, "Action item not saved", message, parent=self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        self.banner.setText(f"Action item not saved: {message}")
+        self.banner.show()
 
     # -- window ------------------------------------------------------------------------------
 
