@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from incident_recorder.cli.common import FOCUS_NOTE, NOT_RUNNING, PROG, CliError
@@ -13,12 +14,20 @@ if TYPE_CHECKING:
     pass
 
 
+INCIDENT_SUFFIX = ".incident"
+"""What an incident file's name ends with: the window's dialogs list and open files by it."""
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from incident_recorder.storage import IncidentFile
 
+    given: Path = args.file
+    if given.suffix != INCIDENT_SUFFIX:  # `new checkout` makes checkout.incident, and says so
+        args.file = given.with_name(given.name + INCIDENT_SUFFIX)
     with IncidentFile.create(args.file, args.title) as handle:
         title = handle.incident().title
-    print(f"Created {args.file} — {title}")
+    added = f" (added {INCIDENT_SUFFIX} to {given.name})" if args.file != given else ""
+    print(f"Created {args.file}{added} — {title}")
     if args.open:
         return cmd_open(args)
     return 0
