@@ -89,20 +89,6 @@ def _x_display_unreachable(name: str) -> bool:
         xcb.xcb_disconnect(connection)
 
 
-def _raise(window: QWidget) -> None:
-    """Bring a window to the front (restored if minimised)."""
-    if window.isMinimized():
-        window.showNormal()
-    window.show()
-    window.raise_()
-    window.activateWindow()
-
-
-def _writable(path: Path) -> bool:
-    """Whether `path` and its folder may be written (else it opens read-only, at once)."""
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
-
-
 class Application:
     """Owns the windows of one running app."""
 
@@ -169,23 +155,18 @@ class Application:
         first checked and migrated on a worker (`in_background`): then None is returned and
         the window follows; None too if the file cannot be opened (the window says why). A file
         that cannot be written opens read-only: a view-and-export window (read_only.py)."""
-        from incident_recorder.storage import IncidentFile, IncidentFileError
-        from incident_recorder.storage.errors import ReadOnlyFileError
+        from incident_recorder.storage import IncidentFileError
+        from incident_recorder.ui.start.opening import open_incident, raise_window
 
         for window in self.windows:  # one window per incident: two would fight over the draft
             if window.file.path.resolve() == Path(path).resolve():
                 self._to_front(window)
-                _raise(window)
+                raise_window(window)
                 return window
         if in_background and self._prepare(Path(path)):
             return None
-        read_only: str | None = None
         try:
-            try:
-                handle = IncidentFile.open(path, clock=self.clock)
-            except ReadOnlyFileError as error:
-                read_only = str(error).split(": it can be exported")[0]
-                handle = IncidentFile.open(path, readonly=True, clock=self.clock)
+            handle, read_only = open_incident(path, self.clock)
         except IncidentFileError as error:
             print(f"incident-recorder: error: {error}", file=sys.stderr)
             self._open_failed(path, str(error))
@@ -212,11 +193,13 @@ class Application:
         worked in last (brought forward: a forwarded open comes from a shell that has the
         focus), else on the start window. The reason names the file already when it starts
         with it."""
+        from incident_recorder.ui.start.opening import raise_window
+
         message = reason if str(path) in reason else f"Could not {verb} {path}: {reason}"
         if self.windows:
             window = self.windows[-1]
             window.show_error(f"Could not {verb} the incident", message)
-            _raise(window)
+            raise_window(window)
         else:
             self.show_start(message)
 
@@ -224,6 +207,7 @@ class Application:
         """Start checking `path` on a worker (True), unless it is prepared, or small while no
         window records (a file that hangs or fails must never freeze or touch another window)."""
         from incident_recorder.ui.start import open_job
+        from incident_recorder.ui.start.opening import writable
 
         key = path.resolve()
         if key in self._prepared:
@@ -233,7 +217,7 @@ class Application:
             return True  # already on its way
         if not open_job.needs_preparing(path) and not self.windows:
             return False  # small, and no window is recording: opening here freezes nothing
-        if not path.is_file() or not _writable(path):
+        if not path.is_file() or not writable(path):
             return False  # nothing to read: the clear message at once
         from PySide6.QtCore import QThreadPool
 
@@ -267,25 +251,13 @@ class Application:
     def create(self, path: Path, title: str, severity: str | None = None) -> RecorderWindow | None:
         """The recorder window of a new incident file; None if it could not be made (the
         window the user works in says why)."""
-        made = self._create(path, title, severity)
+        from incident_recorder.ui.start.opening import create_incident
+
+        made = create_incident(path, title, severity, self.clock)
         if isinstance(made, str):
             self._open_failed(path, made, "create")
             return None
         return self._show_recorder(made)
-
-    def _create(self, path: Path, title: str, severity: str | None) -> IncidentFile | str:
-        """A new incident file, open; or why it could not be made."""
-        from incident_recorder.storage import IncidentFile, IncidentFileError
-
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle = IncidentFile.create(path, title, clock=self.clock)
-            if severity:
-                handle.set_details(replace(handle.details(), severity=severity))
-        except (IncidentFileError, OSError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-            return f"Could not create {path}: {reason}"
-        return handle
 
     def _show_recorder(
         self, handle: IncidentFile, read_only: str | None = None
@@ -353,6 +325,7 @@ class Application:
 
     def ask_new(self, parent: QWidget) -> RecorderWindow | None:
         from incident_recorder.ui.dialogs.new_incident_dialog import NewIncidentDialog
+        from incident_recorder.ui.start.opening import create_incident
 
         dialog = NewIncidentDialog(
             self.data_folder(),
@@ -361,7 +334,7 @@ class Application:
             severities=self.settings_store.load().severities,
         )
         while dialog.exec() == NewIncidentDialog.DialogCode.Accepted:
-            made = self._create(dialog.path(), dialog.title(), dialog.severity())
+            made = create_incident(dialog.path(), dialog.title(), dialog.severity(), self.clock)
             if not isinstance(made, str):
                 return self._show_recorder(made)
             dialog.show_error(made)  # asked again with what was typed, and why it failed
