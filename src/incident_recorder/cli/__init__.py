@@ -26,6 +26,7 @@ from incident_recorder.cli.recording import (
 )
 from incident_recorder.cli.reports import cmd_export, cmd_review, cmd_status_page
 from incident_recorder.cli.serving import cmd_serve
+from incident_recorder.cli.text import cmd_findings, cmd_recognise, cmd_search
 
 HANDLERS = {
     "new": cmd_new,
@@ -41,6 +42,9 @@ HANDLERS = {
     "merge": cmd_merge,
     "copy": cmd_copy,
     "status-page": cmd_status_page,
+    "recognise": cmd_recognise,
+    "search": cmd_search,
+    "findings": cmd_findings,
 }
 
 

@@ -10,12 +10,16 @@ sections) and `action_items`, each a history whose latest row is current. Versio
 recorded once. Version 5 adds `captures_meta`, an index holding every column of `captures` but
 the two images: reading the timeline joins entries to it, never to the table's rows, whose
 pixels (a megabyte each, on overflow pages SQLite walks to reach the columns after them) would
-otherwise be read for every capture on every open.
+otherwise be read for every capture on every open. Version 6 adds text recognition and search
+(storage/recognition_schema.py): `recognitions`, `finding_dismissals` and FTS5 indexes over
+entries, revisions and recognised text.
 """
 
 from __future__ import annotations
 
 import sqlite3
+
+from incident_recorder.storage.recognition_schema import RECOGNITION_STEP
 
 APPLICATION_ID = 0x49524543  # "IREC": marks a SQLite file as an incident file.
 
@@ -191,7 +195,10 @@ CREATE INDEX {CAPTURES_META}
 """
 
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+_V6 = RECOGNITION_STEP
+
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 """SQL scripts; script N (0-based) takes a file from version N to N + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 

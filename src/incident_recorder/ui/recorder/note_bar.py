@@ -203,8 +203,10 @@ class NoteBar(QWidget):
         self.draft_changed.emit()
 
     def show_keys(self, keys: Mapping[str, str]) -> None:
-        """The hint line lists ``keys`` (action id → key in effect, the user's settings)."""
+        """The hint line lists ``keys`` (action id → key in effect, the user's settings), and
+        the field lets them through to the window (see NoteEdit.window_keys)."""
         self.hint.setText(note_hint(keys))
+        self.edit.window_keys = frozenset(QKeySequence(k).toString() for k in keys.values() if k)
 
     def set_utc(self, utc: bool) -> None:
         self._utc = utc

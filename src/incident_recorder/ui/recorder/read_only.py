@@ -14,11 +14,14 @@ from typing import Protocol
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QStatusBar
 
+from incident_recorder.storage import IncidentFile
 from incident_recorder.ui.capture.capture_controller import CaptureController
 from incident_recorder.ui.common.banner import Banner
 from incident_recorder.ui.recorder.header import IncidentHeader
 from incident_recorder.ui.recorder.note_bar import NoteBar
+from incident_recorder.ui.recorder.open_elsewhere import OPEN_ELSEWHERE, open_elsewhere
 
 READ_ONLY_ACTIONS = frozenset(
     {
@@ -56,10 +59,28 @@ class ReadOnlyWindow(Protocol):
     """The parts of the recorder window a read-only incident changes."""
 
     read_only: str | None
+    file: IncidentFile
     actions_by_id: dict[str, QAction]
     note_bar: NoteBar
     notice: Banner
     header: IncidentHeader
+
+    def statusBar(self) -> QStatusBar: ...
+
+
+def apply_access(
+    window: ReadOnlyWindow, captures: CaptureController, drop_target: QObject, exposed: str | None
+) -> None:
+    """Once the window is built: read-only or recording, said in the status bar (unless the
+    file's exposure to other users is, `exposed`), and a notice if another process has the
+    file open too."""
+    path = window.file.path
+    if window.read_only is not None:  # the recording parts off, the notice says why
+        make_read_only(window, captures, drop_target)
+    doing = "Viewing (read-only)" if window.read_only else "Recording into"
+    window.statusBar().showMessage(exposed or f"{doing} {path}")
+    if window.read_only is None and (elsewhere := open_elsewhere(path)):
+        window.notice.show_message(OPEN_ELSEWHERE, elsewhere)
 
 
 def make_read_only(

@@ -54,8 +54,8 @@ from incident_recorder.ui.recorder.live_updates import LiveUpdates
 from incident_recorder.ui.recorder.loader import EarlierEntries
 from incident_recorder.ui.recorder.note_bar import NoteBar
 from incident_recorder.ui.recorder.note_controller import NoteController
-from incident_recorder.ui.recorder.open_elsewhere import OPEN_ELSEWHERE, open_elsewhere
-from incident_recorder.ui.recorder.read_only import make_read_only
+from incident_recorder.ui.recorder.read_only import apply_access
+from incident_recorder.ui.recorder.recognition_runner import RecognitionRunner
 from incident_recorder.ui.recorder.tray import RecorderTray, install_tray, notify
 from incident_recorder.ui.recorder.webhook_toggle import WebhookToggle
 from incident_recorder.ui.report.report_controller import ReportController
@@ -111,11 +111,9 @@ class RecorderWindow(QMainWindow):
         self._jobs: list[QRunnable] = []
         """Jobs started on the pool by the window's parts, kept until the window closes."""
         self.last_error: str | None = None
-        self.banner = Banner()
         self.read_only = read_only
-        self.notice = Banner("noticeBanner")
-        """What holds for the whole window (read-only; the file open in another window)."""
-        """Errors, above the note bar: never a dialog that would take the keys typed next."""
+        self.banner = Banner()  # errors, above the note bar: never a dialog taking the keys
+        self.notice = Banner("noticeBanner")  # read-only; the file open in another window
         self.setWindowTitle(f"{visible(self.incident.title)} — Incident Recorder")
         self.setObjectName("recorderWindow")
 
@@ -150,13 +148,17 @@ class RecorderWindow(QMainWindow):
         self._local_zone = local_zone
 
         self.captures = CaptureService(incident_file.path, clock, self)
-        if read_only is None:  # a read-only window never captures
-            self.earlier.done.connect(self.captures.start)
         self.capture_controller = CaptureController(
             self.session, self.model, self.captures,
             clock=clock, pool=self._pool, jobs=self._jobs, host=self, window=self,
         )  # fmt: skip
         self.view.capture_activated.connect(self.capture_controller.open_capture)
+        self.recognition = RecognitionRunner(self.session, incident_file.path, self)
+        self.recognition.recognised.connect(self.capture_controller.text_recognised)
+        self.recognition.unavailable.connect(lambda m: self.statusBar().showMessage(m, 20_000))
+        if read_only is None:  # a read-only window never captures nor reads captures' text
+            self.earlier.done.connect(self.captures.start)
+            self.earlier.done.connect(lambda: self.recognition.kick_if_pending(incident_file))
         self.capture_controller.importer.watch(self.view.viewport())
         self.note_bar.edit.paste_image = self.capture_controller.paste_image
         self.live = LiveUpdates(incident_file, self.model, self._live_error, live_start, self)
@@ -188,16 +190,11 @@ class RecorderWindow(QMainWindow):
         self._build_actions()
         settings = self.settings_store.load()
         self.apply_settings(settings)
-        if read_only is not None:  # the recording parts off, the notice says why
-            make_read_only(self, self.capture_controller, self.view.viewport())
         self.set_time_display(settings.time_display)  # the initial one; Ctrl+Shift+U switches
         self.reload_incident()
         self.tray = install_tray(self)
-        exposed = shared_with_others(incident_file.path)
-        doing = "Viewing (read-only)" if read_only else "Recording into"
-        self.statusBar().showMessage(exposed or f"{doing} {incident_file.path}")
-        if read_only is None and (elsewhere := open_elsewhere(incident_file.path)):
-            self.notice.show_message(OPEN_ELSEWHERE, elsewhere)
+        exposed = shared_with_others(incident_file.path)  # read-only, open elsewhere: notices
+        apply_access(self, self.capture_controller, self.view.viewport(), exposed)
         self.hotkey_messages: list[str] = []
         self.hotkeys_subscribed = False
         after_first_paint(self.view.viewport(), self._after_first_paint)
@@ -302,9 +299,6 @@ class RecorderWindow(QMainWindow):
         """Give every action its key under ``settings`` (the Settings dialog calls this)."""
         self.keys = shortcuts_of(settings)
         self.note_bar.show_keys(self.keys)
-        self.note_bar.edit.window_keys = frozenset(
-            QKeySequence(key).toString() for key in self.keys.values() if key
-        )
         for action_id, key in self.keys.items():
             if action_id in self.actions_by_id:  # the report window's own keys are its own
                 self.actions_by_id[action_id].setShortcut(QKeySequence(key))
@@ -446,8 +440,7 @@ class RecorderWindow(QMainWindow):
     # -- errors, focus, closing --------------------------------------------------------------
 
     def show_error(self, title: str, message: str) -> None:
-        """A clear message on the banner above the note bar (and the status bar): never a
-        dialog, so the keys typed next still go to the note field."""
+        """On the banner above the note bar (and the status bar), never a dialog."""
         self.last_error = message
         # The title only: a message may quote a file's contents, and the log holds none.
         logging.getLogger(__name__).warning("%s: %s", self.file.path.name, title)
@@ -485,6 +478,7 @@ class RecorderWindow(QMainWindow):
         self._closing = True
         self.earlier.close()
         self.capture_controller.close()
+        self.recognition.close()
         global_hotkeys.unsubscribe(self)
         self.interval.stop()
         if self.tray is not None:
