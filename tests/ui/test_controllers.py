@@ -40,6 +40,9 @@ class Host(QMainWindow):
     def show_error(self, title: str, message: str) -> None:
         self.errors.append((title, message))
 
+    def clear_error(self, title: str) -> None:
+        self.errors = [error for error in self.errors if error[0] != title]
+
 
 @dataclass
 class Parts:

@@ -227,9 +227,10 @@ def test_insert_adds_and_delete_removes_an_action_item(report, qtbot) -> None:
 
 def test_action_item_columns_fit_their_editors(report, qtbot) -> None:
     from PySide6.QtGui import QFontMetrics
-    from PySide6.QtWidgets import QComboBox, QDateEdit
+    from PySide6.QtWidgets import QComboBox
 
     from incident_recorder.ui.report.action_items_model import DUE, OWNER, STATUS, TYPE
+    from incident_recorder.ui.report.action_items_view import DueDateEdit
 
     _, report_window = report()
     table = report_window.items_panel.table
@@ -238,7 +239,7 @@ def test_action_item_columns_fit_their_editors(report, qtbot) -> None:
     qtbot.waitUntil(lambda: table.state() != table.State.EditingState)
     metrics = QFontMetrics(table.font())
     assert table.columnWidth(OWNER) >= metrics.horizontalAdvance("Priya Raghunathan")
-    for column, kind in ((DUE, QDateEdit), (STATUS, QComboBox), (TYPE, QComboBox)):
+    for column, kind in ((DUE, DueDateEdit), (STATUS, QComboBox), (TYPE, QComboBox)):
         index = report_window.items.index(0, column)
         table.setCurrentIndex(index)
         table.edit(index)
@@ -246,9 +247,13 @@ def test_action_item_columns_fit_their_editors(report, qtbot) -> None:
         while editor is not None and not isinstance(editor, kind):
             editor = editor.parentWidget()
         assert editor is not None, column
-        assert editor.width() >= editor.sizeHint().width(), column  # "2026-11-27", not "202"
-        if isinstance(editor, QDateEdit):
-            assert editor.text() == editor.date().toString("yyyy-MM-dd")
+        if isinstance(editor, DueDateEdit):  # a whole "2026-11-27" beside the calendar button
+            editor.setText("2026-11-27")
+            margins = editor.textMargins().left() + editor.textMargins().right()
+            text = editor.fontMetrics().horizontalAdvance("2026-11-27")
+            assert editor.width() >= text + margins + editor.height(), column
+        else:
+            assert editor.width() >= editor.sizeHint().width(), column
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
         qtbot.waitUntil(lambda: table.state() != table.State.EditingState)
 

@@ -207,8 +207,12 @@ class CuratedFile(FileHandle):
         return self._curated(curation.report_texts, {})
 
     def save_report_texts(self, texts: Mapping[str, str]) -> list[str]:
-        """Save the sections whose text changed (the keys saved)."""
+        """Save the sections whose text changed (the keys saved). Nothing changed: nothing is
+        written (a read-only incident's report window closes without an error)."""
         self._require_version(3, "report texts")
+        current = self.report_texts()
+        if all(current.get(key, "") == text for key, text in texts.items()):
+            return []
         with self._write("saving the report") as conn:
             return curation.save_report_texts(conn, texts, self._clock())
 

@@ -47,8 +47,12 @@ class ReportController(QObject):
         jobs: list[QRunnable],
         host: WindowHost,
         window: QWidget,
+        read_only: bool = False,
     ) -> None:
+        """`read_only`: the incident cannot be written; the report window previews and exports,
+        its texts and action items are shown but not editable."""
         super().__init__(window)
+        self._read_only = read_only
         self._file = session.file
         self._settings_store = settings_store
         self._shown_view = shown_view
@@ -105,6 +109,8 @@ class ReportController(QObject):
             settings = self._settings_store.load()
             window.apply_settings(settings)
             window.template = settings.report_template  # the preview shows the usual template
+            if self._read_only:
+                _lock(window)
             self.report_window = window
         self.report_window.show()
         self.report_window.raise_()
@@ -257,3 +263,18 @@ class ReportController(QObject):
         for export in self._exports:
             if export.is_running():
                 export.cancel()
+
+
+def _lock(window: ReportWindow) -> None:
+    """The report window of a read-only incident: texts and items shown, nothing editable."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    for editor in window.editors.values():
+        editor.edit.setReadOnly(True)
+        editor.use_draft_button.setEnabled(False)
+    table = window.items_panel.table
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    for button in (window.items_panel.add_button, window.items_panel.remove_button):
+        button.setEnabled(False)
+    window.actions_by_id["add_action_item"].setEnabled(False)
+    window.statusBar().showMessage("Read-only incident: the report is previewed and exported")
