@@ -5,9 +5,11 @@
 title and the incident's details (severity, status, impact duration, services, detection,
 roles; a public report names no roles and no internal service), then each section of the
 template in order: its heading, the team's free text for it (report_texts[key], placed by
-report/freetext.py) or, while there is none, the guiding prompt in italics, then what the app
-fills in from the record (report/fills.py). The HTML and PDF exports render this same
-document, each in its own way.
+report/freetext.py), then what the app fills in from the record (report/fills.py). A writing
+prompt is never written: it is the editor's placeholder. A section with neither text nor facts
+is left out; once the team wrote a section, its words replace the automatic entry list (a used
+draft already lists them). The HTML and PDF exports render this same document, each in its
+own way.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from datetime import datetime, tzinfo
 from incident_recorder.domain.details import Role
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.record import IncidentRecord
+from incident_recorder.domain.times import elapsed
 from incident_recorder.report import facts
 from incident_recorder.report.context import ReportContext, clock
 from incident_recorder.report.fills import FILL_FUNCTIONS
@@ -48,8 +51,8 @@ def _impact_line(ctx: ReportContext) -> str:
     for end in (Milestone.MITIGATED, Milestone.RESOLVED):
         when = milestones[end]
         if when is not None:
-            return f"{clock(when - start)} (impact started to {end.label.lower()})"
-    return f"ongoing: {clock(ctx.exported_at - start)} at export (not yet mitigated)"
+            return f"{clock(elapsed(start, when))} (impact started to {end.label.lower()})"
+    return f"ongoing: {clock(elapsed(start, ctx.exported_at))} at export (not yet mitigated)"
 
 
 def _originals(captures: Mapping[int, facts.ExportedCapture]) -> list[Line]:
@@ -113,23 +116,65 @@ def header(ctx: ReportContext, template: ReportTemplate) -> list[Block]:
     return [*blocks, Items(tuple(lines + _originals(ctx.captures)))]
 
 
-def _answered(ctx: ReportContext, spec: TemplateSection) -> bool:
-    """Whether the section is filled in without free text (action items in the table)."""
-    if spec.fill == "action_items":
-        return any(not item.hidden for item in ctx.record.action_items)
-    return False
+_LEAD_INS = {"impact_window": "At a glance"}
+"""The caption put between the team's text and a fill that starts with a list (default
+`FROM_THE_RECORD`): two lists one after the other merge into one in Markdown renderers."""
+FROM_THE_RECORD = "From the record"
 
 
-def section(ctx: ReportContext, spec: TemplateSection) -> list[Block]:
-    """One section: heading, the team's text or the prompt, then the filled-in facts."""
-    blocks: list[Block] = [Heading(spec.level, spec.heading)]
+def _team_text(ctx: ReportContext, spec: TemplateSection) -> str:
     text = ctx.record.report_texts.get(spec.key, "")
-    placed = place_free_text(text, spec.level) if text.strip() else ""
+    return place_free_text(text, spec.level) if text.strip() else ""
+
+
+def section(ctx: ReportContext, spec: TemplateSection, *, written: bool = False) -> list[Block]:
+    """One section: heading, the team's text, then the filled-in facts; [] when it has
+    neither (a writing prompt belongs to the editor, never to a report). Once the team wrote
+    the section (`written`: here or in a sub-part), its words replace the automatic entry
+    list: a used draft is not printed twice."""
+    placed = _team_text(ctx, spec)
+    ctx.lists_entries = not (placed or written)
+    try:
+        filled = FILL_FUNCTIONS[spec.fill](ctx)
+    finally:
+        ctx.lists_entries = True
+    if not placed and not filled:
+        return []
+    blocks: list[Block] = [Heading(spec.level, spec.heading)]
     if placed:
         blocks.append(Written(placed))
-    elif spec.prompt and not _answered(ctx, spec):
-        blocks.append(Paragraph(line(Emph(spec.prompt))))
-    return blocks + FILL_FUNCTIONS[spec.fill](ctx)
+        if filled and isinstance(filled[0], Items):
+            lead_in = f"{_LEAD_INS.get(spec.fill, FROM_THE_RECORD)}:"
+            blocks.append(Paragraph(line(Strong(lead_in))))
+    return blocks + filled
+
+
+def _below(template: ReportTemplate, index: int) -> list[int]:
+    """The sub-parts of section `index`: the deeper sections up to the next of its level."""
+    level, found = template.sections[index].level, []
+    for later in range(index + 1, len(template.sections)):
+        if template.sections[later].level <= level:
+            break
+        found.append(later)
+    return found
+
+
+def sections(ctx: ReportContext, template: ReportTemplate) -> list[Block]:
+    """The template's sections in order, the empty ones left out. A section with nothing of
+    its own stays when one of its sub-parts has something: its heading carries them."""
+    specs = template.sections
+    below = [_below(template, index) for index in range(len(specs))]
+    parts = [
+        section(ctx, spec, written=any(_team_text(ctx, specs[sub]) for sub in below[index]))
+        for index, spec in enumerate(specs)
+    ]
+    blocks: list[Block] = []
+    for index, spec in enumerate(specs):
+        part = parts[index]
+        if not part and any(parts[sub] for sub in below[index]):
+            part = [Heading(spec.level, spec.heading)]
+        blocks += part
+    return blocks
 
 
 def build_report(
@@ -146,10 +191,7 @@ def build_report(
     if template.public:
         record = public_record(record)
     ctx = ReportContext(record, tz, exported_at, image_files, captures or {}, timeline_picture)
-    blocks = header(ctx, template)
-    for spec in template.sections:
-        blocks += section(ctx, spec)
-    return Document(record.title, tuple(blocks))
+    return Document(record.title, tuple(header(ctx, template) + sections(ctx, template)))
 
 
 def render_report(
