@@ -162,3 +162,17 @@ def test_render_layer_never_imports_widgets() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == ""
+
+
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_over_500_lines() -> None:
+    """A module that grows past 500 lines is split by what it does before it lands (issue 14)."""
+    package = ROOT / "src" / "incident_recorder"
+    too_long = {
+        str(path.relative_to(package)): count
+        for path in sorted(package.rglob("*.py"))
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not too_long, f"over {MAX_MODULE_LINES} lines: {too_long}"
