@@ -15,6 +15,9 @@ NEXT = "CREATE TABLE future_things (id INTEGER PRIMARY KEY, item TEXT NOT NULL);
 BAD = "CREATE TABLE future_things (id INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;"
 
 
+NEXT_VERSION = schema.SCHEMA_VERSION + 1
+
+
 def _version(path: Path) -> int:
     conn = sqlite3.connect(path)
     try:
@@ -45,7 +48,7 @@ def _v1_file(path: Path) -> Path:
 def _current_file(path: Path) -> Path:
     with IncidentFile.create(path, "current") as handle:
         handle.add_note("written at the current version")
-    assert _version(path) == schema.SCHEMA_VERSION == 5
+    assert _version(path) == schema.SCHEMA_VERSION >= 5
     return path
 
 
@@ -68,20 +71,20 @@ def test_a_current_file_opens_unchanged(incident_path: Path) -> None:
 def test_migration_runs_once(incident_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _current_file(incident_path)
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, NEXT])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 6)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", NEXT_VERSION)
     with IncidentFile.open(incident_path) as handle:
         assert handle.entry_count() == 1
-    assert _version(incident_path) == 6
+    assert _version(incident_path) == NEXT_VERSION
     tables = _tables(incident_path)
     assert ("table", "future_things") in tables
     # opening again is a no-op (running NEXT twice would fail: the table exists)
     with IncidentFile.open(incident_path) as handle:
         assert handle.entry_count() == 1
-    assert _version(incident_path) == 6
+    assert _version(incident_path) == NEXT_VERSION
     assert _tables(incident_path) == tables
     # and at the version reached, migrate() itself does nothing
     with IncidentFile.open(incident_path) as handle:
-        schema.migrate(handle._db.conn, 6)
+        schema.migrate(handle._db.conn, NEXT_VERSION)
     assert _tables(incident_path) == tables
 
 
@@ -91,11 +94,11 @@ def test_a_failing_migration_changes_nothing(
     _current_file(incident_path)
     tables = _tables(incident_path)
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, BAD])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 6)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", NEXT_VERSION)
     with pytest.raises(IncidentFileError, match="opening the incident failed") as caught:
         IncidentFile.open(incident_path)
     assert "\n" not in str(caught.value)
-    assert _version(incident_path) == 5
+    assert _version(incident_path) == NEXT_VERSION - 1
     assert _tables(incident_path) == tables  # future_things rolled back with the rest
     monkeypatch.undo()
     with IncidentFile.open(incident_path) as handle:

@@ -117,6 +117,7 @@ class CuratedFile(FileHandle):
         source: str = "gui",
         public: bool = False,
         offset: str | None = None,
+        author: str | None = None,
     ) -> Entry:
         """The milestone key: a timeline entry marking it and the milestone, in one transaction.
 
@@ -129,7 +130,7 @@ class CuratedFile(FileHandle):
         with self._write("saving the milestone") as conn:
             entry_id = conn.execute(
                 "INSERT INTO entries (kind, text, occurred_at, recorded_at, source, public, "
-                "occurred_offset) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "occurred_offset, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     str(kind or milestone.entry_kind),
                     note,
@@ -138,6 +139,7 @@ class CuratedFile(FileHandle):
                     source,
                     int(public),
                     offset,
+                    author,
                 ),
             ).lastrowid
             curation.set_milestone(

@@ -10,12 +10,15 @@ sections) and `action_items`, each a history whose latest row is current. Versio
 recorded once. Version 5 adds `captures_meta`, an index holding every column of `captures` but
 the two images: reading the timeline joins entries to it, never to the table's rows, whose
 pixels (a megabyte each, on overflow pages SQLite walks to reach the columns after them) would
-otherwise be read for every capture on every open.
+otherwise be read for every capture on every open. The team step (`_TEAM`, storage/origins.py)
+gives every row of the shared record a global id, its recorder and its author.
 """
 
 from __future__ import annotations
 
 import sqlite3
+
+from incident_recorder.storage.origins import TEAM_MIGRATION as _TEAM
 
 APPLICATION_ID = 0x49524543  # "IREC": marks a SQLite file as an incident file.
 
@@ -191,9 +194,11 @@ CREATE INDEX {CAPTURES_META}
 """
 
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _TEAM]
 """SQL scripts; script N (0-based) takes a file from version N to N + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
+TEAM_VERSION = MIGRATIONS.index(_TEAM) + 1
+"""The first version whose rows have origins (storage/origins.py)."""
 
 
 def migrate(conn: sqlite3.Connection, from_version: int) -> None:
