@@ -26,6 +26,7 @@ from incident_recorder.cli.recording import (
 )
 from incident_recorder.cli.reports import cmd_export, cmd_review, cmd_status_page
 from incident_recorder.cli.serving import cmd_serve
+from incident_recorder.cli.team import cmd_join, cmd_share, cmd_sync, cmd_team
 
 HANDLERS = {
     "new": cmd_new,
@@ -41,6 +42,10 @@ HANDLERS = {
     "merge": cmd_merge,
     "copy": cmd_copy,
     "status-page": cmd_status_page,
+    "team": cmd_team,
+    "share": cmd_share,
+    "join": cmd_join,
+    "sync": cmd_sync,
 }
 
 

@@ -17,6 +17,9 @@ COMMANDS: tuple[str, ...] = ("new", "open", "note", "capture", "export", "milest
 COMMANDS += ("serve", "import", "merge", "copy", "status-page")
 
 
+COMMANDS += ("team", "share", "join", "sync")
+
+
 FOCUS_NOTE = "\0focus"
 """`--note` given without TEXT."""
 
