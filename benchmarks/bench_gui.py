@@ -71,7 +71,7 @@ start = time.perf_counter()
 from PySide6.QtCore import QEvent, QObject
 from incident_recorder.app import make_qapp
 from incident_recorder.storage import IncidentFile
-from incident_recorder.ui.recorder_window import RecorderWindow
+from incident_recorder.ui.recorder.recorder_window import RecorderWindow
 app = make_qapp()
 painted = []
 class Watch(QObject):
@@ -180,7 +180,7 @@ def measure_window(path: Path, notes: int, captures: int) -> dict[str, Any]:
     from incident_recorder.app import make_qapp
     from incident_recorder.domain.times import system_clock
     from incident_recorder.storage import IncidentFile
-    from incident_recorder.ui.recorder_window import RecorderWindow
+    from incident_recorder.ui.recorder.recorder_window import RecorderWindow
 
     app = make_qapp()  # as the app starts: theme, GIL switch interval
     window = RecorderWindow(IncidentFile.open(path), clock=system_clock)
@@ -383,8 +383,8 @@ def measure_export(
     from incident_recorder.app import make_qapp
     from incident_recorder.domain.times import system_clock
     from incident_recorder.storage import IncidentFile
-    from incident_recorder.ui.recorder_window import RecorderWindow
-    from incident_recorder.ui.settings_store import SettingsStore
+    from incident_recorder.ui.dialogs.settings_store import SettingsStore
+    from incident_recorder.ui.recorder.recorder_window import RecorderWindow
 
     path = folder / "export.incident"
     make_incident(path, entries, captures)

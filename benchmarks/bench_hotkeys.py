@@ -46,8 +46,8 @@ def measure(presses: int, width: int, height: int) -> dict[str, Any]:
     from incident_recorder.app import make_qapp
     from incident_recorder.domain.times import system_clock
     from incident_recorder.storage import IncidentFile
-    from incident_recorder.ui import global_hotkeys
-    from incident_recorder.ui.recorder_window import RecorderWindow
+    from incident_recorder.ui.capture import global_hotkeys
+    from incident_recorder.ui.recorder.recorder_window import RecorderWindow
 
     keep = paint_dashboard(width, height)
     app = make_qapp()

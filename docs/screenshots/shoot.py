@@ -148,7 +148,7 @@ def main() -> int:
     from incident_recorder.domain import EntryKind
     from incident_recorder.domain.times import system_clock
     from incident_recorder.recent import RecentList
-    from incident_recorder.ui.recorder_window import RecorderWindow
+    from incident_recorder.ui.recorder.recorder_window import RecorderWindow
 
     qapp = make_qapp()
     done, live, *others = make_incidents(work)

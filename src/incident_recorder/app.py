@@ -17,11 +17,15 @@ from typing import TYPE_CHECKING, Any
 from incident_recorder import __version__, paths
 from incident_recorder.domain.times import Clock, system_clock, to_iso
 from incident_recorder.recent import RecentList
-from incident_recorder.ui.settings_store import SettingsStore, default_store
+from incident_recorder.ui.dialogs.settings_store import SettingsStore, default_store
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
     from incident_recorder.app_requests import Pending
-    from incident_recorder.ui.start_window import StartWindow
+    from incident_recorder.storage import IncidentFile
+    from incident_recorder.ui.recorder.recorder_window import RecorderWindow
+    from incident_recorder.ui.start.start_window import StartWindow
 
 APP_ICON = "incident-recorder.svg"
 DESKTOP_ID = "io.github.incident_recorder.IncidentRecorder"
@@ -90,7 +94,7 @@ class Application:
 
     def __init__(
         self,
-        qapp: object,
+        qapp: QApplication,
         clock: Clock,
         recent: RecentList,
         settings_store: SettingsStore | None = None,
@@ -99,7 +103,7 @@ class Application:
         self.clock = clock
         self.recent = recent
         self.settings_store = settings_store or default_store()
-        self.windows: list[object] = []
+        self.windows: list[RecorderWindow] = []
         """Open recorder windows, the most recently active last."""
         self.wayland_told = False
         self._start: StartWindow | None = None
@@ -107,14 +111,14 @@ class Application:
         """Large files being checked on a worker before they open (job and progress kept)."""
         self._prepared: set[Path] = set()
         self._opened_listeners: dict[Path, list[Callable[[object | None, str | None], None]]] = {}
-        qapp.focusWindowChanged.connect(self._focus_moved)  # type: ignore[attr-defined]
+        qapp.focusWindowChanged.connect(self._focus_moved)
 
     @property
     def start(self) -> StartWindow:
         """The start window, built when first needed (not when a file is opened directly)."""
         if self._start is None:
-            from incident_recorder.ui.settings_dialog import shortcuts_of
-            from incident_recorder.ui.start_window import StartWindow
+            from incident_recorder.ui.dialogs.settings_dialog import shortcuts_of
+            from incident_recorder.ui.start.start_window import StartWindow
 
             settings = self.settings_store.load()
             start = StartWindow(
@@ -146,20 +150,20 @@ class Application:
         self.start.raise_()
         self.start.activateWindow()
 
-    def open_path(self, path: Path, *, in_background: bool = True) -> object | None:
+    def open_path(self, path: Path, *, in_background: bool = True) -> RecorderWindow | None:
         """The recorder window of `path` (an open one is brought to the front). A large file is
         first checked and migrated on a worker (`in_background`): then None is returned and
         the window follows; None too if the file cannot be opened (the start window says why)."""
         from incident_recorder.storage import IncidentFile, IncidentFileError
 
         for window in self.windows:  # one window per incident: two would fight over the draft
-            if window.file.path.resolve() == Path(path).resolve():  # type: ignore[attr-defined]
+            if window.file.path.resolve() == Path(path).resolve():
                 self._to_front(window)
-                if window.isMinimized():  # type: ignore[attr-defined]
-                    window.showNormal()  # type: ignore[attr-defined]
-                window.show()  # type: ignore[attr-defined]
-                window.raise_()  # type: ignore[attr-defined]
-                window.activateWindow()  # type: ignore[attr-defined]
+                if window.isMinimized():
+                    window.showNormal()
+                window.show()
+                window.raise_()
+                window.activateWindow()
                 return window
         if in_background and self._prepare(Path(path)):
             return None
@@ -190,16 +194,16 @@ class Application:
         """Say why `path` could not be opened: in the recorder window the user is working in,
         else on the start window. The reason names the file already when it starts with it."""
         message = reason if str(path) in reason else f"Could not {verb} {path}: {reason}"
-        active = [w for w in self.windows if w.isActiveWindow()]  # type: ignore[attr-defined]
+        active = [w for w in self.windows if w.isActiveWindow()]
         if active:
-            active[-1].show_error(f"Could not {verb} the incident", message)  # type: ignore[attr-defined]
+            active[-1].show_error(f"Could not {verb} the incident", message)
         else:
             self.show_start(message)
 
     def _prepare(self, path: Path) -> bool:
         """Start checking `path` on a worker (True), unless it is prepared, or small while no
         window records (a file that hangs or fails must never freeze or touch another window)."""
-        from incident_recorder.ui import open_job
+        from incident_recorder.ui.start import open_job
 
         key = path.resolve()
         if key in self._prepared:
@@ -214,7 +218,7 @@ class Application:
         from PySide6.QtCore import QThreadPool
 
         parent = self.windows[-1] if self.windows else self._start
-        progress = open_job.PrepareProgress(path, parent)  # type: ignore[arg-type]
+        progress = open_job.PrepareProgress(path, parent)
         job = open_job.PrepareJob(path, self.clock)
         self._preparing[key] = (job, progress)
 
@@ -240,7 +244,7 @@ class Application:
         progress.setValue(0)
         return True
 
-    def create(self, path: Path, title: str, severity: str | None = None) -> object | None:
+    def create(self, path: Path, title: str, severity: str | None = None) -> RecorderWindow | None:
         from incident_recorder.storage import IncidentFile, IncidentFileError
 
         try:
@@ -253,28 +257,28 @@ class Application:
             return None
         return self._show_recorder(handle)
 
-    def _show_recorder(self, handle: object) -> object | None:
+    def _show_recorder(self, handle: IncidentFile) -> RecorderWindow | None:
         from incident_recorder.drafts import DraftStore
         from incident_recorder.storage import IncidentFileError
-        from incident_recorder.ui.recorder_window import RecorderWindow
+        from incident_recorder.ui.recorder.recorder_window import RecorderWindow
 
-        drafts = DraftStore(paths.config_dir() / "drafts", handle.path)  # type: ignore[attr-defined]
+        drafts = DraftStore(paths.config_dir() / "drafts", handle.path)
         try:
             window = RecorderWindow(
-                handle,  # type: ignore[arg-type]
+                handle,
                 clock=self.clock,
                 drafts=drafts,
                 settings_store=self.settings_store,
             )
         except IncidentFileError as error:
-            handle.close()  # type: ignore[attr-defined]
-            self._open_failed(handle.path, str(error))  # type: ignore[attr-defined]
+            handle.close()
+            self._open_failed(handle.path, str(error))
             return None
         window.new_incident_requested.connect(lambda: self.ask_new(window))
         window.open_incident_requested.connect(lambda: self.ask_open(window))
         window.closed.connect(self._closed)
         self.windows.append(window)
-        self.recent.add(handle.path, window.incident.title, to_iso(self.clock()))  # type: ignore[attr-defined]
+        self.recent.add(handle.path, window.incident.title, to_iso(self.clock()))
         window.show()
         window.raise_()
         window.activateWindow()
@@ -283,7 +287,7 @@ class Application:
         self._tell_wayland(window)
         return window
 
-    def _tell_wayland(self, window: object) -> None:
+    def _tell_wayland(self, window: RecorderWindow) -> None:
         """Once per run: on Wayland, name the commands to bind instead of global keys.
 
         Also under XWayland (Qt on xcb): the grabs there see only keys typed into X windows.
@@ -291,21 +295,21 @@ class Application:
         if self.wayland_told or not wayland_session():
             return
         self.wayland_told = True
-        window.statusBar().showMessage(WAYLAND_NOTICE, 60_000)  # type: ignore[attr-defined]
+        window.statusBar().showMessage(WAYLAND_NOTICE, 60_000)
 
-    def _to_front(self, window: object) -> None:
+    def _to_front(self, window: RecorderWindow) -> None:
         if window in self.windows:
             self.windows.remove(window)
             self.windows.append(window)
 
     def _focus_moved(self, qwindow: object) -> None:
         for window in self.windows:
-            if qwindow is not None and window.windowHandle() is qwindow:  # type: ignore[attr-defined]
+            if qwindow is not None and window.windowHandle() is qwindow:
                 self._to_front(window)
                 return
 
     def handle_request(self, request: dict[str, Any]) -> dict[str, Any] | Pending:
-        """A request forwarded by a later launch or a script (see ui/single_instance.py)."""
+        """A request forwarded by a later launch or a script (see ui/start/single_instance.py)."""
         from incident_recorder.app_requests import answer
 
         return answer(self, request)
@@ -314,13 +318,13 @@ class Application:
         if window in self.windows:
             self.windows.remove(window)
 
-    def ask_new(self, parent: object) -> object | None:
-        from incident_recorder.ui.new_incident_dialog import NewIncidentDialog
+    def ask_new(self, parent: QWidget) -> RecorderWindow | None:
+        from incident_recorder.ui.dialogs.new_incident_dialog import NewIncidentDialog
 
         dialog = NewIncidentDialog(
             self.data_folder(),
             datetime.now().astimezone(),
-            parent,  # type: ignore[arg-type]
+            parent,
             severities=self.settings_store.load().severities,
         )
         if dialog.exec() != NewIncidentDialog.DialogCode.Accepted:
@@ -336,11 +340,11 @@ class Application:
                 return folder
         return Path.cwd()
 
-    def ask_open(self, parent: object) -> object | None:
-        from incident_recorder.ui.file_dialogs import open_file_name
+    def ask_open(self, parent: QWidget) -> RecorderWindow | None:
+        from incident_recorder.ui.dialogs.file_dialogs import open_file_name
 
         chosen = open_file_name(
-            parent,  # type: ignore[arg-type]
+            parent,
             "Open incident",
             str(self.open_folder()),
             "Incident files (*.incident);;All files (*)",
@@ -348,28 +352,23 @@ class Application:
         return self.open_path(Path(chosen)) if chosen else None
 
 
-def make_qapp(argv: list[str] | None = None) -> object:
-    import PySide6.QtCore  # noqa: F401  (loaded first: its import hook is then sped up)
-
-    from incident_recorder.ui.import_check import speed_up_import_check
-
-    speed_up_import_check()  # before the imports below and the recorder window's (~30 ms)
+def make_qapp(argv: list[str] | None = None) -> QApplication:
     from PySide6.QtGui import QGuiApplication, QIcon
     from PySide6.QtWidgets import QApplication
 
-    from incident_recorder.ui.theme import apply_theme
+    from incident_recorder.ui.common.theme import apply_theme
 
     # The capture and export workers hold the GIL in short bursts; a 1 ms switch interval
     # (instead of 5 ms) keeps the UI thread from waiting on them.
     sys.setswitchinterval(0.001)
     existing = QApplication.instance()
-    qapp = existing or QApplication(argv or [sys.argv[0]])
+    qapp = existing if isinstance(existing, QApplication) else QApplication(argv or [sys.argv[0]])
     QGuiApplication.setApplicationName("Incident Recorder")
     QGuiApplication.setApplicationDisplayName("Incident Recorder")
     QGuiApplication.setApplicationVersion(__version__)
     QGuiApplication.setDesktopFileName(DESKTOP_ID)
     QGuiApplication.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / APP_ICON)))
-    apply_theme(qapp, default_store().load().theme)  # type: ignore[arg-type]
+    apply_theme(qapp, default_store().load().theme)
     return qapp
 
 
@@ -386,7 +385,7 @@ def build(path: Path | None, clock: Clock = system_clock) -> Application:
 
 def _start_log() -> None:
     from incident_recorder import logs
-    from incident_recorder.ui import qt_log
+    from incident_recorder.ui.common import qt_log
 
     logs.start("incident-recorder")
     qt_log.install()
@@ -399,8 +398,8 @@ def _collect_after_first_paint(app: Application, start_up: contextlib.ExitStack)
 
     from PySide6.QtCore import QTimer
 
-    from incident_recorder.ui import startup_measures
-    from incident_recorder.ui.first_paint import FALLBACK_MS, after_first_paint
+    from incident_recorder.ui.common import startup_measures
+    from incident_recorder.ui.common.first_paint import FALLBACK_MS, after_first_paint
 
     resumed: list[bool] = []
 
@@ -411,9 +410,9 @@ def _collect_after_first_paint(app: Application, start_up: contextlib.ExitStack)
             start_up.close()
 
     shown = app.windows[-1] if app.windows else app.start
-    after_first_paint(shown, resume)  # type: ignore[arg-type]
+    after_first_paint(shown, resume)
     # and in any case soon (that window may be closed before it is ever painted)
-    QTimer.singleShot(2 * FALLBACK_MS, app.qapp, resume)  # type: ignore[call-overload]
+    QTimer.singleShot(2 * FALLBACK_MS, app.qapp, resume)
 
 
 def run_gui(path: Path | None, start_up: contextlib.ExitStack | None = None) -> int:
@@ -425,9 +424,8 @@ def run_gui(path: Path | None, start_up: contextlib.ExitStack | None = None) -> 
     """
     import signal
 
-    from incident_recorder.ui import startup_measures
-    from incident_recorder.ui.gc_pause import paused
-    from incident_recorder.ui.import_check import speed_up_import_check  # before PySide6 too
+    from incident_recorder.ui.common import startup_measures
+    from incident_recorder.ui.common.gc_pause import paused
 
     # Start-up makes ~10^5 objects that live as long as the app (modules, classes, Qt's enums,
     # the first entries) and next to no garbage, yet they set off ~80 collections of the cyclic
@@ -436,11 +434,12 @@ def run_gui(path: Path | None, start_up: contextlib.ExitStack | None = None) -> 
         start_up = contextlib.ExitStack()
         if startup_measures.enabled():
             start_up.enter_context(paused())
-    from PySide6.QtCore import QCoreApplication, QTimer
+    startup_measures.import_core_first()
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
 
-    speed_up_import_check()  # PySide6 is loaded: every later import is checked faster
     from incident_recorder.app_requests import open_request
-    from incident_recorder.ui.single_instance import InstanceServer, forward
+    from incident_recorder.ui.start.single_instance import InstanceServer, forward
 
     make_qapp()
     # The log file once the first window has painted: `logging.handlers` costs ~15 ms of a
@@ -464,9 +463,9 @@ def run_gui(path: Path | None, start_up: contextlib.ExitStack | None = None) -> 
 
     def close_and_quit(*_: object) -> None:
         quit_requested.append(True)
-        qapp = QCoreApplication.instance()
-        if qapp is not None:
-            qapp.closeAllWindows()  # type: ignore[attr-defined]
+        qapp = QApplication.instance()
+        if isinstance(qapp, QApplication):
+            qapp.closeAllWindows()
             qapp.quit()
 
     for number in (signal.SIGTERM, signal.SIGINT):
@@ -475,13 +474,13 @@ def run_gui(path: Path | None, start_up: contextlib.ExitStack | None = None) -> 
     server.handler = app.handle_request
     _collect_after_first_paint(app, start_up)
     if quit_requested:  # asked to stop while the window was being built (quit() was too early)
-        app.qapp.closeAllWindows()  # type: ignore[attr-defined]
+        app.qapp.closeAllWindows()
         server.close()
         return 0
     wake = QTimer()
     wake.start(250)
     wake.timeout.connect(lambda: None)
     try:
-        return int(app.qapp.exec())  # type: ignore[attr-defined]
+        return int(app.qapp.exec())
     finally:
         server.close()

@@ -1,6 +1,6 @@
 """The requests a later launch or a script forwards to the running app, and their answers.
 
-Requests (one JSON object each, see ui/single_instance.py for the transport):
+Requests (one JSON object each, see ui/start/single_instance.py for the transport):
 
 - ``{"cmd": "show"}`` — raise the most recently active recorder window, else the start window.
 - ``{"cmd": "open", "path": P}`` — open (or raise) the recorder window of incident file P.
@@ -131,7 +131,7 @@ def _raise(window: Any) -> None:
 def _capture(window: Any, mode: object, at: datetime) -> dict[str, Any]:
     from time import perf_counter
 
-    from incident_recorder.ui.capture_service import ALL, POINTER, WINDOW
+    from incident_recorder.ui.capture.capture_service import ALL, POINTER, WINDOW
 
     modes = {"screen": POINTER, "all": ALL, "window": WINDOW}
     if mode not in modes:

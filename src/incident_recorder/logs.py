@@ -4,7 +4,8 @@
 `incident_recorder` loggers to `incident-recorder.log` (1 MiB, three old files kept), routes
 uncaught exceptions of every thread there (`sys.excepthook`, `threading.excepthook`) before the
 usual handling, and points `faulthandler` at `faults.log` beside it, so a segfault in Qt leaves
-the Python stacks of every thread. The Qt message handler (ui/qt_log.py) logs through the same
+the Python stacks of every thread. The Qt message handler (ui/common/qt_log.py) logs through the
+same
 logger.
 
 What is logged is about the program, never about the incident: file names and sizes, errors and

@@ -4,7 +4,8 @@ Every setting is a typed field of :class:`Settings`; a fresh ``Settings()`` is t
 Shortcuts are stored per action id as overrides of the actions table's own key (the table stays
 the one place where defaults are declared; an action without an override uses its table key).
 
-They are kept with QSettings in an INI file (``ui/settings_store.py``); this module imports no
+They are kept with QSettings in an INI file (``ui/dialogs/settings_store.py``); this module imports
+no
 Qt, so it only converts: ``to_values`` gives the flat INI keys and their text, ``from_values``
 reads such keys back (INI gives every value back as text: each is converted to its field's type
 here), and ``from_json`` reads the settings.json of earlier versions (migrated once). Reading

@@ -168,6 +168,25 @@ def test_new_refuses_an_existing_file(tmp_path: Path) -> None:
     assert sha(path) == before
 
 
+def test_new_without_the_suffix_creates_a_dot_incident_file_and_says_so(tmp_path: Path) -> None:
+    created = run("new", str(tmp_path / "plainname"), "--title", "Checkout outage")
+    assert created.returncode == 0, created.stderr
+    assert created.stdout == (
+        f"Created {tmp_path / 'plainname.incident'} (added .incident to plainname) — "
+        "Checkout outage\n"
+    )
+    assert not (tmp_path / "plainname").exists()
+    with IncidentFile.open(tmp_path / "plainname.incident", readonly=True) as handle:
+        assert handle.details().title == "Checkout outage"
+    dotted = run("new", str(tmp_path / "checkout.2026"), "--title", "B")
+    assert dotted.returncode == 0 and (tmp_path / "checkout.2026.incident").is_file()
+    exact = run("new", str(tmp_path / "c.incident"), "--title", "C")
+    assert exact.stdout == f"Created {tmp_path / 'c.incident'} — C\n"
+    # Taken: the name it would create is refused, as any existing path is
+    taken = run("new", str(tmp_path / "plainname"), "--title", "Again")
+    assert_one_clear_line(taken, "already exists")
+
+
 @pytest.mark.parametrize(
     ("content", "fragment"),
     [

@@ -176,3 +176,44 @@ def test_a_start_in_the_future_imports_nothing_and_says_so_in_one_line(tmp_path:
     assert "are in the future (--start " in lines[0] and "is later than now)" in lines[0]
     assert lines[1] == "incident-recorder: error: nothing was imported (1 problem)"
     assert sha(target) == before
+
+
+def _titled(path: Path, title: str, *at: str) -> Path:
+    assert run("new", str(path), "--title", title).returncode == 0
+    for when in at:
+        assert run("note", str(path), f"noted at {when}", "--at", when).returncode == 0
+    return path
+
+
+def test_merging_two_different_incidents_is_refused_unless_meant(tmp_path: Path) -> None:
+    """Different titles, timelines a week apart: refused in one line naming both and the way
+    out; nothing written. --different-incidents merges them and says so."""
+    a = _titled(tmp_path / "checkout.incident", "Checkout outage", "2026-11-27T14:00:00Z")
+    b = _titled(tmp_path / "search.incident", "Search latency", "2026-11-20T09:00:00Z")
+    out = tmp_path / "merged.incident"
+    refused = run("merge", str(a), str(b), "--out", str(out))
+    assert refused.returncode == 1 and refused.stdout == ""
+    (line,) = refused.stderr.splitlines()
+    assert line.startswith("incident-recorder: error: these look like two different incidents: ")
+    assert "'Checkout outage'" in line and "'Search latency'" in line
+    assert "nothing was merged" in line and "--different-incidents" in line
+    assert not out.exists()
+    meant = run("merge", str(a), str(b), "--out", str(out), "--different-incidents")
+    assert meant.returncode == 0, meant.stderr
+    assert "merged as asked (--different-incidents)" in meant.stdout
+    with IncidentFile.open(out, readonly=True) as handle:
+        assert handle.entry_count() == 2
+
+
+def test_one_incident_under_two_titles_is_merged_with_a_note(tmp_path: Path) -> None:
+    a = _titled(tmp_path / "alice.incident", "Checkout outage", "2026-11-27T14:00:00Z")
+    b = _titled(tmp_path / "bob.incident", "checkout down", "2026-11-27T14:20:00Z")
+    same = _titled(tmp_path / "carol.incident", "checkout OUTAGE!", "2026-11-29T09:00:00Z")
+    out = tmp_path / "merged.incident"
+    result = run("merge", str(a), str(b), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "note: the titles differ (alice.incident is 'Checkout outage', bob.incident is " in (
+        result.stdout
+    )
+    result = run("merge", str(a), str(same), "--out", str(tmp_path / "m2.incident"))
+    assert result.returncode == 0 and "note:" not in result.stdout  # the same title: no word

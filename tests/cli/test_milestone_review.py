@@ -203,3 +203,15 @@ def test_review_of_a_clean_record_says_so(incident: Path) -> None:
     assert lines == [
         "info: no action items: what will the team do so this does not happen again, or hurts less?"
     ]
+
+
+def test_review_flags_detected_after_acknowledged(incident: Path) -> None:
+    for name, when in (("ack", "2026-11-26T14:03:00Z"), ("detected", "2026-11-26T14:05:00Z")):
+        assert run("milestone", str(incident), name, "--at", when).returncode == 0
+    result = run("review", str(incident), "--strict")
+    assert result.returncode == 1
+    (line,) = [line for line in result.stdout.splitlines() if "is before" in line]
+    assert line.startswith(
+        "warning: 14:03:00 “Acknowledged” (14:03:00) is before “detected” (14:05:00): "
+    )
+    assert line.endswith("Hint: correct it in Incident ▸ Details, or `milestone detected --at …`")

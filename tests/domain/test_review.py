@@ -88,6 +88,30 @@ def test_the_scenario_has_no_blame_and_all_its_milestones(tmp_path: Path) -> Non
     assert none.severity == "info"
 
 
+def test_milestones_out_of_order_are_flagged_and_the_scenario_has_none(tmp_path: Path) -> None:
+    assert checks(scenario_findings(tmp_path / "checkout.incident"), "milestone-order") == []
+    at = {m: START + timedelta(minutes=n) for n, m in enumerate(Milestone)}
+    swapped = Milestones(
+        at
+        | {Milestone.DETECTED: START + timedelta(minutes=9),  # after acknowledged (2)
+           Milestone.MITIGATED: START + timedelta(minutes=30)}  # after resolved (4)
+    )  # fmt: skip
+    findings = review(make_record(milestones=swapped), phrases=PHRASES, now=NOW)
+    flagged = checks(findings, "milestone-order")
+    assert [f.message.split(": ")[0] for f in flagged] == [
+        "“Acknowledged” (14:02:00) is before “detected” (14:09:00)",
+        "“Resolved” (14:04:00) is before “detected” (14:09:00)",
+        "“Resolved” (14:04:00) is before “mitigated” (14:30:00)",
+    ]
+    assert "one of these times is wrong" in flagged[0].message
+    assert flagged[0].start == START + timedelta(minutes=2)  # `review` prints it first
+    assert all(f.severity == "warning" for f in flagged)
+    # Impact may start after detection (an early alert): not flagged
+    early = Milestones(at | {Milestone.IMPACT_STARTED: START + timedelta(minutes=3)})
+    assert checks(review(make_record(milestones=early), phrases=PHRASES, now=NOW),
+                  "milestone-order") == []  # fmt: skip
+
+
 def test_a_person_forgetting_in_the_scenario_is_found_with_its_sentence(tmp_path: Path) -> None:
     findings = scenario_findings(
         tmp_path / "checkout.incident", (700, "Cert expired. Dana forgot to renew the cert")

@@ -119,7 +119,7 @@ def test_a_folder_without_day_files(tmp_path: Path, export: Path) -> None:
     ("markup", "plain"),
     [
         ("<@U1>", "@Alice Adams"),
-        ("<@U7>", "@U7"),
+        ("<@U7>", "@unknown user (U7)"),  # was "@U7": a bare id reads as nobody
         ("<@U7|carol>", "@carol"),
         ("<#C1>", "#C1"),
         ("<!channel>", "@channel"),
@@ -180,3 +180,49 @@ def test_a_message_in_the_future_is_a_problem() -> None:
         "d.json message 2: 2026-11-27 14:10:00 UTC is in the future: an entry records what has "
         "happened (now 2026-11-27 14:00:00 UTC)"
     ]
+
+
+def test_a_file_comment_keeps_its_author_and_unknown_people_read_as_such(tmp_path: Path) -> None:
+    """Slack's file_comment names its author in comment.user only; a person missing from
+    users.json is named from their messages' user_profile, else 'unknown user (U…)'."""
+    folder = write_slack(
+        tmp_path / "export",
+        "inc-checkout",
+        {
+            "2026-11-27": [
+                {"ts": at(10), "type": "message", "subtype": "file_comment",
+                 "text": "<@U2> commented on <@U1>’s file "
+                         "<https://acme.slack.com/files/U1/F1/graph.png|graph.png>: "
+                         "this spike is the deploy",
+                 "file": {"id": "F1", "name": "graph.png", "user": "U1"},
+                 "comment": {"id": "Fc1", "created": 1795780810, "timestamp": 1795780810,
+                             "user": "U2", "comment": "this spike is the deploy"}},
+                {"ts": at(20), "user": "U8", "text": "cc <@U5> who is on the db"},
+                {"ts": at(30), "user": "U5", "text": "looking",
+                 "user_profile": {"real_name": "", "display_name": "dana"}},
+                {"ts": at(40), "user": "U5", "text": "found it"},
+            ],
+        },
+    )  # fmt: skip
+    entries = read_slack(folder, now=START + timedelta(days=1)).entries
+    assert [(entry.author, entry.text) for entry in entries] == [
+        ("Bob Brown", "@Bob Brown commented on @Alice Adams’s file graph.png "
+                      "(https://acme.slack.com/files/U1/F1/graph.png): this spike is the deploy"),
+        ("unknown user (U8)", "cc @dana who is on the db"),
+        ("dana", "looking"),
+        ("dana", "found it"),  # learnt from the profile Slack copied into another message
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        (":tada: fixed :+1: :white_check_mark:", "🎉 fixed 👍 ✅"),
+        ("ship it :+1::skin-tone-3:", "ship it 👍🏼"),
+        (":party-parrot: :our_logo:", ":party-parrot: :our_logo:"),  # the workspace's own
+        ("at 10:30:00 ports 80:443", "at 10:30:00 ports 80:443"),
+        ("<https://x.example/:tada:/|see :fire:>", "see 🔥 (https://x.example/:tada:/)"),
+    ],
+)
+def test_emoji_shortcodes_become_emoji(text: str, shown: str) -> None:
+    assert plain_text(text, USERS) == shown

@@ -21,7 +21,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer  # noqa: E402
 from incident_recorder.app import make_qapp  # noqa: E402
 from incident_recorder.domain.times import system_clock  # noqa: E402
 from incident_recorder.storage import IncidentFile  # noqa: E402
-from incident_recorder.ui.recorder_window import RecorderWindow  # noqa: E402
+from incident_recorder.ui.recorder.recorder_window import RecorderWindow  # noqa: E402
 
 
 def peak_mb() -> float:

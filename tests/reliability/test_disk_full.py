@@ -48,7 +48,7 @@ def _count(path: Path) -> int:
 def test_a_full_disk_refuses_clearly_keeps_everything_and_recovers(
     tmpfs: Callable[..., Path], qtbot, clock, figures
 ) -> None:
-    from incident_recorder.ui.recorder_window import RecorderWindow
+    from incident_recorder.ui.recorder.recorder_window import RecorderWindow
 
     mount = tmpfs("3m")
     path = mount / "full.incident"

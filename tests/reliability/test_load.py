@@ -142,7 +142,7 @@ def _slope(points: list[tuple[int, float]]) -> float:
 def test_soak_memory_does_not_grow_without_bound(
     tmp_path: Path, qtbot, clock, hours: int, figures
 ) -> None:
-    from incident_recorder.ui.recorder_window import RecorderWindow
+    from incident_recorder.ui.recorder.recorder_window import RecorderWindow
 
     path = tmp_path / "soak.incident"
     IncidentFile.create(path, "Soak", clock=clock).close()

@@ -180,7 +180,7 @@ class TracedWindow:
 
 @pytest.fixture
 def traced_window(qtbot, tmp_path: Path) -> Iterator[TracedWindow]:
-    from incident_recorder.ui.recorder_window import RecorderWindow
+    from incident_recorder.ui.recorder.recorder_window import RecorderWindow
 
     path, wal = _incident(tmp_path)
     window = RecorderWindow(IncidentFile.open(path), clock=system_clock, local_zone=UTC)

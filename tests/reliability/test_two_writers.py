@@ -30,7 +30,7 @@ SAVED = re.compile(r"^Saved entry (\d+) ")
 def test_window_cli_and_webhooks_write_at_once(
     tmp_path: Path, qtbot, seconds: int, figures
 ) -> None:
-    from incident_recorder.ui.recorder_window import RecorderWindow
+    from incident_recorder.ui.recorder.recorder_window import RecorderWindow
 
     path = tmp_path / "writers.incident"
     IncidentFile.create(path, "Two writers").close()

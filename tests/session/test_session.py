@@ -107,3 +107,24 @@ def test_webhook_events_are_announced_like_any_entry_and_a_redelivery_is_not(
     assert not first.duplicate and again.duplicate
     assert len(changes) == 1 and isinstance(changes[0], EntriesAdded)
     assert [e.text for e in changes[0].entries] == ["Deploy started"]
+
+
+def test_a_pagers_acknowledgement_sets_the_milestone_and_announces_it(incident_file) -> None:
+    from incident_recorder.domain import EntryKind
+    from incident_recorder.domain.events import NewEvent
+
+    session = IncidentSession(incident_file)
+    changes: list[object] = []
+    session.listen(changes.append)
+    ack = NewEvent("Paged and acknowledged", EntryKind.OBSERVATION, key="pagerduty:1",
+                   milestone=Milestone.ACKNOWLEDGED)  # fmt: skip
+    (outcome,) = session.record_events([ack])
+    when = incident_file.milestones()[Milestone.ACKNOWLEDGED]
+    assert when == incident_file.entry(outcome.entry_id).occurred_at
+    assert [type(change) for change in changes] == [EntriesAdded, MilestoneRecorded]
+    assert changes[1] == MilestoneRecorded(Milestone.ACKNOWLEDGED, when, None)
+    again = NewEvent("Acknowledged again", EntryKind.OBSERVATION, key="pagerduty:2",
+                     milestone=Milestone.ACKNOWLEDGED)  # fmt: skip
+    session.record_events([again])  # the first time is kept: nothing to announce but the entry
+    assert [type(change) for change in changes[2:]] == [EntriesAdded]
+    assert incident_file.milestones()[Milestone.ACKNOWLEDGED] == when

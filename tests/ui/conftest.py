@@ -18,7 +18,7 @@ from incident_recorder.storage import IncidentFile
 @pytest.fixture
 def make_window(qtbot, clock, tmp_path: Path) -> Iterator[object]:
     """Build (and show, active) a RecorderWindow over a new incident file."""
-    from incident_recorder.ui.recorder_window import RecorderWindow
+    from incident_recorder.ui.recorder.recorder_window import RecorderWindow
 
     windows: list[RecorderWindow] = []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from incident_recorder.ui.timeline_model import COL_ENTRY
+from incident_recorder.ui.timeline.timeline_model import COL_ENTRY
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier

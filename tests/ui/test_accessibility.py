@@ -120,7 +120,7 @@ def test_details_dialog(make_window) -> None:
 def test_new_incident_dialog(qtbot, tmp_path: Path) -> None:
     from datetime import datetime
 
-    from incident_recorder.ui.new_incident_dialog import NewIncidentDialog
+    from incident_recorder.ui.dialogs.new_incident_dialog import NewIncidentDialog
 
     dialog = NewIncidentDialog(tmp_path, datetime.now().astimezone())
     qtbot.addWidget(dialog)

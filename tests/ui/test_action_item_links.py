@@ -14,8 +14,8 @@ from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMainWindow
 
 from incident_recorder.storage import IncidentFile
-from incident_recorder.ui.action_items_model import TICKET, ActionItemsModel
-from incident_recorder.ui.action_items_view import ActionItemsTable
+from incident_recorder.ui.report.action_items_model import TICKET, ActionItemsModel
+from incident_recorder.ui.report.action_items_view import ActionItemsTable
 from tests.crafted import add_action_item, new_file
 
 TICKETS = [

@@ -9,7 +9,7 @@ from PySide6.QtCore import QDate, Qt
 
 from incident_recorder.domain.actions import ActionItem, ActionStatus, ActionType
 from incident_recorder.storage import IncidentFile
-from incident_recorder.ui.action_items_model import (
+from incident_recorder.ui.report.action_items_model import (
     DESCRIPTION,
     DUE,
     OWNER,

@@ -7,8 +7,8 @@ from collections import Counter
 from PySide6.QtGui import QKeySequence
 
 from incident_recorder.domain import EntryKind
-from incident_recorder.ui.actions import ACTIONS, NOTE_KEYS
-from incident_recorder.ui.shortcuts_dialog import cheat_sheet_html
+from incident_recorder.ui.common.actions import ACTIONS, NOTE_KEYS
+from incident_recorder.ui.dialogs.shortcuts_dialog import cheat_sheet_html
 
 
 def test_no_two_actions_share_a_shortcut() -> None:
@@ -35,7 +35,7 @@ def test_cheat_sheet_lists_every_key() -> None:
 def test_settings_driven_keys_never_collide() -> None:
     """Keys chosen in the Settings dialog go through the same check before they are saved."""
     from incident_recorder.settings import Settings
-    from incident_recorder.ui.settings_dialog import DEFAULTS, problems, shortcuts_of
+    from incident_recorder.ui.dialogs.settings_dialog import DEFAULTS, problems, shortcuts_of
 
     moved = Settings().with_shortcuts({"capture_screen": "Ctrl+Alt+X"}, DEFAULTS)
     keys = shortcuts_of(moved)

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QMessageBox
 from test_annotation_tools import _drag, _open
 
 from incident_recorder.domain.annotation import Shape, ShapeKind
-from incident_recorder.ui.annotation_tools import AnnotationEditor
+from incident_recorder.ui.capture.annotation_tools import AnnotationEditor
 
 REDACT = Shape(ShapeKind.REDACTION, 10, 10, 120, 80)
 ARROW = Shape(ShapeKind.ARROW, 200, 200, 150, 150)

@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 
-from incident_recorder.ui.capture_viewer import CaptureViewer
+from incident_recorder.ui.capture.capture_viewer import CaptureViewer
 
 
 @pytest.mark.xvfb

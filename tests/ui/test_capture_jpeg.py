@@ -20,7 +20,7 @@ from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.domain.image_bytes import JPEG_MAGIC, PNG_MAGIC
 from incident_recorder.settings import Settings
 from incident_recorder.storage import IncidentFile
-from incident_recorder.ui.settings_store import default_store
+from incident_recorder.ui.dialogs.settings_store import default_store
 
 BOX = (100, 100, 400, 200)
 

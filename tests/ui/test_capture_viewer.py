@@ -9,8 +9,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 
 from incident_recorder.domain.entry import NewCapture
-from incident_recorder.ui import capture_viewer
-from incident_recorder.ui.capture_viewer import DAMAGED
+from incident_recorder.ui.capture import capture_viewer
+from incident_recorder.ui.capture.capture_viewer import DAMAGED
 
 
 def _capture(size: tuple[int, int], png: bytes | None = None) -> NewCapture:

@@ -19,15 +19,15 @@ from incident_recorder.domain import EntryKind
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.session import Change, EntriesAdded, EntryRevised, IncidentSession
 from incident_recorder.storage import IncidentFile
-from incident_recorder.ui.capture_controller import CaptureController, annotated_thumbnail
-from incident_recorder.ui.capture_service import CaptureService
-from incident_recorder.ui.header import IncidentHeader
-from incident_recorder.ui.note_bar import NoteBar
-from incident_recorder.ui.note_controller import NoteController
-from incident_recorder.ui.report_controller import ReportController
-from incident_recorder.ui.settings_store import SettingsStore
-from incident_recorder.ui.timeline_model import TimelineModel
-from incident_recorder.ui.timeline_view import TimelineView
+from incident_recorder.ui.capture.capture_controller import CaptureController, annotated_thumbnail
+from incident_recorder.ui.capture.capture_service import CaptureService
+from incident_recorder.ui.dialogs.settings_store import SettingsStore
+from incident_recorder.ui.recorder.header import IncidentHeader
+from incident_recorder.ui.recorder.note_bar import NoteBar
+from incident_recorder.ui.recorder.note_controller import NoteController
+from incident_recorder.ui.report.report_controller import ReportController
+from incident_recorder.ui.timeline.timeline_model import TimelineModel
+from incident_recorder.ui.timeline.timeline_view import TimelineView
 
 
 class Host(QMainWindow):

@@ -15,8 +15,8 @@ from incident_recorder.domain.details import DetectionSource, Role, Service, Sta
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.session import IncidentSession
 from incident_recorder.storage import IncidentFile
-from incident_recorder.ui.details_dialog import DetailsDialog
-from incident_recorder.ui.milestone_times import offset_text, parse_entered
+from incident_recorder.ui.dialogs.details_dialog import DetailsDialog
+from incident_recorder.ui.dialogs.milestone_times import offset_text, parse_entered
 
 PLUS_ONE = timezone(timedelta(hours=1))
 

@@ -13,8 +13,8 @@ from incident_recorder.domain import EntryKind
 from incident_recorder.domain.entry import NewCapture
 from incident_recorder.session import IncidentSession
 from incident_recorder.storage import IncidentFile
-from incident_recorder.ui.entry_editor import EntryEditor
-from incident_recorder.ui.time_field import parse_typed
+from incident_recorder.ui.dialogs.time_field import parse_typed
+from incident_recorder.ui.recorder.entry_editor import EntryEditor
 
 PLUS_ONE = timezone(timedelta(hours=1))
 

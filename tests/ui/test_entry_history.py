@@ -8,7 +8,7 @@ from curation_helpers import CTRL_SHIFT, click_row, last_dialog, press
 from PySide6.QtCore import Qt
 
 from incident_recorder.domain import EntryKind
-from incident_recorder.ui.entry_history import EntryHistory, word_diff
+from incident_recorder.ui.recorder.entry_history import EntryHistory, word_diff
 
 
 def test_ctrl_shift_h_lists_every_revision_with_the_changes(make_window, qtbot, clock) -> None:

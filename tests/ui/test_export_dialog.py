@@ -12,9 +12,9 @@ from PySide6.QtGui import QGuiApplication
 
 from incident_recorder.domain import EntryKind, NewCapture
 from incident_recorder.domain.actions import ActionItem
-from incident_recorder.ui.export_dialog import ENTRY_ROLE, ExportDialog
-from incident_recorder.ui.report_export import export_formats
-from incident_recorder.ui.settings_store import SettingsStore
+from incident_recorder.ui.dialogs.settings_store import SettingsStore
+from incident_recorder.ui.report.export_dialog import ENTRY_ROLE, ExportDialog
+from incident_recorder.ui.report.report_export import export_formats
 
 
 def _png() -> bytes:

@@ -10,7 +10,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from incident_recorder.domain.zones import parse_zone
-from incident_recorder.ui.export_job import ExportJob, child_environment, export_command
+from incident_recorder.ui.report.export_job import ExportJob, child_environment, export_command
 
 
 def test_the_command_runs_this_python_or_the_frozen_bundle(monkeypatch) -> None:
@@ -87,7 +87,7 @@ import sys, time
 from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from incident_recorder.storage import IncidentFile
-from incident_recorder.ui.export_job import ExportJob
+from incident_recorder.ui.report.export_job import ExportJob
 
 app = QCoreApplication([])
 path = Path(sys.argv[1])

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from incident_recorder.capture import Grabber, active_window_title
-from incident_recorder.ui import global_hotkeys
-from incident_recorder.ui.actions import ACTIONS
+from incident_recorder.ui.capture import global_hotkeys
+from incident_recorder.ui.common.actions import ACTIONS
 from tests.ui.x_support import captures, xdotool
 
 pytestmark = pytest.mark.xvfb

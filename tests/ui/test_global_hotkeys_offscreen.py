@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QGuiApplication
 
-from incident_recorder.ui import global_hotkeys
-from incident_recorder.ui.actions import ACTIONS, action
+from incident_recorder.ui.capture import global_hotkeys
+from incident_recorder.ui.common.actions import ACTIONS, action
 
 
 def test_the_global_keys_are_in_the_actions_table() -> None:

@@ -10,7 +10,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from incident_recorder.domain.details import IncidentDetails, Status
 from incident_recorder.domain.milestones import Metric, Milestone
 from incident_recorder.storage import IncidentFile
-from incident_recorder.ui.header import SEVERITY_COLOURS, SEVERITY_GREY, IncidentHeader
+from incident_recorder.ui.recorder.header import SEVERITY_COLOURS, SEVERITY_GREY, IncidentHeader
 
 ALT = Qt.KeyboardModifier.AltModifier
 

@@ -16,12 +16,12 @@ from PySide6.QtWidgets import QApplication
 
 from incident_recorder.domain.image_bytes import THUMBNAIL_MAX_PIXELS
 from incident_recorder.storage import IncidentFile
-from incident_recorder.ui import timeline_delegate
-from incident_recorder.ui.capture_viewer import CaptureViewer
-from incident_recorder.ui.inert_browser import InertBrowser
-from incident_recorder.ui.thumbnail_cache import THUMBNAIL_CACHE_BYTES, cost
-from incident_recorder.ui.timeline_model import TimelineModel
-from incident_recorder.ui.timeline_view import TimelineView
+from incident_recorder.ui.capture.capture_viewer import CaptureViewer
+from incident_recorder.ui.common.inert_browser import InertBrowser
+from incident_recorder.ui.timeline import timeline_delegate
+from incident_recorder.ui.timeline.thumbnail_cache import THUMBNAIL_CACHE_BYTES, cost
+from incident_recorder.ui.timeline.timeline_model import TimelineModel
+from incident_recorder.ui.timeline.timeline_view import TimelineView
 from tests.crafted import add_capture_entry, bomb_png, new_file, solid_png
 
 MIB = 1024 * 1024

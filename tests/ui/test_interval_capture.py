@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from incident_recorder.capture import CaptureError
-from incident_recorder.ui.interval_capture import IntervalDialog
+from incident_recorder.ui.capture.interval_capture import IntervalDialog
 
 
 def test_interval_capture_is_off_by_default(make_window) -> None:
@@ -179,7 +179,7 @@ def test_worker_drops_a_frame_identical_to_its_last_interval_frame(
     incident_file, clock, monkeypatch
 ) -> None:
     import incident_recorder.capture as capture
-    from incident_recorder.ui.capture_service import _CaptureWorker
+    from incident_recorder.ui.capture.capture_service import _CaptureWorker
 
     monkeypatch.setattr(capture, "check_capture_possible", lambda: None)
     worker = _CaptureWorker(incident_file.path, clock)

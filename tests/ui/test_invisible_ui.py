@@ -5,7 +5,7 @@ note's hidden characters show in the timeline. The file keeps what was typed."""
 from __future__ import annotations
 
 from incident_recorder.domain.text import INVISIBLE
-from incident_recorder.ui.timeline_model import COL_ENTRY
+from incident_recorder.ui.timeline.timeline_model import COL_ENTRY
 
 TITLE = "Invoice \u202efdp.exe"
 SHOWN = "Invoice \u27e8U+202E\u27e9fdp.exe"

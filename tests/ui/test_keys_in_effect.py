@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from incident_recorder.app import Application
 from incident_recorder.recent import RecentList
 from incident_recorder.settings import Settings
-from incident_recorder.ui.settings_dialog import DEFAULTS, SettingsDialog, shortcuts_of
-from incident_recorder.ui.settings_store import default_store
-from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog, cheat_sheet_html
+from incident_recorder.ui.dialogs.settings_dialog import DEFAULTS, SettingsDialog, shortcuts_of
+from incident_recorder.ui.dialogs.settings_store import default_store
+from incident_recorder.ui.dialogs.shortcuts_dialog import ShortcutsDialog, cheat_sheet_html
 
 
 def test_the_cheat_sheet_lists_the_keys_given() -> None:
@@ -70,7 +70,7 @@ def test_saving_a_key_updates_the_hint_the_cheat_sheet_and_the_start_card(
 def test_the_start_window_rebinds_new_incident_when_settings_are_saved(
     qapp, clock, qtbot, tmp_path, monkeypatch
 ) -> None:
-    from incident_recorder.ui.new_incident_dialog import NewIncidentDialog
+    from incident_recorder.ui.dialogs.new_incident_dialog import NewIncidentDialog
 
     asked: list[bool] = []
     monkeypatch.setattr(NewIncidentDialog, "exec", lambda _self: asked.append(True) or 0)

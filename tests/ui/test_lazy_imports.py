@@ -29,13 +29,13 @@ NOT_AT_START = (
     "incident_recorder.webhooks",
     "incident_recorder.importers",
     # the recorder window's dialogs and jobs: imported when first opened
-    "incident_recorder.ui.capture_viewer",
-    "incident_recorder.ui.details_dialog",
-    "incident_recorder.ui.entry_editor",
-    "incident_recorder.ui.entry_history",
-    "incident_recorder.ui.export_job",
-    "incident_recorder.ui.past_entry",
-    "incident_recorder.ui.shortcuts_dialog",
+    "incident_recorder.ui.capture.capture_viewer",
+    "incident_recorder.ui.dialogs.details_dialog",
+    "incident_recorder.ui.recorder.entry_editor",
+    "incident_recorder.ui.recorder.entry_history",
+    "incident_recorder.ui.report.export_job",
+    "incident_recorder.ui.recorder.past_entry",
+    "incident_recorder.ui.dialogs.shortcuts_dialog",
 )
 
 
@@ -55,8 +55,8 @@ def loaded_after(code: str, names: tuple[str, ...] = NOT_AT_START) -> list[str]:
 @pytest.mark.parametrize(
     "module",
     [
-        "incident_recorder.ui.recorder_window",
-        "incident_recorder.ui.start_window",
+        "incident_recorder.ui.recorder.recorder_window",
+        "incident_recorder.ui.start.start_window",
         "incident_recorder.app",
     ],
 )

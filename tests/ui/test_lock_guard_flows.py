@@ -73,10 +73,10 @@ def _assert_locks_held(path: Path) -> None:
 
 
 def _flows(application, window, tmp_path: Path) -> dict[str, Callable[[], object]]:
-    from incident_recorder.ui.export_dialog import ExportDialog
-    from incident_recorder.ui.new_incident_dialog import NewIncidentDialog
-    from incident_recorder.ui.settings_general import GeneralPage
-    from incident_recorder.ui.settings_store import SettingsStore
+    from incident_recorder.ui.dialogs.new_incident_dialog import NewIncidentDialog
+    from incident_recorder.ui.dialogs.settings_general import GeneralPage
+    from incident_recorder.ui.dialogs.settings_store import SettingsStore
+    from incident_recorder.ui.report.export_dialog import ExportDialog
 
     def new_incident() -> None:
         dialog = NewIncidentDialog(tmp_path, datetime.now(UTC), window)

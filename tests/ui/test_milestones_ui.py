@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeySequence
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.storage import IncidentFile, IncidentFileError
-from incident_recorder.ui.actions import ACTIONS, NOTE_KEYS, action
+from incident_recorder.ui.common.actions import ACTIONS, NOTE_KEYS, action
 
 ALT = Qt.KeyboardModifier.AltModifier
 

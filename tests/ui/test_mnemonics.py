@@ -9,9 +9,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
-from incident_recorder.ui.new_incident_dialog import NewIncidentDialog
-from incident_recorder.ui.settings_dialog import SettingsDialog
-from incident_recorder.ui.settings_store import default_store
+from incident_recorder.ui.dialogs.new_incident_dialog import NewIncidentDialog
+from incident_recorder.ui.dialogs.settings_dialog import SettingsDialog
+from incident_recorder.ui.dialogs.settings_store import default_store
 
 
 def labels_without_buddy(dialog: QWidget) -> list[str]:

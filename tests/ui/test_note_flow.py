@@ -137,7 +137,7 @@ def test_a_draft_survives_closing_the_window(qtbot, clock, tmp_path) -> None:
 
     from incident_recorder.drafts import DraftStore
     from incident_recorder.storage import IncidentFile
-    from incident_recorder.ui.recorder_window import RecorderWindow
+    from incident_recorder.ui.recorder.recorder_window import RecorderWindow
 
     path = tmp_path / "draft.incident"
     IncidentFile.create(path, "Draft", clock=clock).close()

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from incident_recorder.storage import IncidentFile, schema
-from incident_recorder.ui import open_job
+from incident_recorder.ui.start import open_job
 from tests.storage.storage_support import damage_page
 
 

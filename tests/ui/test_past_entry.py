@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 
 from incident_recorder.domain import EntryKind
 from incident_recorder.session import IncidentSession
-from incident_recorder.ui.past_entry import PastEntryDialog
+from incident_recorder.ui.recorder.past_entry import PastEntryDialog
 
 
 def test_ctrl_shift_n_adds_a_backdated_public_entry_in_its_place(make_window, qtbot, clock) -> None:

@@ -47,7 +47,7 @@ def test_the_time_key_cycles_local_utc_and_t_plus_from_impact_start(
     make_window, qtbot, clock
 ) -> None:
     from incident_recorder.domain.milestones import Milestone
-    from incident_recorder.ui.timeline_model import COL_OFFSET, COL_TIME
+    from incident_recorder.ui.timeline.timeline_model import COL_OFFSET, COL_TIME
 
     window = make_window()
     window.model.add([window.file.add_note("first")])

@@ -14,8 +14,8 @@ from PySide6.QtGui import QColor, QImage
 
 from incident_recorder.capture.grabber import RawShot
 from incident_recorder.storage import IncidentFile
-from incident_recorder.ui.capture_service import FrozenFrame, _CaptureWorker
-from incident_recorder.ui.region_overlay import RegionOverlay, frame_image, size_text
+from incident_recorder.ui.capture.capture_service import FrozenFrame, _CaptureWorker
+from incident_recorder.ui.capture.region_overlay import RegionOverlay, frame_image, size_text
 from tests.ui.x_support import captures, xdotool
 
 LEFT = Qt.MouseButton.LeftButton
@@ -206,7 +206,7 @@ def test_a_frame_arriving_after_the_window_closed_shows_no_overlay(make_window, 
     from PySide6.QtWidgets import QWidget
 
     from incident_recorder.capture import RawShot
-    from incident_recorder.ui.capture_service import FrozenFrame
+    from incident_recorder.ui.capture.capture_service import FrozenFrame
 
     window = make_window()
     region = window.capture_controller.region

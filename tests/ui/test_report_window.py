@@ -200,7 +200,7 @@ def test_action_item_columns_fit_their_editors(report, qtbot) -> None:
     from PySide6.QtGui import QFontMetrics
     from PySide6.QtWidgets import QComboBox, QDateEdit
 
-    from incident_recorder.ui.action_items_model import DUE, OWNER, STATUS, TYPE
+    from incident_recorder.ui.report.action_items_model import DUE, OWNER, STATUS, TYPE
 
     _, report_window = report()
     table = report_window.items_panel.table

@@ -22,7 +22,7 @@ from incident_recorder.app import make_qapp
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.storage import IncidentFile
-from incident_recorder.ui.recorder_window import RecorderWindow
+from incident_recorder.ui.recorder.recorder_window import RecorderWindow
 qapp = make_qapp()
 handle = IncidentFile.create(sys.argv[1], "Checkout outage")
 handle.record_milestone(Milestone.IMPACT_STARTED, text="Errors climbing", kind=EntryKind.IMPACT)

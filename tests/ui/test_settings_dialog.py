@@ -6,9 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 
 from incident_recorder.settings import Settings
-from incident_recorder.ui.actions import ACTIONS
-from incident_recorder.ui.settings_dialog import SettingsDialog, problems, shortcuts_of
-from incident_recorder.ui.settings_store import default_store
+from incident_recorder.ui.common.actions import ACTIONS
+from incident_recorder.ui.dialogs.settings_dialog import SettingsDialog, problems, shortcuts_of
+from incident_recorder.ui.dialogs.settings_store import default_store
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -122,7 +122,7 @@ def test_a_damaged_settings_file_opens_with_the_defaults(make_window) -> None:
 
 
 def test_a_global_key_x11_cannot_grab_is_refused() -> None:
-    from incident_recorder.ui.settings_dialog import problems
+    from incident_recorder.ui.dialogs.settings_dialog import problems
 
     keys = {"capture_screen": "Ctrl+K, Ctrl+S"}
     assert "one combination" in problems(keys)["capture_screen"]

@@ -6,9 +6,9 @@ from itertools import pairwise
 from pathlib import Path
 
 from incident_recorder.settings import Settings
-from incident_recorder.ui.actions import ACTIONS
-from incident_recorder.ui.settings_dialog import SettingsDialog, problems, shortcuts_of
-from incident_recorder.ui.settings_store import SettingsStore, default_store
+from incident_recorder.ui.common.actions import ACTIONS
+from incident_recorder.ui.dialogs.settings_dialog import SettingsDialog, problems, shortcuts_of
+from incident_recorder.ui.dialogs.settings_store import SettingsStore, default_store
 
 
 def test_every_setting_round_trips_through_the_file(qtbot, tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from incident_recorder.ui import global_hotkeys
+from incident_recorder.ui.capture import global_hotkeys
 from tests.ui.x_support import captures, xdotool
 
 pytestmark = pytest.mark.xvfb

@@ -12,7 +12,7 @@ import pytest
 
 from incident_recorder import paths
 from incident_recorder.settings import Settings
-from incident_recorder.ui.settings_store import SettingsStore, default_store
+from incident_recorder.ui.dialogs.settings_store import SettingsStore, default_store
 from tests.test_settings import a_changed_setting_of_every_field
 
 
@@ -54,7 +54,7 @@ def test_a_fresh_process_reads_the_same_settings(tmp_path: Path) -> None:
     store.save(a_changed_setting_of_every_field())
     script = (
         "import sys; from pathlib import Path; "
-        "from incident_recorder.ui.settings_store import SettingsStore; "
+        "from incident_recorder.ui.dialogs.settings_store import SettingsStore; "
         "print(repr(SettingsStore(Path(sys.argv[1])).load()))"
     )
     out = subprocess.run(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QGuiApplication
 
-from incident_recorder.ui.shortcuts_dialog import ShortcutsDialog
+from incident_recorder.ui.dialogs.shortcuts_dialog import ShortcutsDialog
 
 
 def test_the_cheat_sheet_is_never_taller_than_the_screen(qtbot) -> None:

@@ -14,7 +14,7 @@ import pytest
 from incident_recorder.app import WAYLAND_NOTICE, wayland_session
 from incident_recorder.app_requests import NO_RECORDER, open_request
 from incident_recorder.storage import IncidentFile
-from incident_recorder.ui.single_instance import ENV, instance_name
+from incident_recorder.ui.start.single_instance import ENV, instance_name
 from tests.ui.window_support import opened, settled
 
 
@@ -38,7 +38,7 @@ def test_instance_name_is_per_user_and_overridable(tmp_path: Path) -> None:
 
 def test_a_name_held_by_an_unusable_socket_does_not_stop_the_app(tmp_path: Path) -> None:
     """listen() must not raise when the ping itself fails (e.g. another user's socket)."""
-    from incident_recorder.ui import single_instance
+    from incident_recorder.ui.start import single_instance
 
     server = single_instance.InstanceServer(str(tmp_path / "held.sock"))
     original = single_instance.forward

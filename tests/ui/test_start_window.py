@@ -116,7 +116,7 @@ def test_a_missing_file_is_greyed_with_its_reason_and_can_be_removed(
 
 
 def test_new_incident_saves_title_and_severity(application, qtbot, monkeypatch) -> None:
-    from incident_recorder.ui.new_incident_dialog import NewIncidentDialog
+    from incident_recorder.ui.dialogs.new_incident_dialog import NewIncidentDialog
 
     def fill(dialog: NewIncidentDialog) -> int:
         qtbot.keyClicks(dialog.title_edit, "Checkout errors")
@@ -134,7 +134,7 @@ def test_new_incident_saves_title_and_severity(application, qtbot, monkeypatch) 
 
 
 def test_the_hint_card_shows_the_five_keys_until_dismissed(qapp, clock, qtbot, tmp_path) -> None:
-    from incident_recorder.ui.settings_store import SettingsStore
+    from incident_recorder.ui.dialogs.settings_store import SettingsStore
 
     store = SettingsStore(tmp_path / "settings.ini")
     store.save(store.load().with_shortcuts({"report": "Ctrl+Shift+R"}, {"report": "Ctrl+R"}))
@@ -158,8 +158,8 @@ def test_the_hint_card_shows_the_five_keys_until_dismissed(qapp, clock, qtbot, t
 def test_the_start_window_uses_the_keys_from_the_settings(
     qapp, clock, qtbot, tmp_path, monkeypatch
 ) -> None:
-    from incident_recorder.ui.new_incident_dialog import NewIncidentDialog
-    from incident_recorder.ui.settings_store import SettingsStore
+    from incident_recorder.ui.dialogs.new_incident_dialog import NewIncidentDialog
+    from incident_recorder.ui.dialogs.settings_store import SettingsStore
 
     asked: list[bool] = []
     monkeypatch.setattr(NewIncidentDialog, "exec", lambda _self: asked.append(True) or 0)

@@ -40,7 +40,7 @@ def test_enter_opens_the_highlighted_recent_incident(application, qtbot, tmp_pat
 
 
 def test_enter_on_a_focused_button_clicks_it(application, qtbot, monkeypatch) -> None:
-    from incident_recorder.ui.new_incident_dialog import NewIncidentDialog
+    from incident_recorder.ui.dialogs.new_incident_dialog import NewIncidentDialog
 
     asked: list[bool] = []
     monkeypatch.setattr(NewIncidentDialog, "exec", lambda _self: asked.append(True) or 0)

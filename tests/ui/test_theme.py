@@ -6,9 +6,9 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QPalette
 
-from incident_recorder.ui import theme
-from incident_recorder.ui.style import DARK_VARIANTS, adapt, is_dark
-from incident_recorder.ui.timeline_delegate import STAR_COLOUR
+from incident_recorder.ui.common import theme
+from incident_recorder.ui.common.style import DARK_VARIANTS, adapt, is_dark
+from incident_recorder.ui.timeline.timeline_delegate import STAR_COLOUR
 
 TEXT_ACCENTS = (
     "#0f766e",  # PUBLIC

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.storage import IncidentFile
-from incident_recorder.ui.timeline_model import COL_ENTRY, TimelineModel
+from incident_recorder.ui.timeline.timeline_model import COL_ENTRY, TimelineModel
 
 
 def test_markers_are_in_the_cell_text_and_the_tooltip(clock) -> None:

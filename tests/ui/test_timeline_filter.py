@@ -10,8 +10,8 @@ from PySide6.QtCore import Qt
 
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.storage import record_from_entry
-from incident_recorder.ui.timeline_filter import FilteredTimeline, TimelineFilter, select
-from incident_recorder.ui.timeline_model import TimelineModel
+from incident_recorder.ui.timeline.timeline_filter import FilteredTimeline, TimelineFilter, select
+from incident_recorder.ui.timeline.timeline_model import TimelineModel
 
 START = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
 WORDS = ["Checkout", "DB", "pool", "rollback", "alert", "ÜBER", "p99", "cache"]

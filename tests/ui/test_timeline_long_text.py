@@ -7,9 +7,9 @@ from PySide6 import QtGui
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAccessible
 
-from incident_recorder.ui.timeline_delegate import MAX_TEXT_LINES, PADDING
-from incident_recorder.ui.timeline_model import COL_ENTRY
-from incident_recorder.ui.timeline_text import ELLIPSIS, MAX_WRAPPED_LINES
+from incident_recorder.ui.timeline.timeline_delegate import MAX_TEXT_LINES, PADDING
+from incident_recorder.ui.timeline.timeline_model import COL_ENTRY
+from incident_recorder.ui.timeline.timeline_text import ELLIPSIS, MAX_WRAPPED_LINES
 
 WORDS = "checkout-api pool saturated at 500/500; rolled back the canary deploy and watched p99 "
 

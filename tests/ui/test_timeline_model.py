@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 from incident_recorder.domain import CaptureInfo, Entry, EntryKind
 from incident_recorder.storage import record_from_entry
-from incident_recorder.ui.timeline_model import (
+from incident_recorder.ui.timeline.timeline_model import (
     COL_ENTRY,
     COL_KIND,
     COL_OFFSET,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QSystemTrayIcon
 
-from incident_recorder.ui import tray as tray_module
-from incident_recorder.ui.tray import install_tray, notify
+from incident_recorder.ui.recorder import tray as tray_module
+from incident_recorder.ui.recorder.tray import install_tray, notify
 
 
 def test_without_a_tray_nothing_is_created_and_closing_closes(make_window, qtbot) -> None:

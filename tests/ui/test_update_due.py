@@ -10,7 +10,7 @@ from incident_recorder.domain import EntryKind
 from incident_recorder.domain.details import IncidentDetails, Status
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.settings import Settings
-from incident_recorder.ui.update_due import OVERDUE
+from incident_recorder.ui.recorder.update_due import OVERDUE
 
 
 def set_severity(window, severity: str | None, status: Status = Status.INVESTIGATING) -> None:
@@ -92,7 +92,7 @@ def test_the_cadence_comes_from_the_settings(make_window, qtbot, clock) -> None:
 
 
 def test_with_a_tray_the_notice_is_a_tray_message(make_window, qtbot, clock, monkeypatch) -> None:
-    from incident_recorder.ui.tray import install_tray
+    from incident_recorder.ui.recorder.tray import install_tray
 
     window = make_window()
     window.tray = install_tray(window, available=True)

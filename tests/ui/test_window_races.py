@@ -7,8 +7,8 @@ from datetime import UTC
 from PySide6.QtCore import Qt
 
 from incident_recorder.storage import IncidentFile
-from incident_recorder.ui import recorder_window
-from incident_recorder.ui.recorder_window import RecorderWindow
+from incident_recorder.ui.recorder import recorder_window
+from incident_recorder.ui.recorder.recorder_window import RecorderWindow
 
 
 def _big_incident(tmp_path, clock, monkeypatch, notes: int):

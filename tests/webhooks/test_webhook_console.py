@@ -31,6 +31,7 @@ def test_the_banner_has_url_token_and_curl_lines() -> None:
     lines = serving_lines("http://127.0.0.1:8765", "t" * 43, "c.incident", "Checkout outage")
     assert lines[0] == f"Listening on http://127.0.0.1:8765 — token {'t' * 43}"
     assert sum(line.strip().startswith("curl ") for line in lines) == 3
+    assert any("/pagerduty" in line and "/opsgenie" in line for line in lines)
 
 
 class _StalledStream(io.StringIO):

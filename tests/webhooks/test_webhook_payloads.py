@@ -17,9 +17,11 @@ from incident_recorder.domain import EntryKind
 from incident_recorder.domain.events import NewEvent
 from incident_recorder.storage import IncidentFile
 from incident_recorder.webhooks.alerts import parse_alertmanager, parse_grafana
+from incident_recorder.webhooks.opsgenie import parse_opsgenie
+from incident_recorder.webhooks.pagerduty import parse_pagerduty
 from incident_recorder.webhooks.payloads import PayloadError, load_json, parse_events
 
-PARSERS = [parse_events, parse_alertmanager, parse_grafana]
+PARSERS = [parse_events, parse_alertmanager, parse_grafana, parse_pagerduty, parse_opsgenie]
 
 
 def _alert(**changes: Any) -> dict[str, Any]:
@@ -259,6 +261,63 @@ _generic_like = st.fixed_dictionaries(
     },
 )
 
+_reference = st.fixed_dictionaries({}, optional={"summary": _mostly(st.text(max_size=12))})
+_pagerduty_like = st.fixed_dictionaries(
+    {
+        "event": st.fixed_dictionaries(
+            {
+                "id": _mostly(st.text(max_size=12)),
+                "event_type": _mostly(
+                    st.sampled_from(
+                        ["incident.triggered", "incident.acknowledged", "incident.resolved",
+                         "incident.annotated", "incident.escalated", "pagey.ping",
+                         "incident.responder.added", "incident.status_update_published"]
+                    )
+                ),
+            },
+            optional={
+                "occurred_at": _mostly(_times),
+                "agent": _mostly(_reference),
+                "data": _mostly(
+                    st.fixed_dictionaries(
+                        {},
+                        optional={
+                            "title": _mostly(st.text(max_size=20)),
+                            "number": _mostly(st.integers(-5, 10**20)),
+                            "service": _mostly(_reference),
+                            "priority": _mostly(_reference),
+                            "incident": _mostly(_reference),
+                            "content": _mostly(st.text(max_size=20)),
+                            "resolve_reason": _mostly(st.fixed_dictionaries({"type": st.text()})),
+                        },
+                    )
+                ),
+            },
+        )
+    }
+)  # fmt: skip
+_opsgenie_like = st.fixed_dictionaries(
+    {
+        "action": _mostly(
+            st.sampled_from(["Create", "Acknowledge", "Close", "AddNote", "AddTags", "Snooze"])
+            | st.text(max_size=10)
+        ),
+        "alert": st.fixed_dictionaries(
+            {"alertId": _mostly(st.text(max_size=12))},
+            optional={
+                "message": _mostly(st.text(max_size=20)),
+                "tinyId": _mostly(st.text(max_size=4)),
+                "username": _mostly(st.text(max_size=10)),
+                "createdAt": _mostly(st.integers(-1, 2**70)),
+                "updatedAt": _mostly(st.integers(-1, 2**70)),
+                "tags": _mostly(st.lists(st.text(max_size=5), max_size=3)),
+                "note": _mostly(st.text(max_size=20)),
+                "description": _mostly(st.text(max_size=20)),
+            },
+        ),
+    }
+)
+
 
 def _outcome(parser: Any, data: Any) -> list[NewEvent] | None:
     try:
@@ -275,7 +334,7 @@ def _outcome(parser: Any, data: Any) -> list[NewEvent] | None:
 
 
 @settings(max_examples=250, deadline=None)
-@given(_json | _alert_like | _generic_like)
+@given(_json | _alert_like | _generic_like | _pagerduty_like | _opsgenie_like)
 def test_any_json_gives_events_or_a_clear_error(data: Any) -> None:
     for parser in PARSERS:
         _outcome(parser, data)
@@ -293,7 +352,13 @@ def test_any_body_loads_or_gives_a_clear_error(body: bytes) -> None:
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(_alert_like | _generic_like | st.lists(_generic_like, min_size=1, max_size=3))
+@given(
+    _alert_like
+    | _generic_like
+    | _pagerduty_like
+    | _opsgenie_like
+    | st.lists(_generic_like, min_size=1, max_size=3)
+)
 def test_whatever_parses_can_be_recorded(tmp_path: Path, data: Any) -> None:
     """Events a parser accepts never make the storage fail (surrogates, odd times, long keys)."""
     parsed = [events for parser in PARSERS if (events := _outcome(parser, data))]

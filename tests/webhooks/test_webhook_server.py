@@ -292,7 +292,13 @@ def test_the_health_page_names_the_incident_only_to_the_token(served: WebhookSer
     assert anonymous.body["incident"] is None
     known = request(served.port, "GET", "/", token=served.token)
     assert known.body["incident"] == "Checkout outage"
-    assert known.body["endpoints"] == ["POST /events", "POST /alertmanager", "POST /grafana"]
+    assert known.body["endpoints"] == [
+        "POST /events",
+        "POST /alertmanager",
+        "POST /grafana",
+        "POST /pagerduty",
+        "POST /opsgenie",
+    ]
 
 
 # -- what is recorded --------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Exit status: 0 on success, 2 on a usage error (argparse), 1 on any other error, reported as one
 clear line on stderr, never a traceback. Qt is imported only when a window is asked for, or
 (QtNetwork only) to forward a request to the running app: a second `incident-recorder [FILE]`,
-`--capture` and `--note` (see ui/single_instance.py and app_requests.py).
+`--capture` and `--note` (see ui/start/single_instance.py and app_requests.py).
 """
 
 from __future__ import annotations

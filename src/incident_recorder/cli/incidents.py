@@ -74,9 +74,17 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
-    from incident_recorder.importers.merge import merge_files
+    from incident_recorder.importers.merge import DifferentIncidents, merge_files
 
-    summary = merge_files(args.a, args.b, args.out)
+    try:
+        summary = merge_files(
+            args.a, args.b, args.out, different_incidents=args.different_incidents
+        )
+    except DifferentIncidents as different:
+        raise CliError(
+            f"{different}; nothing was merged. If they are one incident after all (or you "
+            "mean to combine two), run again with --different-incidents"
+        ) from None
     for line in summary.lines():
         print(line)
     print(f"Wrote {args.out}")

@@ -80,7 +80,8 @@ def _parser() -> argparse.ArgumentParser:
         "file",
         type=Path,
         metavar="FILE",
-        help="the incident file to create (e.g. checkout.incident)",
+        help="the incident file to create (e.g. checkout.incident; a name without "
+        ".incident gets it: `new checkout` creates checkout.incident)",
     )
     new.add_argument("--title", required=True, help='the incident title, e.g. "Checkout outage"')
     new.add_argument(
@@ -150,7 +151,7 @@ def _parser() -> argparse.ArgumentParser:
         help="with --format jpeg: the JPEG quality, 50 to 100 (default 85)",
     )
     capture.add_argument(
-        "--kind", default="observation", type=_kind, help="the entry's kind (default observation)"
+        "--kind", default="observation", type=_kind, help=f"the entry's kind: {kind_help()}"
     )
 
     export = sub.add_parser(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from incident_recorder.cli.common import FOCUS_NOTE, NOT_RUNNING, PROG, CliError
@@ -14,12 +15,20 @@ if TYPE_CHECKING:
     pass
 
 
+INCIDENT_SUFFIX = ".incident"
+"""What an incident file's name ends with: the window's dialogs list and open files by it."""
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from incident_recorder.storage import IncidentFile
 
+    given: Path = args.file
+    if given.suffix != INCIDENT_SUFFIX:  # `new checkout` makes checkout.incident, and says so
+        args.file = given.with_name(given.name + INCIDENT_SUFFIX)
     with IncidentFile.create(args.file, args.title) as handle:
         title = handle.incident().title
-    print(f"Created {args.file} — {title}")
+    added = f" (added {INCIDENT_SUFFIX} to {given.name})" if args.file != given else ""
+    print(f"Created {args.file}{added} — {title}")
     if args.open:
         return cmd_open(args)
     return 0
@@ -28,8 +37,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_open(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
-    from incident_recorder.ui import startup_measures
-    from incident_recorder.ui.gc_pause import paused
+    from incident_recorder.ui.common import startup_measures
+    from incident_recorder.ui.common.gc_pause import paused
 
     with ExitStack() as start_up:  # closed once the window has painted (see app.run_gui)
         if startup_measures.enabled():
@@ -38,6 +47,7 @@ def cmd_open(args: argparse.Namespace) -> int:
             from incident_recorder.storage import IncidentFile
 
             IncidentFile.open(args.file).close()  # a clear error now, before any window
+        startup_measures.import_core_first()  # before PySide6 (app_requests loads it)
         from incident_recorder.app_requests import open_request
 
         reply = _forward(open_request(args.file), timeout_ms=15_000)
@@ -53,7 +63,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 def _forward(request: dict[str, object], timeout_ms: int = 5000) -> dict[str, object] | None:
     """The running app's reply to `request`, or None when no app is running."""
-    from incident_recorder.ui.single_instance import ForwardError, forward
+    from incident_recorder.ui.start.single_instance import ForwardError, forward
 
     try:
         return forward(request, timeout_ms=timeout_ms)

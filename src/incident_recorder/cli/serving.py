@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from incident_recorder.cli.common import PROG, CliError
@@ -49,6 +50,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         listener=show,
         on_refusal=complain,
         allow_hosts=args.allow_host,
+        pagerduty_secret=_pagerduty_secret(args),
     )
     try:
         server.start()
@@ -76,6 +78,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         lines = serving_lines(server.url, server.token, str(server.path), server.title)
+        signed = "checked" if server.pagerduty_secret else "not checked (no signing secret)"
+        lines.insert(-1, f"PagerDuty signatures: {signed}.")
         print("\n".join(lines), flush=True)
         while not stop.wait(0.5):
             pass
@@ -99,17 +103,33 @@ TOKEN_ENV = "INCIDENT_RECORDER_WEBHOOK_TOKEN"
 """The environment variable `serve` reads a chosen webhook token from."""
 
 
+PAGERDUTY_SECRET_ENV = "INCIDENT_RECORDER_PAGERDUTY_SECRET"
+"""The environment variable `serve` reads PagerDuty's webhook signing secret from."""
+
+
+def _first_line(path: Path, what: str) -> str:
+    """The first line of `path`, stripped; CliError if it cannot be read or is empty."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        raise CliError(f"cannot read the {what} from {path}: {reason}") from None
+    if not lines or not lines[0].strip():
+        raise CliError(f"{path} holds no {what} (its first line is empty)")
+    return str(lines[0]).strip()
+
+
+def _pagerduty_secret(args: argparse.Namespace) -> str | None:
+    """PagerDuty's signing secret: --pagerduty-secret-file, the environment (None: none)."""
+    if args.pagerduty_secret_file is not None:
+        return _first_line(args.pagerduty_secret_file, "PagerDuty signing secret")
+    return os.environ.get(PAGERDUTY_SECRET_ENV, "").strip() or None
+
+
 def _serve_token(args: argparse.Namespace) -> str | None:
     """The token `serve` was given: --token-file, --token, the environment (None: none)."""
     if args.token_file is not None:
-        try:
-            lines = args.token_file.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError) as error:
-            reason = getattr(error, "strerror", None) or error
-            raise CliError(f"cannot read the token from {args.token_file}: {reason}") from None
-        if not lines or not lines[0].strip():
-            raise CliError(f"{args.token_file} holds no token (its first line is empty)")
-        return str(lines[0]).strip()
+        return _first_line(args.token_file, "token")
     if args.token is not None:
         return str(args.token)  # warned about once the server runs (cmd_serve)
     from_env = os.environ.get(TOKEN_ENV, "").strip()

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     pass
 
-from incident_recorder.cli.serving import TOKEN_ENV
+from incident_recorder.cli.serving import PAGERDUTY_SECRET_ENV, TOKEN_ENV
 from incident_recorder.cli.values import _moment, _when
 
 
@@ -48,7 +48,8 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="take webhooks (alerts, deploys, scripts) into an incident file",
         description="Listen for webhooks and record each event as a timeline entry of FILE: "
         "POST /events (generic JSON), /alertmanager (Prometheus Alertmanager), /grafana "
-        "(Grafana alerting). Every request needs the incident's bearer token; each event is "
+        "(Grafana alerting), /pagerduty (PagerDuty v3 webhooks), /opsgenie (Opsgenie webhook "
+        "integration). Every request needs the incident's bearer token; each event is "
         "on disk before the reply. Runs until Ctrl+C. See docs/webhooks.md.",
     )
     serve.add_argument("file", type=Path, metavar="FILE")
@@ -75,6 +76,14 @@ def _serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="also answer requests whose Host header is NAME (repeatable): the name a reverse "
         "proxy passes on. Without it only localhost, 127.0.0.1, [::1], --host and the address "
         "dialled are answered; any other Host gets 421 (DNS rebinding)",
+    )
+    serve.add_argument(
+        "--pagerduty-secret-file",
+        type=Path,
+        metavar="PATH",
+        help="check PagerDuty's X-PagerDuty-Signature with the webhook subscription's signing "
+        f"secret in PATH (its first line); so does ${PAGERDUTY_SECRET_ENV}. Then a delivery "
+        "to /pagerduty that is unsigned or signed with another secret is refused (401)",
     )
     token = serve.add_mutually_exclusive_group()
     token.add_argument(
@@ -153,6 +162,12 @@ def _import_merge_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParse
     merge.add_argument("b", type=Path, metavar="B")
     merge.add_argument(
         "--out", type=Path, required=True, metavar="C", help="the merged file (must not exist)"
+    )
+    merge.add_argument(
+        "--different-incidents",
+        action="store_true",
+        help="merge even though A and B look like two different incidents (different titles "
+        "and timelines more than an hour apart), which is otherwise refused",
     )
 
     copy = sub.add_parser(

@@ -4,7 +4,10 @@ Parsed from a payload (webhooks/payloads.py) and recorded by `IncidentFile.recor
 identifies a delivery: an event whose key is already in the file was recorded before (a
 retried or repeated webhook) and is skipped. An event that can happen again under the same key
 (an alert firing again after it was resolved, which Alertmanager sends with its first `startsAt`)
-carries a `Recurrence`, so that it is recorded again after each end, yet once only.
+carries a `Recurrence`, so that it is recorded again after each end, yet once only. An event
+that marks a milestone (a pager's acknowledgement or resolution) carries it: the milestone is set
+with its entry when it has no time yet, and a time already recorded (by a person, or an earlier
+event) is kept.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from incident_recorder.domain.kinds import EntryKind
+from incident_recorder.domain.milestones import Milestone
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +35,8 @@ class Recurrence:
 @dataclass(frozen=True, slots=True)
 class NewEvent:
     """One entry-to-be. `text` is already clean (domain.text.clean_note_text); `occurred_at`
-    None means "when it arrived"."""
+    None means "when it arrived"; `milestone`, the milestone its entry marks when that
+    milestone has no time yet."""
 
     text: str
     kind: EntryKind = EntryKind.OBSERVATION
@@ -40,3 +45,4 @@ class NewEvent:
     public: bool = False
     key: str | None = None
     recurrence: Recurrence | None = None
+    milestone: Milestone | None = None

@@ -2,8 +2,9 @@
 
 `review()` looks at an IncidentRecord and returns findings, most important first: captures not
 yet reviewed for redaction, blame-oriented language (domain/blame.py), the missing impact-start
-and detection milestones, entries still at the default kind, long silent gaps in the timeline,
-action items without owner or due date; then the informational ones (other missing milestones,
+and detection milestones, milestones out of order (detected after acknowledged, …), entries
+still at the default kind, long silent gaps in the timeline, action items without owner or due
+date; then the informational ones (other missing milestones,
 no action items, overdue ones). Times in messages are shown in the zone of `now`.
 """
 
@@ -27,7 +28,13 @@ from incident_recorder.domain.times import format_duration_exact, in_zone
 Severity = Literal["warning", "info"]
 _LISTED = 8
 """How many entries a finding about many entries names before '… and N more'."""
-_ORDER = ("captures", "blame", "milestone", "unclassified", "gap", "action-item", "action-items")
+_ORDER = (
+    "captures", "blame", "milestone-order", "milestone", "unclassified", "gap", "action-item",
+    "action-items",
+)  # fmt: skip
+_SEQUENCE = (Milestone.DETECTED, Milestone.ACKNOWLEDGED, Milestone.MITIGATED, Milestone.RESOLVED)
+"""The milestones that come in this order. Impact may start after detection (an alert that
+fires before customers notice), so impact start is not part of it."""
 _CALENDAR_WORDS = frozenset(
     word.lower()
     for word in itertools.chain(
@@ -69,6 +76,7 @@ def review(
         *_captures(record, entries, zone),
         *_blame(record, entries, phrases),
         *_milestones(record),
+        *_milestone_order(record, zone),
         *_unclassified(record, entries, zone),
         *_gaps(record, entries, gap, zone),
         *_action_items(record, now),
@@ -178,6 +186,24 @@ def _milestones(record: IncidentRecord) -> Iterator[Finding]:
             "warning" if milestone in important else "info",
             f"no “{milestone.label.lower()}” milestone: {consequences[milestone]}",
         )
+
+
+def _milestone_order(record: IncidentRecord, zone: tzinfo | None) -> Iterator[Finding]:
+    """A milestone set before one that comes earlier (detected after acknowledged, mitigated
+    after resolved): one of the two times is wrong, and the metrics built on it with it."""
+    reached = [(m, when) for m in _SEQUENCE if (when := record.milestones[m]) is not None]
+    for (first, first_at), (later, later_at) in itertools.combinations(reached, 2):
+        if later_at < first_at:
+            yield Finding(
+                "milestone-order",
+                "warning",
+                f"“{later.label}” ({_clock(later_at, zone)}) is before “{first.label.lower()}” "
+                f"({_clock(first_at, zone)}): milestones run detected → acknowledged → "
+                "mitigated → resolved, so one of these times is wrong (and every metric "
+                "measured to it)",
+                hint=f"correct it in Incident ▸ Details, or `milestone {first.cli_name} --at …`",
+                start=later_at,
+            )
 
 
 def _unclassified(

@@ -15,13 +15,20 @@ whose capture fails takes the image of another copy of it that passes; if none d
 is merged without its capture, with a line saying so in its text, and the summary names the
 file, the entry and the reason. The merge goes on: one bad capture never stops it, and the
 merged file holds only captures that every export can show.
+
+Two files that look like two different incidents are not merged without a word: with
+different titles and timelines more than an hour apart (SAME_INCIDENT_GAP), the merge is refused
+(DifferentIncidents) unless the caller says they are different on purpose; different titles
+with overlapping timelines (two people naming one outage differently) merge with a note saying
+whose title the merged file keeps. Each recorder's `new` gives its file its own id, so ids
+cannot tell one incident from two; a file's copy shares its id and is always merged.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from incident_recorder.domain import Entry, NewCapture
@@ -37,6 +44,14 @@ from incident_recorder.storage import IncidentFile, IncidentFileError
 
 CHUNK = 200
 """Entries written per transaction (the new file is removed if any fails)."""
+
+
+SAME_INCIDENT_GAP = timedelta(hours=1)
+"""Timelines further apart than this, under different titles, are two incidents."""
+
+
+class DifferentIncidents(Exception):
+    """The two files look like two different incidents; str() says why, in one line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,9 +224,56 @@ def _details(inputs: Sequence[_Input]) -> IncidentDetails:
     return replace(first, services=services)
 
 
-def merge_files(a: Path, b: Path, out: Path, *, clock: Clock = system_clock) -> MergeSummary:
+def _span(record: IncidentRecord) -> tuple[datetime, datetime] | None:
+    times = [entry.occurred_at for entry in record.entries]
+    return (min(times), max(times)) if times else None
+
+
+def _title_key(title: str) -> str:
+    return " ".join("".join(c if c.isalnum() else " " for c in title.casefold()).split())
+
+
+def same_incident(a: IncidentRecord, b: IncidentRecord, names: tuple[str, str]) -> str | None:
+    """A note when the two records have different titles yet overlapping timelines (merged
+    as one incident); DifferentIncidents when the titles differ and the timelines are more
+    than SAME_INCIDENT_GAP apart; None when they are plainly one incident."""
+    titles = (a.details.title, b.details.title)
+    if a.incident.uuid == b.incident.uuid or _title_key(titles[0]) == _title_key(titles[1]):
+        return None
+    span_a, span_b = _span(a), _span(b)
+    shown = f"{names[0]} is {titles[0]!r}, {names[1]} is {titles[1]!r}"
+    if span_a is not None and span_b is not None:
+        gap = max(span_b[0] - span_a[1], span_a[0] - span_b[1])
+        if gap > SAME_INCIDENT_GAP:
+            first, last = sorted((span_a, span_b))
+            raise DifferentIncidents(
+                f"these look like two different incidents: {shown}, and their timelines are "
+                f"{_hours(gap)} apart ({first[1]:%Y-%m-%d %H:%M} to {last[0]:%Y-%m-%d %H:%M} "
+                "UTC)"
+            )
+    return (
+        f"the titles differ ({shown}); their timelines overlap, so they were merged as one "
+        f"incident titled {titles[0]!r} (A's title)"
+    )
+
+
+def _hours(gap: timedelta) -> str:
+    hours = gap.total_seconds() / 3600
+    return f"{hours:.1f} hours" if hours < 48 else f"{hours / 24:.0f} days"
+
+
+def merge_files(
+    a: Path,
+    b: Path,
+    out: Path,
+    *,
+    clock: Clock = system_clock,
+    different_incidents: bool = False,
+) -> MergeSummary:
     """Merge incident files `a` and `b` into the new file `out`; IncidentFileError if one
-    cannot be read or `out` cannot be created (then nothing is left at `out`)."""
+    cannot be read or `out` cannot be created (then nothing is left at `out`);
+    DifferentIncidents (nothing written) if they look like two incidents, unless
+    `different_incidents` says that is meant."""
     if out.exists():
         raise IncidentFileError(f"{out} already exists: merge into a new file")
     with (
@@ -219,6 +281,12 @@ def merge_files(a: Path, b: Path, out: Path, *, clock: Clock = system_clock) -> 
         IncidentFile.open(b, readonly=True) as file_b,
     ):
         inputs = [_Input(a, file_a), _Input(b, file_b)]
+        try:
+            told = same_incident(inputs[0].record, inputs[1].record, (a.name, b.name))
+        except DifferentIncidents as different:
+            if not different_incidents:
+                raise
+            told = f"{different}: merged as asked (--different-incidents)"
         if inputs[0].recorder == inputs[1].recorder and a.stem == b.stem:
             inputs[1].recorder = f"{b.parent.name}/{b.name}"
         merged, duplicates = _collect(inputs)
@@ -227,6 +295,8 @@ def merge_files(a: Path, b: Path, out: Path, *, clock: Clock = system_clock) -> 
         sources = [[(inputs[origin], entry) for origin, entry in m.copies] for m in merged]
         shas, quarantined = _write(out, _details(inputs), items, sources, standalone, clock)
     notes += [f"capture not merged: {line}" for line in quarantined]
+    if told is not None:
+        notes.insert(0, f"note: {told}")
     return MergeSummary(len(items), duplicates, len(shas), milestones, notes)
 
 

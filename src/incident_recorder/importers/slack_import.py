@@ -10,7 +10,15 @@ leaves and other channel housekeeping (SKIPPED_SUBTYPES), messages posted by bot
 (`bot_message`, or any message with a `bot_id`), and messages with no text (a message that
 only shares files reads `Shared file: name`). Slack's markup is
 turned into plain text: `<@U123>` → `@Real Name`, `<#C1|name>` → `#name`,
-`<https://x|label>` → `label (https://x)`, `<!here>` → `@here`, `&amp;` `&lt;` `&gt;` → & < >.
+`<https://x|label>` → `label (https://x)`, `<!here>` → `@here`, `&amp;` `&lt;` `&gt;` → & < >,
+and emoji shortcodes into the emoji they name (`:tada:` → 🎉, `:+1::skin-tone-3:` → 👍🏼, by the
+`emoji` package's Unicode names and aliases); a workspace's own emoji (`:party-parrot:`) stay
+as written.
+
+A person's name comes from users.json, else from the `user_profile` Slack copies into their
+messages (learnt from any message of the export), else reads `unknown user (U123)`, never a bare
+id. A comment on a file (`file_comment`, which names its author only in `comment.user`) keeps
+its author.
 """
 
 from __future__ import annotations
@@ -47,6 +55,9 @@ SKIPPED_SUBTYPES = frozenset(
 _MARKUP = re.compile(r"<((?:[@#!]|[A-Za-z][\w+.-]*:)[^<>\s|]*(?:\|[^<>\n]*)?)>")
 """Slack's markup: <@user>, <#channel|name>, <!special>, <scheme:target|label>."""
 MAX_TS = Decimal(253402300799)  # 9999-12-31T23:59:59Z
+SKIN_TONES = {str(tone): chr(0x1F3FB + tone - 2) for tone in range(2, 7)}
+"""Slack's :skin-tone-2: … :skin-tone-6: → the Fitzpatrick modifiers U+1F3FB … U+1F3FF."""
+_SKIN_TONE = re.compile(r"(?<=[^\x00-\x7f]):skin-tone-([2-6]):")
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +74,26 @@ class SlackMessages:
         return [f"skipped {sum(self.skipped.values())} messages: {counts}"]
 
 
+def unknown_user(user_id: str) -> str:
+    """How a person missing from users.json and from their messages' profiles is named."""
+    return f"unknown user ({user_id})"
+
+
+def with_emoji(text: str) -> str:
+    """Slack's emoji shortcodes as emoji (:tada: → 🎉, :+1::skin-tone-3: → 👍🏼); names the
+    emoji package does not know (a workspace's own emoji) stay as written."""
+    if ":" not in text:
+        return text
+    import emoji  # only a Slack import needs its tables
+
+    shown = emoji.emojize(text, language="alias")
+    return _SKIN_TONE.sub(lambda match: SKIN_TONES[match.group(1)], shown)
+
+
 def _link(inner: str, users: Mapping[str, str]) -> str:
     target, _, label = inner.partition("|")
     if target.startswith("@"):
-        return "@" + (label or users.get(target[1:], target[1:]))
+        return "@" + (label or users.get(target[1:]) or unknown_user(target[1:]))
     if target.startswith("#"):
         return "#" + (label or target[1:])
     if target.startswith("!"):
@@ -76,14 +103,20 @@ def _link(inner: str, users: Mapping[str, str]) -> str:
     if target.startswith("mailto:"):
         return label or target[len("mailto:") :]
     if label and label != target:
-        return f"{label} ({target})"
+        return f"{with_emoji(label)} ({target})"
     return target
 
 
 def plain_text(text: str, users: Mapping[str, str]) -> str:
-    """Slack message markup as plain text (see the module docstring)."""
-    text = _MARKUP.sub(lambda match: _link(match.group(1), users), text)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    """Slack message markup as plain text (see the module docstring): emoji shortcodes are
+    read outside the markup only (a link's target is kept exactly)."""
+    parts: list[str] = []
+    last = 0
+    for match in _MARKUP.finditer(text):
+        parts += [with_emoji(text[last : match.start()]), _link(match.group(1), users)]
+        last = match.end()
+    parts.append(with_emoji(text[last:]))
+    return "".join(parts).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def parse_ts(value: object) -> datetime:
@@ -109,8 +142,11 @@ def _author(message: Mapping[str, Any], users: Mapping[str, str]) -> str | None:
             if isinstance(name, str) and name.strip():
                 return name.strip()
     user = message.get("user")
+    comment = message.get("comment")
+    if not (isinstance(user, str) and user) and isinstance(comment, dict):
+        user = comment.get("user")  # a file_comment names its author there only
     if isinstance(user, str) and user:
-        return users.get(user, user)
+        return users.get(user) or unknown_user(user)
     username = message.get("username")
     return (username.strip() or None) if isinstance(username, str) else None
 
@@ -222,6 +258,29 @@ def _users(source: SlackSource, problems: Problems) -> dict[str, str]:
     return names
 
 
+@dataclass(frozen=True, slots=True)
+class _Unreadable:
+    """A day file that is not JSON: the problem, told in its turn among the days'."""
+
+    problem: str
+
+
+def _learn_names(documents: list[tuple[str, object]], users: dict[str, str]) -> None:
+    """Add the names users.json lacks from the `user_profile` Slack copies into messages."""
+    for _, document in documents:
+        for message in document if isinstance(document, list) else []:
+            if not isinstance(message, dict):
+                continue
+            user, profile = message.get("user"), message.get("user_profile")
+            if not isinstance(user, str) or user in users or not isinstance(profile, dict):
+                continue
+            for key in ("real_name", "display_name", "name"):
+                name = profile.get(key)
+                if isinstance(name, str) and name.strip():
+                    users[user] = name.strip()
+                    break
+
+
 def read_slack(
     folder: Path,
     *,
@@ -254,19 +313,23 @@ def _read_days(
     users = _users(source, problems)
     skipped: Counter[str] = Counter()
     entries: list[ImportedEntry] = []
+    documents: list[tuple[str, object]] = []  # (day, its messages, or why it cannot be read)
     for day in source.days:
         try:
             document = json.loads(source.read(day).decode("utf-8"))
         except ImportFailed as failed:  # a link, a device, too large: nothing is imported
             raise ImportFailed([*problems.items, *failed.problems]) from None
         except json.JSONDecodeError as error:
-            problems.add(f"{day} line {error.lineno}: not JSON ({error.msg})")
-            continue
+            document = _Unreadable(f"{day} line {error.lineno}: not JSON ({error.msg})")
         except RecursionError:
-            problems.add(f"{day}: not JSON (nested too deeply)")
-            continue
+            document = _Unreadable(f"{day}: not JSON (nested too deeply)")
         except UnicodeDecodeError as error:
-            problems.add(f"{day}: cannot be read ({error})")
+            document = _Unreadable(f"{day}: cannot be read ({error})")
+        documents.append((day, document))
+    _learn_names(documents, users)  # every day first: a name may be told after its mention
+    for day, document in documents:
+        if isinstance(document, _Unreadable):
+            problems.add(document.problem)
             continue
         entries += day_messages(
             document, PurePosixPath(day).name, source.channel, users, window, problems,

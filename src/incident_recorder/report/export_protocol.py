@@ -1,6 +1,6 @@
 """The lines `incident-recorder export --progress` prints, for the GUI that runs it.
 
-The GUI exports in a child process (ui/export_job.py) so that report work never holds the
+The GUI exports in a child process (ui/report/export_job.py) so that report work never holds the
 GUI's interpreter lock. The child tells it how far it is on stdout, one flushed line each:
 
     progress DONE TOTAL     images written so far, of TOTAL (at most ~20 a second)

@@ -153,11 +153,19 @@ class IncidentSession:
 
     def record_events(self, events: Sequence[NewEvent]) -> list[EventOutcome]:
         """Record webhook events (one transaction; a delivery seen before is skipped), then
-        announce the entries they became."""
+        announce the entries they became (and the milestones they set: a pager's
+        acknowledgement or resolution)."""
+        marks = any(event.milestone is not None for event in events)
+        before = self._file.milestones() if marks and self._listeners else None
         outcomes = self._file.record_events(events)
         if self._listeners:  # reading the new entries back only for someone who listens
             new = [self._file.entry(o.entry_id) for o in outcomes if not o.duplicate]
             self.added_elsewhere(new)
+        if before is not None:
+            now = self._file.milestones()
+            for milestone in Milestone:
+                if now[milestone] != before[milestone]:
+                    self._announce(MilestoneRecorded(milestone, now[milestone], before[milestone]))
         return outcomes
 
     def added_elsewhere(self, entries: Sequence[Entry]) -> None:

@@ -3,8 +3,10 @@
 IncidentFile inherits these methods. Each event becomes an ordinary timeline entry; an event with
 a delivery key also gets a row in `event_keys` (schema version 4), written in the same transaction
 as its entry, so a key already there marks a delivery recorded before, which is skipped and
-reported as a duplicate. An event that can recur under the same key (domain.events.Recurrence) has
-its key completed, in the same transaction, with the latest key that ended it. The webhook token
+reported as a duplicate. An event that marks a milestone sets it, with its entry, in the same
+transaction, unless the milestone already has a time (a person's, or an earlier event's: kept).
+An event that can recur under the same key (domain.events.Recurrence) has its key completed, in
+the same transaction, with the latest key that ended it. The webhook token
 lives in the `details` table under its own name, `webhook_token`: a history like every detail (a
 new token is a new row; the latest is current).
 """
@@ -16,10 +18,12 @@ import re
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from incident_recorder.domain.events import NewEvent
 from incident_recorder.domain.text import clean_note_text
-from incident_recorder.domain.times import to_iso
+from incident_recorder.domain.times import from_iso, to_iso
+from incident_recorder.storage import curation
 from incident_recorder.storage.errors import IncidentFileError, translate
 from incident_recorder.storage.handle import FileHandle
 
@@ -51,6 +55,17 @@ def _latest_key(conn: sqlite3.Connection, prefix: str) -> str | None:
         (prefix, end),
     ).fetchone()
     return None if row is None else str(row[0])
+
+
+def _mark_milestone(
+    conn: sqlite3.Connection, event: NewEvent, entry_id: int, at: datetime, now: datetime
+) -> None:
+    """Set the milestone `event` marks, at its entry's time, if it has no time yet."""
+    assert event.milestone is not None
+    if curation.milestones(conn)[event.milestone] is None:
+        curation.set_milestone(
+            conn, event.milestone, at, set_at=now, entry_id=entry_id, source=event.source
+        )
 
 
 def check_token(token: str) -> str:
@@ -118,6 +133,8 @@ class EventsFile(FileHandle):
                         "INSERT INTO event_keys (key, entry_id, received_at) VALUES (?, ?, ?)",
                         (key, entry_id, now),
                     )
+                if event.milestone is not None:
+                    _mark_milestone(conn, event, entry_id, from_iso(occurred), from_iso(now))
                 outcomes.append(EventOutcome(entry_id, key, duplicate=False))
         return outcomes
 

@@ -12,7 +12,8 @@ Three defences, from the cause outwards:
   process, and `install_open_guard` adds a Python audit hook that refuses any `open()` of such a
   file or of its -wal/-shm by other code (an image import of a dropped file, a hash, a header
   check): the read fails with `InUseError`'s message instead of silently breaking the locks.
-  Code outside Python (Qt's file dialogs) cannot be seen this way: ui/file_dialogs.py keeps it
+  Code outside Python (Qt's file dialogs) cannot be seen this way: ui/dialogs/file_dialogs.py keeps
+  it
   from reading files at all.
 - `LockWatch.problem` checks, before every write, that the process still holds its read lock on
   the database file and on the -shm, and that the WAL this connection writes into is still the

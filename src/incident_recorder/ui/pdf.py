@@ -58,7 +58,7 @@ from incident_recorder.report.files import refuse_link
 from incident_recorder.report.html import render_pdf_html
 from incident_recorder.report.html_export import ImageFiles
 from incident_recorder.report.writer import ReportError, file_mode
-from incident_recorder.ui.image_decode import decode_image
+from incident_recorder.ui.common.image_decode import decode_image
 from incident_recorder.ui.pdf_images import (
     LOG,
     LOGICAL_DPI,

@@ -33,6 +33,8 @@ def serving_lines(url: str, token: str, path: str, title: str) -> list[str]:
         f"  curl -sS {auth} -d '{EXAMPLE_EVENT}' {url}/events",
         f"  curl -sS {auth} --data-binary @alertmanager.json {url}/alertmanager",
         f"  curl -sS {auth} --data-binary @grafana.json {url}/grafana",
+        f"PagerDuty and Opsgenie: {url}/pagerduty and {url}/opsgenie, with the header "
+        f"'Authorization: Bearer {token}' (docs/webhooks.md)",
         "Ctrl+C stops.",
     ]
 

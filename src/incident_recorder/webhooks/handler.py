@@ -3,7 +3,8 @@
 The checks run in order and cheapest first: the Host header (421: webhooks/hosts.py, against DNS
 rebinding), the path and method (404, 405), the bearer token (401, compared in constant time by
 the server), the body's size from Content-Length before any of it is read (411, 413: the
-endpoint's limit, BODY_LIMITS), then the JSON and the payload (400), then the events' times
+endpoint's limit, BODY_LIMITS), the sender's signature where one is checked (401: PagerDuty's,
+with a secret configured), then the JSON and the payload (400), then the events' times
 (422: none more than a minute in the future). The whole request must arrive within the server's
 deadline (408: webhooks/deadline.py), however slowly its bytes come.
 The body is read as it arrives, in chunks, never more than announced: a client that announces
@@ -32,6 +33,7 @@ from incident_recorder.webhooks.routes import (
     MAX_ALERT_BODY_BYTES,
     MAX_BODY_BYTES,
     ROUTES,
+    SIGNATURE_HEADERS,
     App,
     Refusal,
 )
@@ -220,7 +222,12 @@ class RequestHandler(BaseHTTPRequestHandler):
                 return
             body_read = True
             with self.server.app.in_flight():
-                events = ROUTES[path](load_json(self._read(length)), self.server.app.now())
+                body = self._read(length)
+                signed = self.headers.get_all(SIGNATURE_HEADERS.get(path, "")) or []
+                unsigned = self.server.app.signature_refusal(path, ",".join(signed), body)
+                if unsigned is not None:
+                    raise _Refused(401, unsigned)
+                events = ROUTES[path](load_json(body), self.server.app.now())
                 self._reply(200, self.server.app.record(events))
         except _Refused as refused:
             self.close_connection = True

@@ -1,8 +1,9 @@
 """The webhook server: HTTP on loopback, a bearer token, and every accepted event durable first.
 
-Routes: POST /events (generic JSON events), POST /alertmanager, POST /grafana; GET / a health
-check. The standard library's HTTPServer, with no dependency added: a real listen backlog and a
-fixed pool of workers (webhooks/pool.py) answer connections, each request within one deadline
+Routes: POST /events (generic JSON events), POST /alertmanager, POST /grafana, POST /pagerduty
+(signatures checked with a secret configured), POST /opsgenie; GET / a health check. The
+standard library's HTTPServer, with no dependency added: a real listen backlog and a fixed pool
+of workers (webhooks/pool.py) answer connections, each request within one deadline
 (webhooks/deadline.py). A worker checks the Host header (webhooks/hosts.py), the token
 (constant-time), the size (Content-Length before reading: 1 MiB for generic events, 32 MiB for a
 group of alerts; the body read as it arrives) and the payload (webhooks/handler.py), then hands
@@ -32,6 +33,7 @@ from incident_recorder.domain.events import NewEvent
 from incident_recorder.domain.times import Clock, system_clock
 from incident_recorder.webhooks.handler import RequestHandler
 from incident_recorder.webhooks.hosts import accepted_names, host_refusal
+from incident_recorder.webhooks.pagerduty import signature_refusal as pagerduty_signature_refusal
 from incident_recorder.webhooks.pool import BACKLOG, WORKERS, WorkerPool
 from incident_recorder.webhooks.routes import MAX_ALERT_BODY_BYTES, MAX_BODY_BYTES, ROUTES, Refusal
 from incident_recorder.webhooks.writer import EventWriter, Listener
@@ -107,12 +109,15 @@ class WebhookServer:
         allow_hosts: Sequence[str] = (),
         workers: int = WORKERS,
         request_deadline: float = REQUEST_DEADLINE_S,
+        pagerduty_secret: str | None = None,
     ) -> None:
         """`listener` hears what each request recorded (on the writer thread), `on_refusal`
         each request answered with an error (on the request's thread); both must be quick.
         `allow_hosts` are Host names accepted besides this machine's (a reverse proxy's);
-        ValueError if one is not a host name."""
+        ValueError if one is not a host name. With `pagerduty_secret`, a PagerDuty delivery must
+        be signed with it (X-PagerDuty-Signature), or it is refused 401."""
         self.path = Path(path)
+        self.pagerduty_secret = pagerduty_secret or None
         self._names = accepted_names(host, allow_hosts)
         self._clock = clock
         self._workers = workers
@@ -214,6 +219,12 @@ class WebhookServer:
         given = credentials.strip().encode("latin-1", "replace")
         match = hmac.compare_digest(given, self.token.encode("ascii"))
         return scheme.lower() == "bearer" and match
+
+    def signature_refusal(self, path: str, signed: str, body: bytes | bytearray) -> str | None:
+        """Why a body is refused for its sender's signature (None: accepted, or not checked)."""
+        if path == "/pagerduty" and self.pagerduty_secret is not None:
+            return pagerduty_signature_refusal(self.pagerduty_secret, signed, body)
+        return None
 
     def refused(self, refusal: Refusal) -> None:
         if self._on_refusal is not None:

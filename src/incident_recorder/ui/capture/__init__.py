@@ -1,0 +1,2 @@
+"""Captures: the capture service and keys (global hotkeys, interval, region overlay), paste/drop,
+the viewer and annotation."""

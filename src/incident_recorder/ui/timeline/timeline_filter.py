@@ -1,0 +1,203 @@
+"""Search and filter the timeline: what a filter asks, and the filtered timeline model.
+
+`TimelineFilter` is the question (text, kinds, starred only, public only, show hidden);
+`select` answers it over raw records in one pass (pure Python, no Qt: it runs on a worker
+thread, so filtering 100,000 entries never stalls the window). `FilteredTimeline` is the model
+the view shows while a filter is on: the matching records in time order, kept up to date from
+the timeline model's `record_changed` without rescanning, and read through the same methods as
+TimelineModel (entry_at, cell_text, row_of, records, …) so the view and delegate need not care.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QRunnable, Qt, Signal
+
+from incident_recorder.domain import Entry, EntryKind
+from incident_recorder.domain.milestones import Milestone
+from incident_recorder.storage import Record, record_key
+from incident_recorder.ui.timeline.timeline_model import HEADERS, TimelineModel, _Index
+
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+@dataclass(frozen=True)
+class TimelineFilter:
+    """Which entries to show. The default shows what the plain timeline shows."""
+
+    text: str = ""
+    kinds: frozenset[EntryKind] = field(default_factory=frozenset)
+    starred: bool = False
+    public: bool = False
+    show_hidden: bool = False
+
+    @property
+    def is_plain(self) -> bool:
+        """True when nothing is filtered out beyond the hidden entries (the plain timeline)."""
+        return self == TimelineFilter()
+
+    def accepts(self, record: Record) -> bool:
+        return bool(select([record], self))
+
+
+def select(records: Sequence[Record], wanted: TimelineFilter) -> list[Record]:
+    """The records `wanted` lets through, in the given order (case-insensitive text match)."""
+    rows: Any = records
+    if not wanted.show_hidden:
+        rows = [r for r in rows if not r.hidden]
+    if wanted.kinds:
+        kinds = {str(kind) for kind in wanted.kinds}
+        rows = [r for r in rows if r.kind in kinds]
+    if wanted.starred:
+        rows = [r for r in rows if r.starred]
+    if wanted.public:
+        rows = [r for r in rows if r.public]
+    needle = wanted.text.strip().lower()
+    if needle:
+        rows = [r for r in rows if needle in r.text.lower()]
+    return list(rows)
+
+
+class _Signals(QObject):
+    done = Signal(int, object)
+
+
+class FilterJob(QRunnable):
+    """Runs `select` on a snapshot of the records off the UI thread; `signals.done(generation,
+    records)` comes back on the UI thread."""
+
+    def __init__(self, generation: int, records: list[Record], wanted: TimelineFilter) -> None:
+        super().__init__()
+        self.generation = generation
+        self.records = records
+        self.wanted = wanted
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        rows = select(self.records, self.wanted)
+        self.signals.done.emit(self.generation, rows)
+
+
+class FilteredTimeline(QAbstractTableModel):
+    """The timeline's matching entries. `apply(filter, records)` shows a result;
+    changes to the timeline model afterwards are followed row by row."""
+
+    time_format_changed = Signal()
+
+    def __init__(self, source: TimelineModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.source = source
+        self.filter = TimelineFilter()
+        self._rows: list[Record] = []
+        self._ids: dict[int, Record] = {}
+        self.active = False
+        source.record_changed.connect(self.record_changed)
+        source.dataChanged.connect(self._source_data_changed)
+        source.headerDataChanged.connect(self.headerDataChanged)
+        source.time_format_changed.connect(self.time_format_changed)
+
+    # -- the model interface -------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = 0) -> Any:
+        return self.source.headerData(section, orientation, role)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        return self.source.entry_data(self.entry_at(index.row()), index.column(), role)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+    # -- what the view and delegate read -----------------------------------------------------
+
+    @property
+    def spans_days(self) -> bool:
+        return self.source.spans_days
+
+    def entry_at(self, row: int) -> Entry:
+        return self.source.entry_for(self._rows[row])
+
+    def cell_text(self, row: int, column: int) -> str:
+        return self.source.entry_text(self.entry_at(row), column)
+
+    def capture_caption(self, entry: Entry) -> str:
+        return self.source.capture_caption(entry)
+
+    def thumbnail(self, capture_id: int) -> Any:
+        return self.source.thumbnail(capture_id)
+
+    def milestone_of(self, entry_id: int) -> Milestone | None:
+        return self.source.milestone_of(entry_id)
+
+    def records(self) -> list[Record]:
+        """The shown records in order (the list itself: read it, never change it)."""
+        return self._rows
+
+    def row_of(self, entry_id: int) -> int:
+        record = self._ids.get(entry_id)
+        if record is None:
+            return -1
+        return bisect_left(self._rows, record_key(record), key=record_key)
+
+    def total(self) -> int:
+        """How many entries the filter chooses from (the hidden ones too when shown)."""
+        hidden = len(self.source.hidden_records()) if self.filter.show_hidden else 0
+        return self.source.rowCount() + hidden
+
+    # -- results and changes -----------------------------------------------------------------
+
+    def snapshot(self, wanted: TimelineFilter) -> list[Record]:
+        """The records to filter for `wanted`: the shown ones, merged with the hidden ones."""
+        rows = self.source.records()
+        if wanted.show_hidden and (hidden := self.source.hidden_records()):
+            return sorted([*rows, *hidden], key=record_key)
+        return list(rows)
+
+    def apply(self, wanted: TimelineFilter, rows: list[Record]) -> None:
+        self.beginResetModel()
+        self.active = True
+        self.filter = wanted
+        self._rows = rows
+        self._ids = {r.id: r for r in rows}
+        self.endResetModel()
+
+    def deactivate(self) -> None:
+        """Not shown any more: drop the result and stop following the timeline."""
+        self.beginResetModel()
+        self.active = False
+        self.filter = TimelineFilter()
+        self._rows, self._ids = [], {}
+        self.endResetModel()
+
+    def record_changed(self, old: Record | None, new: Record | None) -> None:
+        """Follow one change of the timeline model (see TimelineModel.record_changed)."""
+        if not self.active:
+            return
+        if old is not None and old[0] in self._ids:
+            row = self.row_of(old[0])
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            del self._ids[old[0]]
+            self.endRemoveRows()
+        if new is not None and self.filter.accepts(new):
+            row = bisect_left(self._rows, record_key(new), key=record_key)
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._rows.insert(row, new)
+            self._ids[new[0]] = new
+            self.endInsertRows()
+
+    def _source_data_changed(self, *_: object) -> None:
+        if self._rows:
+            last = self.index(len(self._rows) - 1, self.columnCount() - 1)
+            self.dataChanged.emit(self.index(0, 0), last)
