@@ -174,12 +174,13 @@ def test_a_replica_killed_mid_push_pushes_the_rest_once(
 ) -> None:
     a, b = shared_pair(tmp_path, team_url)
     incident = a.incident().uuid
-    total = 3000
-    with a:
-        _bulk(a, total)
+    a.close()
     b.close()
-    killed_at = 0
-    for _ in range(3):  # a machine too fast to catch mid-push: try again on a fresh push
+    killed_at = total = 0
+    for attempt in range(3):  # a machine too fast to catch mid-push: again, with new rows
+        with IncidentFile.open(tmp_path / "a.incident") as more:
+            _bulk(more, 3000, f"attempt {attempt}")
+            total = more.entry_count()
         with subprocess.Popen(
             [sys.executable, "-m", "incident_recorder", "sync", str(tmp_path / "a.incident"),
              "--once"],

@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from incident_recorder.sync import team_db
 from tests.sync.postgres_cluster import Cluster
 from tests.sync.replica_support import record_at
 
@@ -32,7 +33,7 @@ def test_team_init_then_three_recorders_share_join_and_converge(
     postgres: Cluster, tmp_path: Path
 ) -> None:
     url = postgres.new_database()
-    assert "version 1 (was none)" in ok("team", "init", url)
+    assert f"version {team_db.SCHEMA_VERSION} (was none)" in ok("team", "init", url)
     assert "up to date" in ok("team", "init", url)
     a, b, c = (tmp_path / f"{name}.incident" for name in "abc")
     ok("new", a, "--title", "Checkout outage")

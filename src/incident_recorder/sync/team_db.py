@@ -14,6 +14,9 @@ Everything lives in the schema `incident_recorder`:
 - Triggers: UPDATE, DELETE and TRUNCATE of either table are refused (for every role, the owner
   too), and each INSERT notifies channel `incident_recorder` with the incident id, which wakes
   every replica LISTENing.
+- `incident_metrics` (version 2): the archive view, one row per incident: title, severity,
+  status, services, the five milestones and the times to detect, acknowledge, mitigate and
+  resolve, each from impact start (the report's definitions), for Grafana without this app.
 - Roles (created when the initialising role may, see docs/team.md): `incident_recorder_writer`
   may read and insert, nothing else; `incident_recorder_reader` may only read (Grafana).
 """
@@ -101,7 +104,67 @@ BEGIN
 END $$;
 """
 
-MIGRATIONS: list[str] = [_V1]
+# The archive: per-incident metrics Grafana or Metabase can chart without this app. Current
+# values follow the replicas' rule (latest by time set, then recorder id, then arrival).
+_V2 = """
+CREATE VIEW incident_recorder.incident_metrics AS
+WITH milestones AS (
+    SELECT DISTINCT ON (r.incident_id, r.body ->> 'name')
+           r.incident_id, r.body ->> 'name' AS name,
+           (r.body ->> 'occurred_at')::timestamptz AS at
+    FROM incident_recorder.records AS r WHERE r.kind = 'milestones'
+    ORDER BY r.incident_id, r.body ->> 'name', r.body ->> 'set_at' DESC, r.recorder DESC,
+             r.seq DESC
+), details AS (
+    SELECT DISTINCT ON (r.incident_id, r.body ->> 'name')
+           r.incident_id, r.body ->> 'name' AS name, (r.body ->> 'value')::jsonb AS value
+    FROM incident_recorder.records AS r WHERE r.kind = 'details'
+    ORDER BY r.incident_id, r.body ->> 'name', r.body ->> 'set_at' DESC, r.recorder DESC,
+             r.seq DESC
+), pivot AS (
+    SELECT i.id, i.title, i.created_at,
+           (SELECT value #>> '{}' FROM details WHERE incident_id = i.id AND name = 'title')
+               AS current_title,
+           (SELECT value #>> '{}' FROM details WHERE incident_id = i.id AND name = 'severity')
+               AS severity,
+           (SELECT value #>> '{}' FROM details WHERE incident_id = i.id AND name = 'status')
+               AS status,
+           (SELECT array_agg(s ->> 'name' ORDER BY s ->> 'name')
+              FROM details, jsonb_array_elements(value) AS s
+              WHERE incident_id = i.id AND name = 'services') AS services,
+           (SELECT at FROM milestones WHERE incident_id = i.id AND name = 'impact_started')
+               AS impact_started,
+           (SELECT at FROM milestones WHERE incident_id = i.id AND name = 'detected') AS detected,
+           (SELECT at FROM milestones WHERE incident_id = i.id AND name = 'acknowledged')
+               AS acknowledged,
+           (SELECT at FROM milestones WHERE incident_id = i.id AND name = 'mitigated')
+               AS mitigated,
+           (SELECT at FROM milestones WHERE incident_id = i.id AND name = 'resolved') AS resolved,
+           (SELECT count(*) FROM incident_recorder.records
+              WHERE incident_id = i.id AND kind = 'entries') AS entries
+    FROM incident_recorder.incidents AS i
+)
+SELECT id AS incident_id, coalesce(current_title, title) AS title, created_at, severity, status,
+       coalesce(services, ARRAY[]::text[]) AS services,
+       impact_started, detected, acknowledged, mitigated, resolved,
+       detected - impact_started AS time_to_detect,
+       acknowledged - impact_started AS time_to_acknowledge,
+       mitigated - impact_started AS time_to_mitigate,
+       resolved - impact_started AS time_to_resolve,
+       entries
+FROM pivot;
+DO $$
+BEGIN
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'incident_recorder_writer') THEN
+        GRANT SELECT ON incident_recorder.incident_metrics TO incident_recorder_writer;
+    END IF;
+    IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'incident_recorder_reader') THEN
+        GRANT SELECT ON incident_recorder.incident_metrics TO incident_recorder_reader;
+    END IF;
+END $$;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2]
 """SQL scripts; script N (0-based) takes the team database from version N to N + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
