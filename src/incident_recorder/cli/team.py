@@ -116,57 +116,32 @@ def cmd_team(args: argparse.Namespace) -> int:
 
 
 def cmd_share(args: argparse.Namespace) -> int:
-    from incident_recorder.domain.times import to_iso
     from incident_recorder.session import IncidentSession
     from incident_recorder.storage import IncidentFile
-    from incident_recorder.sync import team_db
-    from incident_recorder.sync.conninfo import kept
+    from incident_recorder.sync.links import LinkError, share
 
     with IncidentFile.open(args.file) as handle, _connect(args.db) as conn:
         session = IncidentSession(handle, author=author_of(args))
-        state = handle.team_state()
-        incident = handle.incident()
-        if state.get("incident") not in (None, incident.uuid):
-            raise CliError(f"{args.file.name} is a replica of incident {state['incident']}")
-        _checked(conn, team_db.check)
-        conn.execute(
-            "INSERT INTO incident_recorder.incidents (id, title, created_at, app_version, "
-            "shared_by) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
-            (incident.uuid, incident.title, to_iso(incident.created_at), incident.app_version,
-             session.author),
-        )  # fmt: skip
-        handle.set_team_state(conninfo=kept(args.db), incident=incident.uuid)
-        pushed, _ = _once(session, conn)
-    print(incident.uuid)
+        try:
+            incident, pushed = _checked(conn, lambda c: share(session, c, args.db))
+        except LinkError as error:
+            raise CliError(str(error)) from None
+    print(incident)
     print(f"Shared {args.file.name}: {pushed} rows pushed", file=sys.stderr)
     return 0
 
 
 def cmd_join(args: argparse.Namespace) -> int:
-    from incident_recorder.domain import Incident
-    from incident_recorder.domain.times import from_iso
-    from incident_recorder.session import IncidentSession
-    from incident_recorder.storage import IncidentFile
-    from incident_recorder.sync import team_db
-    from incident_recorder.sync.conninfo import kept
+    from incident_recorder.sync.links import LinkError, join
 
     with _connect(args.url) as conn:
-        _checked(conn, team_db.check)
-        row = conn.execute(
-            "SELECT id::text, title, created_at, app_version FROM incident_recorder.incidents "
-            "WHERE id::text = %s",
-            (args.incident.strip().lower(),),
-        ).fetchone()
-        if row is None:
-            raise CliError(f"no incident {args.incident} in the team database")
-        created = from_iso(row[2].isoformat(timespec="milliseconds").replace("+00:00", "Z"))
-        shared = Incident(row[0], row[1], created, row[3])
-        with IncidentFile.create(args.out, shared.title, shared=shared) as handle:
-            session = IncidentSession(handle, author=author_of(args))
-            handle.set_team_state(conninfo=kept(args.url), incident=shared.uuid)
-            _, pulled = _once(session, conn)
-            entries = handle.entry_count()
-    print(f"Joined {shared.title!r} into {args.out}: {entries} entries ({pulled} rows)")
+        try:
+            shared, entries = _checked(
+                conn, lambda c: join(c, args.url, args.incident, args.out, author_of(args))
+            )
+        except LinkError as error:
+            raise CliError(str(error)) from None
+    print(f"Joined {shared.title!r} into {args.out}: {entries} entries")
     return 0
 
 
@@ -233,13 +208,6 @@ def _sync_live(replicator: Replicator) -> int:
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: stop quietly, all saved
         replicator.run(lambda: stop, show)
     return 0
-
-
-def _once(session: Any, conn: Conn) -> tuple[int, int]:
-    from incident_recorder.sync.replicator import Replicator
-
-    result: tuple[int, int] = _checked(conn, Replicator(session).sync_once)
-    return result
 
 
 def _checked(conn: Conn, step: Any) -> Any:

@@ -74,6 +74,12 @@ class IncidentSession:
     def author(self) -> str | None:
         return self._author
 
+    def set_author(self, name: str | None) -> None:
+        """Who records from now on (the window's Settings changed)."""
+        self._author = " ".join(name.split()) if name else None
+        if self._author:
+            self._file.set_author(self._author)
+
     @property
     def file(self) -> IncidentFile:
         return self._file

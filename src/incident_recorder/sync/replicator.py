@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -65,8 +66,7 @@ class SyncState:
     def text(self) -> str:
         if self.status == "live":
             who = f"{self.teammates} teammate{'s' if self.teammates != 1 else ''}"
-            waiting = f", {self.waiting} waiting" if self.waiting else ""
-            return f"live · {who}{waiting}"
+            return f"live · {who}"
         since = f" since {self.since.astimezone():%H:%M}" if self.since else ""
         waiting = (
             f", {self.waiting} entr{'ies' if self.waiting != 1 else 'y'} waiting"
@@ -205,7 +205,7 @@ class Replicator:
     def state(self, status: str, since: datetime | None = None, reason: str = "") -> SyncState:
         file = self.session.file
         teammates = len(set(file.recorders()) - {self.recorder})
-        return SyncState(status, teammates, file.unpushed(), since, reason)
+        return SyncState(status, teammates, len(file.unpushed_entries()), since, reason)
 
     def run(
         self,
@@ -231,7 +231,10 @@ class Replicator:
                 on_state(self.state("offline", offline_since, str(error).strip()))
                 pause = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
                 failures += 1
-                self._sleep(pause, should_stop)
+                offline = functools.partial(
+                    self.state, "offline", offline_since, str(error).strip()
+                )
+                self._wait_offline(pause, should_stop, offline, on_state)
             except team_db.TeamSchemaError as error:
                 on_state(self.state("error", reason=str(error)))
                 return
@@ -261,8 +264,19 @@ class Replicator:
             if pushed or pulled or local:
                 on_state(self.state("live"))
 
-    @staticmethod
-    def _sleep(seconds: float, should_stop: Callable[[], bool]) -> None:
+    def _wait_offline(
+        self,
+        seconds: float,
+        should_stop: Callable[[], bool],
+        offline: Callable[[], SyncState],
+        on_state: Callable[[SyncState], None],
+    ) -> None:
+        """Wait before trying again; what is recorded meanwhile is reported as waiting."""
+        file = self.session.file
+        seen = file.data_version()
         end = time.monotonic() + seconds
         while not should_stop() and time.monotonic() < end:
-            time.sleep(min(0.1, end - time.monotonic()))
+            time.sleep(min(LOCAL_CHECK_SECONDS, max(0.0, end - time.monotonic())))
+            if file.data_version() != seen:
+                seen = file.data_version()
+                on_state(offline())

@@ -6,7 +6,8 @@ The window composes its parts and lays them out; each part is a controller hande
 - capture_controller.CaptureController: the capture keys, pasted and dropped images, viewers;
 - report_controller.ReportController: the report window, exports and the status page;
 - curation.Curation: editing, flags, history, past entries and the filter of the timeline;
-- loader.EarlierEntries: the entries of a large incident beyond the first screenfuls.
+- loader.EarlierEntries: the entries of a large incident beyond the first screenfuls;
+- team_sync.TeamSync: a shared incident's sync worker, its state and labels, Share with Team.
 The window itself keeps the layout, the actions table, settings, the details dialog, the time
 display, the global keys and closing.
 Every write goes through the session (session/core.py), which tells the window (`_on_change`);
@@ -53,6 +54,7 @@ from incident_recorder.ui.recorder.live_updates import LiveUpdates
 from incident_recorder.ui.recorder.loader import EarlierEntries
 from incident_recorder.ui.recorder.note_bar import NoteBar
 from incident_recorder.ui.recorder.note_controller import NoteController
+from incident_recorder.ui.recorder.team_sync import TeamSync
 from incident_recorder.ui.recorder.tray import RecorderTray, install_tray, notify
 from incident_recorder.ui.recorder.webhook_toggle import WebhookToggle
 from incident_recorder.ui.report.report_controller import ReportController
@@ -149,6 +151,9 @@ class RecorderWindow(QMainWindow):
         self.note_bar.edit.paste_image = self.capture_controller.paste_image
         self.live = LiveUpdates(incident_file, self.model, self._live_error, live_start, self)
         self.live.changed.connect(self.reload_incident)
+        self.team = TeamSync(
+            self.session, self.model, self.header.sync_state, self.show_error, self
+        )
         self.interval = IntervalCapture(
             self.captures, clock, self.statusBar(), lambda t, m: notify(self, t, m), self
         )
@@ -202,6 +207,7 @@ class RecorderWindow(QMainWindow):
             self._pool.start(job)
         else:
             self._subscribe_hotkeys(global_hotkeys.OPEN_HERE)
+        self.team.start()  # a shared incident's sync, on a thread of its own
         if self.earlier.pending:
             self.earlier.start()  # the warm-up follows it
         else:
@@ -256,6 +262,7 @@ class RecorderWindow(QMainWindow):
             "shortcuts": self.show_shortcuts,
             "settings": self.open_settings,
             "receive_webhooks": self.webhooks.set_on,
+            "share_team": self.team.share,
             **self.note_controller.handlers(),
             **self.capture_controller.handlers(),
             **self.report_controller.handlers(),
@@ -288,6 +295,7 @@ class RecorderWindow(QMainWindow):
         self.header.set_severities(settings.severities)
         self.header.set_update_cadence(settings.update_cadence_minutes)
         self.captures.set_image_format(settings.capture_format, settings.jpeg_quality)
+        self.session.set_author(settings.author)
 
     def show_shortcuts(self) -> None:
         """The keyboard cheat sheet (F1), from the actions table with the keys in effect."""
@@ -464,6 +472,7 @@ class RecorderWindow(QMainWindow):
             self.tray.remove()
         self.note_controller.close()  # the note being typed is kept for the next time
         self.live.stop()
+        self.team.stop()
         self.webhooks.shutdown()  # on a thread of its own: never waited for here
         self.report_controller.close()  # the status page stops, and any export process
         self.captures.stop()

@@ -103,6 +103,7 @@ class TimelineModel(QAbstractTableModel):
         self._hidden: dict[int, Record] = {}  # hidden entry id → its record, so a stale
         # revision arriving later (an earlier, visible one) cannot bring it back
         self._milestones: dict[int, Milestone] = {}
+        self._team_labels: dict[int, str] = {}
 
     # -- Qt model interface ------------------------------------------------------------------
 
@@ -353,6 +354,16 @@ class TimelineModel(QAbstractTableModel):
 
     def milestone_of(self, entry_id: int) -> Milestone | None:
         return self._milestones.get(entry_id)
+
+    def team_label(self, entry_id: int) -> str | None:
+        """A shared incident's word beside an entry: a teammate's name, or that it is not sent
+        yet (ui/recorder/team_sync.py sets them); None for everything else."""
+        return self._team_labels.get(entry_id)
+
+    def set_team_labels(self, labels: dict[int, str]) -> None:
+        if labels != self._team_labels:
+            self._team_labels = dict(labels)
+            self._column_changed(COL_ENTRY)
 
     def set_milestones(self, marks: dict[int, Milestone]) -> None:
         """Which entries mark a milestone (IncidentFile.milestone_entries); repaints on change."""
