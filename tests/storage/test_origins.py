@@ -201,3 +201,36 @@ def test_a_replica_keeps_the_incident_id_and_creation_time(
     )
     with IncidentFile.create(tmp_path / "r.incident", "Checkout", clock=clock, shared=shared) as r:
         assert r.incident() == shared
+
+
+def test_annotations_travel_and_a_redacted_capture_stays_sensitive(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    from incident_recorder.domain.annotation import Shape, ShapeKind
+
+    with (
+        IncidentFile.create(tmp_path / "a.incident", "Checkout", clock=clock) as a,
+        _replica_of(a, tmp_path / "b.incident", clock) as b,
+    ):
+        shot = a.add_capture(new_capture(), text="customer data on screen")
+        assert shot.capture is not None
+        redaction = [Shape(ShapeKind.REDACTION, 1, 2, 10, 12)]
+        a.set_annotations(shot.capture.id, redaction, base_revision=0)
+        exchange(a, b)
+        on_b = next(e for e in b.entries() if e.capture is not None).capture
+        assert on_b is not None
+        assert b.sensitive_captures() == {on_b.id}
+        assert b.annotations(on_b.id) == redaction
+        # two people annotate at the same moment: both saves kept, the same one current
+        clock.advance(1)
+        a.set_annotations(
+            shot.capture.id, [*redaction, Shape(ShapeKind.ARROW, 0, 0, 5, 5)], base_revision=1
+        )
+        b.set_annotations(
+            on_b.id, [*redaction, Shape(ShapeKind.RECTANGLE, 3, 3, 9, 9)], base_revision=1
+        )
+        exchange(a, b)
+        exchange(b, a)
+        assert a.annotations(shot.capture.id) == b.annotations(on_b.id)
+        assert a.annotation_revision(shot.capture.id) == b.annotation_revision(on_b.id) == 3
+        assert a.sensitive_captures() == {shot.capture.id} and b.sensitive_captures() == {on_b.id}

@@ -9,11 +9,11 @@ schema.MIGRATIONS:
 - `replica`: one row, this file's recorder id (a UUID made when the file is created or
   migrated; `join` makes a new file, so every replica has its own) and the author name the
   writer set (IncidentSession's author, from Settings or `--author`).
-- `origins`: one row per row of `entries`, `captures`, `revisions`, `milestones` and
-  `details` — its global id (`uid`), the table and rowid, the recorder and the author. Filled
-  by triggers, so every INSERT of any part of the app gets one; a row pulled from the team
-  database has its origin inserted first (the trigger then leaves it alone). `seq` is the order
-  rows were added in this file: the push cursor. Append-only, like the record.
+- `origins`: one row per row of `entries`, `captures`, `revisions`, `milestones`, `details`
+  and `annotations` — its global id (`uid`), the table and rowid, the recorder and the author.
+  Filled by triggers, so every INSERT of any part of the app gets one; a row pulled from the
+  team database has its origin inserted first (the trigger then leaves it alone). `seq` is the
+  order rows were added in this file: the push cursor. Append-only, like the record.
 - `team_sync`: this replica's link to the team database (connection string without password,
   incident id, push mark, pull cursor): local state, not record, so it may be updated.
 
@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import sqlite3
 
-SHARED_TABLES = ("captures", "entries", "revisions", "milestones", "details")
+SHARED_TABLES = ("captures", "entries", "revisions", "milestones", "details", "annotations")
 """The tables whose rows have origins, in the order a row may refer to another's."""
 
 UUID_SQL = (
@@ -92,6 +92,21 @@ FROM entries AS e
 LEFT JOIN revisions AS r ON r.id = ({CURRENT_REVISION.format(entry="e.id").strip()});
 """
 
+# A capture's current annotations: the latest save by (created_at, recorder, id); `revision` is
+# how many saves it has (what an editor's next save is based on).
+CURRENT_ANNOTATIONS = """
+CREATE VIEW current_annotations AS
+SELECT a.capture_id,
+       (SELECT max(revision) FROM annotations WHERE capture_id = a.capture_id) AS revision,
+       a.shapes, a.redactions, a.created_at
+FROM annotations AS a
+WHERE a.id = (
+    SELECT x.id FROM annotations AS x
+    JOIN origins AS o ON o.tbl = 'annotations' AND o.row_id = x.id
+    WHERE x.capture_id = a.capture_id
+    ORDER BY x.created_at DESC, o.recorder DESC, x.id DESC LIMIT 1);
+"""
+
 TEAM_MIGRATION = (
     f"""
 CREATE TABLE replica (
@@ -115,6 +130,8 @@ CREATE TABLE team_sync (
 );
 DROP VIEW timeline;
 {TIMELINE}
+DROP VIEW current_annotations;
+{CURRENT_ANNOTATIONS}
 """
     + _APPEND_ONLY
     + "".join(_backfill(t) for t in SHARED_TABLES)

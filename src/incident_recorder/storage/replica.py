@@ -46,6 +46,7 @@ class Applied:
     revised: list[int] = field(default_factory=list)
     milestones: bool = False
     details: bool = False
+    annotations: bool = False
 
     @property
     def nothing(self) -> bool:
@@ -69,6 +70,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     ),
     "milestones": ("name", "occurred_at", "occurred_offset", "entry_id", "source", "set_at"),
     "details": ("name", "value", "set_at"),
+    "annotations": ("capture_id", "shapes", "redactions", "created_at"),
 }  # fmt: skip
 _REFERENCES = {"capture_id": "captures", "entry_id": "entries"}
 
@@ -261,6 +263,11 @@ class ReplicaFile(FileHandle):
                 "SELECT coalesce(max(revision), 1) + 1 FROM revisions WHERE entry_id = ?",
                 (values["entry_id"],),
             ).fetchone()[0]
+        if table == "annotations":
+            values["revision"] = conn.execute(
+                "SELECT coalesce(max(revision), 0) + 1 FROM annotations WHERE capture_id = ?",
+                (values["capture_id"],),
+            ).fetchone()[0]
         if table == "captures":
             values["png"], values["thumbnail"] = row.data, row.thumb
         row_id = int(conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
@@ -281,6 +288,8 @@ class ReplicaFile(FileHandle):
             applied.milestones = True
         elif table == "details":
             applied.details = True
+        elif table == "annotations":
+            applied.annotations = True
 
     @staticmethod
     def _local_id(conn: sqlite3.Connection, table: str, uid: str) -> int:

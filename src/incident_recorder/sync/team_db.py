@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import psycopg
 
 CHANNEL = "incident_recorder"
-KINDS = ("captures", "entries", "revisions", "milestones", "details")
+KINDS = ("captures", "entries", "revisions", "milestones", "details", "annotations")
 
 _V1 = f"""
 CREATE TABLE incident_recorder.incidents (
