@@ -3,6 +3,7 @@ through a real PostgreSQL, with authors, a password never kept, a live `sync` wo
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -57,6 +58,25 @@ def test_team_init_then_three_recorders_share_join_and_converge(
         "error rate back to normal": "Ada",
     }
     assert len(records[0]["entries"]) == 4
+    exports = []
+    for path in (a, b, c):
+        ok("export", path, "--format", "json", "--out", tmp_path / f"export-{path.stem}")
+        exports.append(_comparable(tmp_path / f"export-{path.stem}" / "incident.json"))
+    assert exports[0] == exports[1] == exports[2]
+
+
+def _comparable(path: Path) -> object:
+    """A JSON export without what differs between replicas by design: the export time and the
+    entries' local rowids (`id`; the same entries in the same order otherwise)."""
+
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in ("exported_at", "id")}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return strip(json.loads(path.read_text()))
 
 
 def test_a_password_in_the_url_is_used_but_never_kept_or_shown(
