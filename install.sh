@@ -16,8 +16,12 @@ packages=(libglib2.0-0 libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfreety
   libdbus-1-3 libx11-xcb1 libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1
   libxcb-randr0 libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1
   libxcb-util1 libxcb-xfixes0 libxcb-xkb1 fonts-dejavu-core python3-venv)
+# text recognition of captures: Tesseract's English data (the tesserocr wheel brings the library)
+packages+=(tesseract-ocr-eng)
 if [ "$want_tests" = 1 ]; then
   packages+=(xvfb xauth xdotool xterm scrot chromium prometheus-alertmanager)
+  # the bare `tesseract` command: the baseline of benchmarks/bench_recognition.py
+  packages+=(tesseract-ocr)
   # power loss: strace shows the WAL's fsync before each reply; eatmydata removes it (meta-test)
   packages+=(strace eatmydata)
   # packaging: validators of the desktop integration, the MIME database, PyInstaller's objcopy

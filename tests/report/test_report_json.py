@@ -112,7 +112,11 @@ def test_captures_written_and_matching(recorded: Recorded, tmp_path: Path) -> No
             "redacted",
             "original_file",
             "original_sha256",
+            "text",
+            "findings",
         }
+        # not recognised (this export is given no readings): no text, no findings
+        assert (capture["text"], capture["findings"]) == (None, [])
         assert (capture["annotations"], capture["redacted"], capture["original_file"]) == (
             0,
             False,

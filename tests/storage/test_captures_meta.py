@@ -45,7 +45,7 @@ def _user_version(path: Path) -> int:
 
 
 def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table, by table name."""
+    """Every row of every table, by table name (full-text indexes left out: they are derived)."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         names = [
@@ -53,6 +53,7 @@ def _rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
             for (name,) in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
             )
+            if "_fts" not in name
         ]
         return {
             name: conn.execute(f"SELECT * FROM {name} ORDER BY rowid").fetchall() for name in names

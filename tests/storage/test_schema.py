@@ -70,21 +70,22 @@ def test_a_current_file_opens_unchanged(incident_path: Path) -> None:
 
 def test_migration_runs_once(incident_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _current_file(incident_path)
+    following = schema.SCHEMA_VERSION + 1
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, NEXT])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", NEXT_VERSION)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", following)
     with IncidentFile.open(incident_path) as handle:
         assert handle.entry_count() == 1
-    assert _version(incident_path) == NEXT_VERSION
+    assert _version(incident_path) == following
     tables = _tables(incident_path)
     assert ("table", "future_things") in tables
     # opening again is a no-op (running NEXT twice would fail: the table exists)
     with IncidentFile.open(incident_path) as handle:
         assert handle.entry_count() == 1
-    assert _version(incident_path) == NEXT_VERSION
+    assert _version(incident_path) == following
     assert _tables(incident_path) == tables
     # and at the version reached, migrate() itself does nothing
     with IncidentFile.open(incident_path) as handle:
-        schema.migrate(handle._db.conn, NEXT_VERSION)
+        schema.migrate(handle._db.conn, following)
     assert _tables(incident_path) == tables
 
 
@@ -93,12 +94,13 @@ def test_a_failing_migration_changes_nothing(
 ) -> None:
     _current_file(incident_path)
     tables = _tables(incident_path)
+    current = schema.SCHEMA_VERSION
     monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, BAD])
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", NEXT_VERSION)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", current + 1)
     with pytest.raises(IncidentFileError, match="opening the incident failed") as caught:
         IncidentFile.open(incident_path)
     assert "\n" not in str(caught.value)
-    assert _version(incident_path) == NEXT_VERSION - 1
+    assert _version(incident_path) == current
     assert _tables(incident_path) == tables  # future_things rolled back with the rest
     monkeypatch.undo()
     with IncidentFile.open(incident_path) as handle:

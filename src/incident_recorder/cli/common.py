@@ -15,6 +15,7 @@ COMMANDS: tuple[str, ...] = ("new", "open", "note", "capture", "export", "milest
 
 
 COMMANDS += ("serve", "import", "merge", "copy", "status-page")
+COMMANDS += ("recognise", "search", "findings")
 
 
 COMMANDS += ("team", "share", "join", "sync")

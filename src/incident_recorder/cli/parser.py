@@ -22,6 +22,7 @@ from incident_recorder.cli.subparsers import (
     _status_page_parser,
 )
 from incident_recorder.cli.team import add_author_option, team_parsers
+from incident_recorder.cli.text import text_parsers
 from incident_recorder.cli.values import _jpeg_quality, _kind, _when, _zone, kind_help
 
 
@@ -212,6 +213,7 @@ def _parser() -> argparse.ArgumentParser:
     team_parsers(sub)
     for name in ("note", "capture", "milestone"):
         add_author_option(sub.choices[name])
+    text_parsers(sub)
     return parser
 
 

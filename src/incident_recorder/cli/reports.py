@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from incident_recorder.cli.common import PROG, CliError
+from incident_recorder.cli.text import refuse_unhandled_findings, review_findings
 
 if TYPE_CHECKING:
     from incident_recorder.report.writer import FormatRenderer
@@ -63,6 +64,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from incident_recorder.report import ExportCancelled, ReportError, load_template, write_report
     from incident_recorder.report.export_protocol import ProgressPrinter, cancel_on_signals
     from incident_recorder.report.html_export import timeline_pictures
+    from incident_recorder.session.findings import with_readings
     from incident_recorder.storage import IncidentFile
     from incident_recorder.storage.errors import StoppedError
 
@@ -78,12 +80,14 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise CliError(str(error)) from None
     printer = ProgressPrinter() if args.progress else None
     with cancel_on_signals() as cancelled, IncidentFile.open(args.file, readonly=True) as handle:
+        if args.public:
+            refuse_unhandled_findings(handle)
         handle.stop_when(cancelled)  # SIGTERM stops a long read too, not only between images
         try:
             written = write_report(
                 args.out,
                 args.format,
-                handle.record(),
+                with_readings(handle, handle.record()),
                 handle.capture_png,
                 template=template,
                 public=args.public,
@@ -212,9 +216,12 @@ def cmd_review(args: argparse.Namespace) -> int:
         if finding.hint:
             parts.append(f"Hint: {finding.hint}")
         print(" ".join(" ".join(parts).split()))
-    if not findings:
+    sensitive = review_findings(args.file)
+    for line in sensitive:
+        print(line)
+    if not findings and not sensitive:
         print("No findings: nothing to check before export.")
-    warnings = sum(finding.severity == "warning" for finding in findings)
+    warnings = sum(finding.severity == "warning" for finding in findings) + len(sensitive)
     if args.strict and warnings:
         print(f"{PROG}: {warnings} warning(s) (--strict)", file=sys.stderr)
         return 1

@@ -9,6 +9,7 @@ from incident_recorder.domain.actions import ActionItem
 from incident_recorder.domain.details import IncidentDetails, Status
 from incident_recorder.domain.entry import Entry, Incident
 from incident_recorder.domain.milestones import Milestone, Milestones
+from incident_recorder.domain.readings import Reading
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +31,8 @@ class IncidentRecord:
     action_items: tuple[ActionItem, ...] = ()
     reviewed_captures: frozenset[int] = frozenset()
     sensitive_captures: frozenset[int] = frozenset()
+    readings: Mapping[int, Reading] = field(default_factory=dict)
+    """Entry id → its capture's recognised text (masked) and its findings, for an export."""
 
     def visible_entries(self) -> list[Entry]:
         """The entries a report shows: every entry not hidden."""

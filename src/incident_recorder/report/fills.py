@@ -218,9 +218,17 @@ def _timeline_cell(ctx: ReportContext, entry: Entry) -> str:
             f"Capture at {facts.utc_time(entry.occurred_at, with_date=False)} \u2014 "
             f"{capture.width}\u00d7{capture.height}{_capture_note(ctx.captures.get(entry.id))}"
         )
+        reading = ctx.record.readings.get(entry.id)
+        summary = reading.summary() if reading is not None else ""
+        if summary:  # for screen readers: what the screen says (caption is in the cell)
+            alt += f": {summary}"
         name = ctx.image_files.get(entry.id)
         image = f"![{alt}]({name})" if name else f"_({alt}: image not exported)_"
         cell = f"{cell}{BR}{image}" if cell else image
+    reading = ctx.record.readings.get(entry.id)
+    if reading is not None and reading.unhandled():
+        labels = ", ".join(dict.fromkeys(f.label for f in reading.unhandled()))
+        cell += f"{BR}**\u26a0 Looks sensitive, not yet redacted or dismissed:** {labels}"
     return cell
 
 

@@ -17,6 +17,7 @@ from incident_recorder.domain import Entry, Incident
 from incident_recorder.domain.actions import ActionItem
 from incident_recorder.domain.details import IncidentDetails, details_to_json
 from incident_recorder.domain.milestones import Metric, Milestone
+from incident_recorder.domain.readings import FindingMark, Reading
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.report import facts
 
@@ -33,6 +34,7 @@ def _capture(
     entry: Entry,
     image_files: Mapping[int, str],
     captures: Mapping[int, facts.ExportedCapture],
+    reading: Reading | None = None,
 ) -> dict[str, Any] | None:
     capture = entry.capture
     if capture is None:
@@ -53,6 +55,22 @@ def _capture(
         "redacted": False if written is None else written.redacted,
         "original_file": None if written is None else written.original_file,
         "original_sha256": capture.sha256 if written is None else written.original_sha256,
+        # recognised text with findings and redacted words masked; findings without values
+        "text": None if reading is None else reading.text,
+        "findings": [] if reading is None else [_finding(f) for f in reading.findings],
+    }
+
+
+def _finding(finding: FindingMark) -> dict[str, Any]:
+    box = finding.box
+    return {
+        "kind": finding.kind,
+        "label": finding.label,
+        "box": None
+        if box is None
+        else dict(zip(("left", "top", "width", "height"), box, strict=True)),
+        "handled": finding.handled is not None,
+        "how": finding.handled,
     }
 
 
@@ -61,6 +79,7 @@ def entry_record(
     image_files: Mapping[int, str],
     captures: Mapping[int, facts.ExportedCapture] | None = None,
     milestone: Milestone | None = None,
+    reading: Reading | None = None,
 ) -> dict[str, Any]:
     """One entry as a JSON-ready dict."""
     return {
@@ -72,7 +91,7 @@ def entry_record(
         "revision": entry.revision,
         "hidden": entry.hidden,
         "source": entry.source,
-        "capture": _capture(entry, image_files, captures or {}),
+        "capture": _capture(entry, image_files, captures or {}, reading),
         "public": entry.public,
         "starred": entry.starred,
         "author": entry.author,
@@ -146,7 +165,13 @@ def entry_records(
 ) -> Iterator[dict[str, Any]]:
     """The "entries" of record_json, one at a time, in time order."""
     for entry in facts.in_order(record.entries):
-        yield entry_record(entry, image_files, captures, record.milestone_entries.get(entry.id))
+        yield entry_record(
+            entry,
+            image_files,
+            captures,
+            record.milestone_entries.get(entry.id),
+            record.readings.get(entry.id),
+        )
 
 
 def render_json(

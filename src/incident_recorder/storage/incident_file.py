@@ -35,6 +35,7 @@ from incident_recorder.storage.errors import (
     IncidentFileError,
 )
 from incident_recorder.storage.events import EventsFile
+from incident_recorder.storage.recognised import RecognisedFile
 from incident_recorder.storage.replica import ReplicaFile
 from incident_recorder.storage.rows import (
     Record,
@@ -73,7 +74,7 @@ class _Extra:
     occurred_offset: str | None = None
 
 
-class IncidentFile(EventsFile, CuratedFile, AnnotatedFile, ReplicaFile):
+class IncidentFile(EventsFile, CuratedFile, AnnotatedFile, RecognisedFile, ReplicaFile):
     """An open incident file. Use `create` or `open`; close it (or use `with`) when done."""
 
     def __init__(

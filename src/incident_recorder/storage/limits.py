@@ -46,6 +46,12 @@ def untrusted_schema_works() -> bool:
         conn.execute("PRAGMA trusted_schema = OFF")
         for script in schema.MIGRATIONS:
             conn.executescript(script)
+        # An entry runs the triggers too: those of full-text search write into FTS5 tables,
+        # which SQLite refuses inside a trigger when the schema is not trusted.
+        conn.execute(
+            "INSERT INTO entries (kind, text, occurred_at, recorded_at) VALUES ('note', 'x', "
+            "'2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')"
+        )
     except sqlite3.Error:
         return False
     finally:

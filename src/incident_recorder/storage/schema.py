@@ -10,7 +10,9 @@ sections) and `action_items`, each a history whose latest row is current. Versio
 recorded once. Version 5 adds `captures_meta`, an index holding every column of `captures` but
 the two images: reading the timeline joins entries to it, never to the table's rows, whose
 pixels (a megabyte each, on overflow pages SQLite walks to reach the columns after them) would
-otherwise be read for every capture on every open. The team step (`_TEAM`, storage/origins.py)
+otherwise be read for every capture on every open. Version 6 adds text recognition and search
+(storage/recognition_schema.py): `recognitions`, `finding_dismissals` and FTS5 indexes over
+entries, revisions and recognised text. Version 7, the team step (`_TEAM`, storage/origins.py),
 gives every row of the shared record a global id, its recorder and its author.
 """
 
@@ -19,6 +21,7 @@ from __future__ import annotations
 import sqlite3
 
 from incident_recorder.storage.origins import TEAM_MIGRATION as _TEAM
+from incident_recorder.storage.recognition_schema import RECOGNITION_STEP
 
 APPLICATION_ID = 0x49524543  # "IREC": marks a SQLite file as an incident file.
 
@@ -194,7 +197,10 @@ CREATE INDEX {CAPTURES_META}
 """
 
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _TEAM]
+_V6 = RECOGNITION_STEP
+
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _TEAM]
 """SQL scripts; script N (0-based) takes a file from version N to N + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 TEAM_VERSION = MIGRATIONS.index(_TEAM) + 1

@@ -192,11 +192,36 @@ class CaptureController(QObject):
         viewer.finished.connect(lambda _=0: self._viewer_gone(capture_id, viewer))
         viewer.caption_submitted.connect(self._save_caption)
         viewer.annotations_submitted.connect(self._save_annotations)
+        self.show_text(viewer)
         if viewer.decode_job is not None:  # a large image: decoded on the pool
             self._jobs.append(viewer.decode_job)
             self._pool.start(viewer.decode_job)
         viewer.show()
         return viewer
+
+    def show_text(self, viewer: CaptureViewer) -> None:
+        """Give the viewer its capture's recognised words and proposed redactions."""
+        from incident_recorder.session.findings import finding_rules, proposed_redactions
+
+        capture = viewer.entry.capture
+        if capture is None:
+            return
+        try:
+            reading = self._file.capture_text(capture.id)
+            proposals = (
+                proposed_redactions(self._file, viewer.entry.id, finding_rules())
+                if reading is not None
+                else []
+            )
+        except IncidentFileError as error:
+            self._status(f"The capture's text cannot be read: {error}", 8000)
+            return
+        viewer.text_layer.set_text(None if reading is None else reading.words, proposals)
+
+    def text_recognised(self) -> None:
+        """Recognition saved more text: open viewers show it."""
+        for viewer in list(self.viewers.values()):
+            self.show_text(viewer)
 
     def _viewer_gone(self, capture_id: int, viewer: CaptureViewer) -> None:
         if self.viewers.get(capture_id) is viewer:

@@ -57,6 +57,7 @@ from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.domain.image_bytes import TOO_LARGE, image_kind, size_problem
 from incident_recorder.domain.text import visible
 from incident_recorder.ui.capture.annotation_tools import TOOLS, AnnotationEditor
+from incident_recorder.ui.capture.text_layer import TextLayer
 from incident_recorder.ui.common.actions import VIEWER_KEYS
 from incident_recorder.ui.common.image_decode import decode_image
 
@@ -127,6 +128,7 @@ class CaptureViewer(QDialog):
         self._scale = 1.0  # shown pixels per image pixel
         self.editor = AnnotationEditor(shapes, self)
         self.editor.changed.connect(self._annotations_changed)
+        self.text_layer = TextLayer(self, self)  # recognised words, proposed redactions
 
         self.label = QLabel("Loading…")
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -157,6 +159,8 @@ class CaptureViewer(QDialog):
             "undo_shape": self.editor.undo,
             "delete_shape": self.editor.delete_selected,
             "save_annotations": self.submit_annotations,
+            "copy_text": self.text_layer.copy_text,
+            "accept_redactions": self.text_layer.accept,
         }
         self.key_actions: dict[str, QAction] = {"fit": self.fit_action}
         for key_id, keys, text in VIEWER_KEYS:
@@ -189,6 +193,7 @@ class CaptureViewer(QDialog):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(toolbar)
         layout.addWidget(tools)
+        layout.addWidget(self.text_layer.toolbar)
         layout.addWidget(self.scroll_area)
         screen = self.screen().availableGeometry() if self.screen() else None
         if screen is not None:
@@ -305,7 +310,12 @@ class CaptureViewer(QDialog):
     def _set_shown(self, scaled: QPixmap) -> None:
         """Show `scaled` (the image at some zoom) with the annotations drawn over it."""
         self._scale = scaled.width() / max(1, self.pixmap.width())
-        self.label.setPixmap(self.editor.paint(scaled, self._scale))
+        painted = self.editor.paint(scaled, self._scale)
+        self.label.setPixmap(self.text_layer.paint(painted, self._scale))
+
+    def refresh(self) -> None:
+        """Paint again (the text layer changed)."""
+        self._show()
 
     # -- annotations -------------------------------------------------------------------------
 

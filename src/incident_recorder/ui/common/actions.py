@@ -264,6 +264,12 @@ VIEWER_KEYS: tuple[tuple[str, tuple[str, ...], str], ...] = (
     ("undo_shape", ("Ctrl+Z",), "Undo the last shape"),
     ("delete_shape", ("Delete", "Backspace"), "Delete the selected shape"),
     ("save_annotations", ("Ctrl+S",), "Save annotations"),
+    ("copy_text", ("Ctrl+Shift+C",), "Copy the capture's recognised text"),
+    (
+        "accept_redactions",
+        ("Ctrl+Shift+R",),
+        "Accept the proposed redactions (what looks sensitive)",
+    ),
 )
 """Keys of the capture viewer (its own window: they may repeat a key of the recorder window)."""
 

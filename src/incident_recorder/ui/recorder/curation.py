@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from contextlib import suppress
 from datetime import tzinfo
+from functools import partial
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from PySide6.QtCore import QObject, QPoint, QThreadPool, QTimer, Signal
@@ -34,6 +35,7 @@ from incident_recorder.ui.timeline.timeline_filter import (
     FilteredTimeline,
     FilterJob,
     TimelineFilter,
+    search_ids,
 )
 from incident_recorder.ui.timeline.timeline_model import TimelineModel
 from incident_recorder.ui.timeline.timeline_view import TimelineView
@@ -288,7 +290,8 @@ class Curation(QObject):
             self.stack.setCurrentWidget(self.timeline_view)
             return None
         self._pending = []
-        job = FilterJob(self._generation, self.filtered.snapshot(wanted), wanted)
+        search = partial(search_ids, self._session.file.path)  # notes, captions, capture text
+        job = FilterJob(self._generation, self.filtered.snapshot(wanted), wanted, search)
         job.setAutoDelete(False)
         job.signals.done.connect(self._filter_done)
         self._jobs.append(job)

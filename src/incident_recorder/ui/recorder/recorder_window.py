@@ -54,6 +54,7 @@ from incident_recorder.ui.recorder.live_updates import LiveUpdates
 from incident_recorder.ui.recorder.loader import EarlierEntries
 from incident_recorder.ui.recorder.note_bar import NoteBar
 from incident_recorder.ui.recorder.note_controller import NoteController
+from incident_recorder.ui.recorder.recognition_runner import RecognitionRunner
 from incident_recorder.ui.recorder.team_sync import TeamSync
 from incident_recorder.ui.recorder.tray import RecorderTray, install_tray, notify
 from incident_recorder.ui.recorder.webhook_toggle import WebhookToggle
@@ -147,6 +148,10 @@ class RecorderWindow(QMainWindow):
             clock=clock, pool=self._pool, jobs=self._jobs, host=self, window=self,
         )  # fmt: skip
         self.view.capture_activated.connect(self.capture_controller.open_capture)
+        self.recognition = RecognitionRunner(self.session, incident_file.path, self)
+        self.recognition.recognised.connect(self.capture_controller.text_recognised)
+        self.recognition.unavailable.connect(lambda m: self.statusBar().showMessage(m, 20_000))
+        self.earlier.done.connect(lambda: self.recognition.kick_if_pending(incident_file))
         self.capture_controller.importer.watch(self.view.viewport())
         self.note_bar.edit.paste_image = self.capture_controller.paste_image
         self.live = LiveUpdates(incident_file, self.model, self._live_error, live_start, self)
@@ -466,6 +471,7 @@ class RecorderWindow(QMainWindow):
         self._closing = True
         self.earlier.close()
         self.capture_controller.close()
+        self.recognition.close()
         global_hotkeys.unsubscribe(self)
         self.interval.stop()
         if self.tray is not None:

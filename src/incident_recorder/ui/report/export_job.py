@@ -18,20 +18,19 @@ came stands and is reported as finished.
 from __future__ import annotations
 
 import contextlib
-import os
-import sys
 import threading
 from datetime import tzinfo
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QProcess, QProcessEnvironment, QTimer, Signal
+from PySide6.QtCore import QObject, QProcess, QTimer, Signal
 
-import incident_recorder
 from incident_recorder.domain.zones import zone_argument
+from incident_recorder.ui.common.child_process import (
+    child_environment,
+    lower_priority,
+)
+from incident_recorder.ui.common.child_process import cli_command as export_command
 
-CHILD_NICENESS = 10
-"""How much lower the export process's CPU priority is than ours (POSIX): on a busy machine the
-window is scheduled before the export."""
 GRACE_MS = 5000
 """How long a cancelled export may take to stop by itself before it is killed."""
 STDERR_LIMIT = 64 * 1024
@@ -43,27 +42,6 @@ class ExportSignals(QObject):
     finished = Signal(str)
     failed = Signal(str)
     cancelled = Signal()
-
-
-def export_command(args: list[str]) -> tuple[str, list[str]]:
-    """The program and arguments that run `incident-recorder ARGS`: this very executable when
-    frozen (packaging/launcher.py runs the CLI), else this Python with `-m incident_recorder`."""
-    if getattr(sys, "frozen", False):
-        return sys.executable, list(args)
-    return sys.executable, ["-m", "incident_recorder", *args]
-
-
-def child_environment() -> QProcessEnvironment:
-    """Ours, plus the offscreen Qt platform (PDF paints without a screen) and, when not frozen,
-    this copy of the package first on the path (the child runs the code the GUI runs)."""
-    env = QProcessEnvironment.systemEnvironment()
-    env.insert("QT_QPA_PLATFORM", "offscreen")
-    env.insert("PYTHONUNBUFFERED", "1")
-    if not getattr(sys, "frozen", False):
-        root = str(Path(incident_recorder.__file__).resolve().parent.parent)
-        current = env.value("PYTHONPATH", "")
-        env.insert("PYTHONPATH", os.pathsep.join(p for p in (root, current) if p))
-    return env
 
 
 def _import_line_parser() -> None:
@@ -132,16 +110,7 @@ class ExportJob(QObject):
         process.start()
         self._lower_priority(process)
 
-    @staticmethod
-    def _lower_priority(process: QProcess) -> None:
-        """The export is background work: renice it below us (where the OS allows; a child of
-        ours may always be made nicer). Best effort: the export runs either way."""
-        pid = process.processId()
-        if pid <= 0 or not hasattr(os, "setpriority"):
-            return
-        with contextlib.suppress(OSError):
-            ours = os.getpriority(os.PRIO_PROCESS, 0)
-            os.setpriority(os.PRIO_PROCESS, pid, min(19, ours + CHILD_NICENESS))
+    _lower_priority = staticmethod(lower_priority)
 
     def cancel(self) -> None:
         """Ask the export to stop (SIGTERM now, killed after GRACE_MS)."""

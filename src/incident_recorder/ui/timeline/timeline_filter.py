@@ -6,20 +6,24 @@ thread, so filtering 100,000 entries never stalls the window). `FilteredTimeline
 the view shows while a filter is on: the matching records in time order, kept up to date from
 the timeline model's `record_changed` without rescanning, and read through the same methods as
 TimelineModel (entry_at, cell_text, row_of, records, …) so the view and delegate need not care.
+The text also finds entries through the file's full-text search (`search_ids`: notes, captions
+and the text recognised in captures, words in any order), run on the worker thread through a
+read-only connection of its own.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QRunnable, Qt, Signal
 
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.milestones import Milestone
-from incident_recorder.storage import Record, record_key
+from incident_recorder.storage import IncidentFile, IncidentFileError, Record, record_key
 from incident_recorder.ui.timeline.timeline_model import HEADERS, TimelineModel, _Index
 
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
@@ -44,8 +48,21 @@ class TimelineFilter:
         return bool(select([record], self))
 
 
-def select(records: Sequence[Record], wanted: TimelineFilter) -> list[Record]:
-    """The records `wanted` lets through, in the given order (case-insensitive text match)."""
+def search_ids(path: Path, text: str) -> frozenset[int]:
+    """Ids of the entries of the file at `path` whose note, caption or capture text matches
+    `text` (storage's full-text search); none when the file cannot be searched."""
+    try:
+        with IncidentFile.open(path, readonly=True) as handle:
+            return frozenset(hit.entry_id for hit in handle.search(text))
+    except IncidentFileError:
+        return frozenset()
+
+
+def select(
+    records: Sequence[Record], wanted: TimelineFilter, found: frozenset[int] = frozenset()
+) -> list[Record]:
+    """The records `wanted` lets through, in the given order (case-insensitive text match, or
+    among the ids `found` by full-text search)."""
     rows: Any = records
     if not wanted.show_hidden:
         rows = [r for r in rows if not r.hidden]
@@ -58,7 +75,7 @@ def select(records: Sequence[Record], wanted: TimelineFilter) -> list[Record]:
         rows = [r for r in rows if r.public]
     needle = wanted.text.strip().lower()
     if needle:
-        rows = [r for r in rows if needle in r.text.lower()]
+        rows = [r for r in rows if needle in r.text.lower() or r.id in found]
     return list(rows)
 
 
@@ -70,15 +87,24 @@ class FilterJob(QRunnable):
     """Runs `select` on a snapshot of the records off the UI thread; `signals.done(generation,
     records)` comes back on the UI thread."""
 
-    def __init__(self, generation: int, records: list[Record], wanted: TimelineFilter) -> None:
+    def __init__(
+        self,
+        generation: int,
+        records: list[Record],
+        wanted: TimelineFilter,
+        search: Callable[[str], frozenset[int]] | None = None,
+    ) -> None:
         super().__init__()
         self.generation = generation
         self.records = records
         self.wanted = wanted
+        self.search = search
         self.signals = _Signals()
 
     def run(self) -> None:
-        rows = select(self.records, self.wanted)
+        text = self.wanted.text.strip()
+        found = self.search(text) if self.search is not None and text else frozenset()
+        rows = select(self.records, self.wanted, found)
         self.signals.done.emit(self.generation, rows)
 
 
