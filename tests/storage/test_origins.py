@@ -234,3 +234,20 @@ def test_annotations_travel_and_a_redacted_capture_stays_sensitive(
         assert a.annotations(shot.capture.id) == b.annotations(on_b.id)
         assert a.annotation_revision(shot.capture.id) == b.annotation_revision(on_b.id) == 3
         assert a.sensitive_captures() == {shot.capture.id} and b.sensitive_captures() == {on_b.id}
+
+
+def test_report_texts_travel_and_the_same_section_saved_at_once_resolves_alike(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    with (
+        IncidentFile.create(tmp_path / "a.incident", "Checkout", clock=clock) as a,
+        _replica_of(a, tmp_path / "b.incident", clock) as b,
+    ):
+        a.save_report_texts({"summary": "A's summary", "prevention": "canary deploys"})
+        b.save_report_texts({"summary": "B's summary"})
+        exchange(a, b)
+        exchange(b, a)
+        assert a.report_texts() == b.report_texts()
+        assert a.report_texts()["prevention"] == "canary deploys"
+        winner = max((a.recorder_id(), "A's summary"), (b.recorder_id(), "B's summary"))[1]
+        assert a.report_texts()["summary"] == winner

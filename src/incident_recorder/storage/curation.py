@@ -153,13 +153,16 @@ def set_details(
 
 def report_texts(conn: sqlite3.Connection) -> dict[str, str]:
     """section key → the text last saved for it."""
-    return {
-        section: text
-        for section, text in conn.execute(
-            "SELECT section, text FROM report_texts AS r WHERE id = (SELECT max(id) FROM "
-            "report_texts WHERE section = r.section)"
-        )
-    }
+    latest = (
+        "SELECT section, text FROM report_texts AS r WHERE id = (SELECT x.id FROM report_texts "
+        "AS x WHERE x.section = r.section "
+        + _BY_RULE.format(table="report_texts").replace("x.set_at", "x.saved_at")
+        + ")"
+        if has_origins(conn)
+        else "SELECT section, text FROM report_texts AS r WHERE id = (SELECT max(id) FROM "
+        "report_texts WHERE section = r.section)"
+    )
+    return {section: text for section, text in conn.execute(latest)}
 
 
 def save_report_texts(

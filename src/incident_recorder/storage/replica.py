@@ -46,7 +46,8 @@ class Applied:
     revised: list[int] = field(default_factory=list)
     milestones: bool = False
     details: bool = False
-    annotations: bool = False
+    curated: bool = False
+    """Annotations or report texts came in (no session event announces them yet)."""
 
     @property
     def nothing(self) -> bool:
@@ -71,6 +72,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "milestones": ("name", "occurred_at", "occurred_offset", "entry_id", "source", "set_at"),
     "details": ("name", "value", "set_at"),
     "annotations": ("capture_id", "shapes", "redactions", "created_at"),
+    "report_texts": ("section", "text", "saved_at"),
 }  # fmt: skip
 _REFERENCES = {"capture_id": "captures", "entry_id": "entries"}
 
@@ -288,8 +290,8 @@ class ReplicaFile(FileHandle):
             applied.milestones = True
         elif table == "details":
             applied.details = True
-        elif table == "annotations":
-            applied.annotations = True
+        elif table in ("annotations", "report_texts"):
+            applied.curated = True
 
     @staticmethod
     def _local_id(conn: sqlite3.Connection, table: str, uid: str) -> int:

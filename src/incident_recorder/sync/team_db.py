@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     import psycopg
 
 CHANNEL = "incident_recorder"
-KINDS = ("captures", "entries", "revisions", "milestones", "details", "annotations")
+KINDS = (
+    "captures", "entries", "revisions", "milestones", "details", "annotations", "report_texts",
+)  # fmt: skip
 
 _V1 = f"""
 CREATE TABLE incident_recorder.incidents (
