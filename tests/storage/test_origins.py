@@ -251,3 +251,35 @@ def test_report_texts_travel_and_the_same_section_saved_at_once_resolves_alike(
         assert a.report_texts()["prevention"] == "canary deploys"
         winner = max((a.recorder_id(), "A's summary"), (b.recorder_id(), "B's summary"))[1]
         assert a.report_texts()["summary"] == winner
+
+
+def test_action_items_travel_under_their_own_numbers_and_resolve_alike(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    import dataclasses
+
+    from incident_recorder.domain.actions import ActionItem
+
+    with (
+        IncidentFile.create(tmp_path / "a.incident", "Checkout", clock=clock) as a,
+        _replica_of(a, tmp_path / "b.incident", clock) as b,
+    ):
+        canary = a.save_action_item(ActionItem("Canary deploys", owner="Ada"))
+        clock.advance(1)
+        b.save_action_item(ActionItem("Alert on replication lag"))  # number 1 in B's file too
+        exchange(a, b)
+        exchange(b, a)
+        described = [(i.description, i.owner, i.revision) for i in a.action_items()]
+        assert described == [(i.description, i.owner, i.revision) for i in b.action_items()]
+        assert described == [("Canary deploys", "Ada", 1), ("Alert on replication lag", "", 1)]
+        # both edit the canary item at the same moment: the same one wins everywhere
+        clock.advance(1)
+        on_b = next(i for i in b.action_items() if i.description == "Canary deploys")
+        a.save_action_item(dataclasses.replace(canary, owner="Ada and Bob"))
+        b.save_action_item(dataclasses.replace(on_b, owner="Bob"))
+        exchange(a, b)
+        exchange(b, a)
+        described = [(i.description, i.owner, i.revision) for i in a.action_items()]
+        assert described == [(i.description, i.owner, i.revision) for i in b.action_items()]
+        assert described[0][2] == 3
+        assert len(a.action_item_history(canary.id or 0)) == 3

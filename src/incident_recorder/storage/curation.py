@@ -204,11 +204,33 @@ def _item(row: tuple[Any, ...]) -> ActionItem:
 def action_items(conn: sqlite3.Connection, *, include_hidden: bool = False) -> list[ActionItem]:
     """The action items as they now read, in the order they were first added."""
     rows = conn.execute(
-        f"SELECT {_ITEM_COLUMNS} FROM action_items AS a WHERE revision = "
+        _TEAM_ITEMS
+        if has_origins(conn)
+        else f"SELECT {_ITEM_COLUMNS} FROM action_items AS a WHERE revision = "
         "(SELECT max(revision) FROM action_items WHERE item = a.item) ORDER BY item"
     )
     items = [_item(row) for row in rows]
     return [item for item in items if include_hidden or not item.hidden]
+
+
+# From the team step: an item reads as its latest save by (saved_at, recorder, id), numbered
+# by how many saves it has; items in the order they were first added anywhere (the first
+# save's time, then its recorder), the same in every replica.
+_FIRST_ORIGIN = (
+    "(SELECT {what} FROM action_items AS f JOIN origins AS o ON o.tbl = 'action_items' "
+    "AND o.row_id = f.id WHERE f.item = a.item AND f.revision = 1)"
+)
+_TEAM_ITEMS = (
+    "SELECT item, (SELECT max(revision) FROM action_items WHERE item = a.item), description, "
+    "owner, due, status, type, ticket, hidden FROM action_items AS a WHERE id = (SELECT x.id "
+    "FROM action_items AS x WHERE x.item = a.item "
+    + _BY_RULE.format(table="action_items").replace("x.set_at", "x.saved_at")
+    + ") ORDER BY "
+    + _FIRST_ORIGIN.format(what="f.saved_at")
+    + ", "
+    + _FIRST_ORIGIN.format(what="o.recorder")
+    + ", item"
+)
 
 
 def action_item_history(conn: sqlite3.Connection, item: int) -> list[ActionItem]:

@@ -10,11 +10,11 @@ schema.MIGRATIONS:
   migrated; `join` makes a new file, so every replica has its own) and the author name the
   writer set (IncidentSession's author, from Settings or `--author`).
 - `origins`: one row per row of `entries`, `captures`, `revisions`, `milestones`, `details`,
-  `annotations` and `report_texts` — its global id (`uid`), the table and rowid, the recorder
-  and the author. Filled by triggers, so every INSERT of any part of the app gets one; a row
-  pulled from the team database has its origin inserted first (the trigger then leaves it
-  alone). `seq` is the order rows were added in this file: the push cursor. Append-only, like
-  the record.
+  `annotations`, `report_texts` and `action_items` — its global id (`uid`), the table and
+  rowid, the recorder and the author. Filled by triggers, so every INSERT of any part of the
+  app gets one; a row pulled from the team database has its origin inserted first (the
+  trigger then leaves it alone). `seq` is the order rows were added in this file: the push
+  cursor. Append-only, like the record.
 - `team_sync`: this replica's link to the team database (connection string without password,
   incident id, push mark, pull cursor): local state, not record, so it may be updated.
 
@@ -30,6 +30,7 @@ import sqlite3
 
 SHARED_TABLES = (
     "captures", "entries", "revisions", "milestones", "details", "annotations", "report_texts",
+    "action_items",
 )  # fmt: skip
 """The tables whose rows have origins, in the order a row may refer to another's."""
 

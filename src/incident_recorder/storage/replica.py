@@ -73,8 +73,16 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
     "details": ("name", "value", "set_at"),
     "annotations": ("capture_id", "shapes", "redactions", "created_at"),
     "report_texts": ("section", "text", "saved_at"),
+    "action_items": (
+        "item", "description", "owner", "due", "status", "type", "ticket", "hidden", "saved_at",
+    ),
 }  # fmt: skip
 _REFERENCES = {"capture_id": "captures", "entry_id": "entries"}
+# An action item travels as the global id of its first save (item numbers are per file).
+_FIRST_SAVE = (
+    "(SELECT o.uid FROM action_items AS f JOIN origins AS o ON o.tbl = 'action_items' "
+    "AND o.row_id = f.id WHERE f.item = t.item AND f.revision = 1)"
+)
 
 
 class ReplicaFile(FileHandle):
@@ -157,6 +165,8 @@ class ReplicaFile(FileHandle):
         columns = [
             f"(SELECT uid FROM origins WHERE tbl = '{_REFERENCES[c]}' AND row_id = t.{c})"
             if c in _REFERENCES
+            else _FIRST_SAVE
+            if (table, c) == ("action_items", "item")
             else f"t.{c}"
             for c in _COLUMNS[table]
         ]
@@ -270,6 +280,8 @@ class ReplicaFile(FileHandle):
                 "SELECT coalesce(max(revision), 0) + 1 FROM annotations WHERE capture_id = ?",
                 (values["capture_id"],),
             ).fetchone()[0]
+        if table == "action_items":
+            values["item"], values["revision"] = self._local_item(conn, row, str(values["item"]))
         if table == "captures":
             values["png"], values["thumbnail"] = row.data, row.thumb
         row_id = int(conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
@@ -290,8 +302,27 @@ class ReplicaFile(FileHandle):
             applied.milestones = True
         elif table == "details":
             applied.details = True
-        elif table in ("annotations", "report_texts"):
+        elif table in ("annotations", "report_texts", "action_items"):
             applied.curated = True
+
+    @staticmethod
+    def _local_item(conn: sqlite3.Connection, row: SharedRow, first: str) -> tuple[int, int]:
+        """(this file's item number, next revision) for an action item's save from elsewhere:
+        a new number for an item's first save, else the number its first save got here."""
+        if first == row.uid:
+            number = conn.execute("SELECT coalesce(max(item), 0) + 1 FROM action_items")
+            return int(number.fetchone()[0]), 1
+        found = conn.execute(
+            "SELECT f.item FROM origins AS o JOIN action_items AS f ON f.id = o.row_id "
+            "WHERE o.uid = ? AND o.tbl = 'action_items'",
+            (first,),
+        ).fetchone()
+        if found is None:
+            raise MissingReferenceError(f"a shared row refers to action item {first}")
+        revision = conn.execute(
+            "SELECT max(revision) + 1 FROM action_items WHERE item = ?", (found[0],)
+        ).fetchone()[0]
+        return int(found[0]), int(revision)
 
     @staticmethod
     def _local_id(conn: sqlite3.Connection, table: str, uid: str) -> int:

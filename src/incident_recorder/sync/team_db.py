@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 CHANNEL = "incident_recorder"
 KINDS = (
     "captures", "entries", "revisions", "milestones", "details", "annotations", "report_texts",
+    "action_items",
 )  # fmt: skip
 
 _V1 = f"""
