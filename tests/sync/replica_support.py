@@ -41,6 +41,14 @@ def record_of(handle: IncidentFile) -> dict[str, Any]:
         "milestones": handle.milestones(),
         "milestone_history": {m.value: handle.milestone_history(m) for m in Milestone},
         "details": handle.details(),
+        "report_texts": handle.report_texts(),
+        "action_items": [
+            (i.description, i.owner, i.status, i.revision, i.hidden)
+            for i in handle.action_items(include_hidden=True)
+        ],
+        "annotations": sorted(
+            (s.revision, s.shapes, s.redactions) for s in handle.annotation_summaries().values()
+        ),
         "uids": sorted(handle.uids()),
     }
 

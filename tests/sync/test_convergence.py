@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from incident_recorder.domain import EntryKind, Incident
+from incident_recorder.domain.actions import ActionItem
 from incident_recorder.domain.details import Status
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.session import IncidentSession
@@ -32,6 +33,8 @@ step = st.one_of(
     st.tuples(st.just("hide"), replica, st.integers(0, 50)),
     st.tuples(st.just("milestone"), replica, st.sampled_from(list(Milestone))),
     st.tuples(st.just("status"), replica, st.sampled_from(list(Status))),
+    st.tuples(st.just("report"), replica, st.sampled_from(["summary", "prevention"])),
+    st.tuples(st.just("action"), replica, st.integers(0, 3)),
     st.tuples(st.just("sync"), replica, st.none()),
     st.tuples(st.just("push"), replica, st.none()),
     st.tuples(st.just("pull"), replica, st.none()),
@@ -102,6 +105,18 @@ def test_three_replicas_converge_whatever_the_interleaving(
             elif action == "status":
                 details = session.file.details()
                 session.set_details(dataclasses.replace(details, status=Status(str(value))))
+            elif action == "report":
+                session.file.save_report_texts({str(value): f"{value} by {who} at {clock()}"})
+            elif action == "action":
+                items = session.file.action_items()
+                number = int(str(value))
+                if number < len(items):  # edit one, else add one
+                    item = items[number]
+                    session.file.save_action_item(
+                        dataclasses.replace(item, owner=f"{who} at {clock()}")
+                    )
+                else:
+                    session.file.save_action_item(ActionItem(f"item by {who} at {clock()}"))
             elif action == "offline":
                 online[who] = not online[who]
             elif online[who] and action in ("sync", "push", "pull"):
