@@ -153,27 +153,25 @@ class Application:
     def open_path(self, path: Path, *, in_background: bool = True) -> RecorderWindow | None:
         """The recorder window of `path` (an open one is brought to the front). A large file is
         first checked and migrated on a worker (`in_background`): then None is returned and
-        the window follows; None too if the file cannot be opened (the start window says why)."""
-        from incident_recorder.storage import IncidentFile, IncidentFileError
+        the window follows; None too if the file cannot be opened (the window says why). A file
+        that cannot be written opens read-only: a view-and-export window (read_only.py)."""
+        from incident_recorder.storage import IncidentFileError
+        from incident_recorder.ui.start.opening import open_incident, raise_window
 
         for window in self.windows:  # one window per incident: two would fight over the draft
             if window.file.path.resolve() == Path(path).resolve():
                 self._to_front(window)
-                if window.isMinimized():
-                    window.showNormal()
-                window.show()
-                window.raise_()
-                window.activateWindow()
+                raise_window(window)
                 return window
         if in_background and self._prepare(Path(path)):
             return None
         try:
-            handle = IncidentFile.open(path, clock=self.clock)
+            handle, read_only = open_incident(path, self.clock)
         except IncidentFileError as error:
             print(f"incident-recorder: error: {error}", file=sys.stderr)
             self._open_failed(path, str(error))
             return None
-        return self._show_recorder(handle)
+        return self._show_recorder(handle, read_only)
 
     def when_opened(
         self, path: Path, listener: Callable[[object | None, str | None], None]
@@ -191,12 +189,17 @@ class Application:
         return path.resolve() in self._preparing
 
     def _open_failed(self, path: Path, reason: str, verb: str = "open") -> None:
-        """Say why `path` could not be opened: in the recorder window the user is working in,
-        else on the start window. The reason names the file already when it starts with it."""
+        """Say why `path` could not be opened: on the banner of the recorder window the user
+        worked in last (brought forward: a forwarded open comes from a shell that has the
+        focus), else on the start window. The reason names the file already when it starts
+        with it."""
+        from incident_recorder.ui.start.opening import raise_window
+
         message = reason if str(path) in reason else f"Could not {verb} {path}: {reason}"
-        active = [w for w in self.windows if w.isActiveWindow()]
-        if active:
-            active[-1].show_error(f"Could not {verb} the incident", message)
+        if self.windows:
+            window = self.windows[-1]
+            window.show_error(f"Could not {verb} the incident", message)
+            raise_window(window)
         else:
             self.show_start(message)
 
@@ -204,6 +207,7 @@ class Application:
         """Start checking `path` on a worker (True), unless it is prepared, or small while no
         window records (a file that hangs or fails must never freeze or touch another window)."""
         from incident_recorder.ui.start import open_job
+        from incident_recorder.ui.start.opening import writable
 
         key = path.resolve()
         if key in self._prepared:
@@ -213,7 +217,7 @@ class Application:
             return True  # already on its way
         if not open_job.needs_preparing(path) and not self.windows:
             return False  # small, and no window is recording: opening here freezes nothing
-        if not path.is_file():
+        if not path.is_file() or not writable(path):
             return False  # nothing to read: the clear message at once
         from PySide6.QtCore import QThreadPool
 
@@ -245,19 +249,19 @@ class Application:
         return True
 
     def create(self, path: Path, title: str, severity: str | None = None) -> RecorderWindow | None:
-        from incident_recorder.storage import IncidentFile, IncidentFileError
+        """The recorder window of a new incident file; None if it could not be made (the
+        window the user works in says why)."""
+        from incident_recorder.ui.start.opening import create_incident
 
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle = IncidentFile.create(path, title, clock=self.clock)
-            if severity:
-                handle.set_details(replace(handle.details(), severity=severity))
-        except (IncidentFileError, OSError) as error:
-            self._open_failed(path, str(error), "create")
+        made = create_incident(path, title, severity, self.clock)
+        if isinstance(made, str):
+            self._open_failed(path, made, "create")
             return None
-        return self._show_recorder(handle)
+        return self._show_recorder(made)
 
-    def _show_recorder(self, handle: IncidentFile) -> RecorderWindow | None:
+    def _show_recorder(
+        self, handle: IncidentFile, read_only: str | None = None
+    ) -> RecorderWindow | None:
         from incident_recorder.drafts import DraftStore
         from incident_recorder.storage import IncidentFileError
         from incident_recorder.ui.recorder.recorder_window import RecorderWindow
@@ -267,8 +271,9 @@ class Application:
             window = RecorderWindow(
                 handle,
                 clock=self.clock,
-                drafts=drafts,
+                drafts=None if read_only else drafts,  # nothing is typed into a read-only one
                 settings_store=self.settings_store,
+                read_only=read_only,
             )
         except IncidentFileError as error:
             handle.close()
@@ -320,6 +325,7 @@ class Application:
 
     def ask_new(self, parent: QWidget) -> RecorderWindow | None:
         from incident_recorder.ui.dialogs.new_incident_dialog import NewIncidentDialog
+        from incident_recorder.ui.start.opening import create_incident
 
         dialog = NewIncidentDialog(
             self.data_folder(),
@@ -327,9 +333,12 @@ class Application:
             parent,
             severities=self.settings_store.load().severities,
         )
-        if dialog.exec() != NewIncidentDialog.DialogCode.Accepted:
-            return None
-        return self.create(dialog.path(), dialog.title(), dialog.severity())
+        while dialog.exec() == NewIncidentDialog.DialogCode.Accepted:
+            made = create_incident(dialog.path(), dialog.title(), dialog.severity(), self.clock)
+            if not isinstance(made, str):
+                return self._show_recorder(made)
+            dialog.show_error(made)  # asked again with what was typed, and why it failed
+        return None
 
     def open_folder(self) -> Path:
         """Where the Open dialog starts: the folder of the incident opened last, else the data

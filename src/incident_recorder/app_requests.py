@@ -96,13 +96,15 @@ def answer(app: Any, request: dict[str, Any]) -> dict[str, Any] | Pending:
             app.when_opened(Path(path), opened)
             return pending
         if window is None:
-            return _error(f"could not open {path} (the start window says why)")
+            return _error(f"could not open {path} (the app's window says why)")
         return _ok(f"opened {window.file.path} in the running Incident Recorder")
     if cmd not in ("capture", "note", "focus_note"):
         return _error(f"unknown request {cmd!r}")
     if not app.windows:
         return _error(NO_RECORDER)
     window = app.windows[-1]
+    if window.read_only is not None:
+        return _error(f"{window.file.path} is open read-only: nothing can be recorded into it")
     try:
         at = _moment(request, app)
     except ValueError as error:

@@ -276,9 +276,14 @@ def test_export_public_and_templates(tmp_path: Path) -> None:
     short = run("export", str(path), "--out", str(out), "--template", "short")
     assert short.returncode == 0, short.stderr
     assert "## Cause and fix" in (out / "report.md").read_text(encoding="utf-8")
-    public = run("export", str(path), "--out", str(out), "--public")
+    # a public export is refused beside an internal one, and goes into a folder of its own
+    beside = run("export", str(path), "--out", str(out), "--public")
+    assert_one_clear_line(beside, f"{out} holds an internal export (report.md)", "public")
+    assert not (out / "report-public.md").exists()
+    public = run("export", str(path), "--out", str(out / "public"), "--public")
     assert public.returncode == 0, public.stderr
-    report = (out / "report.md").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (out / "public").iterdir()) == ["images", "report-public.md"]
+    report = (out / "public" / "report-public.md").read_text(encoding="utf-8")
     assert "internal detail" not in report and "## Updates" in report
     help_text = run("export", "--help").stdout
     assert "--public" in help_text and "--template" in help_text

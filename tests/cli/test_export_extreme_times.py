@@ -94,7 +94,7 @@ def test_public_report_and_status_page_survive_times_at_both_ends(
         out = tmp_path / f"public-{zone.replace('/', '-')}"
         result = run("export", str(extreme), "--public", "--tz", zone, "--out", str(out), tz=zone)
         assert result.returncode == 0, result.stderr
-        assert "9999-12-31" in (out / "report.md").read_text("utf-8")
+        assert "9999-12-31" in (out / "report-public.md").read_text("utf-8")
         page = tmp_path / f"status-{zone.replace('/', '-')}"
         result = run("status-page", str(extreme), "--out", str(page), tz=zone)
         assert result.returncode == 0, result.stderr

@@ -119,7 +119,7 @@ def test_public_html_holds_only_public_entries(incident: Path, tmp_path: Path) -
     out = tmp_path / "public"
     result = run("export", str(incident), "--format", "html", "--public", "--out", str(out))
     assert result.returncode == 0, result.stderr
-    page = (out / "report.html").read_text(encoding="utf-8")
+    page = (out / "report-public.html").read_text(encoding="utf-8")
     assert "Status page: investigating" in page
     for internal in ("Revert the config push", "Alert fired", "__pwned"):
         assert internal not in page  # neither in the text nor in the picture's tooltips

@@ -124,6 +124,7 @@ def test_sigterm_mid_export_leaves_no_report(tmp_path: Path, clock) -> None:
     out.mkdir()
     (out / "report.md").write_text("the previous report\n", encoding="utf-8")
     command = [sys.executable, "-m", "incident_recorder", "export", str(path), "--out", str(out)]
+    command.append("--force")  # replacing the previous report, as asked
     with subprocess.Popen(
         [*command, "--progress"],
         stdout=subprocess.PIPE,

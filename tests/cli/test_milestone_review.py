@@ -153,6 +153,12 @@ def test_review_of_the_scenario_finds_no_blame(tmp_path: Path) -> None:
     code, lines, stderr = review_lines(path)
     assert (code, stderr) == (0, "")
     assert lines == [
+        # the scenario has public updates but no public text yet: no prompt stands in for it
+        "warning: the “Public summary” section is empty: customers read none of your words "
+        "there (the public report prints no writing prompt; write it in the report window)",
+        "warning: the “Public: what we are doing about it” section is empty: customers read none "
+        "of your words there (the public report prints no writing prompt; write it in the report "
+        "window)",
         "warning: 14:05:41 1 entry is still an observation: give it the kind it is (Ctrl+1…9), "
         "so it lands in the right report section: entry 4 (14:05:41)",
         "warning: 14:13:20 nothing recorded for 16 min 42 s, 14:13:20–14:30:02 UTC: add what "
@@ -177,7 +183,8 @@ def test_review_names_the_blaming_sentence_with_a_hint_and_never_blocks(tmp_path
     assert sum("blame-oriented" in line for line in lines) == 1
     strict, _, stderr = review_lines(path, "--strict")
     assert strict == 1
-    assert stderr.strip() == "incident-recorder: 2 warning(s) (--strict)"
+    # blame, the observation, and the two empty public sections (the scenario has public updates)
+    assert stderr.strip() == "incident-recorder: 4 warning(s) (--strict)"
 
 
 def test_review_uses_a_teams_word_list_and_reports_its_bad_lines(tmp_path: Path) -> None:

@@ -441,3 +441,22 @@ def test_review_never_raises_on_any_text(
         if finding.sentence is not None:
             assert finding.sentence.strip()
             assert any(finding.sentence in text for text in [*texts, section])
+
+
+def test_an_empty_public_section_is_a_warning_once_something_is_public() -> None:
+    """The public report prints no writing prompt: review says a public section is empty."""
+    internal = make_record(entry(1, 1, "internal only"))
+    assert checks(review(internal, phrases=PHRASES, now=NOW), "public-text") == []
+    public = make_record(entry(1, 1, "Status page: investigating", public=True))
+    found = checks(review(public, phrases=PHRASES, now=NOW), "public-text")
+    assert [(f.severity, f.section) for f in found] == [
+        ("warning", "public_summary"),
+        ("warning", "public_prevention"),
+    ]
+    assert "“Public summary” section is empty" in found[0].message
+    written = make_record(
+        entry(1, 1, "Status page: investigating", public=True),
+        report_texts={"public_summary": "Orders failed for 12 minutes."},
+    )
+    found = checks(review(written, phrases=PHRASES, now=NOW), "public-text")
+    assert [f.section for f in found] == ["public_prevention"]

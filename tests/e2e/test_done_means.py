@@ -54,12 +54,12 @@ def test_the_scenario_imports_reports_and_publishes(tmp_path: Path) -> None:
     assert len(document["entries"]) == 13
 
     cli("export", str(incident), "--format", "json", "--public", "--out", str(tmp_path / "pub"))
-    public = json.loads((tmp_path / "pub" / "incident.json").read_text(encoding="utf-8"))
+    public = json.loads((tmp_path / "pub" / "incident-public.json").read_text(encoding="utf-8"))
     assert len(public["entries"]) == 3
     assert all(p in e["text"] for e, p in zip(public["entries"], PUBLIC, strict=True))
 
     cli("export", str(incident), "--public", "--out", str(tmp_path / "pub-md"))
-    report = (tmp_path / "pub-md" / "report.md").read_text(encoding="utf-8")
+    report = (tmp_path / "pub-md" / "report-public.md").read_text(encoding="utf-8")
     assert all(text in report for text in PUBLIC)
     assert not [word for word in ("PagerDuty", "Rolled", "Hypothesis") if word in report]
 

@@ -35,14 +35,16 @@ def test_a_draft_for_every_editable_section(scenario_file: IncidentFile) -> None
     cause = drafts["root_cause_immediate"]
     assert "Hypothesis: config push" in cause and "Root cause: config schema" in cause
     resolution = drafts["resolution"]
-    for kind in ("Action:", "Decision:", "Mitigation:", "Resolution:"):
+    # what mitigated or resolved it: not every action and decision (the rollback that did
+    # not help, the deploy that caused it)
+    for kind in ("Mitigation:", "Resolution:"):
         assert kind in resolution
-    assert "Communication:" not in resolution
+    for kind in ("Action:", "Decision:", "Communication:"):
+        assert kind not in resolution
     public = drafts["public_summary"]
-    assert public.startswith(
+    assert public == (
         "Between 2026-11-27 14:00:00 UTC and 2026-11-27 14:12:25 UTC, checkout-api was affected."
-    )
-    assert public.count("Status page:") == 3 and "pgbouncer" not in public
+    )  # not the updates: the public report lists them under Updates
     for text in drafts.values():
         assert not any(phrase in text.lower() for phrase in BLAME)
         tokens = parse(text)

@@ -14,8 +14,9 @@ from scenario import INTERNAL_SERVICE, ROLES, START
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.domain.details import IncidentDetails, Role, Service
+from incident_recorder.domain.milestones import Milestone
 from incident_recorder.report import public_record, status_update, write_report
-from incident_recorder.report.public import WITHHELD
+from incident_recorder.report.public import PUBLIC_MILESTONES, WITHHELD
 from incident_recorder.storage import IncidentFile
 
 
@@ -34,7 +35,12 @@ def test_public_record_keeps_only_what_may_be_published(scenario_file: IncidentF
     assert [s.name for s in public.details.services] == ["checkout-api"]
     assert dict(public.report_texts) == {"public_summary": "For customers."}
     assert public.action_items == ()
-    assert public.milestones == record.milestones
+    # the milestones a customer is told of; detected and acknowledged are the team's own
+    assert public.milestones.reached() == [
+        (m, when) for m, when in record.milestones.reached() if m in PUBLIC_MILESTONES
+    ]
+    assert public.milestones[Milestone.DETECTED] is None
+    assert public.milestones[Milestone.ACKNOWLEDGED] is None
     assert public_record(public) == public  # applying it twice changes nothing more
 
 
@@ -146,13 +152,15 @@ def test_a_public_export_never_holds_anything_internal(
         *(sha[:12] for sha in originals),
     ]
     texts = {
-        name: (out / name).read_text(encoding="utf-8") for name in ("report.md", "incident.json")
+        name: (out / name).read_text(encoding="utf-8")
+        for name in ("report-public.md", "incident-public.json")
     }
+    assert not (out / "report.md").exists() and not (out / "incident.json").exists()
     for name, text in texts.items():
         for word in forbidden:
             assert word not in text, (name, word)
-    assert str(data["public_word"]) in texts["report.md"]
-    document = json.loads(texts["incident.json"])
+    assert str(data["public_word"]) in texts["report-public.md"]
+    document = json.loads(texts["incident-public.json"])
     assert all(e["public"] and not e["hidden"] for e in document["entries"])
     images = list((out / "images").glob("*")) if (out / "images").exists() else []
     import hashlib
@@ -186,9 +194,11 @@ def test_status_update(scenario_file: IncidentFile) -> None:
 
 
 def test_status_while_mitigated(incident_file: IncidentFile) -> None:
-    from incident_recorder.domain.milestones import Milestone
+    from incident_recorder.domain.details import Status
 
     incident_file.record_milestone(Milestone.MITIGATED, START, text="fixed", public=True)
+    # the session's rule moves the status to Monitoring; the status update follows the status
+    incident_file.set_details(IncidentDetails("Incident", status=Status.MONITORING))
     text = status_update(incident_file.record(), now=START, tz=UTC)
     assert "Status: Monitoring: a fix has been in place since 2026-11-27 14:00 UTC" in text
 
@@ -241,7 +251,7 @@ def test_public_captures_are_re_encoded_without_metadata(
     [image] = list((out / "images").iterdir())
     assert b"secret-token-123" not in image.read_bytes()
     assert Image.open(image).getpixel((5, 5)) == (0, 0, 255)
-    document = json.loads((out / "incident.json").read_text(encoding="utf-8"))
+    document = json.loads((out / "incident-public.json").read_text(encoding="utf-8"))
     exported = document["entries"][0]["capture"]
     assert exported["original_sha256"] is None and exported["window_title"] is None
-    assert entry.capture.sha256 not in (out / "incident.json").read_text(encoding="utf-8")
+    assert entry.capture.sha256 not in (out / "incident-public.json").read_text(encoding="utf-8")

@@ -149,6 +149,11 @@ def expected_cell(text: str) -> str:
     return "".join(shown)
 
 
+SHOWN = [s for s in SECTIONS if s != "Prevention"]
+"""The sections of a report of bare entries: Prevention (no text, no prevent item) is empty
+and left out, as the sub-parts of Root cause analysis are."""
+
+
 class _Active(HTMLParser):
     """Collects active HTML: script/iframe tags, on* attributes, javascript: URLs."""
 
@@ -167,8 +172,12 @@ class _Active(HTMLParser):
 def assert_inert(text: list[str], md: str, columns: int = 5) -> None:
     tokens = parse(md)
     assert headings(tokens, 1) == ["Incident"]
-    assert headings(tokens, 2) == list(SECTIONS)
-    assert headings(tokens, 3) == list(SUBSECTIONS)
+    # Every section with something to say, in order, and nothing else (an empty section is
+    # left out: Prevention without prevent items, the root-cause sub-parts without text).
+    level2, level3 = headings(tokens, 2), headings(tokens, 3)
+    assert level2 == [s for s in SECTIONS if s in level2]
+    assert set(SECTIONS) - {"Prevention"} <= set(level2)
+    assert level3 == [s for s in SUBSECTIONS if s in level3]
     assert not [t for t in tokens if t.type == "html_block"]
     children = [c for t in tokens for c in t.children or []]
     assert {c.content for c in children if c.type == "html_inline"} <= {"<br>"}
@@ -237,7 +246,7 @@ def test_a_title_ending_in_hashes_keeps_them(title: str, shown: str) -> None:
     md = render_markdown(Incident("u", title, START, "0"), [], {}, PARIS)
     tokens = parse(md)
     assert headings(tokens, 1) == [shown]
-    assert headings(tokens, 2) == list(SECTIONS)
+    assert headings(tokens, 2) == SHOWN
     assert re.search(r"<h1>(.*)</h1>", markdown.markdown(md)).group(1) == shown  # type: ignore[union-attr]
 
 
@@ -259,7 +268,7 @@ def test_the_incident_id_is_a_code_span_shown_exactly(uuid: str) -> None:
     tokens = parse(md)
     codes = [c.content for t in tokens for c in t.children or [] if c.type == "code_inline"]
     assert codes == [" ".join(normalize_lines(uuid))]
-    assert headings(tokens, 2) == list(SECTIONS)
+    assert headings(tokens, 2) == SHOWN
     assert "<script" not in markdown.markdown(md)
 
 
@@ -284,7 +293,7 @@ def test_everything_at_once_through_a_real_file(
     )
     md = path.read_text(encoding="utf-8")
     tokens = parse(md)
-    assert headings(tokens, 2) == list(SECTIONS)
+    assert headings(tokens, 2) == SHOWN
     assert len(timeline_rows(tokens)) == len(entries)
     for row, stored in zip(timeline_rows(tokens), entries, strict=True):
         assert cell_text(row[-1]).strip() == expected_cell(stored.text).strip()
@@ -298,7 +307,7 @@ def test_a_megabyte_note_stays_in_its_cell() -> None:
     huge = ("## Prevention | <script>x</script> [a](b)\n" * 25_000)[:1_000_000]
     md = render(["before", huge, "after"])
     tokens = parse(md)
-    assert headings(tokens, 2) == list(SECTIONS)
+    assert headings(tokens, 2) == SHOWN
     rows = timeline_rows(tokens)
     assert [cell_text(row[-1]).strip()[:6] for row in rows] == ["before", "## Pre", "after"]
 
@@ -308,7 +317,7 @@ def test_the_title_is_escaped_too() -> None:
     md = render_markdown(incident, [], {}, UTC)
     tokens = parse(md)
     assert headings(tokens, 1) == ["# <script>x</script> | [a](javascript:b) ## Impact"]
-    assert headings(tokens, 2) == list(SECTIONS)
+    assert headings(tokens, 2) == SHOWN
     assert "<script" not in markdown.markdown(md)
 
 
@@ -381,8 +390,12 @@ def _record_with_everywhere(text: str) -> IncidentRecord:
 def _assert_structure_kept(md: str, *, tables: int, ticket: str | None = None) -> None:
     tokens = parse(md)
     assert headings(tokens, 1) == ["Incident"]
-    assert headings(tokens, 2) == list(SECTIONS)
-    assert headings(tokens, 3) == list(SUBSECTIONS)
+    # Every section with something to say, in order, and nothing else (an empty section is
+    # left out: Prevention without prevent items, the root-cause sub-parts without text).
+    level2, level3 = headings(tokens, 2), headings(tokens, 3)
+    assert level2 == [s for s in SECTIONS if s in level2]
+    assert set(SECTIONS) - {"Prevention"} <= set(level2)
+    assert level3 == [s for s in SUBSECTIONS if s in level3]
     assert not [t for t in tokens if t.type == "html_block"]
     children = [c for t in tokens for c in t.children or []]
     assert {c.content for c in children if c.type == "html_inline"} <= {"<br>"}

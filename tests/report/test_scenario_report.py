@@ -79,8 +79,8 @@ def test_the_public_report_holds_only_the_three_public_entries(
     out = tmp_path / "public"
     export(scenario_path, out, "--public")
     export(scenario_path, out, "--public", "--format", "json")
-    text = (out / "report.md").read_text(encoding="utf-8")
-    document = json.loads((out / "incident.json").read_text(encoding="utf-8"))
+    text = (out / "report-public.md").read_text(encoding="utf-8")
+    document = json.loads((out / "incident-public.json").read_text(encoding="utf-8"))
     rows_ = section_rows(parse(text), "Updates")
     assert [cell_text(row[-1]).split(": ", 1)[-1] for row in rows_][:2] == [
         t.split(": ", 1)[-1] for t in PUBLIC_TEXTS[:2]

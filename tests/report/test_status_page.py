@@ -8,8 +8,11 @@ import stat
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid5
 from zoneinfo import ZoneInfo
 
+import atom_check
 import feedparser
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -38,7 +41,9 @@ def write(handle: IncidentFile, out: Path, **kw: object) -> list[Path]:
 
 
 def check_atom(feed_xml: bytes) -> ET.Element:
-    """The elements RFC 4287 requires of a feed and its entries; timestamps RFC 3339."""
+    """The elements RFC 4287 requires of a feed and its entries; timestamps RFC 3339; and every
+    rule of the strict check (atom_check.py: the W3C feed validator's rules that apply)."""
+    assert atom_check.problems(feed_xml) == []
     root = ET.fromstring(feed_xml)
     assert root.tag == f"{A}feed"
     for name in ("id", "title", "updated"):
@@ -79,9 +84,11 @@ def test_page_and_feed_of_the_scenario(scenario_file: IncidentFile, tmp_path: Pa
     entries = root.findall(f"{A}entry")
     public = [e for e in scenario_file.record().entries if e.public]
     assert root.findtext(f"{A}updated") == "2026-11-27T14:30:02Z"  # the latest public entry
+    # entry ids: valid UUID URNs (uuid5 of the incident and the update), one per update
     assert [e.findtext(f"{A}id") for e in entries] == [
-        f"urn:uuid:{uuid}:entry:{entry.id}" for entry in reversed(public)
+        uuid5(UUID(uuid), f"update:{entry.id}").urn for entry in reversed(public)
     ]
+    assert atom_check.problems(raw) == []
 
     parsed = feedparser.parse(raw)
     assert parsed.bozo == 0, parsed.get("bozo_exception")
@@ -207,3 +214,55 @@ def test_scenario_roles_and_internal_service_stay_out(
         text = path.read_text(encoding="utf-8")
         for word in (INTERNAL_SERVICE, *ROLES.values(), "Sam Okafor", "PagerDuty"):
             assert word not in text
+
+
+def test_the_feed_passes_the_strict_check_and_a_correction_is_seen(
+    scenario_file: IncidentFile, clock: Any, tmp_path: Path
+) -> None:
+    raw = write(scenario_file, tmp_path)[1].read_bytes()
+    assert atom_check.problems(raw) == []
+    before = {e.findtext(f"{A}id"): e for e in ET.fromstring(raw).findall(f"{A}entry")}
+    [update] = [e for e in scenario_file.record().entries if "A fix has been" in e.text]
+    clock.now = datetime(2026, 11, 27, 16, 5, 9, 400_000, tzinfo=UTC)  # the correction's time
+    scenario_file.revise(update.id, text=update.text + " (all regions)")
+    clock.advance(60)
+    scenario_file.revise(update.id, starred=True)  # a star is not a correction: no later time
+    again = write(scenario_file, tmp_path)[1].read_bytes()
+    assert atom_check.problems(again) == []
+    after = {e.findtext(f"{A}id"): e for e in ET.fromstring(again).findall(f"{A}entry")}
+    assert list(after) == list(before)  # stable ids
+    changed = [key for key in after if "all regions" in (after[key].findtext(f"{A}content") or "")]
+    [key] = changed
+    assert after[key].findtext(f"{A}updated") == "2026-11-27T16:05:09Z"
+    assert after[key].findtext(f"{A}published") == before[key].findtext(f"{A}published")
+    assert ET.fromstring(again).findtext(f"{A}updated") == "2026-11-27T16:05:09Z"
+    for other in set(after) - {key}:
+        assert after[other].findtext(f"{A}updated") == before[other].findtext(f"{A}updated")
+
+
+@pytest.mark.parametrize(
+    ("broken", "rule"),
+    [
+        (b"<id>urn:uuid:3ef52b34-6f22-45af-8cc7-7a8a5dab3f41:entry:4</id>", "UUID URN"),
+        (b"<id>not an iri</id>", "absolute IRI"),
+        (b"<updated>2026-11-27 14:30:02</updated>", "RFC 3339"),
+        (b"<updated>2026-02-30T14:30:02Z</updated>", "exists"),
+    ],
+)
+def test_the_strict_check_finds_what_the_validator_finds(broken: bytes, rule: str) -> None:
+    """The check can fail: each broken element of an otherwise valid feed is reported."""
+    good = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><id>urn:uuid:3ef52b34-6f22-45af-8cc7-'
+        b"7a8a5dab3f41</id><title>t</title><updated>2026-11-27T14:30:02Z</updated><author>"
+        b"<name>a</name></author><entry><id>urn:uuid:d3c1441d-906a-541f-91c9-d788780060ab</id>"
+        b'<title>u</title><updated>2026-11-27T14:30:02Z</updated><content type="text">x'
+        b"</content></entry></feed>"
+    )
+    assert atom_check.problems(good) == []
+    tag = broken[1 : broken.index(b">")]
+    start = good.index(b"<" + tag + b">", good.index(b"<entry>"))
+    end = good.index(b"</" + tag + b">", start) + len(tag) + 3
+    found = atom_check.problems(good[:start] + broken + good[end:])
+    assert any(rule in problem for problem in found), found
+    duplicate = good.replace(b"</feed>", good[good.index(b"<entry>") : good.index(b"</feed>")])
+    assert any("used 2 times" in p for p in atom_check.problems(duplicate + b"</feed>"))

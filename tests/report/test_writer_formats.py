@@ -26,10 +26,16 @@ class FakeHtml:
         self.calls: list[tuple[str, dict[str, Path], Path, str]] = []
 
     def __call__(
-        self, markdown: str, images: Mapping[str, Path], out_dir: Path, title: str
+        self,
+        markdown: str,
+        images: Mapping[str, Path],
+        out_dir: Path,
+        title: str,
+        *,
+        name: str | None = None,
     ) -> Path:
         self.calls.append((markdown, dict(images), out_dir, title))
-        target = out_dir / "report.html"
+        target = out_dir / (name or "report.html")
         write_atomically(target, f"<h1>{title}</h1>".encode())
         return target
 
@@ -123,10 +129,11 @@ def test_public_uses_the_public_template_and_public_entries(
     [status] = [e for e in recorded.entries if "We are investigating" in e.text]
     recorded.file.revise(status.id, public=True)
     out = tmp_path / "o"
-    text = write_report(
-        out, "markdown", recorded.record, recorded.load_png, public=True
-    ).read_text()
-    assert "## What we are doing about it" in text
+    written = write_report(out, "markdown", recorded.record, recorded.load_png, public=True)
+    assert written == out / "report-public.md"
+    text = written.read_text()
+    assert "## Updates" in text
+    assert "## What we are doing about it" not in text  # empty: left out, no prompt
     assert "We are investigating" in text and "PagerDuty" not in text
     assert not (out / "images").exists() or not list((out / "images").iterdir())
     # A template marked public makes the export public even without public=True.

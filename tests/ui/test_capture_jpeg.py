@@ -99,9 +99,12 @@ def test_a_redacted_jpeg_capture_is_exported_as_png_with_the_box_black(
         entry.capture.id, [Shape(ShapeKind.REDACTION, *BOX)], base_revision=0
     )
     window.file.revise(entry.id, public=True)
-    for out, extra in ((tmp_path / "internal", []), (tmp_path / "public", ["--public"])):
+    for out, extra, name in (
+        (tmp_path / "internal", ["--force"], "report.md"),  # replacing the export of before
+        (tmp_path / "public", ["--public"], "report-public.md"),
+    ):
         assert main(["export", str(window.file.path), "--out", str(out), *extra]) == 0
-        report = (out / "report.md").read_text(encoding="utf-8")
+        report = (out / name).read_text(encoding="utf-8")
         names = re.findall(r"images/entry-\d{4}-[0-9a-f]{12}\.(?:png|jpg)", report)
         assert names and all(name.endswith(".png") for name in names), out.name
         written = (out / names[0]).read_bytes()

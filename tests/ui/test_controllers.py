@@ -40,6 +40,9 @@ class Host(QMainWindow):
     def show_error(self, title: str, message: str) -> None:
         self.errors.append((title, message))
 
+    def clear_error(self, title: str) -> None:
+        self.errors = [error for error in self.errors if error[0] != title]
+
 
 @dataclass
 class Parts:
@@ -162,3 +165,25 @@ def test_note_controller_without_the_window(parts: Parts, qtbot, clock) -> None:
     notes.save_note("", EntryKind.OBSERVATION, None)  # refused by the session: an empty note
     assert [title for title, _ in parts.host.errors] == ["The note was not saved"]
     QApplication.processEvents()
+
+
+def test_a_quick_export_asks_before_replacing_a_report(parts: Parts, qtbot, clock, tmp_path):
+    """Never silent: a report file already there is replaced only when the user says yes."""
+    reports = ReportController(
+        parts.session, SettingsStore(tmp_path / "settings.ini"), lambda: parts.view,
+        clock=clock, local_zone=UTC, pool=parts.pool, jobs=parts.jobs,
+        host=parts.host, window=parts.host,
+    )  # fmt: skip
+    out = tmp_path / "report"
+    out.mkdir()
+    (out / "incident.json").write_text("{}\n", encoding="utf-8")
+    asked: list[Path] = []
+    job = reports.export("json", out, confirm=lambda path: asked.append(path) or False)
+    assert job is None and asked == [out / "incident.json"]
+    assert (out / "incident.json").read_text(encoding="utf-8") == "{}\n"
+    job = reports.export("json", out, confirm=lambda path: True)
+    assert job is not None and "--force" in job.arguments()
+    with qtbot.waitSignal(job.signals.finished, timeout=60_000):
+        pass
+    assert (out / "incident.json").read_text(encoding="utf-8") != "{}\n"
+    reports.close()

@@ -255,3 +255,49 @@ def test_blame_oriented_wording_is_shown_with_a_hint(recorder, qtbot) -> None:
     assert "forgot to check the pool size" in child.text(0)  # the sentence
     assert "→" in child.text(0)  # and a blameless rewording hint
     assert child.data(0, ENTRY_ROLE) == note.id
+
+
+def test_an_existing_report_is_replaced_only_after_asking(recorder, qtbot, tmp_path) -> None:
+    dialog = open_dialog(recorder, qtbot)
+    out = tmp_path / "out"
+    dialog.folder.setText(str(out))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=60_000)
+    (out / "report.md").write_text("kept until the user says so\n", encoding="utf-8")
+    first = dialog.job
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.job is first  # nothing started: the dialog asks first
+    assert dialog.export_button.text() == "Replace"
+    assert dialog.message.text().startswith(f"report.md is already in {out}")
+    assert (out / "report.md").read_text(encoding="utf-8") == "kept until the user says so\n"
+    dialog.format.setCurrentIndex(dialog.format.findData("html"))  # another file: no question
+    assert dialog.export_button.text() != "Replace"
+    dialog.format.setCurrentIndex(dialog.format.findData("markdown"))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.export_button.text() == "Replace"
+    dialog.written = None
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)  # "Replace"
+    assert dialog.job is not first and "--force" in dialog.job.arguments()
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=60_000)
+    assert "Checkout failed for 42 minutes." in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_a_public_export_goes_into_a_folder_of_its_own(recorder, qtbot, tmp_path) -> None:
+    entry = recorder.file.add_note("Checkout is failing for some customers", EntryKind.IMPACT)
+    recorder.file.revise(entry.id, public=True)
+    dialog = open_dialog(recorder, qtbot)
+    out = tmp_path / "out"
+    dialog.folder.setText(str(out))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=60_000)
+    internal = sorted(p.name for p in out.iterdir())
+    dialog.public.setChecked(True)
+    assert dialog.folder.text() == str(out / "public")  # proposed: beside it is refused
+    dialog.written = None
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=60_000)
+    assert dialog.written == out / "public" / "report-public.md"
+    assert sorted(p.name for p in (out / "public").iterdir()) == ["images", "report-public.md"]
+    assert sorted(p.name for p in out.iterdir()) == sorted([*internal, "public"])
+    dialog.public.setChecked(False)
+    assert dialog.folder.text() == str(out)

@@ -53,7 +53,7 @@ def test_saving_a_key_updates_the_hint_the_cheat_sheet_and_the_start_card(
     dialog = window.open_settings()
     dialog.set_key("capture_screen", "Ctrl+Alt+X")
     dialog.set_key("note_public", "Ctrl+Shift+J")
-    dialog.set_key("report", "Ctrl+Shift+R")
+    dialog.set_key("report", "Ctrl+Shift+Y")  # Ctrl+Shift+R: the viewer's redactions
     assert dialog.save()
 
     hint = window.note_bar.hint.text()
@@ -62,7 +62,7 @@ def test_saving_a_key_updates_the_hint_the_cheat_sheet_and_the_start_card(
     sheet = _f1_text(window, monkeypatch)
     assert "Ctrl+Alt+X" in sheet and "Ctrl+Shift+J" in sheet and "Ctrl+Alt+S" not in sheet
     text = card.table.text()
-    assert "Ctrl+Alt+X" in text and "Ctrl+Shift+R" in text, "the start window's card too"
+    assert "Ctrl+Alt+X" in text and "Ctrl+Shift+Y" in text, "the start window's card too"
     assert "Ctrl+Alt+S" not in text
     app.start.close()
 

@@ -95,7 +95,36 @@ def test_the_editor_and_the_preview_ask_in_the_same_words(report, qtbot) -> None
         assert editor.edit.placeholderText() == written[key], key
     summary = report_window.editors["summary"].edit.placeholderText()
     assert summary.startswith("In two or three sentences")
-    qtbot.waitUntil(lambda: summary in report_window.preview.toPlainText(), timeout=15_000)
+    # the prompts stay in the editor: the preview, like every export, prints none
+    qtbot.waitUntil(lambda: "checkout-api 502s" in report_window.preview.toPlainText())
+    shown = report_window.preview.toPlainText()
+    assert not [prompt for prompt in written.values() if prompt in shown]
+
+
+def test_a_used_draft_replaces_the_automatic_list(report, qtbot) -> None:
+    """Each entry once under its section (and once in the timeline), never two or three times."""
+    _, report_window = report(
+        notes=(
+            ("PagerDuty alert: checkout 5xx above 5%", EntryKind.DETECTION),
+            ("Deployed v2024.11.3 to checkout-api", EntryKind.ACTION),
+            ("Config push reverted; error rate back to normal", EntryKind.MITIGATION),
+        )
+    )
+    for key in ("detection", "resolution"):
+        editor = report_window.editors[key]
+        qtbot.waitUntil(lambda editor=editor: bool(editor.draft))
+        qtbot.mouseClick(editor.use_draft_button, Qt.MouseButton.LeftButton)
+    firsts = [
+        report_window.editors[key].text().splitlines()[0] for key in ("detection", "resolution")
+    ]
+    qtbot.waitUntil(  # the preview shows the drafts, now in their sections
+        lambda: all(first.lstrip("- ") in report_window.preview.toPlainText() for first in firsts),
+        timeout=15_000,
+    )
+    shown = report_window.preview.toPlainText()
+    assert shown.count("PagerDuty alert: checkout 5xx above 5%") == 2  # Detection, Timeline
+    assert shown.count("Config push reverted; error rate back to normal") == 2  # Resolution too
+    assert shown.count("Deployed v2024.11.3") == 1  # the timeline only: it did not fix anything
 
 
 def test_the_preview_follows_the_text(report, qtbot) -> None:
@@ -198,9 +227,10 @@ def test_insert_adds_and_delete_removes_an_action_item(report, qtbot) -> None:
 
 def test_action_item_columns_fit_their_editors(report, qtbot) -> None:
     from PySide6.QtGui import QFontMetrics
-    from PySide6.QtWidgets import QComboBox, QDateEdit
+    from PySide6.QtWidgets import QComboBox
 
     from incident_recorder.ui.report.action_items_model import DUE, OWNER, STATUS, TYPE
+    from incident_recorder.ui.report.action_items_view import DueDateEdit
 
     _, report_window = report()
     table = report_window.items_panel.table
@@ -209,7 +239,7 @@ def test_action_item_columns_fit_their_editors(report, qtbot) -> None:
     qtbot.waitUntil(lambda: table.state() != table.State.EditingState)
     metrics = QFontMetrics(table.font())
     assert table.columnWidth(OWNER) >= metrics.horizontalAdvance("Priya Raghunathan")
-    for column, kind in ((DUE, QDateEdit), (STATUS, QComboBox), (TYPE, QComboBox)):
+    for column, kind in ((DUE, DueDateEdit), (STATUS, QComboBox), (TYPE, QComboBox)):
         index = report_window.items.index(0, column)
         table.setCurrentIndex(index)
         table.edit(index)
@@ -217,9 +247,13 @@ def test_action_item_columns_fit_their_editors(report, qtbot) -> None:
         while editor is not None and not isinstance(editor, kind):
             editor = editor.parentWidget()
         assert editor is not None, column
-        assert editor.width() >= editor.sizeHint().width(), column  # "2026-11-27", not "202"
-        if isinstance(editor, QDateEdit):
-            assert editor.text() == editor.date().toString("yyyy-MM-dd")
+        if isinstance(editor, DueDateEdit):  # a whole "2026-11-27" beside the calendar button
+            editor.setText("2026-11-27")
+            margins = editor.textMargins().left() + editor.textMargins().right()
+            text = editor.fontMetrics().horizontalAdvance("2026-11-27")
+            assert editor.width() >= text + margins + editor.height(), column
+        else:
+            assert editor.width() >= editor.sizeHint().width(), column
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
         qtbot.waitUntil(lambda: table.state() != table.State.EditingState)
 

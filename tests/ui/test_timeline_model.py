@@ -212,3 +212,12 @@ def test_times_carry_their_date_once_the_incident_spans_days() -> None:
     assert model.index(0, COL_TIME).data() == "27 Nov 14:00:00"
     assert model.index(2, COL_TIME).data() == "28 Nov 01:00:00"
     assert model.index(2, COL_OFFSET).data() == "T+11:00:00"
+
+
+def test_t_plus_is_measured_between_the_times_shown() -> None:
+    """01:49:23(.4) → 01:50:00(.2) reads T+00:00:37 beside those two times, not 00:00:36."""
+    model = TimelineModel(local_zone=UTC)
+    model.set_impact_start(datetime(2026, 11, 27, 1, 49, 23, 400_000, tzinfo=UTC))
+    assert model.format_offset(datetime(2026, 11, 27, 1, 50, 0, 200_000, tzinfo=UTC)) == (
+        "T+00:00:37"
+    )

@@ -163,7 +163,9 @@ def _parser() -> argparse.ArgumentParser:
         "with every capture and the timeline picture in DIR/images/: annotated captures as their "
         "rendered copy, redactions solid black. Originals stay in the incident file unless "
         "--include-originals is given. --public exports only the entries marked public, "
-        "without names of people or roles.",
+        "without names of people or roles, as DIR/report-public.md (.html, .pdf; "
+        "incident-public.json), into a folder that holds no internal export. An existing "
+        "report file is replaced only with --force.",
     )
     export.add_argument("file", type=Path, metavar="FILE")
     export.add_argument(
@@ -179,7 +181,14 @@ def _parser() -> argparse.ArgumentParser:
         "--public",
         action="store_true",
         help="the customer-facing report: public entries only, reviewed (redacted) captures "
-        "only, no author or role names, only services marked public",
+        "only, no author or role names, only services marked public; written as "
+        "report-public.* into a folder of its own (refused where an internal export is)",
+    )
+    export.add_argument(
+        "--force",
+        action="store_true",
+        help="replace the report file if DIR already has one (without it the export is "
+        "refused and nothing is written)",
     )
     export.add_argument(
         "--template",

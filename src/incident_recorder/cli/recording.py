@@ -45,8 +45,12 @@ def cmd_open(args: argparse.Namespace) -> int:
             start_up.enter_context(paused())  # the collector is off while PySide6 loads, too
         if args.file is not None:
             from incident_recorder.storage import IncidentFile
+            from incident_recorder.storage.errors import ReadOnlyFileError
 
-            IncidentFile.open(args.file).close()  # a clear error now, before any window
+            try:  # a clear error now, before any window
+                IncidentFile.open(args.file).close()
+            except ReadOnlyFileError:  # it opens to view and export (ui/recorder/read_only.py)
+                IncidentFile.open(args.file, readonly=True).close()
         startup_measures.import_core_first()  # before PySide6 (app_requests loads it)
         from incident_recorder.app_requests import open_request
 

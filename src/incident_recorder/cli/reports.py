@@ -23,6 +23,8 @@ EXPORT_FORMATS = {
     "pdf": "DIR/report.pdf, the report on A4 pages",
     "json": "DIR/incident.json, the record as data",
 }
+"""(With --public: report-public.md, report-public.html, report-public.pdf,
+incident-public.json: report.writer.report_name.)"""
 """The --format choices and what each writes; a format with a renderer adds itself here and
 in `export_renderers`."""
 
@@ -39,7 +41,14 @@ def export_renderers() -> dict[str, FormatRenderer]:
     return {"html": write_html, "pdf": _write_pdf}
 
 
-def _write_pdf(markdown: str, images: Mapping[str, Path], out_dir: Path, title: str) -> Path:
+def _write_pdf(
+    markdown: str,
+    images: Mapping[str, Path],
+    out_dir: Path,
+    title: str,
+    *,
+    name: str | None = None,
+) -> Path:
     """The "pdf" renderer: Qt's PDF writer, in an offscreen QGuiApplication made for it.
 
     Painting a PDF needs fonts, not a screen: unless QT_QPA_PLATFORM says otherwise the
@@ -52,7 +61,7 @@ def _write_pdf(markdown: str, images: Mapping[str, Path], out_dir: Path, title: 
     from incident_recorder.ui.pdf import write_pdf_report
 
     app = QGuiApplication.instance() or QGuiApplication([PROG])  # alive until the PDF is written
-    written = write_pdf_report(markdown, images, out_dir, title)
+    written = write_pdf_report(markdown, images, out_dir, title, name=name)
     del app
     return written
 
@@ -64,6 +73,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from incident_recorder.report import ExportCancelled, ReportError, load_template, write_report
     from incident_recorder.report.export_protocol import ProgressPrinter, cancel_on_signals
     from incident_recorder.report.html_export import timeline_pictures
+    from incident_recorder.report.writer import ReportExists
     from incident_recorder.session.findings import with_readings
     from incident_recorder.storage import IncidentFile
     from incident_recorder.storage.errors import StoppedError
@@ -98,7 +108,10 @@ def cmd_export(args: argparse.Namespace) -> int:
                 include_originals=args.include_originals,
                 renderers=export_renderers(),
                 picture=timeline_pictures,
+                overwrite=args.force,
             )
+        except ReportExists as error:
+            raise CliError(f"{error} (--force replaces it)") from None
         except (ExportCancelled, StoppedError):
             if printer is not None:
                 printer.cancelled()

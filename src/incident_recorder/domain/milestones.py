@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from incident_recorder.domain.kinds import EntryKind
+from incident_recorder.domain.times import elapsed
 
 
 class Milestone(StrEnum):
@@ -121,12 +122,13 @@ class Milestones:
         return [m for m in Milestone if self.times.get(m) is None]
 
     def metric(self, metric: Metric) -> timedelta | None:
-        """The metric's value, or None when impact start or its milestone is missing."""
+        """The metric's value in whole seconds, between the times shown (domain.times.elapsed),
+        or None when impact start or its milestone is missing."""
         start = self.times.get(Milestone.IMPACT_STARTED)
         end = self.times.get(metric.milestone)
         if start is None or end is None:
             return None
-        return end - start
+        return elapsed(start, end)
 
     def metrics(self) -> dict[Metric, timedelta | None]:
         return {metric: self.metric(metric) for metric in Metric}
@@ -148,4 +150,4 @@ class Milestones:
         if start is None:
             return None
         end = self.times.get(Milestone.MITIGATED) or self.times.get(Milestone.RESOLVED)
-        return (end or now) - start
+        return elapsed(start, end or now)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from incident_recorder.domain.actions import ActionItem
 from incident_recorder.domain.details import IncidentDetails, Status
 from incident_recorder.domain.entry import Entry, Incident
 from incident_recorder.domain.milestones import Milestone, Milestones
 from incident_recorder.domain.readings import Reading
+
+PUBLIC_TEXTS: tuple[tuple[str, str], ...] = (
+    ("public_summary", "Public summary"),
+    ("public_prevention", "Public: what we are doing about it"),
+)
+"""The report texts written for customers (key, label): the public report's own words."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,10 @@ class IncidentRecord:
     action_items: tuple[ActionItem, ...] = ()
     reviewed_captures: frozenset[int] = frozenset()
     sensitive_captures: frozenset[int] = frozenset()
+    public: bool = False
+    """True for a record cut down to what may be published (report.public.public_record)."""
+    corrected_at: Mapping[int, datetime] = field(default_factory=dict)
+    """entry id → when a revision last changed its text, kind or time (not listed: never)."""
     readings: Mapping[int, Reading] = field(default_factory=dict)
     """Entry id → its capture's recognised text (masked) and its findings, for an export."""
 

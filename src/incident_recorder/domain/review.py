@@ -1,11 +1,11 @@
 """The review before export: a check list of what would make the report weaker, never blocking.
 
 `review()` looks at an IncidentRecord and returns findings, most important first: captures not
-yet reviewed for redaction, blame-oriented language (domain/blame.py), the missing impact-start
-and detection milestones, milestones out of order (detected after acknowledged, …), entries
-still at the default kind, long silent gaps in the timeline, action items without owner or due
-date; then the informational ones (other missing milestones,
-no action items, overdue ones). Times in messages are shown in the zone of `now`.
+yet reviewed for redaction, blame-oriented language (domain/blame.py), empty public sections once
+something is public, the missing impact-start and detection milestones, milestones out of order
+(detected after acknowledged, …), entries still at the default kind, long silent gaps in the
+timeline, action items without owner or due date; then the informational ones (other missing
+milestones, no action items, overdue ones). Times in messages are shown in the zone of `now`.
 """
 
 from __future__ import annotations
@@ -22,15 +22,15 @@ from incident_recorder.domain.blame import BlamePhrases, BlameScanner, BlameSent
 from incident_recorder.domain.entry import Entry
 from incident_recorder.domain.kinds import DEFAULT_KIND, EntryKind
 from incident_recorder.domain.milestones import Milestone
-from incident_recorder.domain.record import IncidentRecord
-from incident_recorder.domain.times import format_duration_exact, in_zone
+from incident_recorder.domain.record import PUBLIC_TEXTS, IncidentRecord
+from incident_recorder.domain.times import elapsed, format_duration_exact, in_zone
 
 Severity = Literal["warning", "info"]
 _LISTED = 8
 """How many entries a finding about many entries names before '… and N more'."""
 _ORDER = (
-    "captures", "blame", "milestone-order", "milestone", "unclassified", "gap", "action-item",
-    "action-items",
+    "captures", "blame", "public-text", "milestone-order", "milestone", "unclassified", "gap",
+    "action-item", "action-items",
 )  # fmt: skip
 _SEQUENCE = (Milestone.DETECTED, Milestone.ACKNOWLEDGED, Milestone.MITIGATED, Milestone.RESOLVED)
 """The milestones that come in this order. Impact may start after detection (an alert that
@@ -75,6 +75,7 @@ def review(
     findings = [
         *_captures(record, entries, zone),
         *_blame(record, entries, phrases),
+        *_public_texts(record, entries),
         *_milestones(record),
         *_milestone_order(record, zone),
         *_unclassified(record, entries, zone),
@@ -171,6 +172,27 @@ def _blame(
             yield finding(found, "in an action item", item_id=item.id)
 
 
+def _public_texts(record: IncidentRecord, entries: list[Entry]) -> Iterator[Finding]:
+    """An empty public section once something is public (an entry, or another public text):
+    the public report prints no prompt in its place (an empty section is left out), so
+    customers would get none of the team's words there."""
+    texts = record.report_texts
+    published = any(e.public for e in entries) or any(
+        texts.get(key, "").strip() for key, _ in PUBLIC_TEXTS
+    )
+    if not published:
+        return
+    for key, label in PUBLIC_TEXTS:
+        if not texts.get(key, "").strip():
+            yield Finding(
+                "public-text",
+                "warning",
+                f"the “{label}” section is empty: customers read none of your words there "
+                "(the public report prints no writing prompt; write it in the report window)",
+                section=key,
+            )
+
+
 def _milestones(record: IncidentRecord) -> Iterator[Finding]:
     consequences = {
         Milestone.IMPACT_STARTED: "no metric can be given (each is measured from impact start)",
@@ -247,7 +269,7 @@ def _gaps(
             yield Finding(
                 "gap",
                 "warning",
-                f"nothing recorded for {format_duration_exact(after - before)}, "
+                f"nothing recorded for {format_duration_exact(elapsed(before, after))}, "
                 f"{_clock(before, zone)}–{_clock(after, zone)}{label}: add what happened "
                 "then, or a note that it was quiet",
                 start=before,

@@ -33,6 +33,20 @@ def truncate_ms(moment: datetime) -> datetime:
     return moment.replace(microsecond=moment.microsecond - moment.microsecond % 1000)
 
 
+def whole_second(moment: datetime) -> datetime:
+    """The second a reader sees for `moment`: the file keeps milliseconds, every time shown
+    (14:02:07) drops them. The one rounding rule: a span between two moments (a metric, T+,
+    an impact duration, a gap) is measured between the times shown (`elapsed`), so
+    01:49:23.9 → 01:50:00.2 reads 00:00:37, as the two printed times say."""
+    return moment.replace(microsecond=0)
+
+
+def elapsed(start: datetime, end: datetime) -> timedelta:
+    """From `start` to `end` in whole seconds, between the times a reader sees
+    (`whole_second`): never one second off the times printed beside it."""
+    return whole_second(end) - whole_second(start)
+
+
 def is_future(moment: datetime, now: datetime) -> bool:
     """Whether `moment` is more than FUTURE_GRACE after `now` (both aware)."""
     return moment - now > FUTURE_GRACE

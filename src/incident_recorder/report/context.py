@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.record import IncidentRecord
-from incident_recorder.domain.times import format_offset, in_zone
+from incident_recorder.domain.times import elapsed, format_offset, in_zone
 from incident_recorder.report import facts
 from incident_recorder.report.escape import escape_text
 
@@ -60,12 +60,15 @@ class ReportContext:
         dates = {in_zone(entry.occurred_at, tz).date() for entry in self.entries}
         self.with_date = len(dates) > 1
         self.utc_only = facts.is_utc(tz, first or exported_at)
+        self.lists_entries = True
+        """False while a section the team wrote is filled: its words replace the automatic
+        entry list (report/document.py sets it)."""
 
     def of(self, *kinds: EntryKind) -> list[Entry]:
         return [entry for entry in self.entries if entry.kind in kinds]
 
     def offset(self, moment: datetime) -> str:
-        return format_offset(moment - self.start) if self.start else ""
+        return format_offset(elapsed(self.start, moment)) if self.start else ""
 
     def both(self, moment: datetime, *, with_date: bool = True) -> str:
         """'2026-11-27 15:02:07 CET (14:02:07 UTC, T+00:02:07)'; in UTC '… UTC (T+…)'."""
@@ -95,6 +98,9 @@ class ReportContext:
         return f"- {when} \u2014 {self.marks(entry)}{label}{text}"
 
     def entry_list(self, entries: Sequence[Entry], none: str, *, kind: bool = False) -> list[str]:
+        """One line per entry (or the `none` line); nothing when the team wrote the section."""
+        if not self.lists_entries:
+            return []
         if not entries:
             return [f"_{none}_"]
         return [self.entry_line(entry, kind=kind) for entry in entries]

@@ -3,9 +3,11 @@
 `render_report` is a pure function (no disk, no clock). The report opens with the title and the
 incident's details (severity, status, impact duration, services, detection, roles; a public
 report names no roles and no internal service), then each section of the template in order:
-its heading, the team's free text for it (report_texts[key], placed by report/freetext.py) or,
-while there is none, the guiding prompt in italics, then what the app fills in from the record
-(report/fills.py). The HTML and PDF exports render this same text.
+its heading, the team's free text for it (report_texts[key], placed by report/freetext.py),
+then what the app fills in from the record (report/fills.py). A writing prompt is never
+written: it is the editor's placeholder. A section with neither text nor facts is left out;
+once the team wrote a section, its words replace the automatic entry list (a used draft
+already lists them). The HTML and PDF exports render this same text.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from datetime import datetime, tzinfo
 from incident_recorder.domain.details import Role
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.record import IncidentRecord
+from incident_recorder.domain.times import elapsed
 from incident_recorder.report import facts
 from incident_recorder.report.context import ReportContext, clock
 from incident_recorder.report.escape import code_span, escape_heading, escape_inline
@@ -33,8 +36,8 @@ def _impact_line(ctx: ReportContext) -> str:
     for end in (Milestone.MITIGATED, Milestone.RESOLVED):
         when = milestones[end]
         if when is not None:
-            return f"{clock(when - start)} (impact started to {end.label.lower()})"
-    return f"ongoing: {clock(ctx.exported_at - start)} at export (not yet mitigated)"
+            return f"{clock(elapsed(start, when))} (impact started to {end.label.lower()})"
+    return f"ongoing: {clock(elapsed(start, ctx.exported_at))} at export (not yet mitigated)"
 
 
 def _originals(captures: Mapping[int, facts.ExportedCapture]) -> list[str]:
@@ -90,26 +93,66 @@ def header(ctx: ReportContext, template: ReportTemplate) -> list[str]:
     return lines + _originals(ctx.captures)
 
 
-def _answered(ctx: ReportContext, spec: TemplateSection) -> bool:
-    """Whether the section is filled in without free text (action items in the table)."""
-    if spec.fill == "action_items":
-        return any(not item.hidden for item in ctx.record.action_items)
-    return False
+_LEAD_INS = {"impact_window": "At a glance"}
+"""The caption put between the team's text and a fill that starts with a list (default
+`FROM_THE_RECORD`): two lists one after the other merge into one in Markdown renderers."""
+FROM_THE_RECORD = "From the record"
 
 
-def section(ctx: ReportContext, spec: TemplateSection) -> list[str]:
-    """One section: heading, the team's text or the prompt, then the filled-in facts."""
-    lines = ["", f"{'#' * spec.level} {escape_heading(spec.heading)}", ""]
+def _team_text(ctx: ReportContext, spec: TemplateSection) -> str:
     text = ctx.record.report_texts.get(spec.key, "")
-    placed = place_free_text(text, spec.level) if text.strip() else ""
+    return place_free_text(text, spec.level) if text.strip() else ""
+
+
+def section(ctx: ReportContext, spec: TemplateSection, *, written: bool = False) -> list[str]:
+    """One section: heading, the team's text, then the filled-in facts; [] when it has
+    neither (a writing prompt belongs to the editor, never to a report). Once the team wrote
+    the section (`written`: here or in a sub-part), its words replace the automatic entry
+    list: a used draft is not printed twice."""
+    placed = _team_text(ctx, spec)
+    ctx.lists_entries = not (placed or written)
+    try:
+        filled = FILL_FUNCTIONS[spec.fill](ctx)
+    finally:
+        ctx.lists_entries = True
+    if not placed and not filled:
+        return []
+    lines = ["", f"{'#' * spec.level} {escape_heading(spec.heading)}", ""]
     if placed:
         lines += [placed, ""]
-    elif spec.prompt and not _answered(ctx, spec):
-        lines += [f"_{escape_inline(spec.prompt)}_", ""]
-    filled = FILL_FUNCTIONS[spec.fill](ctx)
+        if filled and filled[0].startswith("- "):
+            lines += [f"**{_LEAD_INS.get(spec.fill, FROM_THE_RECORD)}:**", ""]
     lines += filled
-    if not filled and lines[-1] == "":
+    if lines[-1] == "":
         lines.pop()
+    return lines
+
+
+def _below(template: ReportTemplate, index: int) -> list[int]:
+    """The sub-parts of section `index`: the deeper sections up to the next of its level."""
+    level, found = template.sections[index].level, []
+    for later in range(index + 1, len(template.sections)):
+        if template.sections[later].level <= level:
+            break
+        found.append(later)
+    return found
+
+
+def sections(ctx: ReportContext, template: ReportTemplate) -> list[str]:
+    """The template's sections in order, the empty ones left out. A section with nothing of
+    its own stays when one of its sub-parts has something: its heading carries them."""
+    specs = template.sections
+    below = [_below(template, index) for index in range(len(specs))]
+    parts = [
+        section(ctx, spec, written=any(_team_text(ctx, specs[sub]) for sub in below[index]))
+        for index, spec in enumerate(specs)
+    ]
+    lines: list[str] = []
+    for index, spec in enumerate(specs):
+        part = parts[index]
+        if not part and any(parts[sub] for sub in below[index]):
+            part = ["", f"{'#' * spec.level} {escape_heading(spec.heading)}"]
+        lines += part
     return lines
 
 
@@ -135,7 +178,4 @@ def render_report(
     if template.public:
         record = public_record(record)
     ctx = ReportContext(record, tz, exported_at, image_files, captures or {}, timeline_picture)
-    lines = header(ctx, template)
-    for spec in template.sections:
-        lines += section(ctx, spec)
-    return "\n".join(lines) + "\n"
+    return "\n".join(header(ctx, template) + sections(ctx, template)) + "\n"

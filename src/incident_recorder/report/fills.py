@@ -10,7 +10,7 @@ the reason.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.actions import ActionType
@@ -24,6 +24,7 @@ from incident_recorder.report.context import (
     row,
 )
 from incident_recorder.report.escape import BR, escape_inline, escape_text
+from incident_recorder.report.public import PUBLIC_MILESTONES
 
 __all__ = ["FILL_FUNCTIONS", "ReportContext", "clock", "row"]
 
@@ -31,12 +32,26 @@ TIMELINE_COLUMNS = ("Local time", "UTC", "T+", "Kind", "Entry")
 """The timeline table's columns; without "Local time" when the report's zone is UTC."""
 ACTION_COLUMNS = ("Item", "Owner", "Due", "Status", "Type", "Ticket")
 _SAFE_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:/[^\s<>()\[\]\"'`\\|{}]*)?")
-_RESOLUTION_KINDS = (
-    EntryKind.ACTION,
-    EntryKind.DECISION,
-    EntryKind.MITIGATION,
-    EntryKind.RESOLUTION,
-)
+_RESOLUTION_KINDS = (EntryKind.MITIGATION, EntryKind.RESOLUTION)
+_RESOLUTION_MILESTONES = (Milestone.MITIGATED, Milestone.RESOLVED)
+
+
+def resolving_entries(
+    entries: Sequence[Entry], milestone_entries: Mapping[int, Milestone]
+) -> list[Entry]:
+    """What mitigated or resolved the incident: mitigation and resolution entries and the
+    entries of the mitigated and resolved milestones (never every action: the deploy that
+    caused the outage was an action too). The Resolution section and its draft both use it."""
+    return [
+        entry
+        for entry in entries
+        if entry.kind in _RESOLUTION_KINDS
+        or milestone_entries.get(entry.id) in _RESOLUTION_MILESTONES
+    ]
+
+
+def resolving(ctx: ReportContext) -> list[Entry]:
+    return resolving_entries(ctx.entries, ctx.record.milestone_entries)
 
 
 def metrics_table(ctx: ReportContext) -> list[str]:
@@ -113,14 +128,20 @@ def impact(ctx: ReportContext) -> list[str]:
 
 
 def impact_window(ctx: ReportContext) -> list[str]:
-    """The public summary's facts: when impact started, was mitigated and resolved (UTC)."""
+    """The public summary's facts: when impact started, was mitigated and resolved (UTC), in
+    the words of `PUBLIC_MILESTONES` (the public timeline picture uses them too)."""
     milestones = ctx.record.milestones
     start = milestones[Milestone.IMPACT_STARTED]
-    lines = [f"- **Started:** {facts.utc_time(start) if start else 'not recorded'}"]
+    words = PUBLIC_MILESTONES
+    lines = [
+        f"- **{words[Milestone.IMPACT_STARTED]}:** "
+        + (facts.utc_time(start) if start else "not recorded")
+    ]
     mitigated, end = milestones[Milestone.MITIGATED], milestones[Milestone.RESOLVED]
     if mitigated is not None:
-        lines.append(f"- **Service restored:** {facts.utc_time(mitigated)}")
-    lines.append(f"- **Resolved:** {facts.utc_time(end) if end else 'not yet resolved'}")
+        lines.append(f"- **{words[Milestone.MITIGATED]}:** {facts.utc_time(mitigated)}")
+    resolved = facts.utc_time(end) if end else "not yet resolved"
+    lines.append(f"- **{words[Milestone.RESOLVED]}:** {resolved}")
     return [*lines, f"- **Services affected:** {_services(ctx)}"]
 
 
@@ -129,14 +150,15 @@ def root_cause(ctx: ReportContext) -> list[str]:
 
 
 def resolution(ctx: ReportContext) -> list[str]:
-    none = "No action, decision, mitigation or resolution entry."
-    return ctx.entry_list(ctx.of(*_RESOLUTION_KINDS), none, kind=True)
+    none = "No mitigation or resolution entry."
+    return ctx.entry_list(resolving(ctx), none, kind=True)
 
 
 def cause_and_fix(ctx: ReportContext) -> list[str]:
     """The short report's one section: what the record says about the cause and the fix."""
-    none = "No cause, action, decision, mitigation or resolution entry."
-    return ctx.entry_list(ctx.of(EntryKind.CAUSE, *_RESOLUTION_KINDS), none, kind=True)
+    fixed = {entry.id for entry in resolving(ctx)}
+    chosen = [e for e in ctx.entries if e.kind is EntryKind.CAUSE or e.id in fixed]
+    return ctx.entry_list(chosen, "No cause, mitigation or resolution entry.", kind=True)
 
 
 def response(ctx: ReportContext) -> list[str]:
@@ -150,12 +172,11 @@ def response(ctx: ReportContext) -> list[str]:
 
 
 def recovery(ctx: ReportContext) -> list[str]:
-    kinds = (EntryKind.MITIGATION, EntryKind.RESOLUTION)
     return [
         ctx.milestone_line(Milestone.MITIGATED),
         ctx.milestone_line(Milestone.RESOLVED),
         "",
-        *ctx.entry_list(ctx.of(*kinds), "No mitigation or resolution entry.", kind=True),
+        *ctx.entry_list(resolving(ctx), "No mitigation or resolution entry.", kind=True),
     ]
 
 
@@ -199,6 +220,8 @@ def action_items(ctx: ReportContext) -> list[str]:
 
 def prevention(ctx: ReportContext) -> list[str]:
     items = [i for i in ctx.record.action_items if not i.hidden and i.type is ActionType.PREVENT]
+    if not ctx.lists_entries:  # the team's text (a used draft lists them) replaces the list
+        return []
     return [f"- {escape_text(item.description)}" for item in items]
 
 

@@ -65,11 +65,19 @@ def inline_pictures(images: Mapping[str, Path]) -> dict[str, str]:
     return {svg_name: svg, f"{IMAGES_DIR}/{PICTURE_PNG}": svg}
 
 
-def write_html(markdown: str, images: Mapping[str, Path], out_dir: Path, title: str) -> Path:
-    """The "html" renderer: out_dir/report.html, self-contained. ReportError (one line)."""
+def write_html(
+    markdown: str,
+    images: Mapping[str, Path],
+    out_dir: Path,
+    title: str,
+    *,
+    name: str | None = None,
+) -> Path:
+    """The "html" renderer: out_dir/report.html (or `name`: 'report-public.html'),
+    self-contained. ReportError (one line)."""
     inline = inline_pictures(images)
     embedded = ImageFiles({name: path for name, path in images.items() if name not in inline})
     page = render_html(markdown, title=title, images=embedded, inline_svg=inline)
-    target = Path(out_dir) / HTML_NAME
+    target = Path(out_dir) / (name or HTML_NAME)
     write_atomically(target, page.encode("utf-8", errors="replace"))
     return target

@@ -8,6 +8,7 @@ Text is exported exactly as recorded: escaping is the job of whoever displays it
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
@@ -150,7 +151,9 @@ def record_head(record: IncidentRecord, exported_at: datetime) -> dict[str, Any]
             "app_version": record.incident.app_version,
         },
         "exported_at": facts.iso_ms(exported_at),
-        "details": details_to_json(record.details),
+        # The status every other output shows (resolved once the resolved milestone is set):
+        # domain.record.current_status, not the stored choice alone.
+        "details": details_to_json(dataclasses.replace(record.details, status=record.status)),
         "milestones": {m.value: _iso(milestones[m]) for m in Milestone},
         "metrics": metrics,
         "report_texts": dict(sorted(record.report_texts.items())),

@@ -18,9 +18,11 @@ from incident_recorder.domain.actions import ActionType
 from incident_recorder.domain.details import DetectionSource
 from incident_recorder.domain.milestones import Metric, Milestone
 from incident_recorder.domain.record import IncidentRecord
+from incident_recorder.domain.times import elapsed
 from incident_recorder.report import facts
 from incident_recorder.report.context import clock
 from incident_recorder.report.escape import escape_inline, escape_text
+from incident_recorder.report.fills import resolving_entries
 
 
 def _when(moment: datetime, tz: tzinfo) -> str:
@@ -81,7 +83,8 @@ _NOTICED = {
 
 
 def _public_summary(record: IncidentRecord) -> str:
-    """For customers: when, what (public services only), and the public entries, in UTC."""
+    """For customers: when and what (public services only), in UTC. Not the updates: the
+    public report lists them under Updates."""
     milestones = record.milestones
     start = milestones[Milestone.IMPACT_STARTED]
     end = milestones[Milestone.MITIGATED] or milestones[Milestone.RESOLVED]
@@ -93,12 +96,7 @@ def _public_summary(record: IncidentRecord) -> str:
         opening = f"Since {facts.utc_time(start)}, {what} has been affected."
     else:
         opening = ""
-    updates = [
-        f"- {facts.utc_time(e.occurred_at)} \u2014 {escape_text(e.text)}"
-        for e in facts.in_order(record.visible_entries())
-        if e.public
-    ]
-    return "\n".join([opening, "", *updates]).strip()
+    return opening
 
 
 def _detection(record: IncidentRecord, tz: tzinfo) -> str:
@@ -119,9 +117,8 @@ def _impact(record: IncidentRecord, tz: tzinfo) -> str:
     )
     lines = []
     if start and end:
-        lines.append(
-            f"Impact lasted {clock(end - start)}, from {_when(start, tz)} to {_when(end, tz)}."
-        )
+        lasted = clock(elapsed(start, end))
+        lines.append(f"Impact lasted {lasted}, from {_when(start, tz)} to {_when(end, tz)}.")
     elif start:
         lines.append(f"Impact started {_when(start, tz)}; its end was not recorded.")
     services = ", ".join(escape_inline(s.name) for s in record.details.services)
@@ -131,9 +128,9 @@ def _impact(record: IncidentRecord, tz: tzinfo) -> str:
 
 
 def _resolution(record: IncidentRecord, tz: tzinfo) -> str:
-    kinds = (EntryKind.ACTION, EntryKind.DECISION, EntryKind.MITIGATION, EntryKind.RESOLUTION)
-    entries = _of(record, *kinds)
-    intro = "What the team tried and decided, in order:" if entries else ""
+    shown = facts.in_order(record.visible_entries())
+    entries = resolving_entries(shown, record.milestone_entries)
+    intro = "What mitigated and resolved it, in order:" if entries else ""
     return "\n".join([intro, "", *_items(entries, tz, kind=True)]).strip()
 
 

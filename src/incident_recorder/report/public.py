@@ -3,8 +3,11 @@
 `public_record` cuts a record down to what may be published: the entries marked public (not
 hidden), without their authors or stars; no roles; only the services marked public; only the
 public_* report texts; no action items; captures only when they were reviewed for redaction
-(they are then exported as the rendered, redaction-burned copy, never the original), and no
-window titles. Every public renderer (Markdown, JSON, HTML, PDF) starts from it, so a format
+(they are then exported as the rendered, redaction-burned copy, never the original), no
+window titles, and only the milestones a customer is told of (`PUBLIC_MILESTONES`: when it
+started, when service was restored, when it was resolved; detected and acknowledged are the
+team's own). The result says it is public (`IncidentRecord.public`). Every public renderer
+(Markdown, JSON, HTML, PDF, the timeline picture, the status page) starts from it, so a format
 cannot forget a rule. `status_update` writes the plain text a status page takes.
 """
 
@@ -15,11 +18,17 @@ from datetime import UTC, datetime, tzinfo
 
 from incident_recorder.domain import Entry
 from incident_recorder.domain.details import Status
-from incident_recorder.domain.milestones import Milestone
+from incident_recorder.domain.milestones import Milestone, Milestones
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.domain.times import in_zone, show
 
 PUBLIC_TEXT_PREFIX = "public_"
+PUBLIC_MILESTONES: dict[Milestone, str] = {
+    Milestone.IMPACT_STARTED: "Started",
+    Milestone.MITIGATED: "Service restored",
+    Milestone.RESOLVED: "Resolved",
+}
+"""The milestones a public report, picture and status page show, with the words they use."""
 WITHHELD = "screenshot withheld: not yet reviewed for redaction"
 
 
@@ -46,11 +55,20 @@ def public_record(record: IncidentRecord) -> IncidentRecord:
     details = dataclasses.replace(
         record.details, roles={}, services=record.details.public_services()
     )
+    milestones = Milestones(
+        {m: when for m, when in record.milestones.reached() if m in PUBLIC_MILESTONES}
+    )
     return dataclasses.replace(
         record,
+        public=True,
         details=details,
         entries=entries,
-        milestone_entries={k: v for k, v in record.milestone_entries.items() if k in kept},
+        milestones=milestones,
+        milestone_entries={
+            k: v
+            for k, v in record.milestone_entries.items()
+            if k in kept and v in PUBLIC_MILESTONES
+        },
         report_texts={
             key: text
             for key, text in record.report_texts.items()
@@ -60,6 +78,7 @@ def public_record(record: IncidentRecord) -> IncidentRecord:
         reviewed_captures=frozenset(
             entry.capture.id for entry in entries if entry.capture is not None
         ),
+        corrected_at={k: v for k, v in record.corrected_at.items() if k in kept},
         sensitive_captures=record.sensitive_captures
         & frozenset(entry.capture.id for entry in entries if entry.capture is not None),
     )
@@ -70,14 +89,16 @@ def _utc(moment: datetime) -> str:
 
 
 def _state(record: IncidentRecord) -> str:
+    """Where things stand, from `record.status` (the one rule: domain.record.current_status)."""
     milestones = record.milestones
-    resolved = milestones[Milestone.RESOLVED]
-    if resolved is not None or record.details.status is Status.RESOLVED:
+    status = record.status
+    if status is Status.RESOLVED:
+        resolved = milestones[Milestone.RESOLVED]
         return "Resolved" + (f" at {_utc(resolved)}" if resolved else "")
     mitigated = milestones[Milestone.MITIGATED]
-    if mitigated is not None:
+    if status is Status.MONITORING and mitigated is not None:
         return f"Monitoring: a fix has been in place since {_utc(mitigated)}"
-    return record.details.status.label
+    return status.label
 
 
 def status_update(record: IncidentRecord, *, now: datetime, tz: tzinfo, latest: int = 3) -> str:

@@ -3,7 +3,10 @@
 `write_status_page` writes two files into a folder a web server (or a file share) publishes:
 `index.html` — where things stand (status, started/resolved, affected public services) and every
 public update, newest first, its time in UTC and in the recorder's zone — and `feed.xml`, an
-Atom 1.0 feed (RFC 4287) of the same updates for feed readers and chat integrations.
+Atom 1.0 feed (RFC 4287) of the same updates for feed readers and chat integrations. Each
+entry's id is a UUID URN (`urn:uuid:` + a UUID version 5 named from the incident and the
+update: the same on every rewrite); its `<updated>` is when the update happened or, once it
+was corrected, when it was last corrected, so feed readers show the correction.
 
 Everything comes from `public_record`: an internal entry, an author, a role or an internal
 service can never reach either file. Note text is escaped, never rendered as Markdown or HTML.
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import html
 import re
+import uuid
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -75,6 +79,26 @@ def clean(text: str) -> str:
 def rfc3339(moment: datetime) -> str:
     """'2026-11-27T14:06:45Z' (RFC 3339, UTC, whole seconds)."""
     return show(in_zone(moment, UTC), "%Y-%m-%dT%H:%M:%SZ")
+
+
+def feed_namespace(record: IncidentRecord) -> uuid.UUID:
+    """The incident's UUID (the feed's id); one named from it if it is not a valid UUID."""
+    try:
+        return uuid.UUID(record.incident.uuid)
+    except ValueError:
+        return uuid.uuid5(uuid.NAMESPACE_URL, f"urn:incident-recorder:{record.incident.uuid}")
+
+
+def update_id(record: IncidentRecord, entry: Entry) -> str:
+    """A feed entry's id: 'urn:uuid:' + uuid5(the incident, 'update:N'), stable across
+    rewrites and a valid UUID URN (RFC 4122, RFC 4287 §4.2.6)."""
+    return uuid.uuid5(feed_namespace(record), f"update:{entry.id}").urn
+
+
+def last_changed(record: IncidentRecord, entry: Entry) -> datetime:
+    """When a public update last changed: when it happened, or when it was last corrected."""
+    corrected = record.corrected_at.get(entry.id)
+    return max(entry.occurred_at, corrected) if corrected is not None else entry.occurred_at
 
 
 def updates(record: IncidentRecord) -> list[Entry]:
@@ -165,12 +189,12 @@ def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 def render_feed(record: IncidentRecord, *, base_url: str | None = None) -> bytes:
     """feed.xml: an Atom 1.0 feed of the public updates, newest first."""
     public = public_record(record)
-    uuid = public.incident.uuid
     entries = updates(record)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    _add(feed, "id", f"urn:uuid:{uuid}")
+    _add(feed, "id", feed_namespace(public).urn)
     _add(feed, "title", _one_line(public.title) or "Incident")
-    latest = entries[0].occurred_at if entries else public.incident.created_at
+    changed = [last_changed(public, entry) for entry in entries]
+    latest = max(changed) if changed else public.incident.created_at
     _add(feed, "updated", rfc3339(latest))
     _add(_add(feed, "author"), "name", AUTHOR)
     if base_url:
@@ -180,9 +204,9 @@ def render_feed(record: IncidentRecord, *, base_url: str | None = None) -> bytes
     _add(feed, "generator", AUTHOR)
     for entry in entries:
         item = _add(feed, "entry")
-        _add(item, "id", f"urn:uuid:{uuid}:entry:{entry.id}")
+        _add(item, "id", update_id(public, entry))
         _add(item, "title", entry_title(entry))
-        _add(item, "updated", rfc3339(entry.occurred_at))
+        _add(item, "updated", rfc3339(last_changed(public, entry)))
         _add(item, "published", rfc3339(entry.occurred_at))
         if base_url:
             href = f"{base_url.rstrip('/')}/#update-{entry.id}"

@@ -13,7 +13,7 @@ and "public"; a team adds its own in a folder passed as `extra_dirs`, the app pa
     key = "summary"                   # the report editor's free text shown under the heading
     heading = "Summary"
     fill = "summary"                  # what the app adds from the record (FILLS)
-    prompt = "In two or three …"      # shown in italics while the free text is empty
+    prompt = "In two or three …"      # the editor's placeholder (never exported)
     level = 2                         # optional: 3 for a sub-part (Immediate cause)
 
 A broken team template is skipped by `available_templates` (and explained by `load_template`
@@ -27,6 +27,8 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+from incident_recorder.domain.record import PUBLIC_TEXTS
 
 DEFAULT_TEMPLATE = "default"
 PUBLIC_TEMPLATE = "public"
@@ -59,8 +61,7 @@ EDITABLE_SECTIONS: tuple[tuple[str, str], ...] = (
     ("root_cause_underlying", "Root cause: underlying issues"),
     ("resolution", "Resolution"),
     ("prevention", "Prevention"),
-    ("public_summary", "Public summary"),
-    ("public_prevention", "Public: what we are doing about it"),
+    *PUBLIC_TEXTS,
 )
 """The report editor's free-text sections (key, label); public_* ones go to the public report."""
 

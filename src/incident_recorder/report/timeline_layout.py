@@ -10,7 +10,7 @@ so that none overlaps another; a starred label that finds no room is left out an
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
@@ -113,9 +113,16 @@ class _Rows:
 
 
 def layout(
-    title: str, entries: Sequence[Entry], milestones: Milestones, tz: tzinfo, width: int
+    title: str,
+    entries: Sequence[Entry],
+    milestones: Milestones,
+    tz: tzinfo,
+    width: int,
+    *,
+    names: Mapping[Milestone, str] | None = None,
 ) -> Layout:
-    """The shapes of the picture of `entries` (already filtered) and `milestones`."""
+    """The shapes of the picture of `entries` (already filtered) and `milestones`; `names`
+    names the milestones (default: their own labels)."""
     width = max(int(width), 480)
     out = Layout(width=width, height=0, title=title)
     shapes = out.shapes
@@ -134,7 +141,8 @@ def layout(
     placed: list[tuple[Milestone, float, int, str, str]] = []
     for milestone, moment in reached:
         x = x_of(moment)
-        label = f"{milestone.label} {in_zone(moment, tz):%H:%M:%S}"
+        name = names.get(milestone, milestone.label) if names else milestone.label
+        label = f"{name} {in_zone(moment, tz):%H:%M:%S}"
         w = text_width(label, 11.5)
         anchor = "start" if x + 4 + w <= width - 4 else "end"
         a, b = (x + 4, x + 4 + w) if anchor == "start" else (x - 4 - w, x - 4)

@@ -3,8 +3,9 @@
 Both are drawn from the same layout (report/timeline_layout.py). The SVG is plain shapes and
 text: no script, no style sheet, no external reference, no foreignObject; every piece of text
 is XML-escaped with the characters XML cannot hold removed, so a note such as `<script>` or
-`]]>` is only ever text. Only visible (not hidden) entries are drawn; with `public`, only the
-public ones.
+`]]>` is only ever text. Only visible (not hidden) entries are drawn; with `public` (or a record
+from `public_record`), only what the public report shows: the public entries and the public
+milestones, named as the public text names them.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.domain.text import visible
+from incident_recorder.report.public import PUBLIC_MILESTONES, public_record
 from incident_recorder.report.timeline_layout import Dot, Layout, Line, Rect, Text, layout
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
@@ -41,11 +43,14 @@ def _xml(text: str) -> str:
 
 
 def _layout(record: IncidentRecord, tz: tzinfo, width: int, public: bool) -> Layout:
+    if public and not record.public:
+        record = public_record(record)
     entries = record.visible_entries()
-    if public:
-        entries = [entry for entry in entries if entry.public]
     title = f"Timeline of {record.title or record.incident.title}: {len(entries)} entries"
-    return layout(title, entries, record.milestones, tz, width)
+    # A public picture labels what the public text shows, in its words (no Detected, no
+    # Acknowledged: public_record keeps only PUBLIC_MILESTONES).
+    names = PUBLIC_MILESTONES if record.public else None
+    return layout(title, entries, record.milestones, tz, width, names=names)
 
 
 def _n(value: float) -> str:

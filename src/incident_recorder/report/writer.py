@@ -15,7 +15,7 @@ open() would give it (report/files.py). Each failure is one ReportError with a o
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Protocol
@@ -54,6 +54,7 @@ __all__ = [
     "FORMATS",
     "OUR_IMAGE",
     "REPORT_NAMES",
+    "ReportExists",
     "ExportCancelled",
     "FormatRenderer",
     "LoadShapes",
@@ -62,7 +63,10 @@ __all__ = [
     "_umask_by_swapping",
     "current_umask",
     "file_mode",
+    "check_folder",
     "remove_stale_images",
+    "report_name",
+    "report_path",
     "write_atomically",
     "write_images",
     "write_report",
@@ -72,7 +76,69 @@ FORMATS = ("markdown", "json")
 """The formats write_report knows by itself (more come through `renderers`)."""
 
 REPORT_NAMES = {"markdown": "report.md", "json": "incident.json"}
-"""The file each built-in format writes into the output folder."""
+"""The file each built-in format writes into the output folder (an internal export)."""
+SUFFIXES = {"markdown": ".md", "json": ".json", "html": ".html", "pdf": ".pdf"}
+PUBLIC_MARK = "-public"
+_PICTURES = ("png", "svg")
+
+
+def report_name(fmt: str, public: bool) -> str:
+    """The file an export of `fmt` writes: 'report.md', 'report.pdf', 'incident.json'; a public
+    export's own names say so: 'report-public.md', 'incident-public.json'. Every export (the
+    CLI, the Export dialog, quick exports) is named here, so a public file can never take an
+    internal one's name."""
+    stem = "incident" if fmt == "json" else "report"
+    return f"{stem}{PUBLIC_MARK if public else ''}{SUFFIXES.get(fmt, f'.{fmt}')}"
+
+
+def report_path(out_dir: Path, fmt: str, *, public: bool) -> Path:
+    """Where an export of `fmt` into `out_dir` writes its report (see `report_name`)."""
+    return Path(out_dir) / report_name(fmt, public)
+
+
+class ReportExists(ReportError):
+    """The report file is already there and the export was not asked to replace it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} already exists: nothing was written")
+        self.path = path
+
+
+def _other_kind(out_dir: Path, formats: Sequence[str], public: bool) -> list[str]:
+    """The report files of the other kind of export (internal for a public one, and the
+    reverse) already in `out_dir`, and an internal export's images/originals/."""
+    found = [name for fmt in formats if (out_dir / (name := report_name(fmt, not public))).exists()]
+    if public and (out_dir / facts.ORIGINALS_DIR).exists():
+        found.append(f"{facts.ORIGINALS_DIR}/")
+    return found
+
+
+def check_folder(
+    out_dir: Path, fmt: str, *, public: bool, formats: Sequence[str], overwrite: bool
+) -> Path:
+    """The report path of this export, after the checks made before anything is written.
+
+    A folder holds one kind of export: a public export never writes beside an internal one
+    (the folder is what gets published, and the internal incident.json or images would go
+    with it), and an internal export never writes beside a public one (it would share, and
+    clean up, that report's images/). ReportError naming the files found. A report file of
+    the same name is replaced only with `overwrite`: else ReportExists.
+    """
+    out_dir = Path(out_dir)
+    other = _other_kind(out_dir, formats, public)
+    if other:
+        kind, mine = ("an internal", "a public") if public else ("a public", "an internal")
+        where = out_dir / "public" if public else out_dir / "internal"
+        raise ReportError(
+            f"{out_dir} holds {kind} export ({', '.join(other)}): {mine} export goes into a "
+            f"folder of its own, so each can be shared whole; choose another folder "
+            f"(e.g. {where}). Nothing was written"
+        )
+    target = report_path(out_dir, fmt, public=public)
+    refuse_link(target)
+    if not overwrite and target.exists():
+        raise ReportExists(target)
+    return target
 
 
 class FormatRenderer(Protocol):
@@ -80,12 +146,20 @@ class FormatRenderer(Protocol):
 
     markdown: the report text (images linked as 'images/…'); images: every file written under
     images/ for this export, name relative to out_dir → its path; out_dir: the output folder;
-    title: the incident title. Returns the path written (e.g. out_dir / 'report.html').
-    Raises ReportError (one line) on failure; should write through `write_atomically`.
+    title: the incident title; name: the file to write in out_dir (`report_name`:
+    'report-public.html' for a public export; None: the renderer's usual name). Returns the
+    path written (e.g. out_dir / 'report.html'). Raises ReportError (one line) on failure;
+    should write through `write_atomically`.
     """
 
     def __call__(
-        self, markdown: str, images: Mapping[str, Path], out_dir: Path, title: str
+        self,
+        markdown: str,
+        images: Mapping[str, Path],
+        out_dir: Path,
+        title: str,
+        *,
+        name: str | None = None,
     ) -> Path: ...
 
 
@@ -140,6 +214,7 @@ def write_report(
     include_originals: bool = False,
     renderers: Mapping[str, FormatRenderer] | None = None,
     picture: PictureMaker | None = None,
+    overwrite: bool = True,
 ) -> Path:
     """Write the report in format `fmt` into `out_dir`; its path.
 
@@ -156,6 +231,11 @@ def write_report(
     total) is called before the first image and after each; cancelled() is asked before each
     image and before the report is written: True raises ExportCancelled and writes no report.
     picture(record, tz) may give the timeline picture, written to images/ and embedded.
+
+    The report is named by `report_name` (a public one 'report-public.md', …). Before
+    anything is written, `check_folder`: a public export is refused in a folder holding an
+    internal export and the reverse; without `overwrite`, an existing report file of the same
+    name is refused (ReportExists; the CLI replaces one only with --force).
 
     Afterwards, our images (entry-*.png, timeline.*) in images/ and images/originals/ that
     this export did not write are removed, and images/originals/ with them when originals were
@@ -176,6 +256,8 @@ def write_report(
     internal_json = fmt == "json" and not public
     exported = list(record.entries) if internal_json else record.visible_entries()
     _make_dir(out_dir, may_be_link=True)  # the folder chosen; nothing in it is followed
+    every = (*known, *(name for name in SUFFIXES if name not in known))
+    target = check_folder(out_dir, fmt, public=public, formats=every, overwrite=overwrite)
     for folder in (facts.IMAGES_DIR, facts.ORIGINALS_DIR):  # before anything is written
         refuse_link(out_dir / folder)
     mode = file_mode()  # read once per export, for the images and the report alike
@@ -196,7 +278,6 @@ def write_report(
     now = truncate_ms(datetime.now(UTC))
     check_cancelled(cancelled)
     if fmt == "json":
-        target = out_dir / REPORT_NAMES[fmt]
         write_atomically(
             target,
             lambda out: jsondoc.write_json(out, record, image_files, now, captures=captures),
@@ -213,10 +294,12 @@ def write_report(
             timeline_picture=pictures[0] if pictures else None,
         )
         if fmt == "markdown":
-            target = out_dir / REPORT_NAMES[fmt]
             write_atomically(target, text.encode("utf-8", errors="replace"), mode)
         else:
             images = {name: out_dir / name for name in [*image_files.values(), *pictures]}
-            target = extra[fmt](text, images, out_dir, visible(record.title))
-    remove_stale_images(out_dir, captures, include_originals, also_keep=pictures)
+            renderer = extra[fmt]
+            target = renderer(text, images, out_dir, visible(record.title), name=target.name)
+    # incident.json draws no picture: the one a report in this folder shows stays
+    kept = pictures if fmt != "json" else [f"{facts.IMAGES_DIR}/timeline.{x}" for x in _PICTURES]
+    remove_stale_images(out_dir, captures, include_originals, also_keep=kept)
     return target

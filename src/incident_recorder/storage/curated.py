@@ -41,6 +41,8 @@ class CuratedFile(FileHandle):
 
         def annotation_summaries(self) -> dict[int, AnnotationSummary]: ...
 
+        def corrections(self) -> dict[int, datetime]: ...
+
     def record(self) -> IncidentRecord:
         """The whole incident for a report, read in one snapshot (no write half-seen)."""
         with self._snapshot():
@@ -54,6 +56,7 @@ class CuratedFile(FileHandle):
                 report_texts=self.report_texts(),
                 action_items=tuple(self.action_items()),
                 reviewed_captures=frozenset(summaries),
+                corrected_at=self.corrections(),
                 sensitive_captures=frozenset(
                     cid for cid, summary in summaries.items() if summary.sensitive
                 ),
@@ -206,8 +209,12 @@ class CuratedFile(FileHandle):
         return self._curated(curation.report_texts, {})
 
     def save_report_texts(self, texts: Mapping[str, str]) -> list[str]:
-        """Save the sections whose text changed (the keys saved)."""
+        """Save the sections whose text changed (the keys saved). Nothing changed: nothing is
+        written (a read-only incident's report window closes without an error)."""
         self._require_version(3, "report texts")
+        current = self.report_texts()
+        if all(current.get(key, "") == text for key, text in texts.items()):
+            return []
         with self._write("saving the report") as conn:
             return curation.save_report_texts(conn, texts, self._clock())
 

@@ -74,6 +74,21 @@ class _Extra:
     occurred_offset: str | None = None
 
 
+_CORRECTIONS = """
+SELECT entry_id, max(revised_at) FROM (
+    SELECT r.entry_id, r.revised_at, r.kind, r.text, r.occurred_at,
+           coalesce(lag(r.kind) OVER w, e.kind) AS was_kind,
+           coalesce(lag(r.text) OVER w, e.text) AS was_text,
+           coalesce(lag(r.occurred_at) OVER w, e.occurred_at) AS was_at
+    FROM revisions AS r JOIN entries AS e ON e.id = r.entry_id
+    WINDOW w AS (PARTITION BY r.entry_id ORDER BY r.revision)
+)
+WHERE kind IS NOT was_kind OR text IS NOT was_text OR occurred_at IS NOT was_at
+GROUP BY entry_id
+"""
+"""Each entry's last revision that changed its kind, text or time (IncidentFile.corrections)."""
+
+
 class IncidentFile(EventsFile, CuratedFile, AnnotatedFile, RecognisedFile, ReplicaFile):
     """An open incident file. Use `create` or `open`; close it (or use `with`) when done."""
 
@@ -407,6 +422,13 @@ class IncidentFile(EventsFile, CuratedFile, AnnotatedFile, RecognisedFile, Repli
                 raise IncidentFileError(f"no entry {entry_id} in {self.path.name}")
             later = self._read(self._sql.revision_times, (entry_id,))
         return [from_iso(first[0][0])] + [from_iso(at) for (at,) in later]
+
+    def corrections(self) -> dict[int, datetime]:
+        """entry id → when its text, kind or time was last changed by a revision (a star, a
+        hide or the public mark is not a correction a reader sees in the words). Entries never
+        corrected are not listed."""
+        rows = self._read(_CORRECTIONS)
+        return {entry_id: from_iso(at) for entry_id, at in rows}
 
     def marks(self) -> tuple[int, int]:
         """The highest entry id and revision id now in the file."""

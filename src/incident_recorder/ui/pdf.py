@@ -412,11 +412,19 @@ def write_pdf(html: str, images: Mapping[str, bytes], path: Path, *, title: str)
 PDF_NAME = "report.pdf"
 
 
-def write_pdf_report(markdown: str, images: Mapping[str, Path], out_dir: Path, title: str) -> Path:
-    """The "pdf" renderer of an export: out_dir/report.pdf from the finished Markdown report and
-    the images written under images/ (the SVG timeline is left out: the PNG one is used)."""
+def write_pdf_report(
+    markdown: str,
+    images: Mapping[str, Path],
+    out_dir: Path,
+    title: str,
+    *,
+    name: str | None = None,
+) -> Path:
+    """The "pdf" renderer of an export: out_dir/report.pdf (or `name`: 'report-public.pdf')
+    from the finished Markdown report and the images written under images/ (the SVG timeline
+    is left out: the PNG one is used)."""
     raster = ImageFiles({name: path for name, path in images.items() if not name.endswith(".svg")})
-    target = Path(out_dir) / PDF_NAME
+    target = Path(out_dir) / (name or PDF_NAME)
     # ImageFiles reads each image from disk when the PDF needs it: never all at once
     write_pdf(render_pdf_html(markdown, title=title, images=raster), raster, target, title=title)
     return target

@@ -73,6 +73,8 @@ class CaptureController(QObject):
         self._host = host
         self._window = window
         self._closing = False
+        self.read_only = False
+        """The incident cannot be written: viewers open to look, not to caption or annotate."""
         self.service = service
         self.viewers: dict[int, CaptureViewer] = {}
         """capture id → its open viewer: one per capture, so two never save over each other."""
@@ -190,6 +192,8 @@ class CaptureController(QObject):
         self.viewers[capture_id] = viewer
         viewer.destroyed.connect(lambda _=None: self._viewer_gone(capture_id, viewer))
         viewer.finished.connect(lambda _=0: self._viewer_gone(capture_id, viewer))
+        if self.read_only:  # shown, zoomed and copied; nothing to save into the file
+            _view_only(viewer)
         viewer.caption_submitted.connect(self._save_caption)
         viewer.annotations_submitted.connect(self._save_annotations)
         self.show_text(viewer)
@@ -281,3 +285,13 @@ class CaptureController(QObject):
         """The window is closing: results still on their way are dropped, the overlay goes."""
         self._closing = True
         self.region.close()  # an open region overlay (and its keyboard grab) goes with us
+
+
+def _view_only(viewer: CaptureViewer) -> None:
+    """A capture of a read-only incident: the caption and the annotation tools are locked."""
+    viewer.caption_edit.setReadOnly(True)
+    viewer.caption_edit.setToolTip("This incident is read-only: the caption cannot change")
+    for tool_id, act in viewer.tool_actions.items():
+        act.setEnabled(tool_id == "select")
+    for key_id in ("undo_shape", "delete_shape", "save_annotations"):
+        viewer.key_actions[key_id].setEnabled(False)

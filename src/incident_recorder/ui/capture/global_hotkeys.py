@@ -11,8 +11,12 @@ window subscribes, and a key goes to the window most recently active. The grabs 
 the connection closed when the last window unsubscribes.
 
 A combination another program already holds fails with ``BadAccess``: it is left to that
-program and reported once (the in-window shortcut still works). The combinations come from the
-settings (``configure``); changing them releases our grabs and grabs the new ones at once.
+program and reported once (the in-window shortcut still works). X does not say who holds a grab,
+so each process lists the combinations it grabbed in the state folder (``hotkeys/PID``): when
+the holder is another Incident Recorder (a second app with its own instance socket), the message
+names it, once for all its keys, instead of blaming "another program" for our own grabs. The
+combinations come from the settings (``configure``); changing them releases our grabs and grabs
+the new ones at once.
 
 Anywhere else than the ``xcb`` platform with a reachable X display (offscreen, Wayland, Windows,
 macOS) there are no global hotkeys, and nothing fails: the in-window shortcuts remain.
@@ -28,12 +32,14 @@ import contextlib
 import logging
 import os
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QSocketNotifier, Signal
 from PySide6.QtGui import QGuiApplication
 from shiboken6 import isValid
 
+from incident_recorder import paths
 from incident_recorder.ui.common.actions import ACTIONS
 
 log = logging.getLogger(__name__)
@@ -48,6 +54,61 @@ OPEN_HERE: Any = object()
 
 def taken_message(shortcut: str) -> str:
     return f"{shortcut} is already taken by another program; the in-window shortcut still works"
+
+
+def _registry() -> Path:
+    return paths.state_dir() / "hotkeys"
+
+
+def _record_grabs(shortcuts: list[str]) -> None:
+    """List this process's grabs where another instance of the app can find them."""
+    mine = _registry() / str(os.getpid())
+    try:
+        if shortcuts:
+            paths.ensure_dir(mine.parent)
+            mine.write_text("\n".join(shortcuts), encoding="utf-8")
+        else:
+            mine.unlink(missing_ok=True)
+    except OSError:
+        log.info("the grabbed keys could not be listed in %s", mine.parent)
+
+
+def _our_holders(taken: list[str]) -> dict[int, list[str]]:
+    """Process id → the combinations of `taken` another running Incident Recorder grabbed."""
+    from incident_recorder.storage.holders import describe
+
+    found: dict[int, list[str]] = {}
+    try:
+        listed = list(_registry().iterdir())
+    except OSError:
+        return found
+    for entry in listed:
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        pid = int(entry.name)
+        if not describe(pid).ours:  # gone (its pid perhaps reused): not ours any more
+            entry.unlink(missing_ok=True)
+            continue
+        with contextlib.suppress(OSError):
+            theirs = set(entry.read_text(encoding="utf-8").split("\n"))
+            keys = [key for key in taken if key in theirs]
+            if keys:
+                found[pid] = keys
+    return found
+
+
+def taken_messages(taken: list[str]) -> list[str]:
+    """What to say about combinations we could not grab: another Incident Recorder's named
+    once for all its keys, any other program's key by key."""
+    ours = _our_holders(taken)
+    held = {key for keys in ours.values() for key in keys}
+    messages = [
+        f"{', '.join(keys)} {'is' if len(keys) == 1 else 'are'} held by another Incident "
+        f"Recorder (process {pid}): pressed in another application they go to that one; "
+        "in this window they work while it has the focus"
+        for pid, keys in ours.items()
+    ]
+    return messages + [taken_message(key) for key in taken if key not in held]
 
 
 def default_combinations() -> dict[str, str]:
@@ -143,6 +204,7 @@ class _Hub(QObject):
         from Xlib import X, error
 
         self.ungrab()
+        grabbed: list[str] = []
         for action_id, shortcut in combinations.items():
             if not shortcut:
                 continue
@@ -168,7 +230,9 @@ class _Hub(QObject):
                 continue
             self._grabbed += [(keycode, mask | extra) for extra in self._variants]
             self._keys[(keycode, mask)] = action_id
+            grabbed.append(shortcut)
         self._conn.sync()
+        _record_grabs(grabbed)
         if self._notifier is None:
             self._notifier = QSocketNotifier(self._conn.fileno(), QSocketNotifier.Type.Read, self)
             self._notifier.activated.connect(self._read)
@@ -177,6 +241,8 @@ class _Hub(QObject):
         for keycode, mods in self._grabbed:
             self._root.ungrab_key(keycode, mods)
         self._conn.sync()
+        if self._grabbed:
+            _record_grabs([])
         self._grabbed = []
         self._keys = {}
         self.taken = []
@@ -275,7 +341,7 @@ def configure(wanted: Mapping[str, str]) -> list[str]:
     except Exception:
         log.info("global hotkeys could not be grabbed again", exc_info=True)
         return []
-    return [taken_message(key) for key in _hub.taken]
+    return taken_messages(_hub.taken)
 
 
 def available() -> bool:
@@ -361,7 +427,7 @@ def subscribe(owner: QObject, handler: Handler, connection: Any = OPEN_HERE) -> 
         _hub = _open_hub(connection)
         if _hub is None:
             return []
-        messages = [taken_message(key) for key in _hub.taken]
+        messages = taken_messages(_hub.taken)
     else:
         discard(connection)  # another window's grabs serve this one too
         messages = []

@@ -178,6 +178,12 @@ class ImageImporter(QObject):
             widget.setAcceptDrops(True)
         widget.installEventFilter(self)
 
+    def unwatch(self, widget: QObject) -> None:
+        """No more drops on `widget` (a read-only incident records nothing)."""
+        if hasattr(widget, "setAcceptDrops"):
+            widget.setAcceptDrops(False)
+        widget.removeEventFilter(self)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
         if kind in (QEvent.Type.DragEnter, QEvent.Type.DragMove):

@@ -50,7 +50,9 @@ DARK_VARIANTS: dict[str, str] = {
     "#4b5563": "#9ca3af",
     "#f3f4f6": "#2b2d31",  # report preview table header
     "#e5e7eb": "#3f4147",  # report preview rules
-    "#fef3c7": "#4a3b12",  # changed field in the entry history
+    "#fef3c7": "#4a3b12",  # changed field in the entry history, notice banner
+    "#7c2d12": "#fde68a",  # notice banner text
+    "#fcd34d": "#92400e",  # notice banner border
     "#fee2e2": "#3b1618",  # error banner
     "#7f1d1d": "#fecaca",
     "#fca5a5": "#7f1d1d",

@@ -80,6 +80,10 @@ def stylesheet() -> str:
     background: {adapt("#fee2e2")}; color: {adapt("#7f1d1d")};
     border: 1px solid {adapt("#fca5a5")}; border-radius: 6px; padding: 8px 10px;
 }}
+#noticeBanner {{
+    background: {adapt("#fef3c7")}; color: {adapt("#7c2d12")};
+    border: 1px solid {adapt("#fcd34d")}; border-radius: 6px; padding: 6px 10px;
+}}
 #settingsMessage[error="true"] {{ color: {adapt("#b91c1c")}; }}
 #hintCard {{ background: palette(base); border: 1px solid palette(mid); border-radius: 8px; }}
 QPlainTextEdit {{ border: 1px solid palette(mid); border-radius: 6px; padding: 4px 6px; }}

@@ -106,13 +106,17 @@ class NewIncidentDialog(QDialog):
             self._path_edited = True
             self.path_edit.setText(chosen if chosen.endswith(SUFFIX) else chosen + SUFFIX)
 
+    def show_error(self, message: str) -> None:
+        """Say what is wrong on the dialog's banner; what was typed stays."""
+        self.error.setText(message)
+        self.error.setWordWrap(True)
+        self.error.show()
+
     def _accept(self) -> None:
         if not self.title():
-            self.error.setText("Give the incident a title.")
-            self.error.show()
+            self.show_error("Give the incident a title.")
             return
         if self.path().exists():
-            self.error.setText(f"{self.path()} already exists: choose another file name.")
-            self.error.show()
+            self.show_error(f"{self.path()} already exists: choose another file name.")
             return
         self.accept()

@@ -162,6 +162,11 @@ class TimeField(QWidget):
         self._refresh()
 
     def _refresh(self) -> None:
+        if not self.edit.text().strip():  # nothing typed yet: a hint, not an error
+            self.preview.setText(f"When it happened: {HINT}")
+            self.preview.setStyleSheet("")
+            self.changed.emit()
+            return
         try:
             typed = self.value()
         except ValueError as error:

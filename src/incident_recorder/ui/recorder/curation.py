@@ -24,7 +24,7 @@ from PySide6.QtCore import QObject, QPoint, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMenu, QStackedWidget, QWidget
 
-from incident_recorder.domain import Entry
+from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.times import Clock
 from incident_recorder.session import IncidentSession
 from incident_recorder.storage import IncidentFileError, Record
@@ -233,11 +233,13 @@ class Curation(QObject):
     def add_past_entry(self) -> PastEntryDialog:
         from incident_recorder.ui.recorder.past_entry import PastEntryDialog
 
+        keys = {k: self._actions[f"kind_{k.value}"].shortcut() for k in EntryKind}
         dialog = PastEntryDialog(
             self._session,
             now=self._clock(),
             local_zone=self._local_zone,
             utc=self.model.utc,
+            kind_keys=keys,  # the window's, with the user's settings applied
             parent=self._window,
         )
         dialog.saved.connect(self._past_saved)

@@ -6,7 +6,8 @@ Ctrl+1 … Ctrl+9 (window actions) set the kind shown on the badge, Ctrl+P makes
 `submitted`; whoever saves the note calls `committed()` once it is durable, or leaves the
 draft in place if saving failed. A very large note (a pasted log) is confirmed first on an
 inline bar (Enter again or Save saves it, Esc or Keep editing goes back to the field); the draft
-stays in the field until it is saved.
+stays in the field until it is saved. A window key the field would take for itself (Ctrl+End,
+the end of the note) goes to the window's action instead (the newest entry).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
 
-from PySide6.QtCore import QMimeData, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QKeyEvent, QKeySequence, QTextCursor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QToolButton, QVBoxLayout, QWidget
 
@@ -28,6 +29,11 @@ from incident_recorder.ui.recorder.hint_card import note_hint
 from incident_recorder.ui.recorder.large_note import LargeNoteBar
 
 MAX_VISIBLE_LINES = 5
+_CHORD = (
+    Qt.KeyboardModifier.ControlModifier
+    | Qt.KeyboardModifier.AltModifier
+    | Qt.KeyboardModifier.MetaModifier
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,19 @@ class NoteEdit(QPlainTextEdit):
     pasted = Signal()
     paste_image: Callable[[], bool] | None = None
     """Called on Ctrl+V: True when it recorded the clipboard's image (text is pasted if not)."""
+    window_keys: frozenset[str] = frozenset()
+    """Keys of the window's actions (portable text, as QKeySequence.toString gives it): they
+    reach the window even where a text field has a use for them (Ctrl+End: the newest entry,
+    not the end of the note)."""
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            pressed = QKeySequence(event.keyCombination()).toString()
+            chord = event.modifiers() & _CHORD  # a typed character always stays the note's
+            if chord and pressed in self.window_keys:
+                event.ignore()  # not the field's: the window's action takes it
+                return True
+        return super().event(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
@@ -184,8 +203,10 @@ class NoteBar(QWidget):
         self.draft_changed.emit()
 
     def show_keys(self, keys: Mapping[str, str]) -> None:
-        """The hint line lists ``keys`` (action id → key in effect, the user's settings)."""
+        """The hint line lists ``keys`` (action id → key in effect, the user's settings), and
+        the field lets them through to the window (see NoteEdit.window_keys)."""
         self.hint.setText(note_hint(keys))
+        self.edit.window_keys = frozenset(QKeySequence(k).toString() for k in keys.values() if k)
 
     def set_utc(self, utc: bool) -> None:
         self._utc = utc

@@ -25,6 +25,7 @@ from incident_recorder.ui.recorder.header import IncidentHeader, recorded_messag
 from incident_recorder.ui.recorder.note_bar import Draft, NoteBar
 from incident_recorder.ui.timeline.timeline_model import TimelineModel
 
+NOTE_NOT_SAVED = "The note was not saved"
 DRAFT_DEBOUNCE_MS = 300
 """How long typing must pause before the draft is written to disk."""
 
@@ -95,10 +96,9 @@ class NoteController(QObject):
         try:
             entry = self._session.add_note(text, kind, occurred_at, public=self._note_bar.public)
         except (ValueError, IncidentFileError) as error:
-            self._host.show_error(
-                "The note was not saved", f"{error}\n\nThe note is still in the field."
-            )
+            self._host.show_error(NOTE_NOT_SAVED, f"{error} — the note is still in the field.")
             return
+        self._host.clear_error(NOTE_NOT_SAVED)
         self._committed()
         self._host.statusBar().showMessage(
             f"Saved {entry.kind.value} at {self._model.format_time(entry.occurred_at)}", 4000
@@ -118,10 +118,12 @@ class NoteController(QObject):
                 milestone, when, text=text if note else "", kind=kind
             )
         except (ValueError, IncidentFileError) as error:
-            kept = "\n\nThe note is still in the field." if note else ""
+            kept = " — the note is still in the field." if note else ""
             self._host.show_error(f"{milestone.label} was not recorded", f"{error}{kept}")
             return None
+        self._host.clear_error(f"{milestone.label} was not recorded")
         if note:
+            self._host.clear_error(NOTE_NOT_SAVED)
             self._committed()
         status = ""
         if result.status is not None:

@@ -4,15 +4,18 @@ out".
 Text, kind, occurred at (required; local time or UTC, kept with the offset it was typed in) and
 public. Saved with add_note(occurred_at=, occurred_offset=); the timeline slots it in at its time.
 A clock time means its latest moment that is not in the future (13:58 typed at 00:10 is
-yesterday's). Problems are said inline; a failed save keeps what was typed.
+yesterday's). Problems are said inline, once there is something to check (never before anything
+is typed); a failed save keeps what was typed. The kind keys of the recorder window (Ctrl+1 …
+Ctrl+9, or the user's own) choose the kind here too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta, tzinfo
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -44,8 +47,11 @@ class PastEntryDialog(QDialog):
         local_zone: tzinfo | None,
         utc: bool = False,
         kind: EntryKind = DEFAULT_KIND,
+        kind_keys: Mapping[EntryKind, QKeySequence] | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`kind_keys`: the recorder window's key of each kind (the actions table's by
+        default)."""
         super().__init__(parent)
         self.setWindowTitle("Add Past Entry")
         self.setObjectName("pastEntry")
@@ -91,8 +97,23 @@ class PastEntryDialog(QDialog):
             (self.kind, self.public),
         ):
             QWidget.setTabOrder(first, second)
+        self._kind_keys(kind_keys)
         self.resize(600, self.sizeHint().height())
         self.when.edit.setFocus()
+
+    def _kind_keys(self, keys: Mapping[EntryKind, QKeySequence] | None) -> None:
+        """The window's kind keys, working here: a dialog is a window of its own."""
+        if keys is None:
+            from incident_recorder.ui.common.actions import action
+
+            keys = {k: QKeySequence(action(f"kind_{k.value}").shortcut) for k in EntryKind}
+        for kind, key in keys.items():
+            choose = QAction(self)
+            choose.setShortcut(key)
+            choose.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            index = list(EntryKind).index(kind)  # kind_box lists them in this order
+            choose.triggered.connect(lambda _=False, i=index: self.kind.setCurrentIndex(i))
+            self.addAction(choose)
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

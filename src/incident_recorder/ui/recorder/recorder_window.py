@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QVBoxLayout, QWidget
 
 from incident_recorder.domain import Entry, EntryKind
 from incident_recorder.domain.milestones import Milestone
@@ -41,6 +41,7 @@ from incident_recorder.ui.capture.capture_controller import CaptureController, a
 from incident_recorder.ui.capture.capture_service import CaptureService
 from incident_recorder.ui.capture.interval_capture import IntervalCapture
 from incident_recorder.ui.common.actions import make_actions
+from incident_recorder.ui.common.banner import Banner
 from incident_recorder.ui.common.first_paint import after_first_paint
 from incident_recorder.ui.dialogs.settings_dialog import (
     SettingsDialog,
@@ -54,6 +55,7 @@ from incident_recorder.ui.recorder.live_updates import LiveUpdates
 from incident_recorder.ui.recorder.loader import EarlierEntries
 from incident_recorder.ui.recorder.note_bar import NoteBar
 from incident_recorder.ui.recorder.note_controller import NoteController
+from incident_recorder.ui.recorder.read_only import apply_access
 from incident_recorder.ui.recorder.recognition_runner import RecognitionRunner
 from incident_recorder.ui.recorder.team_sync import TeamSync
 from incident_recorder.ui.recorder.tray import RecorderTray, install_tray, notify
@@ -93,8 +95,11 @@ class RecorderWindow(QMainWindow):
         thread_pool: QThreadPool | None = None,
         drafts: DraftStore | None = None,
         settings_store: SettingsStore | None = None,
+        read_only: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """`read_only`: why the file cannot be written (opened read-only: a view-and-export
+        window, see read_only.py), or None."""
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.file = incident_file
@@ -108,6 +113,9 @@ class RecorderWindow(QMainWindow):
         self._jobs: list[QRunnable] = []
         """Jobs started on the pool by the window's parts, kept until the window closes."""
         self.last_error: str | None = None
+        self.read_only = read_only
+        self.banner = Banner()  # errors, above the note bar: never a dialog taking the keys
+        self.notice = Banner("noticeBanner")  # read-only; the file open in another window
         self.setWindowTitle(f"{visible(self.incident.title)} — Incident Recorder")
         self.setObjectName("recorderWindow")
 
@@ -142,7 +150,6 @@ class RecorderWindow(QMainWindow):
         self._local_zone = local_zone
 
         self.captures = CaptureService(incident_file.path, clock, self)
-        self.earlier.done.connect(self.captures.start)
         self.capture_controller = CaptureController(
             self.session, self.model, self.captures,
             clock=clock, pool=self._pool, jobs=self._jobs, host=self, window=self,
@@ -151,7 +158,9 @@ class RecorderWindow(QMainWindow):
         self.recognition = RecognitionRunner(self.session, incident_file.path, self)
         self.recognition.recognised.connect(self.capture_controller.text_recognised)
         self.recognition.unavailable.connect(lambda m: self.statusBar().showMessage(m, 20_000))
-        self.earlier.done.connect(lambda: self.recognition.kick_if_pending(incident_file))
+        if read_only is None:  # a read-only window never captures nor reads captures' text
+            self.earlier.done.connect(self.captures.start)
+            self.earlier.done.connect(lambda: self.recognition.kick_if_pending(incident_file))
         self.capture_controller.importer.watch(self.view.viewport())
         self.note_bar.edit.paste_image = self.capture_controller.paste_image
         self.live = LiveUpdates(incident_file, self.model, self._live_error, live_start, self)
@@ -177,7 +186,7 @@ class RecorderWindow(QMainWindow):
         self.report_controller = ReportController(
             self.session, self.settings_store, lambda: self.curation.view,
             clock=clock, local_zone=local_zone, pool=self._pool, jobs=self._jobs,
-            host=self, window=self,
+            host=self, window=self, read_only=read_only is not None,
         )  # fmt: skip
         self.model.record_changed.connect(self.report_controller.status_page.changed)
         self.incident_changed.connect(self.report_controller.status_page.changed)
@@ -189,8 +198,8 @@ class RecorderWindow(QMainWindow):
         self.set_time_display(settings.time_display)  # the initial one; Ctrl+Shift+U switches
         self.reload_incident()
         self.tray = install_tray(self)
-        exposed = shared_with_others(incident_file.path)
-        self.statusBar().showMessage(exposed or f"Recording into {incident_file.path}")
+        exposed = shared_with_others(incident_file.path)  # read-only, open elsewhere: notices
+        apply_access(self, self.capture_controller, self.view.viewport(), exposed)
         self.hotkey_messages: list[str] = []
         self.hotkeys_subscribed = False
         after_first_paint(self.view.viewport(), self._after_first_paint)
@@ -204,7 +213,9 @@ class RecorderWindow(QMainWindow):
         waits for the load so that the UI thread competes with two of them at most."""
         if self._closing:
             return
-        if global_hotkeys.needs_connection():  # 100–300 ms of python-xlib: not on this thread
+        if self.read_only is not None:  # no key of a read-only window records anything
+            self.hotkeys_subscribed = True
+        elif global_hotkeys.needs_connection():  # 100–300 ms of python-xlib: not on this thread
             job = global_hotkeys.OpenConnection()
             job.setAutoDelete(False)
             job.signals.opened.connect(self._subscribe_hotkeys)
@@ -214,8 +225,8 @@ class RecorderWindow(QMainWindow):
             self._subscribe_hotkeys(global_hotkeys.OPEN_HERE)
         self.team.start()  # a shared incident's sync, on a thread of its own
         if self.earlier.pending:
-            self.earlier.start()  # the warm-up follows it
-        else:
+            self.earlier.start()  # the warm-up follows it (not in a read-only window)
+        elif self.read_only is None:
             self.captures.start()
 
     def _subscribe_hotkeys(self, connection: object) -> None:
@@ -237,8 +248,10 @@ class RecorderWindow(QMainWindow):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.header)
+        layout.addWidget(self.notice)
         layout.addWidget(self.curation.bar)
         layout.addWidget(self.curation.stack, 1)
+        layout.addWidget(self.banner)
         layout.addWidget(self.note_bar)
         self.setCentralWidget(central)
         self.setFocusProxy(self.note_bar.edit)
@@ -435,20 +448,22 @@ class RecorderWindow(QMainWindow):
     # -- errors, focus, closing --------------------------------------------------------------
 
     def show_error(self, title: str, message: str) -> None:
-        """A clear, non-blocking message box (and the status bar)."""
+        """On the banner above the note bar (and the status bar), never a dialog."""
         self.last_error = message
         # The title only: a message may quote a file's contents, and the log holds none.
         logging.getLogger(__name__).warning("%s: %s", self.file.path.name, title)
         self.statusBar().showMessage(f"{title}: {message.splitlines()[0]}", 10000)
-        box = QMessageBox(QMessageBox.Icon.Warning, title, message, parent=self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        self.banner.show_message(title, message)
+
+    def clear_error(self, title: str) -> None:
+        self.banner.clear(title)
 
     def _live_error(self, message: str) -> None:
         self.show_error("The incident file cannot be read", message)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.matches(QKeySequence.StandardKey.Paste) and self.capture_controller.paste_image():
+        pastes = event.matches(QKeySequence.StandardKey.Paste) and self.read_only is None
+        if pastes and self.capture_controller.paste_image():
             return  # Ctrl+V with the focus outside the note field (the timeline)
         super().keyPressEvent(event)
 

@@ -22,6 +22,7 @@ from incident_recorder.domain import EntryKind
 from incident_recorder.domain.cadence import DEFAULT_CADENCE, countdown_text, next_update_due
 from incident_recorder.domain.details import IncidentDetails, Status
 from incident_recorder.domain.milestones import Milestone, Milestones
+from incident_recorder.domain.record import current_status
 from incident_recorder.domain.times import from_iso
 from incident_recorder.storage import Record
 from incident_recorder.ui.common.style import adapt
@@ -100,7 +101,7 @@ class UpdateCountdown(QObject):
     def _resolved(self) -> bool:
         details = self._details
         return details is not None and (
-            details.status is Status.RESOLVED or self._milestones[Milestone.RESOLVED] is not None
+            current_status(details, self._milestones) is Status.RESOLVED
         )
 
     def due_at(self) -> datetime | None:

@@ -11,6 +11,7 @@ refused because another window saved the item first reloads the items.
 from __future__ import annotations
 
 import dataclasses
+import re
 from datetime import date
 from typing import Any, Protocol
 
@@ -38,6 +39,8 @@ DESCRIPTION, OWNER, DUE, STATUS, TYPE, TICKET = range(6)
 HEADERS = ("Action item", "Owner", "Due", "Status", "Type", "Ticket")
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
 """The row's ActionItem."""
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+"""How a due date is typed (anything else is refused, never read as some other day)."""
 
 
 class ActionStore(Protocol):
@@ -260,7 +263,10 @@ def _as_date(value: Any) -> date | None:
         return value.toPython() if value.isValid() else None  # type: ignore[return-value]
     if isinstance(value, date):
         return value
-    try:
-        return date.fromisoformat(str(value).strip())
+    text = str(value).strip()
+    try:  # YYYY-MM-DD only: fromisoformat also reads 20261221 and 2026-W51-1
+        if not ISO_DATE.fullmatch(text):
+            raise ValueError(text)
+        return date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"“{value}” is not a date (use YYYY-MM-DD)") from None
+        raise ValueError(f"“{text}” is not a date: use YYYY-MM-DD, e.g. 2026-12-21") from None

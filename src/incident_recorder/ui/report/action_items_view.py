@@ -1,6 +1,8 @@
 """The action items table of the report editor: editors per column, add and remove, open links.
 
-Due dates get a calendar date editor, status and type a combo box, the ticket a line edit that
+Due dates are typed as YYYY-MM-DD into a line edit, kept exactly as typed or refused with a
+message (a section-by-section date editor turned a typed 2026-12-21 into 2026-12-12), with a
+calendar button beside them; status and type get a combo box, the ticket a line edit that
 takes only http(s) links. Insert (or the "Add item" button, or the window's Add Action Item
 key) adds a row and starts editing its description; Delete on the description removes the item
 (a hidden revision), elsewhere it clears the cell. Ctrl+click on a ticket link opens it if it
@@ -19,12 +21,14 @@ from PySide6.QtGui import QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCalendarWidget,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
+    QLineEdit,
     QPushButton,
     QScrollArea,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -52,6 +56,44 @@ TICKET_CHARS = 20
 """The Ticket column shows this much of a link ('https://jira.example/OPS-1')."""
 
 
+class DueDateEdit(QLineEdit):
+    """A due date typed as YYYY-MM-DD, character for character; the button opens a calendar.
+
+    What is typed is what is saved: the model refuses anything that is not a real ISO date
+    with a message, never a silently different day."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("YYYY-MM-DD")
+        self.setAccessibleName("Due date (YYYY-MM-DD)")
+        self.setToolTip("Type the date as YYYY-MM-DD, or pick it from the calendar")
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
+        self.calendar_action = self.addAction(icon, QLineEdit.ActionPosition.TrailingPosition)
+        self.calendar_action.setToolTip("Pick the date from a calendar")
+        self.calendar_action.triggered.connect(self.pick)
+        self.calendar: QCalendarWidget | None = None
+
+    def pick(self) -> QCalendarWidget:
+        """The calendar under the field; a click on a day puts it into the field."""
+        calendar = QCalendarWidget(self)  # a child: the cell's editor stays open meanwhile
+        calendar.setWindowFlags(Qt.WindowType.Popup)
+        calendar.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        shown = QDate.fromString(self.text().strip(), "yyyy-MM-dd")
+        calendar.setSelectedDate(shown if shown.isValid() else QDate.currentDate())
+        calendar.clicked.connect(self._picked)
+        calendar.move(self.mapToGlobal(self.rect().bottomLeft()))
+        calendar.show()
+        self.calendar = calendar
+        return calendar
+
+    def _picked(self, day: QDate) -> None:
+        self.setText(day.toString("yyyy-MM-dd"))
+        if self.calendar is not None:
+            self.calendar.close()
+            self.calendar = None
+        self.setFocus()
+
+
 def _editor_width(editor: QWidget) -> int:
     """The width `editor` wants, plus the cell's margins."""
     width = editor.sizeHint().width() + 8
@@ -63,13 +105,11 @@ def column_widths(table: QTableView) -> dict[int, int]:
     """Starting widths: the due date's editor shows the whole date, the combo boxes their
     longest choice, the owner and the ticket a readable length; never narrower than the header."""
     metrics = QFontMetrics(table.font())
-    date = QDateEdit()
-    date.setCalendarPopup(True)
-    date.setDisplayFormat("yyyy-MM-dd")
-    date.setDate(QDate(2026, 11, 27))
+    date = DueDateEdit()
+    date_width = QFontMetrics(date.font()).horizontalAdvance("2026-11-27")
     widths = {
         OWNER: metrics.horizontalAdvance("x" * (OWNER_CHARS + 2)),
-        DUE: _editor_width(date),
+        DUE: date_width + date.height() + 24,  # the text, the calendar button, the margins
         TICKET: metrics.horizontalAdvance("x" * TICKET_CHARS),
     }
     for column, members in ((STATUS, list(ActionStatus)), (TYPE, list(ActionType))):
@@ -82,15 +122,12 @@ def column_widths(table: QTableView) -> dict[int, int]:
 
 
 class ItemDelegate(QStyledItemDelegate):
-    """A date editor for due dates, combo boxes for status and type, text elsewhere."""
+    """An ISO date field for due dates, combo boxes for status and type, text elsewhere."""
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
         column = index.column()
         if column == DUE:
-            editor = QDateEdit(parent)
-            editor.setCalendarPopup(True)
-            editor.setDisplayFormat("yyyy-MM-dd")
-            return editor
+            return DueDateEdit(parent)
         if column in (STATUS, TYPE):
             combo = QComboBox(parent)
             for member in ActionStatus if column == STATUS else ActionType:
@@ -100,8 +137,8 @@ class ItemDelegate(QStyledItemDelegate):
 
     def setEditorData(self, editor: QWidget, index: _Index) -> None:
         value = index.data(Qt.ItemDataRole.EditRole)
-        if isinstance(editor, QDateEdit):
-            editor.setDate(value if isinstance(value, QDate) else QDate.currentDate())
+        if isinstance(editor, DueDateEdit):
+            editor.setText(value.toString("yyyy-MM-dd") if isinstance(value, QDate) else "")
         elif isinstance(editor, QComboBox):
             editor.setCurrentIndex(max(0, editor.findData(value)))
         else:
@@ -109,8 +146,8 @@ class ItemDelegate(QStyledItemDelegate):
 
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: _Index) -> None:
         value: Any
-        if isinstance(editor, QDateEdit):
-            value = editor.date()
+        if isinstance(editor, DueDateEdit):
+            value = editor.text()  # exactly as typed: the model keeps it or refuses it
         elif isinstance(editor, QComboBox):
             value = editor.currentData()
         else:

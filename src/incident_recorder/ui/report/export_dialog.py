@@ -4,7 +4,10 @@ The review (export_review: captures not reviewed for redaction, blame-oriented w
 missing milestones, entries with no kind, silent gaps, action items without owner or due
 date) is read on a worker and shown grouped by check; a finding about an entry selects that
 entry in the recorder's timeline when clicked. The review never blocks: "Export anyway" is
-the default button. The export itself runs in a child process (ExportJob: the CLI's
+the default button. A report file already in the folder is never replaced silently: the dialog
+says so and asks for a second click ("Replace"). A public export is named report-public.* and
+goes into a folder of its own (ticking Public proposes <folder>/public). The export itself runs
+in a child process (ExportJob: the CLI's
 `export --progress`, so report work never holds this process's interpreter lock) with a
 progress bar and Cancel; the dialog stays responsive throughout and, when done, offers to open
 the folder or the report.
@@ -33,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder.domain.times import Clock
+from incident_recorder.report.writer import report_path
 from incident_recorder.ui.dialogs.file_dialogs import existing_directory
 from incident_recorder.ui.dialogs.settings_store import SettingsStore
 from incident_recorder.ui.report import report_backend
@@ -81,6 +85,8 @@ class ExportDialog(QDialog):
         self.review_job: ReviewJob | None = None
         self.review_result: ReviewResult | None = None
         self.written: Path | None = None
+        self._replace: Path | None = None
+        """The report file the user agreed to replace (the second click on "Replace")."""
         settings = settings_store.load()
 
         self.format = QComboBox()
@@ -113,6 +119,9 @@ class ExportDialog(QDialog):
         form.addRow("Template", self.template)
         form.addRow("", self.public)
         form.addRow("Folder", folder_row)
+        for changed in (self.format.currentIndexChanged, self.public.toggled):
+            changed.connect(self._options_changed)
+        self.folder.textChanged.connect(self._options_changed)
 
         review_title = QLabel("Review before export")
         review_title.setObjectName("sectionHeading")
@@ -181,7 +190,12 @@ class ExportDialog(QDialog):
     def _reviewed(self, result: ReviewResult) -> None:
         self.review_result = result
         self.review_list.show_findings(result.findings)
-        self.export_button.setText("Export anyway" if result.findings else "Export")
+        if self._replace is None:
+            self.export_button.setText(self._export_label())
+
+    def _export_label(self) -> str:
+        result = self.review_result
+        return "Export" if result is not None and not result.findings else "Export anyway"
 
     def _review_failed(self, message: str) -> None:
         self.review_state.setText(f"The review could not be run: {message}")
@@ -199,6 +213,13 @@ class ExportDialog(QDialog):
     # -- options -----------------------------------------------------------------------------
 
     def _public_toggled(self, public: bool) -> None:
+        # A public export goes into a folder of its own (one holding an internal export is
+        # refused): propose <folder>/public, and go back when unticked.
+        folder = Path(self.folder.text().strip() or ".").expanduser()
+        if public and folder.name != "public":
+            self.folder.setText(str(folder / "public"))
+        elif not public and folder.name == "public":
+            self.folder.setText(str(folder.parent))
         public_templates = [c.name for c in self._choices if c.public]
         if public and public_templates:
             self.template.setCurrentIndex(self.template.findData(public_templates[0]))
@@ -214,28 +235,56 @@ class ExportDialog(QDialog):
 
     # -- export ------------------------------------------------------------------------------
 
+    def _options_changed(self, *_: object) -> None:
+        """Another folder, format or kind: an earlier "Replace" no longer applies."""
+        if self._replace is not None:
+            self._replace = None
+            self.export_button.setText(self._export_label())
+            self.message.setText("")
+
     def start_export(self) -> ExportJob | None:
-        """Write the report in a child process; progress and Cancel show meanwhile."""
+        """Write the report in a child process; progress and Cancel show meanwhile. A report
+        file already there is replaced only after the user says so (a second click)."""
         folder = self.folder.text().strip()
         if not folder:
             self.message.setText("Choose a folder to export into.")
             return None
         out_dir = Path(folder).expanduser()
-        self._before_export()  # the report editor's last keystrokes are in the file first
         fmt = str(self.format.currentData())
+        target = report_path(out_dir, fmt, public=self.public.isChecked())
+        force = target.exists() or target.is_symlink()
+        if force and self._replace != target:
+            self._replace = target
+            self.message.setText(
+                f"{target.name} is already in {out_dir}: click Replace to overwrite it, or "
+                "choose another folder."
+            )
+            self.export_button.setText("Replace")
+            return None
+        self._replace = None
+        self._before_export()  # the report editor's last keystrokes are in the file first
         template = str(self.template.currentData() or "default")
         settings = self._store.load()
         try:
             from dataclasses import replace
 
-            non_public = template if not self.public.isChecked() else settings.report_template
+            public = self.public.isChecked()
+            non_public = template if not public else settings.report_template
+            # the internal folder is remembered: a public export proposes <it>/public
+            remembered = settings.export_folder if public else str(out_dir)
             self._store.save(
-                replace(settings, export_folder=str(out_dir), report_template=non_public)
+                replace(settings, export_folder=remembered, report_template=non_public)
             )
         except OSError as error:  # remembering the folder is a convenience: export anyway
             self.message.setText(f"The folder could not be remembered: {error}")
         job = ExportJob(
-            self.path, out_dir, fmt, template=template, public=self.public.isChecked(), tz=self.tz
+            self.path,
+            out_dir,
+            fmt,
+            template=template,
+            public=self.public.isChecked(),
+            tz=self.tz,
+            force=force,
         )
         job.signals.progress.connect(self._progress)
         job.signals.finished.connect(self._finished)
@@ -273,6 +322,7 @@ class ExportDialog(QDialog):
 
     def _finished(self, path: str) -> None:
         self._running(False)
+        self.export_button.setText(self._export_label())
         self.written = Path(path)
         self.message.setText(f"Report written: {path}")
         self.open_folder.show()

@@ -34,7 +34,12 @@ from incident_recorder.ui.common.child_process import cli_command as export_comm
 GRACE_MS = 5000
 """How long a cancelled export may take to stop by itself before it is killed."""
 STDERR_LIMIT = 64 * 1024
-REPORT_FILES = ("report.md", "report.html", "report.pdf", "incident.json")
+REPORT_FILES = (
+    *(f"report{mark}.{suffix}" for mark in ("", "-public") for suffix in ("md", "html", "pdf")),
+    "incident.json",
+    "incident-public.json",
+)
+"""The files an export may leave a temporary of (report.writer.report_name)."""
 
 
 class ExportSignals(QObject):
@@ -60,8 +65,11 @@ class ExportJob(QObject):
         template: str = "default",
         public: bool = False,
         tz: tzinfo | None = None,
+        force: bool = False,
         parent: QObject | None = None,
     ) -> None:
+        """`force`: replace the report file if the folder has one (the user said so); without
+        it the export is refused and nothing is written."""
         super().__init__(parent)
         self.path = path
         self.out_dir = Path(out_dir).expanduser().absolute()
@@ -69,6 +77,7 @@ class ExportJob(QObject):
         self.template = template
         self.public = public
         self.tz = tz
+        self.force = force
         self.signals = ExportSignals()
         self.process: QProcess | None = None
         self._cancel = False
@@ -87,6 +96,8 @@ class ExportJob(QObject):
         args += ["--template", self.template, "--progress"]
         if self.public:
             args.append("--public")
+        if self.force:
+            args.append("--force")
         if self.tz is not None:
             args += ["--tz", zone_argument(self.tz)]
         return args

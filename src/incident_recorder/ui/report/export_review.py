@@ -26,6 +26,7 @@ from incident_recorder.ui.report.report_backend import review, status_update
 CHECK_TITLES: dict[str, str] = {
     "captures": "Captures not reviewed for redaction",
     "blame": "Blame-oriented language",
+    "public-text": "Empty public sections",
     "milestone": "Missing milestones",
     "unclassified": "Entries with no kind",
     "gap": "Long silent gaps in the timeline",

@@ -33,9 +33,9 @@ from incident_recorder.report.templates import load_template as _load_template
 
 
 def section_prompts() -> dict[str, str]:
-    """The guiding prompt of each editable section (shown while the section is empty): the
-    prompts of the default and public templates, so the editor asks what the preview and the
-    export ask, in the same words (one text, in resources/templates/*.toml or a team's own)."""
+    """The guiding prompt of each editable section, the editor's placeholder while the section
+    is empty: the prompts of the default and public templates, in their words (one text, in
+    resources/templates/*.toml or a team's own). Reports and the preview never print them."""
     prompts: dict[str, str] = {}
     for name in (DEFAULT_TEMPLATE, PUBLIC_TEMPLATE):
         try:

@@ -47,8 +47,12 @@ class ReportController(QObject):
         jobs: list[QRunnable],
         host: WindowHost,
         window: QWidget,
+        read_only: bool = False,
     ) -> None:
+        """`read_only`: the incident cannot be written; the report window previews and exports,
+        its texts and action items are shown but not editable."""
         super().__init__(window)
+        self._read_only = read_only
         self._file = session.file
         self._settings_store = settings_store
         self._shown_view = shown_view
@@ -105,6 +109,8 @@ class ReportController(QObject):
             settings = self._settings_store.load()
             window.apply_settings(settings)
             window.template = settings.report_template  # the preview shows the usual template
+            if self._read_only:
+                _lock(window)
             self.report_window = window
         self.report_window.show()
         self.report_window.raise_()
@@ -159,17 +165,30 @@ class ReportController(QObject):
 
     # -- export (quick path) -----------------------------------------------------------------
 
-    def export(self, fmt: str, out_dir: Path | None = None) -> ExportJob | None:
-        """Export in the background into `out_dir` (asked for when not given)."""
+    def export(
+        self,
+        fmt: str,
+        out_dir: Path | None = None,
+        *,
+        confirm: Callable[[Path], bool] | None = None,
+    ) -> ExportJob | None:
+        """Export in the background into `out_dir` (asked for when not given). A report file
+        already there is replaced only if `confirm(path)` says so (default: ask the user)."""
         if out_dir is None:
             start = str(self._file.path.parent)
             chosen = existing_directory(self._window, "Export into folder", start)
             if not chosen:
                 return None
             out_dir = Path(chosen)
+        from incident_recorder.report.writer import report_path
         from incident_recorder.ui.report.export_job import ExportJob
 
-        job = ExportJob(self._file.path, out_dir, fmt, tz=self._local_zone)
+        target = report_path(out_dir, fmt, public=False)
+        force = target.exists() or target.is_symlink()
+        if force and not (confirm or self._confirm_replace)(target):
+            self._status(f"Not exported: {target} is already there", 6000)
+            return None
+        job = ExportJob(self._file.path, out_dir, fmt, tz=self._local_zone, force=force)
         job.signals.progress.connect(self._export_progress)
         job.signals.finished.connect(self._export_finished)
         job.signals.failed.connect(self._export_failed)
@@ -177,6 +196,19 @@ class ReportController(QObject):
         self._status(f"Exporting {fmt} to {out_dir}…")
         job.start()  # a child process: the window never waits for it
         return job
+
+    def _confirm_replace(self, target: Path) -> bool:
+        """Ask before a quick export replaces a report file (never silently)."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self._window,
+            "Replace the report?",
+            f"{target.name} is already in {target.parent}. Replace it?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _keep_alive(self, job: QRunnable | ExportJob) -> None:
         """Keep a job of a closing dialog until the pool is done (an export: until we close)."""
@@ -231,3 +263,18 @@ class ReportController(QObject):
         for export in self._exports:
             if export.is_running():
                 export.cancel()
+
+
+def _lock(window: ReportWindow) -> None:
+    """The report window of a read-only incident: texts and items shown, nothing editable."""
+    from PySide6.QtWidgets import QAbstractItemView
+
+    for editor in window.editors.values():
+        editor.edit.setReadOnly(True)
+        editor.use_draft_button.setEnabled(False)
+    table = window.items_panel.table
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    for button in (window.items_panel.add_button, window.items_panel.remove_button):
+        button.setEnabled(False)
+    window.actions_by_id["add_action_item"].setEnabled(False)
+    window.statusBar().showMessage("Read-only incident: the report is previewed and exported")

@@ -37,6 +37,7 @@ from incident_recorder.ui.common.style import adapt
 from incident_recorder.ui.report import report_backend
 from incident_recorder.ui.report.action_items_model import ActionItemsModel
 from incident_recorder.ui.report.action_items_view import ActionItemsPanel
+from incident_recorder.ui.report.keep_place import KeepPlace
 from incident_recorder.ui.report.report_jobs import PreviewJob, RecordJob
 from incident_recorder.ui.report.section_editor import SectionEditor
 
@@ -134,6 +135,7 @@ class ReportWindow(QMainWindow):
         scroll.setWidget(column)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         self.column_scroll = scroll
+        self.keep_place = KeepPlace(scroll)  # the section being edited stays where it is
 
         self.preview = InertBrowser()  # HTML from notes: loads nothing
         self.preview.setObjectName("reportPreview")
@@ -305,14 +307,16 @@ class ReportWindow(QMainWindow):
     # -- action items ------------------------------------------------------------------------
 
     def _item_saved(self, item: object) -> None:
+        if self.banner.text().startswith("Action item not saved"):
+            self.banner.hide()  # that is put right now
         self.save_state.setText(f"Saved {self._clock().astimezone(self.tz):%H:%M:%S}")
         self._schedule_preview()
 
     def _item_not_saved(self, message: str) -> None:
+        """On the banner, never a dialog: the keys typed next stay in the table."""
         self.statusBar().showMessage(f"Action item not saved: {message}", 10_000)
-        box = QMessageBox(QMessageBox.Icon.Warning, "Action item not saved", message, parent=self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
+        self.banner.setText(f"Action item not saved: {message}")
+        self.banner.show()
 
     # -- window ------------------------------------------------------------------------------
 

@@ -34,7 +34,7 @@ from PySide6.QtGui import QPixmap
 from incident_recorder.domain import Entry
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.text import visible
-from incident_recorder.domain.times import format_offset
+from incident_recorder.domain.times import elapsed, format_offset
 from incident_recorder.storage import Record, entry_from_record, record_from_entry, record_key
 from incident_recorder.ui.timeline.thumbnail_cache import ThumbnailCache
 
@@ -230,7 +230,7 @@ class TimelineModel(QAbstractTableModel):
     def format_offset(self, moment: datetime) -> str:
         """'T+00:04:22' from `origin` ('T−…' before it)."""
         origin = self.origin
-        return format_offset(moment - (origin if origin is not None else moment))
+        return format_offset(elapsed(origin if origin is not None else moment, moment))
 
     def _offsets_changed(self) -> None:
         self._column_changed(COL_TIME if self._display == "offset" else COL_OFFSET)

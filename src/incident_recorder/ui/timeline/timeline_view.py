@@ -4,6 +4,11 @@ A view may show the filtered timeline (timeline_filter.FilteredTimeline) instead
 same reading methods. Double-click on a capture opens it, on a note edits it; right-click offers
 the entry's actions (see curation).
 
+The selection belongs to the user: it stays on the entry they selected, by id, whatever changes
+the model (a revision takes the row out and puts it back in its place, another row is hidden,
+an entry is appended or backdated), and is dropped, never moved to a neighbour, when that entry
+leaves the view. Ctrl+Shift+P and the other entry keys act on what the user selected.
+
 It follows the newest entry while the user is at the bottom, and stops following once they
 scroll up (a "Latest" button brings them back). It never takes keyboard focus: the note field
 keeps it, and forwards paging keys here.
@@ -16,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QFontMetrics, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,6 +61,9 @@ class TimelineView(QTableView):
         viewport.setAutoFillBackground(True)
         self.setViewport(viewport)
         self._follow = True
+        self._chosen: int | None = None
+        """The id of the entry the user selected (None: none), kept across model changes."""
+        self._restoring = False  # True while rows go: Qt moves the selection to a neighbour
         self.heights = RowHeights(self)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -106,8 +114,9 @@ class TimelineView(QTableView):
         model.rowsInserted.connect(self._rows_inserted)
         model.rowsRemoved.connect(self._rows_removed)
         model.dataChanged.connect(self._data_changed)
-        model.modelAboutToBeReset.connect(self._keep_selection)
         model.modelReset.connect(self._model_reset)
+        self.selectionModel().selectionChanged.connect(self._selection_changed)
+        self._chosen = None
         self._model_reset()  # size the rows the model already holds
 
     # -- the selected entry ------------------------------------------------------------------
@@ -133,9 +142,37 @@ class TimelineView(QTableView):
             self.scrollTo(self.model().index(row, COL_ENTRY))
         return True
 
-    def _keep_selection(self) -> None:
-        entry = self.selected_entry()
-        self._reselect = None if entry is None else entry.id
+    def _selection_changed(self, *_: object) -> None:
+        if not self._restoring:  # the user (or the app on their behalf) chose
+            entry = self.selected_entry()
+            self._chosen = None if entry is None else entry.id
+
+    def _restore_selection(self) -> None:
+        """After a change of the model's rows: the chosen entry selected again where it now is,
+        or nothing selected if it is not shown (never its neighbour), without scrolling."""
+        selection = self.selectionModel()
+        if selection is None:
+            return
+        row = -1 if self._chosen is None else self.model().row_of(self._chosen)
+        selected = [index.row() for index in selection.selectedRows()]
+        if selected == ([row] if row >= 0 else []):
+            return
+        self._restoring = True
+        scrolls = self.hasAutoScroll()
+        self.setAutoScroll(False)  # re-selecting must not scroll the view away from the tail
+        try:
+            if row < 0:
+                selection.clearSelection()
+                selection.setCurrentIndex(QModelIndex(), QItemSelectionModel.SelectionFlag.NoUpdate)
+            else:
+                index = self.model().index(row, 0)
+                rows = QItemSelectionModel.SelectionFlag.Rows
+                whole = QItemSelection(index, self.model().index(row, COL_ENTRY))
+                selection.select(whole, QItemSelectionModel.SelectionFlag.ClearAndSelect | rows)
+                selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
+        finally:
+            self.setAutoScroll(scrolls)
+            self._restoring = False
 
     def contextMenuEvent(self, event: Any) -> None:
         index = self.indexAt(event.pos())
@@ -161,9 +198,16 @@ class TimelineView(QTableView):
 
     def _rows_inserted(self, _parent: QModelIndex, first: int, last: int) -> None:
         self.heights.rows_inserted(first, last)
+        self._restore_selection()
+
+    def rowsAboutToBeRemoved(self, parent: Any, first: int, last: int) -> None:
+        self._restoring = True  # before Qt's own handling, which selects the next row
+        super().rowsAboutToBeRemoved(parent, first, last)
 
     def _rows_removed(self, _parent: QModelIndex, first: int, last: int) -> None:
         self.heights.rows_removed(first, last)
+        self._restoring = False
+        self._restore_selection()
 
     def _data_changed(self, first: QModelIndex, last: QModelIndex, *_: object) -> None:
         if first.column() <= COL_ENTRY <= last.column():
@@ -175,9 +219,7 @@ class TimelineView(QTableView):
 
     def _model_reset(self) -> None:
         self.heights.restart()
-        reselect, self._reselect = getattr(self, "_reselect", None), None
-        if reselect is not None:
-            self.select_entry(reselect, scroll=False)
+        self._restore_selection()
         if self._follow:
             self.follow_latest()
 
