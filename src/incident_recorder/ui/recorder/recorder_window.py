@@ -165,9 +165,6 @@ class RecorderWindow(QMainWindow):
         self.note_bar.edit.paste_image = self.capture_controller.paste_image
         self.live = LiveUpdates(incident_file, self.model, self._live_error, live_start, self)
         self.live.changed.connect(self.reload_incident)
-        self.team = TeamSync(
-            self.session, self.model, self.header.sync_state, self.show_error, self
-        )
         self.interval = IntervalCapture(
             self.captures, clock, self.statusBar(), lambda t, m: notify(self, t, m), self
         )
@@ -190,6 +187,7 @@ class RecorderWindow(QMainWindow):
         )  # fmt: skip
         self.model.record_changed.connect(self.report_controller.status_page.changed)
         self.incident_changed.connect(self.report_controller.status_page.changed)
+        self.team = TeamSync(self)  # a shared incident's sync (ui/recorder/team_sync.py)
         self._lay_out()
         self._webhook_toggle()
         self._build_actions()
@@ -223,7 +221,6 @@ class RecorderWindow(QMainWindow):
             self._pool.start(job)
         else:
             self._subscribe_hotkeys(global_hotkeys.OPEN_HERE)
-        self.team.start()  # a shared incident's sync, on a thread of its own
         if self.earlier.pending:
             self.earlier.start()  # the warm-up follows it (not in a read-only window)
         elif self.read_only is None:

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from pathlib import Path
+from typing import Protocol, cast
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QInputDialog, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from incident_recorder.domain import Entry
 from incident_recorder.session import Change, EntriesAdded, IncidentSession
 from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.ui.common.first_paint import after_first_paint
+from incident_recorder.ui.recorder.header import IncidentHeader
 from incident_recorder.ui.timeline.timeline_model import TimelineModel
+from incident_recorder.ui.timeline.timeline_view import TimelineView
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +36,17 @@ STATE_STYLE = {
     "offline": "color: #b45309; font-weight: 600; margin-left: 14px;",
     "error": "color: #b91c1c; font-weight: 600; margin-left: 14px;",
 }
+
+
+class _Window(Protocol):
+    """What TeamSync uses of a recorder window (a RecorderWindow, which imports this module)."""
+
+    session: IncidentSession
+    model: TimelineModel
+    header: IncidentHeader
+    view: TimelineView
+
+    def show_error(self, title: str, message: str) -> None: ...
 
 
 class TeamSync(QObject):
@@ -45,28 +59,27 @@ class TeamSync(QObject):
     _labels = Signal(object)
     _failed = Signal(str)
 
-    def __init__(
-        self,
-        session: IncidentSession,
-        model: TimelineModel,
-        label: QLabel,
-        show_error: Callable[[str, str], None],
-        window: QWidget,
-    ) -> None:
-        super().__init__(window)
-        self._session = session
-        self._path: Path = session.file.path
-        self._model = model
-        self._label = label
-        self._show_error = show_error
-        self._window = window
+    def __init__(self, window: _Window) -> None:
+        """Parts of `window` it uses: its session, model, header's sync label, error banner."""
+        super().__init__()  # the window keeps it (window.team)
+        self._session = window.session
+        self._path: Path = window.session.file.path
+        self._model = window.model
+        self._label = window.header.sync_state
+        self._show_error = window.show_error
+        self._window = cast(QWidget, window)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.status = ""
+        self._closed = False
         self._state.connect(self._show_state)
         self._arrived.connect(self._announce)
-        self._labels.connect(model.set_team_labels)
-        self._failed.connect(lambda message: show_error("The incident is not shared", message))
+        self._labels.connect(window.model.set_team_labels)
+        self._failed.connect(
+            lambda message: self._show_error("The incident is not shared", message)
+        )
+        # started once the window has painted: nothing of it delays the first paint
+        after_first_paint(window.view.viewport(), self.start)
 
     @property
     def shared(self) -> bool:
@@ -78,7 +91,7 @@ class TeamSync(QObject):
 
     def start(self, share_with: str | None = None) -> None:
         """Start syncing (if the incident is shared, or to share it over `share_with`)."""
-        if self._thread is not None or not (share_with or self.shared):
+        if self._closed or self._thread is not None or not (share_with or self.shared):
             return
         self._stop.clear()
         self._thread = threading.Thread(
@@ -90,6 +103,7 @@ class TeamSync(QObject):
     def stop(self) -> None:
         """Stop the worker (the window closes): it leaves within a tenth of a second, or when
         a connection attempt in progress gives up."""
+        self._closed = True
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
