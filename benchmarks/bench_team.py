@@ -10,6 +10,8 @@ the postgres user when root). Three figures:
 - note A → B: A's session saves a note and its replicator pushes it; B's replicator runs its
   live loop on a thread (as the window's worker does) and the time is taken when B's session
   announces the entry, i.e. when it is durable in B's file (median, p99, max);
+- note latency: IncidentSession.add_note on an unshared file against a shared one whose sync
+  runs on a thread of the same process (budget: within 10 %);
 - catch-up: N entries and M captures recorded on A while offline (one import), then A pushes
   and B pulls; the time until B's file holds them all.
 """
@@ -120,6 +122,40 @@ def note_to_replica(folder: Path, url: str, notes: int) -> list[float]:
     return times
 
 
+def note_latency(folder: Path, url: str, notes: int) -> dict[str, float]:
+    """Milliseconds of IncidentSession.add_note (durable on return) on a file that is not
+    shared, and on a shared one while its sync runs on a thread of the same process (as in
+    the window), alternating in blocks of 10 so that load on the machine hits both alike."""
+    plain = IncidentFile.create(folder / "plain.incident", "plain")
+    shared_file, _ = shared(folder, url, "latency")
+    shared_file.close()
+    stop = threading.Event()
+    ready = threading.Event()
+
+    def live_a() -> None:
+        with IncidentFile.open(folder / "latency-a.incident") as own:
+            Replicator(IncidentSession(own)).run(stop.is_set, lambda state: ready.set())
+
+    worker = threading.Thread(target=live_a)
+    worker.start()
+    ready.wait(10)
+    times: dict[str, list[float]] = {"unshared": [], "shared": []}
+    try:
+        with plain, IncidentFile.open(folder / "latency-a.incident") as syncing:
+            sessions = {"unshared": IncidentSession(plain), "shared": IncidentSession(syncing)}
+            for block in range(notes // 10):
+                for name in ("unshared", "shared") if block % 2 else ("shared", "unshared"):
+                    for n in range(10):
+                        start = time.perf_counter()
+                        sessions[name].add_note(f"note {block}/{n}")
+                        times[name].append((time.perf_counter() - start) * 1000)
+                        time.sleep(0.005)  # the sync pushes between notes, as when typing
+    finally:
+        stop.set()
+        worker.join(10)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
 def catch_up(folder: Path, url: str, entries: int, captures: int) -> dict[str, float]:
     a, b_path = shared(folder, url, "catch-up")
     start_at = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
@@ -164,6 +200,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as folder:
             floor_ms = floor(url, args.notes)
             live_ms = note_to_replica(Path(folder), url, args.notes)
+            latency = note_latency(Path(folder), url, args.notes)
             caught = catch_up(Path(folder), url, args.catch_up, args.captures)
     finally:
         cluster.close()
@@ -172,6 +209,7 @@ def main() -> int:
                                    "p99": percentile(floor_ms, 0.99)},
         "note_a_to_b_ms": {"median": statistics.median(live_ms),
                            "p99": percentile(live_ms, 0.99), "max": max(live_ms)},
+        "note_latency_ms": latency,
         "catch_up": caught,
     }  # fmt: skip
     print(f"floor  INSERT+NOTIFY seen by a listener: median {results['floor_insert_notify_ms']['median']:.2f} ms, "  # noqa: E501
@@ -179,6 +217,9 @@ def main() -> int:
     live = results["note_a_to_b_ms"]
     print(f"note   saved on A → durable in B's file: median {live['median']:.1f} ms, "
           f"p99 {live['p99']:.1f} ms, max {live['max']:.1f} ms ({args.notes} notes)")  # fmt: skip
+    change = (latency["shared"] / latency["unshared"] - 1) * 100
+    print(f"note latency on A: unshared {latency['unshared']:.2f} ms, shared and syncing "
+          f"{latency['shared']:.2f} ms (median, {change:+.0f} %)")  # fmt: skip
     print(f"catch-up {args.catch_up} entries + {args.captures} captures: push "
           f"{caught['push_ms']:.0f} ms, in B's file after {caught['total_ms']:.0f} ms "
           f"({caught['rows']:.0f} rows)")  # fmt: skip

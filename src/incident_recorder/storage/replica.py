@@ -186,10 +186,11 @@ class ReplicaFile(FileHandle):
             return SharedRow(uid, table, recorder, author, body, values[-2], values[-1])
         return SharedRow(uid, table, recorder, author, body)
 
-    def unpushed(self) -> int:
-        """How many of this recorder's rows are not in the team database yet."""
+    def unpushed(self, after: int | None = None) -> int:
+        """How many of this recorder's rows are not in the team database yet (past the saved
+        push mark, or past `after`: a sync's own, newer mark)."""
         conn = self._team_connection()
-        pushed = int(self.team_state().get("pushed", "0"))
+        pushed = int(self.team_state().get("pushed", "0")) if after is None else after
         return int(
             conn.execute(
                 "SELECT count(*) FROM origins WHERE seq > ? AND "
@@ -198,11 +199,11 @@ class ReplicaFile(FileHandle):
             ).fetchone()[0]
         )
 
-    def unpushed_entries(self) -> set[int]:
+    def unpushed_entries(self, after: int | None = None) -> set[int]:
         """The rowids of this recorder's entries not in the team database yet (the window marks
-        them)."""
+        them); `after` as for `unpushed`."""
         conn = self._team_connection()
-        pushed = int(self.team_state().get("pushed", "0"))
+        pushed = int(self.team_state().get("pushed", "0")) if after is None else after
         return {
             int(row_id)
             for (row_id,) in conn.execute(

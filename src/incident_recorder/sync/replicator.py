@@ -44,6 +44,8 @@ POLL_SECONDS = 30.0
 LOCAL_CHECK_SECONDS = 0.1
 """How often the loop looks for rows written to the file by another connection."""
 RETRY_SECONDS = (1.0, 2.0, 5.0, 10.0)
+MARK_SAVE_SECONDS = 2.0
+"""How often the live loop saves its push mark in the file (see Replicator.push)."""
 
 Conn = psycopg.Connection[tuple[Any, ...]]
 
@@ -104,6 +106,9 @@ class Replicator:
         self.incident = state["incident"]
         self.recorder = session.file.recorder_id()
         self._clock = clock
+        self._mark: int | None = None
+        self._saved_mark: int | None = None
+        self._mark_saved_at = time.monotonic()
 
     @property
     def shown_conninfo(self) -> str:
@@ -111,14 +116,34 @@ class Replicator:
 
     # -- push ---------------------------------------------------------------------------------
 
-    def push(self, conn: Conn) -> int:
-        """Push every row of this recorder the database lacks; how many were sent."""
+    @property
+    def pushed_mark(self) -> int:
+        """The origin seq up to which this recorder's rows are in the database (this sync's
+        own mark, which may be ahead of the one saved in the file)."""
+        if self._mark is None:
+            self._mark = self._saved_mark = int(self.session.file.team_state().get("pushed", "0"))
+        return self._mark
+
+    def save_mark(self) -> None:
+        """Save the push mark in the file, if it moved. A mark saved late only means rows
+        pushed again after a crash, which the database takes once (ON CONFLICT DO NOTHING)."""
+        if self._mark is not None and self._mark != self._saved_mark:
+            self.session.file.set_team_state(pushed=str(self._mark))
+            self._saved_mark = self._mark
+        self._mark_saved_at = time.monotonic()
+
+    def push(self, conn: Conn, *, save: bool = True) -> int:
+        """Push every row of this recorder the database lacks; how many were sent. The mark
+        moves only once a batch is committed; `save=False` leaves saving it to the caller (the
+        live loop saves it every few seconds: a write into the file after every note would
+        contend with the next note's commit)."""
         file = self.session.file
         sent = 0
         while True:
-            mark = int(file.team_state().get("pushed", "0"))
-            batch = file.outgoing(mark, PUSH_ROWS)
+            batch = file.outgoing(self.pushed_mark, PUSH_ROWS)
             if not batch:
+                if save:
+                    self.save_mark()
                 return sent
             rows, size = [], 0
             for seq, row in batch:
@@ -127,7 +152,9 @@ class Replicator:
                 if size >= PUSH_BYTES:
                     break
             self._insert(conn, [row for _, row in rows])
-            file.set_team_state(pushed=str(rows[-1][0]))  # only once the database has them
+            self._mark = rows[-1][0]  # only once the database has them
+            if save:
+                self.save_mark()
             sent += len(rows)
 
     def _insert(self, conn: Conn, rows: Sequence[SharedRow]) -> None:
@@ -194,7 +221,7 @@ class Replicator:
     def agrees(self, conn: Conn) -> bool:
         """Whether the file and the database hold the same rows of this incident."""
         file = self.session.file
-        if file.unpushed():
+        if file.unpushed(after=self.pushed_mark):
             return False
         row = conn.execute(
             "SELECT count(*) FROM incident_recorder.records WHERE incident_id = %s",
@@ -205,7 +232,8 @@ class Replicator:
     def state(self, status: str, since: datetime | None = None, reason: str = "") -> SyncState:
         file = self.session.file
         teammates = len(set(file.recorders()) - {self.recorder})
-        return SyncState(status, teammates, len(file.unpushed_entries()), since, reason)
+        waiting = len(file.unpushed_entries(after=self.pushed_mark))
+        return SyncState(status, teammates, waiting, since, reason)
 
     def run(
         self,
@@ -215,6 +243,12 @@ class Replicator:
         """Sync until `should_stop()`: live while the database is reachable, offline (and
         retrying) while it is not. Errors that retrying cannot mend end the loop as an
         "error" state (a newer team schema, say)."""
+        try:
+            self._run(should_stop, on_state)
+        finally:
+            self.save_mark()
+
+    def _run(self, should_stop: Callable[[], bool], on_state: Callable[[SyncState], None]) -> None:
         offline_since: datetime | None = None
         failures = 0
         while not should_stop():
@@ -256,7 +290,9 @@ class Replicator:
             if not (woken or local or polled or behind):
                 continue
             seen, last_poll = version, time.monotonic()
-            pushed = self.push(conn)
+            pushed = self.push(conn, save=False)
+            if time.monotonic() - self._mark_saved_at >= MARK_SAVE_SECONDS:
+                self.save_mark()
             pulled = self.pull(conn) if (woken or polled or behind) else 0
             # A row whose transaction committed while an older one still runs is held back by
             # the cursor rule: look again at the next tick rather than at the next poll.

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Protocol, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
@@ -27,6 +27,9 @@ from incident_recorder.ui.common.first_paint import after_first_paint
 from incident_recorder.ui.recorder.header import IncidentHeader
 from incident_recorder.ui.timeline.timeline_model import TimelineModel
 from incident_recorder.ui.timeline.timeline_view import TimelineView
+
+if TYPE_CHECKING:
+    from incident_recorder.sync.replicator import Replicator
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +148,7 @@ class TeamSync(QObject):
 
                 def on_state(state: SyncState) -> None:
                     self._state.emit(state)
-                    self._labels.emit(_labels(file, replicator.recorder))
+                    self._labels.emit(_labels(file, replicator))
 
                 replicator.run(self._stop.is_set, on_state)
         except Exception as error:  # the window stays; the header and a message say why
@@ -176,13 +179,13 @@ class TeamSync(QObject):
         self.state_changed.emit(state.status, state.text())
 
 
-def _labels(file: IncidentFile, recorder: str) -> dict[int, str]:
+def _labels(file: IncidentFile, replicator: Replicator) -> dict[int, str]:
     """entry id → a teammate's name (or "teammate"), or NOT_SENT for this recorder's own entries
     not in the team database yet."""
     labels = {
         entry_id: author or "teammate"
         for entry_id, (origin, author) in file.entry_origins().items()
-        if origin != recorder
+        if origin != replicator.recorder
     }
-    labels.update(dict.fromkeys(file.unpushed_entries(), NOT_SENT))
+    labels.update(dict.fromkeys(file.unpushed_entries(after=replicator.pushed_mark), NOT_SENT))
     return labels
