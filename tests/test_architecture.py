@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -122,3 +123,56 @@ def test_no_import_circles() -> None:
         for members in _circles(imports)
     ]
     assert not circles, "import circles:\n" + "\n".join(circles)
+
+
+RENDER = ROOT / "src" / "incident_recorder" / "render"
+
+
+def _widget_imports(source: str) -> list[str]:
+    """Every import of PySide6.QtWidgets in `source` (module level or inside a function)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module]
+        found += [name for name in names if name.startswith("PySide6.QtWidgets")]
+    return found
+
+
+def test_render_layer_never_imports_widgets() -> None:
+    """render/ paints with QtGui and never imports QtWidgets, not even inside a function
+    (import-linter sees external packages only whole, so this test holds the line), and
+    importing all of it in a fresh interpreter loads no QtWidgets."""
+    assert _widget_imports("from PySide6.QtWidgets import QLabel") == ["PySide6.QtWidgets"]
+    files = sorted(RENDER.glob("*.py"))
+    assert files, "render/ has no modules"
+    offenders = {p.name: _widget_imports(p.read_text("utf-8")) for p in files}
+    assert not any(offenders.values()), offenders
+    modules = [
+        "incident_recorder.render" + ("" if p.stem == "__init__" else f".{p.stem}") for p in files
+    ]
+    code = (
+        "import importlib, sys\n"
+        f"for m in {modules!r}: importlib.import_module(m)\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith('PySide6.QtWidgets'))))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == ""
+
+
+MAX_MODULE_LINES = 500
+
+
+def test_no_module_is_over_500_lines() -> None:
+    """A module that grows past 500 lines is split by what it does before it lands (issue 14)."""
+    package = ROOT / "src" / "incident_recorder"
+    too_long = {
+        str(path.relative_to(package)): count
+        for path in sorted(package.rglob("*.py"))
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    }
+    assert not too_long, f"over {MAX_MODULE_LINES} lines: {too_long}"

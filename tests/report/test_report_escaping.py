@@ -229,7 +229,13 @@ def test_everyday_notes_are_written_as_typed(note: str) -> None:
 
 def test_only_what_matters_is_escaped() -> None:
     assert escape_text("a*b_c d_ [x](y) `z` |p| ~s~ $m$ {a} \\ <b> & c") == (
-        "a\\*b_c d\\_ \\[x\\](y) \\`z\\` \\|p\\| \\~s\\~ \\$m\\$ \\{a\\} \\\\ &lt;b&gt; &amp; c"
+        "a\\*b_c d\\_ \\[x\\](y) \\`z\\` \\|p\\| \\~s\\~ \\$m\\$ \\{a\\} \\\\ &lt;b> & c"
+    )
+    # '>' and a '<' that opens nothing stay as typed (issue 15: report.md showed '-&gt;');
+    # a '<' that could open a tag or autolink and an '&' that could start an entity do not
+    assert escape_text("a -> b, x < 5, y > 3") == "a -> b, x < 5, y > 3"
+    assert (
+        escape_text("x<y <a@b.c> &amp; &#60; AT&T") == "x&lt;y &lt;a@b.c> &amp;amp; &amp;#60; AT&T"
     )
     assert escape_text("https://a.example www.b.example //c") == (
         "https\\://a.example www\\.b.example \\//c"

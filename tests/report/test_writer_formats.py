@@ -16,25 +16,27 @@ from incident_recorder.report import (
     load_template,
     write_report,
 )
+from incident_recorder.report.model import Document, to_markdown
 from incident_recorder.report.writer import write_atomically
 
 
 class FakeHtml:
-    """A renderer as report/html.py registers one: it gets the Markdown and the images."""
+    """A renderer as report/html_export.py gives one: it gets the document and the images
+    (here kept as the document's Markdown, to look at)."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, dict[str, Path], Path, str]] = []
 
     def __call__(
         self,
-        markdown: str,
+        document: Document,
         images: Mapping[str, Path],
         out_dir: Path,
         title: str,
         *,
         name: str | None = None,
     ) -> Path:
-        self.calls.append((markdown, dict(images), out_dir, title))
+        self.calls.append((to_markdown(document), dict(images), out_dir, title))
         target = out_dir / (name or "report.html")
         write_atomically(target, f"<h1>{title}</h1>".encode())
         return target

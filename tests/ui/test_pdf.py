@@ -20,10 +20,11 @@ from incident_recorder.domain import Entry, EntryKind, Incident
 from incident_recorder.domain.details import IncidentDetails
 from incident_recorder.domain.milestones import Milestone, Milestones
 from incident_recorder.domain.record import IncidentRecord
-from incident_recorder.report.html import render_pdf_html
+from incident_recorder.render.pdf import write_pdf, write_pdf_html, write_pdf_report
 from incident_recorder.report.html_export import timeline_pictures
+from incident_recorder.report.model import Document, Paragraph, Written, line
+from incident_recorder.report.model import Image as Picture
 from incident_recorder.report.writer import ReportError
-from incident_recorder.ui.pdf import write_pdf, write_pdf_report
 
 TITLE = "Checkout outage — payment errors"
 
@@ -64,10 +65,14 @@ def report(rows: int, picture: bool = False) -> str:
     return "\n".join([*lines, "", "## Prevention", "", "Last line of the report."])
 
 
+def one_image(caption: str) -> Document:
+    return Document("T", (Paragraph(line("x")), Paragraph(line(Picture("images/a.png", caption)))))
+
+
 def test_a_short_report_is_one_a4_page_with_its_title(tmp_path: Path) -> None:
     os.umask(0o022)
     path = tmp_path / "report.pdf"
-    write_pdf(render_pdf_html(report(5), title=TITLE, images={}), {}, path, title=TITLE)
+    write_pdf(report(5), {}, path, title=TITLE)
     data = path.read_bytes()
     assert data.startswith(b"%PDF-")
     assert pages(data) == 1
@@ -80,7 +85,7 @@ def test_a_short_report_is_one_a4_page_with_its_title(tmp_path: Path) -> None:
 
 def test_a_long_report_breaks_into_pages_and_loses_no_row(tmp_path: Path) -> None:
     path = tmp_path / "report.pdf"
-    write_pdf(render_pdf_html(report(600), title=TITLE, images={}), {}, path, title=TITLE)
+    write_pdf(report(600), {}, path, title=TITLE)
     count = pages(path.read_bytes())
     # About 45 single-line rows fit on an A4 page at 9 pt: 600 rows take 12 to 20 pages.
     assert 10 <= count <= 20, count
@@ -96,7 +101,7 @@ def test_explicit_page_breaks_give_exactly_that_many_pages(tmp_path: Path) -> No
         f'<p style="page-break-before: always">Part {n}</p>' for n in range(1, 5)
     )
     path = tmp_path / "report.pdf"
-    write_pdf(html, {}, path, title="T")
+    write_pdf_html(html, path, title="T")
     assert pages(path.read_bytes()) == 5
     assert "Page 5 of 5" in text(path)
 
@@ -105,13 +110,8 @@ def test_an_image_is_embedded_and_scaled_to_the_page(tmp_path: Path) -> None:
     capture = noisy_png(1600, 900)
     plain, with_image = tmp_path / "plain.pdf", tmp_path / "image.pdf"
     images = {"images/entry-0004-capture1.png": capture}
-    write_pdf(render_pdf_html(report(5), title=TITLE, images={}), {}, plain, title=TITLE)
-    write_pdf(
-        render_pdf_html(report(5, picture=True), title=TITLE, images=images),
-        images,
-        with_image,
-        title=TITLE,
-    )
+    write_pdf(report(5), {}, plain, title=TITLE)
+    write_pdf(report(5, picture=True), images, with_image, title=TITLE)
     grown = with_image.stat().st_size - plain.stat().st_size
     assert grown > len(capture) // 2, grown  # noise barely compresses: the pixels are in there
     if shutil.which("pdfimages"):
@@ -131,14 +131,18 @@ def test_nothing_outside_the_given_images_is_loaded(tmp_path: Path) -> None:
     on_disk.write_bytes(noisy_png(50, 50))
     html = f'<h1>T</h1><p><img src="{on_disk}"><img src="{on_disk.as_uri()}"></p>'
     path = tmp_path / "report.pdf"
-    write_pdf(html, {}, path, title="T")
+    write_pdf_html(html, path, title="T")  # HTML made elsewhere: none of its images is loaded
+    assert b"/Subtype /Image" not in path.read_bytes()
+    named = Document("T", (Paragraph(line(Picture(str(on_disk), "a"))),
+                           Written(f"![b]({on_disk.as_uri()}) ![c]({on_disk})")))  # fmt: skip
+    write_pdf(named, {}, path, title="T")  # a document: only the images it was given
     assert b"/Subtype /Image" not in path.read_bytes()
 
 
 def test_failures_are_one_line_report_errors(tmp_path: Path) -> None:
     # An image that cannot be shown is named in its place (tests/ui/test_pdf_bad_captures.py),
     # not a failure of the whole PDF.
-    html = '<p>x</p><p><img src="images/a.png" alt="Capture at 14:00:00 UTC"></p>'
+    html = one_image("Capture at 14:00:00 UTC")
     write_pdf(html, {"images/a.png": b"not a png"}, tmp_path / "a.pdf", title="T")
     assert "Capture at 14:00:00 UTC: not shown in this PDF: not a readable image" in " ".join(
         text(tmp_path / "a.pdf").split()
@@ -154,7 +158,7 @@ def test_written_from_a_worker_thread(tmp_path: Path) -> None:
 
     def work() -> None:
         try:
-            write_pdf(render_pdf_html(report(50), title=TITLE, images={}), {}, path, title=TITLE)
+            write_pdf(report(50), {}, path, title=TITLE)
         except BaseException as error:  # reported to the test below
             failures.append(error)
 
@@ -184,7 +188,7 @@ def test_the_pdf_renderer_uses_the_png_timeline(tmp_path: Path) -> None:
         (folder / name).write_bytes(data)
         images[f"images/{name}"] = folder / name
     markdown = f"# {TITLE}\n\n## Timeline\n\n![Timeline](images/timeline.png)\n\nEnd.\n"
-    target = write_pdf_report(markdown, images, tmp_path, TITLE)
+    target = write_pdf_report(Document(TITLE, (Written(markdown),)), images, tmp_path, TITLE)
     assert target == tmp_path / "report.pdf"
     data = target.read_bytes()
     assert data.startswith(b"%PDF-") and pages(data) == 1
@@ -200,7 +204,7 @@ def test_no_heading_is_left_alone_at_the_bottom_of_a_page(tmp_path: Path) -> Non
         lines += [f"## Section heading {n}", ""]
         lines += [f"Line {k} of section {n}.  " for k in range(1 + n % 7)] + [""]
     path = tmp_path / "report.pdf"
-    write_pdf(render_pdf_html("\n".join(lines), title=TITLE, images={}), {}, path, title=TITLE)
+    write_pdf("\n".join(lines), {}, path, title=TITLE)
     content = text(path)
     pages_text = [page for page in content.split("\f") if page.strip()]
     assert len(pages_text) >= 6
@@ -225,7 +229,7 @@ def test_an_image_declaring_too_many_pixels_is_named_not_decoded(tmp_path: Path,
     from tests.crafted import bomb_png
 
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    html = '<p>x</p><p><img src="images/a.png" alt="Capture at 14:03:00 UTC"></p>'
+    html = one_image("Capture at 14:03:00 UTC")
     write_pdf(html, {"images/a.png": bomb_png(30000, 30000)}, tmp_path / "a.pdf", title="T")
     grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
     assert (tmp_path / "a.pdf").exists()

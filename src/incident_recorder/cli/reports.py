@@ -14,6 +14,7 @@ from incident_recorder.cli.common import PROG, CliError
 from incident_recorder.cli.text import refuse_unhandled_findings, review_findings
 
 if TYPE_CHECKING:
+    from incident_recorder.report.model import Document
     from incident_recorder.report.writer import FormatRenderer
 
 
@@ -42,7 +43,7 @@ def export_renderers() -> dict[str, FormatRenderer]:
 
 
 def _write_pdf(
-    markdown: str,
+    document: Document,
     images: Mapping[str, Path],
     out_dir: Path,
     title: str,
@@ -58,10 +59,10 @@ def _write_pdf(
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtGui import QGuiApplication
 
-    from incident_recorder.ui.pdf import write_pdf_report
+    from incident_recorder.render.pdf import write_pdf_report
 
     app = QGuiApplication.instance() or QGuiApplication([PROG])  # alive until the PDF is written
-    written = write_pdf_report(markdown, images, out_dir, title, name=name)
+    written = write_pdf_report(document, images, out_dir, title, name=name)
     del app
     return written
 

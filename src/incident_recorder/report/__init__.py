@@ -1,6 +1,7 @@
 """Reports: an incident record → Markdown / JSON files (HTML and PDF plug in). No Qt.
 
-The CLI and the GUI call `write_report`; the renderers (`render_report`, `record_json`,
+The report is data first (`build_report` → report/model.py's `Document`), rendered by each
+format. The CLI and the GUI call `write_report`; the renderers (`render_report`, `record_json`,
 `render_markdown`, `render_json`) are pure and can be used without a disk. This layer sees
 domain objects only: the caller reads the incident file (`IncidentFile.record()`) and passes a
 `load_png(capture_id)` function for the images. Templates (report/templates.py) choose the

@@ -3,7 +3,7 @@
 `ReportContext` holds the record, the zone and the export time, and knows T+ (from the
 "impact started" milestone, else from the first shown entry), whether the zone is plain UTC
 (then each time is written once), and how an entry line and its marks (★ starred, ◆ milestone)
-look. Entry text always goes through report/escape.py.
+look, as pieces of the document model (report/model.py): entry text is always plain `Text`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.domain.times import elapsed, format_offset, in_zone
 from incident_recorder.report import facts
-from incident_recorder.report.escape import escape_text
+from incident_recorder.report.model import Block, Emph, Items, Line, Paragraph, Strong, line
 
 STAR = "\u2605"
 MILESTONE_MARK = "\u25c6"
@@ -82,34 +82,33 @@ class ReportContext:
         local = facts.local_time(moment, self.tz)
         return local if self.utc_only else f"{local} ({facts.utc_time(moment, with_date=False)})"
 
-    def marks(self, entry: Entry) -> str:
+    def marks(self, entry: Entry) -> Line:
         """'★ ' for a starred entry, '◆ **Detected:** ' for a milestone's entry."""
-        mark = f"{STAR} " if entry.starred else ""
+        mark = line(f"{STAR} ") if entry.starred else ()
         milestone = self.record.milestone_entries.get(entry.id)
         if milestone is not None:
-            mark += f"{MILESTONE_MARK} **{milestone.label}:** "
+            mark += line(f"{MILESTONE_MARK} ", Strong(f"{milestone.label}:"), " ")
         return mark
 
-    def entry_line(self, entry: Entry, *, kind: bool = False) -> str:
+    def entry_line(self, entry: Entry, *, kind: bool = False) -> Line:
         milestone = entry.id in self.record.milestone_entries
-        label = f"**{entry.kind.label}** " if kind and not milestone else ""
-        text = escape_text(entry.text) if entry.text else "_(capture without text)_"
+        label = line(Strong(entry.kind.label), " ") if kind and not milestone else ()
+        text = line(entry.text) if entry.text else line(Emph("(capture without text)"))
         when = self.both(entry.occurred_at, with_date=self.with_date)
-        return f"- {when} \u2014 {self.marks(entry)}{label}{text}"
+        return line(f"{when} \u2014 ", *self.marks(entry), *label, *text)
 
-    def entry_list(self, entries: Sequence[Entry], none: str, *, kind: bool = False) -> list[str]:
-        """One line per entry (or the `none` line); nothing when the team wrote the section."""
+    def entry_list(self, entries: Sequence[Entry], none: str, *, kind: bool = False) -> list[Block]:
+        """The entries as a list (or the `none` line); nothing when the team wrote the section."""
         if not self.lists_entries:
             return []
         if not entries:
-            return [f"_{none}_"]
-        return [self.entry_line(entry, kind=kind) for entry in entries]
+            return [Paragraph(line(Emph(none)))]
+        return [Items(tuple(self.entry_line(entry, kind=kind) for entry in entries))]
 
-    def milestone_line(self, milestone: Milestone, label: str | None = None) -> str:
+    def milestone_line(self, milestone: Milestone, label: str | None = None) -> Line:
         when = self.record.milestones[milestone]
         name = label or milestone.label
         if when is None:
-            return (
-                f"- **{name}:** not recorded (no \u201c{milestone.label.lower()}\u201d milestone)"
-            )
-        return f"- **{name}:** {self.both(when)}"
+            why = f" not recorded (no \u201c{milestone.label.lower()}\u201d milestone)"
+            return line(Strong(f"{name}:"), why)
+        return line(Strong(f"{name}:"), f" {self.both(when)}")

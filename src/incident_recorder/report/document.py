@@ -1,13 +1,15 @@
-"""The Markdown incident report: a template's sections, the team's text, the recorded facts.
+"""The incident report: a template's sections, the team's text, the recorded facts.
 
-`render_report` is a pure function (no disk, no clock). The report opens with the title and the
-incident's details (severity, status, impact duration, services, detection, roles; a public
-report names no roles and no internal service), then each section of the template in order:
-its heading, the team's free text for it (report_texts[key], placed by report/freetext.py),
-then what the app fills in from the record (report/fills.py). A writing prompt is never
-written: it is the editor's placeholder. A section with neither text nor facts is left out;
-once the team wrote a section, its words replace the automatic entry list (a used draft
-already lists them). The HTML and PDF exports render this same text.
+`build_report` is a pure function (no disk, no clock) from the record to the document model
+(report/model.py); `render_report` is that document as Markdown. The report opens with the
+title and the incident's details (severity, status, impact duration, services, detection,
+roles; a public report names no roles and no internal service), then each section of the
+template in order: its heading, the team's free text for it (report_texts[key], placed by
+report/freetext.py), then what the app fills in from the record (report/fills.py). A writing
+prompt is never written: it is the editor's placeholder. A section with neither text nor facts
+is left out; once the team wrote a section, its words replace the automatic entry list (a used
+draft already lists them). The HTML and PDF exports render this same document, each in its
+own way.
 """
 
 from __future__ import annotations
@@ -21,9 +23,22 @@ from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.domain.times import elapsed
 from incident_recorder.report import facts
 from incident_recorder.report.context import ReportContext, clock
-from incident_recorder.report.escape import code_span, escape_heading, escape_inline
 from incident_recorder.report.fills import FILL_FUNCTIONS
 from incident_recorder.report.freetext import place_free_text
+from incident_recorder.report.model import (
+    Block,
+    Code,
+    Document,
+    Emph,
+    Heading,
+    Items,
+    Line,
+    Paragraph,
+    Strong,
+    Written,
+    line,
+    to_markdown,
+)
 from incident_recorder.report.public import public_record
 from incident_recorder.report.templates import ReportTemplate, TemplateSection
 
@@ -40,57 +55,65 @@ def _impact_line(ctx: ReportContext) -> str:
     return f"ongoing: {clock(elapsed(start, ctx.exported_at))} at export (not yet mitigated)"
 
 
-def _originals(captures: Mapping[int, facts.ExportedCapture]) -> list[str]:
+def _originals(captures: Mapping[int, facts.ExportedCapture]) -> list[Line]:
     """The warning line the header carries when unredacted originals were exported."""
     with_original = [c for c in captures.values() if c.original_file is not None]
     if not with_original:
         return []
     sensitive = sum(1 for c in with_original if c.redacted)
     return [
-        f"- **Originals included:** {facts.ORIGINALS_DIR}/ holds the unannotated original of "
-        f"{len(with_original)} capture(s), {sensitive} of them with redacted content "
-        "\u2014 do not share that folder"
+        _fact(
+            "Originals included",
+            f"{facts.ORIGINALS_DIR}/ holds the unannotated original of "
+            f"{len(with_original)} capture(s), {sensitive} of them with redacted content "
+            "\u2014 do not share that folder",
+        )
     ]
 
 
-def header(ctx: ReportContext, template: ReportTemplate) -> list[str]:
+def _fact(name: str, value: str) -> Line:
+    return line(Strong(f"{name}:"), f" {value}")
+
+
+def header(ctx: ReportContext, template: ReportTemplate) -> list[Block]:
     """Title, kind of report, and the details list."""
     record, details = ctx.record, ctx.record.details
-    lines = [f"# {escape_heading(record.title)}", "", f"_{escape_inline(template.title)}_", ""]
-    services = ", ".join(escape_inline(s.name) for s in details.services) or "not recorded"
+    blocks: list[Block] = [Heading(1, record.title), Paragraph(line(Emph(template.title)))]
+    services = ", ".join(s.name for s in details.services) or "not recorded"
+    lines: list[Line]
     if template.public:
-        lines += [f"- **Status:** {record.status.label}", f"- **Services affected:** {services}"]
+        lines = [_fact("Status", record.status.label), _fact("Services affected", services)]
     else:
         source = details.detection_source
-        lines += [
-            f"- **Severity:** {escape_inline(details.severity or 'not set')}",
-            f"- **Status:** {record.status.label}",
-            f"- **Duration of impact:** {_impact_line(ctx)}",
-            f"- **Services affected:** {services}",
-            f"- **Detected by:** {source.label if source else 'not recorded'}",
+        lines = [
+            _fact("Severity", details.severity or "not set"),
+            _fact("Status", record.status.label),
+            _fact("Duration of impact", _impact_line(ctx)),
+            _fact("Services affected", services),
+            _fact("Detected by", source.label if source else "not recorded"),
         ]
         for role in Role:
             name = details.roles.get(role)
             if name:
-                lines.append(f"- **{role.label}:** {escape_inline(name)}")
+                lines.append(_fact(role.label, name))
     captures = sum(1 for entry in ctx.entries if entry.capture is not None)
     first = ctx.entries[0].occurred_at if ctx.entries else ctx.exported_at
-    zone = escape_inline(facts.describe_zone(ctx.tz, first))
+    zone = facts.describe_zone(ctx.tz, first)
     if ctx.utc_only:
         zone_line = f"times are in {zone}, each followed by T+"
     else:
         zone_line = f"local times are {zone}; each is followed by UTC and T+"
     if not template.public:
+        with_capture = f"of which {captures} with a capture" if captures else "none with a capture"
         lines += [
-            f"- **Incident:** {code_span(record.incident.uuid)}",
-            f"- **Entries:** {len(ctx.entries)}, "
-            + (f"of which {captures} with a capture" if captures else "none with a capture"),
+            line(Strong("Incident:"), " ", Code(record.incident.uuid)),
+            _fact("Entries", f"{len(ctx.entries)}, {with_capture}"),
         ]
     lines += [
-        f"- **Exported:** {ctx.local_and_utc(ctx.exported_at)}",
-        f"- **Time zone:** {zone_line} (time since {ctx.start_label})",
+        _fact("Exported", ctx.local_and_utc(ctx.exported_at)),
+        _fact("Time zone", f"{zone_line} (time since {ctx.start_label})"),
     ]
-    return lines + _originals(ctx.captures)
+    return [*blocks, Items(tuple(lines + _originals(ctx.captures)))]
 
 
 _LEAD_INS = {"impact_window": "At a glance"}
@@ -104,7 +127,7 @@ def _team_text(ctx: ReportContext, spec: TemplateSection) -> str:
     return place_free_text(text, spec.level) if text.strip() else ""
 
 
-def section(ctx: ReportContext, spec: TemplateSection, *, written: bool = False) -> list[str]:
+def section(ctx: ReportContext, spec: TemplateSection, *, written: bool = False) -> list[Block]:
     """One section: heading, the team's text, then the filled-in facts; [] when it has
     neither (a writing prompt belongs to the editor, never to a report). Once the team wrote
     the section (`written`: here or in a sub-part), its words replace the automatic entry
@@ -117,15 +140,13 @@ def section(ctx: ReportContext, spec: TemplateSection, *, written: bool = False)
         ctx.lists_entries = True
     if not placed and not filled:
         return []
-    lines = ["", f"{'#' * spec.level} {escape_heading(spec.heading)}", ""]
+    blocks: list[Block] = [Heading(spec.level, spec.heading)]
     if placed:
-        lines += [placed, ""]
-        if filled and filled[0].startswith("- "):
-            lines += [f"**{_LEAD_INS.get(spec.fill, FROM_THE_RECORD)}:**", ""]
-    lines += filled
-    if lines[-1] == "":
-        lines.pop()
-    return lines
+        blocks.append(Written(placed))
+        if filled and isinstance(filled[0], Items):
+            lead_in = f"{_LEAD_INS.get(spec.fill, FROM_THE_RECORD)}:"
+            blocks.append(Paragraph(line(Strong(lead_in))))
+    return blocks + filled
 
 
 def _below(template: ReportTemplate, index: int) -> list[int]:
@@ -138,7 +159,7 @@ def _below(template: ReportTemplate, index: int) -> list[int]:
     return found
 
 
-def sections(ctx: ReportContext, template: ReportTemplate) -> list[str]:
+def sections(ctx: ReportContext, template: ReportTemplate) -> list[Block]:
     """The template's sections in order, the empty ones left out. A section with nothing of
     its own stays when one of its sub-parts has something: its heading carries them."""
     specs = template.sections
@@ -147,13 +168,30 @@ def sections(ctx: ReportContext, template: ReportTemplate) -> list[str]:
         section(ctx, spec, written=any(_team_text(ctx, specs[sub]) for sub in below[index]))
         for index, spec in enumerate(specs)
     ]
-    lines: list[str] = []
+    blocks: list[Block] = []
     for index, spec in enumerate(specs):
         part = parts[index]
         if not part and any(parts[sub] for sub in below[index]):
-            part = ["", f"{'#' * spec.level} {escape_heading(spec.heading)}"]
-        lines += part
-    return lines
+            part = [Heading(spec.level, spec.heading)]
+        blocks += part
+    return blocks
+
+
+def build_report(
+    record: IncidentRecord,
+    *,
+    template: ReportTemplate,
+    image_files: Mapping[int, str],
+    tz: tzinfo,
+    exported_at: datetime,
+    captures: Mapping[int, facts.ExportedCapture] | None = None,
+    timeline_picture: str | None = None,
+) -> Document:
+    """The report as a document (report/model.py); the arguments as for `render_report`."""
+    if template.public:
+        record = public_record(record)
+    ctx = ReportContext(record, tz, exported_at, image_files, captures or {}, timeline_picture)
+    return Document(record.title, tuple(header(ctx, template) + sections(ctx, template)))
 
 
 def render_report(
@@ -175,7 +213,13 @@ def render_report(
     exported, adds a warning line. timeline_picture ('images/timeline.svg') is embedded at
     the top of the Timeline section when given.
     """
-    if template.public:
-        record = public_record(record)
-    ctx = ReportContext(record, tz, exported_at, image_files, captures or {}, timeline_picture)
-    return "\n".join(header(ctx, template) + sections(ctx, template)) + "\n"
+    document = build_report(
+        record,
+        template=template,
+        image_files=image_files,
+        tz=tz,
+        exported_at=exported_at,
+        captures=captures,
+        timeline_picture=timeline_picture,
+    )
+    return to_markdown(document)

@@ -16,7 +16,11 @@ mid-line. What is escaped, because it means something anywhere inline:
   math), `{` and `}` (Python-Markdown's attr_list: `{ onclick=... }`) get a backslash;
 - `_` gets a backslash unless it sits between two ASCII letters or digits (`idle_timeout`),
   where CommonMark, GFM and Python-Markdown never read it as emphasis;
-- `&`, `<`, `>` become `&amp;`, `&lt;`, `&gt;`, so no tag, entity or autolink can come from it;
+- a `<` that could open a tag, a comment or an autolink (`<b`, `</`, `<!`, `<?`, `<a@b.c>`)
+  becomes `&lt;`, and an `&` that could start an entity (`&amp;`, `&#60;`) becomes `&amp;`:
+  entities, since every Markdown dialect (Python-Markdown too) honours them where `\\<` would
+  not be; a `<` before a space (`latency < 50`) and every `>` stay as typed (`>` means
+  something only at a line start), so `->` and `x > 5` read as written;
 - against GFM / linkify autolinks: the `:` of `://` (`https\\://`), the `.` of `www.`
   (`www\\.`) and the first `/` of a `//` that does not follow a `:` (`\\//host`);
 - control characters become their visible Unicode control pictures (␛, ␀), as the incident
@@ -35,19 +39,20 @@ import re
 from incident_recorder.domain.text import visible
 
 _ESCAPED = "\\`*[]|~${}"
-_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
+_PICTURES: dict[str, str] = {chr(code): chr(0x2400 + code) for code in range(0x20)}
+_PICTURES["\x7f"] = "\u2421"
+_PICTURES["\t"] = " "
 _REPLACEMENTS: dict[str, str] = {char: "\\" + char for char in _ESCAPED + "_:./"}
-_REPLACEMENTS.update(_HTML)
-for _code in range(0x20):
-    _REPLACEMENTS[chr(_code)] = chr(0x2400 + _code)
-_REPLACEMENTS["\x7f"] = "\u2421"
-_REPLACEMENTS["\t"] = " "
+_REPLACEMENTS.update(_PICTURES)
+_REPLACEMENTS.update({"<": "&lt;", "&": "&amp;"})
 
 # Everything that needs a change; the contextual cases look only at characters that are never
 # escaped themselves (letters, digits, '/'), so the context reads the same before and after.
 _SPECIAL = re.compile(
-    r"[\\`*\[\]|~${}&<>\x00-\x1f\x7f\ud800-\udfff]"
+    r"[\\`*\[\]|~${}\x00-\x1f\x7f\ud800-\udfff]"
+    r"|<(?=[A-Za-z0-9/!?.#$%&'*+=^_`{|}~-])"  # could open a tag or an (email) autolink
+    r"|&(?=#?[0-9A-Za-z]+;)"  # could start an entity
     r"|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])"  # '_' except between two ASCII letters or digits
     r"|:(?=//)"  # 'https://' → 'https\://': no GFM or linkify URL autolink
     r"|(?<=[Ww]{3})\."  # 'www.' → 'www\.': no GFM or linkify www autolink
@@ -55,11 +60,16 @@ _SPECIAL = re.compile(
 )
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
 _TRAILING_HASHES = re.compile(r"#+$")
+_LINE_START = re.compile(r"^([0-9]{1,9})?([#>+=.)-])")
 _BACKTICKS = re.compile("`+")
 _SURROGATE_OR_CONTROL = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 
 BR = "<br>"
 """The one HTML tag our Markdown carries inside table cells and list items: a line break."""
+
+HARD_BREAK = "\\\n  "
+"""A line break in a list item ('- ') of Markdown the team will edit (a draft): CommonMark's
+hard break, no HTML (a `<br>` copied into a section would be shown as text)."""
 
 
 def _replace(match: re.Match[str]) -> str:
@@ -67,17 +77,33 @@ def _replace(match: re.Match[str]) -> str:
     return _REPLACEMENTS.get(match.group(), "\ufffd")
 
 
+def shown(text: str) -> str:
+    """One line of text as every output shows it: bidi and zero-width characters as markers,
+    control characters as their pictures, tabs as spaces (no Markdown escaping)."""
+    return _SURROGATE_OR_CONTROL.sub(_replace_plain, visible(text))
+
+
+def _replace_plain(match: re.Match[str]) -> str:
+    return _PICTURES.get(match.group(), "\ufffd")
+
+
 def normalize_lines(text: str) -> list[str]:
     """The lines of `text`, whatever line-break characters it uses."""
     return _LINE_BREAKS.split(text)
 
 
-def escape_inline(text: str) -> str:
-    """One line of untrusted text as inert inline Markdown, placed anywhere but a line start.
+def escape_inline(text: str, *, at_line_start: bool = False) -> str:
+    """One line of untrusted text as inert inline Markdown, placed anywhere but a line start
+    (or, with at_line_start, at the start of a line too: a leading '#', '>', '-', '+', '='
+    or '1.' gets a backslash and leading spaces go, so it starts no heading, quote, list or
+    code block).
 
     A line break left in `text` shows as a control picture (␊); use `escape_text` for notes.
     """
-    return _SPECIAL.sub(_replace, visible(text))
+    escaped = _SPECIAL.sub(_replace, visible(text))
+    if at_line_start:
+        escaped = _LINE_START.sub(lambda m: f"{m[1] or ''}\\{m[2]}", escaped.lstrip(" "), 1)
+    return escaped
 
 
 def escape_text(text: str, *, line_break: str = BR) -> str:
@@ -86,7 +112,11 @@ def escape_text(text: str, *, line_break: str = BR) -> str:
     Line breaks become `line_break`: `<br>` (the default) in table cells and list items, a
     space in headings. Empty lines are kept as breaks so the note reads as it was written.
     """
-    return line_break.join(escape_inline(line) for line in normalize_lines(text))
+    first, *rest = normalize_lines(text)
+    at_start = "\n" in line_break  # a Markdown hard break: each next line starts a line
+    return line_break.join(
+        [escape_inline(first), *(escape_inline(line, at_line_start=at_start) for line in rest)]
+    )
 
 
 def escape_heading(text: str) -> str:

@@ -1,10 +1,10 @@
 """What the app writes under a report section from the record: one function per template fill.
 
-Each fill (templates.FILLS) turns the record into Markdown lines: the metrics and milestones
-tables, entry lists of the matching kinds, the timeline table, the action items. Every piece
-of recorded text goes through report/escape.py, so a note can never add a heading, a table
-row, HTML or a link. Nothing is guessed: a missing milestone is written as "not recorded" with
-the reason.
+Each fill (templates.FILLS) turns the record into blocks of the document model (report/
+model.py): the metrics and milestones tables, entry lists of the matching kinds, the timeline
+table with its kinds and images, the action items. Recorded text is always plain `Text`, so a
+note can never add a heading, a table row, HTML or a link, in any output. Nothing is guessed:
+a missing milestone is written as "not recorded" with the reason.
 """
 
 from __future__ import annotations
@@ -23,7 +23,22 @@ from incident_recorder.report.context import (
     clock,
     row,
 )
-from incident_recorder.report.escape import BR, escape_inline, escape_text
+from incident_recorder.report.model import (
+    Block,
+    Break,
+    Emph,
+    Figure,
+    Image,
+    Items,
+    Kind,
+    Line,
+    Link,
+    Paragraph,
+    Strong,
+    Table,
+    Text,
+    line,
+)
 from incident_recorder.report.public import PUBLIC_MILESTONES
 
 __all__ = ["FILL_FUNCTIONS", "ReportContext", "clock", "row"]
@@ -54,9 +69,9 @@ def resolving(ctx: ReportContext) -> list[Entry]:
     return resolving_entries(ctx.entries, ctx.record.milestone_entries)
 
 
-def metrics_table(ctx: ReportContext) -> list[str]:
+def metrics_table(ctx: ReportContext) -> Table:
     milestones = ctx.record.milestones
-    lines = [row(("Metric", "Value", "Definition")), row(("---",) * 3)]
+    rows: list[tuple[Line, ...]] = []
     for metric in Metric:
         value = milestones.metric(metric)
         if value is not None:
@@ -65,15 +80,15 @@ def metrics_table(ctx: ReportContext) -> list[str]:
             why = (milestones.why_missing(metric) or "").removeprefix("not recorded: ")
             shown = f"not recorded ({why})"
         definition = metric.definition[:1].upper() + metric.definition[1:]
-        lines.append(row((metric.label, shown, definition)))
-    return lines
+        rows.append((line(metric.label), line(shown), line(definition)))
+    return Table(("Metric", "Value", "Definition"), tuple(rows))
 
 
-def milestones_table(ctx: ReportContext) -> list[str]:
+def milestones_table(ctx: ReportContext) -> Table:
     columns = (
         ("Milestone", "UTC", "T+") if ctx.utc_only else ("Milestone", "Local time", "UTC", "T+")
     )
-    lines = [row(columns), row(("---",) * len(columns))]
+    rows: list[tuple[Line, ...]] = []
     for milestone in Milestone:
         when = ctx.record.milestones[milestone]
         if when is None:
@@ -85,144 +100,147 @@ def milestones_table(ctx: ReportContext) -> list[str]:
                 facts.utc_time(when),
                 ctx.offset(when),
             ]
-        lines.append(row(cells[:1] + cells[2:] if ctx.utc_only else cells))
-    return lines
+        rows.append(
+            tuple(line(cell) for cell in (cells[:1] + cells[2:] if ctx.utc_only else cells))
+        )
+    return Table(columns, tuple(rows))
 
 
-def summary(ctx: ReportContext) -> list[str]:
+def summary(ctx: ReportContext) -> list[Block]:
     return [
-        "**Metrics**, each measured from the moment impact started:",
-        "",
-        *metrics_table(ctx),
-        "",
-        "**Milestones:**",
-        "",
-        *milestones_table(ctx),
+        Paragraph(line(Strong("Metrics"), ", each measured from the moment impact started:")),
+        metrics_table(ctx),
+        Paragraph(line(Strong("Milestones:"))),
+        milestones_table(ctx),
     ]
 
 
-def detection(ctx: ReportContext) -> list[str]:
+def _fact(name: str, value: str) -> Line:
+    """'**name:** value' (an item of a facts list)."""
+    return line(Strong(f"{name}:"), f" {value}")
+
+
+def detection(ctx: ReportContext) -> list[Block]:
     source = ctx.record.details.detection_source
     how = source.label if source else "not recorded"
-    lines = [ctx.milestone_line(Milestone.DETECTED), f"- **How it was noticed:** {how}"]
+    lines = [ctx.milestone_line(Milestone.DETECTED), _fact("How it was noticed", how)]
     ttd = ctx.record.milestones.metric(Metric.TIME_TO_DETECT)
     if ttd is not None:
-        lines.append(f"- **Time to detect:** {clock(ttd)} (measured from impact start)")
-    return [*lines, "", *ctx.entry_list(ctx.of(EntryKind.DETECTION), "No detection entry.")]
+        lines.append(_fact("Time to detect", f"{clock(ttd)} (measured from impact start)"))
+    return [
+        Items(tuple(lines)),
+        *ctx.entry_list(ctx.of(EntryKind.DETECTION), "No detection entry."),
+    ]
 
 
 def _services(ctx: ReportContext) -> str:
-    names = [escape_inline(service.name) for service in ctx.record.details.services]
+    names = [service.name for service in ctx.record.details.services]
     return ", ".join(names) if names else "not recorded"
 
 
-def impact(ctx: ReportContext) -> list[str]:
+def impact(ctx: ReportContext) -> list[Block]:
     end = Milestone.MITIGATED if ctx.record.milestones[Milestone.MITIGATED] else Milestone.RESOLVED
-    return [
+    lines = (
         ctx.milestone_line(Milestone.IMPACT_STARTED),
         ctx.milestone_line(end, f"Impact ended ({end.label.lower()})"),
-        f"- **Services affected:** {_services(ctx)}",
-        "",
-        *ctx.entry_list(ctx.of(EntryKind.IMPACT), "No impact entry."),
-    ]
+        _fact("Services affected", _services(ctx)),
+    )
+    return [Items(lines), *ctx.entry_list(ctx.of(EntryKind.IMPACT), "No impact entry.")]
 
 
-def impact_window(ctx: ReportContext) -> list[str]:
+def impact_window(ctx: ReportContext) -> list[Block]:
     """The public summary's facts: when impact started, was mitigated and resolved (UTC), in
     the words of `PUBLIC_MILESTONES` (the public timeline picture uses them too)."""
     milestones = ctx.record.milestones
     start = milestones[Milestone.IMPACT_STARTED]
     words = PUBLIC_MILESTONES
     lines = [
-        f"- **{words[Milestone.IMPACT_STARTED]}:** "
-        + (facts.utc_time(start) if start else "not recorded")
+        _fact(words[Milestone.IMPACT_STARTED], facts.utc_time(start) if start else "not recorded")
     ]
     mitigated, end = milestones[Milestone.MITIGATED], milestones[Milestone.RESOLVED]
     if mitigated is not None:
-        lines.append(f"- **{words[Milestone.MITIGATED]}:** {facts.utc_time(mitigated)}")
+        lines.append(_fact(words[Milestone.MITIGATED], facts.utc_time(mitigated)))
     resolved = facts.utc_time(end) if end else "not yet resolved"
-    lines.append(f"- **{words[Milestone.RESOLVED]}:** {resolved}")
-    return [*lines, f"- **Services affected:** {_services(ctx)}"]
+    lines.append(_fact(words[Milestone.RESOLVED], resolved))
+    return [Items((*lines, _fact("Services affected", _services(ctx))))]
 
 
-def root_cause(ctx: ReportContext) -> list[str]:
+def root_cause(ctx: ReportContext) -> list[Block]:
     return ctx.entry_list(ctx.of(EntryKind.CAUSE), "No cause entry.")
 
 
-def resolution(ctx: ReportContext) -> list[str]:
+def resolution(ctx: ReportContext) -> list[Block]:
     none = "No mitigation or resolution entry."
     return ctx.entry_list(resolving(ctx), none, kind=True)
 
 
-def cause_and_fix(ctx: ReportContext) -> list[str]:
+def cause_and_fix(ctx: ReportContext) -> list[Block]:
     """The short report's one section: what the record says about the cause and the fix."""
     fixed = {entry.id for entry in resolving(ctx)}
     chosen = [e for e in ctx.entries if e.kind is EntryKind.CAUSE or e.id in fixed]
     return ctx.entry_list(chosen, "No cause, mitigation or resolution entry.", kind=True)
 
 
-def response(ctx: ReportContext) -> list[str]:
+def response(ctx: ReportContext) -> list[Block]:
     kinds = (EntryKind.ACTION, EntryKind.DECISION, EntryKind.COMMUNICATION)
     none = "No action, decision or communication entry."
     return [
-        ctx.milestone_line(Milestone.ACKNOWLEDGED),
-        "",
+        Items((ctx.milestone_line(Milestone.ACKNOWLEDGED),)),
         *ctx.entry_list(ctx.of(*kinds), none, kind=True),
     ]
 
 
-def recovery(ctx: ReportContext) -> list[str]:
+def recovery(ctx: ReportContext) -> list[Block]:
     return [
-        ctx.milestone_line(Milestone.MITIGATED),
-        ctx.milestone_line(Milestone.RESOLVED),
-        "",
+        Items((ctx.milestone_line(Milestone.MITIGATED), ctx.milestone_line(Milestone.RESOLVED))),
         *ctx.entry_list(resolving(ctx), "No mitigation or resolution entry.", kind=True),
     ]
 
 
-def leadup(ctx: ReportContext) -> list[str]:
+def leadup(ctx: ReportContext) -> list[Block]:
     start = ctx.record.milestones[Milestone.IMPACT_STARTED]
     if start is None:
-        return ["_Impact start not recorded: the entries before it cannot be told apart._"]
+        why = "Impact start not recorded: the entries before it cannot be told apart."
+        return [Paragraph(line(Emph(why)))]
     before = [entry for entry in ctx.entries if entry.occurred_at < start]
     return ctx.entry_list(before, "No entry was recorded before impact started.", kind=True)
 
 
-def communication(ctx: ReportContext) -> list[str]:
+def communication(ctx: ReportContext) -> list[Block]:
     return ctx.entry_list(ctx.of(EntryKind.COMMUNICATION), "No communication entry.")
 
 
-def ticket(text: str) -> str:
+def ticket(text: str) -> Line:
     """A ticket cell: a link only for a plain http(s) URL, anything else as inert text."""
     value = text.strip()
     if _SAFE_URL.fullmatch(value):
-        return f"[{escape_inline(value.split('://', 1)[1])}]({value})"
-    return escape_text(value) if value else "\u2014"
+        return line(Link(value.split("://", 1)[1], value))
+    return line(value or "\u2014")
 
 
-def action_items(ctx: ReportContext) -> list[str]:
+def action_items(ctx: ReportContext) -> list[Block]:
     items = [item for item in ctx.record.action_items if not item.hidden]
     if not items:
-        return ["_No action items yet._"]
-    lines = [row(ACTION_COLUMNS), row(("---",) * len(ACTION_COLUMNS))]
-    for item in items:
-        cells = (
-            escape_text(item.description),
-            escape_text(item.owner) if item.owner.strip() else "_no owner_",
-            item.due.isoformat() if item.due else "_no due date_",
-            item.status.label,
-            item.type.label,
+        return [Paragraph(line(Emph("No action items yet.")))]
+    rows = [
+        (
+            line(item.description),
+            line(item.owner) if item.owner.strip() else line(Emph("no owner")),
+            line(item.due.isoformat()) if item.due else line(Emph("no due date")),
+            line(item.status.label),
+            line(item.type.label),
             ticket(item.ticket),
         )
-        lines.append(row(cells))
-    return lines
+        for item in items
+    ]
+    return [Table(ACTION_COLUMNS, tuple(rows))]
 
 
-def prevention(ctx: ReportContext) -> list[str]:
+def prevention(ctx: ReportContext) -> list[Block]:
     items = [i for i in ctx.record.action_items if not i.hidden and i.type is ActionType.PREVENT]
     if not ctx.lists_entries:  # the team's text (a used draft lists them) replaces the list
         return []
-    return [f"- {escape_text(item.description)}" for item in items]
+    return [Items(tuple(line(item.description) for item in items))] if items else []
 
 
 def _capture_note(written: facts.ExportedCapture | None) -> str:
@@ -231,10 +249,10 @@ def _capture_note(written: facts.ExportedCapture | None) -> str:
     return " (redacted)" if written.redacted else " (annotated)"
 
 
-def _timeline_cell(ctx: ReportContext, entry: Entry) -> str:
-    cell = ctx.marks(entry) + escape_text(entry.text)
+def _timeline_cell(ctx: ReportContext, entry: Entry) -> Line:
+    cell = (*ctx.marks(entry), *line(entry.text))
     if entry.author:
-        cell += f" \u2014 _{escape_inline(entry.author)}_"
+        cell += line(" \u2014 ", Emph(entry.author))
     if entry.capture is not None:
         capture = entry.capture
         alt = (
@@ -246,42 +264,44 @@ def _timeline_cell(ctx: ReportContext, entry: Entry) -> str:
         if summary:  # for screen readers: what the screen says (caption is in the cell)
             alt += f": {summary}"
         name = ctx.image_files.get(entry.id)
-        image = f"![{alt}]({name})" if name else f"_({alt}: image not exported)_"
-        cell = f"{cell}{BR}{image}" if cell else image
+        image = line(Image(name, alt)) if name else line(Emph(f"({alt}: image not exported)"))
+        cell = (*cell, Break(), *image) if cell else image
     reading = ctx.record.readings.get(entry.id)
     if reading is not None and reading.unhandled():
         labels = ", ".join(dict.fromkeys(f.label for f in reading.unhandled()))
-        cell += f"{BR}**\u26a0 Looks sensitive, not yet redacted or dismissed:** {labels}"
+        warning = Strong("\u26a0 Looks sensitive, not yet redacted or dismissed:")
+        cell = (*cell, Break(), warning, Text(f" {labels}"))
     return cell
 
 
-def timeline(ctx: ReportContext) -> list[str]:
-    lines: list[str] = []
+def timeline(ctx: ReportContext) -> list[Block]:
+    blocks: list[Block] = []
     if ctx.timeline_picture:
-        lines += [f"![Timeline of the incident]({ctx.timeline_picture})", ""]
+        blocks.append(Figure(Image(ctx.timeline_picture, "Timeline of the incident")))
     columns = TIMELINE_COLUMNS[1:] if ctx.utc_only else TIMELINE_COLUMNS
-    lines += [row(columns), row(("---",) * len(columns))]
+    rows = []
     for entry in ctx.entries:
         moment = entry.occurred_at
         cells = [
-            facts.local_time(moment, ctx.tz, with_date=ctx.with_date),
-            facts.utc_time(moment, with_date=ctx.with_date),
-            ctx.offset(moment),
-            entry.kind.label,
+            line(facts.local_time(moment, ctx.tz, with_date=ctx.with_date)),
+            line(facts.utc_time(moment, with_date=ctx.with_date)),
+            line(ctx.offset(moment)),
+            line(Kind(entry.kind)),
             _timeline_cell(ctx, entry),
         ]
-        lines.append(row(cells[1:] if ctx.utc_only else cells))
+        rows.append(tuple(cells[1:] if ctx.utc_only else cells))
+    blocks.append(Table(columns, tuple(rows)))
     if not ctx.entries:
-        return [*lines, "", "_No entries were recorded._"]
+        return [*blocks, Paragraph(line(Emph("No entries were recorded.")))]
     legend = f"T+ is the time since {ctx.start_label}."
     if any(entry.starred for entry in ctx.entries):
         legend += f" {STAR} marks a key moment."
     if ctx.record.milestone_entries:
         legend += f" {MILESTONE_MARK} marks a milestone."
-    return [*lines, "", f"_{legend}_"]
+    return [*blocks, Paragraph(line(Emph(legend)))]
 
 
-FILL_FUNCTIONS: dict[str, Callable[[ReportContext], list[str]]] = {
+FILL_FUNCTIONS: dict[str, Callable[[ReportContext], list[Block]]] = {
     "none": lambda ctx: [],
     "summary": summary,
     "metrics": summary,

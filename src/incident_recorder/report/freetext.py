@@ -10,7 +10,12 @@ would break the report's own structure is changed, and nothing else:
   is less indented (in a list item, that line ends the item and the fence with it);
 - raw HTML cannot start: a `<` that would open a tag, comment or declaration (`<script`,
   `</div`, `<!--`, `<?`) becomes `&lt;` outside code (an unclosed `<!--` or `<pre` would
-  swallow the rest of the report, and the HTML export must not get markup from it either);
+  swallow the rest of the report, and report.md is pasted into GitHub and wikis). What is code
+  is decided as CommonMark decides it, by parsing the whole text (markdown-it-py): a code span
+  may run across lines, and a `<` after it is outside code. An autolink (`<https://…>`,
+  `<a@b.example>`) stays a link, unless its scheme is javascript, vbscript, file or data.
+  Should a parse with raw HTML on still find any, every such `<` is escaped, in code too:
+  never markup, at worst a visible `&lt;`;
 - line breaks are normalised and trailing blank lines dropped; the caller puts a blank line
   before and after.
 """
@@ -18,6 +23,9 @@ would break the report's own structure is changed, and nothing else:
 from __future__ import annotations
 
 import re
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from incident_recorder.report.escape import normalize_lines
 
@@ -28,19 +36,80 @@ _ATX = re.compile(rf"^({_CONTAINERS}) {{0,3}}(#{{1,6}})(?=[ \t]|$)")
 _SETEXT = re.compile(r"^(?: {0,3}>[ ]?)* {0,3}(?:=+|-+)[ \t]*$")
 _PREFIX = re.compile(_CONTAINERS)
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
-_CODE_SPAN = re.compile(r"(`+)(.*?)\1", re.DOTALL)
+_DOMAIN = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+_AUTOLINK = re.compile(  # CommonMark's autolinks, less the schemes no renderer should link
+    r"<(?!(?:javascript|vbscript|file|data):)"
+    rf"(?:[A-Za-z][A-Za-z0-9+.-]{{1,31}}:[^\s<>\x00-\x1f]*|[\w.!#$%&'*+/=?^`{{|}}~-]+@{_DOMAIN}"
+    rf"(?:\.{_DOMAIN})*)>",
+    re.ASCII | re.IGNORECASE,
+)
+_SWALLOWING_URL = re.compile(  # a GFM bare URL (a link on GitHub) running through a backtick
+    r"(?<![A-Za-z0-9<])(?:(?:https?|ftp)(:)//|[Ww]{3}(\.))[^\s<`]*`", re.ASCII
+)
+_CODE_TOKENS = ("code_inline", "code_block", "fence")
+_PROBE = 0xF0000  # Supplementary Private Use Area-A: one stand-in character per '<'
+_PROBES = 0xFFFE
+
+_PARSER = MarkdownIt("commonmark", {"html": False}).enable("table")
+_WITH_HTML = MarkdownIt("commonmark", {"html": True}).enable("table")
 
 
-def _no_html(line: str) -> str:
-    """`<` that could open HTML becomes `&lt;`, except inside code spans on the line."""
-    parts: list[str] = []
-    position = 0
-    for span in _CODE_SPAN.finditer(line):
-        parts.append(_TAG_START.sub("&lt;", line[position : span.start()]))
-        parts.append(span.group())
-        position = span.end()
-    parts.append(_TAG_START.sub("&lt;", line[position:]))
-    return "".join(parts)
+def _code_texts(tokens: list[Token]) -> list[str]:
+    found: list[str] = []
+    for token in tokens:
+        if token.type in _CODE_TOKENS:
+            found.append(token.content)
+        if token.children:
+            found += _code_texts(token.children)
+    return found
+
+
+def _has_html(text: str) -> bool:
+    tokens = _WITH_HTML.parse(text)
+    kinds = {t.type for t in tokens} | {c.type for t in tokens for c in t.children or []}
+    return bool(kinds & {"html_block", "html_inline"})
+
+
+def _no_html(text: str) -> str:
+    """Every `<` of `text` that could open HTML becomes `&lt;`, except in code (a code span,
+    even across lines, an indented or fenced block) and in an autolink.
+
+    What is code is what CommonMark says; GFM's bare-URL links can disagree: a URL runs on
+    through a backtick ('https://x`a'), which then opens no code span on GitHub. Such a URL
+    (outside code) gets its ':' or 'www.' escaped: no link, so every reader sees the code span.
+    """
+    marks = {m.start(): "&lt;" for m in _TAG_START.finditer(text)}
+    for position in [p for p in marks if _AUTOLINK.match(text, p)]:
+        del marks[position]
+    if not marks:
+        return text
+    for url in _SWALLOWING_URL.finditer(text):
+        colon, dot = url.start(1), url.start(2)
+        marks[colon if colon >= 0 else dot] = "\\:" if colon >= 0 else "\\."
+    positions = sorted(marks)
+    in_code: set[int] = set()
+    clash = any(_PROBE <= ord(char) < _PROBE + _PROBES for char in text)
+    if len(positions) <= _PROBES and not clash:
+        # Parse with a stand-in character for each, then leave alone those whose stand-in
+        # ended up in code: the parser says what is code, not a guess.
+        probe = list(text)
+        for number, position in enumerate(positions):
+            probe[position] = chr(_PROBE + number)
+        for code in _code_texts(_PARSER.parse("".join(probe))):
+            in_code.update(ord(c) - _PROBE for c in code if _PROBE <= ord(c) < _PROBE + _PROBES)
+    out = _escape_at(text, {p: marks[p] for n, p in enumerate(positions) if n not in in_code})
+    if in_code and _has_html(out):
+        return _escape_at(text, {p: "&lt;" for p, mark in marks.items() if mark == "&lt;"})
+    return out
+
+
+def _escape_at(text: str, marks: dict[int, str]) -> str:
+    """`text` with the character at each position replaced by its mark."""
+    parts, last = [], 0
+    for position in sorted(marks):
+        parts += [text[last:position], marks[position]]
+        last = position + 1
+    return "".join([*parts, text[last:]])
 
 
 def _heading(level: int, text: str) -> str:
@@ -100,11 +169,11 @@ def place_free_text(text: str, section_level: int = 2) -> str:
         if starts and not continues:
             start_of_paragraph = len(out)
         paragraph = continues or starts
-        out.append(line if opened else _no_html(line))
+        out.append(line)
     if fence is not None:  # closed where it was opened (inside a list item: indented alike)
         out.append(indent + fence)
     while out and not out[-1].strip(" \t"):
         out.pop()
     while out and not out[0].strip(" \t"):
         out.pop(0)
-    return "\n".join(out)
+    return _no_html("\n".join(out))

@@ -1,17 +1,21 @@
-"""The report as HTML: one self-contained, sanitized, printable file (and the variants it needs).
+"""The report as HTML: one self-contained, sanitized, printable file, and the preview's body.
 
-The report Markdown is converted with python-markdown, in which raw HTML is only text (our own
-`<br>` excepted), then everything goes through nh3 (scripts,
-styles, frames, forms, `on*` attributes and `javascript:`/`data:` URLs are removed; links may only
-be http, https or mailto; a relative URL may only name a file beside the report). Only after
-that are the app's own images put in: each `<img src="images/…">` named in `images` becomes a
-`data:` URI and each one named in `inline_svg` becomes that (generated, trusted) SVG. Any other
-image is never loaded: an http(s) image turns into a plain link, anything else into its alt text.
-The page carries a Content-Security-Policy that allows nothing but inline styles and `data:`
-images, so even a sanitizer miss could neither run a script nor fetch anything.
+The HTML is written from the document model (report/model.py), never from Markdown: headings,
+lists, tables, kind badges and images are made here from the blocks and pieces they are, and
+every piece of recorded text is escaped (html.escape), so a note is shown exactly as typed.
+Only what the team wrote (`Written`) is Markdown: CommonMark with GFM tables and
+strikethrough (markdown-it-py, raw HTML shown as text, no linkify), then cleaned by nh3
+(scripts, styles, frames, forms, `on*` attributes and `javascript:`/`data:` URLs removed; links
+may only be http, https or mailto; a relative URL may only name a file beside the report).
 
-`render_pdf_html` produces the simpler variant QTextDocument understands (Qt's PDF writer):
-images keep their names, which the caller registers as document resources.
+Images follow one policy, whoever put them in: an image named in `images` becomes a `data:` URI
+and one named in `inline_svg` that (generated, trusted) SVG; any other image is never loaded:
+an http(s) image turns into a plain link, anything else into its alt text. The page carries a
+Content-Security-Policy that allows nothing but inline styles and `data:` images, so even a
+sanitizer miss could neither run a script nor fetch anything.
+
+`HtmlWriter` is the walk over the document; render/pdf_html.py derives the variant Qt's PDF
+writer understands from it (tables, kinds and images done its own way).
 """
 
 from __future__ import annotations
@@ -19,18 +23,37 @@ from __future__ import annotations
 import base64
 import html
 import re
-from collections.abc import Callable, Mapping
-from xml.etree import ElementTree
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
-import markdown
 import nh3
-from markdown.extensions import Extension
-from markdown.inlinepatterns import InlineProcessor
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
-from incident_recorder.domain import EntryKind
-from incident_recorder.domain.kinds import KIND_COLOURS
+from incident_recorder.report.escape import normalize_lines, shown
 from incident_recorder.report.facts import IMAGES_DIR
-from incident_recorder.report.html_style import PDF_STYLESHEET, STYLESHEET
+from incident_recorder.report.html_style import STYLESHEET
+from incident_recorder.report.model import (
+    Block,
+    Break,
+    Code,
+    Document,
+    Emph,
+    Figure,
+    Heading,
+    Image,
+    Inline,
+    Items,
+    Kind,
+    Line,
+    Link,
+    Paragraph,
+    Strong,
+    Table,
+    Text,
+    Written,
+)
 
 CSP = (
     "default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
@@ -40,7 +63,7 @@ CSP = (
 
 _TAGS = {
     *("h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "blockquote", "pre", "code"),
-    *("ul", "ol", "li", "dl", "dt", "dd", "strong", "em", "b", "i", "del", "sup", "sub"),
+    *("ul", "ol", "li", "dl", "dt", "dd", "strong", "em", "b", "i", "del", "s", "sup", "sub"),
     *("table", "thead", "tbody", "tr", "th", "td", "a", "img", "span", "abbr", "kbd"),
 }
 _ATTRIBUTES = {
@@ -53,17 +76,9 @@ _ATTRIBUTES = {
 }
 _CONTENT_DROPPED = {"script", "style", "template", "iframe", "object", "noscript", "title"}
 _SCHEMES = {"http", "https", "mailto"}
-_EXTENSIONS = ["tables", "fenced_code", "sane_lists"]
 
 _SAFE_RELATIVE = re.compile(r"(?:#[\w.:-]*|[\w.-]+(?:/[\w.-]+)*(?:#[\w.:-]*)?)", re.ASCII)
 """A fragment or a plain path below the report's folder ('images/entry-0001-….png')."""
-
-# nh3 writes attributes in double quotes with '"', '<' and '>' escaped: this matches its <img>.
-_IMG = re.compile(r'<img((?:\s+[\w:-]+(?:="[^"]*")?)*)\s*/?>')
-_ATTR = re.compile(r'([\w:-]+)(?:="([^"]*)")?')
-_KIND_CELL = re.compile(
-    r"<td>(?:<strong>)?(" + "|".join(kind.label for kind in EntryKind) + r")(?:</strong>)?</td>"
-)
 
 _IMAGE_TYPES = (
     (b"\x89PNG\r\n\x1a\n", "image/png"),
@@ -90,15 +105,185 @@ _CLEANER = nh3.Cleaner(
     link_rel="noopener noreferrer",
 )
 
+ImagePolicy = Callable[[str, str], str]
+"""(src, alt) → the HTML an image becomes."""
 
-def render_html_fragment(markdown_text: str) -> str:
-    """The report Markdown as sanitized body HTML, for a live preview: an image under images/
-    keeps its relative name, any other image becomes a link or its alt text."""
-    return _replace_images(_sanitized(markdown_text), _keep_relative)
+
+def _markdown_it() -> MarkdownIt:
+    """CommonMark with GFM tables and strikethrough; raw HTML is text; no linkify, no
+    typographer: the dialect GitHub and GitLab read, for what the team writes."""
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    return parser.enable(["table", "strikethrough"])
+
+
+_MARKDOWN = _markdown_it()
+_PDF_MARKDOWN = _markdown_it()
+
+
+def _image_rule(
+    renderer: Any, tokens: Sequence[Token], index: int, options: Any, env: dict[str, Any]
+) -> str:
+    """An image in the team's Markdown: a marker the sanitized HTML is cut at (see
+    `written_html`), so the image policy's HTML never passes through the sanitizer."""
+    token = tokens[index]
+    alt = html.escape(renderer.renderInlineAsText(token.children or [], options, env), quote=False)
+    images: list[tuple[str, str]] = env["images"]
+    images.append((str(token.attrGet("src") or ""), alt))
+    return f"{env['marker']}{len(images) - 1}x"
+
+
+PDF_TABLE = '<table border="1" cellspacing="0" cellpadding="4" width="100%">'
+"""A table as Qt's rich text draws it with borders (QTextDocument has no CSS borders)."""
+ZEBRA = "#f3f5f8"
+"""Every second row of a table in the PDF (QTextDocument has no :nth-child)."""
+
+
+def _pdf_rule(
+    renderer: Any, tokens: Sequence[Token], index: int, options: Any, env: dict[str, Any]
+) -> str:
+    """Tables in the team's Markdown, for the PDF: borders and zebra rows as attributes."""
+    kind = tokens[index].type
+    if kind == "table_open":
+        return PDF_TABLE + "\n"
+    if kind in ("tbody_open", "tbody_close"):
+        env["row"] = 0 if kind == "tbody_open" else None
+        return "<tbody>\n" if kind == "tbody_open" else "</tbody>\n"
+    row = env.get("row")
+    if row is None:
+        return "<tr>\n"
+    env["row"] = row + 1
+    return f'<tr bgcolor="{ZEBRA}">\n' if row % 2 else "<tr>\n"
+
+
+for _parser in (_MARKDOWN, _PDF_MARKDOWN):
+    _parser.add_render_rule("image", _image_rule)
+for _token in ("table_open", "tbody_open", "tbody_close", "tr_open"):
+    _PDF_MARKDOWN.add_render_rule(_token, _pdf_rule)
+
+_PDF_CLEANER = nh3.Cleaner(
+    tags=_TAGS,
+    clean_content_tags=_CONTENT_DROPPED,
+    attributes={
+        **_ATTRIBUTES,
+        "table": {"border", "cellspacing", "cellpadding", "width"},
+        "tr": {"bgcolor"},
+    },
+    url_schemes=_SCHEMES,
+    url_relative=_relative_url,
+    filter_style_properties={"text-align"},
+    strip_comments=True,
+    link_rel="noopener noreferrer",
+)
+
+
+def written_html(markdown_text: str, image: ImagePolicy, *, for_pdf: bool = False) -> str:
+    """The team's Markdown as sanitized HTML, its images under `image` (for_pdf: tables with
+    the attributes Qt's rich text draws)."""
+    marker = f"irimage{secrets.token_hex(8)}n"  # cannot be typed: unknown until now
+    env: dict[str, Any] = {"images": [], "marker": marker}
+    parser, cleaner = (_PDF_MARKDOWN, _PDF_CLEANER) if for_pdf else (_MARKDOWN, _CLEANER)
+    cleaned = cleaner.clean(parser.render(markdown_text, env))
+    if not env["images"]:
+        return cleaned
+    first, *rest = cleaned.split(marker)
+    out = [first]
+    for part in rest:
+        number, _, after = part.partition("x")
+        src, alt = env["images"][int(number)]
+        out += [image(src, alt), after]
+    return "".join(out)
+
+
+def text_html(text: str) -> str:
+    """Plain text, escaped, its line breaks as <br>."""
+    return "<br>".join(html.escape(shown(part), quote=False) for part in normalize_lines(text))
+
+
+def one_line(text: str) -> str:
+    """Plain text on one line (a heading, a caption), escaped."""
+    return html.escape(" ".join(shown(" ".join(normalize_lines(text))).split()), quote=False)
+
+
+class HtmlWriter:
+    """The document as HTML body: one method per kind of block and piece."""
+
+    for_pdf = False
+
+    def __init__(self, image: ImagePolicy, *, badges: bool = True) -> None:
+        self.image = image
+        self.badges = badges
+
+    def body(self, document: Document) -> str:
+        return "\n".join(self.block(block) for block in document.blocks)
+
+    def block(self, block: Block) -> str:
+        match block:
+            case Heading(level=level, text=text):
+                return f"<h{level}>{one_line(text)}</h{level}>"
+            case Paragraph(line=pieces):
+                return f"<p>{self.line(pieces)}</p>"
+            case Items(items=items):
+                return "<ul>\n" + "".join(f"<li>{self.line(i)}</li>\n" for i in items) + "</ul>"
+            case Table():
+                return self.table(block)
+            case Figure(image=picture):
+                return f"<p>{self.piece(picture)}</p>"
+            case Written(markdown=text):
+                return written_html(text, self.image, for_pdf=self.for_pdf)
+        raise TypeError(f"not a block: {block!r}")
+
+    def table(self, table: Table) -> str:
+        head = "".join(f"<th>{one_line(column)}</th>" for column in table.columns)
+        rows = "".join(
+            "<tr>" + "".join(f"<td>{self.line(cell)}</td>" for cell in row) + "</tr>\n"
+            for row in table.rows
+        )
+        body = f"<tbody>\n{rows}</tbody>\n" if rows else ""
+        return f"<table>\n<thead>\n<tr>{head}</tr>\n</thead>\n{body}</table>"
+
+    def line(self, pieces: Line) -> str:
+        return "".join(self.piece(piece) for piece in pieces)
+
+    def piece(self, piece: Inline) -> str:
+        match piece:
+            case Text(text=text):
+                return text_html(text)
+            case Strong(text=text):
+                return f"<strong>{text_html(text)}</strong>"
+            case Emph(text=text):
+                return f"<em>{text_html(text)}</em>"
+            case Code(text=text):
+                return f"<code>{one_line(text)}</code>"
+            case Link(text=text, url=url):
+                href = html.escape(url, quote=True)
+                return f'<a href="{href}" rel="noopener noreferrer">{one_line(text)}</a>'
+            case Image(src=src, alt=alt):
+                return self.image(src, one_line(alt))
+            case Break():
+                return "<br>"
+            case Kind(kind=kind):
+                return self.kind(kind.value, kind.label)
+        raise TypeError(f"not an inline piece: {piece!r}")
+
+    def kind(self, value: str, label: str) -> str:
+        if not self.badges:
+            return html.escape(label)
+        return f'<span class="kind kind-{value}">{html.escape(label)}</span>'
+
+
+def _document(content: Document | str) -> Document:
+    """A document, or Markdown the team wrote as one (the whole of it `Written`)."""
+    return content if isinstance(content, Document) else Document("", (Written(content),))
+
+
+def render_html_fragment(content: Document | str) -> str:
+    """Body HTML for the live preview: an image under images/ keeps its relative name, any
+    other image becomes a link or its alt text; kinds are plain names."""
+    return HtmlWriter(_keep_relative, badges=False).body(_document(content))
 
 
 def render_html(
-    markdown_text: str,
+    content: Document | str,
     *,
     title: str,
     images: Mapping[str, bytes],
@@ -107,25 +292,24 @@ def render_html(
 ) -> str:
     """The report as one self-contained HTML document (images embedded, CSP, print styles).
 
-    `images` maps the names the Markdown uses ('images/entry-0001-….png') to their bytes (PNG,
-    JPEG or GIF); `inline_svg` maps names to SVG documents the app generated itself, which are
-    put inline. Images named in neither are not embedded.
+    `content` is the report's document (or Markdown the team wrote). `images` maps the names
+    it uses ('images/entry-0001-….png') to their bytes (PNG, JPEG or GIF); `inline_svg` maps
+    names to SVG documents the app generated itself, which are put inline. Images named in
+    neither are not embedded.
     """
     svgs = dict(inline_svg or {})
 
-    def embed(attrs: dict[str, str]) -> str:
-        src = attrs.get("src", "")
+    def embed(src: str, alt: str) -> str:
+        label = _attribute(alt)
         if src in svgs:
-            label = html.escape(attrs.get("alt", ""), quote=True)
             return f'<span class="figure" role="img" aria-label="{label}">{svgs[src]}</span>'
         raw = images.get(src) if src in images else None  # read once (may come from disk)
         if raw is not None and (kind := _image_type(raw)) is not None:
             data = base64.b64encode(raw).decode("ascii")
-            alt = html.escape(attrs.get("alt", ""), quote=True)
-            return f'<img src="data:{kind};base64,{data}" alt="{alt}">'
-        return _not_loaded(attrs)
+            return f'<img src="data:{kind};base64,{data}" alt="{label}">'
+        return not_loaded(src, alt)
 
-    body = _badges(_replace_images(_sanitized(markdown_text), embed))
+    body = HtmlWriter(embed).body(_document(content))
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{html.escape(lang, quote=True)}">\n<head>\n'
@@ -134,56 +318,10 @@ def render_html(
         '<meta name="referrer" content="no-referrer">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="Incident Recorder">\n'
-        f"<title>{html.escape(title)}</title>\n"
+        f"<title>{one_line(title)}</title>\n"
         f"<style>\n{STYLESHEET}</style>\n</head>\n"
         f'<body>\n<main class="report">\n{body}\n</main>\n</body>\n</html>\n'
     )
-
-
-def render_pdf_html(markdown_text: str, *, title: str, images: Mapping[str, bytes]) -> str:
-    """The report as HTML for QTextDocument (Qt's PDF writer): simple CSS, table attributes,
-    zebra rows as bgcolor; an image named in `images` keeps its name as src (register each as
-    an image resource under that name), every other image becomes a link or its alt text."""
-
-    def keep_known(attrs: dict[str, str]) -> str:
-        src = attrs.get("src", "")
-        if src in images:
-            alt = html.escape(attrs.get("alt", ""), quote=True)
-            return f'<img src="{html.escape(src, quote=True)}" alt="{alt}">'
-        return _not_loaded(attrs)
-
-    body = _replace_images(_sanitized(markdown_text), keep_known)
-    body = _kind_colours(_zebra(_split_tables(body).replace("<table>", _PDF_TABLE)))
-    return (
-        f"<html><head><title>{html.escape(title)}</title>"
-        f"<style>{PDF_STYLESHEET}</style></head><body>{body}</body></html>"
-    )
-
-
-_PDF_TABLE = '<table border="1" cellspacing="0" cellpadding="4" width="100%">'
-
-
-class _LineBreak(InlineProcessor):  # type: ignore[misc]  # markdown ships no types
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[ElementTree.Element, int, int]:
-        return ElementTree.Element("br"), m.start(0), m.end(0)
-
-
-class _NoRawHtml(Extension):  # type: ignore[misc]
-    """Raw HTML in the Markdown is text, never markup; only our own `<br>` is a line break.
-
-    An unclosed `<style>`, `<pre>` or `<!--` then cannot swallow the rest of the report, and
-    nh3 (which still runs) has nothing of the author's markup to judge.
-    """
-
-    def extendMarkdown(self, md: markdown.Markdown) -> None:
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-        md.inlinePatterns.register(_LineBreak(r"<br\s*/?>", md), "our_line_break", 90)
-
-
-def _sanitized(markdown_text: str) -> str:
-    converter = markdown.Markdown(extensions=[*_EXTENSIONS, _NoRawHtml()], output_format="html")
-    return _CLEANER.clean(converter.convert(markdown_text))
 
 
 def _image_type(data: bytes) -> str | None:
@@ -193,87 +331,24 @@ def _image_type(data: bytes) -> str | None:
     return None
 
 
-def _replace_images(body: str, replace: Callable[[dict[str, str]], str]) -> str:
-    def one(match: re.Match[str]) -> str:
-        attrs = {
-            name.lower(): html.unescape(value or "") for name, value in _ATTR.findall(match[1])
-        }
-        return replace(attrs)
-
-    return _IMG.sub(one, body)
+def _attribute(text_html: str) -> str:
+    """HTML text (escaped already) as an attribute value in double quotes."""
+    return text_html.replace('"', "&quot;")
 
 
-def _keep_relative(attrs: dict[str, str]) -> str:
-    src = attrs.get("src", "")
+def _keep_relative(src: str, alt: str) -> str:
     if src.startswith(f"{IMAGES_DIR}/") and _relative_url(src) is not None:
-        alt = html.escape(attrs.get("alt", ""), quote=True)
-        return f'<img src="{html.escape(src, quote=True)}" alt="{alt}">'
-    return _not_loaded(attrs)
+        return f'<img src="{html.escape(src, quote=True)}" alt="{_attribute(alt)}">'
+    return not_loaded(src, alt)
 
 
-def _not_loaded(attrs: dict[str, str]) -> str:
-    """An image we do not load: a plain link for http(s), else its alt text (or nothing)."""
-    src, alt = attrs.get("src", ""), attrs.get("alt", "")
-    label = html.escape(alt or src, quote=False)
+def not_loaded(src: str, alt: str) -> str:
+    """An image we do not load (`alt` is HTML text): a plain link for http(s), else its alt
+    text (or nothing)."""
     if src.lower().startswith(("http://", "https://")):
         href = html.escape(src, quote=True)
+        label = alt or html.escape(src, quote=False)
         return f'<a href="{href}" rel="noopener noreferrer" class="external-image">{label}</a>'
     if alt:
-        return f'<span class="missing-image">[{html.escape(alt, quote=False)}]</span>'
+        return f'<span class="missing-image">[{alt}]</span>'
     return ""
-
-
-def _kind_colours(body: str) -> str:
-    """For the PDF: a kind cell's name in the kind's colour, bold (QTextDocument has no badges)."""
-    return _KIND_CELL.sub(
-        lambda m: (
-            f'<td><b><font color="{KIND_COLOURS[EntryKind(m[1].lower())]}">{m[1]}</font></b></td>'
-        ),
-        body,
-    )
-
-
-def _badges(body: str) -> str:
-    """A table cell holding only a kind's name ('Impact', '**Impact**') becomes a kind badge."""
-    return _KIND_CELL.sub(
-        lambda m: f'<td><span class="kind kind-{m[1].lower()}">{m[1]}</span></td>', body
-    )
-
-
-_ROW = re.compile(r"<tr>")
-
-
-_TABLE = re.compile(r"<table>\s*(<thead>.*?</thead>)?\s*<tbody>(.*?)</tbody>\s*</table>", re.S)
-_TABLE_ROW = re.compile(r"<tr>.*?</tr>", re.S)
-PDF_TABLE_ROWS = 100
-"""Rows per table in the PDF: Qt paints a page by walking every row of a table on it, so a
-10,000-row timeline is cut into tables of this many rows, each with the header again."""
-
-
-def _split_tables(body: str) -> str:
-    def split(match: re.Match[str]) -> str:
-        head, rows = match[1] or "", _TABLE_ROW.findall(match[2])
-        if len(rows) <= PDF_TABLE_ROWS:
-            return match[0]
-        return "\n".join(
-            f"<table>{head}<tbody>{''.join(rows[i : i + PDF_TABLE_ROWS])}</tbody></table>"
-            for i in range(0, len(rows), PDF_TABLE_ROWS)
-        )
-
-    return _TABLE.sub(split, body)
-
-
-def _zebra(body: str) -> str:
-    count = 0
-
-    def row(_: re.Match[str]) -> str:
-        nonlocal count
-        count += 1
-        return '<tr bgcolor="#f3f5f8">' if count % 2 == 0 else "<tr>"
-
-    parts = re.split(r"(<tbody>.*?</tbody>)", body, flags=re.S)
-    for index, part in enumerate(parts):
-        if part.startswith("<tbody>"):
-            count = 0
-            parts[index] = _ROW.sub(row, part)
-    return "".join(parts)

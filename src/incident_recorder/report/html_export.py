@@ -2,8 +2,8 @@
 
 `timeline_pictures` is the export's picture maker: the PNG first (the Markdown report embeds
 the first picture, and every Markdown viewer shows PNG), then the SVG. `write_html` is the
-"html" format's renderer: it takes the finished Markdown report and the files written under
-images/, and writes out_dir/report.html with the captures embedded as data: URIs and the
+"html" format's renderer: it takes the finished report (its document) and the files written
+under images/, and writes out_dir/report.html with the captures embedded as data: URIs and the
 timeline picture inline as SVG. Images are read from disk one at a time, as they are embedded.
 """
 
@@ -16,6 +16,7 @@ from pathlib import Path
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.report.facts import IMAGES_DIR
 from incident_recorder.report.html import render_html
+from incident_recorder.report.model import Document
 from incident_recorder.report.timeline_picture import timeline_png, timeline_svg
 from incident_recorder.report.writer import ReportError, write_atomically
 
@@ -66,7 +67,7 @@ def inline_pictures(images: Mapping[str, Path]) -> dict[str, str]:
 
 
 def write_html(
-    markdown: str,
+    document: Document,
     images: Mapping[str, Path],
     out_dir: Path,
     title: str,
@@ -77,7 +78,7 @@ def write_html(
     self-contained. ReportError (one line)."""
     inline = inline_pictures(images)
     embedded = ImageFiles({name: path for name, path in images.items() if name not in inline})
-    page = render_html(markdown, title=title, images=embedded, inline_svg=inline)
+    page = render_html(document, title=title, images=embedded, inline_svg=inline)
     target = Path(out_dir) / (name or HTML_NAME)
     write_atomically(target, page.encode("utf-8", errors="replace"))
     return target

@@ -21,7 +21,7 @@ from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.domain.times import elapsed
 from incident_recorder.report import facts
 from incident_recorder.report.context import clock
-from incident_recorder.report.escape import escape_inline, escape_text
+from incident_recorder.report.escape import HARD_BREAK, escape_inline, escape_text
 from incident_recorder.report.fills import resolving_entries
 
 
@@ -35,7 +35,7 @@ def _items(entries: Sequence[Entry], tz: tzinfo, *, kind: bool = False) -> list[
     lines = []
     for entry in entries:
         label = f"{entry.kind.label}: " if kind else ""
-        text = escape_text(entry.text) if entry.text else "(capture)"
+        text = escape_text(entry.text, line_break=HARD_BREAK) if entry.text else "(capture)"
         when = facts.local_time(entry.occurred_at, tz, with_date=False)
         lines.append(f"- {when} \u2014 {label}{text}")
     return lines
@@ -49,7 +49,9 @@ def _metric(record: IncidentRecord, metric: Metric) -> str | None:
 def _summary(record: IncidentRecord, tz: tzinfo) -> str:
     details, milestones = record.details, record.milestones
     services = ", ".join(escape_inline(s.name) for s in details.services)
-    what = f"{escape_inline(record.title)}" + (f" affected {services}" if services else "")
+    what = escape_inline(record.title, at_line_start=True) + (
+        f" affected {services}" if services else ""
+    )
     start = milestones[Milestone.IMPACT_STARTED]
     sentence = f"{what}, starting {_when(start, tz)}" if start else what
     parts = [sentence + "."]
@@ -139,7 +141,7 @@ def draft_texts(record: IncidentRecord, tz: tzinfo) -> dict[str, str]:
     causes = _items(_of(record, EntryKind.CAUSE), tz)
     cause_intro = "What the record says about the cause:" if causes else ""
     prevent = [
-        f"- {escape_text(item.description)}"
+        f"- {escape_text(item.description, line_break=HARD_BREAK)}"
         for item in record.action_items
         if not item.hidden and item.type is ActionType.PREVENT
     ]

@@ -2,10 +2,11 @@
 format's file, atomically.
 
 Formats: "markdown" (report.md) and "json" (incident.json) are built in. Others plug in
-through `renderers` without a change here: a FormatRenderer receives the finished Markdown
-report, the images written (name relative to the report → path on disk), the output folder
-and the title, writes its file (with `write_atomically`) and returns its path. report/html.py
-registers "html"; "pdf" is a Qt renderer the CLI/GUI pass in (report/ never imports Qt).
+through `renderers` without a change here: a FormatRenderer receives the finished report as a
+document (report/model.py: blocks of typed text, tables, kinds, images), the images written
+(name relative to the report → path on disk), the output folder and the title, writes its file
+(with `write_atomically`) and returns its path. report/html_export.py gives "html";
+"pdf" is render/pdf.py, which the CLI/GUI pass in (report/ never imports Qt).
 
 The images go first (report/images.py: annotated captures as their rendered copy, redactions
 burned in, originals only on request), then the report, each file atomically with the mode
@@ -24,7 +25,7 @@ from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.domain.text import visible
 from incident_recorder.domain.times import truncate_ms
 from incident_recorder.report import facts, jsondoc
-from incident_recorder.report.document import render_report
+from incident_recorder.report.document import build_report
 from incident_recorder.report.files import (
     ExportCancelled,
     ReportError,
@@ -42,6 +43,7 @@ from incident_recorder.report.images import (
     remove_stale_images,
     write_images,
 )
+from incident_recorder.report.model import Document, to_markdown
 from incident_recorder.report.public import public_record
 from incident_recorder.report.templates import (
     DEFAULT_TEMPLATE,
@@ -142,9 +144,9 @@ def check_folder(
 
 
 class FormatRenderer(Protocol):
-    """Writes one more format from the finished Markdown report.
+    """Writes one more format from the finished report.
 
-    markdown: the report text (images linked as 'images/…'); images: every file written under
+    document: the report (report/model.py; images named 'images/…'); images: every file under
     images/ for this export, name relative to out_dir → its path; out_dir: the output folder;
     title: the incident title; name: the file to write in out_dir (`report_name`:
     'report-public.html' for a public export; None: the renderer's usual name). Returns the
@@ -154,7 +156,7 @@ class FormatRenderer(Protocol):
 
     def __call__(
         self,
-        markdown: str,
+        document: Document,
         images: Mapping[str, Path],
         out_dir: Path,
         title: str,
@@ -219,7 +221,7 @@ def write_report(
     """Write the report in format `fmt` into `out_dir`; its path.
 
     "markdown" → report.md, "json" → incident.json, or any format in `renderers` (which get
-    the Markdown report and write their own file). Creates out_dir if needed and writes every
+    the report's document and write their own file). Creates out_dir if needed and writes every
     capture of the exported entries to out_dir/images/ (load_png(capture_id) gives the PNG
     bytes; the Markdown leaves hidden entries out, the internal JSON keeps them). Captures
     with annotations (load_shapes(capture_id)) are exported as their rendered copy,
@@ -284,7 +286,7 @@ def write_report(
             mode,
         )
     else:
-        text = render_report(
+        document = build_report(
             record,
             template=chosen,
             image_files=image_files,
@@ -294,11 +296,11 @@ def write_report(
             timeline_picture=pictures[0] if pictures else None,
         )
         if fmt == "markdown":
-            write_atomically(target, text.encode("utf-8", errors="replace"), mode)
+            write_atomically(target, to_markdown(document).encode("utf-8", errors="replace"), mode)
         else:
             images = {name: out_dir / name for name in [*image_files.values(), *pictures]}
             renderer = extra[fmt]
-            target = renderer(text, images, out_dir, visible(record.title), name=target.name)
+            target = renderer(document, images, out_dir, visible(record.title), name=target.name)
     # incident.json draws no picture: the one a report in this folder shows stays
     kept = pictures if fmt != "json" else [f"{facts.IMAGES_DIR}/timeline.{x}" for x in _PICTURES]
     remove_stale_images(out_dir, captures, include_originals, also_keep=kept)

@@ -6,7 +6,7 @@ in the caption field (or Save) emits `caption_submitted` — whoever owns the in
 records it as a revision and calls `caption_saved`. The capture may be PNG or JPEG (the
 capture-format setting; told apart by their bytes). Large ones are decoded on the pool
 (`DecodeJob`, a QImage back by signal) while "Loading…" shows. An image whose header declares
-more than MAX_PIXELS is never decoded: the viewer says so instead (ui/common/image_decode.py; the
+more than MAX_PIXELS is never decoded: the viewer says so instead (render/image_decode.py; the
 file
 may come from anyone). Esc closes.
 
@@ -56,10 +56,10 @@ from incident_recorder.domain import Entry
 from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.domain.image_bytes import TOO_LARGE, image_kind, size_problem
 from incident_recorder.domain.text import visible
+from incident_recorder.render.image_decode import decode_image
 from incident_recorder.ui.capture.annotation_tools import TOOLS, AnnotationEditor
 from incident_recorder.ui.capture.text_layer import TextLayer
 from incident_recorder.ui.common.actions import VIEWER_KEYS
-from incident_recorder.ui.common.image_decode import decode_image
 
 DECODE_IN_BACKGROUND = 2 * 1024 * 1024
 """PNGs larger than this (bytes) are decoded on the pool, not the UI thread."""

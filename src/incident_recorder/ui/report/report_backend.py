@@ -19,9 +19,10 @@ from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.domain.review import Finding
 from incident_recorder.domain.review import review as run_review
 from incident_recorder.report import draft_texts as _draft_texts
-from incident_recorder.report import render_report
 from incident_recorder.report import status_update as _status_update
+from incident_recorder.report.document import build_report
 from incident_recorder.report.html import render_html_fragment
+from incident_recorder.report.model import Document
 from incident_recorder.report.templates import (
     DEFAULT_TEMPLATE,
     EDITABLE_SECTIONS,
@@ -86,13 +87,15 @@ def with_edits(
     return dataclasses.replace(record, report_texts=dict(texts), action_items=tuple(items))
 
 
-def report_markdown(record: IncidentRecord, tz: tzinfo, template: str = DEFAULT_TEMPLATE) -> str:
-    """The whole report as Markdown, as the preview shows it (no images, stamped now)."""
+def report_document(
+    record: IncidentRecord, tz: tzinfo, template: str = DEFAULT_TEMPLATE
+) -> Document:
+    """The whole report as the preview shows it (no images, stamped now)."""
     try:
         chosen = load_template(template)
     except ValueError:  # a team template since removed: the preview uses the default
         chosen = load_template(DEFAULT_TEMPLATE)
-    return render_report(
+    return build_report(
         record,
         template=chosen,
         image_files={},
@@ -101,9 +104,9 @@ def report_markdown(record: IncidentRecord, tz: tzinfo, template: str = DEFAULT_
     )
 
 
-def preview_html(markdown_text: str) -> str:
-    """Sanitized body HTML of `markdown_text`, for the preview (no script, nothing remote)."""
-    return render_html_fragment(markdown_text)
+def preview_html(document: Document) -> str:
+    """Sanitized body HTML of the report, for the preview (no script, nothing remote)."""
+    return render_html_fragment(document)
 
 
 def status_update(record: IncidentRecord, *, now: datetime, tz: tzinfo) -> str:

@@ -1,7 +1,7 @@
 """Writing a report from the GUI: which formats exist, and one call that writes one, cancellable.
 
 `export_formats()` lists what can be written: Markdown, HTML (report.html_export), PDF
-(ui.pdf, Qt's PDF writer) and JSON. `export_report` reads the whole
+(render.pdf, Qt's PDF writer) and JSON. `export_report` reads the whole
 record on the caller's connection and calls the report layer's `write_report` with a
 template, the public switch, progress, a cancel check, the renderers and the timeline
 picture; a cancelled export raises `ExportCancelled` and writes no report file. No widgets
@@ -32,7 +32,7 @@ FORMAT_LABELS: dict[str, str] = {
 def renderers() -> dict[str, FormatRenderer]:
     """The renderers of the formats beyond Markdown and JSON: self-contained HTML, and PDF
     through Qt's own PDF writer (usable from a worker thread)."""
-    from incident_recorder.ui.pdf import write_pdf_report
+    from incident_recorder.render.pdf import write_pdf_report
 
     return {"html": write_html, "pdf": write_pdf_report}
 

@@ -62,8 +62,8 @@ class PreviewJob(QRunnable):
     def run(self) -> None:
         try:
             with gc_pause.paused():
-                markdown_text = report_backend.report_markdown(self.record, self.tz, self.template)
-                html = report_backend.preview_html(markdown_text)
+                document = report_backend.report_document(self.record, self.tz, self.template)
+                html = report_backend.preview_html(document)
         except Exception as error:  # shown in the preview pane instead of the report
             self.signals.failed.emit(self.generation, f"{type(error).__name__}: {error}")
         else:

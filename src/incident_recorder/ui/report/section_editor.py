@@ -78,7 +78,9 @@ class SectionEditor(QWidget):
         self.draft_label = QLabel()
         self.draft_label.setObjectName("draftText")
         self.draft_label.setWordWrap(True)
-        self.draft_label.setTextFormat(Qt.TextFormat.PlainText)
+        # The draft is Markdown (what "Use draft" copies); shown as a reader sees it, so a
+        # note's '<' or '*' reads as typed, never as its escape (issue 15)
+        self.draft_label.setTextFormat(Qt.TextFormat.MarkdownText)
         self.draft_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.use_draft_button = QPushButton("Use draft")
         self.use_draft_button.setToolTip("Copy this draft into the section to edit it")

@@ -2,7 +2,7 @@
 
 A thumbnail comes from the incident file, which may come from anyone: a few KB of PNG can
 declare 30000×30000 pixels. Each is decoded only if its header declares at most
-THUMBNAIL_MAX_PIXELS (ui/common/image_decode.py); a refused or damaged one is remembered as its
+THUMBNAIL_MAX_PIXELS (render/image_decode.py); a refused or damaged one is remembered as its
 reason,
 which the delegate shows as a placeholder. The cache is least-recently-used and bounded by the
 bytes its pixmaps hold (`budget`), not by their count, so scrolling over any number of captures
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from PySide6.QtGui import QPixmap
 
 from incident_recorder.domain.image_bytes import THUMBNAIL_MAX_PIXELS
-from incident_recorder.ui.common.image_decode import decode_image
+from incident_recorder.render.image_decode import decode_image
 
 THUMBNAIL_CACHE_BYTES = 64 * 1024 * 1024
 """The decoded thumbnails kept, in bytes of pixels (about 290 of our 320×180 ones)."""

@@ -1,16 +1,14 @@
 """The report as PDF, through Qt's own PDF writer (QPdfWriter painting a QTextDocument).
 
-Takes the QTextDocument-friendly HTML of report/html.py `render_pdf_html`, whose images are
-names ('images/entry-0004-….png') answered here from the given images: the document loads
-nothing else (no file, no network). Images are decoded only when their page is painted and
-dropped right after (their size is read from the header for the layout), scaled to what the page
-shows, and the PDF is written straight to a temporary file: 500 screen captures cost the memory
-of one, not of all. A4 with margins, laid out at 96 logical dots per inch
-and painted at the writer's resolution; images wider than the text are scaled to the text width
-(and to most of a page's height), and an image in a table (a capture in the timeline) to the
-room its column has beside the others, whose short texts (times, T+, kinds) stay on one line;
-a heading never ends a page (it moves to the next one with what follows it); each page has a
-footer with the title and "Page n of N".
+Takes the report's document (report/model.py), written as QTextDocument-friendly HTML by
+render/pdf_html.py with every image's size and the timeline's column widths computed from the
+data; images are names ('images/entry-0004-….png') answered here from the given images: the
+document loads nothing else (no file, no network). Images are decoded only when their page is
+painted and dropped right after (their size is read from the header for the layout), scaled to
+what the page shows, and the PDF is written straight to a temporary file: 500 screen captures
+cost the memory of one, not of all. A4 with margins, laid out at 96 logical dots per inch and
+painted at the writer's resolution; a heading never ends a page (it moves to the next one with
+what follows it); each page has a footer with the title and "Page n of N".
 
 Works in a worker thread (no widgets; a QGuiApplication must exist for fonts; the CLI makes an
 offscreen one). The PDF is written to a temporary file beside the target and renamed into
@@ -20,9 +18,7 @@ place, so a failure never leaves half a file under the final name; the file gets
 
 from __future__ import annotations
 
-import html as html_lib
-import re
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -54,20 +50,18 @@ from PySide6.QtGui import (
 )
 
 from incident_recorder.atomic import replacing
-from incident_recorder.report.files import refuse_link
-from incident_recorder.report.html import render_pdf_html
-from incident_recorder.report.html_export import ImageFiles
-from incident_recorder.report.writer import ReportError, file_mode
-from incident_recorder.ui.common.image_decode import decode_image
-from incident_recorder.ui.pdf_images import (
+from incident_recorder.render.image_decode import decode_image
+from incident_recorder.render.pdf_html import PdfHtmlWriter
+from incident_recorder.render.pdf_images import (
     LOG,
     LOGICAL_DPI,
-    Unshowable,
     describe,
-    image_size,
-    unshown_html,
     unshown_image,
 )
+from incident_recorder.report.files import refuse_link
+from incident_recorder.report.html_export import ImageFiles
+from incident_recorder.report.model import Document, Written
+from incident_recorder.report.writer import ReportError, file_mode
 
 RESOLUTION = 300
 MARGINS_MM = QMarginsF(18, 16, 18, 14)
@@ -117,93 +111,6 @@ def _fitted(image: QImage, shown: QSizeF, scale: float) -> QImage:
     if image.width() <= width:
         return image
     return image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
-
-
-_IMG = re.compile(r'<img src="([^"]*)"')
-_TABLE = re.compile(r"<table\b[^>]*>.*?</table>", re.S)
-_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.S)
-_CELL = re.compile(r"<(t[dh])\b([^>]*)>(.*?)</\1>", re.S)
-_TAG = re.compile(r"<[^>]+>")
-_BR = re.compile(r"<br\s*/?>")
-_CELL_FONT_PT = 9  # th, td in html_style.PDF_STYLESHEET
-_CELL_EXTRA = 14.0  # a column's padding (cellpadding 4 each side), border and some slack
-
-
-def _fit(natural: QSizeF, box: QSizeF) -> QSizeF:
-    factor = min(1.0, box.width() / natural.width(), box.height() / natural.height())
-    return QSizeF(natural.width() * factor, natural.height() * factor)
-
-
-def _cell_text_width(cell: str, metrics: QFontMetricsF) -> float:
-    lines = _BR.split(cell)
-    return max(metrics.horizontalAdvance(html_lib.unescape(_TAG.sub("", line))) for line in lines)
-
-
-def _table_with_images(table: str, box: QSizeF, sized: _ImageSizer) -> str:
-    """A table holding images (the timeline with captures): the other columns keep their
-    short texts on one line (white-space: nowrap) and each image is shrunk to fit the room
-    they leave. (QTextDocument sizes columns from their content's widths: an image sized to
-    the page width left the time, T+ and kind columns one letter wide.)"""
-    font = QFont("DejaVu Sans", _CELL_FONT_PT)
-    font.setBold(True)  # th and the kind names are bold: measure every cell as bold
-    metrics = QFontMetricsF(font)
-    image_columns: set[int] = set()
-    widths: dict[int, float] = {}
-    for cells in _ROW.findall(table):
-        for column, cell in enumerate(_CELL.findall(cells)):
-            if "<img" in cell[2]:
-                image_columns.add(column)
-            widths[column] = max(widths.get(column, 0.0), _cell_text_width(cell[2], metrics))
-    others = sum(w + _CELL_EXTRA for c, w in widths.items() if c not in image_columns)
-    room = box.width() - others - _CELL_EXTRA * max(1, len(image_columns))
-    cell_box = QSizeF(max(room, box.width() / 4), box.height())
-
-    def row(match: re.Match[str]) -> str:
-        column = -1
-
-        def cell(found: re.Match[str]) -> str:
-            nonlocal column
-            column += 1
-            tag, attrs, content = found[1], found[2], found[3]
-            if column in image_columns:
-                return f"<{tag}{attrs}>{_IMG.sub(lambda m: sized(m, cell_box), content)}</{tag}>"
-            return f'<{tag}{attrs} style="white-space: nowrap">{content}</{tag}>'
-
-        head = match[0][: match.start(1) - match.start(0)]
-        return f"{head}{_CELL.sub(cell, match[1])}</tr>"
-
-    return _ROW.sub(row, table)
-
-
-class _ImageSizer:
-    """Puts each given image's shown size into its <img> and keeps the largest per name."""
-
-    def __init__(self, sizes: Mapping[str, QSizeF]) -> None:
-        self.sizes = sizes
-        self.shown: dict[str, QSizeF] = {}
-
-    def __call__(self, match: re.Match[str], box: QSizeF) -> str:
-        name = html_lib.unescape(match[1])
-        natural = self.sizes.get(name)
-        if natural is None or natural.isEmpty():
-            return match[0]
-        shown = _fit(natural, box)
-        before = self.shown.get(name)
-        if before is None or shown.width() > before.width():
-            self.shown[name] = shown
-        return f'<img width="{shown.width():.0f}" height="{shown.height():.0f}" src="{match[1]}"'
-
-
-def _sized(html: str, sized: _ImageSizer, box: QSizeF) -> str:
-    """Every given image with its size in the HTML: its natural size, shrunk to fit `box`, or,
-    in a table, to fit its cell.
-
-    (Set in the HTML, not on the laid-out document: each change there would lay out the whole
-    document again, which for 500 captures in a 10,000-entry report takes minutes.)"""
-    html = _TABLE.sub(
-        lambda m: _table_with_images(m[0], box, sized) if "<img" in m[0] else m[0], html
-    )
-    return _IMG.sub(lambda m: sized(m, box), html)
 
 
 def _drop_unknown_images(document: QTextDocument, known: Collection[str]) -> None:
@@ -267,51 +174,42 @@ def _keep_headings_with_next(document: QTextDocument, page_height: float) -> Non
             document.markContentsDirty(start, document.characterCount() - start)
 
 
+Layout = Callable[[QSizeF], PdfHtmlWriter | str]
+"""The page's text size (logical pixels) → the HTML to lay out: a writer that has written it
+(with the sizes of the images it placed) or, for HTML made elsewhere, that HTML (no image of
+it is ever loaded)."""
+
+
 def _document(
-    html: str, images: Mapping[str, bytes], width: float, height: float, scale: float
+    layout: Layout, images: Mapping[str, bytes], size: QSizeF, scale: float
 ) -> _ReportDocument:
+    """The report laid out on pages of `size` (logical pixels)."""
     document = _ReportDocument(images, scale)
     document.setDefaultFont(QFont("DejaVu Sans", 10))
     document.setDocumentMargin(0)
-    document.setPageSize(QSizeF(width, height))
-    box = QSizeF(width, height * 0.85)
-    sizes: dict[str, QSizeF] = {}
-    unshown: dict[str, str] = {}
-    for name in {html_lib.unescape(n) for n in _IMG_NAMES.findall(html)}:
-        if name not in images:
-            continue
-        try:
-            sizes[name] = image_size(images[name])
-        except Unshowable as why:
-            unshown[name] = str(why)
-    told: set[str] = set()
-    html = _IMG_TAG.sub(lambda m: _judged(m, unshown, document.alts, told), html)
-    sizer = _ImageSizer(sizes)
-    document.setHtml(_sized(html, sizer, box))
-    document.shown.update(sizer.shown)
-    _drop_unknown_images(document, sizes)
-    _keep_headings_with_next(document, height)
+    document.setPageSize(size)
+    written = layout(size)
+    if isinstance(written, str):
+        document.setHtml(written)
+    else:
+        document.setHtml(written.html)
+        document.shown.update(written.shown)
+        document.alts.update(written.alts)
+    _drop_unknown_images(document, document.shown)
+    _keep_headings_with_next(document, size.height())
     return document
 
 
-_IMG_NAMES = re.compile(r'<img src="([^"]*)"')
-_IMG_TAG = re.compile(r'<img src="([^"]*)" alt="([^"]*)">')
+def _writer(content: Document | str, images: Mapping[str, bytes], title: str) -> Layout:
+    """The layout of a report (its document, or Markdown the team wrote as one)."""
+    report = content if isinstance(content, Document) else Document("", (Written(content),))
 
+    def layout(size: QSizeF) -> PdfHtmlWriter:
+        writer = PdfHtmlWriter(images, QSizeF(size.width(), size.height() * 0.85))
+        writer.write(report, title)
+        return writer
 
-def _judged(
-    match: re.Match[str], unshown: Mapping[str, str], alts: dict[str, str], told: set[str]
-) -> str:
-    """An <img> as it goes into the document: itself, or for an image the PDF cannot show, a
-    line naming it and why (also told in the export's messages, once per image)."""
-    name, alt = html_lib.unescape(match[1]), html_lib.unescape(match[2])
-    alts.setdefault(name, alt)
-    reason = unshown.get(name)
-    if reason is None:
-        return match[0]
-    if name not in told:
-        told.add(name)
-        LOG.warning(f"report.pdf: {describe(name, alt)} not shown: {reason}")
-    return unshown_html(alt, reason)
+    return layout
 
 
 def _footer(painter: QPainter, title: str, page: int, pages: int, width: float, top: float) -> None:
@@ -329,7 +227,7 @@ def _footer(painter: QPainter, title: str, page: int, pages: int, width: float, 
     painter.drawText(line, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop), number)
 
 
-def _paint(device: QIODevice, html: str, images: Mapping[str, bytes], title: str) -> None:
+def _paint(device: QIODevice, layout: Layout, images: Mapping[str, bytes], title: str) -> None:
     writer = QPdfWriter(device)
     writer.setPageLayout(
         QPageLayout(
@@ -346,7 +244,7 @@ def _paint(device: QIODevice, html: str, images: Mapping[str, bytes], title: str
     width = paint.width() * LOGICAL_DPI / 72.0
     height = paint.height() * LOGICAL_DPI / 72.0 - _FOOTER
     scale = writer.resolution() / LOGICAL_DPI
-    document = _document(html, images, width, height, scale)
+    document = _document(layout, images, QSizeF(width, height), scale)
     pages = max(1, document.pageCount())
     painter = QPainter()
     if not painter.begin(writer):
@@ -356,7 +254,7 @@ def _paint(device: QIODevice, html: str, images: Mapping[str, bytes], title: str
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         # Screen captures keep crisp text: Flate, not Qt's default JPEG.
         painter.setRenderHint(QPainter.RenderHint.LosslessImageRendering)
-        layout = document.documentLayout()
+        drawn = document.documentLayout()
         for page in range(pages):
             if page and not writer.newPage():
                 raise ReportError("cannot add a page to the PDF")
@@ -367,7 +265,7 @@ def _paint(device: QIODevice, html: str, images: Mapping[str, bytes], title: str
             context = QAbstractTextDocumentLayout.PaintContext()
             context.clip = QRectF(0, page * height, width, height)
             painter.setClipRect(context.clip)  # a block crossing the page end stays off it
-            layout.draw(painter, context)
+            drawn.draw(painter, context)
             painter.restore()
             _footer(painter, title, page + 1, pages, width, height)
             painter.restore()
@@ -375,21 +273,34 @@ def _paint(device: QIODevice, html: str, images: Mapping[str, bytes], title: str
         painter.end()
 
 
-def render_pdf(html: str, images: Mapping[str, bytes], *, title: str) -> bytes:
+def render_pdf(content: Document | str, images: Mapping[str, bytes], *, title: str) -> bytes:
     """The PDF bytes of the report, in memory (write_pdf streams it to a file instead)."""
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    _paint(buffer, html, images, title)
+    _paint(buffer, _writer(content, images, title), images, title)
     buffer.close()
     return bytes(buffer.data().data())
 
 
-def write_pdf(html: str, images: Mapping[str, bytes], path: Path, *, title: str) -> None:
-    """Write `html` (from report.html.render_pdf_html) as an A4 PDF at `path`, atomically.
+def write_pdf(
+    content: Document | str, images: Mapping[str, bytes], path: Path, *, title: str
+) -> None:
+    """Write the report (its document, or Markdown the team wrote) as an A4 PDF at `path`,
+    atomically.
 
-    `images` maps the names the HTML uses to PNG/JPEG bytes; it may read them lazily (each is
-    asked for when its page is painted). ReportError (one line) on failure.
+    `images` maps the names the document uses to PNG/JPEG bytes; it may read them lazily (each
+    is asked for when its page is painted). ReportError (one line) on failure.
     """
+    _write(_writer(content, images, title), images, path, title)
+
+
+def write_pdf_html(html: str, path: Path, *, title: str) -> None:
+    """Write HTML made elsewhere (for QTextDocument) as an A4 PDF at `path`, atomically; no
+    image it names is loaded (only a document's own images are: `write_pdf`)."""
+    _write(lambda _size: html, {}, path, title)
+
+
+def _write(layout: Layout, images: Mapping[str, bytes], path: Path, title: str) -> None:
     path = Path(path)
     refuse_link(path)  # a report.pdf that is a link is refused, never replaced or written through
     if not path.parent.is_dir():
@@ -400,7 +311,7 @@ def write_pdf(html: str, images: Mapping[str, bytes], path: Path, *, title: str)
             if not device.open(QIODevice.OpenModeFlag.WriteOnly | QIODevice.OpenModeFlag.Truncate):
                 raise ReportError(f"cannot write {path}: {device.errorString()}")
             try:
-                _paint(device, html, images, title)
+                _paint(device, layout, images, title)
             finally:
                 device.close()
             if device.error() != QFileDevice.FileError.NoError:
@@ -413,7 +324,7 @@ PDF_NAME = "report.pdf"
 
 
 def write_pdf_report(
-    markdown: str,
+    document: Document,
     images: Mapping[str, Path],
     out_dir: Path,
     title: str,
@@ -421,10 +332,10 @@ def write_pdf_report(
     name: str | None = None,
 ) -> Path:
     """The "pdf" renderer of an export: out_dir/report.pdf (or `name`: 'report-public.pdf')
-    from the finished Markdown report and the images written under images/ (the SVG timeline
+    from the finished report and the images written under images/ (the SVG timeline
     is left out: the PNG one is used)."""
     raster = ImageFiles({name: path for name, path in images.items() if not name.endswith(".svg")})
     target = Path(out_dir) / (name or PDF_NAME)
     # ImageFiles reads each image from disk when the PDF needs it: never all at once
-    write_pdf(render_pdf_html(markdown, title=title, images=raster), raster, target, title=title)
+    write_pdf(document, raster, target, title=title)
     return target
