@@ -5,7 +5,7 @@
 #   ./install.sh --test   the app and what the test suite needs (Xvfb, xdotool, xterm, pytest…,
 #                         strace and eatmydata for the fsync-order tests, the desktop-file and
 #                         AppStream validators, binutils for the bundle, a real Alertmanager for
-#                         the webhook tests)
+#                         the webhook tests, a PostgreSQL server for the team sync tests)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -26,6 +26,8 @@ if [ "$want_tests" = 1 ]; then
   packages+=(strace eatmydata)
   # packaging: validators of the desktop integration, the MIME database, PyInstaller's objcopy
   packages+=(desktop-file-utils appstream shared-mime-info binutils poppler-utils)
+  # team sync: a private PostgreSQL cluster per test session (tests/sync/conftest.py)
+  packages+=(postgresql)
 fi
 
 if command -v dpkg-query >/dev/null 2>&1; then

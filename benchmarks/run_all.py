@@ -33,6 +33,7 @@ def main() -> int:
         ["bench_webhooks.py"] + (["--events", "300"] if args.quick else []),
         ["bench_export.py"] + (["--entries", "1000", "--captures", "50"] if args.quick else []),
         ["bench_startup.py"] + (["--runs", "5"] if args.quick else []),
+        ["bench_team.py"] + (["--notes", "50", "--catch-up", "2000"] if args.quick else []),
         ["bench_recognition.py"] + (["--quick"] if args.quick else []),
     ]
     status = 0

@@ -46,6 +46,7 @@ def a_changed_setting_of_every_field() -> Settings:
         hint_dismissed=True,
         capture_format="jpeg",
         jpeg_quality=70,
+        author="Ada Lovelace",
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import quote, unquote
@@ -73,6 +74,8 @@ class Settings:
     """One of :data:`CAPTURE_FORMATS`: how new screen captures are encoded (thumbnails: PNG)."""
     jpeg_quality: int = 85
     """The JPEG quality (in :data:`JPEG_QUALITIES`) when ``capture_format`` is ``"jpeg"``."""
+    author: str = ""
+    """The name the user records under: teammates see it beside their entries (team sync)."""
 
     def shortcut(self, action_id: str, default: str) -> str:
         """The key of ``action_id``: the user's choice, else ``default`` (the table's key)."""
@@ -98,6 +101,7 @@ class Settings:
             "hint_dismissed": self.hint_dismissed,
             "capture_format": self.capture_format,
             "jpeg_quality": self.jpeg_quality,
+            "author": self.author,
         }
 
     def to_values(self) -> dict[str, str | list[str]]:
@@ -172,6 +176,7 @@ class Settings:
                 raw.get("capture_format"), CAPTURE_FORMATS, defaults.capture_format
             ),
             jpeg_quality=_number(raw.get("jpeg_quality"), JPEG_QUALITIES, defaults.jpeg_quality),
+            author=" ".join(_text(raw.get("author"), defaults.author).split()),
         )
 
 
@@ -213,3 +218,19 @@ def _severities(raw: object) -> tuple[str, ...]:
         return ()
     names = (" ".join(name.split()) for name in raw if isinstance(name, str))
     return tuple(dict.fromkeys(name for name in names if name))
+
+
+def saved_author(file: Path) -> str:
+    """The author name in the settings INI `file` (QSettings keeps plain keys under
+    [General]), read without Qt for the command line; "" when unset or unreadable."""
+    import configparser
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(file, encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return ""
+    value = parser.get("General", "author", fallback="").strip()
+    if len(value) >= 2 and value[0] == value[-1] == '"':  # QSettings quotes, \\-escaping " and \\
+        value = re.sub(r"\\(.)", r"\1", value[1:-1])
+    return " ".join(value.split())

@@ -43,7 +43,7 @@ def test_pragmas(incident_file: IncidentFile) -> None:
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID == 0x49524543
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 6
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION >= 6
 
 
 def test_pragmas_after_reopen(incident_file: IncidentFile) -> None:

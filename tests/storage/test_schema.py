@@ -15,6 +15,9 @@ NEXT = "CREATE TABLE future_things (id INTEGER PRIMARY KEY, item TEXT NOT NULL);
 BAD = "CREATE TABLE future_things (id INTEGER PRIMARY KEY);\nTHIS IS NOT SQL;"
 
 
+NEXT_VERSION = schema.SCHEMA_VERSION + 1
+
+
 def _version(path: Path) -> int:
     conn = sqlite3.connect(path)
     try:

@@ -173,3 +173,14 @@ def test_a_migration_that_cannot_be_written_keeps_the_json(tmp_path: Path, monke
     monkeypatch.undo()
     assert SettingsStore(store.file).load().theme == "dark"
     assert not legacy.exists()
+
+
+@pytest.mark.parametrize("name", ["Ada Lovelace", "Zoë Ångström-Ñúñez", 'O\'Brien, "Pat"'])
+def test_the_command_line_reads_the_author_qsettings_saved(tmp_path: Path, name: str) -> None:
+    """The CLI reads the author without Qt (settings.saved_author): what QSettings wrote."""
+    from incident_recorder.settings import saved_author
+
+    store = SettingsStore(tmp_path / "settings.ini")
+    store.save(Settings(author=name))
+    assert saved_author(store.file) == name
+    assert saved_author(tmp_path / "missing.ini") == ""

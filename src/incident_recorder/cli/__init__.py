@@ -27,6 +27,7 @@ from incident_recorder.cli.recording import (
 )
 from incident_recorder.cli.reports import cmd_export, cmd_review, cmd_status_page
 from incident_recorder.cli.serving import cmd_serve
+from incident_recorder.cli.team import cmd_join, cmd_share, cmd_sync, cmd_team
 from incident_recorder.cli.text import cmd_findings, cmd_recognise, cmd_search
 
 HANDLERS = {
@@ -43,6 +44,10 @@ HANDLERS = {
     "merge": cmd_merge,
     "copy": cmd_copy,
     "status-page": cmd_status_page,
+    "team": cmd_team,
+    "share": cmd_share,
+    "join": cmd_join,
+    "sync": cmd_sync,
     "recognise": cmd_recognise,
     "search": cmd_search,
     "findings": cmd_findings,

@@ -18,6 +18,9 @@ COMMANDS += ("serve", "import", "merge", "copy", "status-page")
 COMMANDS += ("recognise", "search", "findings")
 
 
+COMMANDS += ("team", "share", "join", "sync")
+
+
 FOCUS_NOTE = "\0focus"
 """`--note` given without TEXT."""
 

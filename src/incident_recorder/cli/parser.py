@@ -21,6 +21,7 @@ from incident_recorder.cli.subparsers import (
     _serve_parser,
     _status_page_parser,
 )
+from incident_recorder.cli.team import add_author_option, team_parsers
 from incident_recorder.cli.text import text_parsers
 from incident_recorder.cli.values import _jpeg_quality, _kind, _when, _zone, kind_help
 
@@ -218,6 +219,9 @@ def _parser() -> argparse.ArgumentParser:
     _serve_parser(sub)
     _import_merge_parsers(sub)
     _status_page_parser(sub)
+    team_parsers(sub)
+    for name in ("note", "capture", "milestone"):
+        add_author_option(sub.choices[name])
     text_parsers(sub)
     return parser
 

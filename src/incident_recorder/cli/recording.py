@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from incident_recorder.cli.common import FOCUS_NOTE, NOT_RUNNING, PROG, CliError
+from incident_recorder.cli.team import author_of
 
 if TYPE_CHECKING:
     pass
@@ -107,7 +108,7 @@ def cmd_note(args: argparse.Namespace) -> int:
 
     text = sys.stdin.read() if args.text == "-" else args.text
     with IncidentFile.open(args.file) as handle:
-        session = IncidentSession(handle)
+        session = IncidentSession(handle, author=author_of(args))
         try:
             entry = session.add_note(text, args.kind, args.at, source="cli", public=args.public)
         except ValueError as error:
@@ -135,7 +136,7 @@ def cmd_capture(args: argparse.Namespace) -> int:
             raise CliError(str(error)) from None
         finally:
             grabber.close()
-        entry = IncidentSession(handle).add_capture(
+        entry = IncidentSession(handle, author=author_of(args)).add_capture(
             image, pressed_at, text=args.text, kind=args.kind, source="cli"
         )
     print(
@@ -166,7 +167,7 @@ def cmd_milestone(args: argparse.Namespace) -> int:
         print(f"{PROG} milestone: error: --clear takes no --at or --note", file=sys.stderr)
         return 2
     with IncidentFile.open(args.file) as handle:
-        session = IncidentSession(handle)
+        session = IncidentSession(handle, author=author_of(args))
         if args.clear:
             before = session.clear_milestone(milestone, source="cli")
             if before is None:

@@ -10,6 +10,9 @@ the same process made durable (the capture worker's, an image import's) are anno
 The rules that live here, and nowhere else:
 - The first Mitigated milestone moves the status from Investigating or Identified to Monitoring,
   as a recorded change of the details the team can undo; the status is never inferred on reading.
+- A teammate's rows (`receive`, from the team sync) are announced like local ones, but no rule
+  runs on them: their recorder applied the rules already, and its resulting changes arrive too
+  (applying them again would record a second, diverging change in every replica).
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from incident_recorder.session.changes import (
 )
 from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.storage.events import EventOutcome
+from incident_recorder.storage.replica import Applied, SharedRow
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +61,24 @@ class MilestoneResult:
 class IncidentSession:
     """The one way a record grows (see the module docstring)."""
 
-    def __init__(self, file: IncidentFile) -> None:
+    def __init__(self, file: IncidentFile, *, author: str | None = None) -> None:
+        """`author`: who records through this session (Settings, `--author`); every row it adds
+        names them, and a note carries the name."""
         self._file = file
         self._listeners: list[Listener] = []
+        self._author = " ".join(author.split()) if author else None
+        if self._author:
+            file.set_author(self._author)
+
+    @property
+    def author(self) -> str | None:
+        return self._author
+
+    def set_author(self, name: str | None) -> None:
+        """Who records from now on (the window's Settings changed)."""
+        self._author = " ".join(name.split()) if name else None
+        if self._author:
+            self._file.set_author(self._author)
 
     @property
     def file(self) -> IncidentFile:
@@ -97,7 +116,7 @@ class IncidentSession:
             occurred_at,
             source=source,
             public=public,
-            author=author,
+            author=author or self._author,
             occurred_offset=occurred_offset,
         )
         self._announce(EntriesAdded((entry,)))
@@ -112,7 +131,9 @@ class IncidentSession:
         kind: EntryKind = EntryKind.OBSERVATION,
         source: str = "gui",
     ) -> Entry:
-        entry = self._file.add_capture(capture, occurred_at, text=text, kind=kind, source=source)
+        entry = self._file.add_capture(
+            capture, occurred_at, text=text, kind=kind, source=source, author=self._author
+        )
         self._announce(EntriesAdded((entry,)))
         return entry
 
@@ -158,6 +179,25 @@ class IncidentSession:
         if entries:
             self._announce(EntriesAdded(tuple(entries)))
 
+    def receive(self, rows: Sequence[SharedRow], state: dict[str, str]) -> Applied:
+        """Store teammates' rows (the team sync's pull; one transaction with the pull `state`),
+        then announce them like local ones. No rule runs (see the module docstring)."""
+        before = self._file.milestones()
+        applied = self._file.apply_shared(rows, state)
+        if applied.nothing:
+            return applied
+        self.added_elsewhere([self._file.entry(entry_id) for entry_id in applied.entries])
+        for entry_id in dict.fromkeys(applied.revised):
+            self._announce(EntryRevised(self._file.entry(entry_id)))
+        if applied.milestones:
+            now = self._file.milestones()
+            for milestone in Milestone:
+                if now[milestone] != before[milestone]:
+                    self._announce(MilestoneRecorded(milestone, now[milestone], before[milestone]))
+        if applied.details:
+            self._announce(DetailsChanged(self._file.details()))
+        return applied
+
     def revise(self, entry_id: int, **changes: Any) -> Entry:
         """A new revision of an entry (see IncidentFile.revise for `changes`)."""
         entry = self._file.revise(entry_id, **changes)
@@ -180,7 +220,14 @@ class IncidentSession:
         """The milestone and its timeline entry (one transaction), then the Monitoring rule."""
         before = self._file.milestones()[milestone]
         entry = self._file.record_milestone(
-            milestone, when, text=text, kind=kind, source=source, public=public, offset=offset
+            milestone,
+            when,
+            text=text,
+            kind=kind,
+            source=source,
+            public=public,
+            offset=offset,
+            author=self._author,
         )
         self._announce(EntriesAdded((entry,)))
         self._announce(MilestoneRecorded(milestone, entry.occurred_at, before))

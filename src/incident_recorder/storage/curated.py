@@ -120,6 +120,7 @@ class CuratedFile(FileHandle):
         source: str = "gui",
         public: bool = False,
         offset: str | None = None,
+        author: str | None = None,
     ) -> Entry:
         """The milestone key: a timeline entry marking it and the milestone, in one transaction.
 
@@ -132,7 +133,7 @@ class CuratedFile(FileHandle):
         with self._write("saving the milestone") as conn:
             entry_id = conn.execute(
                 "INSERT INTO entries (kind, text, occurred_at, recorded_at, source, public, "
-                "occurred_offset) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "occurred_offset, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     str(kind or milestone.entry_kind),
                     note,
@@ -141,6 +142,7 @@ class CuratedFile(FileHandle):
                     source,
                     int(public),
                     offset,
+                    author,
                 ),
             ).lastrowid
             curation.set_milestone(

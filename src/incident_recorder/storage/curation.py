@@ -23,6 +23,7 @@ from incident_recorder.domain.details import (
 )
 from incident_recorder.domain.milestones import Milestone, Milestones
 from incident_recorder.domain.times import from_iso, to_iso
+from incident_recorder.storage.origins import has_origins
 
 TABLE_EXISTS = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'milestones'"
 
@@ -63,13 +64,33 @@ _LATEST = """
 SELECT name, occurred_at, entry_id FROM milestones AS m
 WHERE id = (SELECT max(id) FROM milestones WHERE name = m.name)
 """
+# From the team step (storage/origins.py): the latest by (set_at, recorder, id), the same in
+# every replica; a value set at the same moment by another recorder stays in the history.
+_BY_RULE = (
+    "ORDER BY x.set_at DESC, (SELECT recorder FROM origins WHERE tbl = '{table}' "
+    "AND row_id = x.id) DESC, x.id DESC LIMIT 1"
+)
+_TEAM_LATEST = f"""
+SELECT name, occurred_at, entry_id FROM milestones AS m
+WHERE id = (SELECT x.id FROM milestones AS x WHERE x.name = m.name
+            {_BY_RULE.format(table="milestones")})
+"""
+_TEAM_HISTORY = """
+SELECT m.occurred_at FROM milestones AS m JOIN origins AS o
+  ON o.tbl = 'milestones' AND o.row_id = m.id
+WHERE m.name = ? ORDER BY m.set_at, o.recorder, m.id
+"""
+
+
+def _latest_milestones(conn: sqlite3.Connection) -> sqlite3.Cursor:
+    return conn.execute(_TEAM_LATEST if has_origins(conn) else _LATEST)
 
 
 def milestones(conn: sqlite3.Connection) -> Milestones:
     """Each milestone's latest time (absent: never set, or cleared)."""
     times = {
         Milestone(name): from_iso(occurred_at)
-        for name, occurred_at, _ in conn.execute(_LATEST)
+        for name, occurred_at, _ in _latest_milestones(conn)
         if occurred_at is not None
     }
     return Milestones(times)
@@ -80,16 +101,15 @@ def milestone_entries(conn: sqlite3.Connection) -> dict[int, Milestone]:
     whose latest value is still set)."""
     return {
         int(entry_id): Milestone(name)
-        for name, occurred_at, entry_id in conn.execute(_LATEST)
+        for name, occurred_at, entry_id in _latest_milestones(conn)
         if entry_id is not None and occurred_at is not None
     }
 
 
 def milestone_history(conn: sqlite3.Connection, milestone: Milestone) -> list[datetime | None]:
     """Every value the milestone was given, the first first (None where it was cleared)."""
-    rows = conn.execute(
-        "SELECT occurred_at FROM milestones WHERE name = ? ORDER BY id", (milestone.value,)
-    )
+    sql = "SELECT occurred_at FROM milestones WHERE name = ? ORDER BY id"
+    rows = conn.execute(_TEAM_HISTORY if has_origins(conn) else sql, (milestone.value,))
     return [None if at is None else from_iso(at) for (at,) in rows]
 
 
@@ -99,10 +119,14 @@ def milestone_history(conn: sqlite3.Connection, milestone: Milestone) -> list[da
 def details(conn: sqlite3.Connection, title: str) -> IncidentDetails:
     """The incident's details as they now read; `title` is the one it was created with."""
     values: dict[str, object] = {}
-    for name, value in conn.execute(
-        "SELECT name, value FROM details AS d WHERE id = (SELECT max(id) FROM details "
+    latest = (
+        "SELECT name, value FROM details AS d WHERE id = (SELECT x.id FROM details AS x "
+        f"WHERE x.name = d.name {_BY_RULE.format(table='details')})"
+        if has_origins(conn)
+        else "SELECT name, value FROM details AS d WHERE id = (SELECT max(id) FROM details "
         "WHERE name = d.name)"
-    ):
+    )
+    for name, value in conn.execute(latest):
         try:
             values[name] = json.loads(value)
         except ValueError:
@@ -129,13 +153,16 @@ def set_details(
 
 def report_texts(conn: sqlite3.Connection) -> dict[str, str]:
     """section key → the text last saved for it."""
-    return {
-        section: text
-        for section, text in conn.execute(
-            "SELECT section, text FROM report_texts AS r WHERE id = (SELECT max(id) FROM "
-            "report_texts WHERE section = r.section)"
-        )
-    }
+    latest = (
+        "SELECT section, text FROM report_texts AS r WHERE id = (SELECT x.id FROM report_texts "
+        "AS x WHERE x.section = r.section "
+        + _BY_RULE.format(table="report_texts").replace("x.set_at", "x.saved_at")
+        + ")"
+        if has_origins(conn)
+        else "SELECT section, text FROM report_texts AS r WHERE id = (SELECT max(id) FROM "
+        "report_texts WHERE section = r.section)"
+    )
+    return {section: text for section, text in conn.execute(latest)}
 
 
 def save_report_texts(
@@ -177,11 +204,33 @@ def _item(row: tuple[Any, ...]) -> ActionItem:
 def action_items(conn: sqlite3.Connection, *, include_hidden: bool = False) -> list[ActionItem]:
     """The action items as they now read, in the order they were first added."""
     rows = conn.execute(
-        f"SELECT {_ITEM_COLUMNS} FROM action_items AS a WHERE revision = "
+        _TEAM_ITEMS
+        if has_origins(conn)
+        else f"SELECT {_ITEM_COLUMNS} FROM action_items AS a WHERE revision = "
         "(SELECT max(revision) FROM action_items WHERE item = a.item) ORDER BY item"
     )
     items = [_item(row) for row in rows]
     return [item for item in items if include_hidden or not item.hidden]
+
+
+# From the team step: an item reads as its latest save by (saved_at, recorder, id), numbered
+# by how many saves it has; items in the order they were first added anywhere (the first
+# save's time, then its recorder), the same in every replica.
+_FIRST_ORIGIN = (
+    "(SELECT {what} FROM action_items AS f JOIN origins AS o ON o.tbl = 'action_items' "
+    "AND o.row_id = f.id WHERE f.item = a.item AND f.revision = 1)"
+)
+_TEAM_ITEMS = (
+    "SELECT item, (SELECT max(revision) FROM action_items WHERE item = a.item), description, "
+    "owner, due, status, type, ticket, hidden FROM action_items AS a WHERE id = (SELECT x.id "
+    "FROM action_items AS x WHERE x.item = a.item "
+    + _BY_RULE.format(table="action_items").replace("x.set_at", "x.saved_at")
+    + ") ORDER BY "
+    + _FIRST_ORIGIN.format(what="f.saved_at")
+    + ", "
+    + _FIRST_ORIGIN.format(what="o.recorder")
+    + ", item"
+)
 
 
 def action_item_history(conn: sqlite3.Connection, item: int) -> list[ActionItem]:

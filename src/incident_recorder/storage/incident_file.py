@@ -36,6 +36,7 @@ from incident_recorder.storage.errors import (
 )
 from incident_recorder.storage.events import EventsFile
 from incident_recorder.storage.recognised import RecognisedFile
+from incident_recorder.storage.replica import ReplicaFile
 from incident_recorder.storage.rows import (
     Record,
     _entry,
@@ -88,7 +89,7 @@ GROUP BY entry_id
 """Each entry's last revision that changed its kind, text or time (IncidentFile.corrections)."""
 
 
-class IncidentFile(EventsFile, CuratedFile, AnnotatedFile, RecognisedFile):
+class IncidentFile(EventsFile, CuratedFile, AnnotatedFile, RecognisedFile, ReplicaFile):
     """An open incident file. Use `create` or `open`; close it (or use `with`) when done."""
 
     def __init__(
@@ -105,8 +106,18 @@ class IncidentFile(EventsFile, CuratedFile, AnnotatedFile, RecognisedFile):
         self._sql = _Queries.for_version(self.version, captures_meta=has_index is not None)
 
     @classmethod
-    def create(cls, path: Path | str, title: str, *, clock: Clock = system_clock) -> IncidentFile:
-        """Create a new incident file titled `title`; IncidentFileError if it cannot be."""
+    def create(
+        cls,
+        path: Path | str,
+        title: str,
+        *,
+        clock: Clock = system_clock,
+        shared: Incident | None = None,
+    ) -> IncidentFile:
+        """Create a new incident file titled `title`; IncidentFileError if it cannot be.
+
+        `shared`: the incident this file is a new replica of (its id and creation time).
+        """
         title = " ".join(title.split())
         if not title:
             raise IncidentFileError("an incident needs a title")
@@ -119,7 +130,12 @@ class IncidentFile(EventsFile, CuratedFile, AnnotatedFile, RecognisedFile):
                 conn.execute(
                     "INSERT INTO incident (id, uuid, title, created_at, app_version) "
                     "VALUES (1, ?, ?, ?, ?)",
-                    (str(_uuid4()), title, to_iso(clock()), __version__),
+                    (
+                        shared.uuid if shared else str(_uuid4()),
+                        title,
+                        to_iso(shared.created_at if shared else clock()),
+                        shared.app_version if shared else __version__,
+                    ),
                 )
         except IncidentFileError:
             incident.close()  # a file without its incident row is no incident file: remove it
@@ -177,10 +193,12 @@ class IncidentFile(EventsFile, CuratedFile, AnnotatedFile, RecognisedFile):
         text: str = "",
         kind: EntryKind = EntryKind.OBSERVATION,
         source: str = "gui",
+        author: str | None = None,
     ) -> Entry:
         """Append a capture entry (image and entry in one transaction), durable on return."""
         text = clean_note_text(text) if text.strip() else ""
-        return self._append(text, kind, occurred_at, source, capture=capture, extra=_Extra())
+        extra = _Extra(author=author)
+        return self._append(text, kind, occurred_at, source, capture=capture, extra=extra)
 
     def _append(
         self,
@@ -402,10 +420,7 @@ class IncidentFile(EventsFile, CuratedFile, AnnotatedFile, RecognisedFile):
             first = self._read("SELECT recorded_at FROM entries WHERE id = ?", (entry_id,))
             if not first:
                 raise IncidentFileError(f"no entry {entry_id} in {self.path.name}")
-            later = self._read(
-                "SELECT revised_at FROM revisions WHERE entry_id = ? ORDER BY revision",
-                (entry_id,),
-            )
+            later = self._read(self._sql.revision_times, (entry_id,))
         return [from_iso(first[0][0])] + [from_iso(at) for (at,) in later]
 
     def corrections(self) -> dict[int, datetime]:

@@ -19,7 +19,8 @@ from incident_recorder.domain import CaptureInfo, Entry, EntryKind
 from incident_recorder.domain.times import from_iso, to_iso
 from incident_recorder.storage import value_check
 from incident_recorder.storage.errors import CorruptFileError
-from incident_recorder.storage.schema import CAPTURES_META
+from incident_recorder.storage.origins import CURRENT_REVISION
+from incident_recorder.storage.schema import CAPTURES_META, TEAM_VERSION
 
 # Columns a version 3 file has and an older one (opened read-only, so not migrated) lacks; such a
 # file reads as if every entry were internal, not starred, without author or entered offset.
@@ -47,6 +48,7 @@ class _Queries:
     newest_originals: str
     latest_revisions: str
     history: str
+    revision_times: str
     capture_size: str
     last_capture_of_monitor: str
 
@@ -55,6 +57,7 @@ class _Queries:
         """The queries for a file at `version`; `captures_meta`: whether it has that index
         (by default, as its version says)."""
         v3 = version >= 3
+        team = version >= TEAM_VERSION  # the current revision by (revised_at, recorder)
         if captures_meta is None:
             captures_meta = version >= 5
         timeline = _V3_TIMELINE if v3 else _OLD_TIMELINE
@@ -82,21 +85,52 @@ FROM timeline AS t LEFT JOIN captures AS c{indexed} ON c.id = t.capture_id
                 f"SELECT * FROM ({originals} ORDER BY e.occurred_at DESC, e.id DESC LIMIT ?) "
                 "ORDER BY 4, 1"
             ),
-            latest_revisions=f"""
+            latest_revisions=_TEAM_LATEST.format(revision=revision)
+            if team
+            else f"""
 SELECT r.entry_id, r.kind, r.text, r.occurred_at, r.revision, r.hidden, {revision}
 FROM revisions AS r
 WHERE r.revision = (SELECT max(revision) FROM revisions WHERE entry_id = r.entry_id)
 """,
-            history=f"""
+            history=_TEAM_HISTORY.format(revision=revision)
+            if team
+            else f"""
 SELECT r.entry_id, r.kind, r.text, r.occurred_at, r.revision, r.hidden, {revision}
 FROM revisions AS r WHERE r.entry_id = ? ORDER BY r.revision
 """,
+            revision_times=(
+                "SELECT r.revised_at FROM revisions AS r JOIN origins AS o "
+                "ON o.tbl = 'revisions' AND o.row_id = r.id WHERE r.entry_id = ? "
+                "ORDER BY r.revised_at, o.recorder, r.id"
+                if team
+                else "SELECT revised_at FROM revisions WHERE entry_id = ? ORDER BY revision"
+            ),
             capture_size=f"SELECT width, height FROM {captures} WHERE id = ?",
             last_capture_of_monitor=(
                 f"SELECT id, sha256, captured_at, window_title FROM {captures} "
                 "WHERE monitor = ? ORDER BY id DESC LIMIT 1"
             ),
         )
+
+
+# From the team step on (storage/origins.py) the current revision is the latest by (revised_at,
+# recorder, id), the same in every replica, and an entry's revision number is how many versions
+# it has; the history is numbered in that order too.
+_TEAM_LATEST = (
+    """
+SELECT r.entry_id, r.kind, r.text, r.occurred_at,
+       (SELECT max(revision) FROM revisions WHERE entry_id = r.entry_id), r.hidden, {revision}
+FROM revisions AS r
+WHERE r.id = ("""
+    + CURRENT_REVISION.format(entry="r.entry_id").strip()
+    + ")"
+)
+_TEAM_HISTORY = """
+SELECT r.entry_id, r.kind, r.text, r.occurred_at,
+       1 + row_number() OVER (ORDER BY r.revised_at, o.recorder, r.id), r.hidden, {revision}
+FROM revisions AS r JOIN origins AS o ON o.tbl = 'revisions' AND o.row_id = r.id
+WHERE r.entry_id = ? ORDER BY r.revised_at, o.recorder, r.id
+"""
 
 
 _KINDS = {kind.value: kind for kind in EntryKind}

@@ -12,13 +12,15 @@ the two images: reading the timeline joins entries to it, never to the table's r
 pixels (a megabyte each, on overflow pages SQLite walks to reach the columns after them) would
 otherwise be read for every capture on every open. Version 6 adds text recognition and search
 (storage/recognition_schema.py): `recognitions`, `finding_dismissals` and FTS5 indexes over
-entries, revisions and recognised text.
+entries, revisions and recognised text. Version 7, the team step (`_TEAM`, storage/origins.py),
+gives every row of the shared record a global id, its recorder and its author.
 """
 
 from __future__ import annotations
 
 import sqlite3
 
+from incident_recorder.storage.origins import TEAM_MIGRATION as _TEAM
 from incident_recorder.storage.recognition_schema import RECOGNITION_STEP
 
 APPLICATION_ID = 0x49524543  # "IREC": marks a SQLite file as an incident file.
@@ -198,9 +200,11 @@ CREATE INDEX {CAPTURES_META}
 _V6 = RECOGNITION_STEP
 
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _TEAM]
 """SQL scripts; script N (0-based) takes a file from version N to N + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
+TEAM_VERSION = MIGRATIONS.index(_TEAM) + 1
+"""The first version whose rows have origins (storage/origins.py)."""
 
 
 def migrate(conn: sqlite3.Connection, from_version: int) -> None:

@@ -139,6 +139,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         checkable=True,
     ),
     ActionSpec(
+        "share_team",
+        "&Share with Team…",
+        "Ctrl+Shift+T",
+        "incident",
+        "Publish this incident to the team's PostgreSQL and record it together, live "
+        "(docs/team.md)",
+    ),
+    ActionSpec(
         "write_status_page",
         "Write Status &Page…",
         "Ctrl+Shift+G",

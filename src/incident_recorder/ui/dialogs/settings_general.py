@@ -107,7 +107,11 @@ class GeneralPage(QWidget):
         self.quality_label.setBuddy(self.quality_box)
         capture_row.addWidget(self.quality_label)
         capture_row.addWidget(self.quality_box)
+        self.author_edit = QLineEdit()
+        self.author_edit.setAccessibleName("Author")
+        self.author_edit.setToolTip("Your name: teammates see it beside your entries")
         form = QFormLayout(self)
+        form.addRow(_buddy("Your &name", self.author_edit), self.author_edit)
         form.addRow(_buddy("&Data folder", self.folder_edit), folder_row)
         form.addRow("&Times shown in", self.time_box)
         form.addRow("T&heme", self.theme_box)
@@ -121,6 +125,7 @@ class GeneralPage(QWidget):
         form.addRow(cadence_label, self.cadence_grid)
 
     def show_settings(self, settings: Settings) -> None:
+        self.author_edit.setText(settings.author)
         self.folder_edit.setText(settings.data_folder)
         self.time_box.setCurrentIndex(max(0, self.time_box.findData(settings.time_display)))
         self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(settings.theme)))
@@ -168,6 +173,7 @@ class GeneralPage(QWidget):
         cadence.update({name: box.value() for name, box in self.cadence_boxes.items()})
         return replace(
             settings,
+            author=" ".join(self.author_edit.text().split()),
             data_folder=self.folder_edit.text().strip(),
             time_display=str(self.time_box.currentData()),
             theme=str(self.theme_box.currentData()),

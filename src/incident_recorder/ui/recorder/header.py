@@ -147,6 +147,9 @@ class IncidentHeader(QWidget):
         heading.addWidget(self.impact)
         subline = QHBoxLayout()
         subline.addWidget(self.details, 1)
+        self.sync_state = QLabel()  # a shared incident's sync state (ui/recorder/team_sync.py)
+        self.sync_state.hide()
+        subline.addWidget(self.sync_state)
         subline.addWidget(self.now)
 
         self.milestone_group = self._group(self.chips.values())

@@ -6,7 +6,8 @@ The window composes its parts and lays them out; each part is a controller hande
 - capture_controller.CaptureController: the capture keys, pasted and dropped images, viewers;
 - report_controller.ReportController: the report window, exports and the status page;
 - curation.Curation: editing, flags, history, past entries and the filter of the timeline;
-- loader.EarlierEntries: the entries of a large incident beyond the first screenfuls.
+- loader.EarlierEntries: the entries of a large incident beyond the first screenfuls;
+- team_sync.TeamSync: a shared incident's sync worker, its state and labels, Share with Team.
 The window itself keeps the layout, the actions table, settings, the details dialog, the time
 display, the global keys and closing.
 Every write goes through the session (session/core.py), which tells the window (`_on_change`);
@@ -56,6 +57,7 @@ from incident_recorder.ui.recorder.note_bar import NoteBar
 from incident_recorder.ui.recorder.note_controller import NoteController
 from incident_recorder.ui.recorder.read_only import apply_access
 from incident_recorder.ui.recorder.recognition_runner import RecognitionRunner
+from incident_recorder.ui.recorder.team_sync import TeamSync
 from incident_recorder.ui.recorder.tray import RecorderTray, install_tray, notify
 from incident_recorder.ui.recorder.webhook_toggle import WebhookToggle
 from incident_recorder.ui.report.report_controller import ReportController
@@ -185,6 +187,7 @@ class RecorderWindow(QMainWindow):
         )  # fmt: skip
         self.model.record_changed.connect(self.report_controller.status_page.changed)
         self.incident_changed.connect(self.report_controller.status_page.changed)
+        self.team = TeamSync(self)  # a shared incident's sync (ui/recorder/team_sync.py)
         self._lay_out()
         self._webhook_toggle()
         self._build_actions()
@@ -274,6 +277,7 @@ class RecorderWindow(QMainWindow):
             "shortcuts": self.show_shortcuts,
             "settings": self.open_settings,
             "receive_webhooks": self.webhooks.set_on,
+            "share_team": self.team.share,
             **self.note_controller.handlers(),
             **self.capture_controller.handlers(),
             **self.report_controller.handlers(),
@@ -306,6 +310,7 @@ class RecorderWindow(QMainWindow):
         self.header.set_severities(settings.severities)
         self.header.set_update_cadence(settings.update_cadence_minutes)
         self.captures.set_image_format(settings.capture_format, settings.jpeg_quality)
+        self.session.set_author(settings.author)
 
     def show_shortcuts(self) -> None:
         """The keyboard cheat sheet (F1), from the actions table with the keys in effect."""
@@ -485,6 +490,7 @@ class RecorderWindow(QMainWindow):
             self.tray.remove()
         self.note_controller.close()  # the note being typed is kept for the next time
         self.live.stop()
+        self.team.stop()
         self.webhooks.shutdown()  # on a thread of its own: never waited for here
         self.report_controller.close()  # the status page stops, and any export process
         self.captures.stop()

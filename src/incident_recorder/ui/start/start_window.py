@@ -112,6 +112,9 @@ class StartWindow(QWidget):
         self.open_button = QPushButton("Open Incident File…")
         self.open_button.setAccessibleName("Open incident file")
         self.open_button.clicked.connect(self.browse_requested.emit)
+        self.join_button = QPushButton("Join Team Incident…")
+        self.join_button.setAccessibleName("Join a team incident")
+        self.join_button.clicked.connect(self.join_team)
         self.remove_button = QPushButton("Remove From List")
         self.remove_button.setAccessibleName("Remove the selected incident from the list")
         self.remove_button.setToolTip("Forget it here; the file itself is not touched")
@@ -119,6 +122,7 @@ class StartWindow(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.open_button)
+        buttons.addWidget(self.join_button)
         buttons.addStretch(1)
         buttons.addWidget(self.remove_button)
 
@@ -253,6 +257,15 @@ class StartWindow(QWidget):
 
     def _update_remove(self) -> None:
         self.remove_button.setEnabled(self.recent_list.currentItem() is not None)
+
+    def join_team(self) -> None:
+        """Join Team Incident…: a replica of a shared incident, opened once joined."""
+        from incident_recorder.ui.dialogs.join_team import JoinTeamDialog
+        from incident_recorder.ui.dialogs.settings_store import default_store
+
+        dialog = JoinTeamDialog(default_store().load().author or None, self)
+        dialog.joined.connect(self.open_requested.emit)
+        dialog.open()
 
     def _remove_current(self) -> None:
         row = self.recent_list.currentItem()

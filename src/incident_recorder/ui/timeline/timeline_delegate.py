@@ -26,6 +26,7 @@ from incident_recorder.ui.timeline.timeline_text import MAX_TEXT_LINES, wrap_lin
 PADDING = 6
 STAR_COLOUR = QColor("#b45309")  # amber: 3:1 or more on light rows (adapted on dark)
 MILESTONE_PILL = ("#ffffff", "#334155", "#334155")  # text, fill, border
+TEAM_PILL = ("#1d4ed8", "", "#1d4ed8")  # outlined blue: a teammate's name, or "⇡ not sent"
 PUBLIC_PILL = ("#0f766e", "", "#0f766e")  # outlined: calm, unlike the filled kind badges
 HIDDEN_PILL = ("#64748b", "", "#94a3b8")
 SELECTED_PILL = ("#0f172a", "#ffffff", "#ffffff")
@@ -79,6 +80,9 @@ class TimelineDelegate(QStyledItemDelegate):
         milestone = self._model.milestone_of(entry.id)
         if milestone is not None:
             width -= self.pill_width(f"⚑ {milestone.label}", font) + PILL_GAP
+        team = self._model.team_label(entry.id)
+        if team is not None:
+            width -= self.pill_width(team, font) + PILL_GAP
         return max(1, width)
 
     def text_lines(self, entry: Entry, column_width: int, font: QFont) -> list[str]:
@@ -250,6 +254,12 @@ class TimelineDelegate(QStyledItemDelegate):
         milestone = self._model.milestone_of(entry.id)
         if milestone is not None:
             pill = self._pill(f"⚑ {milestone.label}", MILESTONE_PILL, option)
+            size = pill.deviceIndependentSize()
+            painter.drawPixmap(rect.left(), rect.top() + (spacing - int(size.height())) // 2, pill)
+            rect.setLeft(rect.left() + int(size.width()) + PILL_GAP)
+        team = self._model.team_label(entry.id)
+        if team is not None:  # who wrote it (a teammate), or that it is not sent yet
+            pill = self._pill(team, SELECTED_PILL if selected else TEAM_PILL, option)
             size = pill.deviceIndependentSize()
             painter.drawPixmap(rect.left(), rect.top() + (spacing - int(size.height())) // 2, pill)
             rect.setLeft(rect.left() + int(size.width()) + PILL_GAP)

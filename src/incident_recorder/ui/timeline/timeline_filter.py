@@ -166,6 +166,9 @@ class FilteredTimeline(QAbstractTableModel):
     def milestone_of(self, entry_id: int) -> Milestone | None:
         return self.source.milestone_of(entry_id)
 
+    def team_label(self, entry_id: int) -> str | None:
+        return self.source.team_label(entry_id)
+
     def records(self) -> list[Record]:
         """The shown records in order (the list itself: read it, never change it)."""
         return self._rows

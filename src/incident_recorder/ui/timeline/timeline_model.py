@@ -74,6 +74,10 @@ def prepare(records: Iterable[Record]) -> Prepared:
     return Prepared(rows, {r.id: r for r in rows}, captures, hidden)
 
 
+BLOCK_INSERT = 20
+"""New entries at once from which `add` inserts them in blocks rather than one by one."""
+
+
 class TimelineModel(QAbstractTableModel):
     """Entries of one incident, sorted by when they happened."""
 
@@ -103,6 +107,7 @@ class TimelineModel(QAbstractTableModel):
         self._hidden: dict[int, Record] = {}  # hidden entry id → its record, so a stale
         # revision arriving later (an earlier, visible one) cannot bring it back
         self._milestones: dict[int, Milestone] = {}
+        self._team_labels: dict[int, str] = {}
 
     # -- Qt model interface ------------------------------------------------------------------
 
@@ -354,6 +359,16 @@ class TimelineModel(QAbstractTableModel):
     def milestone_of(self, entry_id: int) -> Milestone | None:
         return self._milestones.get(entry_id)
 
+    def team_label(self, entry_id: int) -> str | None:
+        """A shared incident's word beside an entry: a teammate's name, or that it is not sent
+        yet (ui/recorder/team_sync.py sets them); None for everything else."""
+        return self._team_labels.get(entry_id)
+
+    def set_team_labels(self, labels: dict[int, str]) -> None:
+        if labels != self._team_labels:
+            self._team_labels = dict(labels)
+            self._column_changed(COL_ENTRY)
+
     def set_milestones(self, marks: dict[int, Milestone]) -> None:
         """Which entries mark a milestone (IncidentFile.milestone_entries); repaints on change."""
         if marks == self._milestones:
@@ -389,8 +404,22 @@ class TimelineModel(QAbstractTableModel):
         self._check_days()
 
     def add(self, entries: Iterable[Entry]) -> None:
-        """Insert new entries and apply revisions of known ones, keeping the order."""
-        for entry in sorted(entries, key=lambda e: (e.occurred_at, e.id)):
+        """Insert new entries and apply revisions of known ones, keeping the order.
+
+        Many new entries at once (a teammate's catch-up, an import by another program) go in
+        as a few blocks of rows, one insertion per place they land, not one per entry: the
+        view, its row heights and the header then follow once per block."""
+        ordered = sorted(entries, key=lambda e: (e.occurred_at, e.id))
+        fresh = [
+            e
+            for e in ordered
+            if not e.hidden and e.id not in self._by_id and e.id not in self._hidden
+        ]
+        if len(fresh) >= BLOCK_INSERT:
+            self._insert_blocks(fresh)
+            fresh_ids = {e.id for e in fresh}
+            ordered = [e for e in ordered if e.id not in fresh_ids]
+        for entry in ordered:
             hidden = self._hidden.get(entry.id)
             if hidden is not None and hidden[5] >= entry.revision:
                 continue
@@ -407,6 +436,35 @@ class TimelineModel(QAbstractTableModel):
             else:
                 record = self._insert(entry)
             self.record_changed.emit(old, record)
+
+    def _insert_blocks(self, entries: list[Entry]) -> None:
+        """Insert new, visible entries (in key order) as one block per place they land."""
+        records = [record_from_entry(entry) for entry in entries]
+        blocks: list[tuple[int, list[Record]]] = []
+        for record in records:  # where each lands among the rows as they are now
+            at = bisect_left(self._rows, record_key(record), key=record_key)
+            if blocks and blocks[-1][0] == at:
+                blocks[-1][1].append(record)
+            else:
+                blocks.append((at, [record]))
+        first_before = self._rows[0] if self._rows else None
+        inserted = 0
+        for at, block in blocks:
+            row = at + inserted
+            self.beginInsertRows(QModelIndex(), row, row + len(block) - 1)
+            self._rows[row:row] = block
+            for record in block:
+                self._by_id[record.id] = record
+            self._captures += sum(record.capture_id is not None for record in block)
+            self.endInsertRows()
+            inserted += len(block)
+        for entry, record in zip(entries, records, strict=True):
+            self._remember(entry)
+            self.record_changed.emit(None, record)
+        moved = first_before is not None and self._rows[0] is not first_before
+        if moved and self._impact_start is None:  # T+ counts from the first entry
+            self._offsets_changed()
+        self._check_days()
 
     def _insert(self, entry: Entry) -> Record:
         record = record_from_entry(entry)

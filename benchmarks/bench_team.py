@@ -1,0 +1,232 @@
+"""The team sync through a real PostgreSQL: a note typed on replica A → durable in B's file, and
+catching up after offline, beside the floor measured in the same run.
+
+    python benchmarks/bench_team.py [--notes 200] [--catch-up 10000] [--captures 200] [--json P]
+
+Starts a private cluster (tests/sync/postgres_cluster.py: /usr/lib/postgresql/15/bin, run as
+the postgres user when root). Three figures:
+
+- floor: a bare INSERT + NOTIFY on one connection seen by a second, LISTENing connection;
+- note A → B: A's session saves a note and its replicator pushes it; B's replicator runs its
+  live loop on a thread (as the window's worker does) and the time is taken when B's session
+  announces the entry, i.e. when it is durable in B's file (median, p99, max);
+- note latency: IncidentSession.add_note on an unshared file against a shared one whose sync
+  runs on a thread of the same process (budget: within 10 %);
+- catch-up: N entries and M captures recorded on A while offline (one import), then A pushes
+  and B pulls; the time until B's file holds them all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from incident_recorder.domain import EntryKind  # noqa: E402
+from incident_recorder.domain.imported import ImportedEntry  # noqa: E402
+from incident_recorder.session import EntriesAdded, IncidentSession  # noqa: E402
+from incident_recorder.storage import IncidentFile  # noqa: E402
+from incident_recorder.sync import team_db  # noqa: E402
+from incident_recorder.sync.replicator import Replicator, connect  # noqa: E402
+from tests.storage.storage_support import new_capture  # noqa: E402
+from tests.sync.postgres_cluster import Cluster, missing  # noqa: E402
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def floor(url: str, runs: int) -> list[float]:
+    """Milliseconds of INSERT + NOTIFY on one connection until a LISTENing one sees it."""
+    times = []
+    with connect(url) as writer, connect(url) as listener:
+        writer.execute("CREATE TABLE floor (id serial PRIMARY KEY, text text)")
+        listener.execute("LISTEN floor")
+        for n in range(runs):
+            start = time.perf_counter()
+            with writer.transaction():
+                writer.execute("INSERT INTO floor (text) VALUES (%s)", (f"note {n}",))
+                writer.execute("NOTIFY floor")
+            for _ in listener.notifies(timeout=5, stop_after=1):
+                pass
+            times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def shared(folder: Path, url: str, name: str) -> tuple[IncidentFile, Path]:
+    a = IncidentFile.create(folder / f"{name}-a.incident", f"bench {name}")
+    incident = a.incident()
+    with connect(url) as conn:
+        conn.execute(
+            "INSERT INTO incident_recorder.incidents (id, title, created_at, app_version) "
+            "VALUES (%s, %s, now(), 'bench')",
+            (incident.uuid, incident.title),
+        )
+    a.set_team_state(conninfo=url, incident=incident.uuid)
+    b_path = folder / f"{name}-b.incident"
+    with IncidentFile.create(b_path, incident.title, shared=incident) as b:
+        b.set_team_state(conninfo=url, incident=incident.uuid)
+    return a, b_path
+
+
+def note_to_replica(folder: Path, url: str, notes: int) -> list[float]:
+    """Milliseconds from A's save to the entry durable (and announced) in B's file."""
+    a, b_path = shared(folder, url, "live")
+    arrived: dict[str, float] = {}
+    stop = threading.Event()
+    ready = threading.Event()
+
+    def live_b() -> None:
+        with IncidentFile.open(b_path) as b:
+            session = IncidentSession(b)
+
+            def heard(change: object) -> None:
+                if isinstance(change, EntriesAdded):
+                    for entry in change.entries:
+                        arrived[entry.text] = time.perf_counter()
+
+            session.listen(heard)
+            Replicator(session).run(stop.is_set, lambda state: ready.set())
+
+    worker = threading.Thread(target=live_b)
+    worker.start()
+    ready.wait(10)
+    times = []
+    try:
+        with a, connect(url) as conn:
+            session = IncidentSession(a, author="bench")
+            replicator = Replicator(session)
+            for n in range(notes):
+                text = f"note {n}"
+                start = time.perf_counter()
+                session.add_note(text)
+                replicator.push(conn)
+                deadline = start + 5
+                while text not in arrived and time.perf_counter() < deadline:
+                    time.sleep(0.0002)
+                times.append((arrived.get(text, deadline) - start) * 1000)
+                time.sleep(0.01)
+    finally:
+        stop.set()
+        worker.join(10)
+    return times
+
+
+def note_latency(folder: Path, url: str, notes: int) -> dict[str, float]:
+    """Milliseconds of IncidentSession.add_note (durable on return) on a file that is not
+    shared, and on a shared one while its sync runs on a thread of the same process (as in
+    the window), alternating in blocks of 10 so that load on the machine hits both alike."""
+    plain = IncidentFile.create(folder / "plain.incident", "plain")
+    shared_file, _ = shared(folder, url, "latency")
+    shared_file.close()
+    stop = threading.Event()
+    ready = threading.Event()
+
+    def live_a() -> None:
+        with IncidentFile.open(folder / "latency-a.incident") as own:
+            Replicator(IncidentSession(own)).run(stop.is_set, lambda state: ready.set())
+
+    worker = threading.Thread(target=live_a)
+    worker.start()
+    ready.wait(10)
+    times: dict[str, list[float]] = {"unshared": [], "shared": []}
+    try:
+        with plain, IncidentFile.open(folder / "latency-a.incident") as syncing:
+            sessions = {"unshared": IncidentSession(plain), "shared": IncidentSession(syncing)}
+            for block in range(notes // 10):
+                for name in ("unshared", "shared") if block % 2 else ("shared", "unshared"):
+                    for n in range(10):
+                        start = time.perf_counter()
+                        sessions[name].add_note(f"note {block}/{n}")
+                        times[name].append((time.perf_counter() - start) * 1000)
+                        time.sleep(0.005)  # the sync pushes between notes, as when typing
+    finally:
+        stop.set()
+        worker.join(10)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def catch_up(folder: Path, url: str, entries: int, captures: int) -> dict[str, float]:
+    a, b_path = shared(folder, url, "catch-up")
+    start_at = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+    items = [
+        ImportedEntry(EntryKind.OBSERVATION, f"offline note {n}",
+                      start_at + timedelta(milliseconds=n), "bench")
+        for n in range(entries)
+    ]  # fmt: skip
+    items += [
+        ImportedEntry(EntryKind.OBSERVATION, f"capture {n}", start_at + timedelta(seconds=n),
+                      "bench", capture=new_capture(64 + n, 48))
+        for n in range(captures)
+    ]  # fmt: skip
+    with a:
+        a.import_entries(items)
+        with connect(url) as conn, IncidentFile.open(b_path) as b:
+            start = time.perf_counter()
+            pushed = Replicator(IncidentSession(a)).push(conn)
+            push_ms = (time.perf_counter() - start) * 1000
+            pulled = Replicator(IncidentSession(b)).pull(conn)
+            total_ms = (time.perf_counter() - start) * 1000
+            assert b.entry_count() == entries + captures, (b.entry_count(), pushed, pulled)
+    return {"rows": float(pushed), "push_ms": push_ms, "total_ms": total_ms}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, default=200)
+    parser.add_argument("--catch-up", type=int, default=10_000)
+    parser.add_argument("--captures", type=int, default=200)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    reason = missing()
+    if reason:
+        print(f"skipped: {reason}")
+        return 0
+    cluster = Cluster()
+    try:
+        url = cluster.new_database()
+        with connect(url) as conn:
+            team_db.init(conn)
+        with tempfile.TemporaryDirectory() as folder:
+            floor_ms = floor(url, args.notes)
+            live_ms = note_to_replica(Path(folder), url, args.notes)
+            latency = note_latency(Path(folder), url, args.notes)
+            caught = catch_up(Path(folder), url, args.catch_up, args.captures)
+    finally:
+        cluster.close()
+    results = {
+        "floor_insert_notify_ms": {"median": statistics.median(floor_ms),
+                                   "p99": percentile(floor_ms, 0.99)},
+        "note_a_to_b_ms": {"median": statistics.median(live_ms),
+                           "p99": percentile(live_ms, 0.99), "max": max(live_ms)},
+        "note_latency_ms": latency,
+        "catch_up": caught,
+    }  # fmt: skip
+    print(f"floor  INSERT+NOTIFY seen by a listener: median {results['floor_insert_notify_ms']['median']:.2f} ms, "  # noqa: E501
+          f"p99 {results['floor_insert_notify_ms']['p99']:.2f} ms")  # fmt: skip
+    live = results["note_a_to_b_ms"]
+    print(f"note   saved on A → durable in B's file: median {live['median']:.1f} ms, "
+          f"p99 {live['p99']:.1f} ms, max {live['max']:.1f} ms ({args.notes} notes)")  # fmt: skip
+    change = (latency["shared"] / latency["unshared"] - 1) * 100
+    print(f"note latency on A: unshared {latency['unshared']:.2f} ms, shared and syncing "
+          f"{latency['shared']:.2f} ms (median, {change:+.0f} %)")  # fmt: skip
+    print(f"catch-up {args.catch_up} entries + {args.captures} captures: push "
+          f"{caught['push_ms']:.0f} ms, in B's file after {caught['total_ms']:.0f} ms "
+          f"({caught['rows']:.0f} rows)")  # fmt: skip
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

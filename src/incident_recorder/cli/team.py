@@ -1,0 +1,220 @@
+"""Commands of the team sync: team init, share, join, sync; and the --author of recording
+commands (see docs/team.md)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from incident_recorder.cli.common import CliError
+
+if TYPE_CHECKING:
+    from incident_recorder.sync.replicator import Conn, Replicator
+
+TEAM_COMMANDS = ("team", "share", "join", "sync")
+ONCE_SECONDS = 30.0
+"""How long `sync --once` goes on pushing and pulling before it gives up on agreeing."""
+
+
+def add_author_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--author",
+        metavar="NAME",
+        help="who records this (shown to teammates); default: the name set in the app's Settings",
+    )
+
+
+def author_of(args: argparse.Namespace) -> str | None:
+    """--author, else the name saved in Settings, else None."""
+    given = getattr(args, "author", None)
+    if given:
+        return str(given)
+    from incident_recorder import paths
+    from incident_recorder.settings import FILE_NAME, saved_author
+
+    return saved_author(paths.config_dir() / FILE_NAME) or None
+
+
+def team_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    url_help = (
+        "a libpq connection string: postgresql://host/db?sslmode=verify-full or service=team; "
+        "the password comes from ~/.pgpass, PGPASSFILE, a service file or PGPASSWORD, and is "
+        "never saved or shown"
+    )
+    team = sub.add_parser(
+        "team",
+        help="set up the team database",
+        description="`team init URL` creates the team schema in a PostgreSQL database, or "
+        "migrates it to this version (a newer one is refused and left alone).",
+    )
+    team.add_argument("action", choices=("init",))
+    team.add_argument("url", metavar="URL", help=url_help)
+
+    share = sub.add_parser(
+        "share",
+        help="publish an incident to the team database",
+        description="Publish FILE's incident to the team database, push its record and keep "
+        "the link in the file; prints the incident id teammates join with.",
+    )
+    share.add_argument("file", type=Path, metavar="FILE")
+    share.add_argument("--db", required=True, metavar="URL", help=url_help)
+    add_author_option(share)
+
+    join = sub.add_parser(
+        "join",
+        help="make a local replica of a team incident",
+        description="Create FILE as a new replica of a shared incident and pull its record.",
+    )
+    join.add_argument("url", metavar="URL", help=url_help)
+    join.add_argument("incident", metavar="INCIDENT_ID")
+    join.add_argument("--out", type=Path, required=True, metavar="FILE")
+    add_author_option(join)
+
+    sync = sub.add_parser(
+        "sync",
+        help="sync a shared incident with the team database",
+        description="Push FILE's new rows and pull teammates', live until interrupted. With "
+        "--once: sync what is pending and exit 0 when the file and the database agree "
+        "(1 when unreachable or still apart).",
+    )
+    sync.add_argument("file", type=Path, metavar="FILE")
+    sync.add_argument("--once", action="store_true", help="sync what is pending and exit")
+    sync.add_argument("--db", metavar="URL", help="another connection string for this run")
+    add_author_option(sync)
+
+
+def _connect(url: str) -> Conn:
+    import psycopg
+
+    from incident_recorder.sync.conninfo import BadConninfoError, shown
+    from incident_recorder.sync.replicator import connect
+
+    try:
+        return connect(url)
+    except (psycopg.OperationalError, psycopg.ProgrammingError, BadConninfoError) as error:
+        raise CliError(f"cannot reach the team database {shown(url)}: {error}") from None
+
+
+def cmd_team(args: argparse.Namespace) -> int:
+    from incident_recorder.sync import team_db
+
+    with _connect(args.url) as conn:
+        try:
+            before, after = team_db.init(conn)
+        except team_db.TeamSchemaError as error:
+            raise CliError(str(error)) from None
+    if before == after:
+        print(f"The team schema is up to date (version {after})")
+    else:
+        print(f"Team schema at version {after} (was {before or 'none'})")
+    return 0
+
+
+def cmd_share(args: argparse.Namespace) -> int:
+    from incident_recorder.session import IncidentSession
+    from incident_recorder.storage import IncidentFile
+    from incident_recorder.sync.links import LinkError, share
+
+    with IncidentFile.open(args.file) as handle, _connect(args.db) as conn:
+        session = IncidentSession(handle, author=author_of(args))
+        try:
+            incident, pushed = _checked(conn, lambda c: share(session, c, args.db))
+        except LinkError as error:
+            raise CliError(str(error)) from None
+    print(incident)
+    print(f"Shared {args.file.name}: {pushed} rows pushed", file=sys.stderr)
+    return 0
+
+
+def cmd_join(args: argparse.Namespace) -> int:
+    from incident_recorder.sync.links import LinkError, join
+
+    with _connect(args.url) as conn:
+        try:
+            shared, entries = _checked(
+                conn, lambda c: join(c, args.url, args.incident, args.out, author_of(args))
+            )
+        except LinkError as error:
+            raise CliError(str(error)) from None
+    print(f"Joined {shared.title!r} into {args.out}: {entries} entries")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from incident_recorder.session import IncidentSession
+    from incident_recorder.storage import IncidentFile
+    from incident_recorder.sync.replicator import NotSharedError, Replicator
+
+    with IncidentFile.open(args.file) as handle:
+        session = IncidentSession(handle, author=author_of(args))
+        try:
+            replicator = Replicator(session, args.db)
+        except NotSharedError as error:
+            raise CliError(str(error)) from None
+        if args.once:
+            return _sync_once(replicator)
+        return _sync_live(replicator)
+
+
+def _sync_once(replicator: Replicator) -> int:
+    import psycopg
+
+    from incident_recorder.sync.replicator import connect
+
+    deadline = time.monotonic() + ONCE_SECONDS
+    pushed = pulled = 0
+    try:
+        with connect(replicator.conninfo) as conn:
+            while True:
+                up, down = _checked(conn, replicator.sync_once)
+                pushed, pulled = pushed + up, pulled + down
+                if replicator.agrees(conn):
+                    print(f"In sync: {pushed} rows pushed, {pulled} pulled")
+                    return 0
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.2)
+    except psycopg.OperationalError as error:
+        waiting = replicator.session.file.unpushed()
+        raise CliError(
+            f"offline, {waiting} rows waiting: the team database {replicator.shown_conninfo} "
+            f"cannot be reached ({str(error).strip()})"
+        ) from None
+    raise CliError(f"not in sync after {ONCE_SECONDS:.0f} s: {pushed} pushed, {pulled} pulled")
+
+
+def _sync_live(replicator: Replicator) -> int:
+    stop = False
+
+    def stopping(*_: object) -> None:
+        nonlocal stop
+        stop = True
+
+    signal.signal(signal.SIGTERM, stopping)
+    last = ""
+
+    def show(state: Any) -> None:
+        nonlocal last
+        text = state.text()
+        if text != last:
+            print(text, flush=True)
+            last = text
+
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: stop quietly, all saved
+        replicator.run(lambda: stop, show)
+    return 0
+
+
+def _checked(conn: Conn, step: Any) -> Any:
+    """`step(conn)`, with the team schema's refusals as one-line errors."""
+    from incident_recorder.sync import team_db
+
+    try:
+        return step(conn)
+    except team_db.TeamSchemaError as error:
+        raise CliError(str(error)) from None

@@ -1,0 +1,65 @@
+"""Linking an incident file to the team database: share one, join one (CLI and window alike).
+
+`share` publishes the file's incident (its id is the file's incident id) and keeps the link in
+the file; `join` creates a new replica file of a shared incident. Both then sync once. The link
+kept in the file is the connection string without its password (conninfo.kept).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from incident_recorder.domain import Incident
+from incident_recorder.domain.times import from_iso, to_iso
+from incident_recorder.session import IncidentSession
+from incident_recorder.storage import IncidentFile
+from incident_recorder.sync import team_db
+from incident_recorder.sync.conninfo import kept
+from incident_recorder.sync.replicator import Conn, Replicator
+
+
+class LinkError(Exception):
+    """The incident cannot be shared or joined (already another's replica, no such incident)."""
+
+
+def share(session: IncidentSession, conn: Conn, conninfo: str) -> tuple[str, int]:
+    """Publish the session's incident over `conn` and push its record: (incident id, rows
+    pushed). TeamSchemaError if the database is not ready, LinkError if the file is a replica
+    of another incident."""
+    file = session.file
+    incident = file.incident()
+    linked = file.team_state().get("incident")
+    if linked not in (None, incident.uuid):
+        raise LinkError(f"{file.path.name} is a replica of incident {linked}")
+    team_db.check(conn)
+    conn.execute(
+        "INSERT INTO incident_recorder.incidents (id, title, created_at, app_version, "
+        "shared_by) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+        (incident.uuid, incident.title, to_iso(incident.created_at), incident.app_version,
+         session.author),
+    )  # fmt: skip
+    file.set_team_state(conninfo=kept(conninfo), incident=incident.uuid)
+    pushed, _ = Replicator(session).sync_once(conn)
+    return incident.uuid, pushed
+
+
+def join(
+    conn: Conn, conninfo: str, incident_id: str, out: Path, author: str | None
+) -> tuple[Incident, int]:
+    """Create `out` as a new replica of the shared incident and pull its record: (the
+    incident, entries). LinkError if the database has no such incident."""
+    team_db.check(conn)
+    row = conn.execute(
+        "SELECT id::text, title, created_at, app_version FROM incident_recorder.incidents "
+        "WHERE id::text = %s",
+        (incident_id.strip().lower(),),
+    ).fetchone()
+    if row is None:
+        raise LinkError(f"no incident {incident_id} in the team database")
+    created = from_iso(row[2].isoformat(timespec="milliseconds").replace("+00:00", "Z"))
+    shared = Incident(row[0], row[1], created, row[3])
+    with IncidentFile.create(out, shared.title, shared=shared) as handle:
+        session = IncidentSession(handle, author=author)
+        handle.set_team_state(conninfo=kept(conninfo), incident=shared.uuid)
+        Replicator(session).sync_once(conn)
+        return shared, handle.entry_count()

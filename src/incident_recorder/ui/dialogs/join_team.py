@@ -1,0 +1,107 @@
+"""Join Team Incident… (the start window): make a local replica of a shared incident.
+
+Asks for the team database (a libpq connection string; the password comes from libpq's own
+places, docs/team.md), the incident id a teammate's `share` printed, and where to keep the
+replica; joining (connecting, creating the file, pulling the record) runs on a thread of its
+own, and `joined(path)` is emitted when the file is ready to open.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from incident_recorder import paths
+
+
+class JoinTeamDialog(QDialog):
+    joined = Signal(object)
+    """The replica's path, once it holds the incident's record."""
+    _done = Signal(object, str)
+
+    def __init__(self, author: str | None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Join Team Incident")
+        self._author = author
+        self.url_edit = QLineEdit()
+        self.url_edit.setPlaceholderText(
+            "service=team  or  postgresql://host/db?sslmode=verify-full"
+        )
+        self.url_edit.setAccessibleName("Team database")
+        self.id_edit = QLineEdit()
+        self.id_edit.setPlaceholderText("the id `share` printed")
+        self.id_edit.setAccessibleName("Incident id")
+        self.path_edit = QLineEdit()
+        self.path_edit.setAccessibleName("Replica file")
+        self.path_edit.setPlaceholderText(str(paths.data_dir() / "team.incident"))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Team &database", self.url_edit)
+        form.addRow("&Incident id", self.id_edit)
+        form.addRow("&Save replica as", self.path_edit)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.join)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self._done.connect(self._finished)
+
+    def target(self) -> Path:
+        text = self.path_edit.text().strip()
+        if text:
+            path = Path(text).expanduser()
+        else:
+            path = paths.data_dir() / f"{self.id_edit.text().strip()[:8] or 'team'}.incident"
+        return path if path.suffix else path.with_suffix(".incident")
+
+    def join(self) -> None:
+        url, incident = self.url_edit.text().strip(), self.id_edit.text().strip()
+        if not url or not incident:
+            self.message.setText("Both the team database and the incident id are needed.")
+            return
+        out = self.target()
+        self.buttons.setEnabled(False)
+        self.message.setText(f"Joining into {out}…")
+        threading.Thread(target=self._join, args=(url, incident, out), daemon=True).start()
+
+    def _join(self, url: str, incident: str, out: Path) -> None:
+        try:
+            from incident_recorder.sync.conninfo import shown
+            from incident_recorder.sync.links import join
+            from incident_recorder.sync.replicator import connect
+
+            out.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                with connect(url) as conn:
+                    join(conn, url, incident, out, self._author)
+            except Exception as error:
+                self._done.emit(None, f"Not joined ({shown(url)}): {error}")
+                return
+        except Exception as error:
+            self._done.emit(None, f"Not joined: {error}")
+            return
+        self._done.emit(out, "")
+
+    def _finished(self, path: Path | None, problem: str) -> None:
+        self.buttons.setEnabled(True)
+        if path is None:
+            self.message.setText(problem)
+            return
+        self.joined.emit(path)
+        self.accept()

@@ -1,0 +1,191 @@
+"""A shared incident's window: teammates' entries live, the sync state in the header, Share.
+
+While the open incident is linked to a team database (docs/team.md), `TeamSync` runs the
+team sync (sync/replicator.py) on a thread of its own, with its own connection to the file and
+its own session — never on the UI thread, never inside a note's commit. What it pulls is
+announced to the window's session (`added_elsewhere`), so a teammate's entry takes the same path
+to the timeline as a local one. After every change of state it tells the header what to show
+("live · 2 teammates", "offline since 14:03, 12 entries waiting", "error: …") and the timeline
+which entries to label: a teammate's with the author's name, this recorder's own not yet in the
+database with "⇡ not sent". Incident ▸ Share with Team… links an unshared incident.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, cast
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
+
+from incident_recorder.domain import Entry
+from incident_recorder.session import Change, EntriesAdded, IncidentSession
+from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.ui.common.first_paint import after_first_paint
+from incident_recorder.ui.recorder.header import IncidentHeader
+from incident_recorder.ui.timeline.timeline_model import TimelineModel
+from incident_recorder.ui.timeline.timeline_view import TimelineView
+
+if TYPE_CHECKING:
+    from incident_recorder.sync.replicator import Replicator
+
+logger = logging.getLogger(__name__)
+
+NOT_SENT = "⇡ not sent"
+STATE_STYLE = {
+    "live": "color: #15803d; font-weight: 600; margin-left: 14px;",
+    "offline": "color: #b45309; font-weight: 600; margin-left: 14px;",
+    "error": "color: #b91c1c; font-weight: 600; margin-left: 14px;",
+}
+
+
+class _Window(Protocol):
+    """What TeamSync uses of a recorder window (a RecorderWindow, which imports this module)."""
+
+    session: IncidentSession
+    model: TimelineModel
+    header: IncidentHeader
+    view: TimelineView
+
+    def show_error(self, title: str, message: str) -> None: ...
+
+
+class TeamSync(QObject):
+    """The team sync of one recorder window (see the module docstring)."""
+
+    state_changed = Signal(str, str)
+    """(status, text): live / offline / error, and what the header shows."""
+    _state = Signal(object)
+    _arrived = Signal(object)
+    _labels = Signal(object)
+    _failed = Signal(str)
+
+    def __init__(self, window: _Window) -> None:
+        """Parts of `window` it uses: its session, model, header's sync label, error banner."""
+        super().__init__()  # the window keeps it (window.team)
+        self._session = window.session
+        self._path: Path = window.session.file.path
+        self._model = window.model
+        self._label = window.header.sync_state
+        self._show_error = window.show_error
+        self._window = cast(QWidget, window)
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.status = ""
+        self._closed = False
+        self._state.connect(self._show_state)
+        self._arrived.connect(self._announce)
+        self._labels.connect(window.model.set_team_labels)
+        self._failed.connect(
+            lambda message: self._show_error("The incident is not shared", message)
+        )
+        # started once the window has painted: nothing of it delays the first paint
+        after_first_paint(window.view.viewport(), self.start)
+
+    @property
+    def shared(self) -> bool:
+        try:
+            state = self._session.file.team_state()
+        except IncidentFileError:
+            return False
+        return "incident" in state and "conninfo" in state
+
+    def start(self, share_with: str | None = None) -> None:
+        """Start syncing (if the incident is shared, or to share it over `share_with`)."""
+        if self._closed or self._thread is not None or not (share_with or self.shared):
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(
+            target=self._run, args=(share_with, self._session.author),
+            name="team sync", daemon=True,
+        )  # fmt: skip
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the worker (the window closes): it leaves within a tenth of a second, or when
+        a connection attempt in progress gives up."""
+        self._closed = True
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+
+    def share(self) -> None:
+        """Incident ▸ Share with Team…: ask for the team database, then share and sync."""
+        if self.shared:
+            self._show_error(
+                "Already shared",
+                f"This incident is shared: its id is {self._session.file.incident().uuid}",
+            )
+            return
+        url, ok = QInputDialog.getText(
+            self._window,
+            "Share with Team",
+            "Team database (a libpq connection string, e.g. service=team or\n"
+            "postgresql://host/db?sslmode=verify-full; the password comes from ~/.pgpass):",
+            QLineEdit.EchoMode.Normal,
+            "",
+        )
+        if ok and url.strip():
+            self.start(share_with=url.strip())
+
+    # -- the worker thread -------------------------------------------------------------------
+
+    def _run(self, share_with: str | None, author: str | None) -> None:
+        try:
+            from incident_recorder.sync import links
+            from incident_recorder.sync.replicator import Replicator, SyncState, connect
+
+            with IncidentFile.open(self._path) as file:
+                session = IncidentSession(file, author=author)
+                session.listen(self._heard)
+                if share_with is not None:
+                    with connect(share_with) as conn:
+                        links.share(session, conn, share_with)
+                replicator = Replicator(session, share_with)
+
+                def on_state(state: SyncState) -> None:
+                    self._state.emit(state)
+                    self._labels.emit(_labels(file, replicator))
+
+                replicator.run(self._stop.is_set, on_state)
+        except Exception as error:  # the window stays; the header and a message say why
+            logger.warning("team sync stopped: %s", error)
+            self._failed.emit(str(error))
+            from incident_recorder.sync.replicator import SyncState
+
+            self._state.emit(SyncState("error", reason=str(error)))
+
+    def _heard(self, change: Change) -> None:
+        if isinstance(change, EntriesAdded):
+            self._arrived.emit(change.entries)
+
+    # -- back on the UI thread ---------------------------------------------------------------
+
+    def _announce(self, entries: tuple[Entry, ...]) -> None:
+        self._session.added_elsewhere(entries)
+
+    def _show_state(self, state: object) -> None:
+        from incident_recorder.sync.replicator import SyncState
+
+        assert isinstance(state, SyncState)
+        self.status = state.status
+        self._label.setText(state.text())
+        self._label.setToolTip(state.reason or "Team sync: docs/team.md")
+        self._label.setStyleSheet(STATE_STYLE.get(state.status, ""))
+        self._label.show()
+        self.state_changed.emit(state.status, state.text())
+
+
+def _labels(file: IncidentFile, replicator: Replicator) -> dict[int, str]:
+    """entry id → a teammate's name (or "teammate"), or NOT_SENT for this recorder's own entries
+    not in the team database yet."""
+    labels = {
+        entry_id: author or "teammate"
+        for entry_id, (origin, author) in file.entry_origins().items()
+        if origin != replicator.recorder
+    }
+    labels.update(dict.fromkeys(file.unpushed_entries(after=replicator.pushed_mark), NOT_SENT))
+    return labels

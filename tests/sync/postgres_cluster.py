@@ -1,0 +1,86 @@
+"""A private PostgreSQL cluster for the team sync tests: initdb in a temporary folder, started on
+a random loopback port, owned by the `postgres` user when the tests run as root (the server
+refuses to run as root; docs/platform.md, "PostgreSQL for tests")."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+BIN = Path(os.environ.get("INCIDENT_RECORDER_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def missing() -> str | None:
+    """Why no cluster can be made here, or None."""
+    if not (BIN / "initdb").is_file() or not (BIN / "pg_ctl").is_file():
+        return f"no PostgreSQL server binaries in {BIN} (install.sh --test installs postgresql)"
+    if os.geteuid() == 0:
+        try:
+            pwd.getpwnam("postgres")
+        except KeyError:
+            return "running as root without a 'postgres' user to run the server as"
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+class Cluster:
+    """One running cluster; `url(db)` connects as the superuser `postgres` over TCP (trust)."""
+
+    _names = itertools.count(1)
+
+    def __init__(self) -> None:
+        self.root = Path(tempfile.mkdtemp(prefix="ir-team-pg-"))
+        self.data = self.root / "data"
+        self.port = _free_port()
+        self._as_postgres: list[str] = []
+        if os.geteuid() == 0:
+            user = pwd.getpwnam("postgres")
+            os.chown(self.root, user.pw_uid, user.pw_gid)
+            self._as_postgres = ["runuser", "-u", "postgres", "--"]
+        self._run(BIN / "initdb", "-D", self.data, "-A", "trust", "-U", "postgres", "--no-sync",
+                  "-E", "UTF8", "--locale=C")  # fmt: skip
+        self.start()
+
+    def _run(self, *command: object, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*self._as_postgres, *map(str, command)],
+            capture_output=True, text=True, check=check, timeout=60,
+        )  # fmt: skip
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+        )
+        self._run(BIN / "pg_ctl", "-D", self.data, "-o", options, "-l", self.root / "log",
+                  "-w", "-t", "30", "start")  # fmt: skip
+
+    def stop(self, mode: str = "fast") -> None:
+        self._run(BIN / "pg_ctl", "-D", self.data, "-m", mode, "-w", "stop", check=False)
+
+    def url(self, database: str = "postgres", user: str = "postgres") -> str:
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{database}?connect_timeout=3"
+
+    def new_database(self) -> str:
+        """A fresh, empty database's connection string."""
+        import psycopg
+
+        name = f"team_{os.getpid()}_{next(self._names)}"
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"'.encode())
+        return self.url(name)
+
+    def close(self) -> None:
+        self.stop("immediate")
+        shutil.rmtree(self.root, ignore_errors=True)

@@ -1,0 +1,68 @@
+"""What tests of the team sync compare: a replica's record, keyed by global ids, not rowids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from incident_recorder.domain.milestones import Milestone
+from incident_recorder.storage import IncidentFile
+from incident_recorder.storage.replica import SharedRow
+
+
+def record_of(handle: IncidentFile) -> dict[str, Any]:
+    """Everything a reader of the record sees, with each entry under its global id (rowids
+    differ between replicas): the entries as they now read, every revision, milestones and
+    details as they now read and their histories, and the global ids of every row."""
+    uid_of = {row_id: uid for uid, row_id in handle.uids("entries").items()}
+    entries = handle.entries()
+    return {
+        "entries": {
+            uid_of[e.id]: (
+                e.kind.value,
+                e.text,
+                e.occurred_at,
+                e.recorded_at,
+                e.revision,
+                e.hidden,
+                e.public,
+                e.starred,
+                e.author,
+                e.occurred_offset,
+                e.source,
+                None if e.capture is None else e.capture.sha256,
+            )
+            for e in entries
+        },  # fmt: skip
+        "histories": {
+            uid_of[e.id]: [(h.text, h.hidden, h.revision) for h in handle.history(e.id)]
+            for e in entries
+        },
+        "milestones": handle.milestones(),
+        "milestone_history": {m.value: handle.milestone_history(m) for m in Milestone},
+        "details": handle.details(),
+        "report_texts": handle.report_texts(),
+        "action_items": [
+            (i.description, i.owner, i.status, i.revision, i.hidden)
+            for i in handle.action_items(include_hidden=True)
+        ],
+        "annotations": sorted(
+            (s.revision, s.shapes, s.redactions) for s in handle.annotation_summaries().values()
+        ),
+        "uids": sorted(handle.uids()),
+    }
+
+
+def record_at(path: Path) -> dict[str, Any]:
+    """`record_of` the file at `path` (opened read-only through storage, then closed)."""
+    with IncidentFile.open(path, readonly=True) as handle:
+        return record_of(handle)
+
+
+def exchange(source: IncidentFile, target: IncidentFile) -> int:
+    """Hand every row of `source`'s recorder to `target` directly (no database): how many rows
+    `target` took."""
+    rows: list[SharedRow] = [row for _, row in source.outgoing(0, 1_000_000)]
+    before = target.shared_count()
+    target.apply_shared(rows, {})
+    return target.shared_count() - before

@@ -1,0 +1,152 @@
+"""share, join and sync as a user runs them: several real recorder processes on one incident
+through a real PostgreSQL, with authors, a password never kept, a live `sync` woken by NOTIFY."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from incident_recorder.sync import team_db
+from tests.sync.postgres_cluster import Cluster
+from tests.sync.replica_support import record_at
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "incident_recorder", *map(str, args)],
+        capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+def ok(*args: str | Path) -> str:
+    result = run(*args)
+    assert result.returncode == 0, (args, result.stdout, result.stderr)
+    return result.stdout
+
+
+def test_team_init_then_three_recorders_share_join_and_converge(
+    postgres: Cluster, tmp_path: Path
+) -> None:
+    url = postgres.new_database()
+    assert f"version {team_db.SCHEMA_VERSION} (was none)" in ok("team", "init", url)
+    assert "up to date" in ok("team", "init", url)
+    a, b, c = (tmp_path / f"{name}.incident" for name in "abc")
+    ok("new", a, "--title", "Checkout outage")
+    ok("note", a, "502s on checkout", "--author", "Ada")
+    incident = ok("share", a, "--db", url, "--author", "Ada").strip()
+    assert len(incident) == 36
+    assert "1 entries" in ok("join", url, incident, "--out", b, "--author", "Bob")
+    ok("join", url, incident, "--out", c, "--author", "Cy")
+    ok("note", b, "failing over the primary", "--author", "Bob", "--kind", "action")
+    ok("milestone", c, "detected", "--author", "Cy")
+    ok("note", a, "error rate back to normal", "--author", "Ada")
+    for replica in (a, b, c, a, b):
+        assert "In sync" in ok("sync", replica, "--once")
+    records = [record_at(path) for path in (a, b, c)]
+    assert records[0] == records[1] == records[2]
+    authors = {entry[1]: entry[8] for entry in records[0]["entries"].values()}
+    assert authors == {
+        "502s on checkout": "Ada",
+        "failing over the primary": "Bob",
+        "Detected": "Cy",
+        "error rate back to normal": "Ada",
+    }
+    assert len(records[0]["entries"]) == 4
+    exports = []
+    for path in (a, b, c):
+        ok("export", path, "--format", "json", "--out", tmp_path / f"export-{path.stem}")
+        exports.append(_comparable(tmp_path / f"export-{path.stem}" / "incident.json"))
+    assert exports[0] == exports[1] == exports[2]
+
+
+def _comparable(path: Path) -> object:
+    """A JSON export without what differs between replicas by design: the export time and the
+    entries' local rowids (`id`; the same entries in the same order otherwise)."""
+
+    def strip(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k not in ("exported_at", "id")}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return strip(json.loads(path.read_text()))
+
+
+def test_a_password_in_the_url_is_used_but_never_kept_or_shown(
+    postgres: Cluster, tmp_path: Path
+) -> None:
+    url = postgres.new_database()
+    ok("team", "init", url)
+    secret = url.replace("postgres@", "postgres:hunter2-secret@")
+    path = tmp_path / "a.incident"
+    ok("new", path, "--title", "Checkout")
+    shared = run("share", path, "--db", secret)
+    assert shared.returncode == 0, shared.stderr
+    assert "hunter2" not in shared.stdout + shared.stderr
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        kept = dict(conn.execute("SELECT key, value FROM team_sync").fetchall())
+    finally:
+        conn.close()
+    assert "hunter2" not in kept["conninfo"] and "127.0.0.1" in kept["conninfo"]
+    assert b"hunter2" not in path.read_bytes() + Path(f"{path}-wal").read_bytes()
+    unreachable = secret.replace(str(postgres.port), "1")
+    failed = run("sync", path, "--once", "--db", unreachable)
+    assert failed.returncode == 1 and "hunter2" not in failed.stderr + failed.stdout
+    assert "rows waiting" in failed.stderr or "cannot reach" in failed.stderr
+
+
+def test_sync_once_exits_1_while_the_database_is_unreachable(
+    postgres: Cluster, tmp_path: Path
+) -> None:
+    url = postgres.new_database()
+    ok("team", "init", url)
+    path = tmp_path / "a.incident"
+    ok("new", path, "--title", "Checkout")
+    ok("share", path, "--db", url)
+    ok("note", path, "written offline")
+    result = run("sync", path, "--once", "--db", url.replace(str(postgres.port), "1"))
+    assert result.returncode == 1 and "1 rows waiting" in result.stderr, result.stderr
+    assert "In sync" in ok("sync", path, "--once")
+
+
+def test_a_live_sync_process_brings_a_teammates_note_within_a_second(
+    postgres: Cluster, tmp_path: Path
+) -> None:
+    url = postgres.new_database()
+    ok("team", "init", url)
+    a, b = tmp_path / "a.incident", tmp_path / "b.incident"
+    ok("new", a, "--title", "Checkout")
+    incident = ok("share", a, "--db", url).strip()
+    ok("join", url, incident, "--out", b)
+    with subprocess.Popen(
+        [sys.executable, "-m", "incident_recorder", "sync", str(b)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    ) as live:  # fmt: skip
+        try:
+            assert live.stdout is not None
+            assert live.stdout.readline().startswith("live")
+            ok("note", a, "seen by the live replica")
+            ok("sync", a, "--once")
+            pushed = time.monotonic()
+            while time.monotonic() < pushed + 5:
+                if "seen by the live replica" in _texts(b):
+                    break
+                time.sleep(0.05)
+            waited = time.monotonic() - pushed
+            assert "seen by the live replica" in _texts(b)
+            assert waited < 1.0, waited
+        finally:
+            live.send_signal(signal.SIGTERM)
+            assert live.wait(10) == 0
+
+
+def _texts(path: Path) -> list[str]:
+    return [entry[1] for entry in record_at(path)["entries"].values()]

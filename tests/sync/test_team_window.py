@@ -1,0 +1,161 @@
+"""The recorder window of a shared incident: a teammate's entry appears live with its author,
+the header shows the sync state, an entry recorded offline is marked until it is sent, and
+Share with Team… / Join Team Incident… link incidents (a real PostgreSQL, real widgets)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from incident_recorder.session import IncidentSession
+from incident_recorder.storage import IncidentFile
+from incident_recorder.sync.replicator import Replicator, connect
+from incident_recorder.ui.recorder.team_sync import NOT_SENT
+from tests.sync.postgres_cluster import Cluster
+from tests.sync.test_replicator import shared_pair
+
+
+@pytest.fixture
+def window_on(qtbot, clock) -> Iterator[Callable[[Path], object]]:  # type: ignore[no-untyped-def]
+    from incident_recorder.ui.recorder.recorder_window import RecorderWindow
+
+    windows: list[RecorderWindow] = []
+
+    def make(path: Path) -> RecorderWindow:
+        window = RecorderWindow(IncidentFile.open(path, clock=clock), clock=clock, local_zone=UTC)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.hotkeys_subscribed)  # after the first paint
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+
+
+@pytest.fixture
+def application(qapp, clock, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The app's wiring (start window, recorder windows), its recent list in tmp_path."""
+    from incident_recorder.app import Application
+    from incident_recorder.recent import RecentList
+
+    app = Application(qapp, clock, RecentList(tmp_path / "config" / "recent.json"))
+    yield app
+    for window in list(app.windows):
+        window.close()
+    app.start.close()
+
+
+def test_a_teammates_note_appears_live_with_its_author(
+    tmp_path: Path,
+    team_url: str,
+    qtbot,
+    window_on,  # type: ignore[no-untyped-def]
+) -> None:
+    a, b = shared_pair(tmp_path, team_url)
+    b.close()
+    with a, connect(team_url) as conn:
+        on_a = IncidentSession(a, author="Ada Lovelace")
+        sync_a = Replicator(on_a)
+        on_a.add_note("before B opened")
+        sync_a.sync_once(conn)
+        window = window_on(tmp_path / "b.incident")
+        qtbot.waitUntil(lambda: window.header.sync_state.text().startswith("live"), timeout=10_000)
+        qtbot.waitUntil(lambda: window.model.rowCount() == 1, timeout=5_000)
+        assert window.header.sync_state.text() == "live · 1 teammate"
+        note = on_a.add_note("checkout 502s from eu-west")
+        sent = time.monotonic()
+        sync_a.push(conn)
+        qtbot.waitUntil(lambda: window.model.rowCount() == 2, timeout=5_000)
+        shown_after = time.monotonic() - sent
+        entry = window.model.entry_at(1)
+        assert entry.text == note.text
+        qtbot.waitUntil(lambda: window.model.team_label(entry.id) == "Ada Lovelace")
+        assert shown_after < 1.0, shown_after
+        # B's own note is sent at once: no "not sent" label stays
+        own = window.session.add_note("B: failing over")
+        qtbot.waitUntil(lambda: sync_a.pull(conn) == 1 or a.entry_count() == 3, timeout=5_000)
+        assert a.entry_count() == 3
+        qtbot.waitUntil(lambda: window.model.team_label(own.id) is None)
+
+
+def test_offline_the_header_says_since_when_and_what_waits(
+    postgres: Cluster,
+    tmp_path: Path,
+    team_url: str,
+    qtbot,
+    window_on,  # type: ignore[no-untyped-def]
+) -> None:
+    a, b = shared_pair(tmp_path, team_url)
+    a.close()
+    dead = team_url.replace(f":{postgres.port}/", ":1/")
+    b.set_team_state(conninfo=dead)
+    b.close()
+    window = window_on(tmp_path / "b.incident")
+    qtbot.waitUntil(lambda: window.header.sync_state.text().startswith("offline"), timeout=10_000)
+    entry = window.session.add_note("written while the database is unreachable")
+    qtbot.waitUntil(lambda: "1 entry waiting" in window.header.sync_state.text(), timeout=5_000)
+    assert window.header.sync_state.text().startswith("offline since ")
+    qtbot.waitUntil(lambda: window.model.team_label(entry.id) == NOT_SENT)
+    assert window.team.status == "offline"
+
+
+def test_share_with_team_links_and_syncs_an_open_incident(
+    tmp_path: Path,
+    team_url: str,
+    qtbot,
+    window_on,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    path = tmp_path / "solo.incident"
+    with IncidentFile.create(path, "Checkout outage") as solo:
+        solo.add_note("recorded alone")
+        incident = solo.incident().uuid
+    window = window_on(path)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: (team_url, True))
+    window.actions_by_id["share_team"].trigger()
+    qtbot.waitUntil(lambda: window.header.sync_state.text().startswith("live"), timeout=10_000)
+    with connect(team_url) as conn:
+        count = conn.execute(
+            "SELECT count(*) FROM incident_recorder.records WHERE incident_id = %s", (incident,)
+        ).fetchone()
+    assert count == (1,)
+    assert window.file.team_state()["incident"] == incident
+
+
+def test_join_team_incident_from_the_start_window(
+    tmp_path: Path,
+    team_url: str,
+    qtbot,
+    application,  # type: ignore[no-untyped-def]
+) -> None:
+    from incident_recorder.ui.dialogs.join_team import JoinTeamDialog
+
+    a, b = shared_pair(tmp_path, team_url)
+    b.close()
+    with a, connect(team_url) as conn:
+        IncidentSession(a).add_note("shared note")
+        Replicator(IncidentSession(a)).sync_once(conn)
+        incident = a.incident().uuid
+    opened: list[object] = []
+    application.start.open_requested.connect(opened.append)
+    application.start.join_team()
+    dialog = application.start.findChild(JoinTeamDialog)
+    assert dialog is not None
+    dialog.url_edit.setText(team_url)
+    dialog.id_edit.setText(incident)
+    dialog.path_edit.setText(str(tmp_path / "joined"))
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    assert opened == [tmp_path / "joined.incident"]
+    with IncidentFile.open(tmp_path / "joined.incident", readonly=True) as joined:
+        assert [e.text for e in joined.entries()] == ["shared note"]
