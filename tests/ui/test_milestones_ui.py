@@ -56,6 +56,7 @@ def test_the_incident_menu_holds_the_milestones_and_details(make_window) -> None
     assert texts == [m.label for m in Milestone] + [
         "Incident &Details…",
         "Receive &Webhooks",
+        "&Share with Team…",
         "Write Status &Page…",
     ]
 
