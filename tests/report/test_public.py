@@ -260,3 +260,14 @@ def test_public_captures_are_re_encoded_without_metadata(
     exported = document["entries"][0]["capture"]
     assert exported["original_sha256"] is None and exported["window_title"] is None
     assert entry.capture.sha256 not in (out / "incident-public.json").read_text(encoding="utf-8")
+
+
+def test_the_public_report_names_the_services_once(
+    scenario_file: IncidentFile, tmp_path: Path
+) -> None:
+    """The header's facts name them; the public summary's impact window said them again."""
+    write_report(
+        tmp_path, "markdown", scenario_file.record(), scenario_file.capture_png, public=True
+    )
+    text = (tmp_path / "report-public.md").read_text(encoding="utf-8")
+    assert text.count("Services affected") == 1, text
