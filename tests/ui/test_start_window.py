@@ -91,6 +91,30 @@ def test_recent_rows_show_title_severity_state_and_date(application, qtbot, tmp_
     assert first.text(3) and first.text(4)  # started, last opened
 
 
+def test_two_incidents_of_one_title_are_told_apart_by_their_file(
+    application, qtbot, tmp_path
+) -> None:
+    """Two "Checkout outage" rows, told apart only by a tooltip: each now names its file."""
+    for name in ("monday", "tuesday"):
+        path = tmp_path / f"{name}.incident"
+        IncidentFile.create(path, "Checkout outage").close()
+        application.recent.add(path, "Checkout outage", "2026-11-27T10:00:00+00:00")
+    other = tmp_path / "dns.incident"
+    IncidentFile.create(other, "DNS outage").close()
+    application.recent.add(other, "DNS outage", "2026-11-27T10:00:00+00:00")
+    application.show_start()
+    rows = application.start.recent_list
+    qtbot.waitUntil(
+        lambda: all(rows.topLevelItem(i).text(2) != "…" for i in range(3)), timeout=15_000
+    )
+    texts = sorted(rows.topLevelItem(i).text(0) for i in range(3))
+    assert texts == [
+        "Checkout outage  ·  monday.incident",
+        "Checkout outage  ·  tuesday.incident",
+        "DNS outage",
+    ]
+
+
 def test_a_missing_file_is_greyed_with_its_reason_and_can_be_removed(
     application, qtbot, tmp_path
 ) -> None:

@@ -34,6 +34,8 @@ from incident_recorder.ui.common.actions import action
 from incident_recorder.ui.recorder.hint_card import HintCard
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
+TITLE_ROLE = Qt.ItemDataRole.UserRole + 1
+PROBLEM_ROLE = Qt.ItemDataRole.UserRole + 2
 COLUMNS = ("Title", "Severity", "State", "Started", "Last opened")
 
 
@@ -207,8 +209,10 @@ class StartWindow(QWidget):
         for item in recent:
             row = QTreeWidgetItem([item.title, "", "…", "", _local(item.opened_at)])
             row.setData(0, PATH_ROLE, item.path)
+            row.setData(0, TITLE_ROLE, item.title)
             row.setToolTip(0, item.path)
             self.recent_list.addTopLevelItem(row)
+        self._relabel()
         self.empty_hint.setVisible(not recent)
         # The focus where Enter does what the window offers: open the highlighted incident
         # (itemActivated), else start a new one.
@@ -220,6 +224,20 @@ class StartWindow(QWidget):
             self._jobs.append(job)
             QThreadPool.globalInstance().start(job)
         self._update_remove()
+
+    def _relabel(self) -> None:
+        """Each row's title, with the file's name where two listed incidents share a title
+        (two "Checkout outage" rows were told apart only by a tooltip)."""
+        rows = [
+            self.recent_list.topLevelItem(i) for i in range(self.recent_list.topLevelItemCount())
+        ]
+        titles = [str(row.data(0, TITLE_ROLE)) for row in rows if row is not None]
+        for row in rows:
+            if row is None or row.data(0, PROBLEM_ROLE):
+                continue
+            title = str(row.data(0, TITLE_ROLE))
+            name = Path(str(row.data(0, PATH_ROLE))).name
+            row.setText(0, f"{title}  ·  {name}" if titles.count(title) > 1 else title)
 
     def _row(self, path: Path) -> QTreeWidgetItem | None:
         for index in range(self.recent_list.topLevelItemCount()):
@@ -241,9 +259,11 @@ class StartWindow(QWidget):
             for column in range(len(COLUMNS)):
                 row.setForeground(column, grey)
                 row.setToolTip(column, f"{summary.path}\n{summary.problem}")
+            row.setData(0, PROBLEM_ROLE, True)
             row.setText(0, f"{row.text(0)}  —  {summary.problem}")
             return
-        row.setText(0, summary.title)
+        row.setData(0, TITLE_ROLE, summary.title)
+        self._relabel()
         row.setText(1, summary.severity or "—")
         row.setText(2, summary.state)
         row.setText(3, _local(summary.started_at))
