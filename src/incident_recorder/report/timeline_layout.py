@@ -279,8 +279,8 @@ def layout(
         cls = f"entry kind-{entry.kind.value}" + (" starred" if entry.starred else "")
         shapes.append(Dot(x, cy, radius, KIND_COLOURS[entry.kind], stroke, cls, tip))
 
-    starred = any(entry.starred for entry in entries)
-    out.height = int(math.ceil(_legend(shapes, kinds, y + 22, width, starred=starred)))
+    any_starred = any(entry.starred for entry in entries)
+    out.height = int(math.ceil(_legend(shapes, kinds, y + 22, width, starred=any_starred)))
     return out
 
 
