@@ -13,7 +13,7 @@ from scenario import INTERNAL_SERVICE, ROLES, START
 
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.annotation import Shape, ShapeKind
-from incident_recorder.domain.details import IncidentDetails, Role, Service
+from incident_recorder.domain.details import DetectionSource, IncidentDetails, Role, Service
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.report import public_record, status_update, write_report
 from incident_recorder.report.public import PUBLIC_MILESTONES, WITHHELD
@@ -129,6 +129,8 @@ def test_a_public_export_never_holds_anything_internal(
         handle.set_details(
             IncidentDetails(
                 "Outage",
+                severity="SEV1",
+                detection_source=DetectionSource.CUSTOMER,
                 services=(Service("shop", public=True), Service(str(data["service"]))),
                 roles={Role.INCIDENT_COMMANDER: str(data["commander"])},
             )
@@ -162,6 +164,9 @@ def test_a_public_export_never_holds_anything_internal(
     assert str(data["public_word"]) in texts["report-public.md"]
     document = json.loads(texts["incident-public.json"])
     assert all(e["public"] and not e["hidden"] for e in document["entries"])
+    # the public report names neither: the public JSON says no more than the public report
+    assert document["details"]["severity"] is None
+    assert document["details"]["detection_source"] is None
     images = list((out / "images").glob("*")) if (out / "images").exists() else []
     import hashlib
 

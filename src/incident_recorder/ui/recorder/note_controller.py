@@ -113,9 +113,10 @@ class NoteController(QObject):
         note = bool(text.strip())
         when = (note_bar.occurred_at or pressed) if note else pressed
         kind = note_bar.kind if note and note_bar.kind_chosen else None
+        public = note and note_bar.public  # Ctrl+P on the typed note holds for its entry
         try:
             result = self._session.record_milestone(
-                milestone, when, text=text if note else "", kind=kind
+                milestone, when, text=text if note else "", kind=kind, public=public
             )
         except (ValueError, IncidentFileError) as error:
             kept = " — the note is still in the field." if note else ""
