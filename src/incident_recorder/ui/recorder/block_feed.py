@@ -37,7 +37,7 @@ class BlockFeed(QObject):
         self._queue: deque[Entry] = deque()
         self._after: list[Callable[[], None]] = []
         self._timer = QTimer(self)
-        self._timer.setInterval(0)
+        self._timer.setInterval(1)  # not 0: other timers and paints get their turn between
         self._timer.timeout.connect(self._turn)
         self._stopped = False
 

@@ -91,7 +91,7 @@ class LiveUpdates(QObject):
             try:
                 with IncidentFile.open(path, readonly=True) as source:
                     changes = source.changes_since(*marks)  # sorted as the model keeps them
-            except IncidentFileError as error:
+            except Exception as error:  # said as a failed poll says it (never left hanging)
                 self._read_failed.emit(str(error))
                 return
             self._read.emit(changes)

@@ -10,7 +10,8 @@ the window has shown this one — the two then take turns at the interpreter ins
 contending for it — so the window keeps answering through a catch-up. After every change of
 state it tells the header what to show ("live · 2 teammates", "offline since 14:03, 12 entries
 waiting", "error: …") and the timeline which entries to label: a teammate's with the author's
-name, this recorder's own not yet in the database with "⇡ not sent". Incident ▸ Share with Team… links an unshared incident.
+name, this recorder's own not yet in the database with "⇡ not sent". Incident ▸ Share with
+Team… links an unshared incident.
 """
 
 from __future__ import annotations
