@@ -289,8 +289,8 @@ def main() -> int:
                 into_window = catch_up_window(Path(folder), url, args.catch_up)
                 print(f"catch-up {args.catch_up} entries into B's open window: all shown after "
                       f"{into_window['shown_ms']:.0f} ms, longest UI stall "
-                      f"{into_window['stall_ms']:.0f} ms (budget 16 ms), of which UI-thread CPU "
-                      f"{into_window['stall_cpu_ms']:.0f} ms")  # fmt: skip
+                      f"{into_window['stall_ms']:.0f} ms (budget 16 ms); longest UI-thread CPU "
+                      f"between two ticks {into_window['stall_cpu_ms']:.0f} ms")  # fmt: skip
                 return 0
             floor_ms = floor(url, args.notes)
             live_ms = note_to_replica(Path(folder), url, args.notes)
