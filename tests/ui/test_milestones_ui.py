@@ -4,6 +4,7 @@ becomes the milestone's entry, a second press moves the milestone and keeps the 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -196,3 +197,11 @@ def test_a_note_made_public_with_ctrl_p_stays_public_as_the_milestone_entry(
     qtbot.keyClicks(window.note_bar.edit, "Back to normal")
     press_milestone(qtbot, window, 4)
     assert not window.file.entries()[-1].public, "a note not made public stays internal"
+
+
+def test_a_milestone_out_of_order_is_said_in_the_status_bar(make_window, clock) -> None:
+    window = make_window()
+    window.file.set_milestone(Milestone.RESOLVED, clock.now - timedelta(minutes=10))
+    window.record_milestone(Milestone.ACKNOWLEDGED)
+    message = window.statusBar().currentMessage()
+    assert "Acknowledged is after resolved" in message and "one of these times is wrong" in message

@@ -97,6 +97,7 @@ class NoteController(QObject):
             entry = self._session.add_note(text, kind, occurred_at, public=self._note_bar.public)
         except (ValueError, IncidentFileError) as error:
             self._host.show_error(NOTE_NOT_SAVED, f"{error} — the note is still in the field.")
+            self._note_bar.not_saved()
             return
         self._host.clear_error(NOTE_NOT_SAVED)
         self._committed()
@@ -121,6 +122,8 @@ class NoteController(QObject):
         except (ValueError, IncidentFileError) as error:
             kept = " — the note is still in the field." if note else ""
             self._host.show_error(f"{milestone.label} was not recorded", f"{error}{kept}")
+            if note:
+                note_bar.not_saved()
             return None
         self._host.clear_error(f"{milestone.label} was not recorded")
         if note:
