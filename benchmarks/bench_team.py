@@ -21,12 +21,14 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -181,12 +183,97 @@ def catch_up(folder: Path, url: str, entries: int, captures: int) -> dict[str, f
     return {"rows": float(pushed), "push_ms": push_ms, "total_ms": total_ms}
 
 
+PUSH = """
+import sys
+from incident_recorder.session import IncidentSession
+from incident_recorder.storage import IncidentFile
+from incident_recorder.sync.replicator import Replicator, connect
+with IncidentFile.open(sys.argv[1]) as source, connect(sys.argv[2]) as conn:
+    Replicator(IncidentSession(source)).push(conn)
+"""
+
+
+def catch_up_window(folder: Path, url: str, entries: int) -> dict[str, float]:
+    """N entries recorded offline on A, pushed, while B's window is open and live: the time
+    until B's timeline shows them all and the longest stall of B's UI thread meanwhile (a 1 ms
+    heartbeat timer, bench_gui.Heartbeat)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_gui import Heartbeat
+
+    class CpuHeartbeat(Heartbeat):
+        """Also the UI thread's own CPU time between two ticks: the part of a stall that is
+        the window's work, not waiting for a core on a loaded machine."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.cpu_gaps: list[float] = []
+            self._cpu = time.thread_time()
+
+        def _tick(self) -> None:
+            now = time.thread_time()
+            self.cpu_gaps.append((now - self._cpu) * 1000)
+            self._cpu = now
+            super()._tick()
+
+        def start(self) -> None:
+            self.cpu_gaps.clear()
+            self._cpu = time.thread_time()
+            super().start()
+
+    from incident_recorder.app import make_qapp
+    from incident_recorder.domain.times import system_clock
+    from incident_recorder.ui.recorder.recorder_window import RecorderWindow
+
+    app = make_qapp()
+    a, b_path = shared(folder, url, "window")
+    start_at = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
+    items = [
+        ImportedEntry(EntryKind.OBSERVATION, f"offline note {n}",
+                      start_at + timedelta(milliseconds=n), "bench")
+        for n in range(entries)
+    ]  # fmt: skip
+    window = RecorderWindow(IncidentFile.open(b_path), clock=system_clock)
+    window.show()
+
+    def wait(condition: Any, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not condition():
+            if time.monotonic() > deadline:
+                raise RuntimeError("timed out")
+            app.processEvents()
+            time.sleep(0.001)
+
+    try:
+        wait(lambda: window.team.status == "live", 30)
+        with a:
+            a.import_entries(items)
+            heartbeat = CpuHeartbeat()
+            heartbeat.start()
+            start = time.perf_counter()
+            a.close()  # A pushes from a process of its own, as a teammate's recorder does
+            pusher = subprocess.Popen([sys.executable, "-c", PUSH, str(a.path), url])
+            wait(lambda: window.model.rowCount() >= entries, 120)
+            shown_ms = (time.perf_counter() - start) * 1000
+            stall = heartbeat.stop()
+            stall_cpu = max(heartbeat.cpu_gaps, default=0.0)
+            if pusher.wait(timeout=60) != 0:
+                raise RuntimeError("the push failed")
+    finally:
+        window.close()
+        app.processEvents()
+    return {"rows": float(entries), "shown_ms": shown_ms, "stall_ms": stall,
+            "stall_cpu_ms": stall_cpu}  # fmt: skip
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notes", type=int, default=200)
     parser.add_argument("--catch-up", type=int, default=10_000)
     parser.add_argument("--captures", type=int, default=200)
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--window-only", action="store_true", help="only the catch-up into an open window"
+    )
     args = parser.parse_args()
     reason = missing()
     if reason:
@@ -198,10 +285,18 @@ def main() -> int:
         with connect(url) as conn:
             team_db.init(conn)
         with tempfile.TemporaryDirectory() as folder:
+            if args.window_only:
+                into_window = catch_up_window(Path(folder), url, args.catch_up)
+                print(f"catch-up {args.catch_up} entries into B's open window: all shown after "
+                      f"{into_window['shown_ms']:.0f} ms, longest UI stall "
+                      f"{into_window['stall_ms']:.0f} ms (budget 16 ms); longest UI-thread CPU "
+                      f"between two ticks {into_window['stall_cpu_ms']:.0f} ms")  # fmt: skip
+                return 0
             floor_ms = floor(url, args.notes)
             live_ms = note_to_replica(Path(folder), url, args.notes)
             latency = note_latency(Path(folder), url, args.notes)
             caught = catch_up(Path(folder), url, args.catch_up, args.captures)
+            into_window = catch_up_window(Path(folder), url, args.catch_up)
     finally:
         cluster.close()
     results = {
@@ -211,6 +306,7 @@ def main() -> int:
                            "p99": percentile(live_ms, 0.99), "max": max(live_ms)},
         "note_latency_ms": latency,
         "catch_up": caught,
+        "catch_up_window": into_window,
     }  # fmt: skip
     print(f"floor  INSERT+NOTIFY seen by a listener: median {results['floor_insert_notify_ms']['median']:.2f} ms, "  # noqa: E501
           f"p99 {results['floor_insert_notify_ms']['p99']:.2f} ms")  # fmt: skip
@@ -223,6 +319,10 @@ def main() -> int:
     print(f"catch-up {args.catch_up} entries + {args.captures} captures: push "
           f"{caught['push_ms']:.0f} ms, in B's file after {caught['total_ms']:.0f} ms "
           f"({caught['rows']:.0f} rows)")  # fmt: skip
+    print(f"catch-up {args.catch_up} entries into B's open window: all shown after "
+          f"{into_window['shown_ms']:.0f} ms, longest UI stall {into_window['stall_ms']:.0f} ms "
+          f"(budget 16 ms); longest UI-thread CPU between two ticks "
+          f"{into_window['stall_cpu_ms']:.0f} ms")  # fmt: skip
     if args.json:
         args.json.write_text(json.dumps(results, indent=2))
     return 0

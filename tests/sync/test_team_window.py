@@ -86,6 +86,46 @@ def test_a_teammates_note_appears_live_with_its_author(
         qtbot.waitUntil(lambda: window.model.team_label(own.id) is None)
 
 
+def test_a_catch_up_reaches_an_open_window_in_bounded_blocks(
+    tmp_path: Path,
+    team_url: str,
+    qtbot,
+    window_on,  # type: ignore[no-untyped-def]
+) -> None:
+    """A teammate's 1,200 offline entries are announced to B's window a block per event-loop
+    turn (the sync pulls 500 at a time): no turn of B's UI thread inserts them all."""
+    from incident_recorder.domain import EntryKind
+    from incident_recorder.domain.imported import ImportedEntry
+    from incident_recorder.session import Change, EntriesAdded
+    from incident_recorder.ui.recorder.block_feed import BLOCK_ROWS
+
+    many = 1_200
+    a, b = shared_pair(tmp_path, team_url)
+    b.close()
+    window = window_on(tmp_path / "b.incident")
+    qtbot.waitUntil(lambda: window.header.sync_state.text().startswith("live"), timeout=10_000)
+    announced: list[int] = []
+
+    def heard(change: Change) -> None:
+        if isinstance(change, EntriesAdded):
+            announced.append(len(change.entries))
+
+    window.session.listen(heard)
+    inserted: list[int] = []
+    window.model.rowsInserted.connect(lambda _p, first, last: inserted.append(last - first + 1))
+    with a, connect(team_url) as conn:
+        now = a.incident().created_at
+        a.import_entries(
+            [ImportedEntry(EntryKind.OBSERVATION, f"offline {n}", now, "test") for n in range(many)]
+        )
+        Replicator(IncidentSession(a, author="Ada Lovelace")).push(conn)
+    qtbot.waitUntil(lambda: window.model.rowCount() == many, timeout=20_000)
+    assert sum(announced) == many, "every pulled entry announced once, through the session"
+    assert max(announced) <= BLOCK_ROWS and max(inserted) <= BLOCK_ROWS
+    assert len(announced) >= many // BLOCK_ROWS
+    qtbot.waitUntil(lambda: window.model.team_label(window.model.entry_at(0).id) is not None)
+
+
 def test_offline_the_header_says_since_when_and_what_waits(
     postgres: Cluster,
     tmp_path: Path,

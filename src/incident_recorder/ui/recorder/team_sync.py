@@ -4,10 +4,14 @@ While the open incident is linked to a team database (docs/team.md), `TeamSync` 
 team sync (sync/replicator.py) on a thread of its own, with its own connection to the file and
 its own session — never on the UI thread, never inside a note's commit. What it pulls is
 announced to the window's session (`added_elsewhere`), so a teammate's entry takes the same path
-to the timeline as a local one. After every change of state it tells the header what to show
-("live · 2 teammates", "offline since 14:03, 12 entries waiting", "error: …") and the timeline
-which entries to label: a teammate's with the author's name, this recorder's own not yet in the
-database with "⇡ not sent". Incident ▸ Share with Team… links an unshared incident.
+to the timeline as a local one; a pulled batch is sorted on the worker and announced a block of
+entries per short event-loop turn (block_feed.py), and the worker pulls the next batch only once
+the window has shown this one — the two then take turns at the interpreter instead of
+contending for it — so the window keeps answering through a catch-up. After every change of
+state it tells the header what to show ("live · 2 teammates", "offline since 14:03, 12 entries
+waiting", "error: …") and the timeline which entries to label: a teammate's with the author's
+name, this recorder's own not yet in the database with "⇡ not sent". Incident ▸ Share with
+Team… links an unshared incident.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from incident_recorder.domain import Entry
 from incident_recorder.session import Change, EntriesAdded, IncidentSession
 from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.ui.common.first_paint import after_first_paint
+from incident_recorder.ui.recorder.block_feed import BlockFeed
 from incident_recorder.ui.recorder.header import IncidentHeader
 from incident_recorder.ui.timeline.timeline_model import TimelineModel
 from incident_recorder.ui.timeline.timeline_view import TimelineView
@@ -34,6 +39,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 NOT_SENT = "⇡ not sent"
+SHOW_WAIT = 50
+"""Tenths of a second the worker waits for the window to show a pulled batch."""
 STATE_STYLE = {
     "live": "color: #15803d; font-weight: 600; margin-left: 14px;",
     "offline": "color: #b45309; font-weight: 600; margin-left: 14px;",
@@ -75,6 +82,10 @@ class TeamSync(QObject):
         self._thread: threading.Thread | None = None
         self.status = ""
         self._closed = False
+        self.feed = BlockFeed(self._session.added_elsewhere, self)
+        self._shown = threading.Event()  # the window has shown what the worker handed it
+        self._shown.set()
+        self.feed.drained.connect(self._shown.set)
         self._state.connect(self._show_state)
         self._arrived.connect(self._announce)
         self._labels.connect(window.model.set_team_labels)
@@ -107,6 +118,7 @@ class TeamSync(QObject):
         """Stop the worker (the window closes): it leaves within a tenth of a second, or when
         a connection attempt in progress gives up."""
         self._closed = True
+        self.feed.stop()
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
@@ -159,13 +171,18 @@ class TeamSync(QObject):
             self._state.emit(SyncState("error", reason=str(error)))
 
     def _heard(self, change: Change) -> None:
-        if isinstance(change, EntriesAdded):
-            self._arrived.emit(change.entries)
+        if isinstance(change, EntriesAdded):  # sorted here, off the UI thread
+            self._shown.clear()
+            self._arrived.emit(sorted(change.entries, key=lambda e: (e.occurred_at, e.id)))
+            waited = 0
+            while not self._shown.wait(0.1) and not self._stop.is_set() and waited < SHOW_WAIT:
+                waited += 1  # the next batch once these are shown (or the window is stuck)
 
     # -- back on the UI thread ---------------------------------------------------------------
 
-    def _announce(self, entries: tuple[Entry, ...]) -> None:
-        self._session.added_elsewhere(entries)
+    def _announce(self, entries: list[Entry]) -> None:
+        if not self._closed:
+            self.feed.put(entries)
 
     def _show_state(self, state: object) -> None:
         from incident_recorder.sync.replicator import SyncState
