@@ -34,14 +34,15 @@ def cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def entry_fields(document: dict[str, Any]) -> list[dict[str, Any]]:
-    """What a round trip must keep of each entry (ids, file names and source may change)."""
+    """What a round trip must keep of each entry (ids, file names and source may change; the
+    global ids too: the entries imported are new rows of another record)."""
     fields = []
     for entry in document["entries"]:
-        kept = {k: v for k, v in entry.items() if k not in ("id", "source", "capture")}
+        kept = {k: v for k, v in entry.items() if k not in ("id", "uid", "source", "capture")}
         capture = entry["capture"]
         if capture is not None:
             kept["capture"] = {
-                k: v for k, v in capture.items() if k not in ("id", "file", "original_file")
+                k: v for k, v in capture.items() if k not in ("id", "uid", "file", "original_file")
             }
         fields.append(kept)
     return fields

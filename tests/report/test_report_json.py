@@ -46,7 +46,7 @@ def test_top_level_fields(recorded: Recorded, tmp_path: Path) -> None:
         ["time_to_detect", "time_to_acknowledge", "time_to_mitigate", "time_to_resolve"]
     )
     assert document["report_texts"] == {} and document["action_items"] == []
-    assert document["format"] == JSON_FORMAT == "incident-recorder/1"
+    assert document["format"] == JSON_FORMAT == "incident-recorder/2"
     incident = recorded.incident
     assert document["incident"] == {
         "uuid": incident.uuid,
@@ -62,10 +62,14 @@ def test_every_entry_with_every_field(recorded: Recorded, tmp_path: Path) -> Non
     entries = document["entries"]
     assert isinstance(entries, list)
     stored = recorded.entries
-    assert [e["id"] for e in entries] == [e.id for e in stored]
+    # Format 2: `id` numbers the entries in the export's order (no longer the rowid, which
+    # differs between replicas of a shared incident); `uid` is the entry's global id.
+    assert [e["id"] for e in entries] == list(range(1, len(stored) + 1))
+    uid_of = {row_id: uid for uid, row_id in recorded.file.uids("entries").items()}
+    assert [e["uid"] for e in entries] == [uid_of[e.id] for e in stored]
     for record, entry in zip(entries, stored, strict=True):
         assert set(record) == {
-            "id", "kind", "text", "occurred_at", "recorded_at",
+            "id", "uid", "kind", "text", "occurred_at", "recorded_at",
             "revision", "hidden", "source", "capture",
             "public", "starred", "author", "occurred_offset", "milestone",
         }  # fmt: skip
@@ -102,6 +106,7 @@ def test_captures_written_and_matching(recorded: Recorded, tmp_path: Path) -> No
         capture = record["capture"]
         assert set(capture) == {
             "id",
+            "uid",
             "width",
             "height",
             "sha256",
@@ -129,6 +134,10 @@ def test_captures_written_and_matching(recorded: Recorded, tmp_path: Path) -> No
         assert hashlib.sha256(data).hexdigest() == capture["sha256"]
         assert capture["window_title"] == "Grafana — checkout-api"
         assert capture["monitor"] == 1
+    # Format 2: captures numbered in the order they first appear, each with its global id.
+    assert [c["capture"]["id"] for c in captures] == [1, 2]
+    capture_uids = recorded.file.uids("captures")
+    assert {c["capture"]["uid"] for c in captures} == set(capture_uids)
     assert {(c["capture"]["width"], c["capture"]["height"]) for c in captures} == {
         (96, 54),
         (40, 30),

@@ -20,6 +20,20 @@ PUBLIC_TEXTS: tuple[tuple[str, str], ...] = (
 
 
 @dataclass(frozen=True, slots=True)
+class GlobalIds:
+    """The global id (`uid`) of each entry, capture and action item: the same in every replica
+    of a shared incident, where rowids differ (storage/origins.py). Empty for a file from
+    before the team step opened read-only, which has none."""
+
+    entries: Mapping[int, str] = field(default_factory=dict)
+    """entry id → uid."""
+    captures: Mapping[int, str] = field(default_factory=dict)
+    """capture id → uid."""
+    action_items: Mapping[int, str] = field(default_factory=dict)
+    """action item number → the uid of its first save."""
+
+
+@dataclass(frozen=True, slots=True)
 class IncidentRecord:
     """An incident as the report layer sees it.
 
@@ -44,6 +58,8 @@ class IncidentRecord:
     """entry id → when a revision last changed its text, kind or time (not listed: never)."""
     readings: Mapping[int, Reading] = field(default_factory=dict)
     """Entry id → its capture's recognised text (masked) and its findings, for an export."""
+    uids: GlobalIds = field(default_factory=GlobalIds)
+    """The global ids of its entries, captures and action items (what a JSON export names)."""
 
     def visible_entries(self) -> list[Entry]:
         """The entries a report shows: every entry not hidden."""

@@ -1,5 +1,10 @@
 """Our own JSON export (incident.json, see docs/export.md) read back into entries.
 
+Both formats are read: 1 (an entry's `id` is its rowid in the file exported) and 2 (`id` is
+its number in the export's order, `uid` its global id). Either way an `id` only links records
+inside the one document (a milestone's `entry_id`), so both read the same; the imported entries
+get new global ids (the file imported into is a record of its own). A newer format is refused.
+
 Every entry keeps its kind, text, times, hidden / public / starred flags, author and entered
 offset (the last four when the export has them). Milestones come from a top-level `milestones`
 (an object of name → time, or a list of {name, occurred_at, entry_id}) or an entry's own
@@ -47,6 +52,8 @@ from incident_recorder.importers.images import ImageImportError, capture_from_by
 
 SOURCE = "import:json"
 FORMAT_PREFIX = "incident-recorder/"
+FORMATS_READ = ("incident-recorder/1", "incident-recorder/2")
+"""The export formats this reader knows (report/jsondoc.py writes the last)."""
 _OFFSET = re.compile(r"^[+-]\d{2}:\d{2}$")
 
 
@@ -198,6 +205,9 @@ def parse_document(
     form = document.get("format")
     if not isinstance(form, str) or not form.startswith(FORMAT_PREFIX):
         raise ImportFailed([f"not an Incident Recorder JSON export (format {form!r})"])
+    if form not in FORMATS_READ:
+        known = ", ".join(repr(name) for name in FORMATS_READ)
+        raise ImportFailed([f"format {form!r} is not one this version reads ({known})"])
     notes: list[str] = []
     entries: list[ImportedEntry] = []
     ids: dict[object, int] = {}

@@ -47,7 +47,7 @@ class ReportContext:
         timeline_picture: str | None = None,
     ) -> None:
         self.record = record
-        self.entries = facts.in_order(record.visible_entries())
+        self.entries = facts.in_order(record.visible_entries(), record.uids.entries)
         self.tz = tz
         self.exported_at = exported_at
         self.image_files = image_files

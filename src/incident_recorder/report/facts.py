@@ -8,11 +8,12 @@ Key moments and metrics come from the milestones (domain/milestones.py), never f
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 
 from incident_recorder.domain import Entry
+from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.domain.times import in_zone, show
 
 IMAGES_DIR = "images"
@@ -102,14 +103,17 @@ class ExportedCapture:
     original_sha256: str | None = None
 
 
-def image_name(entry: Entry, digest: str | None = None, suffix: str = ".png") -> str | None:
+def image_name(
+    entry: Entry, digest: str | None = None, suffix: str = ".png", number: int | None = None
+) -> str | None:
     """The path, relative to the report, of an entry's exported capture (None: no capture).
 
-    'images/entry-0007-1a2b3c4d5e6f.png': the entry id and the first 12 hex digits of the
-    capture's SHA-256, or of `digest` (the SHA-256 of the exported annotated copy) when given
-    (the capture id if the hash is not hex, so a damaged or foreign file can never steer the
-    path). `suffix` is the written bytes' (domain.image_bytes.image_suffix): '.jpg' for a
-    capture taken as JPEG; anything but '.jpg' gives '.png'.
+    'images/entry-0007-1a2b3c4d5e6f.png': the entry's `number` in the export (`numbers`; the
+    entry id if none is given) and the first 12 hex digits of the capture's SHA-256, or of
+    `digest` (the SHA-256 of the exported annotated copy) when given (the capture id if the
+    hash is not hex, so a damaged or foreign file can never steer the path). `suffix` is the
+    written bytes' (domain.image_bytes.image_suffix): '.jpg' for a capture taken as JPEG;
+    anything but '.jpg' gives '.png'.
     """
     if entry.capture is None:
         return None
@@ -117,9 +121,19 @@ def image_name(entry: Entry, digest: str | None = None, suffix: str = ".png") ->
     if not _HEX.fullmatch(digest):
         digest = f"capture{entry.capture.id}"
     suffix = ".jpg" if suffix == ".jpg" else ".png"
-    return f"{IMAGES_DIR}/entry-{entry.id:04d}-{digest}{suffix}"
+    return f"{IMAGES_DIR}/entry-{entry.id if number is None else number:04d}-{digest}{suffix}"
 
 
-def in_order(entries: Sequence[Entry]) -> list[Entry]:
-    """Entries by occurred-at time (then id), whatever order they came in."""
-    return sorted(entries, key=lambda entry: (entry.occurred_at, entry.id))
+def in_order(entries: Sequence[Entry], uids: Mapping[int, str] | None = None) -> list[Entry]:
+    """Entries by occurred-at time, then global id (entry id → uid, `GlobalIds.entries`: the
+    same order in every replica of a shared incident, whose rowids differ), then id."""
+    known = uids or {}
+    return sorted(entries, key=lambda entry: (entry.occurred_at, known.get(entry.id, ""), entry.id))
+
+
+def numbers(record: IncidentRecord) -> dict[int, int]:
+    """Entry id → its number in an export of `record` (1, 2, …, hidden entries counted): its
+    place in `in_order`, the same in every replica, so an export's entry ids and image names
+    are too."""
+    ordered = in_order(record.entries, record.uids.entries)
+    return {entry.id: number for number, entry in enumerate(ordered, start=1)}

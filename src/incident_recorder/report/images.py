@@ -85,6 +85,7 @@ def write_images(
     include_originals: bool = False,
     cancelled: Callable[[], bool] | None = None,
     always_render: bool = False,
+    numbers: Mapping[int, int] | None = None,
 ) -> dict[int, facts.ExportedCapture]:
     """Write the capture of every entry that has one; returns entry id → what was written.
 
@@ -93,7 +94,8 @@ def write_images(
     Each file gets `mode` (default: `file_mode()`, read once for all of them). cancelled()
     is asked before each image: True raises ExportCancelled. always_render (public exports):
     every capture is re-encoded from its pixels, annotated or not, so no chunk of the stored
-    file (text, EXIF) leaves with it.
+    file (text, EXIF) leaves with it. numbers (entry id → its number in the export,
+    `facts.numbers`) names the files; without it, the entry id does.
     """
     mode = file_mode() if mode is None else mode
     with_capture = [entry for entry in entries if entry.capture is not None]
@@ -113,12 +115,13 @@ def write_images(
         rendered = bool(shapes) or always_render
         data = _rendered(entry, png, shapes) if rendered else png
         digest = hashlib.sha256(data).hexdigest()
-        name = facts.image_name(entry, digest if rendered else None, image_suffix(data))
+        number = None if numbers is None else numbers.get(entry.id)
+        name = facts.image_name(entry, digest if rendered else None, image_suffix(data), number)
         assert name is not None
         write_atomically(out_dir / name, data, mode)
         original_file = None
         if shapes and include_originals:
-            original_name = facts.image_name(entry, suffix=image_suffix(png))
+            original_name = facts.image_name(entry, suffix=image_suffix(png), number=number)
             assert original_name is not None
             original_file = f"{facts.ORIGINALS_DIR}/{original_name.rsplit('/', 1)[-1]}"
             _make_dir(out_dir / facts.ORIGINALS_DIR)

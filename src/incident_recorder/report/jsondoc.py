@@ -1,9 +1,14 @@
 """The JSON export (incident.json): the complete record, hidden entries included, as data.
 
 `render_json` is a pure function returning a JSON-ready dict; the layout is versioned by its
-"format" field ("incident-recorder/1") and documented field by field in docs/export.md. Times
+"format" field ("incident-recorder/2") and documented field by field in docs/export.md. Times
 are ISO 8601 in UTC with milliseconds and an explicit zone ('2026-11-27T14:02:07.123+00:00').
 Text is exported exactly as recorded: escaping is the job of whoever displays it.
+
+Every replica of a shared incident exports the same bytes but for `exported_at`: entries,
+captures and action items carry their global id (`uid`), entries at the same time are ordered
+by it, and each `id` is a number in the export's own order (1, 2, …), never a rowid (format 1
+wrote rowids, which differ between replicas).
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, BinaryIO
 
@@ -22,8 +28,20 @@ from incident_recorder.domain.readings import FindingMark, Reading
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.report import facts
 
-FORMAT = "incident-recorder/1"
-"""The value of the "format" field; a change that breaks readers bumps the number."""
+FORMAT = "incident-recorder/2"
+"""The value of the "format" field; a change that breaks readers bumps the number (2: `id` is
+a number in export order, no longer a rowid, and `uid` is the global id)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExportIds:
+    """What an export calls an entry and its capture: a number in the export's order and the
+    global id (None: the file has none)."""
+
+    number: int
+    uid: str | None = None
+    capture_number: int | None = None
+    capture_uid: str | None = None
 
 
 def _hides_original(written: facts.ExportedCapture | None) -> bool:
@@ -36,14 +54,17 @@ def _capture(
     image_files: Mapping[int, str],
     captures: Mapping[int, facts.ExportedCapture],
     reading: Reading | None = None,
+    ids: ExportIds | None = None,
 ) -> dict[str, Any] | None:
     capture = entry.capture
     if capture is None:
         return None
     written = captures.get(entry.id)
     sha256 = capture.sha256 if written is None else written.sha256
+    number = None if ids is None else ids.capture_number
     return {
-        "id": capture.id,
+        "id": capture.id if number is None else number,
+        "uid": None if ids is None else ids.capture_uid,
         "width": capture.width,
         "height": capture.height,
         "sha256": sha256,
@@ -81,10 +102,12 @@ def entry_record(
     captures: Mapping[int, facts.ExportedCapture] | None = None,
     milestone: Milestone | None = None,
     reading: Reading | None = None,
+    ids: ExportIds | None = None,
 ) -> dict[str, Any]:
-    """One entry as a JSON-ready dict."""
+    """One entry as a JSON-ready dict, named by `ids` (without: its rowids, no uid)."""
     return {
-        "id": entry.id,
+        "id": entry.id if ids is None else ids.number,
+        "uid": None if ids is None else ids.uid,
         "kind": str(entry.kind),
         "text": entry.text,
         "occurred_at": facts.iso_ms(entry.occurred_at),
@@ -92,7 +115,7 @@ def entry_record(
         "revision": entry.revision,
         "hidden": entry.hidden,
         "source": entry.source,
-        "capture": _capture(entry, image_files, captures or {}, reading),
+        "capture": _capture(entry, image_files, captures or {}, reading, ids),
         "public": entry.public,
         "starred": entry.starred,
         "author": entry.author,
@@ -105,9 +128,10 @@ def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else facts.iso_ms(moment)
 
 
-def _action_item(item: ActionItem) -> dict[str, Any]:
+def _action_item(item: ActionItem, number: int, uids: Mapping[int, str]) -> dict[str, Any]:
     return {
-        "id": item.id,
+        "id": number,
+        "uid": None if item.id is None else uids.get(item.id),
         "description": item.description,
         "owner": item.owner,
         "due": item.due.isoformat() if item.due else None,
@@ -157,7 +181,12 @@ def record_head(record: IncidentRecord, exported_at: datetime) -> dict[str, Any]
         "milestones": {m.value: _iso(milestones[m]) for m in Milestone},
         "metrics": metrics,
         "report_texts": dict(sorted(record.report_texts.items())),
-        "action_items": [_action_item(item) for item in record.action_items if not item.hidden],
+        "action_items": [
+            _action_item(item, number, record.uids.action_items)
+            for number, item in enumerate(
+                (item for item in record.action_items if not item.hidden), start=1
+            )
+        ],
     }
 
 
@@ -166,14 +195,27 @@ def entry_records(
     image_files: Mapping[int, str],
     captures: Mapping[int, facts.ExportedCapture] | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """The "entries" of record_json, one at a time, in time order."""
-    for entry in facts.in_order(record.entries):
+    """The "entries" of record_json, one at a time, in time order (then global id): each
+    numbered in that order (`facts.numbers`), each capture by where it first appears."""
+    uids = record.uids
+    capture_numbers: dict[int, int] = {}
+    for number, entry in enumerate(facts.in_order(record.entries, uids.entries), start=1):
+        capture = None if entry.capture is None else entry.capture.id
+        if capture is not None:
+            capture_numbers.setdefault(capture, len(capture_numbers) + 1)
+        ids = ExportIds(
+            number,
+            uids.entries.get(entry.id),
+            None if capture is None else capture_numbers[capture],
+            None if capture is None else uids.captures.get(capture),
+        )
         yield entry_record(
             entry,
             image_files,
             captures,
             record.milestone_entries.get(entry.id),
             record.readings.get(entry.id),
+            ids,
         )
 
 

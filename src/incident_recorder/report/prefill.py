@@ -74,7 +74,9 @@ def _summary(record: IncidentRecord, tz: tzinfo) -> str:
 
 
 def _of(record: IncidentRecord, *kinds: EntryKind) -> list[Entry]:
-    return [e for e in facts.in_order(record.visible_entries()) if e.kind in kinds]
+    return [
+        e for e in facts.in_order(record.visible_entries(), record.uids.entries) if e.kind in kinds
+    ]
 
 
 _NOTICED = {
@@ -130,7 +132,7 @@ def _impact(record: IncidentRecord, tz: tzinfo) -> str:
 
 
 def _resolution(record: IncidentRecord, tz: tzinfo) -> str:
-    shown = facts.in_order(record.visible_entries())
+    shown = facts.in_order(record.visible_entries(), record.uids.entries)
     entries = resolving_entries(shown, record.milestone_entries)
     intro = "What mitigated and resolved it, in order:" if entries else ""
     return "\n".join([intro, "", *_items(entries, tz, kind=True)]).strip()

@@ -273,6 +273,7 @@ def write_report(
         include_originals=include_originals,
         cancelled=cancelled,
         always_render=public,
+        numbers=facts.numbers(record),
     )
     image_files = {entry_id: capture.file for entry_id, capture in captures.items()}
     check_cancelled(cancelled)

@@ -17,13 +17,14 @@ from incident_recorder.domain.actions import ActionItem
 from incident_recorder.domain.details import IncidentDetails
 from incident_recorder.domain.imported import ImportedEntry
 from incident_recorder.domain.milestones import Milestone, Milestones
-from incident_recorder.domain.record import IncidentRecord
+from incident_recorder.domain.record import GlobalIds, IncidentRecord
 from incident_recorder.domain.text import clean_note_text
 from incident_recorder.domain.times import to_iso
 from incident_recorder.storage import batch, curation
 from incident_recorder.storage.annotations import AnnotationSummary
 from incident_recorder.storage.errors import IncidentFileError, translate
 from incident_recorder.storage.handle import FileHandle
+from incident_recorder.storage.origins import global_ids
 
 _T = TypeVar("_T")
 
@@ -60,6 +61,7 @@ class CuratedFile(FileHandle):
                 sensitive_captures=frozenset(
                     cid for cid, summary in summaries.items() if summary.sensitive
                 ),
+                uids=self._curated(global_ids, GlobalIds()),
             )
 
     def _require_version(self, version: int, what: str) -> None:

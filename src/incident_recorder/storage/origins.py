@@ -28,6 +28,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from incident_recorder.domain.record import GlobalIds
+
 SHARED_TABLES = (
     "captures", "entries", "revisions", "milestones", "details", "annotations", "report_texts",
     "action_items",
@@ -153,3 +155,24 @@ def has_origins(conn: sqlite3.Connection) -> bool:
         "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'origins'"
     ).fetchone()
     return row is not None
+
+
+def global_ids(conn: sqlite3.Connection) -> GlobalIds:
+    """The global ids of the entries, captures and action items (an action item by its first
+    save's); empty for a file without origins."""
+    if not has_origins(conn):
+        return GlobalIds()
+
+    def of(table: str) -> dict[int, str]:
+        rows = conn.execute("SELECT row_id, uid FROM origins WHERE tbl = ?", (table,))
+        return {int(row_id): str(uid) for row_id, uid in rows}
+
+    items = conn.execute(
+        "SELECT f.item, o.uid FROM action_items AS f JOIN origins AS o "
+        "ON o.tbl = 'action_items' AND o.row_id = f.id WHERE f.revision = 1"
+    )
+    return GlobalIds(
+        entries=of("entries"),
+        captures=of("captures"),
+        action_items={int(item): str(uid) for item, uid in items},
+    )
