@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -66,3 +67,18 @@ def exchange(source: IncidentFile, target: IncidentFile) -> int:
     before = target.shared_count()
     target.apply_shared(rows, {})
     return target.shared_count() - before
+
+
+def exported_json(folder: Path) -> tuple[bytes, dict[str, bytes]]:
+    """The JSON export in `folder` as its bytes, the one line that differs between replicas by
+    design (`exported_at`) blanked, and its images/ by name (their bytes): what must be the
+    same, byte for byte, in every replica's export of a shared incident."""
+    text, found = re.subn(
+        rb'\n  "exported_at": "[^"\n]*",\n',
+        b'\n  "exported_at": "",\n',
+        (folder / "incident.json").read_bytes(),
+    )
+    assert found == 1, "an export has one exported_at, at the top level"
+    images = folder / "images"
+    files = sorted(images.iterdir()) if images.is_dir() else []
+    return text, {path.name: path.read_bytes() for path in files}

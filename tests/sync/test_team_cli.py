@@ -12,9 +12,14 @@ import sys
 import time
 from pathlib import Path
 
+from incident_recorder.domain.actions import ActionItem
+from incident_recorder.storage import IncidentFile
 from incident_recorder.sync import team_db
 from tests.sync.postgres_cluster import Cluster
-from tests.sync.replica_support import record_at
+from tests.sync.replica_support import exported_json, record_at
+
+FORMAT_1 = Path(__file__).resolve().parents[1] / "data" / "export-format-1"
+"""A JSON export made before format 2 (tests/importers/test_json_formats.py)."""
 
 
 def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -58,25 +63,40 @@ def test_team_init_then_three_recorders_share_join_and_converge(
         "error rate back to normal": "Ada",
     }
     assert len(records[0]["entries"]) == 4
+
+    # What made the replicas' exports differ: rowids (each file numbers rows as they arrive),
+    # entries of one moment from several recorders, a capture, action items. B imports an
+    # export made before format 2 (7 entries: a capture, two at 14:05:00, a hidden one, a
+    # milestone); A and C each add a note at that same moment and an action item.
+    ok("import", b, FORMAT_1)
+    same_moment = "2026-11-20T14:05:00Z"
+    ok("note", a, "a: at the same moment", "--at", same_moment, "--author", "Ada")
+    ok("note", c, "c: at the same moment", "--at", same_moment, "--author", "Cy")
+    for path, item in ((c, "Alert on idle_timeout units"), (a, "Page the DB team sooner")):
+        with IncidentFile.open(path) as handle:
+            handle.save_action_item(ActionItem(item, owner=path.stem))
+    for replica in (a, b, c, a, b):
+        assert "In sync" in ok("sync", replica, "--once")
+    records = [record_at(path) for path in (a, b, c)]
+    assert records[0] == records[1] == records[2]
+    assert len(records[0]["entries"]) == 13
+
     exports = []
     for path in (a, b, c):
         ok("export", path, "--format", "json", "--out", tmp_path / f"export-{path.stem}")
-        exports.append(_comparable(tmp_path / f"export-{path.stem}" / "incident.json"))
+        exports.append(exported_json(tmp_path / f"export-{path.stem}"))
+    # byte for byte but the export time: the JSON and the image files alike
     assert exports[0] == exports[1] == exports[2]
-
-
-def _comparable(path: Path) -> object:
-    """A JSON export without what differs between replicas by design: the export time and the
-    entries' local rowids (`id`; the same entries in the same order otherwise)."""
-
-    def strip(value: object) -> object:
-        if isinstance(value, dict):
-            return {k: strip(v) for k, v in value.items() if k not in ("exported_at", "id")}
-        if isinstance(value, list):
-            return [strip(v) for v in value]
-        return value
-
-    return strip(json.loads(path.read_text()))
+    document = json.loads(exports[0][0])
+    entries = document["entries"]
+    assert [entry["id"] for entry in entries] == list(range(1, 14))
+    assert len({entry["uid"] for entry in entries} - {None}) == 13
+    at_once = [e for e in entries if e["occurred_at"] == "2026-11-20T14:05:00.000+00:00"]
+    assert [e["uid"] for e in at_once] == sorted(e["uid"] for e in at_once)
+    assert len(at_once) == 4
+    assert [item["id"] for item in document["action_items"]] == [1, 2]
+    assert all(item["uid"] for item in document["action_items"])
+    assert list(exports[0][1]) == [Path(e["capture"]["file"]).name for e in entries if e["capture"]]
 
 
 def test_a_password_in_the_url_is_used_but_never_kept_or_shown(

@@ -1,7 +1,8 @@
 """The issue's "done means", compressed for CI: three recorders — two windows (real widgets,
 each with its sync worker) and one CLI process — on one incident through a real PostgreSQL.
 Each sees the others' notes; the database is stopped while all three record and started
-again; all three files converge to the same record, nothing lost, nothing doubled."""
+again; all three files converge to the same record, nothing lost, nothing doubled, and their
+JSON exports are identical, byte for byte, apart from the export time."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from incident_recorder.sync import replicator as replicator_module
 from incident_recorder.sync.links import join
 from incident_recorder.sync.replicator import connect
 from tests.sync.postgres_cluster import Cluster
-from tests.sync.replica_support import record_at
+from tests.sync.replica_support import exported_json, record_at
 from tests.sync.test_team_window import window_on  # noqa: F401  (the fixture)
 
 OUTAGE_NOTES = 5
@@ -104,3 +105,8 @@ def test_two_windows_and_a_cli_record_through_an_outage_and_converge(
     assert row == (len(records[0]["uids"]), len(records[0]["uids"]))
     with IncidentFile.open(shell, readonly=True) as handle:
         assert handle.unpushed() == 0
+    exports = []
+    for path in (shell, one, two):  # the windows still open on theirs
+        cli("export", path, "--format", "json", "--out", tmp_path / f"export-{path.stem}")
+        exports.append(exported_json(tmp_path / f"export-{path.stem}"))
+    assert exports[0] == exports[1] == exports[2]
