@@ -27,7 +27,7 @@ from incident_recorder.domain.details import (
 )
 from incident_recorder.domain.milestones import Milestone, Milestones
 from incident_recorder.domain.record import IncidentRecord
-from incident_recorder.report import load_template, render_report
+from incident_recorder.report import facts, load_template, render_report
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "export.md"
 BLOCK = re.compile(r"^```markdown\n(.*?)^```$", re.MULTILINE | re.DOTALL)
@@ -102,10 +102,12 @@ def example_record(*, unmeasurable: bool = False) -> IncidentRecord:
 def example_report(
     zone: str = "Europe/Paris", *, unmeasurable: bool = False, template: str = "default"
 ) -> str:
+    record = example_record(unmeasurable=unmeasurable)
+    number = facts.numbers(record)[14]  # an export names the image by the entry's place: 5th
     return render_report(
-        example_record(unmeasurable=unmeasurable),
+        record,
         template=load_template(template),
-        image_files={14: "images/entry-0014-4c109c3d4377.png"},
+        image_files={14: f"images/entry-{number:04d}-4c109c3d4377.png"},
         tz=ZoneInfo(zone),
         exported_at=START + timedelta(minutes=70, seconds=2, milliseconds=447),
     )
