@@ -153,3 +153,42 @@ def test_a_report_section_being_edited_is_never_overwritten(
         assert report.save_now()
         assert window.file.report_texts()["summary"] == "first — B's words"
         assert not report.unsaved("summary")
+
+
+def test_an_action_item_being_typed_is_kept_while_a_teammates_arrives(
+    tmp_path: Path,
+    team_url: str,
+    qtbot,
+    window_on,  # type: ignore[no-untyped-def]  # noqa: F811
+) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
+
+    a, b = shared_pair(tmp_path, team_url)
+    b.close()
+    with a, connect(team_url) as conn:
+        sync_a = Replicator(IncidentSession(a, author="Ada Lovelace"))
+        window = window_on(tmp_path / "b.incident")
+        qtbot.waitUntil(lambda: window.header.sync_state.text().startswith("live"), timeout=LIVE_MS)
+        report = window.open_report()
+        heard: list[Change] = []
+        window.session.listen(heard.append)
+        table = report.items_panel.table
+        report.activateWindow()
+        table.add_item()  # B's new row, its description being typed
+        qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+        typing = QApplication.focusWidget()
+        assert isinstance(typing, QLineEdit)
+        typing.setText("Page the DB on-call")
+        a.save_action_item(ActionItem("Alert on the 502 rate", owner="Ada"))
+        sync_a.push(conn)
+        qtbot.waitUntil(
+            lambda: any(isinstance(c, ActionItemsChanged) for c in heard), timeout=LIVE_MS
+        )
+        qtbot.wait(700)  # past a retry of the deferred reload
+        assert table.state() == QAbstractItemView.State.EditingState
+        assert typing.text() == "Page the DB on-call", "the cell being typed in is kept"
+        qtbot.keyClick(typing, Qt.Key.Key_Return)  # B's row saved; the teammate's then shown
+        qtbot.waitUntil(lambda: len(report.items.items()) == 2, timeout=LIVE_MS)
+        descriptions = {item.description for item in report.items.items()}
+        assert descriptions == {"Page the DB on-call", "Alert on the 502 rate"}
