@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -148,3 +150,25 @@ def test_a_capture_hit_names_every_visible_entry_showing_it(incident_path: Path)
             (first.id, "capture text"),
             (again.id, "capture text"),
         ]
+
+
+def test_a_consistent_read_sees_one_moment_of_the_file(
+    incident_file: IncidentFile, incident_path: Path
+) -> None:
+    """What session/findings.py reads together (entries, then recognised text, dismissals,
+    annotations) agrees even while another process writes: a note added from the command
+    line between two reads is seen only after the read ends."""
+    incident_file.add_note("before")
+    with incident_file.consistent_read():
+        assert [e.text for e in incident_file.entries()] == ["before"]
+        added = subprocess.run(
+            [sys.executable, "-m", "incident_recorder", "note", str(incident_path), "meanwhile"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert added.returncode == 0, added.stderr
+        assert [e.text for e in incident_file.entries()] == ["before"]
+        assert incident_file.entry_count() == 1
+    assert [e.text for e in incident_file.entries()] == ["before", "meanwhile"]

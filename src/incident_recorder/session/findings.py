@@ -65,7 +65,7 @@ def incident_findings(
 ) -> list[Finding]:
     """Every finding of the visible entries (of those in `only`, if given), in timeline order."""
     salt = file.incident().uuid
-    with file._snapshot():
+    with file.consistent_read():
         entries = [e for e in file.entries(include_hidden=False) if only is None or e.id in only]
         texts = file.capture_texts()
         dismissed = file.dismissals()
@@ -157,16 +157,23 @@ def readings(file: IncidentFile, rules: Rules) -> dict[int, Reading]:
     """Entry id → its capture's recognised text with findings and redacted words masked, and
     its findings (no values), for an export (domain/readings.py)."""
     found: dict[int, list[Finding]] = {}
-    for finding in incident_findings(file, rules):
-        found.setdefault(finding.entry_id, []).append(finding)
-    texts = file.capture_texts()
-    salt = file.incident().uuid
+    with file.consistent_read():
+        for finding in incident_findings(file, rules):
+            found.setdefault(finding.entry_id, []).append(finding)
+        texts = file.capture_texts()
+        salt = file.incident().uuid
+        entries = file.entries(include_hidden=False)
+        redactions = {
+            e.capture.id: _redaction_boxes(file, e.capture.id)
+            for e in entries
+            if e.capture is not None and e.capture.id in texts
+        }
     result: dict[int, Reading] = {}
-    for entry in file.entries(include_hidden=False):
+    for entry in entries:
         text = None
         if entry.capture is not None and entry.capture.id in texts:
             words = texts[entry.capture.id].words
-            text = _masked(words, _redaction_boxes(file, entry.capture.id), rules, salt)
+            text = _masked(words, redactions[entry.capture.id], rules, salt)
         marks = tuple(
             FindingMark(
                 f.kind,
