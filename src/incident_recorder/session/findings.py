@@ -22,6 +22,7 @@ from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.recognition.findings import Rules, find, load_rules
 from incident_recorder.recognition.words import Box, Word, bounding, text_of, word_spans
 from incident_recorder.storage import IncidentFile
+from incident_recorder.storage.recognised import Dismissal
 
 PADDING = 3
 """Pixels a proposed redaction reaches past the words' boxes (Tesseract's boxes are tight)."""
@@ -213,3 +214,14 @@ def proposed_redactions(file: IncidentFile, entry_id: int, rules: Rules) -> list
     """The boxes of the capture entry's findings nobody has handled (for its viewer)."""
     found = incident_findings(file, rules, {entry_id})
     return [f.box for f in found if f.box is not None and f.handled is None]
+
+
+def entry_findings(
+    file: IncidentFile, rules: Rules, entry_id: int
+) -> list[tuple[Finding, Dismissal | None]]:
+    """The findings of one entry, each with its dismissal (who, when) if it was dismissed:
+    what the capture viewer lists."""
+    with file.consistent_read():
+        found = incident_findings(file, rules, {entry_id})
+        dismissals = file.dismissals()
+    return [(f, dismissals.get((f.entry_id, f.key))) for f in found]

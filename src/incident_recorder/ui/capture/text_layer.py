@@ -2,7 +2,8 @@
 
 A viewer's `TextLayer` is given the capture's recognised words and the boxes of its unhandled
 findings (CaptureController reads them). It paints the proposed redactions (dashed red, over
-the image as shown) and, when "Show Text Boxes" is on, a thin box round every recognised word.
+the image as shown), the boxes of findings marked not sensitive (dotted grey, no fill: see
+findings_panel.py) and, when "Show Text Boxes" is on, a thin box round every recognised word.
 "Accept Proposed Redactions" (Ctrl+Shift+R) adds a redaction over each proposal to the viewer's
 shapes and saves them as one annotation revision, editable later like any other; Ctrl+Shift+C
 copies the capture's text, with every word under a redaction left out.
@@ -10,6 +11,7 @@ copies the capture's text, with every word under a redaction left out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QRect, Qt
@@ -53,6 +55,7 @@ class TextLayer(QObject):
         self._viewer = viewer
         self.words: list[Word] = []
         self.proposals: list[Box] = []
+        self.dismissed: list[Box] = []
         self.recognised = False
         self.toolbar = QToolBar()
         self.toolbar.setAccessibleName("Recognised text")
@@ -64,11 +67,15 @@ class TextLayer(QObject):
         viewer.editor.changed.connect(self._update_status)
         self._update_status()
 
-    def set_text(self, words: list[Word] | None, proposals: list[Box]) -> None:
-        """The capture's words (None: not recognised yet) and the boxes to propose."""
+    def set_text(
+        self, words: list[Word] | None, proposals: list[Box], dismissed: Sequence[Box] = ()
+    ) -> None:
+        """The capture's words (None: not recognised yet), the boxes to propose and those of
+        findings marked not sensitive."""
         self.recognised = words is not None
         self.words = list(words or [])
         self.proposals = list(proposals)
+        self.dismissed = list(dismissed)
         self._update_status()
         self._viewer.refresh()
 
@@ -127,7 +134,7 @@ class TextLayer(QObject):
     def paint(self, pixmap: QPixmap, scale: float) -> QPixmap:
         """`pixmap` (the image at `scale`) with word boxes and pending proposals drawn on it."""
         pending = self.pending()
-        if not pending and not (self.show_words.isChecked() and self.words):
+        if not pending and not self.dismissed and not (self.show_words.isChecked() and self.words):
             return pixmap
         painter = QPainter(pixmap)
         try:
@@ -135,6 +142,9 @@ class TextLayer(QObject):
                 painter.setPen(QPen(QColor(40, 120, 255, 200), 1))
                 for word in self.words:
                     painter.drawRect(_rect(word.box, scale))
+            painter.setPen(QPen(QColor(120, 120, 120), 1, Qt.PenStyle.DotLine))
+            for box in self.dismissed:
+                painter.drawRect(_rect(box, scale))
             pen = QPen(QColor(220, 30, 30), 2, Qt.PenStyle.DashLine)
             painter.setPen(pen)
             painter.setBrush(QBrush(QColor(220, 30, 30, 60)))
