@@ -163,12 +163,14 @@ class CaptureController(QObject):
 
     # -- the capture viewer --------------------------------------------------------------------
 
-    def open_capture(self, entry: Entry) -> CaptureViewer | None:
-        """Show a capture; its viewer if already open (raised), else a new one."""
+    def open_capture(self, entry: Entry, highlight: str = "") -> CaptureViewer | None:
+        """Show a capture; its viewer if already open (raised), else a new one. `highlight`:
+        the filter's text it was found with, whose words the viewer highlights."""
         if entry.capture is None:
             return None
         open_viewer = self.viewers.get(entry.capture.id)
         if open_viewer is not None and open_viewer.isVisible():
+            open_viewer.text_layer.highlight(highlight)
             open_viewer.raise_()
             open_viewer.activateWindow()
             return open_viewer
@@ -200,6 +202,7 @@ class CaptureController(QObject):
         viewer.findings_panel.dismiss_requested.connect(
             lambda entry_id, key: self._dismiss_finding(viewer, entry_id, key)
         )
+        viewer.text_layer.highlight(highlight)
         self.show_text(viewer)
         if viewer.decode_job is not None:  # a large image: decoded on the pool
             self._jobs.append(viewer.decode_job)
