@@ -5,13 +5,15 @@ A finding in a capture's recognised text has a box (the words it covers); it is 
 redaction of the capture's current annotations covers that box, or once someone dismissed it as
 not sensitive (`dismiss`, recorded with who and when). A finding in a note or caption is handled
 only by a dismissal (or by editing it away: the current text is what is checked).
-`accept_redactions` adds a redaction over every unhandled box of a capture as one annotation
+The team's own domains come from `<data dir>/findings/own-domains.txt` and Settings (both
+used). `accept_redactions` adds a redaction over every unhandled box of a capture as one annotation
 revision, editable later like any other. Review and the public export read `incident_findings`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +23,8 @@ from incident_recorder.domain.readings import MASK, FindingMark, Reading
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.recognition.findings import Rules, find, load_rules
 from incident_recorder.recognition.words import Box, Word, bounding, text_of, word_spans
+from incident_recorder.settings import FILE_NAME as SETTINGS_FILE
+from incident_recorder.settings import saved_own_domains
 from incident_recorder.storage import IncidentFile
 from incident_recorder.storage.recognised import Dismissal
 
@@ -47,8 +51,10 @@ class Finding:
         return f"entry {self.entry_id}, {where}: looks like {self.label} — {state}"
 
 
-def finding_rules() -> Rules:
-    """The shipped patterns and own domains, then a team's in <data dir>/findings/."""
+def finding_rules(own_domains: Sequence[str] | None = None) -> Rules:
+    """The shipped patterns and own domains, then a team's in <data dir>/findings/, and the own
+    domains of Settings (`own_domains`; None: those saved in the settings file, read here so
+    the window, the command line and the export child all look for the same names)."""
     shipped = paths.resources_dir() / "findings"
     team = paths.data_dir() / "findings"
 
@@ -56,9 +62,13 @@ def finding_rules() -> Rules:
         found = sorted(shipped.glob(pattern))
         return found + (sorted(team.glob(pattern)) if team.is_dir() else [])
 
-    return load_rules(
+    rules = load_rules(
         [p for p in files("*.txt") if p.name != "own-domains.txt"], files("own-domains.txt")
     )
+    if own_domains is None:
+        own_domains = saved_own_domains(paths.config_dir() / SETTINGS_FILE)
+    domains = tuple(dict.fromkeys([*rules.own_domains, *own_domains]))
+    return dataclasses.replace(rules, own_domains=domains)
 
 
 def incident_findings(
