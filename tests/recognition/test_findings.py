@@ -181,3 +181,42 @@ def test_exports_carry_masked_text_findings_without_values_alt_text_and_marks(
     assert "an AWS access key" in marked and "an e-mail address" in marked
     alt = next(line for line in markdown.splitlines() if "![Capture at" in line)
     assert "pool exhausted on orders-db" in alt and "AKIA" not in alt
+
+
+def test_findings_in_notes_and_captions_are_in_the_json_export(
+    incident_path: Path, tmp_path: Path
+) -> None:
+    """A note's findings are exported as a capture's are (kind, label, handled, how), with the
+    span in the entry's text instead of a box, and never the value itself."""
+    note_text = "mailed jane.doe@example.com from 10.2.3.4 about the outage"
+    with IncidentFile.create(incident_path, "notes") as handle:
+        note = handle.add_note(note_text)
+        clean = handle.add_note("nothing sensitive here")
+        shot = handle.add_capture(text_capture(["all quiet"]), text="sent to ops@example.com")
+    listed = run("findings", str(incident_path), "--json")
+    rows = json.loads(listed.stdout)
+    ip = next(r for r in rows if r["entry"] == note.id and r["kind"] == "ip_address")
+    done = run("findings", str(incident_path), "--dismiss", f"{note.id}:{ip['key']}", "--by", "Kim")
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "json"
+    exported = run("export", str(incident_path), "--format", "json", "--out", str(out))
+    assert exported.returncode == 0, exported.stderr
+    (document,) = list(out.glob("*.json"))
+    entries = {e["id"]: e for e in json.loads(document.read_text())["entries"]}
+
+    found = entries[note.id]["findings"]
+    assert [(f["kind"], f["handled"], f["how"]) for f in found] == [
+        ("email", False, None),
+        ("ip_address", True, "dismissed"),
+    ]
+    spans = [note_text[f["span"]["start"] : f["span"]["end"]] for f in found]
+    assert spans == ["jane.doe@example.com", "10.2.3.4"]
+    assert all(f["box"] is None and f["label"] for f in found)
+    assert all(set(f) == {"kind", "label", "box", "span", "handled", "how"} for f in found)
+    assert not any(value in json.dumps(found) for value in spans)  # never the value
+    assert entries[clean.id]["findings"] == []
+    caption = entries[shot.id]
+    assert [f["kind"] for f in caption["findings"]] == ["email"]  # in the caption
+    start, end = caption["findings"][0]["span"].values()
+    assert caption["text"][start:end] == "ops@example.com"
+    assert caption["capture"]["findings"] == []  # none in its text (not recognised here)

@@ -41,6 +41,9 @@ class Finding:
     key: str
     box: Box | None
     handled: str | None  # 'redacted', 'dismissed' or None
+    span: tuple[int, int] | None = None
+    """Where in the entry's text (note or caption: start, end in characters); None in a
+    capture's recognised text, which has `box` instead."""
 
     @property
     def message(self) -> str:
@@ -90,7 +93,10 @@ def incident_findings(
         source = "caption" if entry.capture is not None else "note"
         for item in find(entry.text, rules, salt=salt):
             handled = "dismissed" if (entry.id, item.key) in dismissed else None
-            found.append(Finding(entry.id, source, item.kind, item.label, item.key, None, handled))
+            span = (item.start, item.end)
+            found.append(
+                Finding(entry.id, source, item.kind, item.label, item.key, None, handled, span)
+            )
         if entry.capture is None or entry.capture.id not in texts:
             continue
         words = texts[entry.capture.id].words
@@ -191,6 +197,7 @@ def readings(file: IncidentFile, rules: Rules) -> dict[int, Reading]:
                 f.label,
                 None if f.box is None else (f.box.left, f.box.top, f.box.width, f.box.height),
                 f.handled,
+                f.span,
             )
             for f in found.get(entry.id, [])
         )
