@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from text_images import text_capture
+from text_images import text_capture, text_png
 
 from incident_recorder.recognition.engine import Recogniser
 from incident_recorder.recognition.findings import find, load_rules, luhn
@@ -220,3 +220,21 @@ def test_findings_in_notes_and_captions_are_in_the_json_export(
     start, end = caption["findings"][0]["span"].values()
     assert caption["text"][start:end] == "ops@example.com"
     assert caption["capture"]["findings"] == []  # none in its text (not recognised here)
+
+
+def test_a_name_ending_a_line_is_found_although_read_with_spaces_after_its_dots() -> None:
+    """Tesseract reads an address or host name at the end of a line as 'jane. doe@example. com'
+    (seen on these generated screens, light and dark): recognised text is also searched with
+    such spaces closed, and the finding covers the words as read."""
+    lines = ["14:02:10 WARN paged jane.doe@example.com", "failover to db-1.corp.example.net"]
+    rules = finding_rules(["corp.example.net"])
+    for dark in (False, True):
+        with Recogniser() as engine:
+            words = engine.recognise(text_png(lines, dark=dark)).words
+        text = " ".join(w.text for w in words)
+        found = {f.kind: text[f.start : f.end] for f in find(text, rules, recognised=True)}
+        assert found.keys() == {"email", "host"}, text
+        assert found["email"].replace(" ", "") == "jane.doe@example.com"
+        assert found["host"].replace(" ", "") == "db-1.corp.example.net"
+    assert find("ended. The end. Version 1. 2", rules, recognised=True) == []
+    assert find("paged jane. doe@example. com", rules) == []  # typed text is taken as typed
