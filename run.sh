@@ -10,7 +10,7 @@ if [ ! -x .venv/bin/incident-recorder ]; then
   ./install.sh
 fi
 case "${1:-}" in
-  new|note|capture|export|milestone|review|serve|import|merge|copy|status-page|-h|--help|--version)
+  new|note|capture|export|milestone|review|serve|import|merge|copy|status-page|recognise|search|findings|team|share|join|sync|-h|--help|--version)
     exec .venv/bin/incident-recorder "$@" ;;
 esac
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; then

@@ -176,3 +176,12 @@ def test_no_module_is_over_500_lines() -> None:
         if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
     }
     assert not too_long, f"over {MAX_MODULE_LINES} lines: {too_long}"
+
+
+def test_test_files_have_unique_names() -> None:
+    """pytest imports test files by their base name (the test folders are not packages): two
+    files of one name in different folders stop the whole run at collection."""
+    names: dict[str, list[str]] = {}
+    for path in sorted((ROOT / "tests").rglob("test_*.py")):
+        names.setdefault(path.name, []).append(str(path.relative_to(ROOT)))
+    assert not {name: paths for name, paths in names.items() if len(paths) > 1}

@@ -74,3 +74,43 @@ def test_run_sh_without_a_display_runs_the_app_and_ctrl_c_stops_it_cleanly(tmp_p
     while not _gone(xvfb[0]) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _gone(xvfb[0]), "the virtual display was left running"
+
+
+def _commands_run_sh_passes_on() -> set[str]:
+    """The names in run.sh's `case` line that go straight to the command line."""
+    for line in (ROOT / "run.sh").read_text().splitlines():
+        stripped = line.strip()
+        if stripped.startswith("new|") and stripped.endswith(")"):
+            return set(stripped[:-1].split("|"))
+    raise AssertionError("run.sh has no `new|…)` case line")
+
+
+def test_run_sh_passes_every_command_to_the_command_line() -> None:
+    """`./run.sh search FILE q` without a display started a virtual display and said "Incident
+    Recorder runs on a virtual X display … until Ctrl+C": search, findings and recognise were
+    missing from the list. Every command but `open` (the window) must be in it."""
+    from incident_recorder.cli.common import COMMANDS
+
+    missing = set(COMMANDS) - {"open"} - _commands_run_sh_passes_on()
+    assert not missing, f"run.sh would start a virtual display for: {sorted(missing)}"
+
+
+@pytest.mark.skipif(
+    not (ROOT / ".venv" / "bin" / "incident-recorder").exists(),
+    reason="needs the installed app (./install.sh)",
+)
+def test_run_sh_search_without_a_display_just_searches(tmp_path) -> None:
+    path = tmp_path / "checkout.incident"
+    with IncidentFile.create(path, "Checkout outage") as incident:
+        incident.add_note("Connection pool saturated 500/500")
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    result = subprocess.run(
+        [str(ROOT / "run.sh"), "search", str(path), "pool"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Connection pool saturated" in result.stdout
+    assert "virtual X display" not in result.stderr

@@ -350,3 +350,29 @@ def test_a_desktop_launch_gives_what_the_parser_gives_without_building_it(
     monkeypatch.setitem(cli.HANDLERS, "open", lambda args: opened.append(args.file) or 0)
     assert cli.main([str(path)]) == 0
     assert opened == [path]
+
+
+def test_a_reader_that_stops_early_gets_no_error_line(tmp_path: Path) -> None:
+    """`incident-recorder search FILE … | head -2`: once head has its lines the pipe closes;
+    the command stops quietly (as grep does), not with 'unexpected BrokenPipeError'."""
+    path = tmp_path / "busy.incident"
+    csv = tmp_path / "busy.csv"
+    rows = [
+        f"{n},observation,,internal,checkout-api 5xx on pod {n} of the pool" for n in range(3000)
+    ]
+    csv.write_text("offset_s,kind,milestone,visibility,text\n" + "\n".join(rows) + "\n")
+    assert run("new", str(path), "--title", "Busy").returncode == 0
+    assert run("import", str(path), str(csv), "--start=-2h").returncode == 0
+    for command in (["search", str(path), "checkout"], ["review", str(path)]):
+        with subprocess.Popen(
+            [sys.executable, "-m", "incident_recorder", *command],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        ) as reader:
+            assert reader.stdout is not None and reader.stderr is not None
+            assert reader.stdout.read(100), command  # what `head` reads, then it goes away
+            reader.stdout.close()
+            stderr = reader.stderr.read().decode()
+            reader.wait(timeout=60)
+        assert "BrokenPipe" not in stderr and "Traceback" not in stderr, stderr
+        assert "error" not in stderr, stderr

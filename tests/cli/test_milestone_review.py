@@ -222,3 +222,23 @@ def test_review_flags_detected_after_acknowledged(incident: Path) -> None:
         "warning: 14:03:00 “Acknowledged” (14:03:00) is before “detected” (14:05:00): "
     )
     assert line.endswith("Hint: correct it in Incident ▸ Details, or `milestone detected --at …`")
+
+
+def test_a_milestone_out_of_order_is_said_the_moment_it_is_set(incident: Path) -> None:
+    """Acknowledged set after resolved, at a time before detected: said at once on stderr
+    (not only by a later `review`), and saved all the same (the record keeps what was said)."""
+    for name, at in (("detected", "14:05:00"), ("resolved", "14:30:00")):
+        done = run("milestone", str(incident), name, "--at", f"2026-11-26T{at}Z")
+        assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
+    late = run("milestone", str(incident), "acknowledged", "--at", "2026-11-26T14:40:00Z")
+    assert late.returncode == 0, late.stderr
+    assert "warning: Acknowledged is after resolved (14:30:00" in late.stderr
+    early = run("milestone", str(incident), "mitigated", "--at", "2026-11-26T14:01:00Z")
+    assert early.returncode == 0, early.stderr
+    assert "warning: Mitigated is before detected (14:05:00" in early.stderr
+    assert "before acknowledged (14:40:00" in early.stderr
+    assert "before resolved" not in early.stderr and "after resolved" not in early.stderr
+    with IncidentFile.open(incident, readonly=True) as handle:
+        assert handle.milestones()[Milestone.ACKNOWLEDGED] == datetime(
+            2026, 11, 26, 14, 40, tzinfo=UTC
+        )

@@ -13,7 +13,7 @@ from scenario import INTERNAL_SERVICE, ROLES, START
 
 from incident_recorder.domain import EntryKind
 from incident_recorder.domain.annotation import Shape, ShapeKind
-from incident_recorder.domain.details import IncidentDetails, Role, Service
+from incident_recorder.domain.details import DetectionSource, IncidentDetails, Role, Service
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.report import public_record, status_update, write_report
 from incident_recorder.report.public import PUBLIC_MILESTONES, WITHHELD
@@ -129,6 +129,8 @@ def test_a_public_export_never_holds_anything_internal(
         handle.set_details(
             IncidentDetails(
                 "Outage",
+                severity="SEV1",
+                detection_source=DetectionSource.CUSTOMER,
                 services=(Service("shop", public=True), Service(str(data["service"]))),
                 roles={Role.INCIDENT_COMMANDER: str(data["commander"])},
             )
@@ -162,6 +164,9 @@ def test_a_public_export_never_holds_anything_internal(
     assert str(data["public_word"]) in texts["report-public.md"]
     document = json.loads(texts["incident-public.json"])
     assert all(e["public"] and not e["hidden"] for e in document["entries"])
+    # the public report names neither: the public JSON says no more than the public report
+    assert document["details"]["severity"] is None
+    assert document["details"]["detection_source"] is None
     images = list((out / "images").glob("*")) if (out / "images").exists() else []
     import hashlib
 
@@ -255,3 +260,14 @@ def test_public_captures_are_re_encoded_without_metadata(
     exported = document["entries"][0]["capture"]
     assert exported["original_sha256"] is None and exported["window_title"] is None
     assert entry.capture.sha256 not in (out / "incident-public.json").read_text(encoding="utf-8")
+
+
+def test_the_public_report_names_the_services_once(
+    scenario_file: IncidentFile, tmp_path: Path
+) -> None:
+    """The header's facts name them; the public summary's impact window said them again."""
+    write_report(
+        tmp_path, "markdown", scenario_file.record(), scenario_file.capture_png, public=True
+    )
+    text = (tmp_path / "report-public.md").read_text(encoding="utf-8")
+    assert text.count("Services affected") == 1, text

@@ -136,6 +136,9 @@ def test_public_picture_leaves_internal_entries_out() -> None:
     tips = ["".join(el.itertext()) for el in root.iter(f"{SVG}circle") if "entry" in classes(el)]
     assert len(tips) == 3 and all("Status page" in tip for tip in tips)
     assert "IC decides" not in "".join(texts(root))
+    assert "starred entry" not in texts(root), "no star is drawn: the legend says none"
+    internal = parse(timeline_svg(record, tz=BERLIN))
+    assert "starred entry" in texts(internal), "the internal picture has starred entries"
 
 
 def test_starred_and_milestone_labels_never_overlap() -> None:

@@ -237,3 +237,22 @@ def test_parse_entered_keeps_the_offset_typed() -> None:
     for bad in ("24:00", "noon", "2026-13-01 10:00", "14"):
         with pytest.raises(ValueError):
             parse_entered(bad, PLUS_ONE, date(2026, 11, 27))
+
+
+def test_a_resolved_incident_reads_resolved_in_the_form_as_in_the_header(
+    make_window, qtbot, clock
+) -> None:
+    """Alt+4, Alt+5, Ctrl+I: the header and every export say Resolved; the form said Monitoring
+    (the stored choice). It shows Resolved, locked while the milestone is set, and saving keeps
+    the stored choice (no revision of the status)."""
+    window = make_window()
+    window.record_milestone(Milestone.MITIGATED)
+    window.record_milestone(Milestone.RESOLVED)
+    assert window.file.details().status == Status.MONITORING  # the rule of the first Mitigated
+    dialog = window.open_details()
+    assert dialog.status.currentText() == Status.RESOLVED.label
+    assert not dialog.status.isEnabled() and "milestone" in dialog.status.toolTip()
+    dialog.severity.setCurrentIndex(1)
+    assert dialog.save()
+    assert window.file.details().status == Status.MONITORING
+    assert [n for n, _ in details_rows(window.file.path)].count("status") == 1, "not saved again"

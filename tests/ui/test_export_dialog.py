@@ -301,3 +301,22 @@ def test_a_public_export_goes_into_a_folder_of_its_own(recorder, qtbot, tmp_path
     assert sorted(p.name for p in out.iterdir()) == sorted([*internal, "public"])
     dialog.public.setChecked(False)
     assert dialog.folder.text() == str(out)
+
+
+def test_what_looks_sensitive_is_in_the_dialogs_review_as_in_the_commands(recorder, qtbot) -> None:
+    """`incident-recorder review` warns of an e-mail address or an AWS key nobody handled; the
+    Export dialog's review left them out, so the GUI user never saw them before exporting."""
+    note = recorder.file.add_note(
+        "Paged dana.ops@example.com; key AKIAIOSFODNN7EXAMPLE in the log", EntryKind.ACTION
+    )
+    dialog = open_dialog(recorder, qtbot)
+    tree = dialog.findings
+    groups = {
+        tree.topLevelItem(g).text(0): tree.topLevelItem(g) for g in range(tree.topLevelItemCount())
+    }
+    [sensitive] = [item for title, item in groups.items() if title.startswith("Looks sensitive")]
+    texts = [sensitive.child(i).text(0) for i in range(sensitive.childCount())]
+    assert any("e-mail address" in text for text in texts), texts
+    assert any("AWS access key" in text for text in texts), texts
+    assert all(sensitive.child(i).data(0, ENTRY_ROLE) == note.id for i in range(len(texts)))
+    assert "dana.ops@example.com" not in "\n".join(texts), "the value found is never shown"

@@ -29,12 +29,19 @@ def test_a_failed_note_shows_a_banner_and_the_typing_goes_on(make_window, qtbot)
         assert "deleted, moved or replaced" in window.banner.text()
         assert "still in the field" in window.banner.text()
         assert QApplication.focusWidget() is window.note_bar.edit
-        type_as_user(qtbot, " (by Sam)")  # a fast typist goes on
-        assert window.note_bar.text() == "db primary failover started (by Sam)"
+        # A fast typist goes on with the next note, and the next: each starts on a line of
+        # its own, never run into the failed one ("…startedreplica lag").
+        type_as_user(qtbot, "replica lag 40s", enter=True)
+        type_as_user(qtbot, "writes paused")
+        assert window.note_bar.text() == (
+            "db primary failover started\nreplica lag 40s\nwrites paused"
+        )
     finally:
         moved.rename(path)
-    type_as_user(qtbot, "", enter=True)  # the file is back: Enter saves the whole note
-    assert [e.text for e in window.file.entries()] == ["db primary failover started (by Sam)"]
+    type_as_user(qtbot, "", enter=True)  # the file is back: Enter saves what was kept
+    assert [e.text for e in window.file.entries()] == [
+        "db primary failover started\nreplica lag 40s\nwrites paused"
+    ]
     assert not window.banner.isVisible(), "the error is gone once the note is saved"
     assert window.note_bar.text() == ""
 

@@ -4,6 +4,7 @@ becomes the milestone's entry, a second press moves the milestone and keeps the 
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
@@ -56,6 +57,7 @@ def test_the_incident_menu_holds_the_milestones_and_details(make_window) -> None
     assert texts == [m.label for m in Milestone] + [
         "Incident &Details…",
         "Receive &Webhooks",
+        "&Share with Team…",
         "Write Status &Page…",
     ]
 
@@ -174,3 +176,32 @@ def test_mitigated_keeps_a_status_the_team_chose_after_identified(make_window, q
     press_milestone(qtbot, window, 4)
     assert window.file.details().status is Status.MONITORING
     assert "status set" not in window.statusBar().currentMessage()
+
+
+def test_a_note_made_public_with_ctrl_p_stays_public_as_the_milestone_entry(
+    make_window, qtbot, clock
+) -> None:
+    """Ctrl+P, then Alt+5: the status-page line typed as public is the Resolved entry *and*
+    public, so the public report and the status page carry it (it was saved internal)."""
+    window = make_window()
+    qtbot.keyClicks(window.note_bar.edit, "Status page: This incident has been resolved.")
+    qtbot.keyClick(window.note_bar.edit, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)
+    assert window.note_bar.public
+    press_milestone(qtbot, window, 5)
+
+    [entry] = window.file.entries()
+    assert entry.text == "Status page: This incident has been resolved."
+    assert entry.public, "Ctrl+P was dropped when the milestone key saved the note"
+    assert window.file.milestone_entries() == {entry.id: Milestone.RESOLVED}
+    assert not window.note_bar.public, "the next note starts internal again"
+    qtbot.keyClicks(window.note_bar.edit, "Back to normal")
+    press_milestone(qtbot, window, 4)
+    assert not window.file.entries()[-1].public, "a note not made public stays internal"
+
+
+def test_a_milestone_out_of_order_is_said_in_the_status_bar(make_window, clock) -> None:
+    window = make_window()
+    window.file.set_milestone(Milestone.RESOLVED, clock.now - timedelta(minutes=10))
+    window.record_milestone(Milestone.ACKNOWLEDGED)
+    message = window.statusBar().currentMessage()
+    assert "Acknowledged is after resolved" in message and "one of these times is wrong" in message

@@ -277,3 +277,21 @@ def test_the_add_key_scrolls_to_the_new_row_and_edits_it(report, qtbot) -> None:
         bottom = table.viewport().mapTo(area.viewport(), rect.bottomLeft())
         assert area.viewport().rect().contains(top) and area.viewport().rect().contains(bottom)
     assert area.verticalScrollBar().value() > 0, "the column scrolled down to the table"
+
+
+def test_the_description_gets_the_room_not_the_due_date(report, qtbot) -> None:
+    """The Due column was sized from an unshown DueDateEdit's height() (a widget never shown
+    is 640×480), so it took ~570 px and squeezed the description to "Validate idle_ti…"."""
+    from PySide6.QtGui import QFontMetrics
+
+    from incident_recorder.ui.report.action_items_model import DESCRIPTION, DUE, HEADERS
+
+    _, report_window = report()
+    table = report_window.items_panel.table
+    table.add_item()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: table.state() != table.State.EditingState)
+    date = QFontMetrics(table.font()).horizontalAdvance("2026-11-27")
+    assert table.columnWidth(DUE) < 3 * date, table.columnWidth(DUE)
+    others = [table.columnWidth(c) for c in range(len(HEADERS)) if c != DESCRIPTION]
+    assert table.columnWidth(DESCRIPTION) > max(others)

@@ -154,3 +154,46 @@ def test_kinds_and_show_hidden(make_window, qtbot) -> None:
     assert not window.actions_by_id["show_hidden"].isChecked()
     qtbot.keyClick(window.curation.bar.search, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: window.curation.view.model() is window.model)
+
+
+def _renders(button, menu, label: str):
+    """The button drawn at its size for `label`: with `label` and its arrow, with the arrow
+    alone, with neither."""
+    button.setText(label)
+    size = button.sizeHint()
+
+    def render(text: str, arrow: bool):
+        button.setText(text)
+        button.setMenu(menu if arrow else None)
+        button.setFixedSize(size)
+        return button.grab().toImage()
+
+    images = render(label, True), render("", True), render("", False)
+    button.setMenu(menu)
+    return size, images
+
+
+def _differ(size, a, b) -> set[int]:
+    return {
+        x
+        for x in range(size.width())
+        for y in range(size.height())
+        if a.pixel(x, y) != b.pixel(x, y)
+    }
+
+
+def test_the_kinds_button_draws_its_arrow_beside_the_label_not_over_it(qtbot) -> None:
+    """Fusion drew an InstantPopup tool button's menu arrow into the end of 'All kinds'
+    (touching or over the 's' on an X display): the label and the arrow need a gap."""
+    from incident_recorder.ui.timeline.filter_bar import FilterBar
+
+    bar = FilterBar()
+    qtbot.addWidget(bar)
+    button, menu = bar.kinds, bar.kinds.menu()
+    for label in ("All kinds", "Action, Communication", "3 kinds"):
+        size, (both, arrow_only, blank) = _renders(button, menu, label)
+        text = _differ(size, both, arrow_only)  # the arrow drawn in both cancels out
+        arrow = _differ(size, arrow_only, blank)
+        assert text and arrow, label
+        gap = min(arrow) - max(text) - 1
+        assert gap >= 3, f"{label!r}: text to x={max(text)}, arrow from x={min(arrow)}"

@@ -9,6 +9,7 @@ clear line on stderr, never a traceback. Qt is imported only when a window is as
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -113,7 +114,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 1
+    except BrokenPipeError:
+        return _reader_gone()
     except Exception as error:  # last resort: one line, never a traceback
         print(f"{PROG}: error: unexpected {type(error).__name__}: {one_line(str(error))}",
               file=sys.stderr)  # fmt: skip
         return 1
+
+
+def _reader_gone() -> int:
+    """`… | head`: the reader of standard output has what it wanted and closed the pipe. Stop
+    quietly, as grep does; what is still buffered goes nowhere (not into a second error as
+    Python flushes standard output on exit)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 1

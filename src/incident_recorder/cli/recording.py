@@ -156,7 +156,7 @@ def _shown(moment: datetime, offset: str | None) -> str:
 
 
 def cmd_milestone(args: argparse.Namespace) -> int:
-    from incident_recorder.domain.milestones import Metric, Milestone
+    from incident_recorder.domain.milestones import Metric, Milestone, order_warning
     from incident_recorder.domain.times import format_duration_exact
     from incident_recorder.session import IncidentSession
     from incident_recorder.storage import IncidentFile
@@ -212,4 +212,7 @@ def cmd_milestone(args: argparse.Namespace) -> int:
     elif result.status_problem is not None:
         print(f"{PROG}: warning: the status was not changed: {result.status_problem}",
               file=sys.stderr)  # fmt: skip
+    order = order_warning(milestones, milestone, lambda at: _shown(at, offset))
+    if order is not None:
+        print(f"{PROG}: warning: {order} (correct it with `milestone … --at`)", file=sys.stderr)
     return 0

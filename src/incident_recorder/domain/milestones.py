@@ -6,7 +6,7 @@ milestone stays missing: no metric is ever guessed from the entries.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -151,3 +151,47 @@ class Milestones:
             return None
         end = self.times.get(Milestone.MITIGATED) or self.times.get(Milestone.RESOLVED)
         return elapsed(start, end or now)
+
+
+ORDER = (Milestone.DETECTED, Milestone.ACKNOWLEDGED, Milestone.MITIGATED, Milestone.RESOLVED)
+"""The milestones that come in this order. Impact may start after detection (an alert that
+fires before customers notice), so impact start is not part of it."""
+
+
+def out_of_order(
+    milestones: Milestones, milestone: Milestone
+) -> list[tuple[Milestone, datetime, bool]]:
+    """The set milestones `milestone`'s time contradicts, each with its time and whether
+    `milestone` is (wrongly) before it: one of the two times is wrong, and every metric measured
+    to it. Said the moment a milestone is set (the CLI and the window), and by `review`."""
+    when = milestones[milestone]
+    if when is None or milestone not in ORDER:
+        return []
+    place = ORDER.index(milestone)
+    found = []
+    for index, other in enumerate(ORDER):
+        other_at = milestones[other]
+        if other is milestone or other_at is None:
+            continue
+        if index < place and other_at > when:
+            found.append((other, other_at, True))
+        elif index > place and other_at < when:
+            found.append((other, other_at, False))
+    return found
+
+
+def order_warning(
+    milestones: Milestones, milestone: Milestone, clock: Callable[[datetime], str]
+) -> str | None:
+    """One line naming what `milestone`'s time contradicts, or None when it is in order."""
+    conflicts = out_of_order(milestones, milestone)
+    if not conflicts:
+        return None
+    said = "; ".join(
+        f"{'before' if before else 'after'} {other.label.lower()} ({clock(at)})"
+        for other, at, before in conflicts
+    )
+    return (
+        f"{milestone.label} is {said}: milestones run detected → acknowledged → mitigated → "
+        "resolved, so one of these times is wrong"
+    )

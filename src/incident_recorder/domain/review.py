@@ -21,7 +21,7 @@ from incident_recorder.domain.actions import ActionStatus
 from incident_recorder.domain.blame import BlamePhrases, BlameScanner, BlameSentence
 from incident_recorder.domain.entry import Entry
 from incident_recorder.domain.kinds import DEFAULT_KIND, EntryKind
-from incident_recorder.domain.milestones import Milestone
+from incident_recorder.domain.milestones import ORDER, Milestone
 from incident_recorder.domain.record import PUBLIC_TEXTS, IncidentRecord
 from incident_recorder.domain.times import elapsed, format_duration_exact, in_zone
 
@@ -32,9 +32,7 @@ _ORDER = (
     "captures", "blame", "public-text", "milestone-order", "milestone", "unclassified", "gap",
     "action-item", "action-items",
 )  # fmt: skip
-_SEQUENCE = (Milestone.DETECTED, Milestone.ACKNOWLEDGED, Milestone.MITIGATED, Milestone.RESOLVED)
-"""The milestones that come in this order. Impact may start after detection (an alert that
-fires before customers notice), so impact start is not part of it."""
+_SEQUENCE = ORDER  # detected → acknowledged → mitigated → resolved
 _CALENDAR_WORDS = frozenset(
     word.lower()
     for word in itertools.chain(

@@ -162,7 +162,7 @@ def impact_window(ctx: ReportContext) -> list[Block]:
         lines.append(_fact(words[Milestone.MITIGATED], facts.utc_time(mitigated)))
     resolved = facts.utc_time(end) if end else "not yet resolved"
     lines.append(_fact(words[Milestone.RESOLVED], resolved))
-    return [Items((*lines, _fact("Services affected", _services(ctx))))]
+    return [Items(tuple(lines))]  # the services: in the report's header facts, said once
 
 
 def root_cause(ctx: ReportContext) -> list[Block]:

@@ -52,8 +52,14 @@ def public_record(record: IncidentRecord) -> IncidentRecord:
         if entry.public and not entry.hidden
     )
     kept = {entry.id for entry in entries}
+    # The public text names the status and the public services only: the team's severity
+    # scale and how the incident was detected stay internal in every public format.
     details = dataclasses.replace(
-        record.details, roles={}, services=record.details.public_services()
+        record.details,
+        roles={},
+        services=record.details.public_services(),
+        severity=None,
+        detection_source=None,
     )
     milestones = Milestones(
         {m: when for m, when in record.milestones.reached() if m in PUBLIC_MILESTONES}

@@ -279,14 +279,20 @@ def layout(
         cls = f"entry kind-{entry.kind.value}" + (" starred" if entry.starred else "")
         shapes.append(Dot(x, cy, radius, KIND_COLOURS[entry.kind], stroke, cls, tip))
 
-    out.height = int(math.ceil(_legend(shapes, kinds, y + 22, width)))
+    starred = any(entry.starred for entry in entries)
+    out.height = int(math.ceil(_legend(shapes, kinds, y + 22, width, starred=starred)))
     return out
 
 
-def _legend(shapes: list[Shape], kinds: Sequence[EntryKind], y: float, width: int) -> float:
-    """Symbols: entries (coloured by kind, one lane each), starred entries, impact, milestones."""
+def _legend(
+    shapes: list[Shape], kinds: Sequence[EntryKind], y: float, width: int, *, starred: bool
+) -> float:
+    """Symbols: entries (coloured by kind, one lane each), starred entries (only when one is
+    drawn: a public picture has none, and a customer has no use for the team's marks), impact,
+    milestones."""
     x = _LEFT
-    for label in ("entry (colour: kind)", "starred entry", "impact", "milestone"):
+    labels = ("entry (colour: kind)", "starred entry", "impact", "milestone")
+    for label in (name for name in labels if starred or not name.startswith("starred")):
         w = 22 + text_width(label, 11)
         if x + w > width - _RIGHT:
             x, y = _LEFT, y + 18

@@ -38,6 +38,7 @@ from incident_recorder.domain.details import (
     details_to_json,
 )
 from incident_recorder.domain.milestones import Milestone
+from incident_recorder.domain.record import current_status
 from incident_recorder.domain.times import Clock
 from incident_recorder.session import IncidentSession
 from incident_recorder.storage import IncidentFileError
@@ -163,7 +164,17 @@ class DetailsDialog(QDialog):
         self.status.setAccessibleName("Status")
         for status in Status:
             self.status.addItem(status.label, status.value)  # Qt keeps an enum as its text
-        self.status.setCurrentIndex(self.status.findData(current.status.value))
+        # While the resolved milestone is set the incident reads Resolved everywhere (header,
+        # reports, status page): the form says the same, and the stored choice is kept as is.
+        self._status_locked = self._file.milestones()[Milestone.RESOLVED] is not None
+        shown = current_status(current, self._file.milestones())
+        self.status.setCurrentIndex(self.status.findData(shown.value))
+        if self._status_locked:
+            self.status.setEnabled(False)
+            self.status.setToolTip(
+                "Resolved while the Resolved milestone is set: clear that milestone below to "
+                "choose another status"
+            )
         self.detection = QComboBox()
         self.detection.setAccessibleName("Detection source")
         self.detection.addItem("Not recorded", None)
@@ -248,7 +259,9 @@ class DetailsDialog(QDialog):
         return IncidentDetails(
             title=title,
             severity=self.severity.currentData(),
-            status=Status(self.status.currentData()),
+            status=self._details.status
+            if self._status_locked
+            else Status(self.status.currentData()),
             services=self.services.services(),
             roles=roles,
             detection_source=DetectionSource(source)

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLay
 
 from incident_recorder.domain import Incident
 from incident_recorder.domain.details import DEFAULT_SEVERITIES, IncidentDetails, Status
-from incident_recorder.domain.milestones import Metric, Milestone, Milestones
+from incident_recorder.domain.milestones import Metric, Milestone, Milestones, order_warning
 from incident_recorder.domain.record import current_status
 from incident_recorder.domain.text import visible
 from incident_recorder.domain.times import Clock, format_offset
@@ -77,6 +77,9 @@ def recorded_message(
     for metric in Metric:
         if metric.milestone is milestone and (value := milestones.metric(metric)) is not None:
             message += f" · {metric.short_label} {clock_text(value)}"
+    order = order_warning(milestones, milestone, format_time)
+    if order is not None:
+        message += f" · {order} (Ctrl+I corrects it)"
     return message
 
 

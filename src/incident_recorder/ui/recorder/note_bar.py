@@ -53,6 +53,9 @@ class NoteEdit(QPlainTextEdit):
     pasted = Signal()
     paste_image: Callable[[], bool] | None = None
     """Called on Ctrl+V: True when it recorded the clipboard's image (text is pasted if not)."""
+    break_before_typing = False
+    """Set when a submitted note was not saved: the next character typed at the end of the
+    field goes on a new line (NoteBar.not_saved)."""
     window_keys: frozenset[str] = frozenset()
     """Keys of the window's actions (portable text, as QKeySequence.toString gives it): they
     reach the window even where a text field has a use for them (Ctrl+End: the newest entry,
@@ -88,6 +91,12 @@ class NoteEdit(QPlainTextEdit):
         if key in (Qt.Key.Key_PageUp, Qt.Key.Key_PageDown):
             self.page.emit(-1 if key == Qt.Key.Key_PageUp else 1)
             return
+        if self.break_before_typing and (pastes or event.text().isprintable() and event.text()):
+            self.break_before_typing = False
+            cursor = self.textCursor()
+            if cursor.atEnd() and not cursor.hasSelection():
+                cursor.insertText("\n")
+                self.setTextCursor(cursor)
         super().keyPressEvent(event)
 
     def insertFromMimeData(self, source: QMimeData) -> None:  # noqa: N802 (Qt's name)
@@ -241,6 +250,7 @@ class NoteBar(QWidget):
 
     def committed(self) -> None:
         """The submitted note is durable: clear the field for the next one."""
+        self.edit.break_before_typing = False
         self._restoring = True
         try:
             self.edit.clear()
@@ -259,6 +269,13 @@ class NoteBar(QWidget):
     def asking(self) -> bool:
         """True while the large-note question is shown (nothing is saved until it is answered)."""
         return self.large_bar.isVisible()
+
+    def not_saved(self) -> None:
+        """The submitted note was not saved: it stays in the field as it is, and what is typed
+        next at its end starts on a line of its own. Whoever pressed Enter believes the note is
+        saved and types the next one: it must not run into the failed one ("…typed fastthird")."""
+        text = self.edit.toPlainText()
+        self.edit.break_before_typing = bool(text.strip()) and not text.endswith("\n")
 
     def keep_editing(self) -> None:
         """Answer 'Keep editing': the question goes, the draft stays in the field."""

@@ -97,6 +97,7 @@ class NoteController(QObject):
             entry = self._session.add_note(text, kind, occurred_at, public=self._note_bar.public)
         except (ValueError, IncidentFileError) as error:
             self._host.show_error(NOTE_NOT_SAVED, f"{error} — the note is still in the field.")
+            self._note_bar.not_saved()
             return
         self._host.clear_error(NOTE_NOT_SAVED)
         self._committed()
@@ -113,13 +114,16 @@ class NoteController(QObject):
         note = bool(text.strip())
         when = (note_bar.occurred_at or pressed) if note else pressed
         kind = note_bar.kind if note and note_bar.kind_chosen else None
+        public = note and note_bar.public  # Ctrl+P on the typed note holds for its entry
         try:
             result = self._session.record_milestone(
-                milestone, when, text=text if note else "", kind=kind
+                milestone, when, text=text if note else "", kind=kind, public=public
             )
         except (ValueError, IncidentFileError) as error:
             kept = " — the note is still in the field." if note else ""
             self._host.show_error(f"{milestone.label} was not recorded", f"{error}{kept}")
+            if note:
+                note_bar.not_saved()
             return None
         self._host.clear_error(f"{milestone.label} was not recorded")
         if note:

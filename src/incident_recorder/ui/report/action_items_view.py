@@ -109,7 +109,9 @@ def column_widths(table: QTableView) -> dict[int, int]:
     date_width = QFontMetrics(date.font()).horizontalAdvance("2026-11-27")
     widths = {
         OWNER: metrics.horizontalAdvance("x" * (OWNER_CHARS + 2)),
-        DUE: date_width + date.height() + 24,  # the text, the calendar button, the margins
+        # the text, the calendar button (as wide as the field is high), the margins; the
+        # size hint, not height(): a widget never shown is 640×480
+        DUE: date_width + date.sizeHint().height() + 24,
         TICKET: metrics.horizontalAdvance("x" * TICKET_CHARS),
     }
     for column, members in ((STATUS, list(ActionStatus)), (TYPE, list(ActionType))):

@@ -21,10 +21,11 @@ from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
 from incident_recorder.domain.review import Finding
 from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.ui.common.links import plain_tip
-from incident_recorder.ui.report.report_backend import review, status_update
+from incident_recorder.ui.report.report_backend import review, sensitive_findings, status_update
 
 CHECK_TITLES: dict[str, str] = {
     "captures": "Captures not reviewed for redaction",
+    "sensitive": "Looks sensitive, not redacted or dismissed",
     "blame": "Blame-oriented language",
     "public-text": "Empty public sections",
     "milestone": "Missing milestones",
@@ -79,7 +80,8 @@ class ReviewJob(QRunnable):
         try:
             with IncidentFile.open(self.path, readonly=True) as source:
                 record = source.record()
-            findings = tuple(review(record, now=self.now.astimezone(self.tz)))
+                sensitive = sensitive_findings(source)
+            findings = tuple(review(record, now=self.now.astimezone(self.tz))) + sensitive
             update = status_update(record, now=self.now, tz=self.tz)
         except IncidentFileError as error:
             self.signals.failed.emit(str(error))

@@ -11,6 +11,7 @@ import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from incident_recorder import paths
 from incident_recorder.domain.actions import ActionItem
@@ -31,6 +32,9 @@ from incident_recorder.report.templates import (
     available_templates,
 )
 from incident_recorder.report.templates import load_template as _load_template
+
+if TYPE_CHECKING:
+    from incident_recorder.storage import IncidentFile
 
 
 def section_prompts() -> dict[str, str]:
@@ -121,3 +125,16 @@ def review(record: IncidentRecord, *, now: datetime) -> list[Finding]:
     """
     phrases = load_phrases(paths.review_word_lists())
     return run_review(record, phrases=phrases, now=now)
+
+
+def sensitive_findings(file: IncidentFile) -> tuple[Finding, ...]:
+    """What looks sensitive (a credential, an e-mail address, …) in notes, captions and the text
+    read in captures that nobody redacted or dismissed: the warnings `incident-recorder review`
+    ends with, as findings of the review (check "sensitive"); the value found is never shown."""
+    from incident_recorder.session.findings import finding_rules, incident_findings, unhandled
+
+    found = unhandled(incident_findings(file, finding_rules()))
+    return tuple(
+        Finding(check="sensitive", severity="warning", message=f.message, entry_id=f.entry_id)
+        for f in found
+    )

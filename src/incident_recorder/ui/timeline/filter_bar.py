@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPushButton,
     QToolButton,
     QWidget,
 )
@@ -53,10 +54,11 @@ class FilterBar(QWidget):
         self.search.setClearButtonEnabled(True)
         self.search.textChanged.connect(self._emit)
         self.search.escape.connect(self.close_bar)
-        self.kinds = QToolButton()
-        self.kinds.setText("All kinds")
+        # A push button, not an InstantPopup tool button: Fusion leaves the push button room
+        # for its menu arrow, and drew the tool button's arrow into the end of "All kinds".
+        self.kinds = QPushButton("All kinds")
         self.kinds.setAccessibleName("Kinds shown")
-        self.kinds.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.kinds.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         menu = QMenu(self.kinds)
         self.kind_actions: dict[EntryKind, QAction] = {}
         for kind in EntryKind:
