@@ -112,11 +112,6 @@ class ReportWindow(QMainWindow):
         self.banner.setWordWrap(True)
         self.banner.hide()
         layout.addWidget(self.banner)
-        self.team_notice = QLabel()  # a teammate's text kept aside while this one is edited
-        self.team_notice.setObjectName("noticeBanner")
-        self.team_notice.setWordWrap(True)
-        self.team_notice.hide()
-        layout.addWidget(self.team_notice)
         saved = incident_file.report_texts()
         self._saved_texts = {
             key: saved.get(key, "") for key, _ in report_backend.editable_sections()
@@ -165,6 +160,10 @@ class ReportWindow(QMainWindow):
         self.save_state = QLabel("No changes yet")
         self.save_state.setObjectName("saveState")
         self.statusBar().addPermanentWidget(self.save_state)
+        self.team_notice = QLabel()  # a teammate's text kept aside: in sight wherever one types
+        self.team_notice.setObjectName("teamNotice")
+        self.team_notice.hide()
+        self.statusBar().addWidget(self.team_notice, 1)
         self._save_timer = self._timer(SAVE_DELAY_MS, self.save_now)
         self._retry_timer = self._timer(RETRY_MS, self.save_now)
         self._preview_timer = self._timer(PREVIEW_DELAY_MS, self._render_preview)
@@ -265,8 +264,8 @@ class ReportWindow(QMainWindow):
         if kept:
             names = ", ".join(self.editors[key].label for key in kept)
             self.team_notice.setText(
-                f"A teammate saved a new text of {names} while you were editing it: your text "
-                "is kept here and saved as the next revision (the teammate's stays in history)."
+                f"A teammate saved {names} while you were editing it: your text is kept and "
+                "saved after theirs (theirs stays in the section's history)."
             )
             self.team_notice.show()
         self._schedule_preview()
