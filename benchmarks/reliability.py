@@ -300,7 +300,8 @@ Every cell: no traceback, and the file's SHA-256 the same before and after (a co
 writes and succeeded is the exception, by design). "Refused, 1 line" is exit 1 with one line
 naming the problem (not an incident file, damaged, newer version, read-only, locked by another
 program, no such file). The app's own open path (the start window) is tested with the same files
-offscreen and shows the same message.
+offscreen and shows the same message; a read-only file opens in a view-and-export window
+(timeline, captures, report preview, exports; nothing that records).
 
 {broken}
 

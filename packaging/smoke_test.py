@@ -8,9 +8,13 @@ package's version, and resources/ is inside; (b) `new` an incident in a temporar
 `note` into it, `export --out` a report and find the note in report.md's timeline; (c) start the
 GUI on that file, wait for its window to be mapped (the start time) with the app icon, type a
 note with real X key events and Enter, close the app with SIGTERM, and find the typed note in a
-second export. Prints the bundle's size and file count beside the start time. Exit 1 on
-failure. `tests/test_bundle.py` runs the same steps under pytest (marker `bundle`);
-benchmarks/bench_bundle.py reuses `time_to_window`.
+second export; (d) text in captures: `import` a generated terminal screen (Pillow) as a capture,
+`recognise` it (tesserocr's own libtesseract, the system's English data), `search` a word of the
+screen, `findings` lists its AWS key (a detect-secrets plugin, loaded inside the frozen app) and
+e-mail address without their values, an HTML export renders (markdown-it-py), and `team init`
+against a closed port fails cleanly through psycopg's binary libpq. Prints the bundle's size
+and file count beside the start time. Exit 1 on failure. `tests/test_bundle.py` runs the same
+steps under pytest (marker `bundle`); benchmarks/bench_bundle.py reuses `time_to_window`.
 """
 
 from __future__ import annotations
@@ -31,6 +35,13 @@ BUNDLE = ROOT / "dist" / "incident-recorder"
 TITLE = "Bundle smoke outage"
 CLI_NOTE = "checkout-api 5xx above 5% (recorded from the shell)"
 TYPED_NOTE = "rolled back the checkout deploy"
+AWS_KEY = "AKIAIOSFODNN7EXAMPLE"
+SCREEN = [
+    "14:02:09 INFO aws_access_key_id = " + AWS_KEY,
+    "14:02:10 WARN paged jane.doe@example.com",
+    "14:02:11 ERROR pool exhausted on orders-db",
+]
+MONO = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
 
 
 class SmokeError(Exception):
@@ -171,8 +182,82 @@ def wait_for_note(exe: Path, path: Path, out: Path, env: dict[str, str], text: s
     raise SmokeError(f"the typed note {text!r} never reached the incident file")
 
 
+def screen_export(folder: Path) -> Path:
+    """An export folder (incident.json and images/) holding one capture: a terminal screen of
+    SCREEN drawn with Pillow (DejaVu Sans Mono when installed), as `import` reads it."""
+    import hashlib
+    import io
+    import json
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    image = Image.new("RGB", (720, 20 + 24 * len(SCREEN)), (250, 250, 250))
+    draw = ImageDraw.Draw(image)
+    try:
+        font: ImageFont.FreeTypeFont | ImageFont.ImageFont = ImageFont.truetype(MONO, 14)
+    except OSError:
+        font = ImageFont.load_default(size=14)
+    for index, line in enumerate(SCREEN):
+        draw.text((12, 10 + 24 * index), line, font=font, fill=(30, 30, 30))
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    (folder / "images").mkdir(parents=True)
+    (folder / "images" / "screen.png").write_bytes(out.getvalue())
+    entry = {
+        "id": 1,
+        "kind": "observation",
+        "text": "the terminal",
+        "occurred_at": "2026-11-27T14:02:12.000+00:00",
+        "capture": {
+            "file": "images/screen.png",
+            "sha256": hashlib.sha256(out.getvalue()).hexdigest(),
+        },
+    }
+    document = {"format": "incident-recorder/1", "entries": [entry]}
+    (folder / "incident.json").write_text(json.dumps(document), encoding="utf-8")
+    return folder
+
+
+def text_in_captures(exe: Path, home: Path, env: dict[str, str]) -> None:
+    """Step (d): recognition, search, findings, the HTML export and psycopg, all frozen."""
+    import json
+
+    path = home / "text.incident"
+    run([str(exe), "new", str(path), "--title", "Bundle text outage"], env)
+    run([str(exe), "import", str(path), str(screen_export(home / "screen-export"))], env)
+    done = run([str(exe), "recognise", str(path)], env, timeout=120)
+    if "Recognised 1 capture(s)" not in done:
+        raise SmokeError(f"recognise did not read the capture: {done.strip()}")
+    hits = json.loads(run([str(exe), "search", str(path), "exhausted", "--json"], env))
+    if [hit.get("where") for hit in hits] != ["capture text"]:
+        raise SmokeError(f"search found {hits}, not the word on the screen")
+    listed = run([str(exe), "findings", str(path), "--json"], env)
+    kinds = sorted(row["kind"] for row in json.loads(listed))
+    if kinds != ["aws_key", "email"]:
+        raise SmokeError(f"findings listed {kinds}, not the AWS key and the e-mail address")
+    if AWS_KEY in listed or "jane.doe" in listed:
+        raise SmokeError("findings printed a value it found")
+    run([str(exe), "export", str(path), "--format", "html", "--out", str(home / "html")], env)
+    if "pool exhausted" not in (home / "html" / "report.html").read_text(encoding="utf-8"):
+        raise SmokeError("the HTML report lacks the capture's recognised text")
+    closed = subprocess.run(  # only the binary wrapper: never the system's libpq by chance
+        [str(exe), "team", "init", "postgresql://127.0.0.1:9/none?connect_timeout=5"],
+        env={**env, "PSYCOPG_IMPL": "binary"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    said = closed.stderr.strip()
+    if closed.returncode == 0 or "cannot reach the team database" not in said:
+        raise SmokeError(f"team init through psycopg: exit {closed.returncode}: {said}")
+    if not list(exe.parent.glob("**/psycopg_binary/pq*")):
+        raise SmokeError("the bundle lacks psycopg_binary (its own libpq)")
+    if not list(exe.parent.glob("**/libtesseract*")):
+        raise SmokeError("the bundle lacks tesserocr's libtesseract")
+
+
 def smoke(bundle: Path = BUNDLE, workdir: Path | None = None) -> Figures:
-    """Run the three steps against the bundle; its figures. Raises SmokeError on failure."""
+    """Run the four steps against the bundle; its figures. Raises SmokeError on failure."""
     exe = binary(bundle)
     if not exe.is_file():
         raise SmokeError(f"no bundle at {exe}: build it with packaging/build.sh")
@@ -222,6 +307,8 @@ def smoke(bundle: Path = BUNDLE, workdir: Path | None = None) -> Figures:
         texts = timeline_texts(home / "report3" / "report.md")
         if texts != [CLI_NOTE, TYPED_NOTE]:
             raise SmokeError(f"after closing, the report's timeline is {texts}")
+        # (d) text in captures: recognition, search, findings (and the libraries they need)
+        text_in_captures(exe, home, env)
     size, files = bundle_size(bundle)
     return Figures(size_mb=size, files=files, start_ms=seconds * 1000)
 
@@ -235,10 +322,10 @@ def main(argv: list[str]) -> int:
         return 1
     print(
         f"{binary(bundle)}: --version, new/note/export, window with its icon, typed note, "
-        "SIGTERM: ok\n"
+        "SIGTERM; recognise, search, findings, HTML, psycopg: ok\n"
         f"bundle: {figures.size_mb:.0f} MiB in {figures.files} files; "
         f"start to window mapped: {figures.start_ms:.0f} ms\n"
-        "smoke: 3 passed, 0 failed"
+        "smoke: 4 passed, 0 failed"
     )
     return 0
 

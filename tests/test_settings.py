@@ -47,6 +47,7 @@ def a_changed_setting_of_every_field() -> Settings:
         capture_format="jpeg",
         jpeg_quality=70,
         author="Ada Lovelace",
+        own_domains=("corp.example.net", "intra.example"),
     )
 
 

@@ -76,6 +76,9 @@ class Settings:
     """The JPEG quality (in :data:`JPEG_QUALITIES`) when ``capture_format`` is ``"jpeg"``."""
     author: str = ""
     """The name the user records under: teammates see it beside their entries (team sync)."""
+    own_domains: tuple[str, ...] = ()
+    """The team's own domains: a host name under one (db-1.corp.example.net) is a finding, as
+    are those listed in ``<data dir>/findings/own-domains.txt`` (session/findings.py)."""
 
     def shortcut(self, action_id: str, default: str) -> str:
         """The key of ``action_id``: the user's choice, else ``default`` (the table's key)."""
@@ -102,6 +105,7 @@ class Settings:
             "capture_format": self.capture_format,
             "jpeg_quality": self.jpeg_quality,
             "author": self.author,
+            "own_domains": list(self.own_domains),
         }
 
     def to_values(self) -> dict[str, str | list[str]]:
@@ -177,6 +181,7 @@ class Settings:
             ),
             jpeg_quality=_number(raw.get("jpeg_quality"), JPEG_QUALITIES, defaults.jpeg_quality),
             author=" ".join(_text(raw.get("author"), defaults.author).split()),
+            own_domains=domain_names(raw.get("own_domains")),
         )
 
 
@@ -184,7 +189,10 @@ _GROUPS: Mapping[str, type] = {"shortcuts": str, "update_cadence_minutes": int}
 """Mapping fields: one INI key per entry, under the field's group (names %-quoted)."""
 _BOOLS = frozenset({"global_hotkeys_enabled", "hint_dismissed"})
 _INTS = frozenset({"format", "jpeg_quality"})
-_LISTS = frozenset({"severities"})
+_LISTS = frozenset({"severities", "own_domains"})
+_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+"""A domain name as the host finding matches them (recognition/findings.py): labels and a
+top-level name of letters."""
 
 
 def _int(raw: object) -> object:
@@ -220,9 +228,29 @@ def _severities(raw: object) -> tuple[str, ...]:
     return tuple(dict.fromkeys(name for name in names if name))
 
 
-def saved_author(file: Path) -> str:
-    """The author name in the settings INI `file` (QSettings keeps plain keys under
-    [General]), read without Qt for the command line; "" when unset or unreadable."""
+def domain_name(text: str) -> str | None:
+    """`text` as a domain name, lowercase, without a leading "*." or "."; None if it is not
+    one."""
+    name = text.strip().lower().removeprefix("*.").lstrip(".")
+    return name if _DOMAIN.fullmatch(name) else None
+
+
+def domain_names(raw: object) -> tuple[str, ...]:
+    """The distinct domain names of a stored list (one text: INI's one item), in order; what
+    is not a domain name is left out."""
+    items = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
+    names = (domain_name(item) for item in items if isinstance(item, str))
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def saved_own_domains(file: Path) -> tuple[str, ...]:
+    """The own domains in the settings INI `file`, read without Qt (the detector runs in the
+    command line and the export child too); () when unset or unreadable. QSettings writes a
+    list as "a, b" (names hold no comma or quote, so no escaping to undo)."""
+    return domain_names(_saved_general(file, "own_domains").split(","))
+
+
+def _saved_general(file: Path, key: str) -> str:
     import configparser
 
     parser = configparser.ConfigParser(interpolation=None)
@@ -230,7 +258,13 @@ def saved_author(file: Path) -> str:
         parser.read(file, encoding="utf-8")
     except (configparser.Error, OSError, UnicodeDecodeError):
         return ""
-    value = parser.get("General", "author", fallback="").strip()
+    return parser.get("General", key, fallback="").strip()
+
+
+def saved_author(file: Path) -> str:
+    """The author name in the settings INI `file` (QSettings keeps plain keys under
+    [General]), read without Qt for the command line; "" when unset or unreadable."""
+    value = _saved_general(file, "author")
     if len(value) >= 2 and value[0] == value[-1] == '"':  # QSettings quotes, \\-escaping " and \\
         value = re.sub(r"\\(.)", r"\1", value[1:-1])
     return " ".join(value.split())

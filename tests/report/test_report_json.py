@@ -72,7 +72,9 @@ def test_every_entry_with_every_field(recorded: Recorded, tmp_path: Path) -> Non
             "id", "uid", "kind", "text", "occurred_at", "recorded_at",
             "revision", "hidden", "source", "capture",
             "public", "starred", "author", "occurred_offset", "milestone",
+            "findings",
         }  # fmt: skip
+        assert record["findings"] == []  # this export is given no readings
         assert record["public"] is entry.public is False
         assert record["starred"] is False and record["milestone"] is None
         assert record["author"] is None and record["occurred_offset"] is None

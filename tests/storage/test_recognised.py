@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from storage_support import new_capture
 
-from incident_recorder.recognition.words import Box, Word
+from incident_recorder.recognition.words import Box, Word, matching_words
 from incident_recorder.storage import IncidentFile, limits, recognition_schema, schema
 
 WORDS = [
@@ -148,3 +150,56 @@ def test_a_capture_hit_names_every_visible_entry_showing_it(incident_path: Path)
             (first.id, "capture text"),
             (again.id, "capture text"),
         ]
+
+
+def test_a_consistent_read_sees_one_moment_of_the_file(
+    incident_file: IncidentFile, incident_path: Path
+) -> None:
+    """What session/findings.py reads together (entries, then recognised text, dismissals,
+    annotations) agrees even while another process writes: a note added from the command
+    line between two reads is seen only after the read ends."""
+    incident_file.add_note("before")
+    with incident_file.consistent_read():
+        assert [e.text for e in incident_file.entries()] == ["before"]
+        added = subprocess.run(
+            [sys.executable, "-m", "incident_recorder", "note", str(incident_path), "meanwhile"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert added.returncode == 0, added.stderr
+        assert [e.text for e in incident_file.entries()] == ["before"]
+        assert incident_file.entry_count() == 1
+    assert [e.text for e in incident_file.entries()] == ["before", "meanwhile"]
+
+
+def test_search_places_names_every_place_an_entry_matched(incident_path: Path) -> None:
+    """`search` keeps an entry's best hit; the filter bar counts each place it matched."""
+    with IncidentFile.create(incident_path, "places") as handle:
+        both = handle.add_capture(new_capture(64, 48), text="orders dashboard")
+        assert both.capture is not None
+        handle.save_recognition(both.capture.id, WORDS, engine="t", seconds=1)
+        note = handle.add_note("orders are failing")
+        handle.add_note("nothing to see")
+        assert handle.search_places("orders") == {
+            both.id: frozenset({"caption", "capture text"}),
+            note.id: frozenset({"note"}),
+        }
+        assert [h.entry_id for h in handle.search("orders")].count(both.id) == 1
+
+
+def test_the_words_highlighted_are_those_full_text_search_matches() -> None:
+    """matching_words (the viewer's highlights) splits and folds words as FTS5's unicode61
+    tokenizer does: a word is highlighted exactly when searching it alone finds it."""
+    texts = ["orders-db", "Exhausted", "ÉTÉ", "café_au_lait", "14:02:07", "p@ss", "naïve", "x1"]
+    queries = ["orders", "db", "exhausted", "ete", "cafe", "lait", "02", "ss", "naive", "x"]
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5(text)")
+    conn.executemany("INSERT INTO t (rowid, text) VALUES (?, ?)", enumerate(texts))
+    for query in queries:
+        found = {
+            texts[r] for (r,) in conn.execute("SELECT rowid FROM t WHERE t MATCH ?", [f'"{query}"'])
+        }
+        words = [Word(text, Box(0, 0, 1, 1), 90.0, 0) for text in texts]
+        assert {w.text for w in matching_words(words, query)} == found, query

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -141,3 +144,31 @@ def test_a_version_1_file_is_migrated_to_version_2(incident_path: Path) -> None:
     names = {name for _, name in _tables(incident_path)}
     assert {"annotations", "current_annotations"} <= names
     assert {"annotations_append_only_update", "annotations_append_only_delete"} <= names
+
+
+def test_an_older_schema_opened_first_decides_nothing_for_the_current_one(
+    tmp_path: Path,
+) -> None:
+    """In a fresh process (no answer cached by earlier tests), a file made with the first
+    migration only, then a current file: whether the current schema may run untrusted must be
+    asked about the current schema (a version 1 schema has no json_valid() and no full-text
+    search, and the answer about it once made this file's tests fail when run alone)."""
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from incident_recorder.storage import IncidentFile, schema
+        whole = schema.MIGRATIONS
+        schema.MIGRATIONS, schema.SCHEMA_VERSION = whole[:1], 1
+        with IncidentFile.create(Path({str(tmp_path / "v1.incident")!r}), "v1") as handle:
+            handle.add_note("at version 1")
+        schema.MIGRATIONS, schema.SCHEMA_VERSION = whole, len(whole)
+        with IncidentFile.create(Path({str(tmp_path / "now.incident")!r}), "now") as handle:
+            handle.add_note("at the current version")
+            print(handle.entry_count())
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"

@@ -14,13 +14,15 @@ MASK = "[redacted]"
 @dataclass(frozen=True, slots=True)
 class FindingMark:
     """One finding of an entry: its kind, what it looks like, its box in capture pixels
-    (left, top, width, height; None in a note or caption) and how it was handled (None:
-    not yet; 'redacted' or 'dismissed')."""
+    (left, top, width, height; None in a note or caption), how it was handled (None: not yet;
+    'redacted' or 'dismissed') and, in a note or caption, its span in the entry's text (start,
+    end: characters; None in a capture's recognised text)."""
 
     kind: str
     label: str
     box: tuple[int, int, int, int] | None
     handled: str | None
+    span: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,12 +174,18 @@ def find(text: str, rules: Rules, *, salt: str = "", recognised: bool = False) -
     for line in text.splitlines(keepends=True):
         spans += [(offset + s, offset + e, kind) for s, e, kind in _in_line(line, recognised)]
         offset += len(line)
-    for pattern in rules.patterns:
-        for match in pattern.regex.finditer(text):
-            if pattern.kind == "card" and not luhn(match.group()):
-                continue
-            spans.append((match.start(), match.end(), pattern.kind))
-    spans += _hosts(text, rules.own_domains)
+    variants = [(text, list(range(len(text) + 1)))]
+    if recognised:  # Tesseract reads a name ending a line as "jane. doe@example. com"
+        variants.append(_closed_dots(text))
+    for variant, position in variants:
+        found_here: list[tuple[int, int, str]] = []
+        for pattern in rules.patterns:
+            for match in pattern.regex.finditer(variant):
+                if pattern.kind == "card" and not luhn(match.group()):
+                    continue
+                found_here.append((match.start(), match.end(), pattern.kind))
+        found_here += _hosts(variant, rules.own_domains)
+        spans += [(position[s], position[e - 1] + 1, kind) for s, e, kind in found_here]
     found: list[TextFinding] = []
     taken: list[tuple[int, int]] = []
     for start, end, kind in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
@@ -232,6 +238,27 @@ def _joined(line: str) -> tuple[str, list[int]]:
         kept.append(char)
         positions.append(index)
     positions.append(len(line))
+    return "".join(kept), positions
+
+
+def _closed_dots(text: str) -> tuple[str, list[int]]:
+    """`text` without the space Tesseract puts after a dot inside a name (`example. com`: a
+    dot after a letter or digit, then one space, then a letter or digit), and for each
+    position of the result the position in `text` (one more, for the end)."""
+    kept: list[str] = []
+    positions: list[int] = []
+    for index, char in enumerate(text):
+        if (
+            char == " "
+            and 2 <= index < len(text) - 1
+            and text[index - 1] == "."
+            and text[index - 2].isalnum()
+            and text[index + 1].isalnum()
+        ):
+            continue
+        kept.append(char)
+        positions.append(index)
+    positions.append(len(text))
     return "".join(kept), positions
 
 

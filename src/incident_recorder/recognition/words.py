@@ -1,13 +1,17 @@
 """What recognition finds in a capture: words with their boxes and confidence, and their text.
 
 Plain values, no engine: storage keeps them (one JSON array per capture), findings map a match in
-the text back to the words it covers, the viewer draws their boxes. Coordinates are pixels of the
-capture as stored (the engine's scaling is undone before a word leaves recognition).
+the text back to the words it covers, the viewer draws their boxes and highlights those a search
+matched (`matching_words`: the tokens of full-text search, see `search_tokens`). Coordinates are
+pixels of the capture as stored (the engine's scaling is undone before a word leaves
+recognition).
 """
 
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -115,3 +119,26 @@ def words_from_json(value: str) -> list[Word]:
             Word(row[0], Box(left, top, width, height), float(numbers[4]), int(numbers[5]))
         )
     return words
+
+
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def search_tokens(text: str) -> list[str]:
+    """The tokens SQLite's FTS5 (tokenizer unicode61, the default: what storage searches
+    with) makes of `text`: runs of letters and digits, case folded, diacritics removed."""
+    tokens = []
+    for token in _TOKEN.findall(text):
+        bare = "".join(
+            c for c in unicodedata.normalize("NFKD", token) if not unicodedata.combining(c)
+        )
+        tokens.append(bare.casefold())
+    return tokens
+
+
+def matching_words(words: Sequence[Word], query: str) -> list[Word]:
+    """The words a full-text search for `query` matched: those with a token of the query."""
+    wanted = set(search_tokens(query))
+    if not wanted:
+        return []
+    return [w for w in words if wanted.intersection(search_tokens(w.text))]

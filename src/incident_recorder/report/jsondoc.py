@@ -79,7 +79,7 @@ def _capture(
         "original_sha256": capture.sha256 if written is None else written.original_sha256,
         # recognised text with findings and redacted words masked; findings without values
         "text": None if reading is None else reading.text,
-        "findings": [] if reading is None else [_finding(f) for f in reading.findings],
+        "findings": [_finding(f) for f in _in_text(reading, capture_text=True)],
     }
 
 
@@ -91,9 +91,19 @@ def _finding(finding: FindingMark) -> dict[str, Any]:
         "box": None
         if box is None
         else dict(zip(("left", "top", "width", "height"), box, strict=True)),
+        "span": None
+        if finding.span is None
+        else dict(zip(("start", "end"), finding.span, strict=True)),
         "handled": finding.handled is not None,
         "how": finding.handled,
     }
+
+
+def _in_text(reading: Reading | None, *, capture_text: bool) -> list[FindingMark]:
+    """The findings in a capture's recognised text, or (capture_text False) in the entry's
+    own text: its note or caption."""
+    found = () if reading is None else reading.findings
+    return [f for f in found if (f.span is None) == capture_text]
 
 
 def entry_record(
@@ -121,6 +131,8 @@ def entry_record(
         "author": entry.author,
         "occurred_offset": entry.occurred_offset,
         "milestone": milestone.value if milestone is not None else None,
+        # findings in the note or caption, as in a capture's text but with a span, no box
+        "findings": [_finding(f) for f in _in_text(reading, capture_text=False)],
     }
 
 

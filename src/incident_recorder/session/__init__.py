@@ -8,15 +8,20 @@ sync). See ARCHITECTURE.md.
 """
 
 from incident_recorder.session.changes import (
+    ActionItemsChanged,
+    AnnotationsChanged,
     Change,
     DetailsChanged,
     EntriesAdded,
     EntryRevised,
     MilestoneRecorded,
+    ReportTextsChanged,
 )
 from incident_recorder.session.core import IncidentSession, MilestoneResult
 
 __all__ = [
+    "ActionItemsChanged",
+    "AnnotationsChanged",
     "Change",
     "DetailsChanged",
     "EntriesAdded",
@@ -24,4 +29,5 @@ __all__ = [
     "IncidentSession",
     "MilestoneRecorded",
     "MilestoneResult",
+    "ReportTextsChanged",
 ]

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from incident_recorder.domain import Entry
+from incident_recorder.domain.actions import ActionItem
+from incident_recorder.domain.annotation import Shape
 from incident_recorder.domain.details import IncidentDetails
 from incident_recorder.domain.milestones import Milestone
 
@@ -44,4 +46,39 @@ class DetailsChanged:
     details: IncidentDetails
 
 
-Change = EntriesAdded | EntryRevised | MilestoneRecorded | DetailsChanged
+@dataclass(frozen=True, slots=True)
+class ReportTextsChanged:
+    """Report sections were saved elsewhere (a teammate): `texts` is key → the text now saved,
+    for the sections that changed."""
+
+    texts: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItemsChanged:
+    """Action items were saved elsewhere (a teammate): `items` are the action items as they now
+    read (hidden ones left out), `changed` the numbers of those saved."""
+
+    items: tuple[ActionItem, ...]
+    changed: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AnnotationsChanged:
+    """A capture's annotations were saved elsewhere (a teammate): `shapes` as they now read,
+    at annotations revision `revision`."""
+
+    capture_id: int
+    shapes: tuple[Shape, ...]
+    revision: int
+
+
+Change = (
+    EntriesAdded
+    | EntryRevised
+    | MilestoneRecorded
+    | DetailsChanged
+    | ReportTextsChanged
+    | ActionItemsChanged
+    | AnnotationsChanged
+)

@@ -29,11 +29,14 @@ from incident_recorder.domain.details import IncidentDetails, Status
 from incident_recorder.domain.events import NewEvent
 from incident_recorder.domain.milestones import Milestone
 from incident_recorder.session.changes import (
+    ActionItemsChanged,
+    AnnotationsChanged,
     Change,
     DetailsChanged,
     EntriesAdded,
     EntryRevised,
     MilestoneRecorded,
+    ReportTextsChanged,
 )
 from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.storage.events import EventOutcome
@@ -179,9 +182,16 @@ class IncidentSession:
         if entries:
             self._announce(EntriesAdded(tuple(entries)))
 
+    def announce_elsewhere(self, change: Change) -> None:
+        """Announce a change another session of this process made durable (the team sync's
+        worker tells the window's session what it pulled)."""
+        self._announce(change)
+
     def receive(self, rows: Sequence[SharedRow], state: dict[str, str]) -> Applied:
         """Store teammates' rows (the team sync's pull; one transaction with the pull `state`),
-        then announce them like local ones. No rule runs (see the module docstring)."""
+        then announce them like local ones, each kind by its change (entries, revisions,
+        milestones, details, report texts, action items, annotations). No rule runs (see the
+        module docstring)."""
         before = self._file.milestones()
         applied = self._file.apply_shared(rows, state)
         if applied.nothing:
@@ -196,7 +206,21 @@ class IncidentSession:
                     self._announce(MilestoneRecorded(milestone, now[milestone], before[milestone]))
         if applied.details:
             self._announce(DetailsChanged(self._file.details()))
+        self._announce_curated(applied)
         return applied
+
+    def _announce_curated(self, applied: Applied) -> None:
+        """Report texts, action items and annotations a pull stored, as they now read."""
+        if applied.report_texts:
+            texts = self._file.report_texts()
+            sections = dict.fromkeys(applied.report_texts)
+            self._announce(ReportTextsChanged(tuple((k, texts.get(k, "")) for k in sections)))
+        if applied.action_items:
+            changed = tuple(dict.fromkeys(applied.action_items))
+            self._announce(ActionItemsChanged(tuple(self._file.action_items()), changed))
+        for capture_id in dict.fromkeys(applied.annotations):
+            shapes, revision = self._file.annotations_at_revision(capture_id)
+            self._announce(AnnotationsChanged(capture_id, tuple(shapes), revision))
 
     def revise(self, entry_id: int, **changes: Any) -> Entry:
         """A new revision of an entry (see IncidentFile.revise for `changes`)."""

@@ -5,13 +5,15 @@ A finding in a capture's recognised text has a box (the words it covers); it is 
 redaction of the capture's current annotations covers that box, or once someone dismissed it as
 not sensitive (`dismiss`, recorded with who and when). A finding in a note or caption is handled
 only by a dismissal (or by editing it away: the current text is what is checked).
-`accept_redactions` adds a redaction over every unhandled box of a capture as one annotation
+The team's own domains come from `<data dir>/findings/own-domains.txt` and Settings (both
+used). `accept_redactions` adds a redaction over every unhandled box of a capture as one annotation
 revision, editable later like any other. Review and the public export read `incident_findings`.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +23,10 @@ from incident_recorder.domain.readings import MASK, FindingMark, Reading
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.recognition.findings import Rules, find, load_rules
 from incident_recorder.recognition.words import Box, Word, bounding, text_of, word_spans
+from incident_recorder.settings import FILE_NAME as SETTINGS_FILE
+from incident_recorder.settings import saved_own_domains
 from incident_recorder.storage import IncidentFile
+from incident_recorder.storage.recognised import Dismissal
 
 PADDING = 3
 """Pixels a proposed redaction reaches past the words' boxes (Tesseract's boxes are tight)."""
@@ -36,6 +41,9 @@ class Finding:
     key: str
     box: Box | None
     handled: str | None  # 'redacted', 'dismissed' or None
+    span: tuple[int, int] | None = None
+    """Where in the entry's text (note or caption: start, end in characters); None in a
+    capture's recognised text, which has `box` instead."""
 
     @property
     def message(self) -> str:
@@ -46,8 +54,10 @@ class Finding:
         return f"entry {self.entry_id}, {where}: looks like {self.label} — {state}"
 
 
-def finding_rules() -> Rules:
-    """The shipped patterns and own domains, then a team's in <data dir>/findings/."""
+def finding_rules(own_domains: Sequence[str] | None = None) -> Rules:
+    """The shipped patterns and own domains, then a team's in <data dir>/findings/, and the own
+    domains of Settings (`own_domains`; None: those saved in the settings file, read here so
+    the window, the command line and the export child all look for the same names)."""
     shipped = paths.resources_dir() / "findings"
     team = paths.data_dir() / "findings"
 
@@ -55,9 +65,13 @@ def finding_rules() -> Rules:
         found = sorted(shipped.glob(pattern))
         return found + (sorted(team.glob(pattern)) if team.is_dir() else [])
 
-    return load_rules(
+    rules = load_rules(
         [p for p in files("*.txt") if p.name != "own-domains.txt"], files("own-domains.txt")
     )
+    if own_domains is None:
+        own_domains = saved_own_domains(paths.config_dir() / SETTINGS_FILE)
+    domains = tuple(dict.fromkeys([*rules.own_domains, *own_domains]))
+    return dataclasses.replace(rules, own_domains=domains)
 
 
 def incident_findings(
@@ -65,7 +79,7 @@ def incident_findings(
 ) -> list[Finding]:
     """Every finding of the visible entries (of those in `only`, if given), in timeline order."""
     salt = file.incident().uuid
-    with file._snapshot():
+    with file.consistent_read():
         entries = [e for e in file.entries(include_hidden=False) if only is None or e.id in only]
         texts = file.capture_texts()
         dismissed = file.dismissals()
@@ -79,7 +93,10 @@ def incident_findings(
         source = "caption" if entry.capture is not None else "note"
         for item in find(entry.text, rules, salt=salt):
             handled = "dismissed" if (entry.id, item.key) in dismissed else None
-            found.append(Finding(entry.id, source, item.kind, item.label, item.key, None, handled))
+            span = (item.start, item.end)
+            found.append(
+                Finding(entry.id, source, item.kind, item.label, item.key, None, handled, span)
+            )
         if entry.capture is None or entry.capture.id not in texts:
             continue
         words = texts[entry.capture.id].words
@@ -157,22 +174,30 @@ def readings(file: IncidentFile, rules: Rules) -> dict[int, Reading]:
     """Entry id → its capture's recognised text with findings and redacted words masked, and
     its findings (no values), for an export (domain/readings.py)."""
     found: dict[int, list[Finding]] = {}
-    for finding in incident_findings(file, rules):
-        found.setdefault(finding.entry_id, []).append(finding)
-    texts = file.capture_texts()
-    salt = file.incident().uuid
+    with file.consistent_read():
+        for finding in incident_findings(file, rules):
+            found.setdefault(finding.entry_id, []).append(finding)
+        texts = file.capture_texts()
+        salt = file.incident().uuid
+        entries = file.entries(include_hidden=False)
+        redactions = {
+            e.capture.id: _redaction_boxes(file, e.capture.id)
+            for e in entries
+            if e.capture is not None and e.capture.id in texts
+        }
     result: dict[int, Reading] = {}
-    for entry in file.entries(include_hidden=False):
+    for entry in entries:
         text = None
         if entry.capture is not None and entry.capture.id in texts:
             words = texts[entry.capture.id].words
-            text = _masked(words, _redaction_boxes(file, entry.capture.id), rules, salt)
+            text = _masked(words, redactions[entry.capture.id], rules, salt)
         marks = tuple(
             FindingMark(
                 f.kind,
                 f.label,
                 None if f.box is None else (f.box.left, f.box.top, f.box.width, f.box.height),
                 f.handled,
+                f.span,
             )
             for f in found.get(entry.id, [])
         )
@@ -206,3 +231,14 @@ def proposed_redactions(file: IncidentFile, entry_id: int, rules: Rules) -> list
     """The boxes of the capture entry's findings nobody has handled (for its viewer)."""
     found = incident_findings(file, rules, {entry_id})
     return [f.box for f in found if f.box is not None and f.handled is None]
+
+
+def entry_findings(
+    file: IncidentFile, rules: Rules, entry_id: int
+) -> list[tuple[Finding, Dismissal | None]]:
+    """The findings of one entry, each with its dismissal (who, when) if it was dismissed:
+    what the capture viewer lists."""
+    with file.consistent_read():
+        found = incident_findings(file, rules, {entry_id})
+        dismissals = file.dismissals()
+    return [(f, dismissals.get((f.entry_id, f.key))) for f in found]

@@ -4,7 +4,8 @@
 write is one transaction (`_write`) that first checks the file is still the one opened
 (`check_still_there`) and that this process still holds its SQLite locks (`check_locks`,
 storage/guard.py); every read (`_read`, `_stream`, `_snapshot`) turns SQLite's errors into clear
-IncidentFileErrors; a Checkpointer folds the WAL in after writes (checkpoints.py); an Interrupter
+IncidentFileErrors, and `consistent_read` gives a caller above storage several reads as of one
+moment; a Checkpointer folds the WAL in after writes (checkpoints.py); an Interrupter
 bounds and stops statements (limits.py). The repositories of the record (incident_file.py,
 events.py, curated.py) build on it; none of them touches the connection any other way.
 """
@@ -15,7 +16,7 @@ import os
 import sqlite3
 import weakref
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
@@ -179,6 +180,13 @@ class FileHandle:
             raise translate(error, self.path, action) from None
         if self._checkpointer is not None:
             self._checkpointer.written()
+
+    def consistent_read(self) -> AbstractContextManager[None]:
+        """A read transaction for a caller that reads several things and needs them to agree
+        (the findings: entries, recognised text, dismissals and redactions as of one moment):
+        every read inside sees the file as of its first read, whatever other processes write
+        meanwhile. Nested inside another read or a write, it is that one."""
+        return self._snapshot()
 
     @contextmanager
     def _snapshot(self) -> Iterator[None]:

@@ -36,15 +36,25 @@ Each call takes the GIL back from whatever thread holds it: called more often, a
 UI thread would wait for the GIL again and again while workers run."""
 
 
-@cache
 def untrusted_schema_works() -> bool:
-    """Whether this SQLite library runs our own schema with `trusted_schema = OFF`."""
+    """Whether this SQLite library runs our own schema (the migrations as they are now) with
+    `trusted_schema = OFF`.
+
+    The answer belongs to the schema as much as to the library, so it is kept per schema: a
+    process that opened a file with fewer migrations (an old file made in a test) and then a
+    current one asks again, rather than reusing an answer about a schema without json_valid()
+    or full-text search (which made the result of a test depend on the tests before it)."""
     from incident_recorder.storage import schema
 
+    return _probe(tuple(schema.MIGRATIONS))
+
+
+@cache
+def _probe(migrations: tuple[str, ...]) -> bool:
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
         conn.execute("PRAGMA trusted_schema = OFF")
-        for script in schema.MIGRATIONS:
+        for script in migrations:
             conn.executescript(script)
         # An entry runs the triggers too: those of full-text search write into FTS5 tables,
         # which SQLite refuses inside a trigger when the schema is not trusted.

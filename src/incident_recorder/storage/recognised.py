@@ -193,17 +193,27 @@ class RecognisedFile(FileHandle):
     def search(self, query: str, limit: int = SEARCH_LIMIT) -> list[SearchHit]:
         """Entries whose note, caption or capture text matches `query` (words, any order; typed
         as is, no FTS syntax needed), best first; an entry appears once, at its best match."""
+        best: dict[int, SearchHit] = {}
+        for hit in sorted(self._all_hits(query, limit), key=lambda h: (h.rank, h.entry_id)):
+            best.setdefault(hit.entry_id, hit)
+        return list(best.values())
+
+    def search_places(self, query: str, limit: int = SEARCH_LIMIT) -> dict[int, frozenset[str]]:
+        """Entry id → every place `query` matched in it ('note', 'caption', 'capture text'),
+        where `search` keeps only the best one (the filter bar counts each place)."""
+        places: dict[int, set[str]] = {}
+        for hit in self._all_hits(query, limit):
+            places.setdefault(hit.entry_id, set()).add(hit.where)
+        return {entry_id: frozenset(where) for entry_id, where in places.items()}
+
+    def _all_hits(self, query: str, limit: int) -> list[SearchHit]:
         if not query.split() or not self._has_recognition():
             return []
         with self._snapshot():
             try:
-                hits = list(self._hits(query, limit))
+                return list(self._hits(query, limit))
             except sqlite3.Error as error:
                 raise translate(error, self.path, "searching the incident") from None
-        best: dict[int, SearchHit] = {}
-        for hit in sorted(hits, key=lambda h: (h.rank, h.entry_id)):
-            best.setdefault(hit.entry_id, hit)
-        return list(best.values())
 
     def _hits(self, query: str, limit: int) -> Iterator[SearchHit]:
         db = self._db

@@ -38,20 +38,27 @@ class SharedRow:
 
 @dataclass(slots=True)
 class Applied:
-    """What `apply_shared` added: how many rows, new entries' and revised entries' rowids, and
-    whether any milestone or detail row came in."""
+    """What `apply_shared` added, by kind: how many rows, new entries' and revised entries'
+    rowids, whether any milestone or detail row came in, the report sections saved, the action
+    items saved (this file's item numbers) and the captures annotated (their rowids)."""
 
     added: int = 0
     entries: list[int] = field(default_factory=list)
     revised: list[int] = field(default_factory=list)
     milestones: bool = False
     details: bool = False
-    curated: bool = False
-    """Annotations or report texts came in (no session event announces them yet)."""
+    report_texts: list[str] = field(default_factory=list)
+    action_items: list[int] = field(default_factory=list)
+    annotations: list[int] = field(default_factory=list)
+
+    @property
+    def curated(self) -> bool:
+        """Report texts, action items or annotations came in."""
+        return bool(self.report_texts or self.action_items or self.annotations)
 
     @property
     def nothing(self) -> bool:
-        return not (self.entries or self.revised or self.milestones or self.details)
+        return not (self.entries or self.revised or self.milestones or self.details or self.curated)
 
 
 class MissingReferenceError(LookupError):
@@ -303,8 +310,12 @@ class ReplicaFile(FileHandle):
             applied.milestones = True
         elif table == "details":
             applied.details = True
-        elif table in ("annotations", "report_texts", "action_items"):
-            applied.curated = True
+        elif table == "report_texts":
+            applied.report_texts.append(str(values["section"]))
+        elif table == "action_items":
+            applied.action_items.append(int(values["item"]))
+        elif table == "annotations":
+            applied.annotations.append(int(values["capture_id"]))
 
     @staticmethod
     def _local_item(conn: sqlite3.Connection, row: SharedRow, first: str) -> tuple[int, int]:

@@ -28,6 +28,7 @@ from incident_recorder.ui.capture.capture_service import (
     CaptureService,
     CaptureTimings,
 )
+from incident_recorder.ui.capture.findings_panel import FindingRow
 from incident_recorder.ui.capture.image_import import ImageImporter
 from incident_recorder.ui.capture.region_overlay import RegionCapture
 from incident_recorder.ui.common.window_host import WindowHost
@@ -162,12 +163,14 @@ class CaptureController(QObject):
 
     # -- the capture viewer --------------------------------------------------------------------
 
-    def open_capture(self, entry: Entry) -> CaptureViewer | None:
-        """Show a capture; its viewer if already open (raised), else a new one."""
+    def open_capture(self, entry: Entry, highlight: str = "") -> CaptureViewer | None:
+        """Show a capture; its viewer if already open (raised), else a new one. `highlight`:
+        the filter's text it was found with, whose words the viewer highlights."""
         if entry.capture is None:
             return None
         open_viewer = self.viewers.get(entry.capture.id)
         if open_viewer is not None and open_viewer.isVisible():
+            open_viewer.text_layer.highlight(highlight)
             open_viewer.raise_()
             open_viewer.activateWindow()
             return open_viewer
@@ -196,6 +199,10 @@ class CaptureController(QObject):
             _view_only(viewer)
         viewer.caption_submitted.connect(self._save_caption)
         viewer.annotations_submitted.connect(self._save_annotations)
+        viewer.findings_panel.dismiss_requested.connect(
+            lambda entry_id, key: self._dismiss_finding(viewer, entry_id, key)
+        )
+        viewer.text_layer.highlight(highlight)
         self.show_text(viewer)
         if viewer.decode_job is not None:  # a large image: decoded on the pool
             self._jobs.append(viewer.decode_job)
@@ -204,23 +211,59 @@ class CaptureController(QObject):
         return viewer
 
     def show_text(self, viewer: CaptureViewer) -> None:
-        """Give the viewer its capture's recognised words and proposed redactions."""
-        from incident_recorder.session.findings import finding_rules, proposed_redactions
+        """Give the viewer its capture's recognised words, proposed redactions and findings."""
+        from incident_recorder.session.findings import entry_findings, finding_rules
 
         capture = viewer.entry.capture
         if capture is None:
             return
         try:
             reading = self._file.capture_text(capture.id)
-            proposals = (
-                proposed_redactions(self._file, viewer.entry.id, finding_rules())
-                if reading is not None
-                else []
-            )
+            found = entry_findings(self._file, finding_rules(), viewer.entry.id)
         except IncidentFileError as error:
             self._status(f"The capture's text cannot be read: {error}", 8000)
             return
-        viewer.text_layer.set_text(None if reading is None else reading.words, proposals)
+        rows = [
+            FindingRow(
+                f.entry_id, f.key, f.source, f.kind, f.label, f.box, f.handled,
+                "" if dismissal is None else dismissal.dismissed_by,
+                "" if dismissal is None else self._model.format_time(dismissal.dismissed_at),
+            )
+            for f, dismissal in found
+        ]  # fmt: skip
+        boxes = [(row.box, row.handled) for row in rows if row.box is not None]
+        viewer.text_layer.set_text(
+            None if reading is None else reading.words,
+            [box for box, handled in boxes if handled is None],
+            [box for box, handled in boxes if handled == "dismissed"],
+        )
+        viewer.findings_panel.show_findings(rows)
+
+    def _dismiss_finding(self, viewer: CaptureViewer, entry_id: int, key: str) -> None:
+        """Record a finding of the viewer's capture as not sensitive, by the name in Settings
+        ▸ Your name, now (as `findings --dismiss ENTRY:KEY --by NAME` does)."""
+        from incident_recorder.session.findings import dismiss, finding_rules, incident_findings
+
+        author = self._session.author
+        if not author:
+            viewer.findings_panel.say(
+                "Not recorded: a dismissal records who made it. "
+                "Set your name in Settings ▸ Your name first."
+            )
+            return
+        try:
+            found = incident_findings(self._file, finding_rules(), {entry_id})
+            match = [f for f in found if f.key == key and f.handled is None]
+            if match:
+                dismiss(self._file, match[0], author)
+        except IncidentFileError as error:
+            viewer.findings_panel.say(f"Not recorded: {error}")
+            return
+        viewer.findings_panel.say(
+            f"Marked not sensitive by {author}." if match else "Already handled."
+        )
+        self.show_text(viewer)
+        self._status("Finding marked not sensitive (recorded with your name and the time)", 4000)
 
     def text_recognised(self) -> None:
         """Recognition saved more text: open viewers show it."""
@@ -295,3 +338,4 @@ def _view_only(viewer: CaptureViewer) -> None:
         act.setEnabled(tool_id == "select")
     for key_id in ("undo_shape", "delete_shape", "save_annotations"):
         viewer.key_actions[key_id].setEnabled(False)
+    viewer.findings_panel.set_read_only(True)

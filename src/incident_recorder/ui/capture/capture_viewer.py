@@ -19,7 +19,8 @@ annotations were saved elsewhere meanwhile), `annotations_refused` with the curr
 the viewer shows instead. Closing (the close button, Esc, or the owner closing) first saves
 unsaved annotations the same way; if that fails the viewer stays open. Ctrl+C copies what the
 viewer shows: the annotations drawn and every redaction solid (report/annotate.py), never the
-original pixels under a redaction. The original image is never changed.
+original pixels under a redaction. The original image is never changed. Beside the image, the
+capture's findings (ui/capture/findings_panel.py), each one dismissable as not sensitive.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDialog,
+    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -58,6 +60,7 @@ from incident_recorder.domain.image_bytes import TOO_LARGE, image_kind, size_pro
 from incident_recorder.domain.text import visible
 from incident_recorder.render.image_decode import decode_image
 from incident_recorder.ui.capture.annotation_tools import TOOLS, AnnotationEditor
+from incident_recorder.ui.capture.findings_panel import FindingsPanel
 from incident_recorder.ui.capture.text_layer import TextLayer
 from incident_recorder.ui.common.actions import VIEWER_KEYS
 
@@ -129,6 +132,7 @@ class CaptureViewer(QDialog):
         self.editor = AnnotationEditor(shapes, self)
         self.editor.changed.connect(self._annotations_changed)
         self.text_layer = TextLayer(self, self)  # recognised words, proposed redactions
+        self.findings_panel = FindingsPanel(self)  # each finding, dismissable (findings_panel.py)
 
         self.label = QLabel("Loading…")
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -194,7 +198,10 @@ class CaptureViewer(QDialog):
         layout.addWidget(toolbar)
         layout.addWidget(tools)
         layout.addWidget(self.text_layer.toolbar)
-        layout.addWidget(self.scroll_area)
+        beside = QHBoxLayout()  # the image, and the findings list beside it when there are any
+        beside.addWidget(self.scroll_area, 1)
+        beside.addWidget(self.findings_panel)
+        layout.addLayout(beside)
         screen = self.screen().availableGeometry() if self.screen() else None
         if screen is not None:
             self.resize(int(screen.width() * 0.8), int(screen.height() * 0.8))

@@ -2,7 +2,10 @@
 
 A viewer's `TextLayer` is given the capture's recognised words and the boxes of its unhandled
 findings (CaptureController reads them). It paints the proposed redactions (dashed red, over
-the image as shown) and, when "Show Text Boxes" is on, a thin box round every recognised word.
+the image as shown), the boxes of findings marked not sensitive (dotted grey, no fill: see
+findings_panel.py), the words a search matched in yellow (`highlight`: a capture opened from
+the timeline filtered by a text) and, when "Show Text Boxes" is on, a thin box round every
+recognised word.
 "Accept Proposed Redactions" (Ctrl+Shift+R) adds a redaction over each proposal to the viewer's
 shapes and saves them as one annotation revision, editable later like any other; Ctrl+Shift+C
 copies the capture's text, with every word under a redaction left out.
@@ -10,6 +13,7 @@ copies the capture's text, with every word under a redaction left out.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QRect, Qt
@@ -27,10 +31,12 @@ from PySide6.QtWidgets import QLabel, QToolBar
 
 from incident_recorder.domain.annotation import Shape, ShapeKind
 from incident_recorder.domain.readings import MASK
-from incident_recorder.recognition.words import Box, Word, text_of
+from incident_recorder.recognition.words import Box, Word, matching_words, text_of
 from incident_recorder.ui.capture.annotation_tools import AnnotationEditor
 
 PADDING = 3
+HIGHLIGHT = QColor(255, 210, 0, 110)
+"""A word the search matched: a marker-pen yellow, the text still readable through it."""
 """Pixels a redaction reaches past a proposal's box (as session/findings.py proposes them)."""
 
 
@@ -53,6 +59,10 @@ class TextLayer(QObject):
         self._viewer = viewer
         self.words: list[Word] = []
         self.proposals: list[Box] = []
+        self.dismissed: list[Box] = []
+        self.query = ""
+        """The search whose words are highlighted ("" for none)."""
+        self.highlighted: list[Word] = []
         self.recognised = False
         self.toolbar = QToolBar()
         self.toolbar.setAccessibleName("Recognised text")
@@ -64,11 +74,23 @@ class TextLayer(QObject):
         viewer.editor.changed.connect(self._update_status)
         self._update_status()
 
-    def set_text(self, words: list[Word] | None, proposals: list[Box]) -> None:
-        """The capture's words (None: not recognised yet) and the boxes to propose."""
+    def set_text(
+        self, words: list[Word] | None, proposals: list[Box], dismissed: Sequence[Box] = ()
+    ) -> None:
+        """The capture's words (None: not recognised yet), the boxes to propose and those of
+        findings marked not sensitive."""
         self.recognised = words is not None
         self.words = list(words or [])
         self.proposals = list(proposals)
+        self.dismissed = list(dismissed)
+        self.highlighted = matching_words(self.words, self.query)
+        self._update_status()
+        self._viewer.refresh()
+
+    def highlight(self, query: str) -> None:
+        """Highlight the words a full-text search for `query` matched ("": none)."""
+        self.query = query.strip()
+        self.highlighted = matching_words(self.words, self.query)
         self._update_status()
         self._viewer.refresh()
 
@@ -83,6 +105,8 @@ class TextLayer(QObject):
         else:
             pending = len(self.pending())
             text = f"{len(self.words)} word(s) recognised"
+            if self.query:
+                text += f"; {len(self.highlighted)} match “{self.query}”"
             if pending:
                 text += f"; {pending} look(s) sensitive: Ctrl+Shift+R redacts them"
         self.status.setText(f"  {text}  ")
@@ -127,14 +151,23 @@ class TextLayer(QObject):
     def paint(self, pixmap: QPixmap, scale: float) -> QPixmap:
         """`pixmap` (the image at `scale`) with word boxes and pending proposals drawn on it."""
         pending = self.pending()
-        if not pending and not (self.show_words.isChecked() and self.words):
+        shown = self.show_words.isChecked() and self.words
+        if not pending and not self.dismissed and not self.highlighted and not shown:
             return pixmap
         painter = QPainter(pixmap)
         try:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(HIGHLIGHT))
+            for word in self.highlighted:
+                painter.drawRect(_rect(word.box, scale))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
             if self.show_words.isChecked():
                 painter.setPen(QPen(QColor(40, 120, 255, 200), 1))
                 for word in self.words:
                     painter.drawRect(_rect(word.box, scale))
+            painter.setPen(QPen(QColor(120, 120, 120), 1, Qt.PenStyle.DotLine))
+            for box in self.dismissed:
+                painter.drawRect(_rect(box, scale))
             pen = QPen(QColor(220, 30, 30), 2, Qt.PenStyle.DashLine)
             painter.setPen(pen)
             painter.setBrush(QBrush(QColor(220, 30, 30, 60)))

@@ -149,7 +149,8 @@ class SettingsDialog(QDialog):
         restore = self.buttons.button(QDialogButtonBox.StandardButton.RestoreDefaults)
         restore.clicked.connect(self.restore_defaults)
         self.general = GeneralPage(self)
-        self.general.folder_edit.textChanged.connect(self._validate)
+        for edit in (self.general.folder_edit, self.general.domains_edit):
+            edit.textChanged.connect(self._validate)
         keys_page = QWidget()
         keys_layout = QVBoxLayout(keys_page)
         keys_layout.addWidget(self.table, 1)

@@ -1,9 +1,10 @@
 """The "General" page of the Settings dialog: everything that is not a key.
 
-Data folder, time display, theme, the report template the export and report windows start
+Your name, the team's own domains (host names under them are findings: session/findings.py),
+data folder, time display, theme, the report template the export and report windows start
 with, and the public-update cadence of each severity. ``show`` fills the page from settings;
 ``chosen`` returns the settings with the page's values; ``problem`` says why they cannot be
-saved (only the data folder can be wrong).
+saved (the data folder or an own domain can be wrong).
 
 The capture format: PNG (lossless, the default: a screenshot of a log or a dashboard stays
 exactly readable; written at zlib level 1 to keep a capture within its latency budget) or JPEG
@@ -31,7 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder import paths
-from incident_recorder.settings import JPEG_QUALITIES, Settings
+from incident_recorder.settings import JPEG_QUALITIES, Settings, domain_name, domain_names
 from incident_recorder.ui.dialogs.file_dialogs import existing_directory
 
 TIME_CHOICES = (("local", "Local time"), ("utc", "UTC"), ("offset", "T+ (since impact started)"))
@@ -110,8 +111,18 @@ class GeneralPage(QWidget):
         self.author_edit = QLineEdit()
         self.author_edit.setAccessibleName("Author")
         self.author_edit.setToolTip("Your name: teammates see it beside your entries")
+        self.domains_edit = QLineEdit()
+        self.domains_edit.setAccessibleName("Own domains")
+        self.domains_edit.setPlaceholderText("corp.example.net, internal.example")
+        self.domains_edit.setToolTip(
+            "The team's own domains, separated by commas or spaces: a host name under one "
+            "(db-1.corp.example.net) seen in a note or a capture is a finding, so the public "
+            "report never names an internal machine. The names in "
+            f"{paths.data_dir() / 'findings' / 'own-domains.txt'} are used too."
+        )
         form = QFormLayout(self)
         form.addRow(_buddy("Your &name", self.author_edit), self.author_edit)
+        form.addRow(_buddy("Own do&mains", self.domains_edit), self.domains_edit)
         form.addRow(_buddy("&Data folder", self.folder_edit), folder_row)
         form.addRow("&Times shown in", self.time_box)
         form.addRow("T&heme", self.theme_box)
@@ -126,6 +137,7 @@ class GeneralPage(QWidget):
 
     def show_settings(self, settings: Settings) -> None:
         self.author_edit.setText(settings.author)
+        self.domains_edit.setText(", ".join(settings.own_domains))
         self.folder_edit.setText(settings.data_folder)
         self.time_box.setCurrentIndex(max(0, self.time_box.findData(settings.time_display)))
         self.theme_box.setCurrentIndex(max(0, self.theme_box.findData(settings.theme)))
@@ -157,7 +169,13 @@ class GeneralPage(QWidget):
         if self.cadence_boxes:  # Alt+U goes to the first (worst) severity's minutes
             self.cadence_label.setBuddy(next(iter(self.cadence_boxes.values())))
 
+    def _domains(self) -> list[str]:
+        return self.domains_edit.text().replace(",", " ").split()
+
     def problem(self) -> str | None:
+        wrong = [name for name in self._domains() if domain_name(name) is None]
+        if wrong:
+            return f"Own domains: {wrong[0]} is not a domain name (like corp.example.net)"
         text = self.folder_edit.text().strip()
         if not text:
             return None
@@ -174,6 +192,7 @@ class GeneralPage(QWidget):
         return replace(
             settings,
             author=" ".join(self.author_edit.text().split()),
+            own_domains=domain_names(self._domains()),
             data_folder=self.folder_edit.text().strip(),
             time_display=str(self.time_box.currentData()),
             theme=str(self.theme_box.currentData()),

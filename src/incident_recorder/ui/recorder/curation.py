@@ -34,8 +34,9 @@ from incident_recorder.ui.timeline.filter_bar import FilterBar
 from incident_recorder.ui.timeline.timeline_filter import (
     FilteredTimeline,
     FilterJob,
+    FilterResult,
     TimelineFilter,
-    search_ids,
+    search_places,
 )
 from incident_recorder.ui.timeline.timeline_model import TimelineModel
 from incident_recorder.ui.timeline.timeline_view import TimelineView
@@ -52,11 +53,12 @@ _D = TypeVar("_D", bound=QDialog)
 class Curation(QObject):
     """The curation of one window's timeline (`window`: the dialogs' parent).
 
-    Emits `capture_activated(entry)` when a capture is asked for from the filtered view or the
-    context menu (the window opens it, as for the whole timeline's double-click).
+    Emits `capture_activated(entry, query)` when a capture is asked for from the filtered view
+    or the context menu (the window opens it, as for the whole timeline's double-click), with
+    the filter's text while the filtered timeline is shown (the viewer highlights its words).
     """
 
-    capture_activated = Signal(object)
+    capture_activated = Signal(object, str)
 
     def __init__(
         self,
@@ -98,6 +100,7 @@ class Curation(QObject):
         self._generation = 0
         self._pending: list[tuple[Record | None, Record | None]] | None = None
         self._jobs: list[FilterJob] = []
+        self._result = FilterResult([])
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.timeout.connect(self.run_filter)
@@ -110,7 +113,9 @@ class Curation(QObject):
         for view in (self.timeline_view, self.filter_view):
             view.entry_activated.connect(self.edit_entry)
             view.context_menu.connect(self._context_menu)
-        self.filter_view.capture_activated.connect(self.capture_activated)
+        self.filter_view.capture_activated.connect(
+            lambda entry: self.capture_activated.emit(entry, self.search_text())
+        )
         note_bar.edit.page.connect(self._page_filtered)
         self._markers = QTimer(self)
         self._markers.setSingleShot(True)
@@ -253,7 +258,9 @@ class Curation(QObject):
     def _context_menu(self, entry: Entry, where: QPoint) -> QMenu:
         menu = QMenu(self.view)
         if entry.capture is not None:
-            menu.addAction("&Open Capture", lambda: self.capture_activated.emit(entry))
+            menu.addAction(
+                "&Open Capture", lambda: self.capture_activated.emit(entry, self.search_text())
+            )
         actions = self._actions
         for action_id in ("edit_entry", "entry_history"):
             menu.addAction(actions[action_id])
@@ -292,7 +299,7 @@ class Curation(QObject):
             self.stack.setCurrentWidget(self.timeline_view)
             return None
         self._pending = []
-        search = partial(search_ids, self._session.file.path)  # notes, captions, capture text
+        search = partial(search_places, self._session.file.path)  # notes, captions, capture text
         job = FilterJob(self._generation, self.filtered.snapshot(wanted), wanted, search)
         job.setAutoDelete(False)
         job.signals.done.connect(self._filter_done)
@@ -304,12 +311,13 @@ class Curation(QObject):
         if self._pending is not None:
             self._pending.append((old, new))
 
-    def _filter_done(self, generation: int, rows: list[Record]) -> None:
+    def _filter_done(self, generation: int, result: FilterResult) -> None:
         self._jobs = [job for job in self._jobs if job.generation > generation]
         if generation != self._generation or self._pending is None:
             return  # a newer question is on its way
         pending, self._pending = self._pending, None
-        self.filtered.apply(self._wanted, rows)
+        self._result = result
+        self.filtered.apply(self._wanted, result.rows)
         for old, new in pending:  # what changed while the worker ran
             self.filtered.record_changed(old, new)
         self.stack.setCurrentWidget(self.filter_view)
@@ -322,7 +330,13 @@ class Curation(QObject):
 
     def _show_count(self, *_: object) -> None:
         if self.filtering:
-            self.bar.show_count(self.filtered.rowCount(), self.filtered.total())
+            searched = bool(self.filtered.filter.text.strip())
+            places = (self._result.in_text, self._result.in_captures) if searched else None
+            self.bar.show_count(self.filtered.rowCount(), self.filtered.total(), places)
+
+    def search_text(self) -> str:
+        """The text the shown timeline is filtered by ("" when the whole timeline is shown)."""
+        return self.filtered.filter.text.strip() if self.filtering else ""
 
     def _bar_closed(self) -> None:
         self.timeline_view.follow_latest()

@@ -10,7 +10,10 @@ the window has shown this one — the two then take turns at the interpreter ins
 contending for it — so the window keeps answering through a catch-up. After every change of
 state it tells the header what to show ("live · 2 teammates", "offline since 14:03, 12 entries
 waiting", "error: …") and the timeline which entries to label: a teammate's with the author's
-name, this recorder's own not yet in the database with "⇡ not sent". Incident ▸ Share with
+name, this recorder's own not yet in the database with "⇡ not sent". The worker's other
+changes (revisions, milestones, details, report texts, action items, annotations) are handed to
+the window's session as they come (`announce_elsewhere`): the header, the timeline, an open
+report window and capture viewers follow them live (team_curation.py). Incident ▸ Share with
 Team… links an unshared incident.
 """
 
@@ -30,11 +33,14 @@ from incident_recorder.storage import IncidentFile, IncidentFileError
 from incident_recorder.ui.common.first_paint import after_first_paint
 from incident_recorder.ui.recorder.block_feed import BlockFeed
 from incident_recorder.ui.recorder.header import IncidentHeader
+from incident_recorder.ui.recorder.team_curation import TeamCuration
 from incident_recorder.ui.timeline.timeline_model import TimelineModel
 from incident_recorder.ui.timeline.timeline_view import TimelineView
 
 if TYPE_CHECKING:
     from incident_recorder.sync.replicator import Replicator
+    from incident_recorder.ui.capture.capture_controller import CaptureController
+    from incident_recorder.ui.report.report_controller import ReportController
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +61,8 @@ class _Window(Protocol):
     model: TimelineModel
     header: IncidentHeader
     view: TimelineView
+    report_controller: ReportController
+    capture_controller: CaptureController
 
     def show_error(self, title: str, message: str) -> None: ...
 
@@ -66,6 +74,7 @@ class TeamSync(QObject):
     """(status, text): live / offline / error, and what the header shows."""
     _state = Signal(object)
     _arrived = Signal(object)
+    _changed = Signal(object)
     _labels = Signal(object)
     _failed = Signal(str)
 
@@ -88,6 +97,10 @@ class TeamSync(QObject):
         self.feed.drained.connect(self._shown.set)
         self._state.connect(self._show_state)
         self._arrived.connect(self._announce)
+        self._changed.connect(self._announce_change)
+        self.curation = TeamCuration(
+            window.session, window.model, window.report_controller, window.capture_controller, self
+        )
         self._labels.connect(window.model.set_team_labels)
         self._failed.connect(
             lambda message: self._show_error("The incident is not shared", message)
@@ -177,12 +190,18 @@ class TeamSync(QObject):
             waited = 0
             while not self._shown.wait(0.1) and not self._stop.is_set() and waited < SHOW_WAIT:
                 waited += 1  # the next batch once these are shown (or the window is stuck)
+        else:  # read here, on the worker; the window's session announces it
+            self._changed.emit(change)
 
     # -- back on the UI thread ---------------------------------------------------------------
 
     def _announce(self, entries: list[Entry]) -> None:
         if not self._closed:
             self.feed.put(entries)
+
+    def _announce_change(self, change: Change) -> None:
+        if not self._closed:
+            self._session.announce_elsewhere(change)
 
     def _show_state(self, state: object) -> None:
         from incident_recorder.sync.replicator import SyncState

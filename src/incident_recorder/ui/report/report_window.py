@@ -12,7 +12,7 @@ reads the whole record for drafts and preview on a worker with its own connectio
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import tzinfo
 
 from PySide6.QtCore import QEvent, QRunnable, Qt, QThreadPool, QTimer, Signal
@@ -113,6 +113,11 @@ class ReportWindow(QMainWindow):
         self.banner.hide()
         layout.addWidget(self.banner)
         saved = incident_file.report_texts()
+        self._saved_texts = {
+            key: saved.get(key, "") for key, _ in report_backend.editable_sections()
+        }
+        """Section key → the text this window last loaded or saved (an editor differing from
+        it holds unsaved edits)."""
         prompts = report_backend.section_prompts()
         for key, label in report_backend.editable_sections():
             editor = SectionEditor(key, label, prompts.get(key, ""))
@@ -155,6 +160,10 @@ class ReportWindow(QMainWindow):
         self.save_state = QLabel("No changes yet")
         self.save_state.setObjectName("saveState")
         self.statusBar().addPermanentWidget(self.save_state)
+        self.team_notice = QLabel()  # a teammate's text kept aside: in sight wherever one types
+        self.team_notice.setObjectName("teamNotice")
+        self.team_notice.hide()
+        self.statusBar().addWidget(self.team_notice, 1)
         self._save_timer = self._timer(SAVE_DELAY_MS, self.save_now)
         self._retry_timer = self._timer(RETRY_MS, self.save_now)
         self._preview_timer = self._timer(PREVIEW_DELAY_MS, self._render_preview)
@@ -229,9 +238,38 @@ class ReportWindow(QMainWindow):
             return False
         self.last_save_error = None
         self.banner.hide()
+        self._saved_texts.update(self.texts())
         if changed:
             self.save_state.setText(f"Saved {self._clock().astimezone(self.tz):%H:%M:%S}")
         return True
+
+    def unsaved(self, key: str) -> bool:
+        """Whether section `key` holds edits not saved yet."""
+        return self.editors[key].text() != self._saved_texts.get(key, "")
+
+    def take_saved_texts(self, texts: Mapping[str, str]) -> list[str]:
+        """Sections saved elsewhere (a teammate): show each new text in place, unless that
+        section holds unsaved edits — those are never overwritten; a notice says a newer text
+        was saved. The keys kept aside."""
+        kept: list[str] = []
+        for key, text in texts.items():
+            editor = self.editors.get(key)
+            if editor is None or text == editor.text():
+                self._saved_texts[key] = text
+            elif self.unsaved(key):
+                kept.append(key)
+            else:
+                editor.set_text(text)
+                self._saved_texts[key] = text
+        if kept:
+            names = ", ".join(self.editors[key].label for key in kept)
+            self.team_notice.setText(
+                f"A teammate saved {names} while you were editing it: your text is kept and "
+                "saved after theirs (theirs stays in the section's history)."
+            )
+            self.team_notice.show()
+        self._schedule_preview()
+        return kept
 
     # -- record, drafts, preview -------------------------------------------------------------
 

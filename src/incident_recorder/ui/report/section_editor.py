@@ -64,6 +64,7 @@ class SectionEditor(QWidget):
     def __init__(self, key: str, label: str, prompt: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.key = key
+        self.label = label
         self.setObjectName(f"section_{key}")
         heading = QLabel(label)
         heading.setObjectName("sectionHeading")

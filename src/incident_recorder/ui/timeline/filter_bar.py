@@ -1,5 +1,6 @@
 """The filter bar above the timeline (Ctrl+F): free text, kinds, starred only, public only, show
-hidden, and how many entries match ("12 of 4,301 entries"). Esc in it closes it.
+hidden, and how many entries match ("12 of 4,301 entries"; for a text, where it matched: "9 in
+notes, 4 in capture text"). Esc in it closes it.
 
 It only says what is asked (`changed(TimelineFilter)`, `closed()`); the curation controller runs
 the filter off the UI thread and reports the count back with `show_count`.
@@ -128,8 +129,14 @@ class FilterBar(QWidget):
     def set_show_hidden(self, shown: bool) -> None:
         self.hidden.setChecked(shown)
 
-    def show_count(self, shown: int, total: int) -> None:
-        self.count.setText(f"{shown:,} of {total:,} entr{'y' if total == 1 else 'ies'}")
+    def show_count(self, shown: int, total: int, places: tuple[int, int] | None = None) -> None:
+        """ "12 of 4,301 entries"; with `places` (matched in notes or captions, in capture
+        text) and a match in capture text, ": 9 in notes, 4 in capture text" (an entry can
+        match in both; without a capture's text matching, every match is in the notes)."""
+        text = f"{shown:,} of {total:,} entr{'y' if total == 1 else 'ies'}"
+        if places is not None and places[1]:
+            text += f": {places[0]:,} in notes, {places[1]:,} in capture text"
+        self.count.setText(text)
 
     def _emit(self, *_: object) -> None:
         chosen = [k.label for k, act in self.kind_actions.items() if act.isChecked()]

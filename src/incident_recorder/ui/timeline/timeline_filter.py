@@ -6,15 +6,18 @@ thread, so filtering 100,000 entries never stalls the window). `FilteredTimeline
 the view shows while a filter is on: the matching records in time order, kept up to date from
 the timeline model's `record_changed` without rescanning, and read through the same methods as
 TimelineModel (entry_at, cell_text, row_of, records, …) so the view and delegate need not care.
-The text also finds entries through the file's full-text search (`search_ids`: notes, captions
-and the text recognised in captures, words in any order), run on the worker thread through a
-read-only connection of its own.
+The text also finds entries through the file's full-text search (`search_places`: notes,
+captions and the text recognised in captures, words in any order), run on the worker thread
+through a read-only connection of its own. The timeline stays in time order (a search is not
+ranked here, `incident-recorder search` ranks): a `FilterResult` says instead how many of the
+entries shown matched in their note or caption and how many in their capture's text, and a
+capture opened from it highlights the words matched (ui/capture/text_layer.py).
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,18 +51,49 @@ class TimelineFilter:
         return bool(select([record], self))
 
 
-def search_ids(path: Path, text: str) -> frozenset[int]:
-    """Ids of the entries of the file at `path` whose note, caption or capture text matches
-    `text` (storage's full-text search); none when the file cannot be searched."""
+Places = Mapping[int, frozenset[str]]
+"""Entry id → where a full-text search matched it: 'note', 'caption', 'capture text'."""
+IN_TEXT = frozenset({"note", "caption"})
+IN_CAPTURE = "capture text"
+
+
+def search_places(path: Path, text: str) -> Places:
+    """The entries of the file at `path` whose note, caption or capture text matches `text`
+    (storage's full-text search), each with where; none when the file cannot be searched."""
     try:
         with IncidentFile.open(path, readonly=True) as handle:
-            return frozenset(hit.entry_id for hit in handle.search(text))
+            return handle.search_places(text)
     except IncidentFileError:
-        return frozenset()
+        return {}
+
+
+@dataclass(frozen=True)
+class FilterResult:
+    """The entries a filter shows, in time order, and where the text matched them."""
+
+    rows: list[Record]
+    in_text: int = 0
+    """Shown entries whose note or caption has the text (as typed, or by full-text search)."""
+    in_captures: int = 0
+    """Shown entries whose capture's recognised text matched."""
+
+
+def result_of(records: Sequence[Record], wanted: TimelineFilter, places: Places) -> FilterResult:
+    """`select`, with where the text matched each entry counted."""
+    rows = select(records, wanted, places)
+    needle = wanted.text.strip().lower()
+    if not needle:
+        return FilterResult(rows)
+    in_text = in_captures = 0
+    for record in rows:
+        where = places.get(record.id, frozenset())
+        in_text += bool(needle in record.text.lower() or where & IN_TEXT)
+        in_captures += IN_CAPTURE in where
+    return FilterResult(rows, in_text, in_captures)
 
 
 def select(
-    records: Sequence[Record], wanted: TimelineFilter, found: frozenset[int] = frozenset()
+    records: Sequence[Record], wanted: TimelineFilter, found: Collection[int] = frozenset()
 ) -> list[Record]:
     """The records `wanted` lets through, in the given order (case-insensitive text match, or
     among the ids `found` by full-text search)."""
@@ -85,14 +119,14 @@ class _Signals(QObject):
 
 class FilterJob(QRunnable):
     """Runs `select` on a snapshot of the records off the UI thread; `signals.done(generation,
-    records)` comes back on the UI thread."""
+    FilterResult)` comes back on the UI thread."""
 
     def __init__(
         self,
         generation: int,
         records: list[Record],
         wanted: TimelineFilter,
-        search: Callable[[str], frozenset[int]] | None = None,
+        search: Callable[[str], Places] | None = None,
     ) -> None:
         super().__init__()
         self.generation = generation
@@ -103,9 +137,8 @@ class FilterJob(QRunnable):
 
     def run(self) -> None:
         text = self.wanted.text.strip()
-        found = self.search(text) if self.search is not None and text else frozenset()
-        rows = select(self.records, self.wanted, found)
-        self.signals.done.emit(self.generation, rows)
+        found = self.search(text) if self.search is not None and text else {}
+        self.signals.done.emit(self.generation, result_of(self.records, self.wanted, found))
 
 
 class FilteredTimeline(QAbstractTableModel):
