@@ -224,6 +224,21 @@ def test_the_report_issue_shape_keeps_each_milestone_on_its_entry(
     assert incident_file.milestones()[Milestone.ACKNOWLEDGED] == START + timedelta(seconds=299)
 
 
+def test_an_id_that_is_a_list_or_an_object_links_nothing() -> None:
+    """Found by the fuzz test: a list as an entry's id, or as a milestone's entry_id, was used
+    as a dict key and the import ended in a TypeError instead of reading the entries."""
+    first, second = note(1, 0), note(2, 262, "detection")
+    first["id"], second["id"] = [], {"n": 2}
+    detected = (START + timedelta(seconds=262)).isoformat()
+    parsed = parse_document(
+        document([first, second],
+                 milestones=[{"name": "detected", "occurred_at": detected, "entry_id": [2]}]),
+        Path("."),
+    )  # fmt: skip
+    assert [entry.text for entry in parsed.entries] == [first["text"], second["text"]]
+    assert parsed.milestones == {Milestone.DETECTED: START + timedelta(seconds=262)}
+
+
 def test_entries_and_milestones_in_the_future_are_refused() -> None:
     now = START + timedelta(seconds=100)
     with pytest.raises(ImportFailed) as failed:

@@ -137,6 +137,7 @@ def main() -> None:
         "export_stall_ms": export_stall,
         "idle_stall_ms": idle_stall,
         "export_progress_last": list(progress[-1]) if progress else None,
+        "export_progress_done": [done for done, _ in progress],
         "export_result": finished[0] if finished else "timed out",
     }
     window.close()

@@ -120,11 +120,18 @@ def test_a_2gb_incident_opens_fast_stays_small_and_responsive(
     assert open_s <= BUDGET["open_s"], f"open + records() took {open_s:.2f} s"
     assert gui["painted_s"] <= BUDGET["open_s"], f"painted after {gui['painted_s']:.2f} s"
     assert gui["peak_mb"] <= BUDGET["peak_mb"], f"peak RSS {gui['peak_mb']:.0f} MB"
-    assert gui["scroll_stall_ms"] <= BUDGET["stall_ms"], gui
-    assert gui["search_stall_ms"] <= BUDGET["stall_ms"], gui
+    # A stall is held to the budget above what the machine alone costs, measured in the same
+    # run: the same heartbeat over the same window left idle for three seconds.
+    allowed_ms = BUDGET["stall_ms"] + gui["idle_stall_ms"]
+    assert gui["scroll_stall_ms"] <= allowed_ms, gui
+    assert gui["search_stall_ms"] <= allowed_ms, gui
     # The export runs in a child process that prints at most ~20 progress lines a second
-    # (report/export_protocol.py): progress is shown throughout and reaches every image.
-    assert gui["export_progress_updates"] >= min(captures, gui["export_s"] * 5), gui
+    # (report/export_protocol.py): progress counts up while the images are written, not only
+    # at the end, and reaches every image. (How many lines arrive depends on how fast the
+    # machine writes; export_progress in the figures says.)
+    done = gui["export_progress_done"]
+    assert done == sorted(done), gui
+    assert any(0 < count < captures for count in done), gui
     assert gui["export_progress_last"] == [captures, captures], gui
     assert cli_mb <= BUDGET["peak_mb"], f"CLI export peak RSS {cli_mb:.0f} MB"
 

@@ -222,7 +222,7 @@ def parse_document(
         except (ValueError, OSError) as error:
             problems.add(f"{label}: {error}")
             continue
-        if isinstance(record, dict) and record.get("id") is not None:
+        if isinstance(record, dict) and _is_link(record.get("id")):
             ids[record.get("id")] = len(entries) - 1
     try:
         standalone = _link_milestones(document.get("milestones"), entries, ids)
@@ -238,6 +238,12 @@ def parse_document(
     return JsonImport(entries, standalone, notes)
 
 
+def _is_link(value: object) -> bool:
+    """An id a milestone can name: a number or a string (anything else, a list say, links
+    nothing and is never a key)."""
+    return isinstance(value, (int, str)) and not isinstance(value, bool)
+
+
 def _link_milestones(
     raw: object, entries: list[ImportedEntry], ids: Mapping[object, int]
 ) -> dict[Milestone, datetime]:
@@ -246,7 +252,7 @@ def _link_milestones(
     standalone: dict[Milestone, datetime] = {}
     for milestone, when, entry_id in _milestones(raw):
         marked = [n for n, item in enumerate(entries) if item.milestone is milestone]
-        if entry_id is not None and entry_id in ids:
+        if _is_link(entry_id) and entry_id in ids:
             marked = [ids[entry_id]]
         for n in marked:
             entries[n] = replace(entries[n], milestone=None)
