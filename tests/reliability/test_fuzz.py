@@ -150,13 +150,20 @@ def test_random_arguments_exit_cleanly_with_one_error_line(
 
 
 def _normal(document: dict[str, Any], provenance: bool = False) -> dict[str, Any]:
-    """The export minus what a new file must differ in: its uuid, creation and export time; with
+    """The export minus what a new file must differ in: its uuid, creation and export time and
+    the global ids of its records (an import records them anew, docs/export.md); with
     `provenance` also each entry's id, source and revision number (an import records the entry as
     it last read, source import:json, revision 1: its earlier revisions stay in the first file)."""
     document = json.loads(json.dumps(document))
     document["incident"].pop("uuid", None)
     document["incident"].pop("created_at", None)
     document.pop("exported_at", None)
+    for entry in document["entries"]:
+        entry.pop("uid", None)
+        if entry.get("capture"):
+            entry["capture"].pop("uid", None)
+    for item in document.get("action_items", []):
+        item.pop("uid", None)
     if provenance:
         for entry in document["entries"]:
             entry.pop("source", None)

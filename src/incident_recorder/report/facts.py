@@ -125,10 +125,15 @@ def image_name(
 
 
 def in_order(entries: Sequence[Entry], uids: Mapping[int, str] | None = None) -> list[Entry]:
-    """Entries by occurred-at time, then global id (entry id → uid, `GlobalIds.entries`: the
-    same order in every replica of a shared incident, whose rowids differ), then id."""
+    """Entries by occurred-at time, then by when they were recorded, then by global id (entry
+    id → uid, `GlobalIds.entries`), then id: every key but the last is the same in every replica
+    of a shared incident, whose rowids differ, and an import keeps the first two, so entries of
+    one moment keep their order through export and import."""
     known = uids or {}
-    return sorted(entries, key=lambda entry: (entry.occurred_at, known.get(entry.id, ""), entry.id))
+    return sorted(
+        entries,
+        key=lambda entry: (entry.occurred_at, entry.recorded_at, known.get(entry.id, ""), entry.id),
+    )
 
 
 def numbers(record: IncidentRecord) -> dict[int, int]:

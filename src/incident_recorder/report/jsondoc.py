@@ -7,8 +7,9 @@ Text is exported exactly as recorded: escaping is the job of whoever displays it
 
 Every replica of a shared incident exports the same bytes but for `exported_at`: entries,
 captures and action items carry their global id (`uid`), entries at the same time are ordered
-by it, and each `id` is a number in the export's own order (1, 2, …), never a rowid (format 1
-wrote rowids, which differ between replicas).
+by when they were recorded, then by it (facts.in_order), and each `id` is a number in the
+export's own order (1, 2, …), never a rowid (format 1 wrote rowids, which differ between
+replicas).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, tzinfo
 from incident_recorder.domain import Entry
 from incident_recorder.domain.details import Status
 from incident_recorder.domain.milestones import Milestone, Milestones
-from incident_recorder.domain.record import IncidentRecord
+from incident_recorder.domain.record import GlobalIds, IncidentRecord
 from incident_recorder.domain.times import in_zone, show
 
 PUBLIC_TEXT_PREFIX = "public_"
@@ -52,6 +52,7 @@ def public_record(record: IncidentRecord) -> IncidentRecord:
         if entry.public and not entry.hidden
     )
     kept = {entry.id for entry in entries}
+    captures = {entry.capture.id for entry in entries if entry.capture is not None}
     # The public text names the status and the public services only: the team's severity
     # scale and how the incident was detected stay internal in every public format.
     details = dataclasses.replace(
@@ -81,12 +82,13 @@ def public_record(record: IncidentRecord) -> IncidentRecord:
             if key.startswith(PUBLIC_TEXT_PREFIX)
         },
         action_items=(),
-        reviewed_captures=frozenset(
-            entry.capture.id for entry in entries if entry.capture is not None
-        ),
+        reviewed_captures=frozenset(captures),
         corrected_at={k: v for k, v in record.corrected_at.items() if k in kept},
-        sensitive_captures=record.sensitive_captures
-        & frozenset(entry.capture.id for entry in entries if entry.capture is not None),
+        uids=GlobalIds(
+            entries={k: v for k, v in record.uids.entries.items() if k in kept},
+            captures={k: v for k, v in record.uids.captures.items() if k in captures},
+        ),
+        sensitive_captures=record.sensitive_captures & frozenset(captures),
     )
 
 
