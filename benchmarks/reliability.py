@@ -364,7 +364,10 @@ offscreen and shows the same message; a read-only file opens in a view-and-expor
   6 GB free, deleted after); `load_child.py` opens the real window on it in its own process and
   measures process start → painted, peak RSS (VmHWM), the longest UI-thread stall (a 1 ms timer)
   while scrolling top to bottom and filtering, and the window's export with its progress; the CLI
-  export is timed with its peak RSS. The soak types a note into the window every 5 simulated
+  export is timed with its peak RSS. A stall is held to 50 ms above the same window left idle
+  for three seconds in the same run (what the machine alone costs), and the export's progress
+  must count up while images are written and end at every image (how many updates arrive is a
+  figure: it follows the machine's disk). The soak types a note into the window every 5 simulated
   seconds (FakeClock) with a capture every simulated minute and fits RSS over the second half.
 - **Bad input** (`test_fuzz.py`, hypothesis): note texts (control characters, lone surrogates,
   RTL, HTML, Markdown, 40 KB) through `add_note` → JSON and Markdown export → parse (the JSON
