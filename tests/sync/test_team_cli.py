@@ -92,7 +92,8 @@ def test_team_init_then_three_recorders_share_join_and_converge(
     assert [entry["id"] for entry in entries] == list(range(1, 14))
     assert len({entry["uid"] for entry in entries} - {None}) == 13
     at_once = [e for e in entries if e["occurred_at"] == "2026-11-20T14:05:00.000+00:00"]
-    assert [e["uid"] for e in at_once] == sorted(e["uid"] for e in at_once)
+    # entries of one moment: by when each was recorded, then by global id (facts.in_order)
+    assert at_once == sorted(at_once, key=lambda e: (e["recorded_at"], e["uid"]))
     assert len(at_once) == 4
     assert [item["id"] for item in document["action_items"]] == [1, 2]
     assert all(item["uid"] for item in document["action_items"])
