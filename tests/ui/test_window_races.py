@@ -68,7 +68,7 @@ def test_the_full_load_replaces_the_first_rows_and_keeps_notes_typed_meanwhile(
     qtbot.waitUntil(lambda: window.model.rowCount() == 41, timeout=5000)
     assert window.model.entry_at(40).text == "typed before the load finished"
     assert [window.model.entry_at(r).text for r in range(3)] == ["note 0", "note 1", "note 2"]
-    assert "41 entries" in window.header.details.text()
+    qtbot.waitUntil(lambda: "41 entries" in window.header.details.text(), timeout=1000)
     window.close()
 
 

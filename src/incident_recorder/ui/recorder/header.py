@@ -12,6 +12,7 @@ moves the file's data_version. The 1 s tick rewrites two labels of the header on
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta, tzinfo
 
@@ -31,6 +32,8 @@ from incident_recorder.ui.recorder.header_parts import MISSING, Chip, ElidedLabe
 from incident_recorder.ui.recorder.update_due import UpdateCountdown
 from incident_recorder.ui.timeline.timeline_model import TimelineModel
 
+REFRESH_GAP_S = 0.25
+"""The entry and capture counts are shown again at most this often (see IncidentHeader)."""
 SEVERITY_COLOURS = ("#b91c1c", "#c2410c", "#a16207")
 """Badge colours of the scale's first (worst) severities; the rest are grey."""
 SEVERITY_GREY = "#64748b"
@@ -177,8 +180,14 @@ class IncidentHeader(QWidget):
         layout.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)  # see minimumSizeHint
         self._place_metrics(wrapped=False)
 
+        # The counts follow the model at most every REFRESH_GAP_S: each new text lays the
+        # window out again, and a teammate's catch-up inserts a block of rows per event-loop turn.
+        self._refreshed = float("-inf")
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.timeout.connect(self.refresh)
         for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset):
-            signal.connect(self.refresh)
+            signal.connect(self._counts_changed)
         self._timer = QTimer(self)
         self._timer.setInterval(1000)
         self._timer.timeout.connect(self.tick)
@@ -290,7 +299,16 @@ class IncidentHeader(QWidget):
         self._loading = total
         self.refresh()
 
+    def _counts_changed(self) -> None:
+        wait = self._refreshed + REFRESH_GAP_S - time.monotonic()
+        if wait <= 0:
+            self.refresh()
+        elif not self._later.isActive():
+            self._later.start(max(1, round(wait * 1000)))
+
     def refresh(self) -> None:
+        self._refreshed = time.monotonic()
+        self._later.stop()
         count = self._model.rowCount()
         captures = self._model.capture_count
         utc = self._display == "utc"

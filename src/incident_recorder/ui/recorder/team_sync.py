@@ -21,15 +21,17 @@ from __future__ import annotations
 
 import logging
 import threading
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from incident_recorder.domain import Entry
 from incident_recorder.session import Change, EntriesAdded, IncidentSession
 from incident_recorder.storage import IncidentFile, IncidentFileError
+from incident_recorder.ui.common import gc_pause, startup_measures
 from incident_recorder.ui.common.first_paint import after_first_paint
 from incident_recorder.ui.recorder.block_feed import BlockFeed
 from incident_recorder.ui.recorder.header import IncidentHeader
@@ -45,6 +47,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 NOT_SENT = "⇡ not sent"
+CATCH_UP_ROWS = 200
+"""A pulled batch this large is a catch-up: the cyclic collector pauses until it is over (its
+full collections walk every entry and held the UI thread 20–50 ms each)."""
+CATCH_UP_SETTLE_MS = 1000
+"""A catch-up is over when no batch has come for this long."""
 SHOW_WAIT = 50
 """Tenths of a second the worker waits for the window to show a pulled batch."""
 STATE_STYLE = {
@@ -94,7 +101,12 @@ class TeamSync(QObject):
         self.feed = BlockFeed(self._session.added_elsewhere, self)
         self._shown = threading.Event()  # the window has shown what the worker handed it
         self._shown.set()
-        self.feed.drained.connect(self._shown.set)
+        self.feed.drained.connect(self._drained)
+        self._collector_paused: ExitStack | None = None
+        self._settled = QTimer(self)  # a catch-up is over once no batch came for this long
+        self._settled.setSingleShot(True)
+        self._settled.setInterval(CATCH_UP_SETTLE_MS)
+        self._settled.timeout.connect(self._caught_up)
         self._state.connect(self._show_state)
         self._arrived.connect(self._announce)
         self._changed.connect(self._announce_change)
@@ -132,6 +144,10 @@ class TeamSync(QObject):
         a connection attempt in progress gives up."""
         self._closed = True
         self.feed.stop()
+        self._settled.stop()
+        if self._collector_paused is not None:
+            self._collector_paused.close()
+            self._collector_paused = None
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
@@ -196,8 +212,28 @@ class TeamSync(QObject):
     # -- back on the UI thread ---------------------------------------------------------------
 
     def _announce(self, entries: list[Entry]) -> None:
-        if not self._closed:
-            self.feed.put(entries)
+        if self._closed:
+            return
+        if len(entries) >= CATCH_UP_ROWS and self._collector_paused is None:
+            self._collector_paused = ExitStack()
+            self._collector_paused.enter_context(gc_pause.paused())
+        self._settled.stop()
+        self.feed.put(entries)
+
+    def _drained(self) -> None:
+        """The feed has handed on every entry: once the paint it asked for has run (the event
+        queued after it), the worker may pull the next batch."""
+        QTimer.singleShot(0, self._shown.set)
+        if self._collector_paused is not None:
+            self._settled.start()
+
+    def _caught_up(self) -> None:
+        """A catch-up is over: what it brought lives as long as the window, so it is frozen out
+        of the cyclic collector's way (ui/common/startup_measures.py), which is on again."""
+        paused, self._collector_paused = self._collector_paused, None
+        if paused is not None:
+            startup_measures.freeze()
+            paused.close()
 
     def _announce_change(self, change: Change) -> None:
         if not self._closed:
@@ -207,10 +243,13 @@ class TeamSync(QObject):
         from incident_recorder.sync.replicator import SyncState
 
         assert isinstance(state, SyncState)
+        if state.status != self.status or not self._label.isVisible():
+            # a new style sheet re-polishes the label (~20 ms): only when the state changes
+            self._label.setStyleSheet(STATE_STYLE.get(state.status, ""))
         self.status = state.status
-        self._label.setText(state.text())
+        if self._label.text() != state.text():
+            self._label.setText(state.text())
         self._label.setToolTip(state.reason or "Team sync: docs/team.md")
-        self._label.setStyleSheet(STATE_STYLE.get(state.status, ""))
         self._label.show()
         self.state_changed.emit(state.status, state.text())
 
