@@ -14,7 +14,10 @@ touches a private API.
 - A large incident's rows, once loaded, are frozen out of the collector (`freeze`,
   ui/recorder/loader.py). The rows are typed `Record` tuples, and CPython stops tracking only
   plain tuples: with 100,000 rows, 139,000 objects stay tracked and every full collection takes
-  90–150 ms (0.3–1.5 ms frozen), a visible stall while scrolling or typing.
+  90–150 ms (0.3–1.5 ms frozen), a visible stall while scrolling or typing. A teammate's
+  catch-up (ui/recorder/team_sync.py) pauses the collector while it is handed in and freezes
+  what it brought after, for the same reason (17–51 ms collections during a 10,000-entry
+  catch-up, bench_team.py --window-only).
 """
 
 from __future__ import annotations
