@@ -37,6 +37,16 @@ def kept(conninfo: str) -> str:
     return _joined({k: v for k, v in parts.items() if k not in _SECRET_KEYS})
 
 
+def with_password(conninfo: str, password: str) -> str:
+    """`conninfo` carrying `password` (typed into a dialog): for one connection, never kept."""
+    from psycopg.conninfo import make_conninfo
+
+    try:
+        return make_conninfo(conninfo, password=password)
+    except Exception as error:  # psycopg.ProgrammingError
+        raise BadConninfoError(f"not a PostgreSQL connection string: {shown(conninfo)}") from error
+
+
 def shown(conninfo: str) -> str:
     """`conninfo` safe to print or log: its password (if any) replaced by ***."""
     try:
