@@ -64,10 +64,12 @@ def secret_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
         _fresh_keyring()
         yield service.env
     finally:
-        monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
-        monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
-        _fresh_keyring()
-        service.close()
+        try:
+            monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+            monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+            _fresh_keyring()
+        finally:  # the daemons end whatever happened above
+            service.close()
 
 
 KEYED_PASSWORD = "kept-in-the-keyring-7Qx"
