@@ -5,7 +5,8 @@
 #   ./install.sh --test   the app and what the test suite needs (Xvfb, xdotool, xterm, pytest…,
 #                         strace and eatmydata for the fsync-order tests, the desktop-file and
 #                         AppStream validators, binutils for the bundle, a real Alertmanager for
-#                         the webhook tests, a PostgreSQL server for the team sync tests)
+#                         the webhook tests, a PostgreSQL server and a Secret Service
+#                         (gnome-keyring) for the team sync tests)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -28,6 +29,9 @@ if [ "$want_tests" = 1 ]; then
   packages+=(desktop-file-utils appstream shared-mime-info binutils poppler-utils)
   # team sync: a private PostgreSQL cluster per test session (tests/sync/conftest.py)
   packages+=(postgresql)
+  # team passwords in the system keyring: a private session bus and a real Secret Service
+  # (gnome-keyring) per test (tests/sync/secret_service.py)
+  packages+=(dbus-daemon gnome-keyring)
 fi
 
 if command -v dpkg-query >/dev/null 2>&1; then

@@ -45,6 +45,9 @@ def _isolated_dirs(
     monkeypatch.setenv("XDG_DATA_HOME", str(base / "xdg-data"))
     # A GUI started by a test listens here, never on the developer's running app.
     monkeypatch.setenv("INCIDENT_RECORDER_INSTANCE", str(base / "instance.sock"))
+    # No test reads or writes the developer's keyring: keyring's "no backend" unless a test
+    # starts a Secret Service of its own (tests/sync/secret_service.py).
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
 
 
 class FakeClock:

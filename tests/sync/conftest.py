@@ -1,12 +1,16 @@
 """Fixtures of the team sync tests: one real PostgreSQL cluster for the whole run (about 2 s),
-a fresh database with the team schema for each test."""
+a fresh database with the team schema for each test; a real Secret Service (a private session
+bus with gnome-keyring) for a test that keeps passwords in the system keyring."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from tests.sync import secret_service as secrets
 from tests.sync.postgres_cluster import Cluster, missing
 
 
@@ -32,3 +36,47 @@ def team_url(postgres: Cluster) -> str:
     with connect(url) as conn:
         team_db.init(conn)
     return url
+
+
+def _fresh_keyring() -> None:
+    """Make keyring choose its backend again, from the environment as it is now (it decides
+    once per process; the tests in this process change the environment)."""
+    import keyring.backend
+    import keyring.core
+
+    with contextlib.suppress(KeyError):  # jaraco's `once`: KeyError when not yet computed
+        keyring.backend.get_all_keyring.reset()
+    keyring.core.init_backend()
+
+
+@pytest.fixture
+def secret_service(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """A running Secret Service on a private session bus, set in this process's environment
+    (and so in the processes a test starts); what it set, for `env=` of a subprocess."""
+    reason = secrets.missing()
+    if reason:
+        pytest.skip(reason)
+    service = secrets.SecretService(tmp_path / "secret-service")
+    try:
+        for name, value in service.env.items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+        _fresh_keyring()
+        yield service.env
+    finally:
+        try:
+            monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyring.backends.fail.Keyring")
+            monkeypatch.delenv("DBUS_SESSION_BUS_ADDRESS", raising=False)
+            _fresh_keyring()
+        finally:  # the daemons end whatever happened above
+            service.close()
+
+
+KEYED_PASSWORD = "kept-in-the-keyring-7Qx"
+"""The password of `keyed_url`'s role."""
+
+
+@pytest.fixture
+def keyed_url(postgres: Cluster, team_url: str) -> str:
+    """`team_url` as a writer role that must give KEYED_PASSWORD (no password in the string)."""
+    return postgres.password_role(team_url, KEYED_PASSWORD)

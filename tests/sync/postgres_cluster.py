@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 BIN = Path(os.environ.get("INCIDENT_RECORDER_PG_BIN", "/usr/lib/postgresql/15/bin"))
@@ -80,6 +81,36 @@ class Cluster:
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"'.encode())
         return self.url(name)
+
+    def password_role(self, database_url: str, password: str) -> str:
+        """A new login role in the team writer role that must give `password` over TCP
+        (scram-sha-256: its pg_hba line goes before the cluster's `trust` lines); the
+        connection string of `database_url` as that role, without the password."""
+        import psycopg
+        from psycopg import sql
+
+        name = f"keyed_{os.getpid()}_{next(self._names)}"
+        hba = self.data / "pg_hba.conf"
+        hba.write_text(f"host all {name} 127.0.0.1/32 scram-sha-256\n" + hba.read_text())
+        with psycopg.connect(self.url(), autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {} IN ROLE incident_recorder_writer").format(
+                    sql.Identifier(name), sql.Literal(password)
+                )
+            )
+            conn.execute("SELECT pg_reload_conf()")
+        url = database_url.replace("postgres@", f"{name}@", 1)
+        deadline = time.monotonic() + 10
+        while True:  # the reload is asynchronous: until the role is asked for its password
+            try:
+                psycopg.connect(url, password="").close()
+            except psycopg.OperationalError as error:
+                if "password" in str(error):
+                    return url
+                raise
+            if time.monotonic() > deadline:
+                raise RuntimeError("pg_hba.conf was not reloaded")
+            time.sleep(0.05)
 
     def close(self) -> None:
         self.stop("immediate")

@@ -151,18 +151,20 @@ def test_share_with_team_links_and_syncs_an_open_incident(
     tmp_path: Path,
     team_url: str,
     qtbot,
-    window_on,
-    monkeypatch,  # type: ignore[no-untyped-def]
+    window_on,  # type: ignore[no-untyped-def]
 ) -> None:
-    from PySide6.QtWidgets import QInputDialog
+    from incident_recorder.ui.dialogs.share_team import ShareTeamDialog
 
     path = tmp_path / "solo.incident"
     with IncidentFile.create(path, "Checkout outage") as solo:
         solo.add_note("recorded alone")
         incident = solo.incident().uuid
     window = window_on(path)
-    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: (team_url, True))
     window.actions_by_id["share_team"].trigger()
+    dialog = window.findChild(ShareTeamDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.url_edit.setText(team_url)
+    dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: window.header.sync_state.text().startswith("live"), timeout=10_000)
     with connect(team_url) as conn:
         count = conn.execute(

@@ -25,6 +25,10 @@ NOT_AT_START = (
     "sqlite_utils",
     "Xlib",
     "http.server",
+    # the system keyring (and its D-Bus client): only when a team connection is made
+    "keyring",
+    "secretstorage",
+    "jeepney",
     "incident_recorder.report",
     "incident_recorder.webhooks",
     "incident_recorder.importers",

@@ -1,5 +1,5 @@
-"""Commands of the team sync: team init, share, join, sync; and the --author of recording
-commands (see docs/team.md)."""
+"""Commands of the team sync: team init, team password, share, join, sync; and the --author of
+recording commands (see docs/team.md)."""
 
 from __future__ import annotations
 
@@ -43,17 +43,23 @@ def author_of(args: argparse.Namespace) -> str | None:
 def team_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     url_help = (
         "a libpq connection string: postgresql://host/db?sslmode=verify-full or service=team; "
-        "the password comes from ~/.pgpass, PGPASSFILE, a service file or PGPASSWORD, and is "
-        "never saved or shown"
+        "the password comes from the system keyring (`team password`), ~/.pgpass, PGPASSFILE, "
+        "a service file or PGPASSWORD, and is never saved or shown"
     )
     team = sub.add_parser(
         "team",
-        help="set up the team database",
+        help="set up the team database; keep its password in the system keyring",
         description="`team init URL` creates the team schema in a PostgreSQL database, or "
-        "migrates it to this version (a newer one is refused and left alone).",
+        "migrates it to this version (a newer one is refused and left alone). `team password "
+        "URL` asks for the password of URL's user and keeps it in the system keyring, under "
+        "user@host:port/dbname; share, join and sync then use it when URL has no password "
+        "(`--forget` removes it). Not a terminal: the password is the first line of stdin.",
     )
-    team.add_argument("action", choices=("init",))
+    team.add_argument("action", choices=("init", "password"))
     team.add_argument("url", metavar="URL", help=url_help)
+    team.add_argument(
+        "--forget", action="store_true", help="with `password`: remove the kept password"
+    )
 
     share = sub.add_parser(
         "share",
@@ -102,6 +108,11 @@ def _connect(url: str) -> Conn:
 
 def cmd_team(args: argparse.Namespace) -> int:
     from incident_recorder.sync import team_db
+
+    if args.action == "password":
+        return team_password(args.url, forget=args.forget)
+    if args.forget:
+        raise CliError("--forget goes with `team password`")
 
     with _connect(args.url) as conn:
         try:
@@ -208,6 +219,45 @@ def _sync_live(replicator: Replicator) -> int:
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C: stop quietly, all saved
         replicator.run(lambda: stop, show)
     return 0
+
+
+def team_password(url: str, *, forget: bool) -> int:
+    """`team password URL [--forget]`: keep (or remove) URL's password in the system keyring."""
+    from incident_recorder.sync import passwords
+    from incident_recorder.sync.conninfo import BadConninfoError, has_password
+
+    try:
+        if has_password(url):
+            raise CliError("give URL without its password: `team password` asks for it")
+        name = passwords.key(url)
+        problem = passwords.unavailable()
+        if problem:
+            raise CliError(f"cannot keep a password: {problem}")
+        if forget:
+            if passwords.forget(url):
+                print(f"Removed the password for {name} from the system keyring")
+            else:
+                print(f"No password for {name} in the system keyring")
+            return 0
+        password = _ask_password(f"Password for {name}: ")
+        if not password:
+            raise CliError("no password given: nothing kept")
+        passwords.store(url, password)
+    except (BadConninfoError, passwords.NoKeyringError) as error:
+        raise CliError(str(error)) from None
+    print(f"Kept the password for {name} in the system keyring ({passwords.backend_name()})")
+    return 0
+
+
+def _ask_password(prompt: str) -> str:
+    """The password typed at the terminal, never echoed (getpass); when stdin is not a terminal
+    (a script, a test), its first line, as in `incident-recorder team password URL < file`."""
+    if sys.stdin is not None and sys.stdin.isatty():
+        import getpass
+
+        return getpass.getpass(prompt)
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    return line.rstrip("\r\n")
 
 
 def _checked(conn: Conn, step: Any) -> Any:

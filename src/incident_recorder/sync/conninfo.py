@@ -1,8 +1,9 @@
 """libpq connection strings as this app keeps and shows them: never with a password.
 
 A password belongs in libpq's own places (PGPASSFILE / ~/.pgpass, a service file, PGPASSWORD in
-the environment): a connection string given with one is used for that run, but what is saved in
-the incident file (`kept`) and every string shown or logged (`shown`) has it removed.
+the environment) or the system keyring (passwords.py): a connection string given with one is used
+for that run, but what is saved in the incident file (`kept`) and every string shown or logged
+(`shown`) has it removed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ class BadConninfoError(ValueError):
     """Not a libpq connection string."""
 
 
-def _parts(conninfo: str) -> dict[str, object]:
+def parsed(conninfo: str) -> dict[str, object]:
+    """`conninfo`'s keywords and values (a URL's too); BadConninfoError if it is none."""
     try:
         return dict(conninfo_to_dict(conninfo))
     except Exception as error:  # psycopg.ProgrammingError: "invalid connection option …"
@@ -24,15 +26,25 @@ def _parts(conninfo: str) -> dict[str, object]:
 
 
 def has_password(conninfo: str) -> bool:
-    return any(key in _parts(conninfo) for key in _SECRET_KEYS)
+    return any(key in parsed(conninfo) for key in _SECRET_KEYS)
 
 
 def kept(conninfo: str) -> str:
     """`conninfo` without its password, as saved in an incident file."""
-    parts = _parts(conninfo)
+    parts = parsed(conninfo)
     if not any(key in parts for key in _SECRET_KEYS):
         return conninfo
     return _joined({k: v for k, v in parts.items() if k not in _SECRET_KEYS})
+
+
+def with_password(conninfo: str, password: str) -> str:
+    """`conninfo` carrying `password` (typed into a dialog): for one connection, never kept."""
+    from psycopg.conninfo import make_conninfo
+
+    try:
+        return make_conninfo(conninfo, password=password)
+    except Exception as error:  # psycopg.ProgrammingError
+        raise BadConninfoError(f"not a PostgreSQL connection string: {shown(conninfo)}") from error
 
 
 def shown(conninfo: str) -> str:

@@ -13,6 +13,9 @@
 - `run`: the loop a shell's `sync` and the window's worker run: connect, LISTEN, push and pull,
   then wait for a NOTIFY, a local write (PRAGMA data_version) or the slow poll; on a lost
   connection report offline and retry with a growing pause.
+
+`connect` completes a connection string without a password from the system keyring
+(passwords.py), else libpq looks in its own places (~/.pgpass, a service file, PGPASSWORD).
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from psycopg.types.json import Jsonb
 from incident_recorder.domain.times import Clock, system_clock
 from incident_recorder.session import IncidentSession
 from incident_recorder.storage.replica import SharedRow
-from incident_recorder.sync import team_db
+from incident_recorder.sync import passwords, team_db
 from incident_recorder.sync.conninfo import shown
 
 logger = logging.getLogger(__name__)
@@ -80,11 +83,17 @@ class SyncState:
         return f"error: {self.reason}"
 
 
-def connect(conninfo: str, *, timeout: float = 5.0) -> Conn:
-    """An autocommit connection (transactions are explicit), named in pg_stat_activity."""
+def connect(
+    conninfo: str, *, timeout: float = 5.0, password: str | None = None, look_up: bool = True
+) -> Conn:
+    """An autocommit connection (transactions are explicit), named in pg_stat_activity. A
+    string without a password gets `password`, else (`look_up`) the system keyring's for its
+    server, if any (passwords.py), else libpq finds one in its own places."""
+    if password is None and look_up:
+        password = passwords.lookup(conninfo)
     conn: Conn = psycopg.connect(
         conninfo, autocommit=True, connect_timeout=max(1, round(timeout)),
-        application_name="incident-recorder",
+        application_name="incident-recorder", password=password or None,
     )  # fmt: skip
     return conn
 
@@ -251,9 +260,11 @@ class Replicator:
     def _run(self, should_stop: Callable[[], bool], on_state: Callable[[SyncState], None]) -> None:
         offline_since: datetime | None = None
         failures = 0
+        # The keyring is asked once per run: a locked one would otherwise prompt at every retry.
+        password = passwords.lookup(self.conninfo)
         while not should_stop():
             try:
-                with connect(self.conninfo) as conn:
+                with connect(self.conninfo, password=password, look_up=False) as conn:
                     conn.execute(f"LISTEN {team_db.CHANNEL}")
                     self.sync_once(conn)
                     offline_since, failures = None, 0

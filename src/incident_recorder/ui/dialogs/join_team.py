@@ -1,13 +1,15 @@
 """Join Team Incident… (the start window): make a local replica of a shared incident.
 
-Asks for the team database (a libpq connection string; the password comes from libpq's own
-places, docs/team.md), the incident id a teammate's `share` printed, and where to keep the
-replica; joining (connecting, creating the file, pulling the record) runs on a thread of its
-own, and `joined(path)` is emitted when the file is ready to open.
+Asks for the team database (a libpq connection string; the password comes from the system
+keyring or libpq's own places, docs/team.md, or is typed here: team_password.py), the incident
+id a teammate's `share` printed, and where to keep the replica; joining (connecting, creating
+the file, pulling the record, then keeping a typed password in the keyring if asked) runs on a
+thread of its own, and `joined(path)` is emitted when the file is ready to open.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -23,6 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder import paths
+from incident_recorder.ui.dialogs.team_password import TeamPassword
+
+logger = logging.getLogger(__name__)
 
 
 class JoinTeamDialog(QDialog):
@@ -49,6 +54,7 @@ class JoinTeamDialog(QDialog):
         self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Team &database", self.url_edit)
+        self.password = TeamPassword(form)
         form.addRow("&Incident id", self.id_edit)
         form.addRow("&Save replica as", self.path_edit)
         self.buttons = QDialogButtonBox(
@@ -75,12 +81,20 @@ class JoinTeamDialog(QDialog):
         if not url or not incident:
             self.message.setText("Both the team database and the incident id are needed.")
             return
+        from incident_recorder.sync.conninfo import BadConninfoError
+
+        try:
+            url = self.password.conninfo(url)
+        except BadConninfoError as error:
+            self.message.setText(str(error))
+            return
         out = self.target()
         self.buttons.setEnabled(False)
         self.message.setText(f"Joining into {out}…")
-        threading.Thread(target=self._join, args=(url, incident, out), daemon=True).start()
+        keep = self.password.keep
+        threading.Thread(target=self._join, args=(url, incident, out, keep), daemon=True).start()
 
-    def _join(self, url: str, incident: str, out: Path) -> None:
+    def _join(self, url: str, incident: str, out: Path, keep: bool) -> None:
         try:
             from incident_recorder.sync.conninfo import shown
             from incident_recorder.sync.links import join
@@ -96,6 +110,8 @@ class JoinTeamDialog(QDialog):
         except Exception as error:
             self._done.emit(None, f"Not joined: {error}")
             return
+        if keep:
+            _keep_password(url)
         self._done.emit(out, "")
 
     def _finished(self, path: Path | None, problem: str) -> None:
@@ -105,3 +121,14 @@ class JoinTeamDialog(QDialog):
             return
         self.joined.emit(path)
         self.accept()
+
+
+def _keep_password(conninfo: str) -> None:
+    """Keep the password `conninfo` carries in the system keyring (after it let us in). The
+    replica is there either way: a keyring that refuses is logged (never the password)."""
+    from incident_recorder.sync import passwords
+
+    try:
+        passwords.remember(conninfo)
+    except passwords.NoKeyringError as error:
+        logger.warning("the team database password was not kept: %s", error)

@@ -14,7 +14,9 @@ name, this recorder's own not yet in the database with "⇡ not sent". The worke
 changes (revisions, milestones, details, report texts, action items, annotations) are handed to
 the window's session as they come (`announce_elsewhere`): the header, the timeline, an open
 report window and capture viewers follow them live (team_curation.py). Incident ▸ Share with
-Team… links an unshared incident.
+Team… links an unshared incident (dialogs/share_team.py); a password typed there is used by this
+worker for as long as the window is open, and kept in the system keyring once the incident is
+shared if the dialog's box was ticked.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
 from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
+from PySide6.QtWidgets import QWidget
 
 from incident_recorder.domain import Entry
 from incident_recorder.session import Change, EntriesAdded, IncidentSession
@@ -84,6 +86,7 @@ class TeamSync(QObject):
     _changed = Signal(object)
     _labels = Signal(object)
     _failed = Signal(str)
+    _warned = Signal(str, str)
 
     def __init__(self, window: _Window) -> None:
         """Parts of `window` it uses: its session, model, header's sync label, error banner."""
@@ -117,6 +120,7 @@ class TeamSync(QObject):
         self._failed.connect(
             lambda message: self._show_error("The incident is not shared", message)
         )
+        self._warned.connect(self._show_error)
         # started once the window has painted: nothing of it delays the first paint
         after_first_paint(window.view.viewport(), self.start)
 
@@ -128,13 +132,14 @@ class TeamSync(QObject):
             return False
         return "incident" in state and "conninfo" in state
 
-    def start(self, share_with: str | None = None) -> None:
-        """Start syncing (if the incident is shared, or to share it over `share_with`)."""
+    def start(self, share_with: str | None = None, keep_password: bool = False) -> None:
+        """Start syncing (if the incident is shared, or to share it over `share_with`, then
+        keep the password it carries in the system keyring if `keep_password`)."""
         if self._closed or self._thread is not None or not (share_with or self.shared):
             return
         self._stop.clear()
         self._thread = threading.Thread(
-            target=self._run, args=(share_with, self._session.author),
+            target=self._run, args=(share_with, self._session.author, keep_password),
             name="team sync", daemon=True,
         )  # fmt: skip
         self._thread.start()
@@ -161,22 +166,17 @@ class TeamSync(QObject):
                 f"This incident is shared: its id is {self._session.file.incident().uuid}",
             )
             return
-        url, ok = QInputDialog.getText(
-            self._window,
-            "Share with Team",
-            "Team database (a libpq connection string, e.g. service=team or\n"
-            "postgresql://host/db?sslmode=verify-full; the password comes from ~/.pgpass):",
-            QLineEdit.EchoMode.Normal,
-            "",
-        )
-        if ok and url.strip():
-            self.start(share_with=url.strip())
+        from incident_recorder.ui.dialogs.share_team import ShareTeamDialog
+
+        dialog = ShareTeamDialog(self._window)
+        dialog.chosen.connect(lambda url, keep: self.start(share_with=url, keep_password=keep))
+        dialog.open()
 
     # -- the worker thread -------------------------------------------------------------------
 
-    def _run(self, share_with: str | None, author: str | None) -> None:
+    def _run(self, share_with: str | None, author: str | None, keep_password: bool) -> None:
         try:
-            from incident_recorder.sync import links
+            from incident_recorder.sync import links, passwords
             from incident_recorder.sync.replicator import Replicator, SyncState, connect
 
             with IncidentFile.open(self._path) as file:
@@ -185,6 +185,11 @@ class TeamSync(QObject):
                 if share_with is not None:
                     with connect(share_with) as conn:
                         links.share(session, conn, share_with)
+                    if keep_password:
+                        try:
+                            passwords.remember(share_with)
+                        except passwords.NoKeyringError as error:
+                            self._warned.emit("The password was not kept", str(error))
                 replicator = Replicator(session, share_with)
 
                 def on_state(state: SyncState) -> None:

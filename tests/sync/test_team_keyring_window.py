@@ -1,0 +1,113 @@
+"""The team dialogs' password field and "Remember in the system keyring" (real widgets, a real
+Secret Service, a PostgreSQL role that must give its password): ticked, the password is kept
+after the connection succeeded and later connections without it get in; without a keyring the
+box is disabled and says why; the password is in no file and no log line."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from incident_recorder.storage import IncidentFile
+from incident_recorder.sync import passwords
+from incident_recorder.sync.conninfo import with_password
+from incident_recorder.sync.replicator import connect
+from tests.sync.conftest import KEYED_PASSWORD
+from tests.sync.test_team_keyring import ok, written_files
+from tests.sync.test_team_window import application, window_on
+
+__all__ = ["application", "window_on"]  # fixtures
+
+
+def test_join_with_remember_ticked_keeps_the_password_in_the_keyring(
+    secret_service: dict[str, str],
+    keyed_url: str,
+    tmp_path: Path,
+    qtbot,
+    application,  # type: ignore[no-untyped-def]
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from incident_recorder.ui.dialogs.join_team import JoinTeamDialog
+
+    caplog.set_level(logging.DEBUG)
+    a = tmp_path / "a.incident"
+    ok("new", a, "--title", "Checkout outage")
+    ok("note", a, "shared note")
+    incident = ok("share", a, "--db", with_password(keyed_url, KEYED_PASSWORD)).strip()
+    assert passwords.lookup(keyed_url) is None  # the URL's password was used, not kept
+    opened: list[object] = []
+    application.start.open_requested.connect(opened.append)
+    application.start.join_team()
+    dialog = application.start.findChild(JoinTeamDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.password.remember.isEnabled, timeout=10_000)
+    dialog.url_edit.setText(keyed_url)
+    dialog.id_edit.setText(incident)
+    dialog.path_edit.setText(str(tmp_path / "joined"))
+    qtbot.keyClicks(dialog.password.edit, KEYED_PASSWORD)
+    dialog.password.remember.setChecked(True)
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    assert passwords.lookup(keyed_url) == KEYED_PASSWORD
+    with connect(keyed_url) as conn:  # no password in the string: the keyring's lets it in
+        assert conn.execute("SELECT current_user").fetchone() == (keyed_url[13:].split("@")[0],)
+    with IncidentFile.open(tmp_path / "joined.incident", readonly=True) as joined:
+        assert [e.text for e in joined.entries()] == ["shared note"]
+        assert "127.0.0.1" in joined.team_state()["conninfo"]
+    for window in list(application.windows):  # closed, its file can be read as bytes
+        window.close()
+    assert KEYED_PASSWORD not in caplog.text
+    assert KEYED_PASSWORD.encode() not in written_files(a, tmp_path / "joined.incident")
+
+
+def test_share_with_remember_ticked_keeps_the_password_in_the_keyring(
+    secret_service: dict[str, str],
+    keyed_url: str,
+    tmp_path: Path,
+    qtbot,
+    window_on: Callable[[Path], object],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from incident_recorder.ui.dialogs.share_team import ShareTeamDialog
+
+    caplog.set_level(logging.DEBUG)
+    path = tmp_path / "solo.incident"
+    with IncidentFile.create(path, "Checkout outage") as solo:
+        solo.add_note("recorded alone")
+    window = window_on(path)
+    window.actions_by_id["share_team"].trigger()  # type: ignore[attr-defined]
+    dialog = window.findChild(ShareTeamDialog)  # type: ignore[attr-defined]
+    assert dialog is not None
+    qtbot.waitUntil(dialog.password.remember.isEnabled, timeout=10_000)
+    dialog.url_edit.setText(keyed_url)
+    qtbot.keyClicks(dialog.password.edit, KEYED_PASSWORD)
+    qtbot.mouseClick(dialog.password.remember, Qt.MouseButton.LeftButton)
+    assert dialog.password.remember.isChecked()
+    dialog.buttons.accepted.emit()
+    header = window.header.sync_state  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: header.text().startswith("live"), timeout=10_000)
+    qtbot.waitUntil(lambda: passwords.lookup(keyed_url) == KEYED_PASSWORD, timeout=5_000)
+    assert "In sync" in ok("sync", path, "--once")  # another process, the URL kept in the file
+    window.close()  # type: ignore[attr-defined]
+    assert KEYED_PASSWORD not in caplog.text
+    assert KEYED_PASSWORD.encode() not in written_files(path)
+
+
+def test_without_a_keyring_remember_is_disabled_and_says_why(
+    qtbot,
+    application,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from incident_recorder.ui.dialogs.join_team import JoinTeamDialog
+
+    application.start.join_team()  # the tests' keyring: keyring's "no backend" (conftest.py)
+    dialog = application.start.findChild(JoinTeamDialog)
+    assert dialog is not None
+    remember = dialog.password.remember
+    qtbot.waitUntil(lambda: dialog.password.keyring_problem != "Looking for the system keyring…")
+    assert not remember.isEnabled()
+    assert remember.toolTip().startswith("Not available: no system keyring is available")
