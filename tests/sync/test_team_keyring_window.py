@@ -64,6 +64,48 @@ def test_join_with_remember_ticked_keeps_the_password_in_the_keyring(
     assert KEYED_PASSWORD.encode() not in written_files(a, tmp_path / "joined.incident")
 
 
+def test_join_says_so_when_the_keyring_does_not_keep_the_password(
+    secret_service: dict[str, str],
+    keyed_url: str,
+    tmp_path: Path,
+    qtbot,
+    application,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A keyring that refuses (locked, say: here its store raises as keyring's PasswordSetError
+    would) after the join succeeded: the replica is made and opened, and a message says the
+    password was not kept (before, only a log line did)."""
+    from incident_recorder.ui.dialogs.join_team import JoinTeamDialog
+
+    def refuses(conninfo: str, password: str) -> str:
+        raise passwords.NoKeyringError("the system keyring did not keep it: collection is locked")
+
+    a = tmp_path / "a.incident"
+    ok("new", a, "--title", "Checkout outage")
+    incident = ok("share", a, "--db", with_password(keyed_url, KEYED_PASSWORD)).strip()
+    monkeypatch.setattr(passwords, "store", refuses)
+    opened: list[object] = []
+    application.start.open_requested.connect(opened.append)
+    application.start.join_team()
+    dialog = application.start.findChild(JoinTeamDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.password.remember.isEnabled, timeout=10_000)
+    dialog.url_edit.setText(keyed_url)
+    dialog.id_edit.setText(incident)
+    dialog.path_edit.setText(str(tmp_path / "joined"))
+    qtbot.keyClicks(dialog.password.edit, KEYED_PASSWORD)
+    dialog.password.remember.setChecked(True)
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    assert (tmp_path / "joined.incident").exists()
+    assert dialog.not_kept is not None and dialog.not_kept.isVisible()
+    assert "collection is locked" in dialog.not_kept.text()
+    assert KEYED_PASSWORD not in dialog.not_kept.text()
+    dialog.not_kept.close()
+    for window in list(application.windows):
+        window.close()
+
+
 def test_share_with_remember_ticked_keeps_the_password_in_the_keyring(
     secret_service: dict[str, str],
     keyed_url: str,

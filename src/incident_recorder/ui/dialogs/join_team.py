@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +40,8 @@ class JoinTeamDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Join Team Incident")
         self._author = author
+        self.not_kept: QMessageBox | None = None
+        """Shown after joining when the keyring refused the password (joined all the same)."""
         self.url_edit = QLineEdit()
         self.url_edit.setPlaceholderText(
             "service=team  or  postgresql://host/db?sslmode=verify-full"
@@ -110,25 +113,33 @@ class JoinTeamDialog(QDialog):
         except Exception as error:
             self._done.emit(None, f"Not joined: {error}")
             return
-        if keep:
-            _keep_password(url)
-        self._done.emit(out, "")
+        self._done.emit(out, _keep_password(url) if keep else "")
 
     def _finished(self, path: Path | None, problem: str) -> None:
+        """Joined (`path`), with `problem` the keyring's refusal if any; or not, and why."""
         self.buttons.setEnabled(True)
         if path is None:
             self.message.setText(problem)
             return
         self.joined.emit(path)
         self.accept()
+        if problem:  # joined all the same: said once the replica's window is on its way
+            self.not_kept = QMessageBox(
+                QMessageBox.Icon.Warning, "The password was not kept", problem,
+                parent=self.parentWidget(),
+            )  # fmt: skip
+            self.not_kept.open()
 
 
-def _keep_password(conninfo: str) -> None:
-    """Keep the password `conninfo` carries in the system keyring (after it let us in). The
-    replica is there either way: a keyring that refuses is logged (never the password)."""
+def _keep_password(conninfo: str) -> str:
+    """Keep the password `conninfo` carries in the system keyring (after it let us in); why
+    not, if the keyring refused (the replica is there either way). Logged without the
+    password."""
     from incident_recorder.sync import passwords
 
     try:
         passwords.remember(conninfo)
     except passwords.NoKeyringError as error:
         logger.warning("the team database password was not kept: %s", error)
+        return f"The replica was made, but the system keyring did not keep the password: {error}"
+    return ""
