@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
@@ -16,11 +17,33 @@ from incident_recorder.storage import IncidentFile
 from incident_recorder.sync import passwords
 from incident_recorder.sync.conninfo import with_password
 from incident_recorder.sync.replicator import connect
+from incident_recorder.ui.dialogs.join_team import JoinTeamDialog
 from tests.sync.conftest import KEYED_PASSWORD
 from tests.sync.test_team_keyring import ok, written_files
 from tests.sync.test_team_window import application, window_on
 
 __all__ = ["application", "window_on"]  # fixtures
+
+
+def join_remembering(
+    application: Any, qtbot: Any, url: str, incident: str, out: Path
+) -> JoinTeamDialog:
+    """Start window ▸ Join Team Incident…: `url`, `incident`, `out`, the password typed and
+    Remember ticked; returns the dialog once the replica's window was asked for."""
+    opened: list[object] = []
+    application.start.open_requested.connect(opened.append)
+    application.start.join_team()
+    dialog = application.start.findChild(JoinTeamDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.password.remember.isEnabled, timeout=10_000)
+    dialog.url_edit.setText(url)
+    dialog.id_edit.setText(incident)
+    dialog.path_edit.setText(str(out))
+    qtbot.keyClicks(dialog.password.edit, KEYED_PASSWORD)
+    dialog.password.remember.setChecked(True)
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    return dialog
 
 
 def test_join_with_remember_ticked_keeps_the_password_in_the_keyring(
@@ -31,27 +54,13 @@ def test_join_with_remember_ticked_keeps_the_password_in_the_keyring(
     application,  # type: ignore[no-untyped-def]
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from incident_recorder.ui.dialogs.join_team import JoinTeamDialog
-
     caplog.set_level(logging.DEBUG)
     a = tmp_path / "a.incident"
     ok("new", a, "--title", "Checkout outage")
     ok("note", a, "shared note")
     incident = ok("share", a, "--db", with_password(keyed_url, KEYED_PASSWORD)).strip()
     assert passwords.lookup(keyed_url) is None  # the URL's password was used, not kept
-    opened: list[object] = []
-    application.start.open_requested.connect(opened.append)
-    application.start.join_team()
-    dialog = application.start.findChild(JoinTeamDialog)
-    assert dialog is not None
-    qtbot.waitUntil(dialog.password.remember.isEnabled, timeout=10_000)
-    dialog.url_edit.setText(keyed_url)
-    dialog.id_edit.setText(incident)
-    dialog.path_edit.setText(str(tmp_path / "joined"))
-    qtbot.keyClicks(dialog.password.edit, KEYED_PASSWORD)
-    dialog.password.remember.setChecked(True)
-    dialog.buttons.accepted.emit()
-    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    join_remembering(application, qtbot, keyed_url, incident, tmp_path / "joined")
     assert passwords.lookup(keyed_url) == KEYED_PASSWORD
     with connect(keyed_url) as conn:  # no password in the string: the keyring's lets it in
         assert conn.execute("SELECT current_user").fetchone() == (keyed_url[13:].split("@")[0],)
@@ -75,7 +84,6 @@ def test_join_says_so_when_the_keyring_does_not_keep_the_password(
     """A keyring that refuses (locked, say: here its store raises as keyring's PasswordSetError
     would) after the join succeeded: the replica is made and opened, and a message says the
     password was not kept (before, only a log line did)."""
-    from incident_recorder.ui.dialogs.join_team import JoinTeamDialog
 
     def refuses(conninfo: str, password: str) -> str:
         raise passwords.NoKeyringError("the system keyring did not keep it: collection is locked")
@@ -84,19 +92,7 @@ def test_join_says_so_when_the_keyring_does_not_keep_the_password(
     ok("new", a, "--title", "Checkout outage")
     incident = ok("share", a, "--db", with_password(keyed_url, KEYED_PASSWORD)).strip()
     monkeypatch.setattr(passwords, "store", refuses)
-    opened: list[object] = []
-    application.start.open_requested.connect(opened.append)
-    application.start.join_team()
-    dialog = application.start.findChild(JoinTeamDialog)
-    assert dialog is not None
-    qtbot.waitUntil(dialog.password.remember.isEnabled, timeout=10_000)
-    dialog.url_edit.setText(keyed_url)
-    dialog.id_edit.setText(incident)
-    dialog.path_edit.setText(str(tmp_path / "joined"))
-    qtbot.keyClicks(dialog.password.edit, KEYED_PASSWORD)
-    dialog.password.remember.setChecked(True)
-    dialog.buttons.accepted.emit()
-    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    dialog = join_remembering(application, qtbot, keyed_url, incident, tmp_path / "joined")
     assert (tmp_path / "joined.incident").exists()
     assert dialog.not_kept is not None and dialog.not_kept.isVisible()
     assert "collection is locked" in dialog.not_kept.text()
@@ -144,8 +140,6 @@ def test_without_a_keyring_remember_is_disabled_and_says_why(
     application,  # type: ignore[no-untyped-def]
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from incident_recorder.ui.dialogs.join_team import JoinTeamDialog
-
     application.start.join_team()  # the tests' keyring: keyring's "no backend" (conftest.py)
     dialog = application.start.findChild(JoinTeamDialog)
     assert dialog is not None
