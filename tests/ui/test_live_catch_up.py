@@ -55,3 +55,31 @@ def test_a_note_from_the_cli_is_still_shown_by_the_poll_itself(make_window, cloc
     window.live.poll()
     assert not window.live.reading
     assert window.model.rowCount() == SMALL_READ // 2
+
+
+def test_entries_the_team_feed_shows_are_not_read_or_added_again(make_window, clock) -> None:
+    """The team sync commits teammates' entries through its own connection and shows them
+    itself; the poll skips them (no read, no second insert) and still shows what another
+    program wrote in between."""
+    window = make_window()
+    inserted: list[int] = []
+    window.model.rowsInserted.connect(lambda _p, first, last: inserted.append(last - first + 1))
+    with IncidentFile.open(window.file.path, clock=clock) as sync:
+        teammates = [sync.add_note(f"teammate {n}") for n in range(MANY)]
+    window.live.shown_elsewhere((entry.id, entry.revision) for entry in teammates)
+    window.model.add(teammates)  # what the team feed does, through the session
+    window.live.poll()
+    assert not window.live.reading, "nothing to read: every new row is shown already"
+    assert sum(inserted) == MANY
+
+    with IncidentFile.open(window.file.path, clock=clock) as other:
+        shell = other.add_note("from the shell", EntryKind.COMMUNICATION)
+        more = [other.add_note(f"teammate again {n}") for n in range(3)]
+    window.live.shown_elsewhere((entry.id, entry.revision) for entry in more)
+    window.model.add(more)
+    added: list[str] = []
+    add = window.model.add
+    window.model.add = lambda entries: (added.extend(e.text for e in entries), add(entries))
+    window.live.poll()
+    assert added == ["from the shell"], "the shell's note is added, the teammates' not again"
+    assert window.model.row_of(shell.id) >= 0

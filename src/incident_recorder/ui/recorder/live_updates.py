@@ -8,12 +8,18 @@ A few new rows (a note from the CLI) are read in place, in a millisecond. More t
 `SMALL_READ` (a teammate's catch-up, a large import) are read on a thread of their own, with its
 own read-only connection, and reach the model through a `BlockFeed`: a block of rows per short
 event-loop turn, so the window never stops answering while thousands arrive.
+
+The team sync commits teammates' entries through its own connection and shows them itself
+(ui/recorder/team_sync.py, through the session); it says which (`shown_elsewhere`), and a poll
+that finds only those new entries moves its marks past them without reading them again. Mixed
+with other programs' rows, they are read, and not handed to the model a second time.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import replace
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -51,6 +57,7 @@ class LiveUpdates(QObject):
         self._version, (self._entry_mark, self._revision_mark) = start
         self._failing = False
         self.feed = BlockFeed(model.add, self)
+        self._elsewhere: dict[int, int] = {}  # entry id → revision, shown by the team sync
         self._reader: threading.Thread | None = None
         self._read.connect(self._read_done)
         self._read_failed.connect(self._failed)
@@ -64,6 +71,23 @@ class LiveUpdates(QObject):
         """A large read is under way on its own thread."""
         return self._reader is not None
 
+    def shown_elsewhere(self, entries: Iterable[tuple[int, int]]) -> None:
+        """(entry id, revision) pairs already in the model by another path (the team sync's
+        feed): not read nor added again."""
+        self._elsewhere.update(entries)
+
+    def _only_shown_elsewhere(self, entry_mark: int, revision_mark: int) -> bool:
+        """Whether every new row since the marks is an entry shown elsewhere (entry ids are
+        rowids, given in order and never removed)."""
+        if revision_mark != self._revision_mark or entry_mark <= self._entry_mark:
+            return False
+        new = range(self._entry_mark + 1, entry_mark + 1)
+        if len(new) > len(self._elsewhere) or not all(i in self._elsewhere for i in new):
+            return False
+        for entry_id in new:
+            del self._elsewhere[entry_id]
+        return True
+
     def poll(self) -> None:
         if not self._timer.isActive() or self._reader is not None:
             return  # stopped (the window is closing), or a read under way: it looks again
@@ -74,6 +98,10 @@ class LiveUpdates(QObject):
                 return
             self._version = version
             entry_mark, revision_mark = self._file.marks()
+            if self._only_shown_elsewhere(entry_mark, revision_mark):
+                self._entry_mark = entry_mark
+                self.changed.emit()  # a milestone or detail may have come in the same commit
+                return
             new = entry_mark - self._entry_mark + revision_mark - self._revision_mark
             if new > SMALL_READ:
                 self._read_elsewhere()
@@ -107,6 +135,13 @@ class LiveUpdates(QObject):
     def _apply(self, changes: Changes) -> None:
         self._failing = False
         self._entry_mark, self._revision_mark = changes.entry_mark, changes.revision_mark
+        if self._elsewhere:
+            shown = self._elsewhere
+            entries = [e for e in changes.entries if shown.get(e.id) != e.revision]
+            for entry in changes.entries:
+                if shown.get(entry.id) == entry.revision:
+                    del shown[entry.id]
+            changes = replace(changes, entries=entries)
         if len(changes.entries) > SMALL_READ or self.feed.pending:
             self.feed.put(changes.entries, then=self.changed.emit)  # in blocks, in order
             return

@@ -37,6 +37,7 @@ from incident_recorder.ui.common import gc_pause, startup_measures
 from incident_recorder.ui.common.first_paint import after_first_paint
 from incident_recorder.ui.recorder.block_feed import BlockFeed
 from incident_recorder.ui.recorder.header import IncidentHeader
+from incident_recorder.ui.recorder.live_updates import LiveUpdates
 from incident_recorder.ui.recorder.team_curation import TeamCuration
 from incident_recorder.ui.timeline.timeline_model import TimelineModel
 from incident_recorder.ui.timeline.timeline_view import TimelineView
@@ -68,6 +69,7 @@ class _Window(Protocol):
 
     session: IncidentSession
     model: TimelineModel
+    live: LiveUpdates
     header: IncidentHeader
     view: TimelineView
     report_controller: ReportController
@@ -94,6 +96,7 @@ class TeamSync(QObject):
         self._session = window.session
         self._path: Path = window.session.file.path
         self._model = window.model
+        self._live = window.live  # told what the feed shows, so it does not read it again
         self._label = window.header.sync_state
         self._show_error = window.show_error
         self._window = cast(QWidget, window)
@@ -223,6 +226,7 @@ class TeamSync(QObject):
             self._collector_paused = ExitStack()
             self._collector_paused.enter_context(gc_pause.paused())
         self._settled.stop()
+        self._live.shown_elsewhere((entry.id, entry.revision) for entry in entries)
         self.feed.put(entries)
 
     def _drained(self) -> None:
