@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 
 from incident_recorder.session import IncidentSession
 from incident_recorder.storage import IncidentFile
@@ -50,6 +51,8 @@ def application(qapp, clock, tmp_path: Path):  # type: ignore[no-untyped-def]
     yield app
     for window in list(app.windows):
         window.close()
+    for dialog in app.start.findChildren(QDialog):  # a window-modal dialog left open would
+        dialog.reject()  # be the active modal widget of every later test
     app.start.close()
 
 
