@@ -23,6 +23,22 @@ def missing() -> str | None:
     return None
 
 
+BUS_CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>{address}</listen>
+  <auth>EXTERNAL</auth>
+  <policy context="default">
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+    <allow own="*"/>
+  </policy>
+</busconfig>
+"""
+"""A session bus with no <servicedir>: nothing is started on demand."""
+
+
 class SecretService:
     """One session bus with gnome-keyring's Secret Service on it; `close()` ends both."""
 
@@ -32,6 +48,11 @@ class SecretService:
         for folder in (home, runtime, root / "data", root / "config", root / "cache"):
             folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         runtime.chmod(0o700)
+        # The default alias names the login keyring that --unlock makes: without this file the
+        # daemon sometimes leaves the alias unset and the first store would have to prompt.
+        keyrings = root / "data" / "keyrings"
+        keyrings.mkdir(mode=0o700)
+        (keyrings / "default").write_text("login")
         self.env = {
             "HOME": str(home),
             "XDG_RUNTIME_DIR": str(runtime),
@@ -39,10 +60,20 @@ class SecretService:
             "XDG_CONFIG_HOME": str(root / "config"),
             "XDG_CACHE_HOME": str(root / "cache"),
         }
-        base = {k: v for k, v in os.environ.items() if not k.startswith("DBUS_")}
+        # No display for the bus nor the daemon: a prompt (gcr-prompter, started by the bus)
+        # then fails at once instead of waiting on the test's X screen for a click.
+        base = {
+            k: v for k, v in os.environ.items()
+            if not k.startswith("DBUS_") and k not in ("DISPLAY", "WAYLAND_DISPLAY")
+        }  # fmt: skip
+        # A session bus that starts no service by itself: with the system's service files, an
+        # early call to org.freedesktop.secrets had the bus start a second gnome-keyring-daemon
+        # (locked, without the default alias) before ours had registered, one run in ten.
+        config = root / "session.conf"
+        config.write_text(BUS_CONFIG.format(address=f"unix:path={root / 'bus'}"))
         self._bus = subprocess.Popen(
-            ["dbus-daemon", "--session", f"--address=unix:path={root / 'bus'}", "--nofork",
-             "--nopidfile", "--print-address=1"],
+            ["dbus-daemon", f"--config-file={config}", "--nofork", "--nopidfile",
+             "--print-address=1"],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**base, **self.env},
         )  # fmt: skip
         self._keyring: subprocess.Popen[bytes] | None = None
@@ -68,6 +99,7 @@ class SecretService:
     def _wait_for_service(self, seconds: float = 15.0) -> None:
         """Until org.freedesktop.secrets answers with an unlocked default collection."""
         import secretstorage
+        from secretstorage.collection import Collection
 
         deadline = time.monotonic() + seconds
         saved = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
@@ -81,7 +113,10 @@ class SecretService:
                 try:
                     connection = secretstorage.dbus_init()
                     try:
-                        collection = secretstorage.get_default_collection(connection)
+                        # The default alias, once the daemon has made it: never created here
+                        # (get_default_collection would, behind a prompt, in a race with the
+                        # daemon's own --unlock).
+                        collection = Collection(connection)
                         if not collection.is_locked():
                             return
                     finally:

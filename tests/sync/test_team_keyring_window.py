@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from incident_recorder.storage import IncidentFile
 from incident_recorder.sync import passwords
@@ -123,7 +123,8 @@ def test_share_with_remember_ticked_keeps_the_password_in_the_keyring(
     qtbot.waitUntil(dialog.password.remember.isEnabled, timeout=10_000)
     dialog.url_edit.setText(keyed_url)
     qtbot.keyClicks(dialog.password.edit, KEYED_PASSWORD)
-    qtbot.mouseClick(dialog.password.remember, Qt.MouseButton.LeftButton)
+    box = dialog.password.remember  # clicked on its box: the dialog is wider than its text
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
     assert dialog.password.remember.isChecked()
     dialog.buttons.accepted.emit()
     header = window.header.sync_state  # type: ignore[attr-defined]

@@ -13,16 +13,26 @@ from psycopg.conninfo import conninfo_to_dict
 _SECRET_KEYS = ("password", "sslpassword")
 
 
+NOT_A_CONNINFO = (
+    "not a PostgreSQL connection string: write postgresql://host/db (a URL) or key=value "
+    "pairs such as service=team"
+)
+"""What a string libpq cannot read is told: never the string, which may hold a password."""
+
+
 class BadConninfoError(ValueError):
-    """Not a libpq connection string."""
+    """Not a libpq connection string (the message never repeats it)."""
+
+    def __init__(self, message: str = NOT_A_CONNINFO) -> None:
+        super().__init__(message)
 
 
 def parsed(conninfo: str) -> dict[str, object]:
     """`conninfo`'s keywords and values (a URL's too); BadConninfoError if it is none."""
     try:
         return dict(conninfo_to_dict(conninfo))
-    except Exception as error:  # psycopg.ProgrammingError: "invalid connection option …"
-        raise BadConninfoError(f"not a PostgreSQL connection string: {shown(conninfo)}") from error
+    except Exception:  # psycopg.ProgrammingError, whose text repeats the string: not chained
+        raise BadConninfoError() from None
 
 
 def has_password(conninfo: str) -> bool:
@@ -43,8 +53,8 @@ def with_password(conninfo: str, password: str) -> str:
 
     try:
         return make_conninfo(conninfo, password=password)
-    except Exception as error:  # psycopg.ProgrammingError
-        raise BadConninfoError(f"not a PostgreSQL connection string: {shown(conninfo)}") from error
+    except Exception:  # psycopg.ProgrammingError, whose text repeats the string
+        raise BadConninfoError() from None
 
 
 def shown(conninfo: str) -> str:
@@ -56,6 +66,43 @@ def shown(conninfo: str) -> str:
     if not any(key in parts for key in _SECRET_KEYS):
         return conninfo
     return _joined({k: ("***" if k in _SECRET_KEYS else v) for k, v in parts.items()})
+
+
+def error_text(error: BaseException, conninfo: str) -> str:
+    """An error of a connection to `conninfo` as one line: libpq's line breaks and tabs
+    folded, the password (if the string carries one) replaced by ***."""
+    text = " ".join(str(error).split())
+    try:
+        parts = dict(conninfo_to_dict(conninfo))
+    except Exception:
+        return text
+    for key in _SECRET_KEYS:
+        secret = parts.get(key)
+        if secret:
+            text = text.replace(str(secret), "***")
+    return text
+
+
+REFUSALS = (
+    "password authentication failed",
+    "no password supplied",
+    "pg_hba.conf",
+    "authentication failed",
+    "does not exist",
+    "permission denied",
+)
+"""Phrases of libpq's connection errors that mean the server answered and said no (a wrong or
+missing password, an unknown role or database): waiting will not mend them."""
+
+
+def is_refusal(error: BaseException) -> bool:
+    """Whether a failed connection was refused by the server (REFUSALS, or SQLSTATE class 28,
+    invalid authorization) rather than the server being out of reach."""
+    state = getattr(error, "sqlstate", None)
+    if isinstance(state, str) and state.startswith("28"):
+        return True
+    text = str(error)
+    return any(phrase in text for phrase in REFUSALS)
 
 
 def _joined(parts: dict[str, object]) -> str:

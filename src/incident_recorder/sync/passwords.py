@@ -8,7 +8,8 @@ name, `localhost`, 5432, the user's name as database).
 
 `lookup` is what a team connection asks (replicator.connect) when its string carries no
 password: nothing when the string, its service section or PGPASSWORD gives one (libpq uses that),
-else the keyring's password for the key, if any. No keyring backend (no D-Bus session bus, no
+else a password typed into Share or Join in this run (`keep_for_this_run`: memory only), else
+the keyring's password for the key, if any. No keyring backend (no D-Bus session bus, no
 Secret Service on it), a locked keyring whose unlock is refused, any error of the keyring: no
 password, logged at debug level, and libpq goes on to its own places (~/.pgpass, PGPASSFILE).
 No password is ever logged. `keyring` is imported on the first call, never at start-up.
@@ -66,6 +67,8 @@ def lookup(conninfo: str) -> str | None:
     except (BadConninfoError, OSError, configparser.Error) as error:
         logger.debug("no keyring lookup: %s", error)
         return None
+    if name in _TYPED:  # typed into a dialog this run: before the keyring
+        return _TYPED[name]
     try:
         password = _backend().get_password(SERVICE, name)
     except Exception as error:  # no backend, no bus, locked, refused: libpq's own places next
@@ -75,6 +78,26 @@ def lookup(conninfo: str) -> str | None:
         "password for %s %s in the system keyring", name, "found" if password else "not found"
     )
     return password or None
+
+
+_TYPED: dict[str, str] = {}
+"""key → a password typed into a dialog this run (never written anywhere; gone at exit)."""
+
+
+def keep_for_this_run(conninfo: str) -> None:
+    """Keep the password `conninfo` carries (typed into Share or Join) in memory for this
+    process, so a window's sync reconnects with it after an outage; nothing is written."""
+    password = parsed(conninfo).get("password")
+    if password:
+        _TYPED[key(conninfo)] = str(password)
+
+
+def typed(conninfo: str) -> str | None:
+    """The password typed this run for `conninfo`'s server and role (keep_for_this_run)."""
+    try:
+        return _TYPED.get(key(conninfo))
+    except (BadConninfoError, OSError, configparser.Error):
+        return None
 
 
 def store(conninfo: str, password: str) -> str:

@@ -35,7 +35,7 @@ from incident_recorder.domain.times import Clock, system_clock
 from incident_recorder.session import IncidentSession
 from incident_recorder.storage.replica import SharedRow
 from incident_recorder.sync import passwords, team_db
-from incident_recorder.sync.conninfo import shown
+from incident_recorder.sync.conninfo import error_text, is_refusal, parsed, shown
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +80,15 @@ class SyncState:
         )
         if self.status == "offline":
             return f"offline{since}{waiting}"
-        return f"error: {self.reason}"
+        return f"error: {short_reason(self.reason)}{waiting}"
+
+
+def short_reason(reason: str) -> str:
+    """What the server said, without libpq's "connection to server at … failed:" prefix."""
+    for marker in ("FATAL:", "failed:"):
+        if marker in reason:
+            return reason.rsplit(marker, 1)[1].strip() or reason
+    return reason
 
 
 def connect(
@@ -89,12 +97,21 @@ def connect(
     """An autocommit connection (transactions are explicit), named in pg_stat_activity. A
     string without a password gets `password`, else (`look_up`) the system keyring's for its
     server, if any (passwords.py), else libpq finds one in its own places."""
+    parsed(conninfo)  # BadConninfoError, which never repeats the string, before libpq reads it
     if password is None and look_up:
         password = passwords.lookup(conninfo)
-    conn: Conn = psycopg.connect(
-        conninfo, autocommit=True, connect_timeout=max(1, round(timeout)),
-        application_name="incident-recorder", password=password or None,
-    )  # fmt: skip
+    try:
+        conn: Conn = psycopg.connect(
+            conninfo, autocommit=True, connect_timeout=max(1, round(timeout)),
+            application_name="incident-recorder", password=password or None,
+        )  # fmt: skip
+    except psycopg.OperationalError as error:
+        text = error_text(error, conninfo)
+        if password and password in text:
+            text = text.replace(password, "***")
+        if text != str(error):  # one line, and no password in it, wherever it is shown
+            raise psycopg.OperationalError(text) from None
+        raise
     return conn
 
 
@@ -263,6 +280,7 @@ class Replicator:
         # The keyring is asked once per run: a locked one would otherwise prompt at every retry.
         password = passwords.lookup(self.conninfo)
         while not should_stop():
+            password = passwords.typed(self.conninfo) or password  # typed into a dialog meanwhile
             try:
                 with connect(self.conninfo, password=password, look_up=False) as conn:
                     conn.execute(f"LISTEN {team_db.CHANNEL}")
@@ -272,13 +290,17 @@ class Replicator:
                     self._live(conn, should_stop, on_state)
             except psycopg.OperationalError as error:
                 offline_since = offline_since or self._clock()
-                logger.info("team database unreachable (%s): %s", self.shown_conninfo, error)
-                on_state(self.state("offline", offline_since, str(error).strip()))
+                reason = error_text(error, self.conninfo)
+                # Refused (a wrong or missing password, say) is an error the header shows as
+                # one; out of reach is offline. Both are tried again: a password typed or kept
+                # meanwhile, or the server back, and the sync goes on by itself.
+                status = "error" if is_refusal(error) else "offline"
+                logger.info("team database %s (%s): %s", "refused" if status == "error"
+                            else "unreachable", self.shown_conninfo, reason)  # fmt: skip
+                on_state(self.state(status, offline_since, reason))
                 pause = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
                 failures += 1
-                offline = functools.partial(
-                    self.state, "offline", offline_since, str(error).strip()
-                )
+                offline = functools.partial(self.state, status, offline_since, reason)
                 self._wait_offline(pause, should_stop, offline, on_state)
             except team_db.TeamSchemaError as error:
                 on_state(self.state("error", reason=str(error)))

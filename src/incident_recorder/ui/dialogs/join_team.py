@@ -48,7 +48,7 @@ class JoinTeamDialog(QDialog):
         )
         self.url_edit.setAccessibleName("Team database")
         self.id_edit = QLineEdit()
-        self.id_edit.setPlaceholderText("the id `share` printed")
+        self.id_edit.setPlaceholderText("the incident id the teammate who shared it gives you")
         self.id_edit.setAccessibleName("Incident id")
         self.path_edit = QLineEdit()
         self.path_edit.setAccessibleName("Replica file")
@@ -70,6 +70,13 @@ class JoinTeamDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         self._done.connect(self._finished)
+        self.setMinimumWidth(600)
+
+    def _say(self, text: str) -> None:
+        """A line under the fields; the dialog grows to show it whole (the fields keep their
+        height)."""
+        self.message.setText(text)
+        self.adjustSize()
 
     def target(self) -> Path:
         text = self.path_edit.text().strip()
@@ -82,24 +89,25 @@ class JoinTeamDialog(QDialog):
     def join(self) -> None:
         url, incident = self.url_edit.text().strip(), self.id_edit.text().strip()
         if not url or not incident:
-            self.message.setText("Both the team database and the incident id are needed.")
+            self._say("Both the team database and the incident id are needed.")
             return
         from incident_recorder.sync.conninfo import BadConninfoError
 
         try:
             url = self.password.conninfo(url)
         except BadConninfoError as error:
-            self.message.setText(str(error))
+            self._say(str(error))
             return
         out = self.target()
         self.buttons.setEnabled(False)
-        self.message.setText(f"Joining into {out}…")
+        self._say(f"Joining into {out}…")
         keep = self.password.keep
         threading.Thread(target=self._join, args=(url, incident, out, keep), daemon=True).start()
 
     def _join(self, url: str, incident: str, out: Path, keep: bool) -> None:
         try:
-            from incident_recorder.sync.conninfo import shown
+            from incident_recorder.sync import passwords
+            from incident_recorder.sync.conninfo import BadConninfoError, error_text, shown
             from incident_recorder.sync.links import join
             from incident_recorder.sync.replicator import connect
 
@@ -107,19 +115,23 @@ class JoinTeamDialog(QDialog):
             try:
                 with connect(url) as conn:
                     join(conn, url, incident, out, self._author)
+            except BadConninfoError as error:
+                self._done.emit(None, f"Not joined: {error}")
+                return
             except Exception as error:
-                self._done.emit(None, f"Not joined ({shown(url)}): {error}")
+                self._done.emit(None, f"Not joined ({shown(url)}): {error_text(error, url)}")
                 return
         except Exception as error:
-            self._done.emit(None, f"Not joined: {error}")
+            self._done.emit(None, f"Not joined: {error_text(error, url)}")
             return
+        passwords.keep_for_this_run(url)  # memory only: the replica's window reconnects with it
         self._done.emit(out, _keep_password(url) if keep else "")
 
     def _finished(self, path: Path | None, problem: str) -> None:
         """Joined (`path`), with `problem` the keyring's refusal if any; or not, and why."""
         self.buttons.setEnabled(True)
         if path is None:
-            self.message.setText(problem)
+            self._say(problem)
             return
         self.joined.emit(path)
         self.accept()

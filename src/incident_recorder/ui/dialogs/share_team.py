@@ -51,6 +51,7 @@ class ShareTeamDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
+        self.setMinimumWidth(600)
 
     def share(self) -> None:
         from incident_recorder.sync.conninfo import BadConninfoError

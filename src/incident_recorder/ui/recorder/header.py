@@ -32,6 +32,8 @@ from incident_recorder.ui.recorder.header_parts import MISSING, Chip, ElidedLabe
 from incident_recorder.ui.recorder.update_due import UpdateCountdown
 from incident_recorder.ui.timeline.timeline_model import TimelineModel
 
+SYNC_STATE_WIDTH = 460
+"""The most the sync state takes of the header's second line, in pixels."""
 REFRESH_GAP_S = 0.25
 """The entry and capture counts are shown again at most this often (see IncidentHeader)."""
 SEVERITY_COLOURS = ("#b91c1c", "#c2410c", "#a16207")
@@ -153,7 +155,10 @@ class IncidentHeader(QWidget):
         heading.addWidget(self.impact)
         subline = QHBoxLayout()
         subline.addWidget(self.details, 1)
-        self.sync_state = QLabel()  # a shared incident's sync state (ui/recorder/team_sync.py)
+        # a shared incident's sync state (ui/recorder/team_sync.py): a long error is cut short
+        # with "…" (its tooltip has it whole) rather than pushing the clock off the line
+        self.sync_state = ElidedLabel()
+        self.sync_state.setMaximumWidth(SYNC_STATE_WIDTH)
         self.sync_state.hide()
         subline.addWidget(self.sync_state)
         subline.addWidget(self.now)

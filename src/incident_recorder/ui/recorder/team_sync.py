@@ -27,8 +27,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
 from incident_recorder.domain import Entry
 from incident_recorder.session import Change, EntriesAdded, IncidentSession
@@ -89,6 +89,8 @@ class TeamSync(QObject):
     _labels = Signal(object)
     _failed = Signal(str)
     _warned = Signal(str, str)
+    _shared_as = Signal(str)
+    _ended = Signal()
 
     def __init__(self, window: _Window) -> None:
         """Parts of `window` it uses: its session, model, header's sync label, error banner."""
@@ -104,6 +106,7 @@ class TeamSync(QObject):
         self._thread: threading.Thread | None = None
         self.status = ""
         self._closed = False
+        self._last_url = ""
         self.feed = BlockFeed(self._session.added_elsewhere, self)
         self._shown = threading.Event()  # the window has shown what the worker handed it
         self._shown.set()
@@ -124,6 +127,8 @@ class TeamSync(QObject):
             lambda message: self._show_error("The incident is not shared", message)
         )
         self._warned.connect(self._show_error)
+        self._shared_as.connect(self._say_shared)
+        self._ended.connect(self._worker_ended)
         # started once the window has painted: nothing of it delays the first paint
         after_first_paint(window.view.viewport(), self.start)
 
@@ -138,6 +143,8 @@ class TeamSync(QObject):
     def start(self, share_with: str | None = None, keep_password: bool = False) -> None:
         """Start syncing (if the incident is shared, or to share it over `share_with`, then
         keep the password it carries in the system keyring if `keep_password`)."""
+        if self._thread is not None and not self._thread.is_alive():
+            self._thread = None  # it ended (a failed share, say): it may start again
         if self._closed or self._thread is not None or not (share_with or self.shared):
             return
         self._stop.clear()
@@ -164,16 +171,20 @@ class TeamSync(QObject):
     def share(self) -> None:
         """Incident ▸ Share with Team…: ask for the team database, then share and sync."""
         if self.shared:
-            self._show_error(
-                "Already shared",
-                f"This incident is shared: its id is {self._session.file.incident().uuid}",
-            )
+            self._say_shared(self._session.file.incident().uuid, again=True)
             return
         from incident_recorder.ui.dialogs.share_team import ShareTeamDialog
 
         dialog = ShareTeamDialog(self._window)
-        dialog.chosen.connect(lambda url, keep: self.start(share_with=url, keep_password=keep))
+        dialog.url_edit.setText(self._last_url)  # a failed attempt is not typed again
+        dialog.chosen.connect(self._share_chosen)
         dialog.open()
+
+    def _share_chosen(self, url: str, keep: bool) -> None:
+        from incident_recorder.sync.conninfo import kept
+
+        self._last_url = kept(url)  # without the password typed
+        self.start(share_with=url, keep_password=keep)
 
     # -- the worker thread -------------------------------------------------------------------
 
@@ -188,6 +199,8 @@ class TeamSync(QObject):
                 if share_with is not None:
                     with connect(share_with) as conn:
                         links.share(session, conn, share_with)
+                    passwords.keep_for_this_run(share_with)  # memory only: reconnects use it
+                    self._shared_as.emit(file.incident().uuid)
                     if keep_password:
                         try:
                             passwords.remember(share_with)
@@ -201,11 +214,17 @@ class TeamSync(QObject):
 
                 replicator.run(self._stop.is_set, on_state)
         except Exception as error:  # the window stays; the header and a message say why
-            logger.warning("team sync stopped: %s", error)
-            self._failed.emit(str(error))
+            from incident_recorder.sync.conninfo import error_text
             from incident_recorder.sync.replicator import SyncState
 
-            self._state.emit(SyncState("error", reason=str(error)))
+            reason = error_text(error, share_with or "")  # one line, never a password
+            logger.warning("team sync stopped: %s", reason)
+            if share_with is not None:  # not shared: a message says why, the header nothing
+                self._failed.emit(reason)
+            else:
+                self._state.emit(SyncState("error", reason=reason))
+        finally:
+            self._ended.emit()
 
     def _heard(self, change: Change) -> None:
         if isinstance(change, EntriesAdded):  # sorted here, off the UI thread
@@ -218,6 +237,38 @@ class TeamSync(QObject):
             self._changed.emit(change)
 
     # -- back on the UI thread ---------------------------------------------------------------
+
+    def _worker_ended(self) -> None:
+        """The worker has left (a failed share, say, or the window closing)."""
+        if self._thread is not None:
+            self._thread.join(timeout=1)  # it emitted this as its last act
+            if not self._thread.is_alive():
+                self._thread = None
+        if not self._closed and not self.shared:  # a share that failed: nothing to show
+            self.status = ""
+            self._label.hide()
+
+    def _say_shared(self, incident_id: str, again: bool = False) -> None:
+        """The id teammates join with: in the status bar once shared, in a box when asked."""
+        if not again:
+            status = cast(QMainWindow, self._window).statusBar()
+            status.showMessage(
+                f"Shared with the team: teammates join it with the incident id {incident_id} "
+                "(Incident ▸ Share with Team… shows it again)",
+                60_000,
+            )
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Information, "Shared with the team",
+            "This incident is shared. Teammates join it (start window ▸ Join Team Incident…, "
+            f"or `incident-recorder join`) with its incident id:\n\n{incident_id}",
+            QMessageBox.StandardButton.Ok, self._window,
+        )  # fmt: skip
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        copy = box.addButton("Copy Id", QMessageBox.ButtonRole.ActionRole)
+        copy.clicked.connect(lambda: QApplication.clipboard().setText(incident_id))
+        self.id_box = box
+        box.open()
 
     def _announce(self, entries: list[Entry]) -> None:
         if self._closed:
@@ -258,7 +309,9 @@ class TeamSync(QObject):
         self.status = state.status
         if self._label.text() != state.text():
             self._label.setText(state.text())
-        self._label.setToolTip(state.reason or "Team sync: docs/team.md")
+        self._label.setToolTip(
+            f"{state.text()}\n\n{state.reason}" if state.reason else "Team sync: docs/team.md"
+        )
         self._label.show()
         self.state_changed.emit(state.status, state.text())
 
