@@ -114,11 +114,20 @@ def cmd_team(args: argparse.Namespace) -> int:
     if args.forget:
         raise CliError("--forget goes with `team password`")
 
+    import psycopg
+
     with _connect(args.url) as conn:
         try:
             before, after = team_db.init(conn)
         except team_db.TeamSchemaError as error:
             raise CliError(str(error)) from None
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise CliError(
+                f"{_role(conn)} may not create the team schema ({_denied(error)}): team init "
+                "needs a role with CREATE on the database, or the database's owner (to "
+                "migrate: the owner of the schema incident_recorder) (docs/team.md, Set up the "
+                "team database)"
+            ) from None
     if before == after:
         print(f"The team schema is up to date (version {after})")
     else:
@@ -261,10 +270,30 @@ def _ask_password(prompt: str) -> str:
 
 
 def _checked(conn: Conn, step: Any) -> Any:
-    """`step(conn)`, with the team schema's refusals as one-line errors."""
+    """`step(conn)`, with the team schema's refusals, and the database's refusal of a role
+    without the writer's rights, as one-line errors."""
+    import psycopg
+
     from incident_recorder.sync import team_db
 
     try:
         return step(conn)
     except team_db.TeamSchemaError as error:
         raise CliError(str(error)) from None
+    except psycopg.errors.InsufficientPrivilege as error:
+        raise CliError(
+            f"{_role(conn)} may not write to the team database ({_denied(error)}): share, join "
+            "and sync need a role in incident_recorder_writer (docs/team.md, Roles)"
+        ) from None
+
+
+def _role(conn: Conn) -> str:
+    """'the role "ada"': who `conn` is logged in as (never its password)."""
+    return f'the role "{conn.info.user}"'
+
+
+def _denied(error: Exception) -> str:
+    """The server's own words for a refusal ("permission denied for table incidents")."""
+    diag = getattr(error, "diag", None)
+    primary = getattr(diag, "message_primary", None)
+    return str(primary or str(error).strip().splitlines()[0])
