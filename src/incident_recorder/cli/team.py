@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from incident_recorder.cli.common import CliError
+from incident_recorder.cli.common import PROG, CliError
 
 if TYPE_CHECKING:
     from incident_recorder.sync.replicator import Conn, Replicator
@@ -138,12 +138,16 @@ def cmd_team(args: argparse.Namespace) -> int:
 def cmd_share(args: argparse.Namespace) -> int:
     from incident_recorder.session import IncidentSession
     from incident_recorder.storage import IncidentFile
-    from incident_recorder.sync.links import LinkError, share
+    from incident_recorder.sync.links import AlreadySharedError, LinkError, check_shareable, share
 
-    with IncidentFile.open(args.file) as handle, _connect(args.db) as conn:
-        session = IncidentSession(handle, author=author_of(args))
+    with IncidentFile.open(args.file) as handle:
         try:
-            incident, pushed = _checked(conn, lambda c: share(session, c, args.db))
+            check_shareable(handle)  # before connecting: refused offline too
+            with _connect(args.db) as conn:
+                session = IncidentSession(handle, author=author_of(args))
+                incident, pushed = _checked(conn, lambda c: share(session, c, args.db))
+        except AlreadySharedError as error:
+            raise CliError(f'{error}: use "{PROG} sync {args.file}"') from None
         except LinkError as error:
             raise CliError(str(error)) from None
     print(incident)

@@ -22,15 +22,22 @@ class LinkError(Exception):
     """The incident cannot be shared or joined (already another's replica, no such incident)."""
 
 
+class AlreadySharedError(LinkError):
+    """The file's incident is shared already: it syncs, it is not shared again (to another
+    database, say: the file would silently follow a new one)."""
+
+    def __init__(self, file: IncidentFile, incident: str) -> None:
+        super().__init__(f"{file.path.name} is already shared (incident id {incident})")
+        self.incident = incident
+
+
 def share(session: IncidentSession, conn: Conn, conninfo: str) -> tuple[str, int]:
     """Publish the session's incident over `conn` and push its record: (incident id, rows
-    pushed). TeamSchemaError if the database is not ready, LinkError if the file is a replica
-    of another incident."""
+    pushed). TeamSchemaError if the database is not ready, AlreadySharedError if the file is
+    shared already, LinkError if it is a replica of another incident."""
     file = session.file
     incident = file.incident()
-    linked = file.team_state().get("incident")
-    if linked not in (None, incident.uuid):
-        raise LinkError(f"{file.path.name} is a replica of incident {linked}")
+    check_shareable(file)
     team_db.check(conn)
     conn.execute(
         "INSERT INTO incident_recorder.incidents (id, title, created_at, app_version, "
@@ -41,6 +48,17 @@ def share(session: IncidentSession, conn: Conn, conninfo: str) -> tuple[str, int
     file.set_team_state(conninfo=kept(conninfo), incident=incident.uuid)
     pushed, _ = Replicator(session).sync_once(conn)
     return incident.uuid, pushed
+
+
+def check_shareable(file: IncidentFile) -> None:
+    """AlreadySharedError if `file` is shared already, LinkError if it is a replica of another
+    incident: asked before connecting, and again by `share`."""
+    uuid = file.incident().uuid
+    linked = file.team_state().get("incident")
+    if linked == uuid:
+        raise AlreadySharedError(file, uuid)
+    if linked is not None:
+        raise LinkError(f"{file.path.name} is a replica of incident {linked}")
 
 
 def join(
