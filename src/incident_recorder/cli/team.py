@@ -151,7 +151,7 @@ def cmd_share(args: argparse.Namespace) -> int:
         except LinkError as error:
             raise CliError(str(error)) from None
     print(incident)
-    print(f"Shared {args.file.name}: {pushed} rows pushed", file=sys.stderr)
+    print(f"Shared {args.file.name}: {counted(pushed, 'row')} pushed", file=sys.stderr)
     return 0
 
 
@@ -165,7 +165,7 @@ def cmd_join(args: argparse.Namespace) -> int:
             )
         except LinkError as error:
             raise CliError(str(error)) from None
-    print(f"Joined {shared.title!r} into {args.out}: {entries} entries")
+    print(f"Joined {shared.title!r} into {args.out}: {counted(entries, 'entry', 'entries')}")
     return 0
 
 
@@ -198,7 +198,7 @@ def _sync_once(replicator: Replicator) -> int:
                 up, down = _checked(conn, replicator.sync_once)
                 pushed, pulled = pushed + up, pulled + down
                 if replicator.agrees(conn):
-                    print(f"In sync: {pushed} rows pushed, {pulled} pulled")
+                    print(f"In sync: {counted(pushed, 'row')} pushed, {pulled} pulled")
                     return 0
                 if time.monotonic() > deadline:
                     break
@@ -206,7 +206,7 @@ def _sync_once(replicator: Replicator) -> int:
     except psycopg.OperationalError as error:
         waiting = replicator.session.file.unpushed()
         raise CliError(
-            f"offline, {waiting} rows waiting: the team database {replicator.shown_conninfo} "
+            f"offline, {counted(waiting, 'row')} waiting: the team database {replicator.shown_conninfo} "
             f"cannot be reached ({str(error).strip()})"
         ) from None
     raise CliError(f"not in sync after {ONCE_SECONDS:.0f} s: {pushed} pushed, {pulled} pulled")
@@ -289,6 +289,11 @@ def _checked(conn: Conn, step: Any) -> Any:
             f"{_role(conn)} may not write to the team database ({_denied(error)}): share, join "
             "and sync need a role in incident_recorder_writer (docs/team.md, Roles)"
         ) from None
+
+
+def counted(number: int, noun: str, nouns: str | None = None) -> str:
+    """'1 row', '2 rows', '0 rows'; `nouns` for a plural not made with -s ('entries')."""
+    return f"{number} {noun if number == 1 else (nouns or noun + 's')}"
 
 
 def _role(conn: Conn) -> str:
