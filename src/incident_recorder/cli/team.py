@@ -50,16 +50,32 @@ def team_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "team",
         help="set up the team database; keep its password in the system keyring",
         description="`team init URL` creates the team schema in a PostgreSQL database, or "
-        "migrates it to this version (a newer one is refused and left alone). `team password "
-        "URL` asks for the password of URL's user and keeps it in the system keyring, under "
-        "user@host:port/dbname; share, join and sync then use it when URL has no password "
-        "(`--forget` removes it). Not a terminal: the password is the first line of stdin.",
+        "migrates it to this version. `team password URL` keeps URL's password in the system "
+        "keyring. `team init --help` and `team password --help` say more.",
     )
-    team.add_argument("action", choices=("init", "password"))
-    team.add_argument("url", metavar="URL", help=url_help)
-    team.add_argument(
-        "--forget", action="store_true", help="with `password`: remove the kept password"
+    actions = team.add_subparsers(
+        dest="action", metavar="{init,password}", title="team commands", required=True
     )
+    init = actions.add_parser(
+        "init",
+        help="create or migrate the team schema",
+        description="Create the team schema `incident_recorder` in URL's database, or migrate "
+        "it to this version of the app (run it again after upgrading); a schema newer than "
+        "this app knows is refused and left alone. The role needs CREATE on the database (or "
+        "is its owner), and CREATEROLE to have the roles incident_recorder_writer and "
+        "incident_recorder_reader made (docs/team.md).",
+    )
+    init.add_argument("url", metavar="URL", help=url_help)
+    password = actions.add_parser(
+        "password",
+        help="keep the database password in the system keyring",
+        description="Ask for the password of URL's user (never echoed; when standard input is "
+        "not a terminal, its first line) and keep it in the system keyring under "
+        "user@host:port/dbname; share, join and sync then use it when their URL has no "
+        "password.",
+    )
+    password.add_argument("url", metavar="URL", help=url_help.split(";")[0] + ", without password")
+    password.add_argument("--forget", action="store_true", help="remove the kept password")
 
     share = sub.add_parser(
         "share",
@@ -67,7 +83,9 @@ def team_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         description="Publish FILE's incident to the team database, push its record and keep "
         "the link in the file; prints the incident id teammates join with.",
     )
-    share.add_argument("file", type=Path, metavar="FILE")
+    share.add_argument(
+        "file", type=Path, metavar="FILE", help="the incident file to share (it keeps the link)"
+    )
     share.add_argument("--db", required=True, metavar="URL", help=url_help)
     add_author_option(share)
 
@@ -77,8 +95,19 @@ def team_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         description="Create FILE as a new replica of a shared incident and pull its record.",
     )
     join.add_argument("url", metavar="URL", help=url_help)
-    join.add_argument("incident", metavar="INCIDENT_ID")
-    join.add_argument("--out", type=Path, required=True, metavar="FILE")
+    join.add_argument(
+        "incident",
+        metavar="INCIDENT_ID",
+        help="the incident's id, a UUID (what `share` printed; the window's Share with Team "
+        "shows it)",
+    )
+    join.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="the replica to create (a name without .incident gets it, as with `new`)",
+    )
     add_author_option(join)
 
     sync = sub.add_parser(
@@ -111,8 +140,6 @@ def cmd_team(args: argparse.Namespace) -> int:
 
     if args.action == "password":
         return team_password(args.url, forget=args.forget)
-    if args.forget:
-        raise CliError("--forget goes with `team password`")
 
     import psycopg
 
@@ -156,16 +183,23 @@ def cmd_share(args: argparse.Namespace) -> int:
 
 
 def cmd_join(args: argparse.Namespace) -> int:
-    from incident_recorder.sync.links import LinkError, join
+    from incident_recorder.cli.recording import INCIDENT_SUFFIX
+    from incident_recorder.sync.links import LinkError, incident_uuid, join
 
-    with _connect(args.url) as conn:
-        try:
+    given: Path = args.out
+    out = (
+        given if given.suffix == INCIDENT_SUFFIX else given.with_name(given.name + INCIDENT_SUFFIX)
+    )
+    try:
+        incident = incident_uuid(args.incident)  # before connecting
+        with _connect(args.url) as conn:
             shared, entries = _checked(
-                conn, lambda c: join(c, args.url, args.incident, args.out, author_of(args))
+                conn, lambda c: join(c, args.url, incident, out, author_of(args))
             )
-        except LinkError as error:
-            raise CliError(str(error)) from None
-    print(f"Joined {shared.title!r} into {args.out}: {counted(entries, 'entry', 'entries')}")
+    except LinkError as error:
+        raise CliError(str(error)) from None
+    added = f" (added {INCIDENT_SUFFIX} to {given.name})" if out != given else ""
+    print(f"Joined {shared.title!r} into {out}{added}: {counted(entries, 'entry', 'entries')}")
     return 0
 
 
@@ -206,8 +240,8 @@ def _sync_once(replicator: Replicator) -> int:
     except psycopg.OperationalError as error:
         waiting = replicator.session.file.unpushed()
         raise CliError(
-            f"offline, {counted(waiting, 'row')} waiting: the team database {replicator.shown_conninfo} "
-            f"cannot be reached ({str(error).strip()})"
+            f"offline, {counted(waiting, 'row')} waiting: the team database "
+            f"{replicator.shown_conninfo} cannot be reached ({str(error).strip()})"
         ) from None
     raise CliError(f"not in sync after {ONCE_SECONDS:.0f} s: {pushed} pushed, {pulled} pulled")
 

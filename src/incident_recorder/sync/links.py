@@ -7,6 +7,7 @@ kept in the file is the connection string without its password (conninfo.kept).
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from incident_recorder.domain import Incident
@@ -61,16 +62,29 @@ def check_shareable(file: IncidentFile) -> None:
         raise LinkError(f"{file.path.name} is a replica of incident {linked}")
 
 
+def incident_uuid(text: str) -> str:
+    """`text` as an incident id is kept (a UUID, lower case); LinkError if it is none."""
+    try:
+        return str(uuid.UUID(text.strip()))
+    except ValueError:
+        raise LinkError(
+            f"{text} is not an incident id (a UUID, as `share` prints it: "
+            "0b1e9c1c-3f4f-4c52-8a8a-2f7f3b7c0d11)"
+        ) from None
+
+
 def join(
     conn: Conn, conninfo: str, incident_id: str, out: Path, author: str | None
 ) -> tuple[Incident, int]:
     """Create `out` as a new replica of the shared incident and pull its record: (the
-    incident, entries). LinkError if the database has no such incident."""
+    incident, entries). LinkError if `incident_id` is not one or the database has no such
+    incident."""
+    wanted = incident_uuid(incident_id)
     team_db.check(conn)
     row = conn.execute(
         "SELECT id::text, title, created_at, app_version FROM incident_recorder.incidents "
         "WHERE id::text = %s",
-        (incident_id.strip().lower(),),
+        (wanted,),
     ).fetchone()
     if row is None:
         raise LinkError(f"no incident {incident_id} in the team database")
