@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from incident_recorder.cli.common import PROG, CliError
+from incident_recorder.cli.common import INCIDENT_SUFFIX, PROG, CliError, with_incident_suffix
 
 if TYPE_CHECKING:
     from incident_recorder.sync.replicator import Conn, Replicator
@@ -183,13 +183,10 @@ def cmd_share(args: argparse.Namespace) -> int:
 
 
 def cmd_join(args: argparse.Namespace) -> int:
-    from incident_recorder.cli.recording import INCIDENT_SUFFIX
     from incident_recorder.sync.links import LinkError, incident_uuid, join
 
     given: Path = args.out
-    out = (
-        given if given.suffix == INCIDENT_SUFFIX else given.with_name(given.name + INCIDENT_SUFFIX)
-    )
+    out = with_incident_suffix(given)
     try:
         incident = incident_uuid(args.incident)  # before connecting
         with _connect(args.url) as conn:
