@@ -46,7 +46,7 @@ def test_team_init_then_three_recorders_share_join_and_converge(
     ok("note", a, "502s on checkout", "--author", "Ada")
     incident = ok("share", a, "--db", url, "--author", "Ada").strip()
     assert len(incident) == 36
-    assert "1 entries" in ok("join", url, incident, "--out", b, "--author", "Bob")
+    assert "1 entry" in ok("join", url, incident, "--out", b, "--author", "Bob")
     ok("join", url, incident, "--out", c, "--author", "Cy")
     ok("note", b, "failing over the primary", "--author", "Bob", "--kind", "action")
     ok("milestone", c, "detected", "--author", "Cy")
@@ -121,7 +121,7 @@ def test_a_password_in_the_url_is_used_but_never_kept_or_shown(
     unreachable = secret.replace(str(postgres.port), "1")
     failed = run("sync", path, "--once", "--db", unreachable)
     assert failed.returncode == 1 and "hunter2" not in failed.stderr + failed.stdout
-    assert "rows waiting" in failed.stderr or "cannot reach" in failed.stderr
+    assert "waiting" in failed.stderr or "cannot reach" in failed.stderr
 
 
 def test_sync_once_exits_1_while_the_database_is_unreachable(
@@ -134,7 +134,7 @@ def test_sync_once_exits_1_while_the_database_is_unreachable(
     ok("share", path, "--db", url)
     ok("note", path, "written offline")
     result = run("sync", path, "--once", "--db", url.replace(str(postgres.port), "1"))
-    assert result.returncode == 1 and "1 rows waiting" in result.stderr, result.stderr
+    assert result.returncode == 1 and "1 row waiting" in result.stderr, result.stderr
     assert "In sync" in ok("sync", path, "--once")
 
 

@@ -65,7 +65,7 @@ def test_team_password_lets_share_join_and_sync_in_with_a_url_without_password(
     said = ok("team", "password", keyed_url, stdin=KEYED_PASSWORD + "\n")
     assert f"Kept the password for {passwords.key(keyed_url)} in the system keyring" in said
     incident = ok("share", a, "--db", keyed_url, "--author", "Ada").strip()
-    assert "1 entries" in ok("join", keyed_url, incident, "--out", b, "--author", "Bob")
+    assert "1 entry" in ok("join", keyed_url, incident, "--out", b, "--author", "Bob")
     ok("note", b, "failing over", "--author", "Bob")
     for replica in (b, a):
         assert "In sync" in ok("sync", replica, "--once")

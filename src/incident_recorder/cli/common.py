@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -9,6 +10,18 @@ if TYPE_CHECKING:
 
 
 PROG = "incident-recorder"
+
+
+INCIDENT_SUFFIX = ".incident"
+"""What an incident file's name ends with: the window's dialogs list and open files by it."""
+
+
+def with_incident_suffix(given: Path) -> Path:
+    """`given`, ending in .incident: `new checkout` and `join … --out checkout` make
+    checkout.incident (and say so)."""
+    if given.suffix == INCIDENT_SUFFIX:
+        return given
+    return given.with_name(given.name + INCIDENT_SUFFIX)
 
 
 COMMANDS: tuple[str, ...] = ("new", "open", "note", "capture", "export", "milestone", "review")

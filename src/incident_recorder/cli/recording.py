@@ -8,23 +8,25 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from incident_recorder.cli.common import FOCUS_NOTE, NOT_RUNNING, PROG, CliError
+from incident_recorder.cli.common import (
+    FOCUS_NOTE,
+    INCIDENT_SUFFIX,
+    NOT_RUNNING,
+    PROG,
+    CliError,
+    with_incident_suffix,
+)
 from incident_recorder.cli.team import author_of
 
 if TYPE_CHECKING:
     pass
 
 
-INCIDENT_SUFFIX = ".incident"
-"""What an incident file's name ends with: the window's dialogs list and open files by it."""
-
-
 def cmd_new(args: argparse.Namespace) -> int:
     from incident_recorder.storage import IncidentFile
 
     given: Path = args.file
-    if given.suffix != INCIDENT_SUFFIX:  # `new checkout` makes checkout.incident, and says so
-        args.file = given.with_name(given.name + INCIDENT_SUFFIX)
+    args.file = with_incident_suffix(given)  # `new checkout` makes checkout.incident, says so
     with IncidentFile.create(args.file, args.title) as handle:
         title = handle.incident().title
     added = f" (added {INCIDENT_SUFFIX} to {given.name})" if args.file != given else ""

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from incident_recorder.cli.common import CliError
+from incident_recorder.cli.common import INCIDENT_SUFFIX, PROG, CliError, with_incident_suffix
 
 if TYPE_CHECKING:
     from incident_recorder.sync.replicator import Conn, Replicator
@@ -50,16 +50,32 @@ def team_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         "team",
         help="set up the team database; keep its password in the system keyring",
         description="`team init URL` creates the team schema in a PostgreSQL database, or "
-        "migrates it to this version (a newer one is refused and left alone). `team password "
-        "URL` asks for the password of URL's user and keeps it in the system keyring, under "
-        "user@host:port/dbname; share, join and sync then use it when URL has no password "
-        "(`--forget` removes it). Not a terminal: the password is the first line of stdin.",
+        "migrates it to this version. `team password URL` keeps URL's password in the system "
+        "keyring. `team init --help` and `team password --help` say more.",
     )
-    team.add_argument("action", choices=("init", "password"))
-    team.add_argument("url", metavar="URL", help=url_help)
-    team.add_argument(
-        "--forget", action="store_true", help="with `password`: remove the kept password"
+    actions = team.add_subparsers(
+        dest="action", metavar="{init,password}", title="team commands", required=True
     )
+    init = actions.add_parser(
+        "init",
+        help="create or migrate the team schema",
+        description="Create the team schema `incident_recorder` in URL's database, or migrate "
+        "it to this version of the app (run it again after upgrading); a schema newer than "
+        "this app knows is refused and left alone. The role needs CREATE on the database (or "
+        "is its owner), and CREATEROLE to have the roles incident_recorder_writer and "
+        "incident_recorder_reader made (docs/team.md).",
+    )
+    init.add_argument("url", metavar="URL", help=url_help)
+    password = actions.add_parser(
+        "password",
+        help="keep the database password in the system keyring",
+        description="Ask for the password of URL's user (never echoed; when standard input is "
+        "not a terminal, its first line) and keep it in the system keyring under "
+        "user@host:port/dbname; share, join and sync then use it when their URL has no "
+        "password.",
+    )
+    password.add_argument("url", metavar="URL", help=url_help.split(";")[0] + ", without password")
+    password.add_argument("--forget", action="store_true", help="remove the kept password")
 
     share = sub.add_parser(
         "share",
@@ -67,7 +83,9 @@ def team_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         description="Publish FILE's incident to the team database, push its record and keep "
         "the link in the file; prints the incident id teammates join with.",
     )
-    share.add_argument("file", type=Path, metavar="FILE")
+    share.add_argument(
+        "file", type=Path, metavar="FILE", help="the incident file to share (it keeps the link)"
+    )
     share.add_argument("--db", required=True, metavar="URL", help=url_help)
     add_author_option(share)
 
@@ -77,8 +95,19 @@ def team_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         description="Create FILE as a new replica of a shared incident and pull its record.",
     )
     join.add_argument("url", metavar="URL", help=url_help)
-    join.add_argument("incident", metavar="INCIDENT_ID")
-    join.add_argument("--out", type=Path, required=True, metavar="FILE")
+    join.add_argument(
+        "incident",
+        metavar="INCIDENT_ID",
+        help="the incident's id, a UUID (what `share` printed; the window's Share with Team "
+        "shows it)",
+    )
+    join.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        metavar="FILE",
+        help="the replica to create (a name without .incident gets it, as with `new`)",
+    )
     add_author_option(join)
 
     sync = sub.add_parser(
@@ -97,13 +126,16 @@ def team_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 def _connect(url: str) -> Conn:
     import psycopg
 
-    from incident_recorder.sync.conninfo import BadConninfoError, shown
+    from incident_recorder.sync.conninfo import BadConninfoError, error_text, is_refusal, shown
     from incident_recorder.sync.replicator import connect
 
     try:
         return connect(url)
-    except (psycopg.OperationalError, psycopg.ProgrammingError, BadConninfoError) as error:
-        raise CliError(f"cannot reach the team database {shown(url)}: {error}") from None
+    except BadConninfoError as error:  # its text never repeats the string
+        raise CliError(str(error)) from None
+    except (psycopg.OperationalError, psycopg.ProgrammingError) as error:
+        how = "refused the connection" if is_refusal(error) else "cannot be reached"
+        raise CliError(f"the team database {shown(url)} {how}: {error_text(error, url)}") from None
 
 
 def cmd_team(args: argparse.Namespace) -> int:
@@ -111,14 +143,21 @@ def cmd_team(args: argparse.Namespace) -> int:
 
     if args.action == "password":
         return team_password(args.url, forget=args.forget)
-    if args.forget:
-        raise CliError("--forget goes with `team password`")
+
+    import psycopg
 
     with _connect(args.url) as conn:
         try:
             before, after = team_db.init(conn)
         except team_db.TeamSchemaError as error:
             raise CliError(str(error)) from None
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise CliError(
+                f"{_role(conn)} may not create the team schema ({_denied(error)}): team init "
+                "needs a role with CREATE on the database, or the database's owner (to "
+                "migrate: the owner of the schema incident_recorder) (docs/team.md, Set up the "
+                "team database)"
+            ) from None
     if before == after:
         print(f"The team schema is up to date (version {after})")
     else:
@@ -129,30 +168,38 @@ def cmd_team(args: argparse.Namespace) -> int:
 def cmd_share(args: argparse.Namespace) -> int:
     from incident_recorder.session import IncidentSession
     from incident_recorder.storage import IncidentFile
-    from incident_recorder.sync.links import LinkError, share
+    from incident_recorder.sync.links import AlreadySharedError, LinkError, check_shareable, share
 
-    with IncidentFile.open(args.file) as handle, _connect(args.db) as conn:
-        session = IncidentSession(handle, author=author_of(args))
+    with IncidentFile.open(args.file) as handle:
         try:
-            incident, pushed = _checked(conn, lambda c: share(session, c, args.db))
+            check_shareable(handle)  # before connecting: refused offline too
+            with _connect(args.db) as conn:
+                session = IncidentSession(handle, author=author_of(args))
+                incident, pushed = _checked(conn, lambda c: share(session, c, args.db))
+        except AlreadySharedError as error:
+            raise CliError(f'{error}: use "{PROG} sync {args.file}"') from None
         except LinkError as error:
             raise CliError(str(error)) from None
     print(incident)
-    print(f"Shared {args.file.name}: {pushed} rows pushed", file=sys.stderr)
+    print(f"Shared {args.file.name}: {counted(pushed, 'row')} pushed", file=sys.stderr)
     return 0
 
 
 def cmd_join(args: argparse.Namespace) -> int:
-    from incident_recorder.sync.links import LinkError, join
+    from incident_recorder.sync.links import LinkError, incident_uuid, join
 
-    with _connect(args.url) as conn:
-        try:
+    given: Path = args.out
+    out = with_incident_suffix(given)
+    try:
+        incident = incident_uuid(args.incident)  # before connecting
+        with _connect(args.url) as conn:
             shared, entries = _checked(
-                conn, lambda c: join(c, args.url, args.incident, args.out, author_of(args))
+                conn, lambda c: join(c, args.url, incident, out, author_of(args))
             )
-        except LinkError as error:
-            raise CliError(str(error)) from None
-    print(f"Joined {shared.title!r} into {args.out}: {entries} entries")
+    except LinkError as error:
+        raise CliError(str(error)) from None
+    added = f" (added {INCIDENT_SUFFIX} to {given.name})" if out != given else ""
+    print(f"Joined {shared.title!r} into {out}{added}: {counted(entries, 'entry', 'entries')}")
     return 0
 
 
@@ -175,6 +222,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def _sync_once(replicator: Replicator) -> int:
     import psycopg
 
+    from incident_recorder.sync.conninfo import error_text, is_refusal
     from incident_recorder.sync.replicator import connect
 
     deadline = time.monotonic() + ONCE_SECONDS
@@ -185,16 +233,22 @@ def _sync_once(replicator: Replicator) -> int:
                 up, down = _checked(conn, replicator.sync_once)
                 pushed, pulled = pushed + up, pulled + down
                 if replicator.agrees(conn):
-                    print(f"In sync: {pushed} rows pushed, {pulled} pulled")
+                    print(f"In sync: {counted(pushed, 'row')} pushed, {pulled} pulled")
                     return 0
                 if time.monotonic() > deadline:
                     break
                 time.sleep(0.2)
     except psycopg.OperationalError as error:
-        waiting = replicator.session.file.unpushed()
+        waiting = counted(replicator.session.file.unpushed(), "row")
+        reason = error_text(error, replicator.conninfo)
+        if is_refusal(error):  # waiting will not mend it: a password, a role, a database
+            raise CliError(
+                f"{waiting} waiting: the team database {replicator.shown_conninfo} refused "
+                f"the connection ({reason})"
+            ) from None
         raise CliError(
-            f"offline, {waiting} rows waiting: the team database {replicator.shown_conninfo} "
-            f"cannot be reached ({str(error).strip()})"
+            f"offline, {waiting} waiting: the team database "
+            f"{replicator.shown_conninfo} cannot be reached ({reason})"
         ) from None
     raise CliError(f"not in sync after {ONCE_SECONDS:.0f} s: {pushed} pushed, {pulled} pulled")
 
@@ -261,10 +315,35 @@ def _ask_password(prompt: str) -> str:
 
 
 def _checked(conn: Conn, step: Any) -> Any:
-    """`step(conn)`, with the team schema's refusals as one-line errors."""
+    """`step(conn)`, with the team schema's refusals, and the database's refusal of a role
+    without the writer's rights, as one-line errors."""
+    import psycopg
+
     from incident_recorder.sync import team_db
 
     try:
         return step(conn)
     except team_db.TeamSchemaError as error:
         raise CliError(str(error)) from None
+    except psycopg.errors.InsufficientPrivilege as error:
+        raise CliError(
+            f"{_role(conn)} may not write to the team database ({_denied(error)}): share, join "
+            "and sync need a role in incident_recorder_writer (docs/team.md, Roles)"
+        ) from None
+
+
+def counted(number: int, noun: str, nouns: str | None = None) -> str:
+    """'1 row', '2 rows', '0 rows'; `nouns` for a plural not made with -s ('entries')."""
+    return f"{number} {noun if number == 1 else (nouns or noun + 's')}"
+
+
+def _role(conn: Conn) -> str:
+    """'the role "ada"': who `conn` is logged in as (never its password)."""
+    return f'the role "{conn.info.user}"'
+
+
+def _denied(error: Exception) -> str:
+    """The server's own words for a refusal ("permission denied for table incidents")."""
+    diag = getattr(error, "diag", None)
+    primary = getattr(diag, "message_primary", None)
+    return str(primary or str(error).strip().splitlines()[0])

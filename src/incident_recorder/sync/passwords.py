@@ -39,13 +39,23 @@ SERVICE = "incident-recorder team database"
 """The keyring's service name of every team database password."""
 
 
+LIBPQ_SYSCONFDIR = "/etc/postgresql-common"
+"""Where libpq looks for the system service file when PGSYSCONFDIR is not set: the directory
+it was built with, this one for psycopg-binary's libpq and Debian's."""
+
+
 class NoKeyringError(Exception):
     """No system keyring can keep a password here (the message says why)."""
 
 
+class UnknownServiceError(BadConninfoError):
+    """The connection string names a service (service=, or PGSERVICE) that no service file
+    defines: libpq refuses it ("definition of service … not found"), and so does `key`."""
+
+
 def key(conninfo: str) -> str:
     """`user@host:port/dbname` of `conninfo` (see the module docstring); BadConninfoError if it
-    is not a connection string."""
+    is not a connection string, UnknownServiceError if it names a service no file defines."""
     parts = _resolved(conninfo)
     user = _given(parts, "user", "PGUSER") or _login_name()
     host = _given(parts, "host", "PGHOST") or _given(parts, "hostaddr", "PGHOSTADDR")
@@ -114,11 +124,17 @@ def store(conninfo: str, password: str) -> str:
 
 def remember(conninfo: str) -> str | None:
     """Keep the password `conninfo` carries (a dialog's password field, merged into the string
-    for one connection) under its key; the key, or None if it carries none."""
+    for one connection) under its key; the key, or None if it carries none. Called once the
+    connection has succeeded: a service libpq found but `key` cannot (a service file in a
+    place of libpq's build other than LIBPQ_SYSCONFDIR) is NoKeyringError, said as a keyring's
+    refusal is (the share or join stands)."""
     password = parsed(conninfo).get("password")
     if not password:
         return None
-    return store(conninfo, str(password))
+    try:
+        return store(conninfo, str(password))
+    except UnknownServiceError as error:
+        raise NoKeyringError(f"no name to keep it under: {error}") from None
 
 
 def forget(conninfo: str) -> bool:
@@ -193,20 +209,22 @@ def _login_name() -> str:
 def _resolved(conninfo: str) -> dict[str, object]:
     """`conninfo`'s parts, completed from its service's section (service=, else PGSERVICE) as
     libpq does: the user's service file (PGSERVICEFILE, else ~/.pg_service.conf), else the
-    system one ($PGSYSCONFDIR/pg_service.conf); what the string gives wins."""
+    system one (pg_service.conf in PGSYSCONFDIR, else LIBPQ_SYSCONFDIR); what the string gives
+    wins. UnknownServiceError, as libpq, when none of them has the service's section."""
     parts = {k: v for k, v in parsed(conninfo).items() if v not in (None, "")}
     service = str(parts.get("service") or os.environ.get("PGSERVICE", ""))
     if not service:
         return parts
     user_file = os.environ.get("PGSERVICEFILE") or str(Path.home() / ".pg_service.conf")
-    files = [Path(user_file)]
-    if os.environ.get("PGSYSCONFDIR"):
-        files.append(Path(os.environ["PGSYSCONFDIR"]) / "pg_service.conf")
+    system_dir = os.environ.get("PGSYSCONFDIR") or LIBPQ_SYSCONFDIR
+    files = [Path(user_file), Path(system_dir) / "pg_service.conf"]
     for path in files:
         section = _service_section(path, service)
         if section is not None:
             return {**section, **parts}
-    return parts
+    raise UnknownServiceError(
+        f'definition of service "{service}" not found (looked in {", ".join(map(str, files))})'
+    )
 
 
 def _service_section(path: Path, service: str) -> dict[str, object] | None:

@@ -14,9 +14,11 @@ Everything lives in the schema `incident_recorder`:
 - Triggers: UPDATE, DELETE and TRUNCATE of either table are refused (for every role, the owner
   too), and each INSERT notifies channel `incident_recorder` with the incident id, which wakes
   every replica LISTENing.
-- `incident_metrics` (version 2): the archive view, one row per incident: title, severity,
-  status, services, the five milestones and the times to detect, acknowledge, mitigate and
-  resolve, each from impact start (the report's definitions), for Grafana without this app.
+- `incident_metrics` (version 2; version 3 makes its status and times the app's): the archive
+  view, one row per incident: title, severity, status (as the app says it: never NULL),
+  services, the five milestones and the times to detect, acknowledge, mitigate and resolve,
+  each from impact start in whole seconds (the report's definitions and rounding), for Grafana
+  without this app.
 - Roles (created when the initialising role may, see docs/team.md): `incident_recorder_writer`
   may read and insert, nothing else; `incident_recorder_reader` may only read (Grafana).
 """
@@ -167,7 +169,32 @@ BEGIN
 END $$;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+# The archive's status and metrics as the app shows them (domain/record.current_status,
+# domain/milestones.Milestones.metric): resolved once the resolved milestone is set, else the
+# status last set, else investigating (never NULL); each metric between the whole seconds shown
+# (domain/times.elapsed), negative when the milestone is before impact start, as in the report.
+# Version 2's milestones, details and pivot are kept as they are (the view keeps its columns
+# and grants); only the final SELECT changes.
+_PIVOT = _V2[_V2.index("WITH milestones AS") : _V2.index("SELECT id AS incident_id")]
+_V3 = f"""CREATE OR REPLACE VIEW incident_recorder.incident_metrics AS
+{_PIVOT}SELECT id AS incident_id, coalesce(current_title, title) AS title, created_at, severity,
+       CASE WHEN resolved IS NOT NULL THEN 'resolved' ELSE coalesce(status, 'investigating')
+       END AS status,
+       coalesce(services, ARRAY[]::text[]) AS services,
+       impact_started, detected, acknowledged, mitigated, resolved,
+       date_trunc('second', detected, 'UTC') - date_trunc('second', impact_started, 'UTC')
+           AS time_to_detect,
+       date_trunc('second', acknowledged, 'UTC') - date_trunc('second', impact_started, 'UTC')
+           AS time_to_acknowledge,
+       date_trunc('second', mitigated, 'UTC') - date_trunc('second', impact_started, 'UTC')
+           AS time_to_mitigate,
+       date_trunc('second', resolved, 'UTC') - date_trunc('second', impact_started, 'UTC')
+           AS time_to_resolve,
+       entries
+FROM pivot;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 """SQL scripts; script N (0-based) takes the team database from version N to N + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 
