@@ -128,7 +128,8 @@ def in_order(entries: Sequence[Entry], uids: Mapping[int, str] | None = None) ->
     """Entries by occurred-at time, then by when they were recorded, then by global id (entry
     id → uid, `GlobalIds.entries`), then id: every key but the last is the same in every replica
     of a shared incident, whose rowids differ, and an import keeps the first two, so entries of
-    one moment keep their order through export and import."""
+    one moment keep their order through export and import (but for those also recorded in the
+    same millisecond: an import gives new global ids)."""
     known = uids or {}
     return sorted(
         entries,
