@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -82,3 +85,11 @@ def exported_json(folder: Path) -> tuple[bytes, dict[str, bytes]]:
     images = folder / "images"
     files = sorted(images.iterdir()) if images.is_dir() else []
     return text, {path.name: path.read_bytes() for path in files}
+
+
+def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`incident-recorder ARGS` in a process of its own, this environment plus `env`."""
+    return subprocess.run(
+        [sys.executable, "-m", "incident_recorder", *map(str, args)],
+        capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})},
+    )  # fmt: skip

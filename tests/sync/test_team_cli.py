@@ -4,7 +4,6 @@ through a real PostgreSQL, with authors, a password never kept, a live `sync` wo
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
 import subprocess
@@ -16,17 +15,10 @@ from incident_recorder.domain.actions import ActionItem
 from incident_recorder.storage import IncidentFile
 from incident_recorder.sync import team_db
 from tests.sync.postgres_cluster import Cluster
-from tests.sync.replica_support import exported_json, record_at
+from tests.sync.replica_support import exported_json, record_at, run
 
 FORMAT_1 = Path(__file__).resolve().parents[1] / "data" / "export-format-1"
 """A JSON export made before format 2 (tests/importers/test_json_formats.py)."""
-
-
-def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "incident_recorder", *map(str, args)],
-        capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})},
-    )  # fmt: skip
 
 
 def ok(*args: str | Path) -> str:

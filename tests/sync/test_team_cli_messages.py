@@ -4,9 +4,6 @@ mistakes (each one line on stderr, exit 1 or 2, never a raw exception name or a 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
@@ -15,13 +12,7 @@ import pytest
 from psycopg import sql
 
 from tests.sync.postgres_cluster import Cluster
-
-
-def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "incident_recorder", *map(str, args)],
-        capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})},
-    )  # fmt: skip
+from tests.sync.replica_support import run
 
 
 def ok(*args: str | Path) -> str:
