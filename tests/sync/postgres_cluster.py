@@ -4,10 +4,12 @@ refuses to run as root; docs/platform.md, "PostgreSQL for tests")."""
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -113,5 +115,16 @@ class Cluster:
             time.sleep(0.05)
 
     def close(self) -> None:
-        self.stop("immediate")
+        """Stop the server, and kill it if `pg_ctl` could not (a run interrupted mid-stop, a
+        timed-out pg_ctl): a leaked postmaster would keep its port and memory until reboot."""
+        pid_file = self.data / "postmaster.pid"
+        try:
+            pid = int(pid_file.read_text().split("\n", 1)[0])
+        except (OSError, ValueError):
+            pid = 0
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.stop("immediate")
+        if pid > 0 and pid_file.exists():
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
         shutil.rmtree(self.root, ignore_errors=True)
