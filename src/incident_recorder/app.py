@@ -433,8 +433,8 @@ def run_gui(path: Path | None, start_up: contextlib.ExitStack | None = None) -> 
     """
     import signal
 
+    from incident_recorder.gc_pause import paused
     from incident_recorder.ui.common import startup_measures
-    from incident_recorder.ui.common.gc_pause import paused
 
     # Start-up makes ~10^5 objects that live as long as the app (modules, classes, Qt's enums,
     # the first entries) and next to no garbage, yet they set off ~80 collections of the cyclic

@@ -3,6 +3,7 @@ resumable, pulled rows reach the session's listeners, and NOTIFY wakes a live re
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from pathlib import Path
@@ -94,6 +95,31 @@ def test_push_and_pull_run_in_batches_and_resume_from_their_marks(
         monkeypatch.undo()
         assert sync_b.pull(conn) == 0  # resumed from the saved cursor: nothing again
         assert [e.text for e in b.entries()] == [f"note {n}" for n in range(40)]
+
+
+def test_a_catch_up_is_pulled_with_the_cyclic_collector_paused(
+    tmp_path: Path, team_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its full collections, on the window's sync worker, held the UI thread 20–60 ms each."""
+    monkeypatch.setattr(replicator_module, "PULL_ROWS", 5)
+    a, b = shared_pair(tmp_path, team_url)
+    with a, b, connect(team_url) as conn:
+        on_a = IncidentSession(a)
+        for n in range(12):
+            on_a.add_note(f"note {n}")
+        Replicator(on_a).push(conn)
+        on_b = IncidentSession(b)
+        collecting: list[bool] = []
+        on_b.listen(lambda change: collecting.append(gc.isenabled()))
+        assert gc.isenabled()
+        assert Replicator(on_b).pull(conn) == 12
+        assert collecting == [False, False, False]  # two full batches, then the last two
+        assert gc.isenabled(), "on again once the catch-up is in"
+        on_a.add_note("one more, live")
+        Replicator(on_a).push(conn)
+        collecting.clear()
+        Replicator(on_b).pull(conn)
+        assert collecting == [True], "a live entry pauses nothing"
 
 
 def test_a_live_replica_is_woken_by_notify(tmp_path: Path, team_url: str) -> None:

@@ -7,9 +7,9 @@ import gc
 from pathlib import Path
 
 from incident_recorder.app import Application, _collect_after_first_paint
+from incident_recorder.gc_pause import paused
 from incident_recorder.recent import RecentList
 from incident_recorder.storage import IncidentFile
-from incident_recorder.ui.common.gc_pause import paused
 
 
 def test_the_collector_runs_again_after_the_first_paint(qapp, qtbot, clock, tmp_path) -> None:

@@ -39,8 +39,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 def cmd_open(args: argparse.Namespace) -> int:
     from contextlib import ExitStack
 
+    from incident_recorder.gc_pause import paused
     from incident_recorder.ui.common import startup_measures
-    from incident_recorder.ui.common.gc_pause import paused
 
     with ExitStack() as start_up:  # closed once the window has painted (see app.run_gui)
         if startup_measures.enabled():

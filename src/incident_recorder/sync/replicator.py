@@ -24,6 +24,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -31,6 +32,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from incident_recorder import gc_pause
 from incident_recorder.domain.times import Clock, system_clock
 from incident_recorder.session import IncidentSession
 from incident_recorder.storage.replica import SharedRow
@@ -200,28 +202,35 @@ class Replicator:
 
     def pull(self, conn: Conn) -> int:
         """Pull every row of other recorders past the cursor; how many were new here."""
-        received = 0
-        while True:
-            tx, seq = self._cursor()
-            rows = conn.execute(
-                "SELECT tx::text, seq, uid::text, kind, recorder::text, author, body, data, "
-                "thumb FROM incident_recorder.records WHERE incident_id = %s "
-                "AND (tx, seq) > (%s::xid8, %s) AND recorder <> %s "
-                "AND tx < pg_snapshot_xmin(pg_current_snapshot()) "
-                "ORDER BY tx, seq LIMIT %s",
-                (self.incident, tx, seq, self.recorder, PULL_ROWS),
-            ).fetchall()
-            if not rows:
-                return received
-            shared = [
-                SharedRow(uid, kind, recorder, author, body,
-                          None if data is None else bytes(data),
-                          None if thumb is None else bytes(thumb))
-                for _, _, uid, kind, recorder, author, body, data, thumb in rows
-            ]  # fmt: skip
-            last_tx, last_seq = rows[-1][0], rows[-1][1]
-            applied = self.session.receive(shared, {"cursor": f"{last_tx}:{last_seq}"})
-            received += applied.added
+        received, paused = 0, False
+        # A catch-up's batches create hundreds of thousands of objects: the cyclic collector
+        # waits until they are in (gc_pause.py), or its collections would hold the window's
+        # UI thread (this runs on its worker) 20–60 ms at a time.
+        with ExitStack() as quiet:
+            while True:
+                tx, seq = self._cursor()
+                rows = conn.execute(
+                    "SELECT tx::text, seq, uid::text, kind, recorder::text, author, body, data, "
+                    "thumb FROM incident_recorder.records WHERE incident_id = %s "
+                    "AND (tx, seq) > (%s::xid8, %s) AND recorder <> %s "
+                    "AND tx < pg_snapshot_xmin(pg_current_snapshot()) "
+                    "ORDER BY tx, seq LIMIT %s",
+                    (self.incident, tx, seq, self.recorder, PULL_ROWS),
+                ).fetchall()
+                if not rows:
+                    return received
+                if len(rows) == PULL_ROWS and not paused:  # a catch-up: more batches follow
+                    quiet.enter_context(gc_pause.paused())
+                    paused = True
+                shared = [
+                    SharedRow(uid, kind, recorder, author, body,
+                              None if data is None else bytes(data),
+                              None if thumb is None else bytes(thumb))
+                    for _, _, uid, kind, recorder, author, body, data, thumb in rows
+                ]  # fmt: skip
+                last_tx, last_seq = rows[-1][0], rows[-1][1]
+                applied = self.session.receive(shared, {"cursor": f"{last_tx}:{last_seq}"})
+                received += applied.added
 
     def _held_back(self, conn: Conn) -> bool:
         """Whether rows past the cursor exist that the snapshot rule does not let through yet."""

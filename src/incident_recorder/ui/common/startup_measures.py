@@ -9,7 +9,7 @@ touches a private API.
   module imported after it (`inspect.getsource`, ~0.3 ms a module), so the core costs nothing
   extra when it comes first.
 - The cyclic garbage collector is paused until the first window has painted, then what start-up
-  built is frozen out of its way (ui/common/gc_pause.py, app._collect_after_first_paint): about 80
+  built is frozen out of its way (gc_pause.py, app._collect_after_first_paint): about 80
   collections, ~30 ms before the first paint.
 - A large incident's rows, once loaded, are frozen out of the collector (`freeze`,
   ui/recorder/loader.py). The rows are typed `Record` tuples, and CPython stops tracking only

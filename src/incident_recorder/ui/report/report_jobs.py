@@ -13,9 +13,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
+from incident_recorder import gc_pause
 from incident_recorder.domain.record import IncidentRecord
 from incident_recorder.storage import IncidentFile, IncidentFileError
-from incident_recorder.ui.common import gc_pause
 from incident_recorder.ui.report import report_backend
 
 

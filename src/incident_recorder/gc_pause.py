@@ -1,8 +1,10 @@
-"""Pausing Python's cyclic garbage collector while a worker builds a large report.
+"""Pausing Python's cyclic garbage collector while a worker builds a large report or pulls a
+teammate's catch-up.
 
-A worker rendering a 10,000-entry report creates hundreds of thousands of objects; each of the
-collections that triggers holds the interpreter lock for 5–25 ms, and the UI thread waits that
-long for its next event. `paused()` switches the collector off while at least one such job
+A worker rendering a 10,000-entry report, or the team sync pulling 10,000 entries
+(sync/replicator.py), creates hundreds of thousands of objects; each of the collections that
+triggers holds the interpreter lock for 5–60 ms, and the UI thread waits that long for its next
+event. `paused()` switches the collector off while at least one such job
 runs (nested and concurrent uses are counted) and back on after the last one; reference
 counting still frees almost everything meanwhile. The recorder window freezes the entries it
 keeps for the same reason (gc.freeze after loading).
