@@ -34,6 +34,8 @@ class _FirstPaint(QObject):
     def _fire(self) -> None:
         callback, self._callback = self._callback, None
         self._fallback.stop()
+        self._widget.removeEventFilter(self)
+        self.deleteLater()  # used often (each batch a teammate's catch-up shows): not kept
         if callback is not None:
             callback()
 

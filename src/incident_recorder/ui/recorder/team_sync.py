@@ -30,10 +30,11 @@ from typing import TYPE_CHECKING, Protocol, cast
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox, QWidget
 
+from incident_recorder import gc_pause
 from incident_recorder.domain import Entry
 from incident_recorder.session import Change, EntriesAdded, IncidentSession
 from incident_recorder.storage import IncidentFile, IncidentFileError
-from incident_recorder.ui.common import gc_pause, startup_measures
+from incident_recorder.ui.common import startup_measures
 from incident_recorder.ui.common.first_paint import after_first_paint
 from incident_recorder.ui.recorder.block_feed import BlockFeed
 from incident_recorder.ui.recorder.header import IncidentHeader
@@ -98,6 +99,7 @@ class TeamSync(QObject):
         self._session = window.session
         self._path: Path = window.session.file.path
         self._model = window.model
+        self._viewport = window.view.viewport()
         self._live = window.live  # told what the feed shows, so it does not read it again
         self._label = window.header.sync_state
         self._show_error = window.show_error
@@ -107,7 +109,7 @@ class TeamSync(QObject):
         self.status = ""
         self._closed = False
         self._last_url = ""
-        self.feed = BlockFeed(self._session.added_elsewhere, self)
+        self.feed = BlockFeed(self._session.added_elsewhere, self, shown_in=self._viewport)
         self._shown = threading.Event()  # the window has shown what the worker handed it
         self._shown.set()
         self.feed.drained.connect(self._drained)
@@ -281,9 +283,10 @@ class TeamSync(QObject):
         self.feed.put(entries)
 
     def _drained(self) -> None:
-        """The feed has handed on every entry: once the paint it asked for has run (the event
-        queued after it), the worker may pull the next batch."""
-        QTimer.singleShot(0, self._shown.set)
+        """The feed has handed on every entry and the timeline has painted them (block_feed.py):
+        the worker may pull the next batch. (Had it started before that paint, its work would
+        have contended with the paint for the interpreter and a core.)"""
+        self._shown.set()
         if self._collector_paused is not None:
             self._settled.start()
 
