@@ -25,7 +25,6 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
-from textwrap import fill
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -36,6 +35,7 @@ from incident_recorder.domain.milestones import Milestone
 from incident_recorder.domain.text import visible
 from incident_recorder.domain.times import elapsed, format_offset, whole_second
 from incident_recorder.storage import Record, entry_from_record, record_from_entry, record_key
+from incident_recorder.ui.timeline.entry_tooltip import capture_caption, entry_tooltip
 from incident_recorder.ui.timeline.thumbnail_cache import ThumbnailCache
 
 COL_TIME, COL_OFFSET, COL_KIND, COL_ENTRY = range(4)
@@ -52,7 +52,6 @@ OCCURRED_AT_ROLE = Qt.ItemDataRole.UserRole + 4
 ENTRY_CACHE_SIZE = 4096
 TIMES_CACHE_SIZE = 8192
 """Time and offset texts remembered (TimelineModel.entry_text); emptied when full."""
-TOOLTIP_WIDTH = 100  # characters a tooltip line holds
 _Index = QModelIndex | QPersistentModelIndex
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable  # built once: flags() is hot
 
@@ -284,42 +283,15 @@ class TimelineModel(QAbstractTableModel):
             self._column_changed(COL_TIME)
             self._column_changed(COL_OFFSET)
 
-    @staticmethod
-    def capture_caption(entry: Entry) -> str:
-        capture = entry.capture
-        if capture is None:
-            return ""
-        where = f" · monitor {capture.monitor}" if capture.monitor else ""
-        title = f" · {visible(capture.window_title)}" if capture.window_title else ""
-        return f"Screen capture {capture.width}×{capture.height}{where}{title}"
+    capture_caption = staticmethod(capture_caption)
 
     def _tooltip(self, entry: Entry) -> str:
-        local = entry.occurred_at.astimezone(self._local_zone)
-        lines = [
-            f"{entry.kind.label} · occurred {local:%Y-%m-%d %H:%M:%S.%f}"[:-3]
-            + f" {local:%Z} ({entry.occurred_at:%H:%M:%S} UTC)",
-            f"recorded {entry.recorded_at.astimezone(self._local_zone):%H:%M:%S} "
-            f"· from {entry.source}"
-            + (f" · revision {entry.revision}" if entry.revision > 1 else ""),
-        ]
-        flags = [f"marks: {m.label}"] if (m := self._milestones.get(entry.id)) else []
-        flags += ["starred"] * entry.starred + ["public"] * entry.public
-        flags += ["hidden (Ctrl+Shift+H: history)"] * entry.hidden
-        if flags:
-            lines.append(" · ".join(flags))
-        if entry.capture is not None:
-            redacted = " · redacted" if entry.capture.id in self.redacted else ""
-            lines.append(self.capture_caption(entry) + redacted + " — double-click to open")
-            problem = self.thumbnail_problem(entry.capture.id)
-            if problem is not None:
-                lines.append(problem)
-        text = visible(entry.text if len(entry.text) <= 2000 else entry.text[:2000] + " …")
-        if text:  # wrapped: a plain-text tooltip shows a long line as one, off the screen
-            lines.append("")
-            lines += [
-                fill(line, TOOLTIP_WIDTH, replace_whitespace=False) for line in text.split("\n")
-            ]
-        return "\n".join(lines)
+        capture = entry.capture
+        return entry_tooltip(
+            entry, self._local_zone, self._milestones.get(entry.id),
+            redacted=capture is not None and capture.id in self.redacted,
+            problem=None if capture is None else self.thumbnail_problem(capture.id),
+        )  # fmt: skip
 
     def annotations_changed(self, capture_id: int, redacted: bool) -> None:
         """A capture's annotations were saved: redraw its thumbnail, update the marker."""
