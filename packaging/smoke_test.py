@@ -12,9 +12,11 @@ second export; (d) text in captures: `import` a generated terminal screen (Pillo
 `recognise` it (tesserocr's own libtesseract, the system's English data), `search` a word of the
 screen, `findings` lists its AWS key (a detect-secrets plugin, loaded inside the frozen app) and
 e-mail address without their values, an HTML export renders (markdown-it-py), and `team init`
-against a closed port fails cleanly through psycopg's binary libpq. Prints the bundle's size
-and file count beside the start time. Exit 1 on failure. `tests/test_bundle.py` runs the same
-steps under pytest (marker `bundle`); benchmarks/bench_bundle.py reuses `time_to_window`.
+against a closed port fails cleanly through psycopg's binary libpq, and `team password` keeps a
+password in a private Secret Service and removes it (the keyring's frozen backends). Prints the
+bundle's size and file count beside the start time. Exit 1 on failure. `tests/test_bundle.py`
+runs the same steps under pytest (marker `bundle`); benchmarks/bench_bundle.py reuses
+`time_to_window`.
 """
 
 from __future__ import annotations
@@ -256,6 +258,38 @@ def text_in_captures(exe: Path, home: Path, env: dict[str, str]) -> None:
         raise SmokeError("the bundle lacks tesserocr's libtesseract")
 
 
+def keyring_in_bundle(exe: Path, home: Path, env: dict[str, str]) -> None:
+    """Step (d), the keyring's frozen backends: `team password` keeps a team password in a
+    private Secret Service (tests/sync/secret_service.py: a session bus and gnome-keyring-daemon
+    of its own, never the user's) and `--forget` finds it there and removes it."""
+    sys.path.insert(0, str(ROOT))
+    from tests.sync.secret_service import SecretService, missing
+
+    if missing():
+        raise SmokeError(f"no Secret Service to try the keyring with: {missing()}")
+    url, key = "postgresql://smoke@127.0.0.1:5432/team", "smoke@127.0.0.1:5432/team"
+    service = SecretService(home / "secrets")
+    try:
+        on_bus = {k: v for k, v in env.items() if not k.startswith("DBUS_") and k != "DISPLAY"}
+        on_bus.update(service.env)
+        kept = subprocess.run(
+            [str(exe), "team", "password", url], input="bundle-s3cret\n", env=on_bus,
+            capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+        if kept.returncode != 0 or "SecretService" not in kept.stdout:
+            raise SmokeError(f"team password: exit {kept.returncode}: {kept.stdout}{kept.stderr}")
+        if "bundle-s3cret" in kept.stdout + kept.stderr:
+            raise SmokeError("team password printed the password")
+        removed = run([str(exe), "team", "password", url, "--forget"], on_bus)
+        if f"Removed the password for {key}" not in removed:
+            raise SmokeError(f"team password --forget did not find it: {removed.strip()}")
+        again = run([str(exe), "team", "password", url, "--forget"], on_bus)
+        if f"No password for {key}" not in again:
+            raise SmokeError(f"the password was not removed: {again.strip()}")
+    finally:
+        service.close()
+
+
 def smoke(bundle: Path = BUNDLE, workdir: Path | None = None) -> Figures:
     """Run the four steps against the bundle; its figures. Raises SmokeError on failure."""
     exe = binary(bundle)
@@ -309,6 +343,7 @@ def smoke(bundle: Path = BUNDLE, workdir: Path | None = None) -> Figures:
             raise SmokeError(f"after closing, the report's timeline is {texts}")
         # (d) text in captures: recognition, search, findings (and the libraries they need)
         text_in_captures(exe, home, env)
+        keyring_in_bundle(exe, home, env)
     size, files = bundle_size(bundle)
     return Figures(size_mb=size, files=files, start_ms=seconds * 1000)
 
@@ -322,7 +357,7 @@ def main(argv: list[str]) -> int:
         return 1
     print(
         f"{binary(bundle)}: --version, new/note/export, window with its icon, typed note, "
-        "SIGTERM; recognise, search, findings, HTML, psycopg: ok\n"
+        "SIGTERM; recognise, search, findings, HTML, psycopg, keyring: ok\n"
         f"bundle: {figures.size_mb:.0f} MiB in {figures.files} files; "
         f"start to window mapped: {figures.start_ms:.0f} ms\n"
         "smoke: 4 passed, 0 failed"
