@@ -2,6 +2,7 @@
 catching up after offline, beside the floor measured in the same run.
 
     python benchmarks/bench_team.py [--notes 200] [--catch-up 10000] [--captures 200] [--json P]
+                                    [--window-only] [--own-core]
 
 Starts a private cluster (tests/sync/postgres_cluster.py: /usr/lib/postgresql/15/bin, run as
 the postgres user when root). Three figures:
@@ -13,7 +14,11 @@ the postgres user when root). Three figures:
 - note latency: IncidentSession.add_note on an unshared file against a shared one whose sync
   runs on a thread of the same process (budget: within 10 %);
 - catch-up: N entries and M captures recorded on A while offline (one import), then A pushes
-  and B pulls; the time until B's file holds them all.
+  and B pulls; the time until B's file holds them all;
+- catch-up into a window: the same 10,000 entries pushed by A's own process while B's window is
+  open and live: the time until B's timeline shows them all, and the longest stall of B's UI
+  thread (a 1 ms heartbeat timer; budget 16 ms). `--own-core` puts A's pusher and the database
+  on the other cores, as when they are other machines.
 """
 
 from __future__ import annotations
