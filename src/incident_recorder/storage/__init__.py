@@ -1,6 +1,6 @@
 """The incident file: one SQLite database per incident, written through sqlite-utils. No Qt."""
 
-from incident_recorder.storage.errors import IncidentFileError
+from incident_recorder.storage.errors import IncidentFileError, PixelsArrivingError
 from incident_recorder.storage.incident_file import IncidentFile
 from incident_recorder.storage.rows import (
     Record,
@@ -12,6 +12,7 @@ from incident_recorder.storage.rows import (
 __all__ = [
     "IncidentFile",
     "IncidentFileError",
+    "PixelsArrivingError",
     "Record",
     "entry_from_record",
     "record_from_entry",

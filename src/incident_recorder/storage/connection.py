@@ -157,10 +157,11 @@ def open_database(path: Path, readonly: bool) -> sqlite3.Connection:
         raise
 
 
-UNCHECKED_TABLES = ("captures",)
+UNCHECKED_TABLES = ("captures", "capture_pixels")
 """Tables `check_record_pages` leaves out: the captures' pixels are most of a big file (2 GB
 for 2,000 screenshots, seconds to check), a note never touches them, and a damaged image is
-refused when it is read (viewer, export)."""
+refused when it is read (viewer, export). `capture_pixels` holds teammates' images that arrived
+after their captures (storage/pixels.py)."""
 
 
 def check_record_pages(conn: sqlite3.Connection, path: Path) -> None:

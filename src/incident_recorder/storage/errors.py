@@ -45,6 +45,11 @@ class FileBusyError(IncidentFileError):
     """Another program holds a write lock for longer than we wait."""
 
 
+class PixelsArrivingError(IncidentFileError):
+    """A teammate's capture is here with its thumbnail, its full image not yet (storage/pixels.py):
+    what needs the pixels waits for the team sync to bring them."""
+
+
 class StoppedError(IncidentFileError):
     """A statement was stopped: it ran past its time limit, or was cancelled (limits.py)."""
 

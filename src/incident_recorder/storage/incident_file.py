@@ -35,6 +35,7 @@ from incident_recorder.storage.errors import (
     IncidentFileError,
 )
 from incident_recorder.storage.events import EventsFile
+from incident_recorder.storage.pixels import PixelsFile
 from incident_recorder.storage.recognised import RecognisedFile
 from incident_recorder.storage.replica import ReplicaFile
 from incident_recorder.storage.rows import (
@@ -89,7 +90,7 @@ GROUP BY entry_id
 """Each entry's last revision that changed its kind, text or time (IncidentFile.corrections)."""
 
 
-class IncidentFile(EventsFile, CuratedFile, AnnotatedFile, RecognisedFile, ReplicaFile):
+class IncidentFile(EventsFile, CuratedFile, AnnotatedFile, RecognisedFile, ReplicaFile, PixelsFile):
     """An open incident file. Use `create` or `open`; close it (or use `with`) when done."""
 
     def __init__(
@@ -454,12 +455,6 @@ class IncidentFile(EventsFile, CuratedFile, AnnotatedFile, RecognisedFile, Repli
 
     def entry_count(self) -> int:
         return int(self._read("SELECT count(*) FROM entries")[0][0])
-
-    def capture_png(self, capture_id: int) -> bytes:
-        rows = self._read("SELECT png FROM captures WHERE id = ?", (capture_id,))
-        if not rows:
-            raise IncidentFileError(f"no capture {capture_id} in {self.path.name}")
-        return bytes(rows[0][0])
 
     def capture_size(self, capture_id: int) -> tuple[int, int]:
         rows = self._read(self._sql.capture_size, (capture_id,))

@@ -20,7 +20,13 @@ from incident_recorder.domain.times import from_iso, to_iso
 from incident_recorder.recognition.words import Word, text_of, words_from_json, words_to_json
 from incident_recorder.storage.errors import CorruptFileError, IncidentFileError, translate
 from incident_recorder.storage.handle import FileHandle
+from incident_recorder.storage.schema import PIXELS_VERSION
 
+_WITH_PIXELS = (
+    "AND (length(c.png) > 0 "
+    "OR EXISTS (SELECT 1 FROM capture_pixels AS p WHERE p.capture_id = c.id)) "
+)
+"""A capture whose pixels are still arriving (storage/pixels.py) waits for them."""
 SEARCH_LIMIT = 200
 """Hits per source table a search reads at most (the best ranked ones)."""
 
@@ -87,7 +93,8 @@ class RecognisedFile(FileHandle):
         rows = self._read(
             "SELECT c.id FROM captures AS c "
             "WHERE NOT EXISTS (SELECT 1 FROM recognitions AS r WHERE r.capture_id = c.id) "
-            "ORDER BY c.id LIMIT ?",
+            + _WITH_PIXELS * (self.version >= PIXELS_VERSION)
+            + "ORDER BY c.id LIMIT ?",
             (limit,),
         )
         return [int(row[0]) for row in rows]

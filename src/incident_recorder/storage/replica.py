@@ -25,7 +25,8 @@ _NO_TEAM = "{name} was made by an older version: open it for writing once to bri
 @dataclass(frozen=True, slots=True)
 class SharedRow:
     """One row of the shared record as it travels: its table, global id, recorder, author, the
-    column values (`body`, references as global ids) and a capture's image and thumbnail."""
+    column values (`body`, references as global ids) and a capture's image and thumbnail (the
+    image None when a capture is pulled before its pixels: storage/pixels.py)."""
 
     uid: str
     table: str
@@ -290,8 +291,8 @@ class ReplicaFile(FileHandle):
             ).fetchone()[0]
         if table == "action_items":
             values["item"], values["revision"] = self._local_item(conn, row, str(values["item"]))
-        if table == "captures":
-            values["png"], values["thumbnail"] = row.data, row.thumb
+        if table == "captures":  # without its pixels yet: an empty png (storage/pixels.py)
+            values["png"], values["thumbnail"] = row.data or b"", row.thumb
         row_id = int(conn.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
         conn.execute(
             "INSERT INTO origins (uid, tbl, row_id, recorder, author) VALUES (?, ?, ?, ?, ?)",

@@ -13,7 +13,9 @@ pixels (a megabyte each, on overflow pages SQLite walks to reach the columns aft
 otherwise be read for every capture on every open. Version 6 adds text recognition and search
 (storage/recognition_schema.py): `recognitions`, `finding_dismissals` and FTS5 indexes over
 entries, revisions and recognised text. Version 7, the team step (`_TEAM`, storage/origins.py),
-gives every row of the shared record a global id, its recorder and its author.
+gives every row of the shared record a global id, its recorder and its author. Version 8 adds
+`capture_pixels`: the image of a teammate's capture that was received before its pixels (its
+thumbnail first), added once when they arrive.
 """
 
 from __future__ import annotations
@@ -200,11 +202,25 @@ CREATE INDEX {CAPTURES_META}
 _V6 = RECOGNITION_STEP
 
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _TEAM]
+# A teammate's capture arrives in two steps (sync/replicator.py): its row with the thumbnail
+# first, so the timeline shows it at once, its pixels right after. Until then its `png` is empty
+# (zero bytes); the pixels are added here, once, never written over (storage/pixels.py).
+_V8 = """
+CREATE TABLE capture_pixels (
+    capture_id INTEGER PRIMARY KEY REFERENCES captures (id),
+    png BLOB NOT NULL CHECK (length(png) > 0),
+    arrived_at TEXT NOT NULL
+);
+""" + _APPEND_ONLY.format(table="capture_pixels")
+
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _TEAM, _V8]
 """SQL scripts; script N (0-based) takes a file from version N to N + 1."""
 SCHEMA_VERSION = len(MIGRATIONS)
 TEAM_VERSION = MIGRATIONS.index(_TEAM) + 1
 """The first version whose rows have origins (storage/origins.py)."""
+PIXELS_VERSION = MIGRATIONS.index(_V8) + 1
+"""The first version that can hold a capture whose pixels arrive after it (storage/pixels.py)."""
 
 
 def migrate(conn: sqlite3.Connection, from_version: int) -> None:
