@@ -14,7 +14,8 @@ the postgres user when root). Three figures:
 - note latency: IncidentSession.add_note on an unshared file against a shared one whose sync
   runs on a thread of the same process (budget: within 10 %);
 - catch-up: N entries and M captures recorded on A while offline (one import), then A pushes
-  and B pulls; the time until B's file holds them all;
+  and B pulls; the time until B's file holds every row (captures with their thumbnails), and
+  until it holds their images too (fetched after: thumbnails first);
 - catch-up into a window: the same 10,000 entries pushed by A's own process while B's window is
   open and live: the time until B's timeline shows them all, and the longest stall of B's UI
   thread (a 1 ms heartbeat timer; budget 16 ms). `--own-core` puts A's pusher and the database
@@ -39,7 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from incident_recorder.domain import EntryKind  # noqa: E402
+from incident_recorder.domain import EntryKind, NewCapture  # noqa: E402
 from incident_recorder.domain.imported import ImportedEntry  # noqa: E402
 from incident_recorder.session import EntriesAdded, IncidentSession  # noqa: E402
 from incident_recorder.storage import IncidentFile  # noqa: E402
@@ -164,7 +165,29 @@ def note_latency(folder: Path, url: str, notes: int) -> dict[str, float]:
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-def catch_up(folder: Path, url: str, entries: int, captures: int) -> dict[str, float]:
+def screen_capture(n: int, side: int) -> NewCapture:
+    """A capture about as heavy as a real screenshot: `side`×(side·5/8) pixels of noise (a
+    640-wide one is ~750 KB of PNG), with a small thumbnail."""
+    import hashlib
+    import io
+    import random
+
+    from PIL import Image
+
+    height = side * 5 // 8
+    noise = random.Random(n).randbytes(side * height * 3)
+    out = io.BytesIO()
+    Image.frombytes("RGB", (side, height), noise).save(out, format="PNG", compress_level=1)
+    png = out.getvalue()
+    thumb = new_capture(160, 100).thumbnail_png
+    digest = hashlib.sha256(png).hexdigest()
+    return NewCapture(png=png, thumbnail_png=thumb, width=side, height=height, sha256=digest,
+                      monitor=1, window_title="bench")  # fmt: skip
+
+
+def catch_up(
+    folder: Path, url: str, entries: int, captures: int, side: int = 0
+) -> dict[str, float]:
     a, b_path = shared(folder, url, "catch-up")
     start_at = datetime(2026, 11, 27, 14, 0, tzinfo=UTC)
     items = [
@@ -174,7 +197,7 @@ def catch_up(folder: Path, url: str, entries: int, captures: int) -> dict[str, f
     ]  # fmt: skip
     items += [
         ImportedEntry(EntryKind.OBSERVATION, f"capture {n}", start_at + timedelta(seconds=n),
-                      "bench", capture=new_capture(64 + n, 48))
+                      "bench", capture=screen_capture(n, side) if side else new_capture(64 + n, 48))
         for n in range(captures)
     ]  # fmt: skip
     with a:
@@ -183,10 +206,14 @@ def catch_up(folder: Path, url: str, entries: int, captures: int) -> dict[str, f
             start = time.perf_counter()
             pushed = Replicator(IncidentSession(a)).push(conn)
             push_ms = (time.perf_counter() - start) * 1000
-            pulled = Replicator(IncidentSession(b)).pull(conn)
+            replica = Replicator(IncidentSession(b))
+            pulled = replica.pull(conn)
+            rows_ms = (time.perf_counter() - start) * 1000  # every entry, captures' thumbnails
+            images = replica.fetch_pixels(conn)
             total_ms = (time.perf_counter() - start) * 1000
             assert b.entry_count() == entries + captures, (b.entry_count(), pushed, pulled)
-    return {"rows": float(pushed), "push_ms": push_ms, "total_ms": total_ms}
+            assert images == captures and not b.arriving_captures()
+    return {"rows": float(pushed), "push_ms": push_ms, "rows_ms": rows_ms, "total_ms": total_ms}
 
 
 PUSH = """
@@ -292,6 +319,14 @@ def main() -> int:
     parser.add_argument("--captures", type=int, default=200)
     parser.add_argument("--json", type=Path)
     parser.add_argument(
+        "--capture-width", type=int, default=0, metavar="PX",
+        help="captures of noise this wide (640: ~750 KB each, as heavy as a screenshot); "
+        "default: tiny ones",
+    )  # fmt: skip
+    parser.add_argument(
+        "--catch-up-only", action="store_true", help="only the catch-up into B's file"
+    )
+    parser.add_argument(
         "--window-only", action="store_true", help="only the catch-up into an open window"
     )
     parser.add_argument(
@@ -325,10 +360,18 @@ def main() -> int:
                       f"{into_window['stall_ms']:.0f} ms (budget 16 ms); longest UI-thread CPU "
                       f"between two ticks {into_window['stall_cpu_ms']:.0f} ms")  # fmt: skip
                 return 0
+            if args.catch_up_only:
+                caught = catch_up(Path(folder), url, args.catch_up, args.captures,
+                                  args.capture_width)  # fmt: skip
+                print(f"catch-up {args.catch_up} entries + {args.captures} captures: push "
+                      f"{caught['push_ms']:.0f} ms, every row in B's file (captures with "
+                      f"thumbnails) after {caught['rows_ms']:.0f} ms, their images too after "
+                      f"{caught['total_ms']:.0f} ms")  # fmt: skip
+                return 0
             floor_ms = floor(url, args.notes)
             live_ms = note_to_replica(Path(folder), url, args.notes)
             latency = note_latency(Path(folder), url, args.notes)
-            caught = catch_up(Path(folder), url, args.catch_up, args.captures)
+            caught = catch_up(Path(folder), url, args.catch_up, args.captures, args.capture_width)
             into_window = catch_up_window(Path(folder), url, args.catch_up)
     finally:
         cluster.close()
@@ -350,7 +393,8 @@ def main() -> int:
     print(f"note latency on A: unshared {latency['unshared']:.2f} ms, shared and syncing "
           f"{latency['shared']:.2f} ms (median, {change:+.0f} %)")  # fmt: skip
     print(f"catch-up {args.catch_up} entries + {args.captures} captures: push "
-          f"{caught['push_ms']:.0f} ms, in B's file after {caught['total_ms']:.0f} ms "
+          f"{caught['push_ms']:.0f} ms, every row in B's file (captures with thumbnails) after "
+          f"{caught['rows_ms']:.0f} ms, their images too after {caught['total_ms']:.0f} ms "
           f"({caught['rows']:.0f} rows)")  # fmt: skip
     print(f"catch-up {args.catch_up} entries into B's open window: all shown after "
           f"{into_window['shown_ms']:.0f} ms, longest UI stall {into_window['stall_ms']:.0f} ms "

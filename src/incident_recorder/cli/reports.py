@@ -91,6 +91,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise CliError(str(error)) from None
     printer = ProgressPrinter() if args.progress else None
     with cancel_on_signals() as cancelled, IncidentFile.open(args.file, readonly=True) as handle:
+        handle.check_pixels_here()
         if args.public:
             refuse_unhandled_findings(handle)
         handle.stop_when(cancelled)  # SIGTERM stops a long read too, not only between images

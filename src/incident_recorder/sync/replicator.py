@@ -44,6 +44,8 @@ logger = logging.getLogger(__name__)
 PUSH_ROWS = 500
 PUSH_BYTES = 16 * 1024 * 1024
 PULL_ROWS = 500
+PIXELS_ROWS = 16
+"""Capture images fetched by one query (a megabyte or so each)."""
 POLL_SECONDS = 30.0
 """The slow poll, should a NOTIFY be missed (a proxy that drops them, say)."""
 LOCAL_CHECK_SECONDS = 0.1
@@ -209,9 +211,10 @@ class Replicator:
         with ExitStack() as quiet:
             while True:
                 tx, seq = self._cursor()
-                rows = conn.execute(
-                    "SELECT tx::text, seq, uid::text, kind, recorder::text, author, body, data, "
-                    "thumb FROM incident_recorder.records WHERE incident_id = %s "
+                rows = conn.execute(  # a capture's pixels come after (fetch_pixels)
+                    "SELECT tx::text, seq, uid::text, kind, recorder::text, author, body, "
+                    "CASE WHEN kind = 'captures' THEN NULL ELSE data END, thumb "
+                    "FROM incident_recorder.records WHERE incident_id = %s "
                     "AND (tx, seq) > (%s::xid8, %s) AND recorder <> %s "
                     "AND tx < pg_snapshot_xmin(pg_current_snapshot()) "
                     "ORDER BY tx, seq LIMIT %s",
@@ -232,6 +235,28 @@ class Replicator:
                 applied = self.session.receive(shared, {"cursor": f"{last_tx}:{last_seq}"})
                 received += applied.added
 
+    def fetch_pixels(self, conn: Conn) -> int:
+        """Bring the full images of the captures pulled before their pixels (storage/pixels.py),
+        `PIXELS_ROWS` at a time; how many arrived. The pull brings a capture with its thumbnail
+        only, so a catch-up's timeline fills before its images, a megabyte each, are read."""
+        file = self.session.file
+        waiting = file.arriving_captures()
+        if not waiting:
+            return 0
+        uid_of = {row_id: uid for uid, row_id in file.uids("captures").items()
+                  if row_id in waiting}  # fmt: skip
+        ids, arrived = sorted(uid_of), 0
+        for start in range(0, len(ids), PIXELS_ROWS):
+            chunk = ids[start : start + PIXELS_ROWS]
+            rows = conn.execute(
+                "SELECT uid::text, data FROM incident_recorder.records "
+                "WHERE incident_id = %s AND uid = ANY(%s::uuid[]) AND data IS NOT NULL",
+                (self.incident, [uid_of[row_id] for row_id in chunk]),
+            ).fetchall()
+            row_of = {uid: row_id for row_id, uid in uid_of.items()}
+            arrived += len(file.add_pixels({row_of[uid]: bytes(data) for uid, data in rows}))
+        return arrived
+
     def _held_back(self, conn: Conn) -> bool:
         """Whether rows past the cursor exist that the snapshot rule does not let through yet."""
         tx, seq = self._cursor()
@@ -249,14 +274,16 @@ class Replicator:
     # -- both ---------------------------------------------------------------------------------
 
     def sync_once(self, conn: Conn) -> tuple[int, int]:
-        """Push, then pull: (rows pushed, rows pulled)."""
+        """Push, then pull, then fetch the pulled captures' images: (rows pushed, rows pulled)."""
         team_db.check(conn)
-        return self.push(conn), self.pull(conn)
+        pushed, pulled = self.push(conn), self.pull(conn)
+        self.fetch_pixels(conn)
+        return pushed, pulled
 
     def agrees(self, conn: Conn) -> bool:
         """Whether the file and the database hold the same rows of this incident."""
         file = self.session.file
-        if file.unpushed(after=self.pushed_mark):
+        if file.unpushed(after=self.pushed_mark) or file.arriving_captures():
             return False
         row = conn.execute(
             "SELECT count(*) FROM incident_recorder.records WHERE incident_id = %s",
@@ -336,6 +363,8 @@ class Replicator:
             if time.monotonic() - self._mark_saved_at >= MARK_SAVE_SECONDS:
                 self.save_mark()
             pulled = self.pull(conn) if (woken or polled or behind) else 0
+            if pulled or polled:
+                self.fetch_pixels(conn)  # the timeline has their thumbnails already
             # A row whose transaction committed while an older one still runs is held back by
             # the cursor rule: look again at the next tick rather than at the next poll.
             behind = (woken or behind) and self._held_back(conn)

@@ -57,6 +57,7 @@ def export_report(
 
     ReportError (one line) on failure, ExportCancelled when `cancelled()` turned true first.
     """
+    source.check_pixels_here()
     record = source.record()
     if cancelled():
         raise ExportCancelled("export cancelled")
