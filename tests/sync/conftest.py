@@ -1,15 +1,20 @@
 """Fixtures of the team sync tests: one real PostgreSQL cluster for the whole run (about 2 s),
 a fresh database with the team schema for each test; a real Secret Service (a private session
-bus with gnome-keyring) for a test that keeps passwords in the system keyring."""
+bus with gnome-keyring) for a test that keeps passwords in the system keyring; a recorder window
+on a file (`window_on`) and the app's wiring (`application`) for the window tests."""
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import UTC
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 
+from incident_recorder.storage import IncidentFile
 from tests.sync import secret_service as secrets
 from tests.sync.postgres_cluster import Cluster, missing
 
@@ -80,3 +85,38 @@ KEYED_PASSWORD = "kept-in-the-keyring-7Qx"
 def keyed_url(postgres: Cluster, team_url: str) -> str:
     """`team_url` as a writer role that must give KEYED_PASSWORD (no password in the string)."""
     return postgres.password_role(team_url, KEYED_PASSWORD)
+
+
+@pytest.fixture
+def window_on(qtbot, clock) -> Iterator[Callable[[Path], object]]:  # type: ignore[no-untyped-def]
+    from incident_recorder.ui.recorder.recorder_window import RecorderWindow
+
+    windows: list[RecorderWindow] = []
+
+    def make(path: Path) -> RecorderWindow:
+        window = RecorderWindow(IncidentFile.open(path, clock=clock), clock=clock, local_zone=UTC)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.hotkeys_subscribed)  # after the first paint
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+
+
+@pytest.fixture
+def application(qapp, clock, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The app's wiring (start window, recorder windows), its recent list in tmp_path."""
+    from incident_recorder.app import Application
+    from incident_recorder.recent import RecentList
+
+    app = Application(qapp, clock, RecentList(tmp_path / "config" / "recent.json"))
+    yield app
+    for window in list(app.windows):
+        window.close()
+    for dialog in app.start.findChildren(QDialog):  # a window-modal dialog left open would
+        dialog.reject()  # be the active modal widget of every later test
+    app.start.close()

@@ -18,7 +18,6 @@ from incident_recorder.sync.links import join
 from incident_recorder.sync.replicator import connect
 from tests.sync.postgres_cluster import Cluster
 from tests.sync.replica_support import exported_json, record_at
-from tests.sync.test_team_window import window_on  # noqa: F401  (the fixture)
 
 OUTAGE_SECONDS = 60
 OUTAGE_NOTES = 6
@@ -39,7 +38,7 @@ def test_two_windows_and_a_cli_record_through_an_outage_and_converge(
     tmp_path: Path,
     team_url: str,
     qtbot,
-    window_on,  # type: ignore[no-untyped-def]  # noqa: F811
+    window_on,  # type: ignore[no-untyped-def]
 ) -> None:
     assert replicator_module.RETRY_SECONDS[-1] == 10.0  # the real schedule, not a test's
     shell, one, two = (tmp_path / f"{name}.incident" for name in ("shell", "one", "two"))

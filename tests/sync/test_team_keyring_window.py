@@ -20,9 +20,6 @@ from incident_recorder.sync.replicator import connect
 from incident_recorder.ui.dialogs.join_team import JoinTeamDialog
 from tests.sync.conftest import KEYED_PASSWORD
 from tests.sync.test_team_keyring import ok, written_files
-from tests.sync.test_team_window import application, window_on
-
-__all__ = ["application", "window_on"]  # fixtures
 
 
 def join_remembering(

@@ -25,7 +25,6 @@ from incident_recorder.session import (
 from incident_recorder.sync.replicator import Replicator, connect
 from tests.storage.storage_support import new_capture
 from tests.sync.test_replicator import shared_pair
-from tests.sync.test_team_window import window_on  # noqa: F401  (the fixture)
 
 LIVE_MS = 10_000
 
@@ -69,7 +68,7 @@ def test_a_teammates_changes_appear_in_the_open_window_without_reopening(
     tmp_path: Path,
     team_url: str,
     qtbot,
-    window_on,  # type: ignore[no-untyped-def]  # noqa: F811
+    window_on,  # type: ignore[no-untyped-def]
 ) -> None:
     a, b = shared_pair(tmp_path, team_url)
     b.close()
@@ -120,7 +119,7 @@ def test_a_report_section_being_edited_is_never_overwritten(
     team_url: str,
     clock,  # type: ignore[no-untyped-def]
     qtbot,
-    window_on,  # type: ignore[no-untyped-def]  # noqa: F811
+    window_on,  # type: ignore[no-untyped-def]
 ) -> None:
     a, b = shared_pair(tmp_path, team_url)
     b.close()
@@ -159,7 +158,7 @@ def test_an_action_item_being_typed_is_kept_while_a_teammates_arrives(
     tmp_path: Path,
     team_url: str,
     qtbot,
-    window_on,  # type: ignore[no-untyped-def]  # noqa: F811
+    window_on,  # type: ignore[no-untyped-def]
 ) -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit

@@ -19,9 +19,6 @@ from incident_recorder.sync import passwords
 from incident_recorder.sync.conninfo import BadConninfoError, with_password
 from incident_recorder.sync.replicator import SyncState, connect
 from tests.sync.conftest import KEYED_PASSWORD
-from tests.sync.test_team_window import application, window_on
-
-__all__ = ["application", "window_on"]  # fixtures
 
 SECRET = "sam-secret-2"
 MISTYPED = [  # the scheme mistyped; a bracket left open

@@ -5,13 +5,7 @@ Share with Team… / Join Team Incident… link incidents (a real PostgreSQL, re
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from datetime import UTC
 from pathlib import Path
-
-import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
 
 from incident_recorder.session import IncidentSession
 from incident_recorder.storage import IncidentFile
@@ -19,41 +13,6 @@ from incident_recorder.sync.replicator import Replicator, connect
 from incident_recorder.ui.recorder.team_sync import NOT_SENT
 from tests.sync.postgres_cluster import Cluster
 from tests.sync.test_replicator import shared_pair
-
-
-@pytest.fixture
-def window_on(qtbot, clock) -> Iterator[Callable[[Path], object]]:  # type: ignore[no-untyped-def]
-    from incident_recorder.ui.recorder.recorder_window import RecorderWindow
-
-    windows: list[RecorderWindow] = []
-
-    def make(path: Path) -> RecorderWindow:
-        window = RecorderWindow(IncidentFile.open(path, clock=clock), clock=clock, local_zone=UTC)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitUntil(lambda: window.hotkeys_subscribed)  # after the first paint
-        windows.append(window)
-        return window
-
-    yield make
-    for window in windows:
-        window.close()
-
-
-@pytest.fixture
-def application(qapp, clock, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """The app's wiring (start window, recorder windows), its recent list in tmp_path."""
-    from incident_recorder.app import Application
-    from incident_recorder.recent import RecentList
-
-    app = Application(qapp, clock, RecentList(tmp_path / "config" / "recent.json"))
-    yield app
-    for window in list(app.windows):
-        window.close()
-    for dialog in app.start.findChildren(QDialog):  # a window-modal dialog left open would
-        dialog.reject()  # be the active modal widget of every later test
-    app.start.close()
 
 
 def test_a_teammates_note_appears_live_with_its_author(
