@@ -79,6 +79,17 @@ class CuratedFile(FileHandle):
         except sqlite3.Error as error:
             raise translate(error, self.path, "reading the incident") from None
 
+    def header_marks(self) -> tuple[int, int]:
+        """The highest milestone and detail row ids (0, 0 before version 3): when neither moved,
+        the header has nothing new to read."""
+        if self.version < 3:
+            return 0, 0
+        rows = self._read(
+            "SELECT (SELECT coalesce(max(id), 0) FROM milestones), "
+            "(SELECT coalesce(max(id), 0) FROM details)"
+        )
+        return int(rows[0][0]), int(rows[0][1])
+
     def milestones(self) -> Milestones:
         return self._curated(curation.milestones, Milestones())
 

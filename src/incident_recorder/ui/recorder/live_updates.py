@@ -11,7 +11,8 @@ event-loop turn, so the window never stops answering while thousands arrive.
 
 The team sync commits teammates' entries through its own connection and shows them itself
 (ui/recorder/team_sync.py, through the session); it says which (`shown_elsewhere`), and a poll
-that finds only those new entries moves its marks past them without reading them again. Mixed
+that finds only those new entries moves its marks past them without reading them again (and
+re-reads the header's milestones and details only if their rows moved too). Mixed
 with other programs' rows, they are read, and not handed to the model a second time.
 """
 
@@ -58,6 +59,9 @@ class LiveUpdates(QObject):
         self._failing = False
         self.feed = BlockFeed(model.add, self)
         self._elsewhere: dict[int, int] = {}  # entry id → revision, shown by the team sync
+        # Re-reading the header's milestones and details costs the UI thread ~3 ms: after a
+        # commit of only entries the team sync showed, only when these marks moved.
+        self._header = (-1, -1)  # unknown: the first such poll re-reads
         self._reader: threading.Thread | None = None
         self._read.connect(self._read_done)
         self._read_failed.connect(self._failed)
@@ -100,7 +104,10 @@ class LiveUpdates(QObject):
             entry_mark, revision_mark = self._file.marks()
             if self._only_shown_elsewhere(entry_mark, revision_mark):
                 self._entry_mark = entry_mark
-                self.changed.emit()  # a milestone or detail may have come in the same commit
+                header = self._file.header_marks()
+                if header != self._header:  # a milestone or detail came in too
+                    self._header = header
+                    self.changed.emit()
                 return
             new = entry_mark - self._entry_mark + revision_mark - self._revision_mark
             if new > SMALL_READ:
