@@ -65,6 +65,7 @@ class BlockFeed(QObject):
         self._timer.setInterval(1)
         self._timer.timeout.connect(self._turn)
         self._painting = False  # waiting for a paint let through
+        self._block_s = 0.0  # how long the last block took to hand on
         self._stopped = False
 
     @property
@@ -97,8 +98,11 @@ class BlockFeed(QObject):
         while self._queue:
             count = min(BLOCK_ROWS, len(self._queue))
             block = [self._queue.popleft() for _ in range(count)]
+            started = time.perf_counter()
             self._consume(block)
-            if time.perf_counter() >= deadline:
+            done = time.perf_counter()
+            self._block_s = done - started
+            if done + self._block_s >= deadline:  # the next block would overrun the turn
                 break
         if self._queue or self._held:
             self._timer.start()  # the rest, or the paint, on the next turns
