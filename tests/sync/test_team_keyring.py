@@ -73,6 +73,23 @@ def test_team_password_lets_share_join_and_sync_in_with_a_url_without_password(
     assert KEYED_PASSWORD.encode() not in written_files(a, b)
 
 
+def test_a_password_the_database_refuses_is_not_kept_one_out_of_reach_is(
+    secret_service: dict[str, str], keyed_url: str
+) -> None:
+    """A typo would otherwise be kept and only show at the next sync, as a refusal."""
+    typo = run("team", "password", keyed_url, stdin="kept-in-the-keyring-7Qy\n")
+    assert typo.returncode == 1
+    assert "the team database refused it" in typo.stderr and "nothing kept" in typo.stderr
+    assert "7Qy" not in typo.stdout + typo.stderr
+    assert "No password for" in ok("team", "password", keyed_url, "--forget")
+    said = ok("team", "password", keyed_url, stdin=KEYED_PASSWORD + "\n")
+    assert said.strip().endswith("the team database accepted it")
+    away = "postgresql://ada@127.0.0.1:9/team?connect_timeout=2"  # nothing listens there
+    said = ok("team", "password", away, stdin="offline-for-now\n")
+    assert "Kept the password for ada@127.0.0.1:9/team" in said
+    assert "not tried, the team database cannot be reached now" in said
+
+
 def test_the_key_is_user_at_host_port_slash_dbname(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -296,11 +296,33 @@ def team_password(url: str, *, forget: bool) -> int:
         password = _ask_password(f"Password for {name}: ")
         if not password:
             raise CliError("no password given: nothing kept")
+        untried = _try_password(url, password)
         passwords.store(url, password)
     except (BadConninfoError, passwords.NoKeyringError) as error:
         raise CliError(str(error)) from None
-    print(f"Kept the password for {name} in the system keyring ({passwords.backend_name()})")
+    print(f"Kept the password for {name} in the system keyring ({passwords.backend_name()})"
+          + (f"; not tried, the team database cannot be reached now: {untried}" if untried
+             else "; the team database accepted it"))  # fmt: skip
     return 0
+
+
+def _try_password(url: str, password: str) -> str:
+    """Connect with `password` before it is kept: CliError if the database refuses it (a typo
+    would otherwise only show at the next sync); "" when accepted, or why it could not be tried
+    (the server out of reach: offline is normal, it is kept all the same)."""
+    import psycopg
+
+    from incident_recorder.sync.conninfo import error_text, is_refusal
+    from incident_recorder.sync.replicator import connect
+
+    try:
+        connect(url, password=password, look_up=False).close()
+    except psycopg.OperationalError as error:
+        reason = error_text(error, url).replace(password, "***")
+        if is_refusal(error):
+            raise CliError(f"the team database refused it ({reason}): nothing kept") from None
+        return reason
+    return ""
 
 
 def _ask_password(prompt: str) -> str:
