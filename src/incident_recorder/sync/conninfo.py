@@ -8,6 +8,8 @@ for that run, but what is saved in the incident file (`kept`) and every string s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from psycopg.conninfo import conninfo_to_dict
 
 _SECRET_KEYS = ("password", "sslpassword")
@@ -40,11 +42,44 @@ def has_password(conninfo: str) -> bool:
 
 
 def kept(conninfo: str) -> str:
-    """`conninfo` without its password, as saved in an incident file."""
+    """`conninfo` without its password, as saved in an incident file (a URL stays a URL)."""
     parts = parsed(conninfo)
     if not any(key in parts for key in _SECRET_KEYS):
         return conninfo
-    return _joined({k: v for k, v in parts.items() if k not in _SECRET_KEYS})
+    rest = {k: v for k, v in parts.items() if k not in _SECRET_KEYS}
+    return _url_without(conninfo, None, rest) or _joined(rest)
+
+
+def _url_without(conninfo: str, stand_in: str | None, rest: Mapping[str, object]) -> str:
+    """A postgresql:// URL with its password left out (`stand_in` None) or replaced by
+    `stand_in`, in the user's own spelling otherwise; "" if `conninfo` is no URL, or the result
+    would not read back as `rest` (then the caller writes key=value pairs)."""
+    from urllib.parse import unquote, urlsplit, urlunsplit
+
+    if not conninfo.startswith(("postgresql://", "postgres://")):
+        return ""
+    try:
+        url = urlsplit(conninfo)
+        netloc = url.netloc
+        if "@" in netloc:
+            userinfo, hosts = netloc.rsplit("@", 1)
+            user, colon, _ = userinfo.partition(":")
+            shown_user = f"{user}:{stand_in}" if colon and stand_in is not None else user
+            netloc = f"{shown_user}@{hosts}" if shown_user else hosts
+        query = [
+            pair if unquote(pair.partition("=")[0]) not in _SECRET_KEYS or stand_in is None
+            else f"{pair.partition('=')[0]}={stand_in}"
+            for pair in url.query.split("&") if pair
+        ]  # fmt: skip
+        if stand_in is None:
+            query = [q for q in query if unquote(q.partition("=")[0]) not in _SECRET_KEYS]
+        result = urlunsplit((url.scheme, netloc, url.path, "&".join(query), url.fragment))
+        read_back = dict(conninfo_to_dict(result))
+    except Exception:
+        return ""
+    if stand_in is not None:
+        read_back = {k: v for k, v in read_back.items() if k not in _SECRET_KEYS}
+    return result if read_back == rest else ""
 
 
 def with_password(conninfo: str, password: str) -> str:
@@ -65,7 +100,10 @@ def shown(conninfo: str) -> str:
         return "(a connection string that cannot be read)"
     if not any(key in parts for key in _SECRET_KEYS):
         return conninfo
-    return _joined({k: ("***" if k in _SECRET_KEYS else v) for k, v in parts.items()})
+    rest = {k: v for k, v in parts.items() if k not in _SECRET_KEYS}
+    return _url_without(conninfo, "***", rest) or _joined(
+        {k: ("***" if k in _SECRET_KEYS else v) for k, v in parts.items()}
+    )
 
 
 def error_text(error: BaseException, conninfo: str) -> str:
