@@ -31,9 +31,8 @@ PUBLIC_PILL = ("#0f766e", "", "#0f766e")  # outlined: calm, unlike the filled ki
 HIDDEN_PILL = ("#64748b", "", "#94a3b8")
 SELECTED_PILL = ("#0f172a", "#ffffff", "#ffffff")
 # Flag values built once: paint() runs for every visible cell on every repaint.
-# As ints: a Python enum's & costs twice an int's, twice per cell.
+# As an int: a Python enum's & costs twice an int's, on every cell.
 _SELECTED = QStyle.StateFlag.State_Selected.value
-_ALTERNATE = QStyleOptionViewItem.ViewItemFeature.Alternate.value
 _LEFT_CENTRE = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
 _ONE_LINE = _LEFT_CENTRE | int(Qt.TextFlag.TextSingleLine)
 THUMB_SIZE = QSize(160, 90)
@@ -121,8 +120,8 @@ class TimelineDelegate(QStyledItemDelegate):
         selected = bool(option.state.value & _SELECTED)
         if selected:
             painter.fillRect(rect, palette.highlight())
-        elif option.features.value & _ALTERNATE:
-            painter.fillRect(rect, palette.alternateBase())
+        # An alternate row's background is the view's: QTableView fills it before calling the
+        # delegate (the style's PE_PanelItemViewRow); filling it again cost 40 calls a paint.
         entry = self._model.entry_at(index.row())
         column = index.column()
         colour = palette.highlightedText() if selected else palette.text()
@@ -274,6 +273,22 @@ class TimelineDelegate(QStyledItemDelegate):
         for line in lines:
             painter.drawText(QRect(rect.left(), y, rect.width(), spacing), _ONE_LINE, line)
             y += spacing
+
+
+def warm_up(font: QFont) -> None:
+    """Do once, at a quiet moment, what the first paint of a row does for the first time:
+    PySide builds QGradient's enums on the first `fillRect` with a brush (2–7 ms), and the first
+    text drawn in a font loads its glyphs. A window that opens empty (a teammate's incident
+    just joined) would otherwise pay it in the middle of the catch-up's first paint."""
+    pixmap = QPixmap(8, 8)
+    painter = QPainter(pixmap)
+    try:
+        painter.fillRect(QRect(0, 0, 8, 8), QPalette().alternateBase())
+        for face in (fixed_font(), font, _pill_font(font)):
+            painter.setFont(face)
+            painter.drawText(QRect(0, 0, 8, 8), _ONE_LINE, "T+0123456789:− Aa")
+    finally:
+        painter.end()
 
 
 def _pill_font(font: QFont) -> QFont:

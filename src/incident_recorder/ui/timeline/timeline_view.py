@@ -32,8 +32,9 @@ from PySide6.QtWidgets import (
 )
 
 from incident_recorder.domain import Entry
+from incident_recorder.ui.common.first_paint import after_first_paint
 from incident_recorder.ui.common.style import fixed_font
-from incident_recorder.ui.timeline.timeline_delegate import PADDING, TimelineDelegate
+from incident_recorder.ui.timeline.timeline_delegate import PADDING, TimelineDelegate, warm_up
 from incident_recorder.ui.timeline.timeline_heights import RowHeights
 from incident_recorder.ui.timeline.timeline_model import (
     COL_ENTRY,
@@ -118,6 +119,8 @@ class TimelineView(QTableView):
         self.selectionModel().selectionChanged.connect(self._selection_changed)
         self._chosen = None
         self._model_reset()  # size the rows the model already holds
+        if model.rowCount() == 0:  # the first rows would pay for what painting does first
+            after_first_paint(self.viewport(), lambda: warm_up(self.font()))
 
     # -- the selected entry ------------------------------------------------------------------
 
