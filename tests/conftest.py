@@ -120,3 +120,20 @@ def tmpfs(tmp_path: Path) -> Iterator[Callable[..., Path]]:
     finally:
         for point in reversed(mounted):
             subprocess.run(["umount", "-l", str(point)], capture_output=True)
+
+
+@pytest.fixture
+def application(qapp, clock, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The app's wiring (start window, recorder windows), its recent list in tmp_path."""
+    from PySide6.QtWidgets import QDialog
+
+    from incident_recorder.app import Application
+    from incident_recorder.recent import RecentList
+
+    app = Application(qapp, clock, RecentList(tmp_path / "config" / "recent.json"))
+    yield app
+    for window in list(app.windows):
+        window.close()
+    for dialog in app.start.findChildren(QDialog):  # a window-modal dialog left open would
+        dialog.reject()  # be the active modal widget of every later test
+    app.start.close()

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
 
 from incident_recorder.storage import IncidentFile
 from tests.sync import secret_service as secrets
@@ -105,18 +104,3 @@ def window_on(qtbot, clock) -> Iterator[Callable[[Path], object]]:  # type: igno
     yield make
     for window in windows:
         window.close()
-
-
-@pytest.fixture
-def application(qapp, clock, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """The app's wiring (start window, recorder windows), its recent list in tmp_path."""
-    from incident_recorder.app import Application
-    from incident_recorder.recent import RecentList
-
-    app = Application(qapp, clock, RecentList(tmp_path / "config" / "recent.json"))
-    yield app
-    for window in list(app.windows):
-        window.close()
-    for dialog in app.start.findChildren(QDialog):  # a window-modal dialog left open would
-        dialog.reject()  # be the active modal widget of every later test
-    app.start.close()

@@ -44,19 +44,6 @@ def make_window(qtbot, clock, tmp_path: Path) -> Iterator[object]:
         window.close()
 
 
-@pytest.fixture
-def application(qapp, clock, tmp_path: Path):
-    """The app's wiring (start window, recorder windows) with its recent list in tmp_path."""
-    from incident_recorder.app import Application
-    from incident_recorder.recent import RecentList
-
-    app = Application(qapp, clock, RecentList(tmp_path / "config" / "recent.json"))
-    yield app
-    for window in list(app.windows):
-        window.close()
-    app.start.close()
-
-
 # -- a real X server: Xvfb, xdotool, an xterm with the focus ------------------------------------
 
 
