@@ -225,3 +225,65 @@ def _wait(condition: Any, seconds: float = 15.0) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
+
+
+def _frozen(postgres: Cluster) -> list[int]:
+    """The server's processes (the postmaster and its backends), to stop and continue."""
+    postmaster = int((postgres.data / "postmaster.pid").read_text().split("\n", 1)[0])
+    children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True)
+    return [postmaster, *map(int, children.stdout.split())]
+
+
+def test_a_database_that_stops_answering_is_offline_within_the_stall_time(
+    postgres: Cluster, tmp_path: Path, team_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A frozen server (or a network dropping packets) never closes the connection: the
+    window said "live" forever and marked nothing unsent. The watchdog cuts the stalled step."""
+    from incident_recorder.sync import watchdog
+
+    monkeypatch.setattr(watchdog, "STALL_SECONDS", 2.0)
+    monkeypatch.setattr(replicator_module, "RETRY_SECONDS", (0.5,))
+    a, b = shared_pair(tmp_path, team_url)
+    incident = a.team_state()["incident"]
+    a.close()
+    b.close()
+    states: list[SyncState] = []
+    stop = threading.Event()
+    failures: list[BaseException] = []
+    sessions: list[IncidentSession] = []
+
+    def live_b() -> None:
+        try:
+            with IncidentFile.open(tmp_path / "b.incident") as replica:
+                sessions.append(IncidentSession(replica, author="Bob"))
+                Replicator(sessions[0]).run(stop.is_set, states.append)
+        except BaseException as error:
+            failures.append(error)
+
+    worker = threading.Thread(target=live_b)
+    worker.start()
+    processes: list[int] = []
+    try:
+        _wait(lambda: states and states[-1].status == "live")
+        processes = _frozen(postgres)
+        for pid in processes:
+            os.kill(pid, signal.SIGSTOP)
+        with IncidentFile.open(tmp_path / "b.incident") as other:
+            other.add_note("B while the database hangs")  # the loop pushes it: and waits
+        started = time.monotonic()
+        _wait(lambda: states[-1].status == "offline")
+        assert time.monotonic() - started < 15
+        assert "stopped answering" in states[-1].reason
+        assert states[-1].waiting == 1, "the note is waiting, not taken for sent"
+        for pid in processes:
+            os.kill(pid, signal.SIGCONT)
+        processes = []
+        _wait(lambda: states[-1].status == "live" and states[-1].waiting == 0)
+        assert _count(team_url, incident) == (1, 1), "sent once the database answers again"
+    finally:
+        for pid in processes:
+            os.kill(pid, signal.SIGCONT)
+        stop.set()
+        worker.join(20)
+    assert not worker.is_alive()
+    assert not failures, failures

@@ -24,7 +24,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,6 +38,7 @@ from incident_recorder.session import IncidentSession
 from incident_recorder.storage.replica import SharedRow
 from incident_recorder.sync import passwords, team_db
 from incident_recorder.sync.conninfo import error_text, is_refusal, parsed, shown
+from incident_recorder.sync.watchdog import Watchdog
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +140,7 @@ class Replicator:
         self._mark: int | None = None
         self._saved_mark: int | None = None
         self._mark_saved_at = time.monotonic()
+        self._watch: Watchdog | None = None  # while `run` runs
 
     @property
     def shown_conninfo(self) -> str:
@@ -182,6 +184,7 @@ class Replicator:
                 if size >= PUSH_BYTES:
                     break
             self._insert(conn, [row for _, row in rows])
+            self._progress()
             self._mark = rows[-1][0]  # only once the database has them
             if save:
                 self.save_mark()
@@ -231,6 +234,7 @@ class Replicator:
                               None if thumb is None else bytes(thumb))
                     for _, _, uid, kind, recorder, author, body, data, thumb in rows
                 ]  # fmt: skip
+                self._progress()
                 last_tx, last_seq = rows[-1][0], rows[-1][1]
                 applied = self.session.receive(shared, {"cursor": f"{last_tx}:{last_seq}"})
                 received += applied.added
@@ -253,6 +257,7 @@ class Replicator:
                 "WHERE incident_id = %s AND uid = ANY(%s::uuid[]) AND data IS NOT NULL",
                 (self.incident, [uid_of[row_id] for row_id in chunk]),
             ).fetchall()
+            self._progress()
             row_of = {uid: row_id for row_id, uid in uid_of.items()}
             arrived += len(file.add_pixels({row_of[uid]: bytes(data) for uid, data in rows}))
         return arrived
@@ -306,9 +311,19 @@ class Replicator:
         retrying) while it is not. Errors that retrying cannot mend end the loop as an
         "error" state (a newer team schema, say)."""
         try:
-            self._run(should_stop, on_state)
+            with Watchdog(should_stop) as self._watch:
+                self._run(should_stop, on_state)
         finally:
+            self._watch = None
             self.save_mark()
+
+    def _progress(self) -> None:
+        if self._watch is not None:
+            self._watch.progress()
+
+    def _step(self, conn: Conn) -> AbstractContextManager[None]:
+        """An exchange with the database, cut should it stop answering (watchdog.py)."""
+        return self._watch.step(conn) if self._watch is not None else nullcontext()
 
     def _run(self, should_stop: Callable[[], bool], on_state: Callable[[SyncState], None]) -> None:
         offline_since: datetime | None = None
@@ -319,14 +334,17 @@ class Replicator:
             password = passwords.typed(self.conninfo) or password  # typed into a dialog meanwhile
             try:
                 with connect(self.conninfo, password=password, look_up=False) as conn:
-                    conn.execute(f"LISTEN {team_db.CHANNEL}")
-                    self.sync_once(conn)
+                    with self._step(conn):
+                        conn.execute(f"LISTEN {team_db.CHANNEL}")
+                        self.sync_once(conn)
                     offline_since, failures = None, 0
                     on_state(self.state("live"))
                     self._live(conn, should_stop, on_state)
             except psycopg.OperationalError as error:
                 offline_since = offline_since or self._clock()
                 reason = error_text(error, self.conninfo)
+                if self._watch is not None and self._watch.cut:
+                    reason = self._watch.reason
                 # Refused (a wrong or missing password, say) is an error the header shows as
                 # one; out of reach is offline. Both are tried again: a password typed or kept
                 # meanwhile, or the server back, and the sync goes on by itself.
@@ -359,15 +377,16 @@ class Replicator:
             if not (woken or local or polled or behind):
                 continue
             seen, last_poll = version, time.monotonic()
-            pushed = self.push(conn, save=False)
-            if time.monotonic() - self._mark_saved_at >= MARK_SAVE_SECONDS:
-                self.save_mark()
-            pulled = self.pull(conn) if (woken or polled or behind) else 0
-            if pulled or polled:
-                self.fetch_pixels(conn)  # the timeline has their thumbnails already
-            # A row whose transaction committed while an older one still runs is held back by
-            # the cursor rule: look again at the next tick rather than at the next poll.
-            behind = (woken or behind) and self._held_back(conn)
+            with self._step(conn):
+                pushed = self.push(conn, save=False)
+                if time.monotonic() - self._mark_saved_at >= MARK_SAVE_SECONDS:
+                    self.save_mark()
+                pulled = self.pull(conn) if (woken or polled or behind) else 0
+                if pulled or polled:
+                    self.fetch_pixels(conn)  # the timeline has their thumbnails already
+                # A row whose transaction committed while an older one still runs is held back
+                # by the cursor rule: look again at the next tick rather than at the next poll.
+                behind = (woken or behind) and self._held_back(conn)
             if pushed or pulled or local:
                 on_state(self.state("live"))
 
