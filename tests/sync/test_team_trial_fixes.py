@@ -94,7 +94,9 @@ def test_after_a_failed_share_the_window_can_share(
             qtbot.waitUntil(lambda: window.last_error is not None, timeout=15_000)
             qtbot.waitUntil(lambda: window.team._thread is None, timeout=5_000)
             assert not window.header.sync_state.isVisible(), "not shared: no error in the header"
+            assert window.banner.isVisible() and "not shared" in window.banner.text()
     qtbot.waitUntil(lambda: window.team.status == "live", timeout=15_000)
+    assert not window.banner.isVisible(), "the failed attempt's banner goes once it is shared"
     assert "incident id" in window.statusBar().currentMessage()
     incident = window.file.incident().uuid
     assert incident in window.statusBar().currentMessage()

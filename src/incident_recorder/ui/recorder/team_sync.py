@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 NOT_SENT = "⇡ not sent"
+NOT_SHARED = "The incident is not shared"
+"""The banner's title when sharing failed (cleared once a later attempt succeeds)."""
 CATCH_UP_ROWS = 200
 """A pulled batch this large is a catch-up: the cyclic collector pauses until it is over (its
 full collections walk every entry and held the UI thread 20–50 ms each)."""
@@ -77,6 +79,8 @@ class _Window(Protocol):
     capture_controller: CaptureController
 
     def show_error(self, title: str, message: str) -> None: ...
+
+    def clear_error(self, title: str) -> None: ...
 
 
 class TeamSync(QObject):
@@ -125,9 +129,8 @@ class TeamSync(QObject):
             window.session, window.model, window.report_controller, window.capture_controller, self
         )
         self._labels.connect(window.model.set_team_labels)
-        self._failed.connect(
-            lambda message: self._show_error("The incident is not shared", message)
-        )
+        self._failed.connect(lambda message: self._show_error(NOT_SHARED, message))
+        self._clear_error = window.clear_error
         self._warned.connect(self._show_error)
         self._shared_as.connect(self._say_shared)
         self._ended.connect(self._worker_ended)
@@ -253,6 +256,7 @@ class TeamSync(QObject):
     def _say_shared(self, incident_id: str, again: bool = False) -> None:
         """The id teammates join with: in the status bar once shared, in a box when asked."""
         if not again:
+            self._clear_error(NOT_SHARED)  # an earlier attempt's failure is over
             status = cast(QMainWindow, self._window).statusBar()
             status.showMessage(
                 f"Shared with the team: teammates join it with the incident id {incident_id} "
