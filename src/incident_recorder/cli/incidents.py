@@ -98,4 +98,7 @@ def cmd_copy(args: argparse.Namespace) -> int:
     entries = "entry" if copied.entries == 1 else "entries"
     print(f"Copied {args.file.name} to {copied.path}: {copied.entries} {entries}, "
           f"{copied.size / 1024 / 1024:.1f} MB, complete as of now")  # fmt: skip
+    if copied.unlinked:
+        print("The copy is not linked to the team database (a snapshot: `incident-recorder "
+              "join` makes another live replica)")  # fmt: skip
     return 0

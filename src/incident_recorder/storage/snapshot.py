@@ -6,7 +6,8 @@ taken right after a note may still miss it). `snapshot` reads the file as SQLite
 included, in one read transaction, so the copy is the incident as of one moment, complete.
 The copy is written under a temporary name beside the destination and renamed when it is
 whole and synced: a copy cut short never carries the destination's name. It is created 0600,
-like every incident file: its notes are nobody else's to read.
+like every incident file: its notes are nobody else's to read. A copy of a team replica is not
+linked to the team database and has a recorder id of its own (`_unlink_from_team`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from incident_recorder.storage.errors import FileExistsError_, FileMissingError, IncidentFileError
 from incident_recorder.storage.incident_file import IncidentFile
+from incident_recorder.storage.origins import UUID_SQL
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +29,8 @@ class Snapshot:
     path: Path
     entries: int
     size: int
+    unlinked: bool = False
+    """The source was a replica of a team incident; the copy is not linked to the team."""
 
 
 def snapshot(source: Path, dest: Path) -> Snapshot:
@@ -47,6 +51,7 @@ def snapshot(source: Path, dest: Path) -> Snapshot:
             try:
                 live.backup_into(target)
                 entries = int(target.execute("SELECT count(*) FROM entries").fetchone()[0])
+                unlinked = _unlink_from_team(target)
             finally:
                 target.close()  # the last connection: folds its WAL in and removes it
         _fsync(partial)
@@ -59,7 +64,23 @@ def snapshot(source: Path, dest: Path) -> Snapshot:
     finally:
         for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
             leftover.unlink(missing_ok=True)
-    return Snapshot(dest, entries, dest.stat().st_size)
+    return Snapshot(dest, entries, dest.stat().st_size, unlinked)
+
+
+def _unlink_from_team(copy: sqlite3.Connection) -> bool:
+    """A copy of a team replica is a snapshot, not a second live replica: syncing under the
+    original's recorder id, it pushed rows the original then never pulled (a pull skips its
+    own recorder's rows), and the two stayed apart for good. The copy gets a recorder id of
+    its own and no link to the team database (`join` makes a live replica); whether it was one.
+    Local state only: the record, its global ids and authors are the original's."""
+    tables = {name for (name,) in copy.execute("SELECT name FROM sqlite_master")}
+    if not {"team_sync", "replica"} <= tables:
+        return False  # a file from before team recording
+    linked = copy.execute("SELECT 1 FROM team_sync WHERE key = 'incident'").fetchone()
+    with copy:
+        copy.execute("DELETE FROM team_sync")
+        copy.execute(f"UPDATE replica SET recorder = {UUID_SQL} WHERE id = 1")
+    return linked is not None
 
 
 def _fsync(path: Path) -> None:
