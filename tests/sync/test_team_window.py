@@ -157,6 +157,9 @@ def test_join_team_incident_from_the_start_window(
     assert dialog is not None
     dialog.url_edit.setText(team_url)
     dialog.id_edit.setText(incident)
+    default = dialog.path_edit.placeholderText()
+    assert default.endswith(f"{incident[:8]}.incident"), "the file an empty field saves to"
+    assert str(dialog.target()) == default
     dialog.path_edit.setText(str(tmp_path / "joined"))
     dialog.buttons.accepted.emit()
     qtbot.waitUntil(lambda: bool(opened), timeout=10_000)

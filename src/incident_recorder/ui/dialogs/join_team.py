@@ -52,7 +52,8 @@ class JoinTeamDialog(QDialog):
         self.id_edit.setAccessibleName("Incident id")
         self.path_edit = QLineEdit()
         self.path_edit.setAccessibleName("Replica file")
-        self.path_edit.setPlaceholderText(str(paths.data_dir() / "team.incident"))
+        self.id_edit.textChanged.connect(self._show_default_target)
+        self._show_default_target()
         self.message = QLabel()
         self.message.setWordWrap(True)
         form = QFormLayout()
@@ -78,12 +79,16 @@ class JoinTeamDialog(QDialog):
         self.message.setText(text)
         self.adjustSize()
 
+    def _default_target(self) -> Path:
+        return paths.data_dir() / f"{self.id_edit.text().strip()[:8] or 'team'}.incident"
+
+    def _show_default_target(self) -> None:
+        """The field's placeholder is the file an empty field saves to (it follows the id)."""
+        self.path_edit.setPlaceholderText(str(self._default_target()))
+
     def target(self) -> Path:
         text = self.path_edit.text().strip()
-        if text:
-            path = Path(text).expanduser()
-        else:
-            path = paths.data_dir() / f"{self.id_edit.text().strip()[:8] or 'team'}.incident"
+        path = Path(text).expanduser() if text else self._default_target()
         return path if path.suffix else path.with_suffix(".incident")
 
     def join(self) -> None:
