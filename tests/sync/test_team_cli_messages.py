@@ -202,3 +202,20 @@ def test_join_says_an_id_that_is_not_a_uuid_is_not_an_incident_id(
     missing = str(uuid.uuid4())
     said = refused("join", team_url, missing, "--out", tmp_path / "b.incident")
     assert f"no incident {missing} in the team database" in said, said
+
+
+def test_share_and_join_say_when_no_name_is_set_for_the_entries(
+    tmp_path: Path, team_url: str
+) -> None:
+    """Unnamed, a recorder's entries show as 'teammate' everywhere, and nothing said so."""
+    from incident_recorder.cli.team import NO_AUTHOR
+
+    path = tmp_path / "ada.incident"
+    assert run("new", path, "--title", "Checkout outage").returncode == 0
+    shared = run("share", path, "--db", team_url)
+    assert shared.returncode == 0 and NO_AUTHOR in shared.stderr
+    incident = shared.stdout.strip()
+    named = run("join", team_url, incident, "--out", tmp_path / "bob", "--author", "Bob")
+    assert named.returncode == 0 and NO_AUTHOR not in named.stderr
+    unnamed = run("join", team_url, incident, "--out", tmp_path / "cy")
+    assert unnamed.returncode == 0 and NO_AUTHOR in unnamed.stderr

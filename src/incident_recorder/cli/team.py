@@ -182,7 +182,19 @@ def cmd_share(args: argparse.Namespace) -> int:
             raise CliError(str(error)) from None
     print(incident)
     print(f"Shared {args.file.name}: {counted(pushed, 'row')} pushed", file=sys.stderr)
+    _hint_no_author(args)
     return 0
+
+
+NO_AUTHOR = (
+    "No name is set for your entries: teammates see them as 'teammate'. Give one with --author "
+    "NAME, or set Your name in the window's Settings (entries recorded from then on carry it)"
+)
+
+
+def _hint_no_author(args: argparse.Namespace) -> None:
+    if author_of(args) is None:
+        print(NO_AUTHOR, file=sys.stderr)
 
 
 def cmd_join(args: argparse.Namespace) -> int:
@@ -200,6 +212,7 @@ def cmd_join(args: argparse.Namespace) -> int:
         raise CliError(str(error)) from None
     added = f" (added {INCIDENT_SUFFIX} to {given.name})" if out != given else ""
     print(f"Joined {shared.title!r} into {out}{added}: {counted(entries, 'entry', 'entries')}")
+    _hint_no_author(args)
     return 0
 
 
