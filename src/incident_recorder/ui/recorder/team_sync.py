@@ -51,6 +51,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 NOT_SENT = "⇡ not sent"
+LIVE_TIP = (
+    "Synced with the team database.\nTeammates: the other recorders whose entries this "
+    "incident holds (one who has joined but written nothing yet is not counted).\n"
+    "Team sync: docs/team.md"
+)
 NOT_SHARED = "The incident is not shared"
 """The banner's title when sharing failed (cleared once a later attempt succeeds)."""
 CATCH_UP_ROWS = 200
@@ -316,9 +321,7 @@ class TeamSync(QObject):
         self.status = state.status
         if self._label.text() != state.text():
             self._label.setText(state.text())
-        self._label.setToolTip(
-            f"{state.text()}\n\n{state.reason}" if state.reason else "Team sync: docs/team.md"
-        )
+        self._label.setToolTip(f"{state.text()}\n\n{state.reason}" if state.reason else LIVE_TIP)
         self._label.show()
         self.state_changed.emit(state.status, state.text())
 
