@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from io import BytesIO
 
 import pytest
 from PIL import Image
 from PySide6.QtCore import Qt
 
+from incident_recorder.settings import Settings
 from incident_recorder.ui.capture.capture_viewer import CaptureViewer
 
 
@@ -16,6 +18,7 @@ def test_ctrl_alt_s_captures_the_screen_and_leaves_the_note_alone(
     make_window, qtbot, clock
 ) -> None:
     window = make_window()
+    window.apply_settings(replace(Settings(), author="Ada Lovelace"))  # Settings ▸ Your name
     qtbot.keyClicks(window.note_bar.edit, "half-typed note")
     stamped = window.note_bar.occurred_at
     pressed_at = clock.advance(3)
@@ -32,6 +35,7 @@ def test_ctrl_alt_s_captures_the_screen_and_leaves_the_note_alone(
     assert entry.capture is not None
     assert (entry.capture.width, entry.capture.height) == (1920, 1080)
     assert entry.occurred_at == pressed_at
+    assert window.file.entry(entry.id).author == "Ada Lovelace", "named as a note is"
     png = window.file.capture_png(entry.capture.id)
     assert Image.open(BytesIO(png)).size == (1920, 1080)
     assert window.model.thumbnail(entry.capture.id) is not None

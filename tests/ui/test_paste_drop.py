@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from io import BytesIO
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent, QGuiApplication, QImage
 from PySide6.QtWidgets import QApplication
+
+from incident_recorder.settings import Settings
 
 
 def _png_file(path: Path, size: tuple[int, int]) -> Path:
@@ -37,6 +40,7 @@ def test_ctrl_v_of_an_image_records_a_capture_stamped_at_the_key_press(
     make_window, qtbot, clock
 ) -> None:
     window = make_window()
+    window.apply_settings(replace(Settings(), author="Ada Lovelace"))  # Settings ▸ Your name
     image = QImage(640, 360, QImage.Format.Format_RGB32)
     image.fill(QColor("orange"))
     QGuiApplication.clipboard().setImage(image)
@@ -50,7 +54,7 @@ def test_ctrl_v_of_an_image_records_a_capture_stamped_at_the_key_press(
     assert entry.source == "paste" and entry.occurred_at == pressed_at
     assert entry.capture is not None and (entry.capture.width, entry.capture.height) == (640, 360)
     stored = window.file.entry(entry.id)
-    assert stored.capture is not None
+    assert stored.capture is not None and stored.author == "Ada Lovelace"
     png = window.file.capture_png(stored.capture.id)
     assert Image.open(BytesIO(png)).size == (640, 360)
     assert window.note_bar.text() == ""

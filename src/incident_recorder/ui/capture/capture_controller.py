@@ -83,7 +83,9 @@ class CaptureController(QObject):
         service.captured.connect(self._capture_saved)
         service.failed.connect(self._capture_failed)
         self.region = RegionCapture(service, host.statusBar().showMessage, window)
-        self.importer = ImageImporter(self._file.path, clock, pool, window)
+        self.importer = ImageImporter(
+            self._file.path, clock, pool, window, author=lambda: self._session.author
+        )
         self.importer.saved.connect(self._capture_imported)
         self.importer.refused.connect(self._import_refused)
 

@@ -90,6 +90,7 @@ class _CaptureWorker(QObject):
         self._interval_sha: dict[int, str] = {}
         """monitor → SHA-256 of the pixels of the last interval frame saved for it."""
         self.image_format: tuple[str, int] = ("png", 85)
+        self.author: str | None = None  # the name in Settings: on every capture's entry
         """(format, JPEG quality) of the next captures; set from the UI thread (one tuple,
         replaced whole, read once per capture)."""
 
@@ -163,7 +164,9 @@ class _CaptureWorker(QObject):
             title = active.title if active is not None else self._active_title()
             for shot in shots:
                 image = self._encode(shot, title)
-                entry = self._incident().add_capture(image, pressed_at, source="gui")
+                entry = self._incident().add_capture(
+                    image, pressed_at, source="gui", author=self.author
+                )
                 self.captured.emit(entry, CaptureTimings(pressed, grabbed, perf_counter()))
 
     @Slot(object, float, int, object)
@@ -184,7 +187,9 @@ class _CaptureWorker(QObject):
                 self.interval_skipped.emit(shot.monitor)
                 return
             image = self._encode(shot, self._active_title())
-            entry = self._incident().add_capture(image, pressed_at, source="interval")
+            entry = self._incident().add_capture(
+                image, pressed_at, source="interval", author=self.author
+            )
             self._interval_sha[shot.monitor] = sha
             self.captured.emit(entry, CaptureTimings(pressed, grabbed, perf_counter()))
 
@@ -205,7 +210,9 @@ class _CaptureWorker(QObject):
         with self._reporting(self.failed):
             shot = crop(frame.shot, *rect)
             image = self._encode(shot, frame.window_title)
-            entry = self._incident().add_capture(image, frame.pressed_at, source="gui")
+            entry = self._incident().add_capture(
+                image, frame.pressed_at, source="gui", author=self.author
+            )
             self.captured.emit(entry, CaptureTimings(frame.pressed, frame.grabbed, perf_counter()))
 
     @Slot()
@@ -260,6 +267,14 @@ class CaptureService(QObject):
         self._worker: _CaptureWorker | None = None
         self._stopped = False
         self._image_format: tuple[str, int] = ("png", 85)
+        self._author: str | None = None
+
+    def set_author(self, name: str | None) -> None:
+        """Who records from now on (Settings ▸ Your name): named on every capture's entry, as
+        on a note's (a report and a teammate's replica show it)."""
+        self._author = name
+        if self._worker is not None:
+            self._worker.author = name
 
     def set_image_format(self, fmt: str, quality: int) -> None:
         """Encode the next captures as `fmt` ("png" or "jpeg", at JPEG `quality`)."""
@@ -313,6 +328,7 @@ class CaptureService(QObject):
         self._thread.setObjectName("capture")
         self._worker = _CaptureWorker(self._path, self._clock)
         self._worker.image_format = self._image_format
+        self._worker.author = self._author
         self._worker.moveToThread(self._thread)
         self._requested.connect(self._worker.capture)
         self._stop.connect(self._worker.shutdown)

@@ -67,12 +67,20 @@ class ImportSignals(QObject):
 class ImportJob(QRunnable):
     """Encode and save `items` as capture entries; never touches widgets."""
 
-    def __init__(self, path: Path, items: list[Item], occurred_at: datetime, source: str):
+    def __init__(
+        self,
+        path: Path,
+        items: list[Item],
+        occurred_at: datetime,
+        source: str,
+        author: str | None = None,
+    ):
         super().__init__()
         self.path = path
         self.items = items
         self.occurred_at = occurred_at
         self.source = source
+        self.author = author
         self.signals = ImportSignals()
 
     def run(self) -> None:
@@ -116,7 +124,9 @@ class ImportJob(QRunnable):
             return str(error)
         except Exception as error:  # a refused image is reported, never lost silently
             return f"the image was not recorded: {type(error).__name__}: {error}"
-        entry = target.add_capture(capture, self.occurred_at, source=self.source)
+        entry = target.add_capture(
+            capture, self.occurred_at, source=self.source, author=self.author
+        )
         self.signals.saved.emit(entry)
         return None
 
@@ -133,10 +143,12 @@ class ImageImporter(QObject):
         clock: Callable[[], datetime],
         pool: QThreadPool,
         parent: QObject | None = None,
+        author: Callable[[], str | None] = lambda: None,
     ) -> None:
         super().__init__(parent)
         self._path = path
         self._clock = clock
+        self._author = author  # the name in Settings now
         self._pool = pool
         self._jobs: list[ImportJob] = []
 
@@ -163,7 +175,7 @@ class ImageImporter(QObject):
         return True
 
     def start(self, items: list[Item], occurred_at: datetime, source: str) -> ImportJob:
-        job = ImportJob(self._path, items, occurred_at, source)
+        job = ImportJob(self._path, items, occurred_at, source, self._author())
         job.setAutoDelete(False)
         job.signals.saved.connect(self.saved)
         job.signals.refused.connect(self.refused)

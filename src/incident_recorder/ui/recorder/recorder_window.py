@@ -98,8 +98,7 @@ class RecorderWindow(QMainWindow):
         read_only: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        """`read_only`: why the file cannot be written (opened read-only: a view-and-export
-        window, see read_only.py), or None."""
+        """`read_only`: why the file cannot be written (a view-and-export window), or None."""
         super().__init__(parent)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.file = incident_file
@@ -311,6 +310,7 @@ class RecorderWindow(QMainWindow):
         self.header.set_update_cadence(settings.update_cadence_minutes)
         self.captures.set_image_format(settings.capture_format, settings.jpeg_quality)
         self.session.set_author(settings.author)
+        self.captures.set_author(self.session.author)  # captures are saved on their worker
 
     def show_shortcuts(self) -> None:
         """The keyboard cheat sheet (F1), from the actions table with the keys in effect."""
