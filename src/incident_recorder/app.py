@@ -281,6 +281,7 @@ class Application:
             return None
         window.new_incident_requested.connect(lambda: self.ask_new(window))
         window.open_incident_requested.connect(lambda: self.ask_open(window))
+        window.join_team_requested.connect(lambda: self.start.join_team(window))
         window.closed.connect(self._closed)
         self.windows.append(window)
         self.recent.add(handle.path, window.incident.title, to_iso(self.clock()))

@@ -166,3 +166,34 @@ def test_join_team_incident_from_the_start_window(
     assert opened == [tmp_path / "joined.incident"]
     with IncidentFile.open(tmp_path / "joined.incident", readonly=True) as joined:
         assert [e.text for e in joined.entries()] == ["shared note"]
+
+
+def test_join_team_incident_from_a_recorder_windows_file_menu(
+    tmp_path: Path,
+    team_url: str,
+    qtbot,
+    application,  # type: ignore[no-untyped-def]
+) -> None:
+    """It was only in the start window, hidden while a recorder window is open."""
+    from incident_recorder.ui.dialogs.join_team import JoinTeamDialog
+
+    a, b = shared_pair(tmp_path, team_url)
+    b.close()
+    with a, connect(team_url) as conn:
+        IncidentSession(a).add_note("shared note")
+        Replicator(IncidentSession(a)).sync_once(conn)
+        incident = a.incident().uuid
+    own = tmp_path / "own.incident"
+    IncidentFile.create(own, "My own notes").close()
+    window = application.open_path(own, in_background=False)
+    assert window is not None
+    action = window.actions_by_id["join_team"]
+    assert action.text() == "Jo&in Team Incident…"
+    action.trigger()
+    dialog = next(d for d in window.findChildren(JoinTeamDialog) if d.isVisible())
+    dialog.url_edit.setText(team_url)
+    dialog.id_edit.setText(incident)
+    dialog.path_edit.setText(str(tmp_path / "joined"))
+    dialog.buttons.accepted.emit()
+    qtbot.waitUntil(lambda: len(application.windows) == 2, timeout=10_000)
+    assert application.windows[1].file.path == tmp_path / "joined.incident"

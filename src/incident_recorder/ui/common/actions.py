@@ -37,6 +37,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("new_incident", "&New Incident…", "Ctrl+N", "file"),
     ActionSpec("open_incident", "&Open Incident…", "Ctrl+O", "file"),
     ActionSpec(
+        "join_team",
+        "Jo&in Team Incident…",
+        "Ctrl+Shift+O",
+        "file",
+        "Make a replica of an incident a teammate shared, and open it (docs/team.md)",
+    ),
+    ActionSpec(
         "export",
         "&Export…",
         "Ctrl+E",

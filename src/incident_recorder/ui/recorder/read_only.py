@@ -27,6 +27,7 @@ READ_ONLY_ACTIONS = frozenset(
     {
         "new_incident",
         "open_incident",
+        "join_team",
         "export",
         "export_json",
         "write_status_page",

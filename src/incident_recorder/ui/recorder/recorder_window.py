@@ -70,8 +70,7 @@ if TYPE_CHECKING:  # the dialogs and jobs below are imported when first asked fo
     from incident_recorder.ui.report.export_job import ExportJob
     from incident_recorder.ui.report.report_window import ReportWindow
 
-UI_STATEMENT_LIMIT_S = 10.0
-"""The longest a statement on the window's own connection may run."""
+UI_STATEMENT_LIMIT_S = 10.0  # the longest a statement on the window's own connection may run
 FIRST_ROWS = 300
 """Entries read before the window shows (a few screenfuls: ~3 ms, against ~15 ms for 2,000); a
 larger incident's earlier ones follow in the background right after the first paint."""
@@ -82,9 +81,9 @@ class RecorderWindow(QMainWindow):
 
     new_incident_requested = Signal()
     open_incident_requested = Signal()
+    join_team_requested = Signal()
     closed = Signal(object)
-    incident_changed = Signal()
-    """The milestones or details may have changed (here or in another program): re-read them."""
+    incident_changed = Signal()  # the milestones or details may have changed: re-read them
 
     def __init__(
         self,
@@ -269,6 +268,7 @@ class RecorderWindow(QMainWindow):
             "new_incident": self.new_incident_requested.emit,
             "incident_details": self.open_details,
             "open_incident": self.open_incident_requested.emit,
+            "join_team": self.join_team_requested.emit,
             "close_window": self.close,
             "focus_note": self.focus_note,
             "interval_capture": self.interval.open_dialog,

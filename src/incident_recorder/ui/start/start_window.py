@@ -278,12 +278,13 @@ class StartWindow(QWidget):
     def _update_remove(self) -> None:
         self.remove_button.setEnabled(self.recent_list.currentItem() is not None)
 
-    def join_team(self) -> None:
-        """Join Team Incident…: a replica of a shared incident, opened once joined."""
+    def join_team(self, over: QWidget | None = None) -> None:
+        """Join Team Incident…: a replica of a shared incident, opened once joined. `over`: the
+        window it was asked from (a recorder window's File menu), else this one."""
         from incident_recorder.ui.dialogs.join_team import JoinTeamDialog
         from incident_recorder.ui.dialogs.settings_store import default_store
 
-        dialog = JoinTeamDialog(default_store().load().author or None, self)
+        dialog = JoinTeamDialog(default_store().load().author or None, over or self)
         dialog.joined.connect(self.open_requested.emit)
         dialog.open()
 
