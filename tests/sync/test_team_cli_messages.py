@@ -158,7 +158,7 @@ def test_counts_of_one_read_in_the_singular(
     assert "Joined 'Checkout outage' into " in (
         joined := ok("join", team_url, incident, "--out", b)
     )
-    assert joined.rstrip().endswith(": 1 entry"), joined
+    assert joined.splitlines()[0].endswith(": 1 entry"), joined
     ok("note", b, "one more")
     assert "In sync: 1 row pushed, 0 pulled" in ok("sync", b, "--once")
     assert "In sync: 0 rows pushed, 1 pulled" in ok("sync", a, "--once")
@@ -219,3 +219,17 @@ def test_share_and_join_say_when_no_name_is_set_for_the_entries(
     assert named.returncode == 0 and NO_AUTHOR not in named.stderr
     unnamed = run("join", team_url, incident, "--out", tmp_path / "cy")
     assert unnamed.returncode == 0 and NO_AUTHOR in unnamed.stderr
+
+
+def test_join_with_a_service_no_file_defines_says_it_cannot_be_used_not_unreachable(
+    tmp_path: Path,
+) -> None:
+    """It said "cannot be reached", sending the user to look at a server never asked."""
+    service_file = tmp_path / "pg_service.conf"
+    service_file.write_text("[team]\nhost=db.example.com\ndbname=incidents\n")
+    env = {"PGSERVICEFILE": str(service_file)}
+    result = run("join", "service=nosuch", str(uuid.uuid4()), "--out", tmp_path / "x", env=env)
+    assert result.returncode == 1
+    assert "service=nosuch cannot be used from here" in result.stderr, result.stderr
+    assert 'definition of service "nosuch" not found' in result.stderr
+    assert "cannot be reached" not in result.stderr

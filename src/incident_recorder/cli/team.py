@@ -126,7 +126,13 @@ def team_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 def _connect(url: str) -> Conn:
     import psycopg
 
-    from incident_recorder.sync.conninfo import BadConninfoError, error_text, is_refusal, shown
+    from incident_recorder.sync.conninfo import (
+        BadConninfoError,
+        error_text,
+        is_not_set_up,
+        is_refusal,
+        shown,
+    )
     from incident_recorder.sync.replicator import connect
 
     try:
@@ -134,7 +140,11 @@ def _connect(url: str) -> Conn:
     except BadConninfoError as error:  # its text never repeats the string
         raise CliError(str(error)) from None
     except (psycopg.OperationalError, psycopg.ProgrammingError) as error:
-        how = "refused the connection" if is_refusal(error) else "cannot be reached"
+        how = (
+            "cannot be used from here" if is_not_set_up(error)
+            else "refused the connection" if is_refusal(error)
+            else "cannot be reached"
+        )  # fmt: skip
         raise CliError(f"the team database {shown(url)} {how}: {error_text(error, url)}") from None
 
 

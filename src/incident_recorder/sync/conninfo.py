@@ -131,6 +131,9 @@ REFUSALS = (
 )
 """Phrases of libpq's connection errors that mean the server answered and said no (a wrong or
 missing password, an unknown role or database): waiting will not mend them."""
+NOT_SET_UP = ("definition of service",)
+"""Phrases of libpq's errors about this machine's own setup (a service no service file defines):
+no server was asked, and waiting will not mend them either."""
 
 
 def is_refusal(error: BaseException) -> bool:
@@ -140,7 +143,12 @@ def is_refusal(error: BaseException) -> bool:
     if isinstance(state, str) and state.startswith("28"):
         return True
     text = str(error)
-    return any(phrase in text for phrase in REFUSALS)
+    return any(phrase in text for phrase in (*REFUSALS, *NOT_SET_UP))
+
+
+def is_not_set_up(error: BaseException) -> bool:
+    """Whether a failed connection failed here, on this machine's setup (NOT_SET_UP)."""
+    return any(phrase in str(error) for phrase in NOT_SET_UP)
 
 
 def _joined(parts: dict[str, object]) -> str:
