@@ -103,6 +103,7 @@ def test_after_a_failed_share_the_window_can_share(
     window.actions_by_id["share_team"].trigger()  # again: the id, in a box it can be copied from
     box = window.team.id_box
     assert isinstance(box, QMessageBox) and box.isVisible() and incident in box.text()
+    assert team_url.split("?")[0] in box.text(), "and the database teammates join it in"
     next(b for b in box.buttons() if b.text() == "Copy Id").click()
     assert QApplication.clipboard().text() == incident
     box.close()

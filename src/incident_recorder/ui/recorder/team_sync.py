@@ -269,10 +269,15 @@ class TeamSync(QObject):
                 60_000,
             )
             return
+        from incident_recorder.sync.conninfo import shown
+
+        database = shown(self._session.file.team_state().get("conninfo", ""))
         box = QMessageBox(
             QMessageBox.Icon.Information, "Shared with the team",
-            "This incident is shared. Teammates join it (start window ▸ Join Team Incident…, "
-            f"or `incident-recorder join`) with its incident id:\n\n{incident_id}",
+            "This incident is shared. Teammates join it (File ▸ Join Team Incident…, or "
+            "`incident-recorder join`) with the team database and its incident id:\n\n"
+            f"{database}\n{incident_id}\n\n(The database as this recorder reaches it: a "
+            "teammate may need their own user name or host in it.)",
             QMessageBox.StandardButton.Ok, self._window,
         )  # fmt: skip
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
