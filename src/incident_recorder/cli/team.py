@@ -250,10 +250,16 @@ def _sync_once(replicator: Replicator) -> int:
 
     deadline = time.monotonic() + ONCE_SECONDS
     pushed = pulled = 0
+    watch = None
     try:
-        with connect(replicator.conninfo) as conn:
+        with (
+            replicator.watched() as watch,  # a database that stops answering: cut, said
+            connect(replicator.conninfo) as conn,
+            watch.step(conn),
+        ):
             while True:
                 up, down = _checked(conn, replicator.sync_once)
+                watch.progress()
                 pushed, pulled = pushed + up, pulled + down
                 if replicator.agrees(conn):
                     print(f"In sync: {counted(pushed, 'row')} pushed, {pulled} pulled")
@@ -263,7 +269,11 @@ def _sync_once(replicator: Replicator) -> int:
                 time.sleep(0.2)
     except psycopg.OperationalError as error:
         waiting = counted(replicator.session.file.unpushed(), "row")
-        reason = error_text(error, replicator.conninfo)
+        reason = (
+            watch.reason
+            if watch is not None and watch.cut
+            else error_text(error, replicator.conninfo)
+        )
         if is_refusal(error):  # waiting will not mend it: a password, a role, a database
             raise CliError(
                 f"{waiting} waiting: the team database {replicator.shown_conninfo} refused "

@@ -23,8 +23,8 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, ExitStack, nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -311,11 +311,20 @@ class Replicator:
         retrying) while it is not. Errors that retrying cannot mend end the loop as an
         "error" state (a newer team schema, say)."""
         try:
-            with Watchdog(should_stop) as self._watch:
+            with self.watched(should_stop):
                 self._run(should_stop, on_state)
         finally:
-            self._watch = None
             self.save_mark()
+
+    @contextmanager
+    def watched(self, should_stop: Callable[[], bool] = lambda: False) -> Iterator[Watchdog]:
+        """A watchdog over this replicator's exchanges with the database (watchdog.py): a step
+        that stops making progress has its connection cut. `run` watches itself."""
+        with Watchdog(should_stop) as self._watch:
+            try:
+                yield self._watch
+            finally:
+                self._watch = None
 
     def _progress(self) -> None:
         if self._watch is not None:
