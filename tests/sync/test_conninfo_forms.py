@@ -42,3 +42,12 @@ def test_key_value_pairs_and_strings_without_a_password() -> None:
     assert conninfo_to_dict(kept(pairs)) == {"host": "db", "user": "ada", "dbname": "incidents"}
     for plain in ("postgresql://ada@db/incidents", "service=team"):
         assert kept(plain) == plain == shown(plain)
+
+
+@pytest.mark.parametrize("odd", ["se?cret-42", "se#cret-42"])
+def test_a_password_urlsplit_reads_otherwise_is_never_shown(odd: str) -> None:
+    """urlsplit ends the user part at ? or #, where libpq does not: the URL form printed the
+    whole password; such a string is written as key=value pairs instead."""
+    given = f"postgresql://ada:{odd}@db.example.com/incidents"
+    assert odd not in kept(given) and odd not in shown(given)
+    assert conninfo_to_dict(kept(given)).get("host") == "db.example.com"

@@ -43,3 +43,20 @@ def test_a_copy_of_a_replica_is_unlinked_and_the_original_keeps_syncing(
     assert record_at(ada) == record_at(bob)
     with IncidentFile.open(ada, readonly=True) as shared:
         assert "note in the copy" not in [entry.text for entry in shared.entries()]
+
+
+def test_a_copy_of_a_file_never_shared_is_the_same_recorder_with_its_rows_to_push(
+    tmp_path: Path,
+) -> None:
+    """Given a recorder id of its own, the copy could never push the rows it held."""
+    original = tmp_path / "solo.incident"
+    _ok("new", original, "--title", "Checkout outage")
+    _ok("note", original, "502s on checkout")
+    copied = _ok("copy", original, tmp_path / "copy.incident")
+    assert "not linked" not in copied
+    with (
+        IncidentFile.open(original, readonly=True) as first,
+        IncidentFile.open(tmp_path / "copy.incident", readonly=True) as copy,
+    ):
+        assert copy.recorder_id() == first.recorder_id()
+        assert copy.unpushed() == first.unpushed() >= 1, "the note is still to push, from both"

@@ -66,7 +66,10 @@ def test_pixels_that_do_not_hash_to_the_shared_sha256_are_refused(
         (capture_id,) = b.arriving_captures()
         assert b.add_pixels({capture_id: new_capture(65, 48).png}) == []
         assert b.arriving_captures() == {capture_id: shot.sha256}
-        assert b.add_pixels({capture_id: shot.png}) == [capture_id]
+        with IncidentFile.open(tmp_path / "b.incident") as other:  # `sync --once` meanwhile
+            assert other.arriving_captures() == {capture_id: shot.sha256}
+            assert b.add_pixels({capture_id: shot.png}) == [capture_id]
+            assert other.add_pixels({capture_id: shot.png}) == [], "the other writer's is in"
         assert b.add_pixels({capture_id: shot.png}) == [], "never a second time"
     raw = sqlite3.connect(tmp_path / "b.incident")
     try:
@@ -97,8 +100,11 @@ def test_export_waits_for_the_pixels_and_sync_once_brings_them(
     assert not (tmp_path / "report" / "report.md").exists()
     merged = run("merge", tmp_path / "a.incident", tmp_path / "b.incident", "--out",
                  tmp_path / "merged.incident")  # fmt: skip
-    assert merged.returncode != 0 and "still arriving" in merged.stderr
+    assert merged.returncode != 0 and "can be merged once" in merged.stderr
     assert not (tmp_path / "merged.incident").exists()
+    copied = run("copy", tmp_path / "b.incident", tmp_path / "copy.incident")
+    assert copied.returncode != 0 and "can be copied once" in copied.stderr, copied.stderr
+    assert not (tmp_path / "copy.incident").exists(), "unlinked, it could never fetch them"
     synced = run("sync", tmp_path / "b.incident", "--once")
     assert synced.returncode == 0, synced.stderr
     done = run("export", tmp_path / "b.incident", "--out", tmp_path / "report")

@@ -80,3 +80,25 @@ def test_a_hidden_widget_is_not_held(qtbot) -> None:
     feed.put(list(range(4 * BLOCK_ROWS)))
     qtbot.waitUntil(lambda: bool(drained), timeout=5_000)
     assert seen and all(seen)
+
+
+def test_a_block_that_fails_to_go_in_does_not_leave_the_widget_frozen(qtbot) -> None:
+    """An exception in consume left the widget's updates off and the feed stalled."""
+    widget = _widget(qtbot)
+    seen: list[int] = []
+
+    def consume(block: list[Any]) -> None:
+        if not seen:
+            seen.append(len(block))
+            raise RuntimeError("a model that refused a block")
+        seen.append(len(block))
+
+    feed = BlockFeed(consume, shown_in=widget)
+    drained: list[bool] = []
+    feed.drained.connect(lambda: drained.append(True))
+    with qtbot.captureExceptions() as raised:
+        feed.put(list(range(3 * BLOCK_ROWS)))
+        qtbot.waitUntil(lambda: bool(drained), timeout=5_000)
+    assert [str(error) for _, error, _ in raised] == ["a model that refused a block"]
+    assert sum(seen) == 3 * BLOCK_ROWS, "the other blocks still went in"
+    assert widget.updatesEnabled()

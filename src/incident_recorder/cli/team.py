@@ -283,7 +283,11 @@ def _sync_once(replicator: Replicator) -> int:
             f"offline, {waiting} waiting: the team database "
             f"{replicator.shown_conninfo} cannot be reached ({reason})"
         ) from None
-    raise CliError(f"not in sync after {ONCE_SECONDS:.0f} s: {pushed} pushed, {pulled} pulled")
+    arriving = len(replicator.session.file.arriving_captures())
+    images = f", {counted(arriving, 'capture image')} not arrived" if arriving else ""
+    raise CliError(
+        f"not in sync after {ONCE_SECONDS:.0f} s: {pushed} pushed, {pulled} pulled{images}"
+    )
 
 
 def _sync_live(replicator: Replicator) -> int:

@@ -281,7 +281,7 @@ def merge_files(
         IncidentFile.open(b, readonly=True) as file_b,
     ):
         for file in (file_a, file_b):  # a teammate's capture still arriving: not half a merge
-            file.check_pixels_here()
+            file.check_pixels_here(doing="merged")
         inputs = [_Input(a, file_a), _Input(b, file_b)]
         try:
             told = same_incident(inputs[0].record, inputs[1].record, (a.name, b.name))

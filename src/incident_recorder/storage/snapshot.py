@@ -45,6 +45,8 @@ def snapshot(source: Path, dest: Path) -> Snapshot:
     partial = dest.with_name(f".{dest.name}.partial-{os.getpid()}")
     try:
         with IncidentFile.open(source, readonly=True) as live:
+            # unlinked, the copy could never fetch them: its captures would stay half-there
+            live.check_pixels_here(doing="copied")
             fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             os.close(fd)
             target = sqlite3.connect(partial)
@@ -76,11 +78,12 @@ def _unlink_from_team(copy: sqlite3.Connection) -> bool:
     tables = {name for (name,) in copy.execute("SELECT name FROM sqlite_master")}
     if not {"team_sync", "replica"} <= tables:
         return False  # a file from before team recording
-    linked = copy.execute("SELECT 1 FROM team_sync WHERE key = 'incident'").fetchone()
+    if copy.execute("SELECT 1 FROM team_sync WHERE key = 'incident'").fetchone() is None:
+        return False  # never shared: a copy of a file is the file (its rows still to push)
     with copy:
         copy.execute("DELETE FROM team_sync")
         copy.execute(f"UPDATE replica SET recorder = {UUID_SQL} WHERE id = 1")
-    return linked is not None
+    return True
 
 
 def _fsync(path: Path) -> None:

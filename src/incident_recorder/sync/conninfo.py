@@ -75,9 +75,15 @@ def _url_without(conninfo: str, stand_in: str | None, rest: Mapping[str, object]
             query = [q for q in query if unquote(q.partition("=")[0]) not in _SECRET_KEYS]
         result = urlunsplit((url.scheme, netloc, url.path, "&".join(query), url.fragment))
         read_back = dict(conninfo_to_dict(result))
+        secrets = [str(v) for k, v in dict(conninfo_to_dict(conninfo)).items()
+                   if k in _SECRET_KEYS and v]  # fmt: skip
     except Exception:
         return ""
+    if any(secret in result for secret in secrets):  # a spelling urlsplit reads otherwise
+        return ""  # than libpq (a ? or # in the password): key=value pairs instead
     if stand_in is not None:
+        if any(read_back.get(k) != stand_in for k in _SECRET_KEYS if k in read_back):
+            return ""
         read_back = {k: v for k, v in read_back.items() if k not in _SECRET_KEYS}
     return result if read_back == rest else ""
 

@@ -43,10 +43,11 @@ from incident_recorder.sync.watchdog import Watchdog
 logger = logging.getLogger(__name__)
 
 PUSH_ROWS = 500
-PUSH_BYTES = 16 * 1024 * 1024
+PUSH_BYTES = 4 * 1024 * 1024
+"""A push batch's images at most (a batch is the watchdog's unit of progress, watchdog.py)."""
 PULL_ROWS = 500
-PIXELS_ROWS = 16
-"""Capture images fetched by one query (a megabyte or so each)."""
+PIXELS_ROWS = 4
+"""Capture images fetched by one query (a megabyte or so each: a few MB a batch)."""
 POLL_SECONDS = 30.0
 """The slow poll, should a NOTIFY be missed (a proxy that drops them, say)."""
 LOCAL_CHECK_SECONDS = 0.1
@@ -341,6 +342,8 @@ class Replicator:
         password = passwords.lookup(self.conninfo)
         while not should_stop():
             password = passwords.typed(self.conninfo) or password  # typed into a dialog meanwhile
+            if self._watch is not None:
+                self._watch.new_attempt()
             try:
                 with connect(self.conninfo, password=password, look_up=False) as conn:
                     with self._step(conn):

@@ -8,6 +8,12 @@ done is `progress`; a step with no progress for `STALL_SECONDS` — or still und
 loop is asked to stop (the window closing) — has its socket shut down, which wakes the blocked
 call with an error, so the loop reports offline (`cut` says why) and retries as for any lost
 connection. Nothing is lost: a push or pull cut anywhere is repeated from its mark.
+
+A slow link is not a stalled one: a batch of images over a thin uplink may take longer than
+`STALL_SECONDS`, and cutting it would cut it again at every retry. So before cutting, the
+watchdog asks the kernel (Linux TCP_INFO) when data or an acknowledgement last came on the
+connection: bytes still moving count as progress. The socket is shut down under the lock a
+step's end takes, so it is never one the connection has closed meanwhile (nor a reused number).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -75,26 +82,65 @@ class Watchdog:
         with self._lock:
             self._since = time.monotonic()
 
+    def new_attempt(self) -> None:
+        """A new connection is being made: an earlier cut says nothing of how it goes."""
+        with self._lock:
+            self.cut = False
+
     def _loop(self) -> None:
         while not self._over.wait(CHECK_SECONDS):
-            with self._lock:
+            with self._lock:  # held while cutting: the step cannot end and close the socket
                 conn = self._conn
-                stalled = conn is not None and (
-                    time.monotonic() - self._since > self._stall or self._should_stop()
-                )
-                if stalled:
-                    self._conn, self.cut = None, True
-            if stalled:
+                if conn is None:
+                    continue
+                stopping = self._should_stop()
+                if not stopping and time.monotonic() - self._since <= self._stall:
+                    continue
+                if not stopping and _moving(conn, self._stall):
+                    self._since = time.monotonic()  # slow, not stalled
+                    continue
+                self._conn, self.cut = None, True
                 shut_down(conn)
+
+
+def _socket_of(conn: Any) -> socket.socket | None:
+    """A socket object over a duplicate of the connection's descriptor (None if closed)."""
+    try:
+        fd = os.dup(conn.pgconn.socket)
+    except Exception:  # closed, or no socket: nothing blocks on it
+        return None
+    try:
+        return socket.socket(fileno=fd)
+    except OSError:
+        os.close(fd)
+        return None
+
+
+def _moving(conn: Any, seconds: float) -> bool:
+    """Whether data or an acknowledgement came on the connection in the last `seconds`
+    (Linux TCP_INFO: tcpi_last_data_recv and tcpi_last_ack_recv, ms, at bytes 52 and 56);
+    False where the kernel does not say (a Unix socket, another system)."""
+    tcp_info = getattr(socket, "TCP_INFO", None)
+    sock = _socket_of(conn)
+    if sock is None or tcp_info is None:
+        if sock is not None:
+            sock.close()
+        return False
+    try:
+        info = sock.getsockopt(socket.IPPROTO_TCP, tcp_info, 104)
+        last_data, last_ack = struct.unpack_from("=II", info, 52)
+    except (OSError, struct.error):
+        return False
+    finally:
+        sock.close()
+    return bool(min(last_data, last_ack) < seconds * 1000)
 
 
 def shut_down(conn: Any) -> None:
     """Shut the socket of a psycopg connection down under a thread blocked on it: its call
     returns at once with an error (the connection is then closed as any broken one)."""
-    try:
-        fd = conn.pgconn.socket
-        sock = socket.socket(fileno=os.dup(fd))
-    except Exception:  # already closed: nothing blocks on it
+    sock = _socket_of(conn)
+    if sock is None:
         return
     try:
         with contextlib.suppress(OSError):

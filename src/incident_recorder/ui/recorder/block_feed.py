@@ -95,19 +95,21 @@ class BlockFeed(QObject):
         if self._shown_in is not None and not self._held and self._shown_in.isVisible():
             self._held = True  # what this turn adds is painted by a later turn's _let_paint
             self._shown_in.setUpdatesEnabled(False)
-        while self._queue:
-            count = min(BLOCK_ROWS, len(self._queue))
-            block = [self._queue.popleft() for _ in range(count)]
-            started = time.perf_counter()
-            self._consume(block)
-            done = time.perf_counter()
-            self._block_s = done - started
-            if done + self._block_s >= deadline:  # the next block would overrun the turn
-                break
-        if self._queue or self._held:
-            self._timer.start()  # the rest, or the paint, on the next turns
-            return
-        self._finish()
+        try:
+            while self._queue:
+                count = min(BLOCK_ROWS, len(self._queue))
+                block = [self._queue.popleft() for _ in range(count)]
+                started = time.perf_counter()
+                self._consume(block)
+                done = time.perf_counter()
+                self._block_s = done - started
+                if done + self._block_s >= deadline:  # the next block would overrun the turn
+                    break
+        finally:  # consume raised too: the turns go on, and the held paint is let through
+            if self._queue or self._held:
+                self._timer.start()  # the rest, or the paint, on the next turns
+        if not (self._queue or self._held):
+            self._finish()
 
     def _let_paint(self, now: float) -> None:
         """Let the held widget repaint; the turns go on once it has painted."""
