@@ -93,3 +93,10 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.Comp
         [sys.executable, "-m", "incident_recorder", *map(str, args)],
         capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})},
     )  # fmt: skip
+
+
+def ok(*args: str | Path) -> str:
+    """`run(*args)`, which must succeed; its standard output."""
+    result = run(*args)
+    assert result.returncode == 0, (args, result.stdout, result.stderr)
+    return result.stdout

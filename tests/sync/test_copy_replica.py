@@ -7,24 +7,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from incident_recorder.storage import IncidentFile
-from tests.sync.replica_support import record_at, run
-
-
-def _ok(*args: str | Path) -> str:
-    done = run(*args)
-    assert done.returncode == 0, (args, done.stdout, done.stderr)
-    return done.stdout
+from tests.sync.replica_support import ok, record_at, run
 
 
 def test_a_copy_of_a_replica_is_unlinked_and_the_original_keeps_syncing(
     tmp_path: Path, team_url: str
 ) -> None:
     ada, bob = tmp_path / "ada.incident", tmp_path / "bob.incident"
-    _ok("new", ada, "--title", "Checkout outage")
-    _ok("note", ada, "502s on checkout", "--author", "Ada")
-    incident = _ok("share", ada, "--db", team_url).strip()
-    _ok("join", team_url, incident, "--out", bob)
-    copied = _ok("copy", bob, tmp_path / "copy.incident")
+    ok("new", ada, "--title", "Checkout outage")
+    ok("note", ada, "502s on checkout", "--author", "Ada")
+    incident = ok("share", ada, "--db", team_url).strip()
+    ok("join", team_url, incident, "--out", bob)
+    copied = ok("copy", bob, tmp_path / "copy.incident")
     assert "not linked to the team database" in copied
     with (
         IncidentFile.open(bob, readonly=True) as original,
@@ -34,12 +28,12 @@ def test_a_copy_of_a_replica_is_unlinked_and_the_original_keeps_syncing(
         assert copy.recorder_id() != original.recorder_id()
         assert record_at(tmp_path / "copy.incident") == record_at(bob), "the same record"
 
-    _ok("note", tmp_path / "copy.incident", "note in the copy")
+    ok("note", tmp_path / "copy.incident", "note in the copy")
     refused = run("sync", tmp_path / "copy.incident", "--once")
     assert refused.returncode == 1 and "not shared" in refused.stderr
-    _ok("note", bob, "note in Bob's replica", "--author", "Bob")
-    assert "In sync" in _ok("sync", bob, "--once")
-    assert "In sync" in _ok("sync", ada, "--once")
+    ok("note", bob, "note in Bob's replica", "--author", "Bob")
+    assert "In sync" in ok("sync", bob, "--once")
+    assert "In sync" in ok("sync", ada, "--once")
     assert record_at(ada) == record_at(bob)
     with IncidentFile.open(ada, readonly=True) as shared:
         assert "note in the copy" not in [entry.text for entry in shared.entries()]
@@ -50,9 +44,9 @@ def test_a_copy_of_a_file_never_shared_is_the_same_recorder_with_its_rows_to_pus
 ) -> None:
     """Given a recorder id of its own, the copy could never push the rows it held."""
     original = tmp_path / "solo.incident"
-    _ok("new", original, "--title", "Checkout outage")
-    _ok("note", original, "502s on checkout")
-    copied = _ok("copy", original, tmp_path / "copy.incident")
+    ok("new", original, "--title", "Checkout outage")
+    ok("note", original, "502s on checkout")
+    copied = ok("copy", original, tmp_path / "copy.incident")
     assert "not linked" not in copied
     with (
         IncidentFile.open(original, readonly=True) as first,

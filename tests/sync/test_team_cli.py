@@ -15,16 +15,10 @@ from incident_recorder.domain.actions import ActionItem
 from incident_recorder.storage import IncidentFile
 from incident_recorder.sync import team_db
 from tests.sync.postgres_cluster import Cluster
-from tests.sync.replica_support import exported_json, record_at, run
+from tests.sync.replica_support import exported_json, ok, record_at, run
 
 FORMAT_1 = Path(__file__).resolve().parents[1] / "data" / "export-format-1"
 """A JSON export made before format 2 (tests/importers/test_json_formats.py)."""
-
-
-def ok(*args: str | Path) -> str:
-    result = run(*args)
-    assert result.returncode == 0, (args, result.stdout, result.stderr)
-    return result.stdout
 
 
 def test_team_init_then_three_recorders_share_join_and_converge(

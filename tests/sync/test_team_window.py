@@ -136,6 +136,16 @@ def test_share_with_team_links_and_syncs_an_open_incident(
     assert window.file.team_state()["incident"] == incident
 
 
+def _shared_with_a_note(tmp_path: Path, team_url: str) -> str:
+    """An incident shared with one note in the team database; its id."""
+    a, b = shared_pair(tmp_path, team_url)
+    b.close()
+    with a, connect(team_url) as conn:
+        IncidentSession(a).add_note("shared note")
+        Replicator(IncidentSession(a)).sync_once(conn)
+        return a.incident().uuid
+
+
 def test_join_team_incident_from_the_start_window(
     tmp_path: Path,
     team_url: str,
@@ -144,12 +154,7 @@ def test_join_team_incident_from_the_start_window(
 ) -> None:
     from incident_recorder.ui.dialogs.join_team import JoinTeamDialog
 
-    a, b = shared_pair(tmp_path, team_url)
-    b.close()
-    with a, connect(team_url) as conn:
-        IncidentSession(a).add_note("shared note")
-        Replicator(IncidentSession(a)).sync_once(conn)
-        incident = a.incident().uuid
+    incident = _shared_with_a_note(tmp_path, team_url)
     opened: list[object] = []
     application.start.open_requested.connect(opened.append)
     application.start.join_team()
@@ -177,12 +182,7 @@ def test_join_team_incident_from_a_recorder_windows_file_menu(
     """It was only in the start window, hidden while a recorder window is open."""
     from incident_recorder.ui.dialogs.join_team import JoinTeamDialog
 
-    a, b = shared_pair(tmp_path, team_url)
-    b.close()
-    with a, connect(team_url) as conn:
-        IncidentSession(a).add_note("shared note")
-        Replicator(IncidentSession(a)).sync_once(conn)
-        incident = a.incident().uuid
+    incident = _shared_with_a_note(tmp_path, team_url)
     own = tmp_path / "own.incident"
     IncidentFile.create(own, "My own notes").close()
     window = application.open_path(own, in_background=False)
