@@ -126,13 +126,7 @@ def team_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 def _connect(url: str) -> Conn:
     import psycopg
 
-    from incident_recorder.sync.conninfo import (
-        BadConninfoError,
-        error_text,
-        is_not_set_up,
-        is_refusal,
-        shown,
-    )
+    from incident_recorder.sync.conninfo import BadConninfoError, error_text, failure, shown
     from incident_recorder.sync.replicator import connect
 
     try:
@@ -140,11 +134,7 @@ def _connect(url: str) -> Conn:
     except BadConninfoError as error:  # its text never repeats the string
         raise CliError(str(error)) from None
     except (psycopg.OperationalError, psycopg.ProgrammingError) as error:
-        how = (
-            "cannot be used from here" if is_not_set_up(error)
-            else "refused the connection" if is_refusal(error)
-            else "cannot be reached"
-        )  # fmt: skip
+        how = failure(error)
         raise CliError(f"the team database {shown(url)} {how}: {error_text(error, url)}") from None
 
 
@@ -245,7 +235,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 def _sync_once(replicator: Replicator) -> int:
     import psycopg
 
-    from incident_recorder.sync.conninfo import error_text, is_refusal
+    from incident_recorder.sync.conninfo import error_text, failure, is_refusal
     from incident_recorder.sync.replicator import connect
 
     deadline = time.monotonic() + ONCE_SECONDS
@@ -274,14 +264,11 @@ def _sync_once(replicator: Replicator) -> int:
             if watch is not None and watch.cut
             else error_text(error, replicator.conninfo)
         )
-        if is_refusal(error):  # waiting will not mend it: a password, a role, a database
-            raise CliError(
-                f"{waiting} waiting: the team database {replicator.shown_conninfo} refused "
-                f"the connection ({reason})"
-            ) from None
+        # refused or not set up, waiting will not mend it (a password, a role, a service)
+        offline = "" if is_refusal(error) else "offline, "
         raise CliError(
-            f"offline, {waiting} waiting: the team database "
-            f"{replicator.shown_conninfo} cannot be reached ({reason})"
+            f"{offline}{waiting} waiting: the team database {replicator.shown_conninfo} "
+            f"{failure(error)} ({reason})"
         ) from None
     arriving = len(replicator.session.file.arriving_captures())
     images = f", {counted(arriving, 'capture image')} not arrived" if arriving else ""

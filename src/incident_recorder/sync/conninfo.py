@@ -66,13 +66,13 @@ def _url_without(conninfo: str, stand_in: str | None, rest: Mapping[str, object]
             user, colon, _ = userinfo.partition(":")
             shown_user = f"{user}:{stand_in}" if colon and stand_in is not None else user
             netloc = f"{shown_user}@{hosts}" if shown_user else hosts
-        query = [
-            pair if unquote(pair.partition("=")[0]) not in _SECRET_KEYS or stand_in is None
-            else f"{pair.partition('=')[0]}={stand_in}"
-            for pair in url.query.split("&") if pair
-        ]  # fmt: skip
-        if stand_in is None:
-            query = [q for q in query if unquote(q.partition("=")[0]) not in _SECRET_KEYS]
+        query = []
+        for pair in filter(None, url.query.split("&")):
+            key = pair.partition("=")[0]
+            if unquote(key) not in _SECRET_KEYS:
+                query.append(pair)
+            elif stand_in is not None:
+                query.append(f"{key}={stand_in}")
         result = urlunsplit((url.scheme, netloc, url.path, "&".join(query), url.fragment))
         read_back = dict(conninfo_to_dict(result))
         secrets = [str(v) for k, v in dict(conninfo_to_dict(conninfo)).items()
@@ -155,6 +155,13 @@ def is_refusal(error: BaseException) -> bool:
 def is_not_set_up(error: BaseException) -> bool:
     """Whether a failed connection failed here, on this machine's setup (NOT_SET_UP)."""
     return any(phrase in str(error) for phrase in NOT_SET_UP)
+
+
+def failure(error: BaseException) -> str:
+    """How a connection failed, said after "the team database …"."""
+    if is_not_set_up(error):
+        return "cannot be used from here"
+    return "refused the connection" if is_refusal(error) else "cannot be reached"
 
 
 def _joined(parts: dict[str, object]) -> str:
